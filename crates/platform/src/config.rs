@@ -1,0 +1,340 @@
+//! Layered configuration: built-in defaults → optional TOML file → `LYCEUM_*`
+//! environment variables (nested keys joined with `__`).
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// Each message is written as an `.eml` file under `<data dir>/mail/`.
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    /// Empty means the embedded SQLite file `<data_dir>/lyceum.db`.
+    pub database_url: Secret,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub log_format: LogFormat,
+    /// A `tracing` filter such as `info` or `lyceum=debug,sqlx=warn`.
+    pub log_level: String,
+    pub request_timeout_secs: u64,
+    pub max_body_bytes: usize,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub rate_limit: RateLimitSettings,
+    pub mail: MailSettings,
+    pub uploads: UploadSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    pub session_ttl_hours: i64,
+    pub verification_ttl_hours: i64,
+    pub reset_ttl_minutes: i64,
+    /// When true, an account must confirm its e-mail address before signing in.
+    pub require_verified_email: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitSettings {
+    /// Sign-in attempts allowed per account and per client address each minute.
+    pub login_per_minute: u32,
+    /// Reset / verification e-mails allowed per account and per client address each hour.
+    pub email_per_hour: u32,
+    /// Registrations allowed per client address each hour.
+    pub register_per_hour: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub from: String,
+    /// e.g. `smtp://user:pass@mail.example.com:587?tls=required` or `smtps://…:465`.
+    pub smtp_url: Secret,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadSettings {
+    pub avatar_max_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: Secret::default(),
+            data_dir: PathBuf::from("./data"),
+            public_url: String::new(),
+            log_format: LogFormat::Pretty,
+            log_level: "info".into(),
+            request_timeout_secs: 30,
+            max_body_bytes: 4 * 1024 * 1024,
+            database: DatabaseSettings::default(),
+            auth: AuthSettings::default(),
+            rate_limit: RateLimitSettings::default(),
+            mail: MailSettings::default(),
+            uploads: UploadSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout_secs: 5 }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_hours: 24 * 14,
+            verification_ttl_hours: 48,
+            reset_ttl_minutes: 60,
+            require_verified_email: true,
+        }
+    }
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self { login_per_minute: 10, email_per_hour: 5, register_per_hour: 20 }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::File,
+            from: "Lyceum <no-reply@localhost>".into(),
+            smtp_url: Secret::default(),
+        }
+    }
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self { avatar_max_bytes: 2 * 1024 * 1024 }
+    }
+}
+
+/// A configuration problem, phrased for the person starting the server.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Settings {
+    /// Loads settings. `file` is the `--config` path; without it `lyceum.toml`
+    /// is read when it exists in the working directory.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Like [`Settings::load`] with an explicit environment (tests pass their own).
+    pub fn load_from(
+        file: Option<&std::path::Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file_exact("lyceum.toml").nested()),
+        }
+        let known = known_keys();
+        let env: Vec<(String, String)> = env
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let key = k.strip_prefix("LYCEUM_")?.to_ascii_lowercase().replace("__", ".");
+                known.contains(&key).then_some((key, v))
+            })
+            .collect();
+        let mut settings: Settings = figment
+            .merge(env_provider(env))
+            .extract()
+            .map_err(|e| ConfigError(describe(e)))?;
+        settings.validate()?;
+        settings.fill_derived();
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !self.public_url.is_empty() {
+            let url = url::Url::parse(&self.public_url).map_err(|e| {
+                ConfigError(format!("public_url (LYCEUM_PUBLIC_URL) is not a valid URL: {e}"))
+            })?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(ConfigError("public_url (LYCEUM_PUBLIC_URL) must start with http:// or https://".into()));
+            }
+        }
+        let db = self.database_url.expose();
+        if !db.is_empty() && !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return Err(ConfigError(
+                "database_url (LYCEUM_DATABASE_URL) must start with sqlite:, postgres:// or postgresql://".into(),
+            ));
+        }
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_url.is_empty() {
+            return Err(ConfigError("mail.transport is smtp but mail.smtp_url (LYCEUM_MAIL__SMTP_URL) is empty".into()));
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError(format!("mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}", self.mail.from)));
+        }
+        Ok(())
+    }
+
+    fn fill_derived(&mut self) {
+        if self.public_url.is_empty() {
+            self.public_url = format!("http://{}", self.bind);
+        }
+        self.public_url = self.public_url.trim_end_matches('/').to_string();
+        if self.database_url.is_empty() {
+            let path = self.data_dir.join("lyceum.db");
+            self.database_url = Secret::new(format!("sqlite://{}?mode=rwc", path.display()));
+        }
+    }
+
+    /// True when browsers reach us over TLS, so cookies get `Secure` and HSTS is sent.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}
+
+/// Every dotted key the settings accept, derived from the defaults so that an
+/// unrelated `LYCEUM_*` variable (say `LYCEUM_TEST_POSTGRES_URL`) is ignored.
+fn known_keys() -> std::collections::HashSet<String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+        if let serde_json::Value::Object(map) = value {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                walk(&key, v, out);
+                out.insert(key);
+            }
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    let defaults = serde_json::to_value(Settings::default()).expect("settings serialize");
+    walk("", &defaults, &mut out);
+    out
+}
+
+fn env_provider(vars: Vec<(String, String)>) -> impl figment::Provider {
+    let mut dict = figment::value::Dict::new();
+    for (key, raw) in vars {
+        let value: figment::value::Value = raw.parse().expect("figment parses any string");
+        insert_dotted(&mut dict, &key, value);
+    }
+    Serialized::globals(dict)
+}
+
+fn insert_dotted(dict: &mut figment::value::Dict, key: &str, value: figment::value::Value) {
+    match key.split_once('.') {
+        None => {
+            dict.insert(key.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let entry = dict
+                .entry(head.to_string())
+                .or_insert_with(|| figment::value::Value::from(figment::value::Dict::new()));
+            if let figment::value::Value::Dict(_, inner) = entry {
+                insert_dotted(inner, rest, value);
+            }
+        }
+    }
+}
+
+/// One line per problem, naming the key and where its value came from.
+fn describe(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let origin = e
+                .metadata
+                .as_ref()
+                .map(|m| match &m.source {
+                    Some(figment::Source::File(path)) => format!(" in {}", path.display()),
+                    _ if m.name.contains("Dict") || m.name.contains("Serialized") => {
+                        format!(" from environment variable LYCEUM_{}", key.to_uppercase().replace('.', "__"))
+                    }
+                    _ => format!(" in {}", m.name),
+                })
+                .unwrap_or_default();
+            match &e.kind {
+                figment::error::Kind::UnknownField(field, _) => {
+                    let full = if key.is_empty() { field.clone() } else { format!("{key}.{field}") };
+                    format!("unknown setting `{full}`{origin}")
+                }
+                kind if key.is_empty() => format!("{kind}{origin}"),
+                kind => format!("setting `{key}`{origin}: {kind}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn file(contents: &str) -> tempfile::NamedTempFile {
+    let f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    std::fs::write(f.path(), contents).unwrap();
+    f
+}
+
+#[test]
+fn defaults_give_embedded_mode() {
+    let s = Settings::load_from(Some(file("").path()), env(&[])).unwrap();
+    assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+    assert!(s.database_url.expose().starts_with("sqlite://./data/lyceum.db"));
+    assert_eq!(s.public_url, "http://127.0.0.1:8080");
+    assert_eq!(s.mail.transport, MailTransport::File);
+}
+
+#[test]
+fn environment_overrides_file_and_nested_keys_use_double_underscore() {
+    let f = file("bind = \"127.0.0.1:9000\"\n[auth]\nreset_ttl_minutes = 5\n");
+    let s = Settings::load_from(
+        Some(f.path()),
+        env(&[("LYCEUM_BIND", "0.0.0.0:7000"), ("LYCEUM_AUTH__SESSION_TTL_HOURS", "3")]),
+    )
+    .unwrap();
+    assert_eq!(s.bind.to_string(), "0.0.0.0:7000");
+    assert_eq!(s.auth.session_ttl_hours, 3);
+    assert_eq!(s.auth.reset_ttl_minutes, 5);
+}
+
+#[test]
+fn unrelated_lyceum_variables_are_ignored() {
+    let s = Settings::load_from(
+        Some(file("").path()),
+        env(&[("LYCEUM_TEST_POSTGRES_URL", "postgres://x"), ("PATH", "/bin")]),
+    );
+    assert!(s.is_ok());
+}
+
+#[test]
+fn unknown_key_in_file_names_the_key_and_the_file() {
+    let f = file("bnd = \"127.0.0.1:9000\"\n");
+    let err = Settings::load_from(Some(f.path()), env(&[])).unwrap_err().to_string();
+    assert!(err.contains("unknown setting `bnd`"), "{err}");
+    assert!(err.contains(&f.path().display().to_string()), "{err}");
+}
+
+#[test]
+fn malformed_values_name_the_variable() {
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_BIND", "nowhere")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("bind"), "{err}");
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "not a url")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("LYCEUM_PUBLIC_URL"), "{err}");
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_DATABASE_URL", "mysql://x")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("LYCEUM_DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn missing_config_file_is_an_error() {
+    let err = Settings::load_from(Some(std::path::Path::new("/nonexistent/l.toml")), env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn secrets_never_print() {
+    let s = Settings::load_from(
+        Some(file("").path()),
+        env(&[("LYCEUM_DATABASE_URL", "postgres://u:hunter2@db/lyceum")]),
+    )
+    .unwrap();
+    assert!(!format!("{s:?}").contains("hunter2"));
+}
+
+#[test]
+fn https_public_url_is_detected_and_trailing_slash_dropped() {
+    let s = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "https://lms.example.org/")]))
+        .unwrap();
+    assert!(s.is_https());
+    assert_eq!(s.public_url, "https://lms.example.org");
+}

@@ -1,0 +1,181 @@
+//! One error type for the HTTP edge. Services return their own typed errors and
+//! convert into [`AppError`] through `From`; handlers just use `?`.
+//!
+//! `AppError::into_response` does not choose a body: it stores the error in the
+//! response, and [`crate::http::errors::render`] turns it into RFC 9457
+//! `application/problem+json` under `/api/` or a friendly HTML page elsewhere.
+
+use std::sync::Arc;
+
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use serde::Serialize;
+
+/// A problem with one input field, shown beside that field.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppError {
+    pub status: StatusCode,
+    /// Stable machine-readable kind, e.g. `validation`; becomes `urn:lyceum:problem:<kind>`.
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    pub fields: Vec<FieldError>,
+    pub retry_after_secs: Option<u64>,
+    /// Logged with the request id, never sent to the client.
+    pub internal: Option<String>,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self { status, kind, title, detail: detail.into(), fields: Vec::new(), retry_after_secs: None, internal: None }
+    }
+
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Some fields need attention",
+            "Correct the fields listed in `errors` and try again.",
+        );
+        e.fields = fields;
+        e
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Sign-in required", detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", "There is nothing at this address.")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            "This address does not accept that HTTP method.",
+        )
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
+    pub fn payload_too_large(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Too large", detail)
+    }
+
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type", detail)
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many attempts",
+            format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+        );
+        e.retry_after_secs = Some(retry_after_secs);
+        e
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
+    }
+
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "Form expired",
+            "This form has expired or was sent from another site. Reload the page and try again.",
+        )
+    }
+
+    /// An unexpected fault: the client sees a generic 500, the log sees `cause`.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong",
+            "An unexpected error occurred. It has been logged; quote the request id if you report it.",
+        );
+        e.internal = Some(cause.to_string());
+        e
+    }
+
+    pub fn type_uri(&self) -> String {
+        format!("urn:lyceum:problem:{}", self.kind)
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.kind, self.internal.as_deref().unwrap_or(&self.detail))
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => Self::not_found(),
+            sqlx::Error::PoolTimedOut => {
+                let mut e = Self::unavailable("The service is busy. Try again in a moment.");
+                e.internal = Some(err.to_string());
+                e.retry_after_secs = Some(1);
+                e
+            }
+            _ if crate::db::is_unique_violation(&err) => {
+                let mut e = Self::conflict("That already exists.");
+                e.internal = Some(err.to_string());
+                e
+            }
+            _ => Self::internal(err),
+        }
+    }
+}
+
+/// Marker stored in a response's extensions; the renderer turns it into a body.
+#[derive(Clone, Debug)]
+pub struct ErrorMarker(pub Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response.headers_mut().insert(http::header::RETRY_AFTER, secs.into());
+        }
+        response.extensions_mut().insert(ErrorMarker(Arc::new(self)));
+        response
+    }
+}

@@ -1,0 +1,79 @@
+//! HTTP plumbing: the middleware stack, error rendering, extractors, health
+//! and metrics endpoints.
+
+pub mod errors;
+pub mod extract;
+pub mod health;
+pub mod metrics;
+pub mod security;
+
+use std::time::Duration;
+
+use axum::{Router, extract::MatchedPath, middleware};
+use http::{HeaderName, StatusCode};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{AppState, web};
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Wraps the application router in the standard stack, outermost first:
+/// request id → trace span → metrics → security headers → compression →
+/// error rendering → panic catcher → timeout → body limit → `auth` (turns
+/// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
+/// Router-level layers run after routing, so every one of them sees the
+/// route template (`MatchedPath`), and unknown routes go through them too.
+pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L) -> Router
+where
+    L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+    L::Service: tower::Service<axum::extract::Request, Error = std::convert::Infallible> + Clone + Send + Sync + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+{
+    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
+    let body_limit = state.settings.max_body_bytes;
+    router
+        .layer(middleware::from_fn(web::flash::clear_after_render))
+        .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
+        .layer(auth)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(TraceLayer::new_for_http().make_span_with(span_for).on_response(log_response))
+                .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+                .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(errors::render))
+                .layer(CatchPanicLayer::custom(errors::panic_response))
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+                .layer(RequestBodyLimitLayer::new(body_limit)),
+        )
+        .with_state(state)
+}
+
+/// One span per request, named by route template (low cardinality).
+fn span_for(req: &http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
+    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), route, request_id)
+}
+
+/// Health checks and metrics scrapes log at debug; everything else at info.
+fn log_response(res: &http::Response<axum::body::Body>, latency: Duration, span: &tracing::Span) {
+    let status = res.status().as_u16();
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    if res.extensions().get::<health::Quiet>().is_some() {
+        tracing::debug!(parent: span, status, latency_ms, "response");
+    } else {
+        tracing::info!(parent: span, status, latency_ms, "response");
+    }
+}

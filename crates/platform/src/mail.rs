@@ -1,0 +1,96 @@
+//! The mail port: modules hand an [`Email`] to a [`Mailer`]. Adapters: `.eml`
+//! files under `<data dir>/mail/` (default) and SMTP (lettre).
+
+use std::{path::PathBuf, sync::Arc};
+
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+};
+
+use crate::config::{MailTransport, Settings};
+
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("invalid address: {0}")]
+    Address(String),
+    #[error("could not build the message: {0}")]
+    Build(String),
+    #[error("could not deliver the message: {0}")]
+    Transport(String),
+}
+
+pub trait Mailer: Send + Sync + std::fmt::Debug {
+    fn send(&self, email: Email) -> futures::future::BoxFuture<'_, Result<(), MailError>>;
+}
+
+pub type SharedMailer = Arc<dyn Mailer>;
+
+pub fn from_settings(settings: &Settings) -> Result<SharedMailer, MailError> {
+    let from: Mailbox = settings.mail.from.parse().map_err(|_| MailError::Address(settings.mail.from.clone()))?;
+    Ok(match settings.mail.transport {
+        MailTransport::File => Arc::new(FileMailer { dir: settings.mail_dir(), from }),
+        MailTransport::Smtp => {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.mail.smtp_url.expose())
+                .map_err(|e| MailError::Transport(format!("mail.smtp_url: {e}")))?
+                .build();
+            Arc::new(SmtpMailer { transport, from })
+        }
+    })
+}
+
+fn build(from: &Mailbox, email: Email) -> Result<Message, MailError> {
+    let to: Mailbox = email.to.parse().map_err(|_| MailError::Address(email.to.clone()))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(email.subject)
+        .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+        .map_err(|e| MailError::Build(e.to_string()))
+}
+
+/// Writes each message as an RFC 5322 `.eml` file a mail client can open.
+#[derive(Debug)]
+pub struct FileMailer {
+    dir: PathBuf,
+    from: Mailbox,
+}
+
+impl Mailer for FileMailer {
+    fn send(&self, email: Email) -> futures::future::BoxFuture<'_, Result<(), MailError>> {
+        Box::pin(async move {
+            let (to, subject) = (email.to.clone(), email.subject.clone());
+            let message = build(&self.from, email)?;
+            tokio::fs::create_dir_all(&self.dir).await.map_err(|e| MailError::Transport(e.to_string()))?;
+            let name = format!("{}-{}.eml", jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S"), uuid::Uuid::now_v7());
+            let path = self.dir.join(name);
+            tokio::fs::write(&path, message.formatted()).await.map_err(|e| MailError::Transport(e.to_string()))?;
+            tracing::info!(%to, %subject, path = %path.display(), "e-mail written to file");
+            Ok(())
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer for SmtpMailer {
+    fn send(&self, email: Email) -> futures::future::BoxFuture<'_, Result<(), MailError>> {
+        Box::pin(async move {
+            let message = build(&self.from, email)?;
+            self.transport.send(message).await.map_err(|e| MailError::Transport(e.to_string()))?;
+            Ok(())
+        })
+    }
+}

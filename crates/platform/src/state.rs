@@ -1,0 +1,51 @@
+//! The one cloneable state every handler receives. Passed, never global, so
+//! tests can run many differently configured apps side by side.
+
+use std::{sync::Arc, time::Duration};
+
+use crate::{config::Settings, db::Db, mail::SharedMailer, ratelimit::Limiter, storage::Storage};
+
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
+    pub settings: Settings,
+    pub db: Db,
+    pub mailer: SharedMailer,
+    pub storage: Storage,
+    pub limits: Limits,
+}
+
+/// The rate limiters, one per kind of sensitive action.
+#[derive(Debug)]
+pub struct Limits {
+    pub login: Limiter,
+    pub email: Limiter,
+    pub register: Limiter,
+}
+
+impl Limits {
+    pub fn from_settings(settings: &Settings) -> Self {
+        let r = &settings.rate_limit;
+        Self {
+            login: Limiter::new(r.login_per_minute, Duration::from_secs(60)),
+            email: Limiter::new(r.email_per_hour, Duration::from_secs(3600)),
+            register: Limiter::new(r.register_per_hour, Duration::from_secs(3600)),
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(settings: Settings, db: Db, mailer: SharedMailer, storage: Storage) -> Self {
+        let limits = Limits::from_settings(&settings);
+        Self(Arc::new(Inner { settings, db, mailer, storage, limits }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

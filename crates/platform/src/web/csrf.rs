@@ -1,0 +1,99 @@
+//! CSRF protection by double submit: a random `lyceum_csrf` cookie (SameSite
+//! Strict) must be echoed in every state-changing request — as the `csrf`
+//! form field, the `csrf` query parameter (multipart uploads) or the
+//! `X-CSRF-Token` header. Bearer-token API calls carry no ambient credential
+//! and are exempt; API calls that ride on the session cookie must send the header.
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{Method, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::{AppError, AppState, secrets};
+
+pub const COOKIE: &str = "lyceum_csrf";
+pub const HEADER: &str = "x-csrf-token";
+pub const FIELD: &str = "csrf";
+/// The session cookie's name; sessions belong to accounts, but CSRF must know
+/// whether a request rides on one.
+pub const SESSION_COOKIE: &str = "lyceum_session";
+
+/// The token pages put into their forms.
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let existing = jar.get(COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
+    let token = existing.clone().unwrap_or_else(secrets::random_token);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+
+    if is_unsafe(req.method()) && needs_check(&req, &jar) {
+        let (checked, rebuilt) = match presented_token(req, state.settings.max_body_bytes).await {
+            Ok(pair) => pair,
+            Err(resp) => return resp,
+        };
+        let ok = matches!((&existing, &checked), (Some(cookie), Some(sent)) if secrets::constant_time_eq(cookie, sent));
+        if !ok {
+            return AppError::csrf().into_response();
+        }
+        req = rebuilt;
+    }
+
+    let mut response = next.run(req).await;
+    if existing.is_none() {
+        let cookie = Cookie::build((COOKIE, token))
+            .path("/")
+            .same_site(SameSite::Strict)
+            .secure(state.settings.is_https())
+            .build();
+        if let Ok(value) = cookie.to_string().parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn needs_check(req: &Request, jar: &CookieJar) -> bool {
+    if !req.uri().path().starts_with("/api/") {
+        return true;
+    }
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    !bearer && jar.get(SESSION_COOKIE).is_some()
+}
+
+/// Finds the token the client sent; reads (and puts back) a urlencoded body.
+async fn presented_token(req: Request, limit: usize) -> Result<(Option<String>, Request), Response> {
+    if let Some(v) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok((Some(v.to_string()), req));
+    }
+    if let Some(v) = req.uri().query().and_then(|q| find_field(q.as_bytes())) {
+        return Ok((Some(v), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::payload_too_large("The form is larger than the server accepts.").into_response())?;
+    let token = find_field(&bytes);
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn find_field(urlencoded: &[u8]) -> Option<String> {
+    url::form_urlencoded::parse(urlencoded).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned())
+}

@@ -1,0 +1,16 @@
+//! Server-rendered pages: the page context every template gets, CSRF,
+//! flash messages, translations and embedded static assets.
+
+pub mod assets;
+pub mod csrf;
+pub mod flash;
+pub mod i18n;
+pub mod page;
+
+pub use flash::{Flash, FlashKind, redirect_with_flash};
+pub use page::Page;
+
+/// Renders an askama template into an HTML response, turning a template fault into a 500.
+pub fn render<T: askama::Template>(template: &T) -> crate::AppResult<axum::response::Html<String>> {
+    template.render().map(axum::response::Html).map_err(crate::AppError::internal)
+}

@@ -1,0 +1,95 @@
+//! What every page template receives as `page`: the viewer, the CSRF token,
+//! the flash message, the language and the time zone.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use axum_extra::extract::CookieJar;
+
+use super::{assets, csrf::CsrfToken, flash, i18n};
+use crate::{
+    AppError,
+    auth::{Caller, Role, Viewer},
+};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub viewer: Option<Viewer>,
+    pub csrf: String,
+    pub flash: Option<flash::Flash>,
+    pub locale: &'static str,
+    pub time_zone: jiff::tz::TimeZone,
+    /// The path of this request, for `aria-current` and `?next=` links.
+    pub path: String,
+}
+
+impl Page {
+    pub fn from_parts(parts: &Parts) -> Self {
+        let viewer = match parts.extensions.get::<Caller>() {
+            Some(Caller::User(v)) => Some((**v).clone()),
+            _ => None,
+        };
+        let jar = CookieJar::from_headers(&parts.headers);
+        let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let locale = viewer.as_ref().map(|v| i18n::supported(&v.locale)).unwrap_or_else(|| i18n::negotiate(accept));
+        let time_zone = viewer
+            .as_ref()
+            .and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        Self {
+            csrf: parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
+            flash: jar.get(flash::COOKIE).and_then(|c| flash::Flash::parse(c.value())),
+            locale,
+            time_zone,
+            path: parts.uri.path().to_string(),
+            viewer,
+        }
+    }
+
+    /// Translates `key` into the viewer's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.locale, key)
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.viewer.is_some()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.viewer.as_ref().is_some_and(|v| v.role == Role::Admin)
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.viewer.as_ref().map(|v| v.display_name.as_str()).unwrap_or("")
+    }
+
+    /// `aria-current="page"` for the nav link that matches this page.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let here = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        if here { "page" } else { "false" }
+    }
+
+    /// A stored epoch-millisecond timestamp, in the viewer's time zone.
+    pub fn datetime(&self, epoch_ms: &i64) -> String {
+        jiff::Timestamp::from_millisecond(*epoch_ms)
+            .map(|ts| ts.to_zoned(self.time_zone.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn flash_text(&self) -> String {
+        self.flash.as_ref().map(|f| self.t(&f.key)).unwrap_or_default()
+    }
+
+    pub fn flash_kind(&self) -> &'static str {
+        self.flash.as_ref().map(|f| f.kind.as_str()).unwrap_or("")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        Ok(Page::from_parts(parts))
+    }
+}
