@@ -1,1 +1,14 @@
+//! Accounts: users, credentials, browser sessions, personal API tokens,
+//! e-mail verification, password resets and roles.
+//!
+//! Other modules learn who is calling through `lyceum_platform::auth`
+//! (filled in by [`http::middleware::resolve_caller`]) and change account data only
+//! through the public functions of [`service`].
 
+pub mod http;
+pub mod model;
+pub mod password;
+mod repo;
+pub mod service;
+
+pub use http::{api_routes, middleware::resolve_caller, page_routes};

@@ -121,6 +121,11 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+/// A stored timestamp as RFC 3339 (UTC), the format of every API timestamp.
+pub fn rfc3339(epoch_ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(epoch_ms).map(|t| t.to_string()).unwrap_or_default()
+}
+
 /// A new time-ordered id (UUID v7), stored as TEXT.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

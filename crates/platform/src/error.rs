@@ -88,6 +88,16 @@ impl AppError {
         Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
     }
 
+    /// A link or token that has expired or was already used.
+    pub fn gone(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "link-expired", "Link expired", detail)
+    }
+
+    /// Refused for a reason specific to the account, with a stable `kind`.
+    pub fn forbidden_kind(kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, kind, title, detail)
+    }
+
     pub fn payload_too_large(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Too large", detail)
     }
@@ -130,6 +140,12 @@ impl AppError {
         );
         e.internal = Some(cause.to_string());
         e
+    }
+
+    /// The same error with a more specific stable `kind`.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn type_uri(&self) -> String {

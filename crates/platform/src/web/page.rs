@@ -35,7 +35,12 @@ impl Page {
             .and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok())
             .unwrap_or(jiff::tz::TimeZone::UTC);
         Self {
-            csrf: parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .or_else(|| jar.get(super::csrf::COOKIE).map(|c| c.value().to_string()))
+                .unwrap_or_default(),
             flash: jar.get(flash::COOKIE).and_then(|c| flash::Flash::parse(c.value())),
             locale,
             time_zone,

@@ -1,0 +1,40 @@
+use axum::{Json, extract::State, http::StatusCode};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::CurrentUser,
+    http::{errors::Problem, extract::ApiJson},
+};
+
+use super::dto::*;
+use crate::service::identity::{self, IdentityChange};
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/users/me", tag = "users",
+    responses((status = 200, body = UserDto), (status = 401, body = Problem)))]
+pub async fn get_me(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<UserDto>> {
+    Ok(Json(identity::get(&state, &viewer.user_id).await?.into()))
+}
+
+/// Change your display name, language or time zone (omitted fields stay).
+#[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMeBody,
+    responses((status = 200, body = UserDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    CurrentUser(viewer): CurrentUser,
+    ApiJson(body): ApiJson<UpdateMeBody>,
+) -> AppResult<Json<UserDto>> {
+    let change = IdentityChange { display_name: body.display_name, locale: body.locale, time_zone: body.time_zone };
+    Ok(Json(identity::update(&state, &viewer.user_id, change).await?.into()))
+}
+
+/// Change your password; your other sessions are signed out.
+#[utoipa::path(post, path = "/api/v1/users/me/password", tag = "users", request_body = ChangePasswordBody,
+    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(viewer): CurrentUser,
+    ApiJson(body): ApiJson<ChangePasswordBody>,
+) -> AppResult<StatusCode> {
+    identity::change_password(&state, &viewer, &body.current_password, &body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,45 @@
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::CurrentUser,
+    http::{errors::Problem, extract::ApiJson},
+};
+
+use super::dto::*;
+use crate::service::tokens;
+
+/// Your live personal API tokens (secrets are never shown again).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
+    responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
+pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<TokenList>> {
+    let items = tokens::list(&state, &viewer.user_id).await?.into_iter().map(TokenDto::from).collect();
+    Ok(Json(TokenList { items }))
+}
+
+/// Create a personal API token. The response holds the secret, once.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateTokenBody,
+    responses((status = 201, body = CreatedTokenDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(viewer): CurrentUser,
+    ApiJson(body): ApiJson<CreateTokenBody>,
+) -> AppResult<(StatusCode, Json<CreatedTokenDto>)> {
+    let created = tokens::create(&state, &viewer.user_id, &body.name, body.expires_in_days).await?;
+    Ok((StatusCode::CREATED, Json(CreatedTokenDto { token: created.secret, info: created.token.into() })))
+}
+
+/// Revoke one of your tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    CurrentUser(viewer): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    tokens::revoke(&state, &viewer.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,68 @@
+//! Identifies the caller once per request: a bearer token (programs) or the
+//! session cookie (browsers). Stores a [`Caller`] for the extractors, and hands
+//! it back on the response so error pages know who is signed in.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::CookieJar;
+use lyceum_platform::{
+    AppError, AppState,
+    auth::{Caller, Credential, Viewer},
+    web::csrf::SESSION_COOKIE,
+};
+
+use crate::{model::User, service::session};
+
+pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let (caller, stale_cookie) = match identify(&state, req.headers()).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    req.extensions_mut().insert(caller.clone());
+    let mut response = next.run(req).await;
+    response.extensions_mut().insert(caller);
+    if stale_cookie {
+        // The cookie names a session that ended: forget it.
+        if let Ok(v) = super::cookies::removal().to_string().parse() {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<(Caller, bool), AppError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            return Ok((Caller::InvalidToken, false));
+        };
+        return Ok(match session::user_for_token(state, token).await? {
+            Some((user, token_id)) => (viewer(user, Credential::Token { token_id }), false),
+            None => (Caller::InvalidToken, false),
+        });
+    }
+    let jar = CookieJar::from_headers(headers);
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok((Caller::Anonymous, false));
+    };
+    Ok(match session::user_for_session(state, cookie.value()).await? {
+        Some((user, session_hash)) => (viewer(user, Credential::Session { session_hash }), false),
+        None => (Caller::Anonymous, true),
+    })
+}
+
+fn viewer(user: User, credential: Credential) -> Caller {
+    Caller::User(Box::new(Viewer {
+        role: user.role(),
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        locale: user.locale,
+        time_zone: user.time_zone,
+        credential,
+    }))
+}

@@ -1,0 +1,86 @@
+use lyceum_platform::db;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "verify_email",
+            Purpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// Stores a new link token and voids the user's earlier unused ones for the same
+/// purpose, so only the latest e-mail works.
+pub async fn issue(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    purpose: Purpose,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    let now = db::now_ms();
+    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Uses a token exactly once: the conditional UPDATE succeeds for one caller
+/// only, even when two requests race. Returns the user id.
+pub async fn consume(
+    conn: &mut AnyConnection,
+    purpose: Purpose,
+    token_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let now = db::now_ms();
+    let used = sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 \
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if used == 0 {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT user_id FROM email_tokens WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Whether a token is still usable, without using it (to show the reset form).
+pub async fn is_live(conn: &mut AnyConnection, purpose: Purpose, token_hash: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(db::now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}

@@ -1,0 +1,61 @@
+use lyceum_platform::db;
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::model::User;
+
+pub async fn insert(
+    pool: &AnyPool,
+    id_hash: &str,
+    user_id: &str,
+    expires_at: i64,
+    user_agent: &str,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(db::now_ms())
+    .bind(expires_at)
+    .bind(user_agent)
+    .bind(ip)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// The user behind a live session of an enabled account, in one query.
+pub async fn user_for(pool: &AnyPool, id_hash: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.role, u.locale, u.time_zone, u.email_verified_at, u.disabled_at, u.created_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+    )
+    .bind(id_hash)
+    .bind(db::now_ms())
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn delete(pool: &AnyPool, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await.map(|_| ())
+}
+
+/// Ends every session of a user except `keep` (the one making the request, if any).
+pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str, keep: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id_hash <> $2)")
+        .bind(user_id)
+        .bind(keep)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn purge_expired(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(db::now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -1,0 +1,142 @@
+//! User administration (API, pages and the `lyceum admin` command).
+
+use lyceum_platform::{AppError, AppState, auth::Role, secrets};
+
+use crate::{
+    model::{DisplayName, Email, Password, User},
+    password,
+    repo::{sessions, tokens, users},
+};
+
+pub const MAX_PAGE: i64 = 100;
+
+pub struct ListQuery {
+    pub query: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+pub struct Page {
+    pub users: Vec<User>,
+    pub next_cursor: Option<String>,
+}
+
+/// Newest first; the cursor is the last row's `created_at:id`.
+pub async fn list(state: &AppState, q: ListQuery) -> Result<Page, AppError> {
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(parse_cursor(c).ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?),
+    };
+    let query = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let filter = users::Filter {
+        query,
+        role: q.role,
+        disabled: q.disabled,
+        before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
+        limit: limit + 1,
+    };
+    let mut rows = users::list(state.db.pool(), filter).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|u| format!("{}:{}", u.created_at, u.id))
+    } else {
+        None
+    };
+    Ok(Page { users: rows, next_cursor })
+}
+
+fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (at, id) = cursor.split_once(':')?;
+    Some((at.parse().ok()?, id.to_string()))
+}
+
+pub async fn get(state: &AppState, id: &str) -> Result<User, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    users::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Changes a role. An admin cannot change their own role (no accidental lock-out).
+pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: Role) -> Result<User, AppError> {
+    if actor_id == Some(id) {
+        return Err(AppError::conflict("You cannot change your own role. Ask another administrator."));
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    if users::set_role(&mut conn, id, role).await? == 0 {
+        return Err(AppError::not_found());
+    }
+    tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, %role, "role changed");
+    users::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Disables or enables an account. Disabling ends its sessions and revokes its
+/// tokens in the same transaction; requests already authenticated are refused
+/// from the next one on, because every lookup checks `disabled_at`.
+pub async fn set_disabled(state: &AppState, actor_id: Option<&str>, id: &str, disabled: bool) -> Result<User, AppError> {
+    if actor_id == Some(id) && disabled {
+        return Err(AppError::conflict("You cannot disable your own account."));
+    }
+    let mut tx = state.db.begin().await?;
+    if users::set_disabled(&mut tx, id, disabled).await? == 0 {
+        return Err(AppError::not_found());
+    }
+    if disabled {
+        sessions::delete_for_user(&mut tx, id, None).await?;
+        tokens::revoke_all(&mut tx, id).await?;
+    }
+    let user = users::by_id(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, disabled, "account status changed");
+    Ok(user)
+}
+
+/// Creates a verified account (for administrators and the CLI).
+pub async fn create_user(state: &AppState, email: &str, display_name: &str, role: Role, pass: &str) -> Result<User, AppError> {
+    let parsed = (Email::parse(email), DisplayName::parse(display_name), Password::parse("password", pass));
+    let (email, name, pass) = match parsed {
+        (Ok(e), Ok(n), Ok(p)) => (e, n, p),
+        (e, n, p) => return Err(AppError::validation([e.err(), n.err(), p.err()].into_iter().flatten().collect())),
+    };
+    let hash = password::hash(pass.expose()).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let new = users::NewUser { email: email.as_str(), password_hash: &hash, display_name: name.as_str(), role, verified: true };
+    users::insert(&mut conn, new).await.map_err(|e| {
+        if lyceum_platform::db::is_unique_violation(&e) {
+            AppError::field("email", "An account with this e-mail address already exists.")
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Sets a password directly (CLI); ends the account's sessions.
+pub async fn set_password(state: &AppState, email: &str, pass: &str) -> Result<User, AppError> {
+    let pass = Password::parse("password", pass).map_err(|e| AppError::validation(vec![e]))?;
+    let user = find_by_email(state, email).await?;
+    let hash = password::hash(pass.expose()).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_password(&mut tx, &user.id, &hash).await?;
+    sessions::delete_for_user(&mut tx, &user.id, None).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn find_by_email(state: &AppState, email: &str) -> Result<User, AppError> {
+    let email = Email::parse(email).map_err(|e| AppError::validation(vec![e]))?;
+    users::by_email(state.db.pool(), email.as_str()).await?.ok_or_else(AppError::not_found)
+}
+
+pub const FIRST_ADMIN_EMAIL: &str = "admin@lyceum.localhost";
+
+/// On an empty database, creates the first administrator with a random
+/// one-time password and returns (email, password) for the console.
+pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)>, AppError> {
+    if users::count(state.db.pool()).await? > 0 {
+        return Ok(None);
+    }
+    let pass: String = secrets::random_token().chars().take(20).collect();
+    create_user(state, FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &pass).await?;
+    Ok(Some((FIRST_ADMIN_EMAIL.to_string(), pass)))
+}

@@ -1,0 +1,90 @@
+//! Single-use links sent by e-mail: address verification and password reset.
+
+use lyceum_platform::{AppError, AppState, db, secrets};
+
+use super::{Client, mail};
+use crate::{
+    model::{Email, Password, User},
+    password,
+    repo::{
+        email_tokens::{self, Purpose},
+        sessions, tokens, users,
+    },
+};
+
+const EXPIRED: &str = "This link has expired or was already used. Request a new one.";
+
+pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
+    let token = secrets::random_token();
+    let expires = db::now_ms() + state.settings.auth.verification_ttl_hours * 3_600_000;
+    let mut conn = state.db.pool().acquire().await?;
+    email_tokens::issue(&mut conn, &user.id, Purpose::VerifyEmail, &secrets::token_hash(&token), expires).await?;
+    mail::send_verification(state, &user.email, &user.display_name, &token).await
+}
+
+/// Confirms an address from the e-mailed link. Returns the verified user.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AppError> {
+    let mut tx = state.db.begin().await?;
+    let user_id = email_tokens::consume(&mut tx, Purpose::VerifyEmail, &secrets::token_hash(token))
+        .await?
+        .ok_or_else(|| AppError::gone(EXPIRED))?;
+    users::mark_verified(&mut tx, &user_id).await?;
+    let user = users::by_id(&mut tx, &user_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Sends a fresh verification link if the address belongs to an unverified
+/// account. Answers the same either way.
+pub async fn resend_verification(state: &AppState, raw_email: &str, client: &Client) -> Result<(), AppError> {
+    let email = Email::parse(raw_email).map_err(|e| AppError::validation(vec![e]))?;
+    state.limits.email.check(&[format!("email:{}", email.as_str()), format!("ip:{}", client.ip)])?;
+    match users::by_email(state.db.pool(), email.as_str()).await? {
+        Some(user) if !user.is_verified() && !user.is_disabled() => send_verification(state, &user).await,
+        _ => Ok(()),
+    }
+}
+
+/// Starts a password reset. Answers the same whether or not the address is registered.
+pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -> Result<(), AppError> {
+    let email = Email::parse(raw_email).map_err(|e| AppError::validation(vec![e]))?;
+    state.limits.email.check(&[format!("email:{}", email.as_str()), format!("ip:{}", client.ip)])?;
+    let Some(user) = users::by_email(state.db.pool(), email.as_str()).await? else {
+        tracing::info!("password reset requested for an unknown address");
+        return Ok(());
+    };
+    if user.is_disabled() {
+        return Ok(());
+    }
+    let token = secrets::random_token();
+    let expires = db::now_ms() + state.settings.auth.reset_ttl_minutes * 60_000;
+    let mut conn = state.db.pool().acquire().await?;
+    email_tokens::issue(&mut conn, &user.id, Purpose::ResetPassword, &secrets::token_hash(&token), expires).await?;
+    mail::send_reset(state, &user.email, &user.display_name, &token).await
+}
+
+/// Whether a reset link can still be used (to decide between form and "expired" page).
+pub async fn reset_link_is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(email_tokens::is_live(&mut conn, Purpose::ResetPassword, &secrets::token_hash(token)).await?)
+}
+
+/// Sets a new password from a reset link. Ends every session and API token of
+/// the account (whoever had them may be the reason for the reset) and marks the
+/// address verified, since the link proved it.
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+    let new_password =
+        Password::parse("password", new_password).map_err(|e| AppError::validation(vec![e]))?;
+    let hash = password::hash(new_password.expose()).await?;
+    let mut tx = state.db.begin().await?;
+    let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))
+        .await?
+        .ok_or_else(|| AppError::gone(EXPIRED))?;
+    users::set_password(&mut tx, &user_id, &hash).await?;
+    users::mark_verified(&mut tx, &user_id).await?;
+    sessions::delete_for_user(&mut tx, &user_id, None).await?;
+    tokens::revoke_all(&mut tx, &user_id).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "password reset");
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Signing in and out; turning a session cookie or bearer token into a user.
+
+use lyceum_platform::{AppError, AppState, auth::Credential, db, secrets};
+
+use super::Client;
+use crate::{
+    model::{Email, User},
+    password,
+    repo::{sessions, tokens, users},
+};
+
+/// A new browser session: the secret goes into the cookie, only its hash is stored.
+pub struct NewSession {
+    pub user: User,
+    pub secret: String,
+    pub max_age_secs: i64,
+}
+
+const WRONG: &str = "Wrong e-mail address or password.";
+
+/// Checks credentials and opens a session. Unknown address and wrong password
+/// get the same answer and take the same time.
+pub async fn login(state: &AppState, raw_email: &str, raw_password: &str, client: &Client) -> Result<NewSession, AppError> {
+    if raw_email.trim().is_empty() || raw_password.is_empty() {
+        let mut fields = Vec::new();
+        if raw_email.trim().is_empty() {
+            fields.push(lyceum_platform::FieldError::new("email", "Enter your e-mail address."));
+        }
+        if raw_password.is_empty() {
+            fields.push(lyceum_platform::FieldError::new("password", "Enter your password."));
+        }
+        return Err(AppError::validation(fields));
+    }
+    let email = Email::parse(raw_email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| raw_email.trim().to_lowercase());
+    state.limits.login.check(&[format!("email:{email}"), format!("ip:{}", client.ip)])?;
+
+    let found = users::credentials(state.db.pool(), &email).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let ok = password::verify(raw_password, hash).await?;
+    let user = match user {
+        Some(user) if ok => user,
+        _ => return Err(AppError::unauthorized(WRONG).with_kind("invalid-credentials")),
+    };
+    if user.is_disabled() {
+        return Err(AppError::forbidden_kind(
+            "account-disabled",
+            "Account disabled",
+            "This account has been disabled. Contact an administrator if you think this is a mistake.",
+        ));
+    }
+    if state.settings.auth.require_verified_email && !user.is_verified() {
+        return Err(AppError::forbidden_kind(
+            "email-unverified",
+            "E-mail address not confirmed",
+            "Confirm your e-mail address first: open the link we sent you, or ask for a new one.",
+        ));
+    }
+    open_session(state, user, client).await
+}
+
+pub async fn open_session(state: &AppState, user: User, client: &Client) -> Result<NewSession, AppError> {
+    let secret = secrets::random_token();
+    let max_age_secs = state.settings.auth.session_ttl_hours * 3600;
+    let expires = db::now_ms() + max_age_secs * 1000;
+    let agent: String = client.user_agent.chars().take(300).collect();
+    sessions::insert(state.db.pool(), &secrets::token_hash(&secret), &user.id, expires, &agent, &client.ip).await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    Ok(NewSession { user, secret, max_age_secs })
+}
+
+/// Ends the session behind `credential` (bearer tokens are revoked separately).
+pub async fn logout(state: &AppState, credential: &Credential) -> Result<(), AppError> {
+    if let Credential::Session { session_hash } = credential {
+        sessions::delete(state.db.pool(), session_hash).await?;
+    }
+    Ok(())
+}
+
+pub async fn user_for_session(state: &AppState, secret: &str) -> Result<Option<(User, String)>, AppError> {
+    let hash = secrets::token_hash(secret);
+    Ok(sessions::user_for(state.db.pool(), &hash).await?.map(|u| (u, hash)))
+}
+
+/// The user behind a bearer token; records its use at most once a minute.
+pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(User, String)>, AppError> {
+    let Some(owner) = tokens::owner(state.db.pool(), &secrets::token_hash(secret)).await? else {
+        return Ok(None);
+    };
+    let now = db::now_ms();
+    if owner.last_used_at.is_none_or(|t| now - t > 60_000) {
+        tokens::touch(state.db.pool(), &owner.token_id).await?;
+    }
+    Ok(Some((owner.user, owner.token_id)))
+}
+
+/// Deletes expired sessions (run at start-up; a periodic job later).
+pub async fn purge_expired(state: &AppState) -> Result<u64, AppError> {
+    Ok(sessions::purge_expired(state.db.pool()).await?)
+}
