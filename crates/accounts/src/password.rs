@@ -32,7 +32,8 @@ pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, AppE
 }
 
 /// A valid Argon2id hash of a random string, used to equalise timing.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fV0Qz0f8wO9bdx1xkFvLQ0b6m0Hq4B8QhQq5o8sJk2A";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fV0Qz0f8wO9bdx1xkFvLQ0b6m0Hq4B8QhQq5o8sJk2A";
 
 #[cfg(test)]
 mod tests {

@@ -155,11 +155,7 @@ impl Default for RateLimitSettings {
 
 impl Default for MailSettings {
     fn default() -> Self {
-        Self {
-            transport: MailTransport::File,
-            from: "Lyceum <no-reply@localhost>".into(),
-            smtp_url: Secret::default(),
-        }
+        Self { transport: MailTransport::File, from: "Lyceum <no-reply@localhost>".into(), smtp_url: Secret::default() }
     }
 }
 
@@ -189,13 +185,13 @@ impl Settings {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         match file {
             Some(path) if !path.exists() => {
-                return Err(ConfigError(format!(
-                    "configuration file {} does not exist",
-                    path.display()
-                )));
+                return Err(ConfigError(format!("configuration file {} does not exist", path.display())));
             }
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
-            None => figment = figment.merge(Toml::file_exact("lyceum.toml").nested()),
+            None if std::path::Path::new("lyceum.toml").exists() => {
+                figment = figment.merge(Toml::file_exact("lyceum.toml"))
+            }
+            None => {}
         }
         let known = known_keys();
         let env: Vec<(String, String)> = env
@@ -205,10 +201,8 @@ impl Settings {
                 known.contains(&key).then_some((key, v))
             })
             .collect();
-        let mut settings: Settings = figment
-            .merge(env_provider(env))
-            .extract()
-            .map_err(|e| ConfigError(describe(e)))?;
+        let mut settings: Settings =
+            figment.merge(env_provider(env)).extract().map_err(|e| ConfigError(describe(e)))?;
         settings.validate()?;
         settings.fill_derived();
         Ok(settings)
@@ -216,24 +210,30 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if !self.public_url.is_empty() {
-            let url = url::Url::parse(&self.public_url).map_err(|e| {
-                ConfigError(format!("public_url (LYCEUM_PUBLIC_URL) is not a valid URL: {e}"))
-            })?;
+            let url = url::Url::parse(&self.public_url)
+                .map_err(|e| ConfigError(format!("public_url (LYCEUM_PUBLIC_URL) is not a valid URL: {e}")))?;
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(ConfigError("public_url (LYCEUM_PUBLIC_URL) must start with http:// or https://".into()));
             }
         }
         let db = self.database_url.expose();
-        if !db.is_empty() && !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+        if !db.is_empty()
+            && !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://"))
+        {
             return Err(ConfigError(
                 "database_url (LYCEUM_DATABASE_URL) must start with sqlite:, postgres:// or postgresql://".into(),
             ));
         }
         if self.mail.transport == MailTransport::Smtp && self.mail.smtp_url.is_empty() {
-            return Err(ConfigError("mail.transport is smtp but mail.smtp_url (LYCEUM_MAIL__SMTP_URL) is empty".into()));
+            return Err(ConfigError(
+                "mail.transport is smtp but mail.smtp_url (LYCEUM_MAIL__SMTP_URL) is empty".into(),
+            ));
         }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError(format!("mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}", self.mail.from)));
+            return Err(ConfigError(format!(
+                "mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}",
+                self.mail.from
+            )));
         }
         Ok(())
     }

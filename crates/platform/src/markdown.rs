@@ -9,10 +9,7 @@ pub fn render(source: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(source, options);
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(&html)
-        .to_string()
+    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&html).to_string()
 }
 
 #[cfg(test)]

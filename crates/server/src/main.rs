@@ -1,1 +1,57 @@
-fn main() {}
+//! The `lyceum` binary: `serve` (default), `migrate`, `admin`.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use lyceum::{admin_cli, serve};
+use lyceum_platform::config::Settings;
+
+#[derive(Parser)]
+#[command(name = "lyceum", version, about = "Lyceum — an open-source learning platform.", long_about = None)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./lyceum.toml when it exists.
+    /// Every setting can also be set as LYCEUM_<KEY> (nested keys joined with __).
+    #[arg(long, short, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default): applies migrations, creates the first
+    /// administrator on an empty database, serves until SIGTERM/SIGINT.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    Admin {
+        #[command(subcommand)]
+        action: admin_cli::Action,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(format_args!("configuration error: {e}")),
+    };
+    lyceum_platform::telemetry::init(&settings);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::run(settings).await,
+        Command::Migrate => serve::migrate_only(settings).await,
+        Command::Admin { action } => admin_cli::run(settings, action).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format_args!("error: {e:#}")),
+    }
+}
+
+/// One clear line on stderr, exit code 1; no panic, no backtrace.
+fn fail(message: std::fmt::Arguments) -> ExitCode {
+    eprintln!("lyceum: {message}");
+    ExitCode::FAILURE
+}

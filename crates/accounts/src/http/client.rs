@@ -17,12 +17,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
             .get::<ConnectInfo<std::net::SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip().to_string())
             .unwrap_or_else(|| "unknown".into());
-        let user_agent = parts
-            .headers
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let user_agent =
+            parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         Ok(ClientInfo(Client { ip, user_agent }))
     }
 }

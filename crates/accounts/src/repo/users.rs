@@ -46,10 +46,8 @@ pub async fn credentials(pool: &AnyPool, email: &str) -> Result<Option<(User, St
             .fetch_optional(pool)
             .await?;
     let Some(user) = user else { return Ok(None) };
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(&user.id)
-        .fetch_one(pool)
-        .await?;
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(&user.id).fetch_one(pool).await?;
     Ok(Some((user, hash)))
 }
 

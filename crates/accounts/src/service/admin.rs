@@ -28,7 +28,10 @@ pub async fn list(state: &AppState, q: ListQuery) -> Result<Page, AppError> {
     let limit = q.limit.clamp(1, MAX_PAGE);
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(c) => Some(parse_cursor(c).ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?),
+        Some(c) => Some(
+            parse_cursor(c)
+                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
+        ),
     };
     let query = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let filter = users::Filter {
@@ -74,7 +77,12 @@ pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: 
 /// Disables or enables an account. Disabling ends its sessions and revokes its
 /// tokens in the same transaction; requests already authenticated are refused
 /// from the next one on, because every lookup checks `disabled_at`.
-pub async fn set_disabled(state: &AppState, actor_id: Option<&str>, id: &str, disabled: bool) -> Result<User, AppError> {
+pub async fn set_disabled(
+    state: &AppState,
+    actor_id: Option<&str>,
+    id: &str,
+    disabled: bool,
+) -> Result<User, AppError> {
     if actor_id == Some(id) && disabled {
         return Err(AppError::conflict("You cannot disable your own account."));
     }
@@ -93,7 +101,13 @@ pub async fn set_disabled(state: &AppState, actor_id: Option<&str>, id: &str, di
 }
 
 /// Creates a verified account (for administrators and the CLI).
-pub async fn create_user(state: &AppState, email: &str, display_name: &str, role: Role, pass: &str) -> Result<User, AppError> {
+pub async fn create_user(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    pass: &str,
+) -> Result<User, AppError> {
     let parsed = (Email::parse(email), DisplayName::parse(display_name), Password::parse("password", pass));
     let (email, name, pass) = match parsed {
         (Ok(e), Ok(n), Ok(p)) => (e, n, p),
@@ -101,7 +115,13 @@ pub async fn create_user(state: &AppState, email: &str, display_name: &str, role
     };
     let hash = password::hash(pass.expose()).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let new = users::NewUser { email: email.as_str(), password_hash: &hash, display_name: name.as_str(), role, verified: true };
+    let new = users::NewUser {
+        email: email.as_str(),
+        password_hash: &hash,
+        display_name: name.as_str(),
+        role,
+        verified: true,
+    };
     users::insert(&mut conn, new).await.map_err(|e| {
         if lyceum_platform::db::is_unique_violation(&e) {
             AppError::field("email", "An account with this e-mail address already exists.")

@@ -73,8 +73,7 @@ pub async fn reset_link_is_live(state: &AppState, token: &str) -> Result<bool, A
 /// the account (whoever had them may be the reason for the reset) and marks the
 /// address verified, since the link proved it.
 pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
-    let new_password =
-        Password::parse("password", new_password).map_err(|e| AppError::validation(vec![e]))?;
+    let new_password = Password::parse("password", new_password).map_err(|e| AppError::validation(vec![e]))?;
     let hash = password::hash(new_password.expose()).await?;
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))

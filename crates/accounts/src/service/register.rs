@@ -33,7 +33,13 @@ pub async fn register(state: &AppState, input: RegisterInput, client: &Client) -
     let hash = password::hash(pass.expose()).await?;
     let verified = !state.settings.auth.require_verified_email;
     let mut conn = state.db.pool().acquire().await?;
-    let new = NewUser { email: email.as_str(), password_hash: &hash, display_name: name.as_str(), role: Role::Learner, verified };
+    let new = NewUser {
+        email: email.as_str(),
+        password_hash: &hash,
+        display_name: name.as_str(),
+        role: Role::Learner,
+        verified,
+    };
     match users::insert(&mut conn, new).await {
         Ok(user) => {
             tracing::info!(user_id = %user.id, "account registered");

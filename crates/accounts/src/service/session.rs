@@ -20,7 +20,12 @@ const WRONG: &str = "Wrong e-mail address or password.";
 
 /// Checks credentials and opens a session. Unknown address and wrong password
 /// get the same answer and take the same time.
-pub async fn login(state: &AppState, raw_email: &str, raw_password: &str, client: &Client) -> Result<NewSession, AppError> {
+pub async fn login(
+    state: &AppState,
+    raw_email: &str,
+    raw_password: &str,
+    client: &Client,
+) -> Result<NewSession, AppError> {
     if raw_email.trim().is_empty() || raw_password.is_empty() {
         let mut fields = Vec::new();
         if raw_email.trim().is_empty() {
@@ -31,7 +36,8 @@ pub async fn login(state: &AppState, raw_email: &str, raw_password: &str, client
         }
         return Err(AppError::validation(fields));
     }
-    let email = Email::parse(raw_email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| raw_email.trim().to_lowercase());
+    let email =
+        Email::parse(raw_email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| raw_email.trim().to_lowercase());
     state.limits.login.check(&[format!("email:{email}"), format!("ip:{}", client.ip)])?;
 
     let found = users::credentials(state.db.pool(), &email).await?;

@@ -12,25 +12,36 @@ pub struct Created {
     pub secret: String,
 }
 
-pub async fn create(state: &AppState, user_id: &str, name: &str, expires_in_days: Option<i64>) -> Result<Created, AppError> {
+pub async fn create(
+    state: &AppState,
+    user_id: &str,
+    name: &str,
+    expires_in_days: Option<i64>,
+) -> Result<Created, AppError> {
     let name = name.trim();
     let mut fields = Vec::new();
     if name.is_empty() || name.chars().count() > 100 {
         fields.push(FieldError::new("name", "Give the token a name of 1 to 100 characters, like \"grading script\"."));
     }
     if let Some(days) = expires_in_days.filter(|d| !(1..=3650).contains(d)) {
-        fields.push(FieldError::new("expires_in_days", format!("Choose between 1 and 3650 days (got {days}), or no expiry.")));
+        fields.push(FieldError::new(
+            "expires_in_days",
+            format!("Choose between 1 and 3650 days (got {days}), or no expiry."),
+        ));
     }
     if !fields.is_empty() {
         return Err(AppError::validation(fields));
     }
     if tokens::list(state.db.pool(), user_id).await?.len() >= MAX_PER_USER {
-        return Err(AppError::conflict(format!("You already have {MAX_PER_USER} tokens. Revoke one you no longer use.")));
+        return Err(AppError::conflict(format!(
+            "You already have {MAX_PER_USER} tokens. Revoke one you no longer use."
+        )));
     }
     let secret = format!("lyc_{}", secrets::random_token());
     let prefix: String = secret.chars().take(10).collect();
     let expires_at = expires_in_days.map(|d| db::now_ms() + d * 86_400_000);
-    let token = tokens::insert(state.db.pool(), user_id, name, &secrets::token_hash(&secret), &prefix, expires_at).await?;
+    let token =
+        tokens::insert(state.db.pool(), user_id, name, &secrets::token_hash(&secret), &prefix, expires_at).await?;
     Ok(Created { token, secret })
 }
 

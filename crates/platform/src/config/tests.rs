@@ -51,13 +51,10 @@ fn unknown_key_in_file_names_the_key_and_the_file() {
 
 #[test]
 fn malformed_values_name_the_variable() {
-    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_BIND", "nowhere")]))
-        .unwrap_err()
-        .to_string();
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_BIND", "nowhere")])).unwrap_err().to_string();
     assert!(err.contains("bind"), "{err}");
-    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "not a url")]))
-        .unwrap_err()
-        .to_string();
+    let err =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "not a url")])).unwrap_err().to_string();
     assert!(err.contains("LYCEUM_PUBLIC_URL"), "{err}");
     let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_DATABASE_URL", "mysql://x")]))
         .unwrap_err()
@@ -67,26 +64,22 @@ fn malformed_values_name_the_variable() {
 
 #[test]
 fn missing_config_file_is_an_error() {
-    let err = Settings::load_from(Some(std::path::Path::new("/nonexistent/l.toml")), env(&[]))
-        .unwrap_err()
-        .to_string();
+    let err = Settings::load_from(Some(std::path::Path::new("/nonexistent/l.toml")), env(&[])).unwrap_err().to_string();
     assert!(err.contains("does not exist"), "{err}");
 }
 
 #[test]
 fn secrets_never_print() {
-    let s = Settings::load_from(
-        Some(file("").path()),
-        env(&[("LYCEUM_DATABASE_URL", "postgres://u:hunter2@db/lyceum")]),
-    )
-    .unwrap();
+    let s =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_DATABASE_URL", "postgres://u:hunter2@db/lyceum")]))
+            .unwrap();
     assert!(!format!("{s:?}").contains("hunter2"));
 }
 
 #[test]
 fn https_public_url_is_detected_and_trailing_slash_dropped() {
-    let s = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "https://lms.example.org/")]))
-        .unwrap();
+    let s =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "https://lms.example.org/")])).unwrap();
     assert!(s.is_https());
     assert_eq!(s.public_url, "https://lms.example.org");
 }

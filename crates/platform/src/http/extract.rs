@@ -23,7 +23,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         if !is_json {
-            return Err(AppError::unsupported_media_type("Send the body as JSON with `Content-Type: application/json`."));
+            return Err(AppError::unsupported_media_type(
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
         }
         let bytes = Bytes::from_request(req, state)
             .await
@@ -70,11 +72,11 @@ pub struct PageForm<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        axum::Form::<T>::from_request(req, state).await.map(|f| PageForm(f.0)).map_err(|e: FormRejection| {
-            match e {
-                FormRejection::BytesRejection(_) => AppError::payload_too_large("The form is larger than the server accepts."),
-                other => AppError::bad_request(format!("The form could not be read: {}", other.body_text())),
+        axum::Form::<T>::from_request(req, state).await.map(|f| PageForm(f.0)).map_err(|e: FormRejection| match e {
+            FormRejection::BytesRejection(_) => {
+                AppError::payload_too_large("The form is larger than the server accepts.")
             }
+            other => AppError::bad_request(format!("The form could not be read: {}", other.body_text())),
         })
     }
 }

@@ -31,7 +31,8 @@ pub fn handle() -> &'static PrometheusHandle {
 
 pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();

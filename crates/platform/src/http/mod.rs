@@ -34,7 +34,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L) -> Router
 where
     L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
-    L::Service: tower::Service<axum::extract::Request, Error = std::convert::Infallible> + Clone + Send + Sync + 'static,
+    L::Service:
+        tower::Service<axum::extract::Request, Error = std::convert::Infallible> + Clone + Send + Sync + 'static,
     <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
     <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
 {

@@ -18,7 +18,11 @@ struct Asset {
 
 const ASSETS: &[Asset] = &[
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../assets/app.css") },
-    Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../../assets/app.js") },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/app.js"),
+    },
     Asset { name: "logo.svg", content_type: "image/svg+xml", body: include_bytes!("../../assets/logo.svg") },
 ];
 

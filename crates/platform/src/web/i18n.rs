@@ -5,19 +5,34 @@ use std::{collections::HashMap, sync::LazyLock};
 
 type Catalog = HashMap<String, String>;
 
-const SOURCES: &[(&str, &str)] = &[("en", include_str!("../../locales/en.toml"))];
+/// Per language, one file per module (so modules never edit each other's strings).
+const SOURCES: &[(&str, &[&str])] = &[(
+    "en",
+    &[
+        include_str!("../../locales/en/core.toml"),
+        include_str!("../../locales/en/accounts.toml"),
+        include_str!("../../locales/en/profiles.toml"),
+    ],
+)];
 
 static CATALOGS: LazyLock<HashMap<&'static str, Catalog>> = LazyLock::new(|| {
     SOURCES
         .iter()
-        .map(|(code, text)| (*code, toml_catalog(text).unwrap_or_else(|e| panic!("locales/{code}.toml: {e}"))))
+        .map(|(code, files)| {
+            let mut catalog = Catalog::new();
+            for text in *files {
+                catalog.extend(toml_catalog(text).unwrap_or_else(|e| panic!("locales/{code}: {e}")));
+            }
+            (*code, catalog)
+        })
         .collect()
 });
 
 fn toml_catalog(text: &str) -> Result<Catalog, String> {
-    let value: figment::value::Dict = figment::Figment::from(<figment::providers::Toml as figment::providers::Format>::string(text))
-        .extract()
-        .map_err(|e| e.to_string())?;
+    let value: figment::value::Dict =
+        figment::Figment::from(<figment::providers::Toml as figment::providers::Format>::string(text))
+            .extract()
+            .map_err(|e| e.to_string())?;
     let mut out = Catalog::new();
     flatten("", &value, &mut out);
     Ok(out)

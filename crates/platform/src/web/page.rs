@@ -30,10 +30,8 @@ impl Page {
         let jar = CookieJar::from_headers(&parts.headers);
         let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let locale = viewer.as_ref().map(|v| i18n::supported(&v.locale)).unwrap_or_else(|| i18n::negotiate(accept));
-        let time_zone = viewer
-            .as_ref()
-            .and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok())
-            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let time_zone =
+            viewer.as_ref().and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
         Self {
             csrf: parts
                 .extensions

@@ -22,7 +22,8 @@ pub async fn list_users(
     AdminUser(_admin): AdminUser,
     ApiQuery(p): ApiQuery<UserListParams>,
 ) -> AppResult<Json<UserList>> {
-    let query = ListQuery { query: p.q, role: p.role, disabled: p.disabled, cursor: p.cursor, limit: p.limit.unwrap_or(25) };
+    let query =
+        ListQuery { query: p.q, role: p.role, disabled: p.disabled, cursor: p.cursor, limit: p.limit.unwrap_or(25) };
     let page = admin::list(&state, query).await?;
     Ok(Json(UserList { items: page.users.into_iter().map(UserDto::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -30,7 +31,11 @@ pub async fn list_users(
 /// One user (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_user(State(state): State<AppState>, AdminUser(_admin): AdminUser, Path(id): Path<String>) -> AppResult<Json<UserDto>> {
+pub async fn get_user(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<UserDto>> {
     Ok(Json(admin::get(&state, &id).await?.into()))
 }
 

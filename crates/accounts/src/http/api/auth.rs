@@ -52,7 +52,11 @@ pub async fn login(
 
 /// Sign out: ends the current browser session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, MaybeUser(viewer): MaybeUser, jar: CookieJar) -> AppResult<impl IntoResponse> {
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    jar: CookieJar,
+) -> AppResult<impl IntoResponse> {
     if let Some(viewer) = viewer {
         session::logout(&state, &viewer.credential).await?;
     }
@@ -93,7 +97,10 @@ pub async fn request_reset(
 /// Set a new password with the token from the reset link. Signs out everywhere.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirmBody,
     responses((status = 204), (status = 410, body = Problem), (status = 422, body = Problem)))]
-pub async fn confirm_reset(State(state): State<AppState>, ApiJson(body): ApiJson<ResetConfirmBody>) -> AppResult<StatusCode> {
+pub async fn confirm_reset(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ResetConfirmBody>,
+) -> AppResult<StatusCode> {
     links::reset_password(&state, &body.token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 
 use crate::model::{ApiToken, User};
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct RegisterBody {
     #[schema(example = "ada@example.org")]
     pub email: String,
@@ -16,24 +17,28 @@ pub struct RegisterBody {
     pub display_name: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct LoginBody {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct EmailBody {
     pub email: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct TokenBody {
     /// The token from the e-mailed link.
     pub token: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct ResetConfirmBody {
     pub token: String,
     pub password: String,
@@ -91,13 +96,15 @@ pub struct UpdateMeBody {
     pub time_zone: Option<String>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct ChangePasswordBody {
     pub current_password: String,
     pub new_password: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct CreateTokenBody {
     #[schema(example = "grading script")]
     pub name: String,

@@ -1,0 +1,45 @@
+//! Builds the shared state and the full router from every module.
+
+use anyhow::Context;
+use axum::{Router, middleware, routing::get};
+use lyceum_platform::{AppState, config::Settings, db::Db, http, mail, storage::Storage, web};
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Connects the database, applies migrations and wires the ports.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    check_data_dir(&settings)?;
+    http::metrics::handle(); // install the recorder before the first request is counted
+    let db = Db::connect(&settings).await?;
+    MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
+    let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
+    let storage = Storage::local(&settings.files_dir()).context("configuring file storage")?;
+    Ok(AppState::new(settings, db, mailer, storage))
+}
+
+/// The data dir must be writable (SQLite file, mail folder, uploads).
+fn check_data_dir(settings: &Settings) -> anyhow::Result<()> {
+    let dir = &settings.data_dir;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("data_dir (LYCEUM_DATA_DIR) {} cannot be created", dir.display()))?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("data_dir (LYCEUM_DATA_DIR) {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Every route of every module, behind the standard middleware stack.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = crate::openapi::api_router().split_for_parts();
+    let app = Router::new()
+        .route("/", get(crate::home::page))
+        .route("/assets/{name}", get(web::assets::serve))
+        .merge(lyceum_accounts::page_routes())
+        .merge(lyceum_profiles::page_routes())
+        .merge(api)
+        .merge(http::health::routes())
+        .merge(crate::openapi::docs_routes(openapi));
+    let auth = middleware::from_fn_with_state(state.clone(), lyceum_accounts::resolve_caller);
+    http::stack(app, state, auth)
+}

@@ -1,0 +1,10 @@
+//! Assembles the modules into one application (the composition root).
+
+pub mod admin_cli;
+pub mod app;
+pub mod home;
+pub mod openapi;
+pub mod serve;
+
+pub use app::{build_state, router};
+pub use serve::{Running, start};

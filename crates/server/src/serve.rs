@@ -1,0 +1,109 @@
+//! Starting and stopping the server.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use lyceum_platform::{AppState, config::Settings};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// `lyceum serve`: start, print the address, serve until SIGTERM/SIGINT.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let running = start(settings).await?;
+    println!("Lyceum is running at {}", running.state.settings.public_url);
+    running.wait_for_signal().await
+}
+
+/// `lyceum migrate`.
+pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
+    let state = crate::build_state(settings).await?;
+    println!("Database is up to date.");
+    state.db.close().await;
+    Ok(())
+}
+
+/// A started server: its bound address, state and a handle to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds, migrates, bootstraps the first admin and serves in the background.
+/// Tests call this with `bind = 127.0.0.1:0`; the listener is bound when it returns.
+pub async fn start(settings: Settings) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (LYCEUM_BIND): is the port already in use?", settings.bind))?;
+    let addr = listener.local_addr()?;
+    let mut settings = settings;
+    if settings.bind.port() == 0 && settings.public_url.ends_with(":0") {
+        settings.public_url = format!("http://{addr}");
+    }
+    let state = crate::build_state(settings).await?;
+    if let Some((email, password)) = lyceum_accounts::service::admin::bootstrap_admin(&state).await? {
+        print_first_admin(&email, &password);
+    }
+    let purged = lyceum_accounts::service::session::purge_expired(&state).await?;
+    tracing::debug!(purged, "expired sessions removed");
+
+    let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stop.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "listening");
+    Ok(Running { addr, state, shutdown, task })
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, closes the pool.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await.context("server task")?.context("server")?;
+        self.state.db.close().await;
+        Ok(())
+    }
+
+    async fn wait_for_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        self.stop().await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+fn print_first_admin(email: &str, password: &str) {
+    println!();
+    println!("  First start: an administrator account was created.");
+    println!("    e-mail:   {email}");
+    println!("    password: {password}");
+    println!("  This password is shown only once. Change it under Settings → Password,");
+    println!("  or set another with `lyceum admin set-password {email}`.");
+    println!();
+}

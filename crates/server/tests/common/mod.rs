@@ -1,0 +1,284 @@
+//! Test harness: a real server on 127.0.0.1:0 with a fresh database per test —
+//! a temporary SQLite file, or a uniquely named PostgreSQL database when
+//! `LYCEUM_TEST_POSTGRES_URL` is set. Talk to it over HTTP with [`TestClient`].
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use lyceum::Running;
+use lyceum_platform::{AppState, auth::Role, config::Settings};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines `sqlite::NAME` and `postgres::NAME` tests that each call `NAME(backend)`.
+/// The PostgreSQL variant reports itself skipped when the URL is not set.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   if $crate::common::postgres_url().is_none() {
+                       eprintln!("skipped {}: LYCEUM_TEST_POSTGRES_URL is not set", stringify!($name));
+                       return;
+                   }
+                   super::$name($crate::common::Backend::Postgres).await
+               } )*
+        }
+    };
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("LYCEUM_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub running: Option<Running>,
+    pub dir: tempfile::TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, |_| {}).await
+}
+
+/// Starts an app; `tweak` adjusts settings (rate limits, TTLs) before start.
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings::load_from(None, Vec::<(String, String)>::new()).expect("default settings");
+    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.public_url = String::new();
+    settings.data_dir = dir.path().to_path_buf();
+    settings.database_url =
+        lyceum_platform::config::Secret::new(format!("sqlite://{}?mode=rwc", dir.path().join("lyceum.db").display()));
+    settings.log_level = "warn".into();
+    let pg_database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            let base = postgres_url().expect("LYCEUM_TEST_POSTGRES_URL");
+            let name = format!("lyceum_test_{}", uuid::Uuid::new_v4().simple());
+            admin_query(&base, &format!("CREATE DATABASE {name}")).await;
+            settings.database_url = lyceum_platform::config::Secret::new(with_database(&base, &name));
+            Some((base, name))
+        }
+    };
+    settings.public_url = "http://127.0.0.1:0".into();
+    tweak(&mut settings);
+    let running = lyceum::start(settings).await.expect("app starts");
+    TestApp { url: running.url(), running: Some(running), dir, pg_database }
+}
+
+fn with_database(base: &str, name: &str) -> String {
+    let mut url = url::Url::parse(base).expect("postgres url");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+async fn admin_query(base: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(base).await.expect("connect to LYCEUM_TEST_POSTGRES_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut conn).await.expect(sql);
+}
+
+impl TestApp {
+    pub fn state(&self) -> &AppState {
+        &self.running.as_ref().expect("running").state
+    }
+
+    pub fn client(&self) -> TestClient {
+        TestClient::new(&self.url)
+    }
+
+    /// Stops the server gracefully and drops the PostgreSQL test database.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean shutdown");
+        }
+        if let Some((base, name)) = self.pg_database.take() {
+            admin_query(&base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+
+    /// Creates a verified account directly through the service.
+    pub async fn create_user(&self, email: &str, role: Role) -> String {
+        let user = lyceum_accounts::service::admin::create_user(self.state(), email, "Test User", role, PASSWORD)
+            .await
+            .expect("create user");
+        user.id
+    }
+
+    /// A client signed in (session cookie + CSRF header) as a new user with `role`.
+    pub async fn signed_in(&self, email: &str, role: Role) -> (TestClient, String) {
+        let id = self.create_user(email, role).await;
+        let mut client = self.client();
+        client.login(email, PASSWORD).await;
+        (client, id)
+    }
+
+    /// Every e-mail written so far, oldest first.
+    pub fn mails(&self) -> Vec<Mail> {
+        let dir = self.dir.path().join("mail");
+        let mut paths: Vec<PathBuf> =
+            std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+        paths.sort();
+        paths.iter().map(|p| Mail::parse(&std::fs::read(p).unwrap())).collect()
+    }
+
+    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.mails().into_iter().filter(|m| m.to == to).collect()
+    }
+
+    /// The token in the newest link to `path` (e.g. `/verify-email`) mailed to `to`.
+    pub fn last_token(&self, to: &str, path: &str) -> String {
+        let mails = self.mails_to(to);
+        let mail =
+            mails.iter().rev().find(|m| m.text.contains(path)).unwrap_or_else(|| panic!("no mail to {to} with {path}"));
+        mail.token(path)
+    }
+
+    /// Runs SQL against the app's database (to age tokens in expiry tests).
+    pub async fn exec(&self, sql: &'static str) {
+        sqlx::query(sql).execute(self.state().db.pool()).await.expect(sql);
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    fn parse(raw: &[u8]) -> Self {
+        let msg = mail_parser::MessageParser::default().parse(raw).expect("valid e-mail");
+        let to = msg.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or_default().to_string();
+        Self {
+            to,
+            subject: msg.subject().unwrap_or_default().to_string(),
+            text: msg.body_text(0).unwrap_or_default().to_string(),
+            html: msg.body_html(0).unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn token(&self, path: &str) -> String {
+        let start =
+            self.text.find(&format!("{path}?token=")).unwrap_or_else(|| panic!("no {path} link in {}", self.text));
+        let rest = &self.text[start + path.len() + "?token=".len()..];
+        rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
+}
+
+/// An HTTP client with its own cookie jar, CSRF token and optional bearer token.
+pub struct TestClient {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    /// The field names of a 422 problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    }
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, kind: &str) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(self.header("content-type"), "application/problem+json", "body: {}", self.text);
+        assert_eq!(self.json()["type"], format!("urn:lyceum:problem:{kind}"), "body: {}", self.text);
+        self
+    }
+}
+
+impl TestClient {
+    pub fn new(base: &str) -> Self {
+        let http =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { http, base: base.to_string(), csrf: None, bearer: None }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(csrf) = &self.csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        Self::reply(req.send().await.expect("request")).await
+    }
+
+    pub async fn reply(res: reqwest::Response) -> Reply {
+        let status = res.status();
+        let headers = res.headers().clone();
+        Reply { status, headers, text: res.text().await.unwrap_or_default() }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(&body)).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::PATCH, path, Some(&body)).await
+    }
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    /// Signs in through the API and keeps the CSRF token for later calls.
+    pub async fn login(&mut self, email: &str, password: &str) -> Reply {
+        let reply = self.post("/api/v1/auth/login", serde_json::json!({"email": email, "password": password})).await;
+        assert_eq!(reply.status, StatusCode::OK, "login failed: {}", reply.text);
+        self.csrf = reply.json()["csrf_token"].as_str().map(str::to_string);
+        reply
+    }
+
+    /// GETs a page and returns the CSRF token embedded in its forms.
+    pub async fn page_csrf(&self, path: &str) -> String {
+        let page = self.get(path).await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.text.find(marker).unwrap_or_else(|| panic!("no csrf field on {path}")) + marker.len();
+        page.text[start..].split('"').next().unwrap().to_string()
+    }
+
+    /// Submits a urlencoded form (add the `csrf` field yourself).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let res = self.http.post(format!("{}{path}", self.base)).form(fields).send().await.expect("request");
+        Self::reply(res).await
+    }
+}
