@@ -1,13 +1,11 @@
-//! Profiles: bio, avatar and the public profile page.
+//! Profiles: bio, avatar and the public instructor page. Name, language and
+//! time zone are account settings (needed on every request), so this module
+//! edits them through `lyceum_accounts::service::identity`.
 
-use axum::Router;
-use lyceum_platform::AppState;
-use utoipa_axum::router::OpenApiRouter;
+pub mod avatar;
+pub mod http;
+pub mod model;
+mod repo;
+pub mod service;
 
-pub fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-}
-
-pub fn page_routes() -> Router<AppState> {
-    Router::new()
-}
+pub use http::{api_routes, page_routes};

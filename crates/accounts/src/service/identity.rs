@@ -21,26 +21,48 @@ pub struct IdentityChange {
     pub time_zone: Option<String>,
 }
 
-pub async fn update(state: &AppState, user_id: &str, change: IdentityChange) -> Result<User, AppError> {
+/// A checked identity change, ready to [`apply`].
+pub struct ValidIdentity {
+    display_name: String,
+    locale: String,
+    time_zone: String,
+}
+
+/// Checks a change against the current values; reports every invalid field.
+pub async fn validate(state: &AppState, user_id: &str, change: &IdentityChange) -> Result<ValidIdentity, AppError> {
     let current = get(state, user_id).await?;
     let mut errors: Vec<FieldError> = Vec::new();
-    let mut check = |r: Result<String, FieldError>, fallback: &str| match r {
-        Ok(v) => v,
-        Err(e) => {
+    let mut pick = |given: Option<Result<String, FieldError>>, current: String| match given {
+        None => current,
+        Some(Ok(v)) => v,
+        Some(Err(e)) => {
             errors.push(e);
-            fallback.to_string()
+            current
         }
     };
-    let name = change.display_name.map(|n| DisplayName::parse(&n).map(|d| d.as_str().to_string()));
-    let name = name.map(|r| check(r, "")).unwrap_or(current.display_name.clone());
-    let locale = change.locale.map(|l| check(parse_locale(&l), "")).unwrap_or(current.locale.clone());
-    let time_zone = change.time_zone.map(|t| check(parse_time_zone(&t), "")).unwrap_or(current.time_zone.clone());
-    if !errors.is_empty() {
-        return Err(AppError::validation(errors));
+    let display_name = pick(
+        change.display_name.as_deref().map(|n| DisplayName::parse(n).map(|d| d.as_str().to_string())),
+        current.display_name,
+    );
+    let locale = pick(change.locale.as_deref().map(parse_locale), current.locale);
+    let time_zone = pick(change.time_zone.as_deref().map(parse_time_zone), current.time_zone);
+    if errors.is_empty() {
+        Ok(ValidIdentity { display_name, locale, time_zone })
+    } else {
+        Err(AppError::validation(errors))
     }
-    let identity = users::Identity { display_name: &name, locale: &locale, time_zone: &time_zone };
+}
+
+pub async fn apply(state: &AppState, user_id: &str, valid: ValidIdentity) -> Result<User, AppError> {
+    let identity =
+        users::Identity { display_name: &valid.display_name, locale: &valid.locale, time_zone: &valid.time_zone };
     users::set_identity(state.db.pool(), user_id, identity).await?;
     get(state, user_id).await
+}
+
+pub async fn update(state: &AppState, user_id: &str, change: IdentityChange) -> Result<User, AppError> {
+    let valid = validate(state, user_id, &change).await?;
+    apply(state, user_id, valid).await
 }
 
 /// Changes the password after checking the current one; signs out every other session.

@@ -10,7 +10,7 @@ use axum::{
     extract::Request,
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
-    response::{Html, IntoResponse, Response},
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use serde::Serialize;
 
@@ -49,6 +49,7 @@ pub async fn render(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let mut page = Page::from_parts(&parts);
     let instance = parts.uri.path().to_string();
+    let return_to = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let request_id = parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let mut response = next.run(Request::from_parts(parts, body)).await;
 
@@ -60,6 +61,10 @@ pub async fn render(req: Request, next: Next) -> Response {
         },
     };
     log(&error, &request_id);
+    if !is_api && error.status == StatusCode::UNAUTHORIZED {
+        // A page that needs a signed-in user: go sign in, then come back.
+        return Redirect::to(&format!("/login?next={}", urlencode(&return_to))).into_response();
+    }
 
     let status = error.status;
     let mut body = if is_api {
@@ -96,6 +101,10 @@ pub async fn render(req: Request, next: Next) -> Response {
         }
     }
     body
+}
+
+fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Status-only responses from the router or tower layers (no body of ours).

@@ -4,10 +4,12 @@
 pub mod assets;
 pub mod csrf;
 pub mod flash;
+pub mod form;
 pub mod i18n;
 pub mod page;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
+pub use form::FormErrors;
 pub use page::Page;
 
 /// Renders an askama template into an HTML response, turning a template fault into a 500.

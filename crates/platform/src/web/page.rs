@@ -52,6 +52,11 @@ impl Page {
         i18n::t(self.locale, key)
     }
 
+    /// Translates `group.key`, for keys chosen at run time (roles, languages).
+    pub fn t_in(&self, group: &str, key: &str) -> String {
+        i18n::t(self.locale, &format!("{group}.{key}"))
+    }
+
     pub fn asset(&self, name: &str) -> String {
         assets::url(name)
     }

@@ -1,0 +1,103 @@
+//! Profile rules, shared by the pages and the API.
+
+use lyceum_accounts::service::identity::{self, IdentityChange};
+use lyceum_platform::{AppError, AppState, auth::Role};
+
+use crate::{
+    avatar,
+    model::{Profile, parse_bio},
+    repo,
+};
+
+pub async fn get(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
+    let user = identity::get(state, user_id).await?;
+    let row = repo::get(state.db.pool(), user_id).await?;
+    let (bio, avatar_key) = row.map(|r| (r.bio, r.avatar_key)).unwrap_or_default();
+    Ok(Profile {
+        role: user.role(),
+        user_id: user.id,
+        display_name: user.display_name,
+        email: user.email,
+        locale: user.locale,
+        time_zone: user.time_zone,
+        bio,
+        avatar_key,
+        member_since: user.created_at,
+    })
+}
+
+/// A profile anyone may see: instructors' and admins' (learners' profiles are
+/// private), of enabled accounts. Anything else is "not found".
+pub async fn get_public(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
+    let user = identity::get(state, user_id).await?;
+    if user.is_disabled() || user.role() == Role::Learner {
+        return Err(AppError::not_found());
+    }
+    get(state, user_id).await
+}
+
+#[derive(Debug, Default)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+    pub locale: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+/// Updates the fields given; reports every invalid field at once and changes
+/// nothing unless all are valid.
+pub async fn update(state: &AppState, user_id: &str, change: ProfileChange) -> Result<Profile, AppError> {
+    let identity_change =
+        IdentityChange { display_name: change.display_name, locale: change.locale, time_zone: change.time_zone };
+    let identity = identity::validate(state, user_id, &identity_change).await;
+    let bio = change.bio.as_deref().map(parse_bio).transpose();
+    match (identity, bio) {
+        (Ok(valid), Ok(bio)) => {
+            identity::apply(state, user_id, valid).await?;
+            if let Some(bio) = bio {
+                repo::set_bio(state.db.pool(), user_id, &bio).await?;
+            }
+            get(state, user_id).await
+        }
+        (identity, bio) => {
+            let mut fields = match identity {
+                Err(e) if e.fields.is_empty() => return Err(e),
+                Err(e) => e.fields,
+                Ok(_) => Vec::new(),
+            };
+            fields.extend(bio.err());
+            Err(AppError::validation(fields))
+        }
+    }
+}
+
+/// Replaces the avatar with a normalised copy of `data`.
+pub async fn set_avatar(state: &AppState, user_id: &str, data: bytes::Bytes) -> Result<Profile, AppError> {
+    let png = avatar::normalise(data, state.settings.uploads.avatar_max_bytes).await?;
+    let key = format!("avatars/{user_id}/{}.png", uuid::Uuid::now_v7().simple());
+    state.storage.put(&key, png.into()).await?;
+    if let Some(old) = repo::set_avatar(state.db.pool(), user_id, Some(&key)).await? {
+        remove_file(state, &old).await;
+    }
+    get(state, user_id).await
+}
+
+pub async fn remove_avatar(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
+    if let Some(old) = repo::set_avatar(state.db.pool(), user_id, None).await? {
+        remove_file(state, &old).await;
+    }
+    get(state, user_id).await
+}
+
+/// The avatar image of a user, if they have one.
+pub async fn avatar_bytes(state: &AppState, user_id: &str) -> Result<bytes::Bytes, AppError> {
+    let key = repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)?;
+    Ok(state.storage.get(&key).await?)
+}
+
+/// A leftover file is harmless; its removal failing must not fail the request.
+async fn remove_file(state: &AppState, key: &str) {
+    if let Err(e) = state.storage.delete(key).await {
+        tracing::warn!(key, error = %e, "old avatar not removed");
+    }
+}
