@@ -2,6 +2,7 @@
 
 pub mod admin_cli;
 pub mod app;
+pub mod demo;
 pub mod home;
 pub mod openapi;
 pub mod serve;

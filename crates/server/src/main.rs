@@ -21,7 +21,11 @@ struct Cli {
 enum Command {
     /// Run the web server (the default): applies migrations, creates the first
     /// administrator on an empty database, serves until SIGTERM/SIGINT.
-    Serve,
+    Serve {
+        /// Also create demo accounts (an instructor and a learner) to click through.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage accounts from the command line.
@@ -39,8 +43,8 @@ async fn main() -> ExitCode {
         Err(e) => return fail(format_args!("configuration error: {e}")),
     };
     lyceum_platform::telemetry::init(&settings);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve::run(settings).await,
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve::run(settings, demo).await,
         Command::Migrate => serve::migrate_only(settings).await,
         Command::Admin { action } => admin_cli::run(settings, action).await,
     };

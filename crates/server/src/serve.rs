@@ -7,8 +7,11 @@ use lyceum_platform::{AppState, config::Settings};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// `lyceum serve`: start, print the address, serve until SIGTERM/SIGINT.
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let running = start(settings).await?;
+    if demo && let Some(accounts) = crate::demo::seed(&running.state).await? {
+        print_demo_accounts(accounts);
+    }
     println!("Lyceum is running at {}", running.state.settings.public_url);
     running.wait_for_signal().await
 }
@@ -96,6 +99,14 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+fn print_demo_accounts(accounts: &[crate::demo::DemoAccount]) {
+    println!("  Demo accounts (sign in at /login):");
+    for a in accounts {
+        println!("    {:<11} {:<32} password: {}", a.role.as_str(), a.email, a.password);
+    }
+    println!();
 }
 
 fn print_first_admin(email: &str, password: &str) {
