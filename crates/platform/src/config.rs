@@ -217,9 +217,8 @@ impl Settings {
             }
         }
         let db = self.database_url.expose();
-        if !db.is_empty()
-            && !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://"))
-        {
+        let known_scheme = ["sqlite:", "postgres://", "postgresql://"].iter().any(|s| db.starts_with(s));
+        if !db.is_empty() && !known_scheme {
             return Err(ConfigError(
                 "database_url (LYCEUM_DATABASE_URL) must start with sqlite:, postgres:// or postgresql://".into(),
             ));

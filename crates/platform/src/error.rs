@@ -32,7 +32,7 @@ pub struct AppError {
     pub title: &'static str,
     pub detail: String,
     pub fields: Vec<FieldError>,
-    pub retry_after_secs: Option<u64>,
+    pub retry_after_secs: Option<u32>,
     /// Logged with the request id, never sent to the client.
     pub internal: Option<String>,
 }
@@ -106,7 +106,7 @@ impl AppError {
         Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type", detail)
     }
 
-    pub fn rate_limited(retry_after_secs: u64) -> Self {
+    pub fn rate_limited(retry_after_secs: u32) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",

@@ -29,7 +29,8 @@ impl Limiter {
         for key in keys {
             if let Err(not_until) = self.inner.check_key(key) {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                return Err(AppError::rate_limited(wait.as_secs().max(1)));
+                let secs = u32::try_from(wait.as_secs()).unwrap_or(u32::MAX).max(1);
+                return Err(AppError::rate_limited(secs));
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::{
     Json,
     extract::Request,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -49,7 +49,12 @@ pub async fn render(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let mut page = Page::from_parts(&parts);
     let instance = parts.uri.path().to_string();
-    let return_to = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    // After signing in, a page is reopened; a form post is not replayed.
+    let return_to = match parts.method {
+        Method::GET | Method::HEAD => parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| "/".into());
     let request_id = parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let mut response = next.run(Request::from_parts(parts, body)).await;
 

@@ -1,8 +1,10 @@
 //! CSRF protection by double submit: a random `lyceum_csrf` cookie (SameSite
 //! Strict) must be echoed in every state-changing request — as the `csrf`
 //! form field, the `csrf` query parameter (multipart uploads) or the
-//! `X-CSRF-Token` header. Bearer-token API calls carry no ambient credential
-//! and are exempt; API calls that ride on the session cookie must send the header.
+//! `X-CSRF-Token` header. API calls are checked only when a session cookie
+//! actually authenticates them (they must then send the header); bearer-token
+//! and anonymous API calls carry no ambient credential and are exempt. Runs
+//! inside the auth layer, so the [`Caller`] is known here.
 
 use axum::{
     body::Body,
@@ -13,7 +15,11 @@ use axum::{
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-use crate::{AppError, AppState, secrets};
+use crate::{
+    AppError, AppState,
+    auth::{Caller, Credential},
+    secrets,
+};
 
 pub const COOKIE: &str = "lyceum_csrf";
 pub const HEADER: &str = "x-csrf-token";
@@ -32,7 +38,7 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
     let token = existing.clone().unwrap_or_else(secrets::random_token);
     req.extensions_mut().insert(CsrfToken(token.clone()));
 
-    if is_unsafe(req.method()) && needs_check(&req, &jar) {
+    if is_unsafe(req.method()) && needs_check(&req) {
         let (checked, rebuilt) = match presented_token(req, state.settings.max_body_bytes).await {
             Ok(pair) => pair,
             Err(resp) => return resp,
@@ -62,12 +68,14 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn needs_check(req: &Request, jar: &CookieJar) -> bool {
+fn needs_check(req: &Request) -> bool {
     if !req.uri().path().starts_with("/api/") {
         return true;
     }
-    let bearer = req.headers().contains_key(header::AUTHORIZATION);
-    !bearer && jar.get(SESSION_COOKIE).is_some()
+    matches!(
+        req.extensions().get::<Caller>(),
+        Some(Caller::User(viewer)) if matches!(viewer.credential, Credential::Session { .. })
+    )
 }
 
 /// Finds the token the client sent; reads (and puts back) a urlencoded body.

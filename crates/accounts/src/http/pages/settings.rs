@@ -1,0 +1,49 @@
+//! Settings → Password.
+
+use askama::Template;
+use axum::{extract::State, response::Response};
+use lyceum_platform::{
+    AppResult, AppState,
+    http::extract::PageForm,
+    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+};
+use serde::Deserialize;
+
+use super::{
+    forms::{Refused, Reply},
+    guard::SignedIn,
+};
+use crate::service::identity;
+
+#[derive(Template)]
+#[template(path = "accounts/settings_password.html")]
+struct PasswordPage {
+    page: Page,
+    errors: FormErrors,
+}
+
+pub async fn form(SignedIn { page, .. }: SignedIn) -> AppResult<Response> {
+    Reply::OK.render(&PasswordPage { page, errors: FormErrors::none() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+/// Other sessions are signed out; this one stays.
+pub async fn change(
+    State(state): State<AppState>,
+    SignedIn { page, viewer }: SignedIn,
+    PageForm(form): PageForm<PasswordForm>,
+) -> AppResult<Response> {
+    match identity::change_password(&state, &viewer, &form.current_password, &form.new_password).await {
+        Ok(()) => Ok(redirect_with_flash("/settings/password", FlashKind::Success, "accounts.flash.password_changed")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            reply.render(&PasswordPage { page, errors })
+        }
+    }
+}
