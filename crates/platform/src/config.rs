@@ -324,7 +324,12 @@ fn describe(error: figment::Error) -> String {
                 .unwrap_or_default();
             match &e.kind {
                 figment::error::Kind::UnknownField(field, _) => {
-                    let full = if key.is_empty() { field.clone() } else { format!("{key}.{field}") };
+                    // figment's path may or may not already end with the field.
+                    let full = match e.path.last() {
+                        Some(last) if last == field => key.clone(),
+                        _ if key.is_empty() => field.clone(),
+                        _ => format!("{key}.{field}"),
+                    };
                     format!("unknown setting `{full}`{origin}")
                 }
                 kind if key.is_empty() => format!("{kind}{origin}"),

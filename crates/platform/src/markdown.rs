@@ -23,9 +23,12 @@ mod tests {
 
     #[test]
     fn strips_scripts_handlers_and_javascript_links() {
-        let html = render("<script>alert(1)</script><img src=x onerror=alert(1)> [a](javascript:alert(1))");
+        let html = render(
+            "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](https://ok.example)",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(html.contains("href=\"https://ok.example\""), "{html}");
     }
 }

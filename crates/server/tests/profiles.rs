@@ -141,7 +141,7 @@ async fn settings_page_edits_the_profile(backend: Backend) {
 
     let bad = [("csrf", csrf.as_str()), ("display_name", ""), ("bio", "x"), ("time_zone", "UTC"), ("locale", "en")];
     let rejected = client.form("/settings/profile", &bad).await;
-    assert_eq!(rejected.status, 200);
+    assert_eq!(rejected.status, 422);
     assert!(rejected.text.contains("aria-invalid=\"true\""));
     assert!(rejected.text.contains("Enter the name others will see."));
 

@@ -83,3 +83,10 @@ fn https_public_url_is_detected_and_trailing_slash_dropped() {
     assert!(s.is_https());
     assert_eq!(s.public_url, "https://lms.example.org");
 }
+
+#[test]
+fn unknown_nested_key_is_named_with_its_table() {
+    let f = file("[auth]\nsesion_ttl_hours = 3\n");
+    let err = Settings::load_from(Some(f.path()), env(&[])).unwrap_err().to_string();
+    assert!(err.contains("unknown setting `auth.sesion_ttl_hours`"), "{err}");
+}

@@ -68,7 +68,7 @@ pub async fn render(req: Request, next: Next) -> Response {
     log(&error, &request_id);
     if !is_api && error.status == StatusCode::UNAUTHORIZED {
         // A page that needs a signed-in user: go sign in, then come back.
-        return Redirect::to(&format!("/login?next={}", urlencode(&return_to))).into_response();
+        return Redirect::to(&format!("/login?next={}", crate::web::encode_query(&return_to))).into_response();
     }
 
     let status = error.status;
@@ -106,10 +106,6 @@ pub async fn render(req: Request, next: Next) -> Response {
         }
     }
     body
-}
-
-fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Status-only responses from the router or tower layers (no body of ours).

@@ -1,6 +1,10 @@
 //! Errors shown on a re-rendered form: one general message and per-field ones.
 
-use crate::{AppError, FieldError};
+use askama::Template;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+
+use crate::{AppError, AppResult, FieldError};
 
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors {
@@ -24,23 +28,88 @@ impl FormErrors {
         if self.for_field(field).is_some() { "true" } else { "false" }
     }
 
+    /// `aria-describedby` for an input: its hint and its error, when present.
+    pub fn described_by(&self, field: &str, has_hint: bool) -> String {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{field}-hint"));
+        }
+        if self.for_field(field).is_some() {
+            ids.push(format!("{field}-error"));
+        }
+        ids.join(" ")
+    }
+
     pub fn any(&self) -> bool {
         self.general.is_some() || !self.fields.is_empty()
     }
 }
 
-impl From<&AppError> for FormErrors {
-    fn from(e: &AppError) -> Self {
-        if e.fields.is_empty() {
-            Self { general: Some(e.detail.clone()), fields: Vec::new() }
-        } else {
-            Self { general: None, fields: e.fields.clone() }
+/// The status (and `Retry-After`) a re-rendered form answers with.
+#[derive(Debug, Clone, Copy)]
+pub struct Reply {
+    status: StatusCode,
+    retry_after: Option<u32>,
+}
+
+impl Reply {
+    pub const OK: Reply = Reply { status: StatusCode::OK, retry_after: None };
+
+    pub fn status(status: StatusCode) -> Self {
+        Self { status, retry_after: None }
+    }
+
+    pub fn render<T: Template>(self, template: &T) -> AppResult<Response> {
+        let mut response = (self.status, super::render(template)?).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        Ok(response)
     }
 }
 
-/// For a form handler: turns a 4xx error into errors to show on the form,
-/// and passes anything else (5xx) on to the error page.
-pub fn recoverable(e: AppError) -> Result<FormErrors, AppError> {
-    if e.status.is_client_error() { Ok(FormErrors::from(&e)) } else { Err(e) }
+/// A form the service refused: the messages to show and how to answer.
+pub struct Refused {
+    pub errors: FormErrors,
+    /// The error's stable kind, e.g. `email-unverified`.
+    pub kind: &'static str,
+    pub retry_after_secs: Option<u32>,
+    pub reply: Reply,
+}
+
+impl Refused {
+    /// A 4xx error becomes messages on the re-rendered form (answered with the
+    /// same status); anything else (5xx) goes on to the error page.
+    pub fn from_error(e: AppError) -> AppResult<Self> {
+        if !e.status.is_client_error() {
+            return Err(e);
+        }
+        let general = e.fields.is_empty().then_some(e.detail);
+        Ok(Self {
+            errors: FormErrors { general, fields: e.fields },
+            kind: e.kind,
+            retry_after_secs: e.retry_after_secs,
+            reply: Reply { status: e.status, retry_after: e.retry_after_secs },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_hint_and_error() {
+        let errors = FormErrors { general: None, fields: vec![FieldError::new("password", "short")] };
+        assert_eq!(errors.described_by("password", true), "password-hint password-error");
+        assert_eq!(errors.described_by("email", false), "");
+        assert_eq!(errors.invalid("password"), "true");
+    }
+
+    #[test]
+    fn client_errors_stay_on_the_form_and_server_errors_do_not() {
+        let refused = Refused::from_error(AppError::field("email", "bad")).unwrap();
+        assert_eq!(refused.errors.for_field("email"), Some("bad"));
+        assert!(Refused::from_error(AppError::internal("boom")).is_err());
+    }
 }

@@ -9,8 +9,13 @@ pub mod i18n;
 pub mod page;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
-pub use form::FormErrors;
+pub use form::{FormErrors, Refused, Reply};
 pub use page::Page;
+
+/// Percent-encodes a value for a query string or `?next=` link.
+pub fn encode_query(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
 
 /// Renders an askama template into an HTML response, turning a template fault into a 500.
 pub fn render<T: askama::Template>(template: &T) -> crate::AppResult<axum::response::Html<String>> {

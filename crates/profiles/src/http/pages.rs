@@ -11,7 +11,7 @@ use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
     http::extract::PageForm,
-    web::{FlashKind, FormErrors, Page, form::recoverable, i18n, redirect_with_flash, render},
+    web::{FlashKind, FormErrors, Page, Refused, Reply, i18n, redirect_with_flash, render},
 };
 use serde::Deserialize;
 
@@ -74,6 +74,7 @@ fn edit_page(
     form: ProfileForm,
     errors: FormErrors,
     avatar_errors: FormErrors,
+    reply: Reply,
 ) -> AppResult<Response> {
     let tpl = Edit {
         page,
@@ -85,13 +86,13 @@ fn edit_page(
         locales: i18n::available(),
         avatar_max_kb: state.settings.uploads.avatar_max_bytes / 1024,
     };
-    Ok(render(&tpl)?.into_response())
+    reply.render(&tpl)
 }
 
 pub async fn edit(State(state): State<AppState>, CurrentUser(v): CurrentUser, page: Page) -> AppResult<Response> {
     let profile = service::get(&state, &v.user_id).await?;
     let form = ProfileForm::from_profile(&profile);
-    edit_page(&state, page, &profile, form, FormErrors::none(), FormErrors::none())
+    edit_page(&state, page, &profile, form, FormErrors::none(), FormErrors::none(), Reply::OK)
 }
 
 pub async fn save(
@@ -109,9 +110,9 @@ pub async fn save(
     match service::update(&state, &v.user_id, change).await {
         Ok(_) => Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.saved")),
         Err(e) => {
-            let errors = recoverable(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
             let profile = service::get(&state, &v.user_id).await?;
-            edit_page(&state, page, &profile, form, errors, FormErrors::none())
+            edit_page(&state, page, &profile, form, errors, FormErrors::none(), reply)
         }
     }
 }
@@ -130,13 +131,13 @@ pub async fn upload_avatar(
     match result {
         Ok(_) => Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.avatar_saved")),
         Err(e) => {
-            let mut avatar_errors = recoverable(e)?;
+            let Refused { errors: mut avatar_errors, reply, .. } = Refused::from_error(e)?;
             if let Some(general) = avatar_errors.general.take() {
                 avatar_errors.fields.push(lyceum_platform::FieldError::new("avatar", general));
             }
             let profile = service::get(&state, &v.user_id).await?;
             let form = ProfileForm::from_profile(&profile);
-            edit_page(&state, page, &profile, form, FormErrors::none(), avatar_errors)
+            edit_page(&state, page, &profile, form, FormErrors::none(), avatar_errors, reply)
         }
     }
 }

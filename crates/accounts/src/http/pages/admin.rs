@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use lyceum_platform::web::{Reply, encode_query};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::Role,
@@ -15,10 +16,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{
-    forms::{Reply, encode, is_local_path},
-    guard::AdminPage,
-};
+use super::{forms::is_local_path, guard::AdminPage};
 use crate::{
     model::User,
     service::admin::{self, ListQuery},
@@ -51,7 +49,7 @@ impl Filters {
 
     /// This list's address without the cursor: where row actions come back to.
     fn list_url(&self) -> String {
-        let mut url = format!("/admin/users?q={}", encode(self.q.trim()));
+        let mut url = format!("/admin/users?q={}", encode_query(self.q.trim()));
         if let Some(role) = self.role() {
             url.push_str(&format!("&role={role}"));
         }
@@ -103,7 +101,7 @@ pub async fn list(
         status: f.disabled().map(|d| if d { "disabled" } else { "enabled" }).unwrap_or("all").to_string(),
         q: f.q,
         roles: Role::ALL,
-        next_url: found.next_cursor.map(|c| format!("{back}&cursor={}", encode(&c))),
+        next_url: found.next_cursor.map(|c| format!("{back}&cursor={}", encode_query(&c))),
         later: !f.cursor.is_empty(),
         back,
     };

@@ -13,11 +13,12 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::forms::{Refused, Reply, safe_next};
+use super::forms::{refused, safe_next};
 use crate::{
     http::{client::ClientInfo, cookies},
     service::session,
 };
+use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
@@ -63,7 +64,7 @@ pub async fn login(
     match session::login(&state, &form.email, &form.password, &client).await {
         Ok(new) => Ok((cookies::set_session(jar, &state, &new), Redirect::to(&next)).into_response()),
         Err(e) => {
-            let Refused { errors, kind, reply } = Refused::from_error(&page, e)?;
+            let Refused { errors, kind, reply, .. } = refused(&page, e)?;
             let unverified = kind == "email-unverified";
             reply.render(&LoginPage { page, errors, email: form.email, next, unverified })
         }

@@ -13,8 +13,9 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::forms::{Refused, Reply};
+use super::forms::refused;
 use crate::{http::client::ClientInfo, service::links};
+use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/reset_request.html")]
@@ -44,7 +45,7 @@ pub async fn request(
     match links::request_reset(&state, &form.email, &client).await {
         Ok(()) => Ok(Redirect::to("/check-email-reset").into_response()),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             reply.render(&RequestPage { page, errors, email: form.email })
         }
     }
@@ -114,7 +115,7 @@ pub async fn confirm(
         Ok(()) => Ok(redirect_with_flash("/login", FlashKind::Success, "accounts.flash.password_reset")),
         Err(e) if e.status == StatusCode::GONE => expired(page),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             reply.render(&ConfirmPage { page, errors, token: form.token })
         }
     }

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::{extract::State, response::Response};
+use lyceum_platform::web::{Refused, Reply};
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
@@ -9,10 +10,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{
-    forms::{Refused, Reply},
-    guard::SignedIn,
-};
+use super::{forms::refused, guard::SignedIn};
 use crate::service::identity;
 
 #[derive(Template)]
@@ -42,7 +40,7 @@ pub async fn change(
     match identity::change_password(&state, &viewer, &form.current_password, &form.new_password).await {
         Ok(()) => Ok(redirect_with_flash("/settings/password", FlashKind::Success, "accounts.flash.password_changed")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             reply.render(&PasswordPage { page, errors })
         }
     }

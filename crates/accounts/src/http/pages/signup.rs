@@ -13,11 +13,12 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::forms::{Refused, Reply};
+use super::forms::refused;
 use crate::{
     http::client::ClientInfo,
     service::{self, links, register::RegisterInput},
 };
+use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/register.html")]
@@ -53,7 +54,7 @@ pub async fn register(
         Ok(()) if state.settings.auth.require_verified_email => Ok(Redirect::to("/check-email").into_response()),
         Ok(()) => Ok(redirect_with_flash("/login", FlashKind::Success, "accounts.flash.registered")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             reply.render(&RegisterPage { page, errors, email: form.email, display_name: form.display_name })
         }
     }
@@ -87,7 +88,7 @@ pub async fn resend(
     match links::resend_verification(&state, &form.email, &client).await {
         Ok(()) => Ok(redirect_with_flash("/check-email", FlashKind::Success, "accounts.flash.verification_sent")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             reply.render(&CheckEmailPage { page, errors, email: form.email })
         }
     }

@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderValue, header},
     response::Response,
 };
+use lyceum_platform::web::{Refused, Reply};
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
@@ -13,10 +14,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{
-    forms::{Refused, Reply},
-    guard::SignedIn,
-};
+use super::{forms::refused, guard::SignedIn};
 use crate::{model::ApiToken, service::tokens};
 
 /// The expiry choices offered, in days ("" is no expiry).
@@ -85,7 +83,7 @@ pub async fn create(
             Ok(response)
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e)?;
             let live = tokens::list(&state, &viewer.user_id).await?;
             let tpl = TokensPage {
                 errors,
