@@ -1,6 +1,6 @@
 //! Single-use links sent by e-mail: address verification and password reset.
 
-use lyceum_platform::{AppError, AppState, db, secrets};
+use lyceum_platform::{AppError, AppState, FieldError, db, secrets};
 
 use super::{Client, mail};
 use crate::{
@@ -24,6 +24,9 @@ pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(
 
 /// Confirms an address from the e-mailed link. Returns the verified user.
 pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AppError> {
+    if let Some(missing) = missing_token(token) {
+        return Err(AppError::validation(vec![missing]));
+    }
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::VerifyEmail, &secrets::token_hash(token))
         .await?
@@ -32,6 +35,11 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AppErro
     let user = users::by_id(&mut tx, &user_id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// An absent token is a malformed request (422), not an expired link (410).
+fn missing_token(token: &str) -> Option<FieldError> {
+    token.trim().is_empty().then(|| FieldError::new("token", "The token from the e-mailed link is required."))
 }
 
 /// Sends a fresh verification link if the address belongs to an unverified
@@ -73,7 +81,10 @@ pub async fn reset_link_is_live(state: &AppState, token: &str) -> Result<bool, A
 /// the account (whoever had them may be the reason for the reset) and marks the
 /// address verified, since the link proved it.
 pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
-    let new_password = Password::parse("password", new_password).map_err(|e| AppError::validation(vec![e]))?;
+    let new_password = match (missing_token(token), Password::parse("password", new_password)) {
+        (None, Ok(p)) => p,
+        (token, password) => return Err(AppError::validation(token.into_iter().chain(password.err()).collect())),
+    };
     let hash = password::hash(new_password.expose()).await?;
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))

@@ -1,0 +1,280 @@
+//! The `lyceum` binary as an operator runs it: help, configuration errors,
+//! `migrate`, `admin …`, and `serve` until SIGTERM. Each run gets its own
+//! working directory (so `./data` and `./lyceum.toml` are private) and an
+//! environment without the caller's `LYCEUM_*` variables.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpListener,
+    os::unix::process::ExitStatusExt,
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn lyceum(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lyceum"));
+    cmd.current_dir(dir).args(args).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("LYCEUM_")) {
+        cmd.env_remove(key);
+    }
+    cmd.env("LYCEUM_LOG_LEVEL", "warn");
+    // Keep test runs quick when a database cannot be reached.
+    cmd.env("LYCEUM_DATABASE__ACQUIRE_TIMEOUT_SECS", "2");
+    cmd.envs(env.iter().copied());
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let Output { status, stdout, stderr } = lyceum(dir, args, env).output().expect("run lyceum");
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// A failure: non-zero exit, one clear `lyceum:` line on stderr, no panic.
+#[track_caller]
+fn assert_clear_failure(run: &Run, mentions: &[&str]) {
+    assert_ne!(run.code, Some(0), "should fail; stdout: {}", run.stdout);
+    assert!(run.code.is_some(), "killed by a signal: {}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "exactly one line on stderr, got: {}", run.stderr);
+    assert!(lines[0].starts_with("lyceum: "), "{}", lines[0]);
+    for needle in mentions {
+        assert!(lines[0].contains(needle), "{needle:?} missing from: {}", lines[0]);
+    }
+    for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
+        assert!(!run.stderr.contains(bad), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run(dir.path(), &["--help"], &[]);
+    assert_eq!(help.code, Some(0), "{}", help.stderr);
+    for command in ["serve", "migrate", "admin"] {
+        assert!(help.stdout.contains(command), "{command} missing from:\n{}", help.stdout);
+    }
+    let admin = run(dir.path(), &["admin", "--help"], &[]);
+    for action in ["create-user", "set-role", "set-password", "disable", "enable"] {
+        assert!(admin.stdout.contains(action), "{action} missing from:\n{}", admin.stdout);
+    }
+}
+
+#[test]
+fn an_unknown_key_in_the_config_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("custom.toml");
+    std::fs::write(&file, "bind = \"127.0.0.1:9999\"\nlog_levle = \"debug\"\n").unwrap();
+    let run = run(dir.path(), &["--config", file.to_str().unwrap(), "migrate"], &[]);
+    assert_clear_failure(&run, &["log_levle", "custom.toml"]);
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}
+
+#[test]
+fn an_unknown_nested_key_in_lyceum_toml_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lyceum.toml"), "[auth]\nsession_ttl = 3\n").unwrap();
+    let run = run(dir.path(), &["migrate"], &[]);
+    assert_clear_failure(&run, &["auth.session_ttl", "lyceum.toml"]);
+}
+
+#[test]
+fn a_missing_config_file_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["--config", "nope.toml", "migrate"], &[]);
+    assert_clear_failure(&run, &["nope.toml", "does not exist"]);
+}
+
+#[test]
+fn a_malformed_bind_address_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["serve"], &[("LYCEUM_BIND", "localhost-ish:eighty")]);
+    assert_clear_failure(&run, &["bind", "invalid socket address"]);
+}
+
+#[test]
+#[ignore = "known bug in platform config.rs (see the report): the message names a Rust type, not LYCEUM_BIND"]
+fn a_malformed_environment_variable_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["serve"], &[("LYCEUM_BIND", "localhost-ish:eighty")]);
+    assert_clear_failure(&run, &["environment variable LYCEUM_BIND"]);
+    assert!(!run.stderr.contains("BTreeMap"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unreachable_database_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["migrate"], &[("LYCEUM_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")]);
+    assert_clear_failure(&run, &["PostgreSQL"]);
+    assert!(!run.stderr.contains("nobody@"), "the URL (it may hold a password) is not printed: {}", run.stderr);
+}
+
+#[test]
+#[ignore = "known bug in platform db.rs (see the report): the cause is lost behind a pool timeout, printed twice"]
+fn an_unreachable_database_names_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["migrate"], &[("LYCEUM_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")]);
+    assert_clear_failure(&run, &["refused"]);
+    assert_eq!(run.stderr.matches("timed out").count(), 0, "{}", run.stderr);
+}
+
+#[test]
+fn an_unwritable_data_dir_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(dir.path(), &["migrate"], &[("LYCEUM_DATA_DIR", "/proc/lyceum")]);
+    assert_clear_failure(&run, &["/proc/lyceum", "LYCEUM_DATA_DIR"]);
+}
+
+#[test]
+fn a_port_in_use_is_reported_with_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let run = run(dir.path(), &["serve"], &[("LYCEUM_BIND", addr.as_str())]);
+    assert_clear_failure(&run, &[addr.as_str(), "in use"]);
+}
+
+#[test]
+fn migrate_creates_the_database_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &["migrate"], &[]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(first.stdout.contains("up to date"), "{}", first.stdout);
+    assert!(dir.path().join("data/lyceum.db").exists());
+    let again = run(dir.path(), &["migrate"], &[]);
+    assert_eq!(again.code, Some(0), "migrating twice is harmless: {}", again.stderr);
+}
+
+#[test]
+fn admin_commands_manage_an_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let create = run(
+        d,
+        &[
+            "admin",
+            "create-user",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "instructor",
+            "--password",
+            "long enough pw",
+        ],
+        &[],
+    );
+    assert_eq!(create.code, Some(0), "{}", create.stderr);
+    assert!(create.stdout.contains("x@example.org") && create.stdout.contains("instructor"), "{}", create.stdout);
+
+    let steps: [(&[&str], &str); 4] = [
+        (&["admin", "set-role", "x@example.org", "admin"], "admin"),
+        (&["admin", "disable", "x@example.org"], "disabled"),
+        (&["admin", "enable", "x@example.org"], "enabled"),
+        (&["admin", "set-password", "x@example.org", "--password", "another long pw"], "password"),
+    ];
+    for (args, expected) in steps {
+        let step = run(d, args, &[]);
+        assert_eq!(step.code, Some(0), "{args:?}: {}", step.stderr);
+        assert!(step.stdout.contains(expected), "{args:?}: {}", step.stdout);
+    }
+    let from_env = run(d, &["admin", "set-password", "x@example.org"], &[("LYCEUM_ADMIN_PASSWORD", "from the env pw")]);
+    assert_eq!(from_env.code, Some(0), "{}", from_env.stderr);
+}
+
+#[test]
+fn admin_commands_refuse_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bad_role = run(
+        d,
+        &["admin", "create-user", "y@example.org", "--name", "Y", "--role", "wizard", "--password", "long enough pw"],
+        &[],
+    );
+    assert_ne!(bad_role.code, Some(0));
+    assert!(bad_role.stderr.contains("wizard"), "{}", bad_role.stderr);
+    assert!(!bad_role.stderr.contains("panicked"), "{}", bad_role.stderr);
+
+    let short = run(d, &["admin", "create-user", "y@example.org", "--name", "Y", "--password", "short"], &[]);
+    assert_clear_failure(&short, &["password"]);
+    let unknown = run(d, &["admin", "disable", "nobody@example.org"], &[]);
+    assert_clear_failure(&unknown, &["no account"]);
+    let ok = run(d, &["admin", "create-user", "y@example.org", "--name", "Y", "--password", "long enough pw"], &[]);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    let twice = run(d, &["admin", "create-user", "y@example.org", "--name", "Y", "--password", "long enough pw"], &[]);
+    assert_clear_failure(&twice, &["already exists"]);
+}
+
+/// A `lyceum serve` child and what it printed up to its readiness line.
+struct Server {
+    child: Child,
+    bind: String,
+    printed: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts `lyceum serve` on a free port and reads stdout until it says it runs.
+fn serve() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = lyceum(dir.path(), &["serve"], &[("LYCEUM_BIND", bind.as_str())])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start lyceum serve");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    while !printed.contains("Lyceum is running at") {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            let _ = child.kill();
+            panic!("serve exited before it was ready: {printed}");
+        }
+        printed.push_str(&line);
+    }
+    Server { child, bind, printed, _dir: dir }
+}
+
+fn sigterm(child: &Child) {
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(kill.success());
+}
+
+#[test]
+fn serve_prints_its_address_answers_and_stops_on_sigterm() {
+    let mut server = serve();
+    let printed = &server.printed;
+    assert!(printed.contains(&format!("Lyceum is running at http://{}", server.bind)), "{printed}");
+    assert!(printed.contains("admin@lyceum.localhost"), "first start prints the admin account: {printed}");
+
+    // Ready means it answers now.
+    let mut conn = std::net::TcpStream::connect(&server.bind).expect("the server is listening");
+    conn.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    sigterm(&server.child);
+    let status = server.child.wait().expect("wait for lyceum");
+    // Exit code 0 is asserted by the test below once the signal race is fixed.
+    assert!(status.code() == Some(0) || status.signal() == Some(15), "{status:?}");
+}
+
+#[test]
+#[ignore = "known bug in server serve.rs (see the report): SIGTERM handlers are installed after the readiness line"]
+fn sigterm_right_after_readiness_is_a_clean_exit() {
+    let mut server = serve();
+    sigterm(&server.child);
+    let status = server.child.wait().expect("wait for lyceum");
+    assert_eq!(status.code(), Some(0), "SIGTERM is a clean exit: {status:?}");
+}
