@@ -280,13 +280,28 @@ fn known_keys() -> std::collections::HashSet<String> {
     out
 }
 
-fn env_provider(vars: Vec<(String, String)>) -> impl figment::Provider {
+/// The `LYCEUM_*` variables as a figment provider with a name `describe` knows.
+struct EnvProvider(figment::value::Dict);
+
+const ENV_SOURCE: &str = "environment";
+
+impl figment::Provider for EnvProvider {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(ENV_SOURCE)
+    }
+
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        Serialized::globals(&self.0).data()
+    }
+}
+
+fn env_provider(vars: Vec<(String, String)>) -> EnvProvider {
     let mut dict = figment::value::Dict::new();
     for (key, raw) in vars {
         let value: figment::value::Value = raw.parse().expect("figment parses any string");
         insert_dotted(&mut dict, &key, value);
     }
-    Serialized::globals(dict)
+    EnvProvider(dict)
 }
 
 fn insert_dotted(dict: &mut figment::value::Dict, key: &str, value: figment::value::Value) {
@@ -316,7 +331,7 @@ fn describe(error: figment::Error) -> String {
                 .as_ref()
                 .map(|m| match &m.source {
                     Some(figment::Source::File(path)) => format!(" in {}", path.display()),
-                    _ if m.name.contains("Dict") || m.name.contains("Serialized") => {
+                    _ if m.name == ENV_SOURCE => {
                         format!(" from environment variable LYCEUM_{}", key.to_uppercase().replace('.', "__"))
                     }
                     _ => format!(" in {}", m.name),

@@ -6,7 +6,7 @@
 use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{
-    AnyPool, Executor,
+    AnyConnection, AnyPool, Connection, Executor,
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
@@ -29,7 +29,7 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("cannot open the database ({backend}): {source}")]
+    #[error("cannot open the database ({backend})")]
     Open { backend: &'static str, source: sqlx::Error },
     #[error("cannot create the directory {0} for the SQLite database: {1}")]
     Dir(String, std::io::Error),
@@ -57,6 +57,9 @@ impl Db {
         };
         let open = |source| ConnectError::Open { backend: name, source };
         let options = AnyConnectOptions::from_str(url).map_err(open)?;
+        // One direct connection first: an unreachable server is reported with
+        // its real cause at once, not as a pool time-out seconds later.
+        AnyConnection::connect_with(&options).await.map_err(open)?.close().await.map_err(open)?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)

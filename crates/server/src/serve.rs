@@ -8,12 +8,17 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// `lyceum serve`: start, print the address, serve until SIGTERM/SIGINT.
 pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    // Listen for signals before anything else, so a SIGTERM during start-up
+    // is a clean stop rather than the default kill.
+    let signals = Signals::install()?;
     let running = start(settings).await?;
     if demo && let Some(accounts) = crate::demo::seed(&running.state).await? {
         print_demo_accounts(accounts);
     }
     println!("Lyceum is running at {}", running.state.settings.public_url);
-    running.wait_for_signal().await
+    signals.recv().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.stop().await
 }
 
 /// `lyceum migrate`.
@@ -75,30 +80,40 @@ impl Running {
         self.state.db.close().await;
         Ok(())
     }
-
-    async fn wait_for_signal(self) -> anyhow::Result<()> {
-        shutdown_signal().await;
-        tracing::info!("shutting down: finishing in-flight requests");
-        self.stop().await
-    }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGTERM and SIGINT (Ctrl-C), registered up front.
+struct Signals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+            int: signal(SignalKind::interrupt()).context("installing the SIGINT handler")?,
+        })
+    }
+
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    fn install() -> anyhow::Result<Self> {
+        Ok(Self {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(mut self) {
+        tokio::select! { _ = self.term.recv() => {}, _ = self.int.recv() => {} }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn print_demo_accounts(accounts: &[crate::demo::DemoAccount]) {

@@ -280,10 +280,6 @@ on_both_backends!(
     an_over_large_body_is_refused,
     health_checks_answer,
     metrics_count_requests_by_route_and_report_the_pool,
-);
-
-on_both_backends_ignored!(
-    "known bug outside accounts, see the report: 405 and HEAD become 500 in debug builds; broken JSON can be a 422":
     a_wrong_method_is_a_problem_with_allow,
     head_is_answered_like_get,
     broken_json_is_a_bad_request_whatever_comes_first,

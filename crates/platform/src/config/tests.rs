@@ -52,7 +52,7 @@ fn unknown_key_in_file_names_the_key_and_the_file() {
 #[test]
 fn malformed_values_name_the_variable() {
     let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_BIND", "nowhere")])).unwrap_err().to_string();
-    assert!(err.contains("bind"), "{err}");
+    assert!(err.contains("setting `bind` from environment variable LYCEUM_BIND"), "{err}");
     let err =
         Settings::load_from(Some(file("").path()), env(&[("LYCEUM_PUBLIC_URL", "not a url")])).unwrap_err().to_string();
     assert!(err.contains("LYCEUM_PUBLIC_URL"), "{err}");
