@@ -5,6 +5,8 @@ CREATE TABLE users (
     email             TEXT NOT NULL,
     password_hash     TEXT NOT NULL,
     display_name      TEXT NOT NULL,
+    -- Lower-cased by the application: SQLite's LOWER() folds ASCII only.
+    display_name_folded TEXT NOT NULL,
     role              TEXT NOT NULL CHECK (role IN ('admin', 'instructor', 'learner')),
     locale            TEXT NOT NULL DEFAULT 'en',
     time_zone         TEXT NOT NULL DEFAULT 'UTC',

@@ -213,11 +213,6 @@ async fn admins_cannot_demote_or_disable_themselves(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends_ignored!(
-    "known bug, see the report: SQLite's LOWER() folds ASCII only, so non-ASCII names match on PostgreSQL only":
-    search_folds_case_beyond_ascii,
-);
-
 on_both_backends!(
     only_admins_may_use_the_admin_routes,
     admins_search_by_email_and_name_case_insensitively,
@@ -228,4 +223,5 @@ on_both_backends!(
     changing_a_role_takes_effect_on_the_next_request,
     disabling_an_account_cuts_off_its_session_and_tokens_at_once,
     admins_cannot_demote_or_disable_themselves,
+    search_folds_case_beyond_ascii,
 );

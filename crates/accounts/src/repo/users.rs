@@ -16,13 +16,15 @@ pub struct NewUser<'a> {
 pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, sqlx::Error> {
     let (id, now) = (db::new_id(), db::now_ms());
     sqlx::query(
-        "INSERT INTO users (id, email, password_hash, display_name, role, email_verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO users (id, email, password_hash, display_name, display_name_folded, role, email_verified_at, \
+                            created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
     .bind(&id)
     .bind(new.email)
     .bind(new.password_hash)
     .bind(new.display_name)
+    .bind(new.display_name.to_lowercase())
     .bind(new.role.as_str())
     .bind(new.verified.then_some(now))
     .bind(now)
@@ -110,15 +112,19 @@ pub struct Identity<'a> {
 }
 
 pub async fn set_identity(pool: &AnyPool, id: &str, identity: Identity<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET display_name = $1, locale = $2, time_zone = $3, updated_at = $4 WHERE id = $5")
-        .bind(identity.display_name)
-        .bind(identity.locale)
-        .bind(identity.time_zone)
-        .bind(db::now_ms())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE users SET display_name = $1, display_name_folded = $2, locale = $3, time_zone = $4, updated_at = $5 \
+         WHERE id = $6",
+    )
+    .bind(identity.display_name)
+    .bind(identity.display_name.to_lowercase())
+    .bind(identity.locale)
+    .bind(identity.time_zone)
+    .bind(db::now_ms())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|_| ())
 }
 
 pub async fn count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
@@ -142,7 +148,7 @@ pub async fn list(pool: &AnyPool, f: Filter<'_>) -> Result<Vec<User>, sqlx::Erro
     let (before_at, before_id) = f.before.map(|(at, id)| (Some(at), Some(id))).unwrap_or((None, None));
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM users \
-         WHERE ($1 IS NULL OR email LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\') \
+         WHERE ($1 IS NULL OR email LIKE $1 ESCAPE '\\' OR display_name_folded LIKE $1 ESCAPE '\\') \
            AND ($2 IS NULL OR role = $2) \
            AND ($3 IS NULL OR ($3 = 1 AND disabled_at IS NOT NULL) OR ($3 = 0 AND disabled_at IS NULL)) \
            AND ($4 IS NULL OR created_at < $4 OR (created_at = $4 AND id < $5)) \

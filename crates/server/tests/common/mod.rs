@@ -351,28 +351,3 @@ impl Reply {
         body
     }
 }
-
-/// Like [`on_both_backends!`], for tests that show a known bug outside the
-/// test author's reach: both variants are `#[ignore]`d with `$reason` until
-/// the fix lands (`cargo test -- --ignored` runs them).
-#[macro_export]
-macro_rules! on_both_backends_ignored {
-    ($reason:literal: $($name:ident),* $(,)?) => {
-        mod sqlite_known_bug {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               #[ignore = $reason]
-               async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
-        }
-        mod postgres_known_bug {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               #[ignore = $reason]
-               async fn $name() {
-                   if $crate::common::postgres_url().is_none() {
-                       eprintln!("skipped {}: LYCEUM_TEST_POSTGRES_URL is not set", stringify!($name));
-                       return;
-                   }
-                   super::$name($crate::common::Backend::Postgres).await
-               } )*
-        }
-    };
-}
