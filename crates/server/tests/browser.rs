@@ -6,9 +6,6 @@
 //! `/usr/bin/chromedriver`); without them the test prints a note and passes as
 //! skipped. The axe-core part runs when `LYCEUM_AXE_JS` names `axe.min.js`
 //! (`.ci/run` installs it from npm and sets the variable).
-//!
-//! The WebDriver protocol is plain JSON over HTTP on loopback; the few commands
-//! used here are sent with `reqwest` (see [`Browser`]).
 
 mod common;
 
@@ -22,6 +19,7 @@ use std::{
 };
 
 use common::{Backend, PASSWORD, TestApp, spawn};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use futures::FutureExt;
 use serde_json::{Value, json};
 
@@ -43,12 +41,12 @@ async fn sign_up_verify_sign_in_and_edit_profile_in_a_browser() {
     let app = spawn(Backend::Sqlite).await;
     let profile_dir = tempfile::tempdir().expect("temp dir for the browser profile");
     let driver = ChromeDriver::start(profile_dir.path()).await;
-    let browser = driver.new_session(profile_dir.path()).await;
+    let browser = driver.connect(profile_dir.path()).await;
 
     // Run the scenario, then always end the WebDriver session (which quits
     // Chromium) before reporting a failure; the guard stops ChromeDriver.
     let outcome = AssertUnwindSafe(scenario(&app, &browser, axe.as_deref())).catch_unwind().await;
-    browser.close().await;
+    let _ = browser.close().await;
     drop(driver);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
@@ -56,7 +54,7 @@ async fn sign_up_verify_sign_in_and_edit_profile_in_a_browser() {
     app.stop().await;
 }
 
-async fn scenario(app: &TestApp, b: &Browser, axe: Option<&str>) {
+async fn scenario(app: &TestApp, c: &Client, axe: Option<&str>) {
     let base = app.url.as_str();
     let email = "ada@example.com";
     let name = "Ada Lovelace";
@@ -66,116 +64,126 @@ async fn scenario(app: &TestApp, b: &Browser, axe: Option<&str>) {
     // Accessibility of the pages a visitor sees.
     if let Some(axe) = axe {
         for path in ["/", "/register", "/login"] {
-            b.goto(&format!("{base}{path}")).await;
-            check_accessibility(b, axe, path).await;
+            c.goto(&format!("{base}{path}")).await.expect("open page");
+            check_accessibility(c, axe, path).await;
         }
     }
 
     // Sign up.
-    b.goto(&format!("{base}/register")).await;
-    type_into(b, "email", email).await;
-    type_into(b, "display_name", name).await;
-    type_into(b, "password", PASSWORD).await;
+    c.goto(&format!("{base}/register")).await.expect("open /register");
+    type_into(c, "email", email).await;
+    type_into(c, "display_name", name).await;
+    type_into(c, "password", PASSWORD).await;
     // A confirmation field, should the form have one, gets the same password.
-    for field in b.find_all("main input[type='password']:not([name='password'])").await {
-        field.send_keys(PASSWORD).await;
+    for field in c.find_all(Locator::Css("input[type='password']:not([name='password'])")).await.unwrap_or_default() {
+        field.send_keys(PASSWORD).await.expect("type password confirmation");
     }
-    submit_form_of(b, "email").await;
+    submit_form_of(c, "email").await;
 
     // Verify the address with the link from the e-mail.
-    let token = poll(b, "the verification e-mail", move || async move {
+    let token = poll(c, "the verification e-mail", move || async move {
         app.mails_to(email)
             .iter()
             .any(|m| m.text.contains("/verify-email"))
             .then(|| app.last_token(email, "/verify-email"))
     })
     .await;
-    b.goto(&format!("{base}/verify-email?token={token}")).await;
+    c.goto(&format!("{base}/verify-email?token={token}")).await.expect("open verification link");
     // The link may land on a confirmation form (so that mail scanners that
     // prefetch links cannot use the token); submit it when it does.
-    if b.find("main form input[name='token']").await.is_ok() {
-        submit_form_of(b, "token").await;
+    if c.find(Locator::Css("main form input[name='token']")).await.is_ok() {
+        submit_form_of(c, "token").await;
     }
 
     // Sign in.
-    b.goto(&format!("{base}/login")).await;
-    type_into(b, "email", email).await;
-    type_into(b, "password", PASSWORD).await;
-    submit_form_of(b, "email").await;
-    poll(b, "the display name in the page header after signing in", move || async move {
-        header_text(b).await.contains(name).then_some(())
+    c.goto(&format!("{base}/login")).await.expect("open /login");
+    type_into(c, "email", email).await;
+    type_into(c, "password", PASSWORD).await;
+    submit_form_of(c, "email").await;
+    poll(c, "the display name in the page header after signing in", move || async move {
+        header_text(c).await.contains(name).then_some(())
     })
     .await;
 
     // Edit the profile.
-    b.goto(&format!("{base}/settings/profile")).await;
-    type_into(b, "display_name", new_name).await;
-    let bio = b.find("main textarea[name='bio']").await.expect("a bio textarea on /settings/profile");
-    bio.clear().await;
-    bio.send_keys(new_bio).await;
-    submit_form_of(b, "display_name").await;
-    poll(b, "the new display name in the page header", move || async move {
-        header_text(b).await.contains(new_name).then_some(())
+    c.goto(&format!("{base}/settings/profile")).await.expect("open /settings/profile");
+    let name_input = field(c, "display_name").await;
+    name_input.clear().await.expect("clear display name");
+    name_input.send_keys(new_name).await.expect("type display name");
+    let bio = c.find(Locator::Css("textarea[name='bio']")).await.expect("a bio textarea");
+    bio.clear().await.expect("clear bio");
+    bio.send_keys(new_bio).await.expect("type bio");
+    submit_form_of(c, "display_name").await;
+    poll(c, "the new display name in the page header", move || async move {
+        header_text(c).await.contains(new_name).then_some(())
     })
     .await;
-    let status = b.find("[role='status']").await.expect("a status message after saving the profile");
-    let class = status.attribute("class").await.unwrap_or_default();
-    let text = status.text().await;
+    let status = c.find(Locator::Css("[role='status']")).await.expect("a status message after saving the profile");
+    let class = status.attr("class").await.expect("class attribute").unwrap_or_default();
+    let text = status.text().await.expect("status text");
     assert!(
         class.contains("success") && !text.trim().is_empty(),
         "expected a success message, got {class:?}: {text:?}"
     );
-    assert!(!header_text(b).await.contains(name), "the old display name is still in the header");
-    let bio_now = b.find("main textarea[name='bio']").await.expect("bio textarea").property("value").await;
-    assert_eq!(bio_now.as_str(), Some(new_bio), "the bio was not saved");
+    assert!(!header_text(c).await.contains(name), "the old display name is still in the header");
+    let bio_now = c.find(Locator::Css("textarea[name='bio']")).await.expect("bio textarea").prop("value").await;
+    assert_eq!(bio_now.expect("bio value").as_deref(), Some(new_bio), "the bio was not saved");
 
     if let Some(axe) = axe {
-        check_accessibility(b, axe, "/settings/profile").await;
+        check_accessibility(c, axe, "/settings/profile").await;
+        for path in ["/settings/password", "/settings/tokens"] {
+            c.goto(&format!("{base}{path}")).await.expect("open page");
+            check_accessibility(c, axe, path).await;
+        }
     }
 }
 
-/// Replaces the value of the field named `name` (`input` or `textarea`) by typing.
-async fn type_into(b: &Browser, name: &str, value: &str) {
-    let field = match b.find(&format!("main [name='{name}']")).await {
-        Ok(field) => field,
-        Err(e) => panic!("no field named {name:?} on {} ({e})", b.current_url().await),
-    };
-    field.clear().await;
-    field.send_keys(value).await;
+/// The field named `name` (an `input`, `textarea` or `select`).
+async fn field(c: &Client, name: &str) -> Element {
+    let css = format!("main [name='{name}']");
+    match c.find(Locator::Css(&css)).await {
+        Ok(element) => element,
+        Err(e) => panic!(
+            "no field named {name:?} on {} ({e})",
+            c.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+async fn type_into(c: &Client, name: &str, value: &str) {
+    let element = field(c, name).await;
+    element.clear().await.unwrap_or_else(|e| panic!("clear {name}: {e}"));
+    element.send_keys(value).await.unwrap_or_else(|e| panic!("type into {name}: {e}"));
 }
 
 /// Clicks the submit button of the form that holds the field `name`, and waits
-/// until the browser has loaded the page that answers it.
-async fn submit_form_of(b: &Browser, name: &str) {
-    let before = &b.find("html").await.expect("the current document");
-    let form = b
-        .find_by("xpath", &format!("//*[@name='{name}']/ancestor::form[1]"))
+/// until the browser has left the page the form was on.
+async fn submit_form_of(c: &Client, name: &str) {
+    let before = &c.find(Locator::Css("html")).await.expect("the current document");
+    let xpath = format!("//*[@name='{name}']/ancestor::form[1]");
+    let form = c.form(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no form around {name:?}: {e}"));
+    form.submit_with(Locator::Css("button:not([type]), button[type='submit'], input[type='submit']"))
         .await
-        .unwrap_or_else(|e| panic!("no form around {name:?}: {e}"));
-    let button = form
-        .find("button:not([type]), button[type='submit'], input[type='submit']")
-        .await
-        .unwrap_or_else(|e| panic!("no submit button in the form around {name:?}: {e}"));
-    button.click().await;
-    // The old document is detached once the next one has replaced it.
-    poll(b, "the page after submitting the form", move || async move {
-        let stale = before.is_stale().await;
-        let loaded = b.execute("return document.readyState", vec![]).await == json!("complete");
+        .unwrap_or_else(|e| panic!("submit the form around {name:?}: {e}"));
+    // The old document is detached once the next one has loaded.
+    poll(c, "the page after submitting the form", move || async move {
+        let stale = before.tag_name().await.is_err();
+        let loaded = c.execute("return document.readyState", vec![]).await.ok() == Some(json!("complete"));
         (stale && loaded).then_some(())
     })
     .await;
 }
 
-async fn header_text(b: &Browser) -> String {
-    match b.find("header").await {
-        Ok(header) => header.text().await,
+async fn header_text(c: &Client) -> String {
+    match c.find(Locator::Css("header")).await {
+        Ok(header) => header.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
 
 /// Polls `probe` until it yields a value, a bounded number of times; on time-out
 /// the panic says what was awaited and shows where the browser is.
-async fn poll<T, F, Fut>(b: &Browser, what: &str, mut probe: F) -> T
+async fn poll<T, F, Fut>(c: &Client, what: &str, mut probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -186,10 +194,11 @@ where
         }
         tokio::time::sleep(POLL_EVERY).await;
     }
-    let url = b.current_url().await;
-    let text = match b.find("body").await {
-        Ok(body) => body.text().await,
-        Err(_) => String::new(),
+    let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    let body = c.find(Locator::Css("body")).await.ok();
+    let text = match body {
+        Some(body) => body.text().await.unwrap_or_default(),
+        None => String::new(),
     };
     panic!("timed out waiting for {what}; the browser is at {url} showing:\n{text}");
 }
@@ -207,11 +216,10 @@ fn axe_script() -> Option<String> {
     Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("LYCEUM_AXE_JS={}: {e}", path.display())))
 }
 
-/// Runs axe-core on the current page; fails on any "serious" or "critical" violation
-/// (all violations are printed).
-async fn check_accessibility(b: &Browser, axe: &str, page: &str) {
-    b.execute(axe, vec![]).await;
-    let result = b
+/// Runs axe-core on the current page; fails on any "serious" or "critical" violation.
+async fn check_accessibility(c: &Client, axe: &str, page: &str) {
+    c.execute(axe, vec![]).await.unwrap_or_else(|e| panic!("inject axe-core into {page}: {e}"));
+    let result = c
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
                axe.run(document, { resultTypes: ["violations"] })
@@ -219,7 +227,8 @@ async fn check_accessibility(b: &Browser, axe: &str, page: &str) {
                   .catch(e => done(JSON.stringify({ error: String(e) })));"#,
             vec![],
         )
-        .await;
+        .await
+        .unwrap_or_else(|e| panic!("run axe-core on {page}: {e}"));
     let result: Value = serde_json::from_str(result.as_str().expect("axe result is a string")).expect("axe JSON");
     if let Some(error) = result.get("error") {
         panic!("axe-core failed on {page}: {error}");
@@ -254,7 +263,6 @@ async fn check_accessibility(b: &Browser, axe: &str, page: &str) {
 struct ChromeDriver {
     child: Child,
     url: String,
-    http: reqwest::Client,
 }
 
 impl ChromeDriver {
@@ -269,16 +277,16 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client");
-        let mut driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}"), http };
+        let mut driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}") };
 
         // Ready when GET /status answers {"value": {"ready": true}}.
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().expect("http client");
         for _ in 0..POLL_TRIES {
             if let Ok(Some(status)) = driver.child.try_wait() {
                 let log = std::fs::read_to_string(&log).unwrap_or_default();
                 panic!("chromedriver exited at start ({status}):\n{log}");
             }
-            if let Ok(res) = driver.http.get(format!("{}/status", driver.url)).send().await
+            if let Ok(res) = http.get(format!("{}/status", driver.url)).send().await
                 && let Ok(body) = res.json::<Value>().await
                 && body["value"]["ready"] == json!(true)
             {
@@ -291,7 +299,7 @@ impl ChromeDriver {
     }
 
     /// Opens a WebDriver session with a fresh headless Chromium.
-    async fn new_session(&self, profile_dir: &Path) -> Browser {
+    async fn connect(&self, profile_dir: &Path) -> Client {
         let user_data = profile_dir.join("chromium");
         let args = [
             "--headless=new".to_string(),
@@ -306,19 +314,18 @@ impl ChromeDriver {
             "--window-size=1280,900".into(),
             format!("--user-data-dir={}", user_data.display()),
         ];
-        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+        let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
-        }}});
-        let res = self.http.post(format!("{}/session", self.url)).json(&capabilities).send().await;
-        let body: Value = match res {
-            Ok(res) => res.json().await.expect("chromedriver answers JSON"),
-            Err(e) => panic!("start a Chromium session through chromedriver: {e}"),
-        };
-        let Some(id) = body["value"]["sessionId"].as_str() else {
-            panic!("chromedriver could not start Chromium: {body}");
-        };
-        Browser { http: self.http.clone(), session: format!("{}/session/{id}", self.url) }
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        // ChromeDriver speaks plain HTTP on loopback: a bare HTTP connector, no TLS.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver: {e}"))
     }
 }
 
@@ -326,145 +333,5 @@ impl Drop for ChromeDriver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The few WebDriver commands the test needs (https://www.w3.org/TR/webdriver2/).
-
-/// The key under which WebDriver identifies an element.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// One WebDriver session (one browser).
-struct Browser {
-    http: reqwest::Client,
-    /// `http://127.0.0.1:PORT/session/ID`
-    session: String,
-}
-
-struct Element<'a> {
-    browser: &'a Browser,
-    id: String,
-}
-
-impl Browser {
-    /// Sends one command; `Err` carries WebDriver's error code and message.
-    async fn try_command(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let url = format!("{}{path}", self.session);
-        let mut request = self.http.request(method.clone(), &url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let res = request.send().await.map_err(|e| format!("{method} {url}: {e}"))?;
-        let ok = res.status().is_success();
-        let body: Value = res.json().await.map_err(|e| format!("{method} {url}: not JSON: {e}"))?;
-        let value = body.get("value").cloned().unwrap_or(Value::Null);
-        if ok { Ok(value) } else { Err(format!("{}: {}", value["error"], value["message"])) }
-    }
-
-    async fn command(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        self.try_command(method, path, body).await.unwrap_or_else(|e| panic!("WebDriver {path}: {e}"))
-    }
-
-    /// Opens `url` and returns once the page has loaded.
-    async fn goto(&self, url: &str) {
-        self.command(reqwest::Method::POST, "/url", Some(json!({ "url": url }))).await;
-    }
-
-    async fn current_url(&self) -> String {
-        self.try_command(reqwest::Method::GET, "/url", None)
-            .await
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    }
-
-    async fn find(&self, css: &str) -> Result<Element<'_>, String> {
-        self.find_by("css selector", css).await
-    }
-
-    async fn find_by(&self, using: &str, value: &str) -> Result<Element<'_>, String> {
-        let found = self
-            .try_command(reqwest::Method::POST, "/element", Some(json!({ "using": using, "value": value })))
-            .await?;
-        Ok(self.element(&found))
-    }
-
-    async fn find_all(&self, css: &str) -> Vec<Element<'_>> {
-        let found = self
-            .command(reqwest::Method::POST, "/elements", Some(json!({ "using": "css selector", "value": css })))
-            .await;
-        found.as_array().into_iter().flatten().map(|e| self.element(e)).collect()
-    }
-
-    fn element(&self, reference: &Value) -> Element<'_> {
-        let id = reference[ELEMENT].as_str().unwrap_or_else(|| panic!("not an element reference: {reference}"));
-        Element { browser: self, id: id.to_string() }
-    }
-
-    async fn execute(&self, script: &str, args: Vec<Value>) -> Value {
-        self.command(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": args }))).await
-    }
-
-    /// Runs `script` with a completion callback as its last argument.
-    async fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
-        self.command(reqwest::Method::POST, "/execute/async", Some(json!({ "script": script, "args": args }))).await
-    }
-
-    /// Ends the session, which quits the browser.
-    async fn close(&self) {
-        let _ = self.try_command(reqwest::Method::DELETE, "", None).await;
-    }
-}
-
-impl Element<'_> {
-    fn path(&self, rest: &str) -> String {
-        format!("/element/{}{rest}", self.id)
-    }
-
-    async fn find(&self, css: &str) -> Result<Element<'_>, String> {
-        let found = self
-            .browser
-            .try_command(
-                reqwest::Method::POST,
-                &self.path("/element"),
-                Some(json!({ "using": "css selector", "value": css })),
-            )
-            .await?;
-        Ok(self.browser.element(&found))
-    }
-
-    async fn click(&self) {
-        self.browser.command(reqwest::Method::POST, &self.path("/click"), Some(json!({}))).await;
-    }
-
-    async fn clear(&self) {
-        self.browser.command(reqwest::Method::POST, &self.path("/clear"), Some(json!({}))).await;
-    }
-
-    async fn send_keys(&self, text: &str) {
-        self.browser.command(reqwest::Method::POST, &self.path("/value"), Some(json!({ "text": text }))).await;
-    }
-
-    /// The rendered text, as a person sees it.
-    async fn text(&self) -> String {
-        self.browser.command(reqwest::Method::GET, &self.path("/text"), None).await.as_str().unwrap_or("").to_string()
-    }
-
-    async fn attribute(&self, name: &str) -> Option<String> {
-        let value = self.browser.command(reqwest::Method::GET, &self.path(&format!("/attribute/{name}")), None).await;
-        value.as_str().map(str::to_string)
-    }
-
-    async fn property(&self, name: &str) -> Value {
-        self.browser.command(reqwest::Method::GET, &self.path(&format!("/property/{name}")), None).await
-    }
-
-    /// True once the element's document has been replaced (after a navigation).
-    async fn is_stale(&self) -> bool {
-        match self.browser.try_command(reqwest::Method::GET, &self.path("/name"), None).await {
-            Ok(_) => false,
-            Err(e) => e.contains("stale element reference") || e.contains("no such element"),
-        }
     }
 }
