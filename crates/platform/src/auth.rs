@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+/// The browser session cookie (set by accounts; named here so the OpenAPI
+/// document and other modules can refer to it).
+pub const SESSION_COOKIE: &str = "lyceum_session";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

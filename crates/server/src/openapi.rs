@@ -47,7 +47,7 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(lyceum_platform::web::csrf::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(lyceum_platform::auth::SESSION_COOKIE))),
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The browser session cookie: HttpOnly, SameSite=Lax, Secure behind https.
 
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use lyceum_platform::{AppState, web::csrf::SESSION_COOKIE};
+use lyceum_platform::{AppState, auth::SESSION_COOKIE};
 
 use crate::service::session::NewSession;
 

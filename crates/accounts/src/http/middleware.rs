@@ -11,8 +11,7 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use lyceum_platform::{
     AppError, AppState,
-    auth::{Caller, Credential, Viewer},
-    web::csrf::SESSION_COOKIE,
+    auth::{Caller, Credential, SESSION_COOKIE, Viewer},
 };
 
 use crate::{model::User, service::session};

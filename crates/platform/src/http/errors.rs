@@ -15,12 +15,7 @@ use axum::{
 use serde::Serialize;
 
 use super::REQUEST_ID;
-use crate::{
-    AppError, FieldError,
-    auth::Caller,
-    error::ErrorMarker,
-    web::{Page, csrf::CsrfToken},
-};
+use crate::{AppError, FieldError, auth::Caller, error::ErrorMarker, web::Page};
 
 /// RFC 9457 problem details.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -89,9 +84,6 @@ pub async fn render(req: Request, next: Next) -> Response {
         // Who is signed in is only known inside the auth layer; it hands it back.
         if let Some(Caller::User(viewer)) = response.extensions().get::<Caller>() {
             page.viewer = Some((**viewer).clone());
-        }
-        if let Some(token) = response.extensions().get::<CsrfToken>() {
-            page.csrf = token.0.clone();
         }
         let html = ErrorPage { page, error: &error, request_id: &request_id }
             .render()

@@ -6,6 +6,8 @@
 //! and anonymous API calls carry no ambient credential and are exempt. Runs
 //! inside the auth layer, so the [`Caller`] is known here.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -24,19 +26,33 @@ use crate::{
 pub const COOKIE: &str = "lyceum_csrf";
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf";
-/// The session cookie's name; sessions belong to accounts, but CSRF must know
-/// whether a request rides on one.
-pub const SESSION_COOKIE: &str = "lyceum_session";
 
-/// The token pages put into their forms.
-#[derive(Clone, Debug)]
-pub struct CsrfToken(pub String);
+/// The token pages put into their forms. Made on first use, so responses that
+/// never show a form (assets, health checks, most API calls) set no cookie and
+/// stay cacheable.
+#[derive(Clone, Debug, Default)]
+pub struct CsrfToken(Arc<OnceLock<String>>);
+
+impl CsrfToken {
+    fn existing(value: String) -> Self {
+        Self(Arc::new(OnceLock::from(value)))
+    }
+
+    /// The token, made now if this request had none.
+    pub fn value(&self) -> &str {
+        self.0.get_or_init(secrets::random_token)
+    }
+
+    fn used(&self) -> Option<&String> {
+        self.0.get()
+    }
+}
 
 pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
     let existing = jar.get(COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
-    let token = existing.clone().unwrap_or_else(secrets::random_token);
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let token = existing.clone().map(CsrfToken::existing).unwrap_or_default();
+    req.extensions_mut().insert(token.clone());
 
     if is_unsafe(req.method()) && needs_check(&req) {
         let (checked, rebuilt) = match presented_token(req, state.settings.max_body_bytes).await {
@@ -51,8 +67,8 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
     }
 
     let mut response = next.run(req).await;
-    if existing.is_none() {
-        let cookie = Cookie::build((COOKIE, token))
+    if let (None, Some(token)) = (&existing, token.used()) {
+        let cookie = Cookie::build((COOKIE, token.clone()))
             .path("/")
             .same_site(SameSite::Strict)
             .secure(state.settings.is_https())

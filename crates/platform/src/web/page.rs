@@ -36,7 +36,7 @@ impl Page {
             csrf: parts
                 .extensions
                 .get::<CsrfToken>()
-                .map(|t| t.0.clone())
+                .map(|t| t.value().to_string())
                 .or_else(|| jar.get(super::csrf::COOKIE).map(|c| c.value().to_string()))
                 .unwrap_or_default(),
             flash: jar.get(flash::COOKIE).and_then(|c| flash::Flash::parse(c.value())),

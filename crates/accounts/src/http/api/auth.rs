@@ -47,7 +47,7 @@ pub async fn login(
 ) -> AppResult<impl IntoResponse> {
     let new = session::login(&state, &body.email, &body.password, &client).await?;
     let jar = cookies::set_session(jar, &state, &new);
-    Ok((jar, Json(LoginResponse { user: new.user.into(), csrf_token: csrf.0 })))
+    Ok((jar, Json(LoginResponse { user: new.user.into(), csrf_token: csrf.value().to_string() })))
 }
 
 /// Sign out: ends the current browser session.
