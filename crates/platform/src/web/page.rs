@@ -13,7 +13,11 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct Page {
     pub viewer: Option<Viewer>,
-    pub csrf: String,
+    /// This request's CSRF token; see [`Page::csrf`].
+    csrf_token: Option<CsrfToken>,
+    /// The token from the cookie, when the request passed no [`CsrfToken`]
+    /// (error pages rendered outside the CSRF layer).
+    csrf_cookie: String,
     pub flash: Option<flash::Flash>,
     pub locale: &'static str,
     pub time_zone: jiff::tz::TimeZone,
@@ -33,17 +37,23 @@ impl Page {
         let time_zone =
             viewer.as_ref().and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
         Self {
-            csrf: parts
-                .extensions
-                .get::<CsrfToken>()
-                .map(|t| t.value().to_string())
-                .or_else(|| jar.get(super::csrf::COOKIE).map(|c| c.value().to_string()))
-                .unwrap_or_default(),
+            csrf_token: parts.extensions.get::<CsrfToken>().cloned(),
+            csrf_cookie: jar.get(super::csrf::COOKIE).map(|c| c.value().to_string()).unwrap_or_default(),
             flash: jar.get(flash::COOKIE).and_then(|c| flash::Flash::parse(c.value())),
             locale,
             time_zone,
             path: parts.uri.path().to_string(),
             viewer,
+        }
+    }
+
+    /// The token for a form's hidden `csrf` field. Asking for it is what makes
+    /// a first-time visitor's token (and its cookie), so pages without forms
+    /// set no cookie.
+    pub fn csrf(&self) -> &str {
+        match &self.csrf_token {
+            Some(token) => token.value(),
+            None => &self.csrf_cookie,
         }
     }
 
