@@ -105,6 +105,28 @@ async fn every_documented_operation_is_served(backend: Backend) {
     app.stop().await;
 }
 
+/// The document says which operations need credentials exactly when an
+/// anonymous call is refused with 401 (so Swagger's "Authorize" is right).
+async fn security_requirements_match_behaviour(backend: Backend) {
+    let app = spawn(backend).await;
+    let (_, user_id) = app.signed_in("someone@example.org", Role::Instructor).await;
+    let anonymous = app.client();
+    let doc = document(&anonymous).await;
+    for (method, path, op) in operations(&doc) {
+        let declared = op["security"].as_array().is_some_and(|s| !s.is_empty());
+        let concrete = fill_path(&path, &user_id);
+        let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+        let reply = anonymous.send(Method::from_bytes(method.as_bytes()).unwrap(), &concrete, body.as_ref()).await;
+        assert_eq!(
+            declared,
+            reply.status == 401,
+            "{method} {path}: security declared {declared}, anonymous got {}",
+            reply.status
+        );
+    }
+    app.stop().await;
+}
+
 /// Replaces every remaining `{param}` with `id` (a real user id).
 fn fill_path(template: &str, id: &str) -> String {
     let mut out = String::new();
@@ -138,4 +160,5 @@ on_both_backends!(
     the_document_is_openapi_3_1_and_lists_every_accounts_operation,
     every_documented_operation_is_served,
     the_docs_page_is_html,
+    security_requirements_match_behaviour,
 );

@@ -70,7 +70,7 @@ pub struct ProfilePatch {
 }
 
 /// Your profile.
-#[utoipa::path(get, path = "/api/v1/users/me/profile", tag = "profiles",
+#[utoipa::path(get, path = "/api/v1/users/me/profile", security(("bearer" = []), ("session" = [])), tag = "profiles",
     responses((status = 200, body = MyProfileDto), (status = 401, body = Problem)))]
 pub async fn get_my_profile(
     State(state): State<AppState>,
@@ -80,7 +80,7 @@ pub async fn get_my_profile(
 }
 
 /// Edit your profile; omitted fields stay as they are.
-#[utoipa::path(patch, path = "/api/v1/users/me/profile", tag = "profiles", request_body = ProfilePatch,
+#[utoipa::path(patch, path = "/api/v1/users/me/profile", security(("bearer" = []), ("session" = [])), tag = "profiles", request_body = ProfilePatch,
     responses((status = 200, body = MyProfileDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_my_profile(
     State(state): State<AppState>,
@@ -98,7 +98,7 @@ pub async fn update_my_profile(
 
 /// Upload an avatar (multipart field `avatar`: PNG, JPEG, GIF or WebP, at most
 /// `uploads.avatar_max_bytes`); it is cropped to a 256×256 PNG.
-#[utoipa::path(put, path = "/api/v1/users/me/avatar", tag = "profiles",
+#[utoipa::path(put, path = "/api/v1/users/me/avatar", security(("bearer" = []), ("session" = [])), tag = "profiles",
     request_body(content_type = "multipart/form-data", description = "field `avatar`: the image file"),
     responses((status = 200, body = MyProfileDto), (status = 401, body = Problem), (status = 413, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -112,7 +112,7 @@ pub async fn upload_avatar(
 }
 
 /// Remove your avatar.
-#[utoipa::path(delete, path = "/api/v1/users/me/avatar", tag = "profiles",
+#[utoipa::path(delete, path = "/api/v1/users/me/avatar", security(("bearer" = []), ("session" = [])), tag = "profiles",
     responses((status = 200, body = MyProfileDto), (status = 401, body = Problem)))]
 pub async fn delete_avatar(
     State(state): State<AppState>,

@@ -15,7 +15,7 @@ use super::dto::*;
 use crate::service::admin::{self, ListQuery};
 
 /// Search and list users, newest first (admins only).
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(UserListParams),
+#[utoipa::path(get, path = "/api/v1/admin/users", security(("bearer" = []), ("session" = [])), tag = "admin", params(UserListParams),
     responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_users(
     State(state): State<AppState>,
@@ -29,7 +29,7 @@ pub async fn list_users(
 }
 
 /// One user (admins only).
-#[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}", security(("bearer" = []), ("session" = [])), tag = "admin", params(("id" = String, Path)),
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_user(
     State(state): State<AppState>,
@@ -41,7 +41,7 @@ pub async fn get_user(
 
 /// Change a user's role or disable/enable the account (admins only).
 /// Disabling signs the user out everywhere and revokes their tokens at once.
-#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", security(("bearer" = []), ("session" = [])), tag = "admin", params(("id" = String, Path)),
     request_body = AdminUserPatch,
     responses((status = 200, body = UserDto), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]

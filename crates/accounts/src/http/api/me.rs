@@ -9,14 +9,14 @@ use super::dto::*;
 use crate::service::identity::{self, IdentityChange};
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/users/me", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users/me", security(("bearer" = []), ("session" = [])), tag = "users",
     responses((status = 200, body = UserDto), (status = 401, body = Problem)))]
 pub async fn get_me(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<UserDto>> {
     Ok(Json(identity::get(&state, &viewer.user_id).await?.into()))
 }
 
 /// Change your display name, language or time zone (omitted fields stay).
-#[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMeBody,
+#[utoipa::path(patch, path = "/api/v1/users/me", security(("bearer" = []), ("session" = [])), tag = "users", request_body = UpdateMeBody,
     responses((status = 200, body = UserDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_me(
     State(state): State<AppState>,
@@ -28,7 +28,7 @@ pub async fn update_me(
 }
 
 /// Change your password; your other sessions are signed out.
-#[utoipa::path(post, path = "/api/v1/users/me/password", tag = "users", request_body = ChangePasswordBody,
+#[utoipa::path(post, path = "/api/v1/users/me/password", security(("bearer" = []), ("session" = [])), tag = "users", request_body = ChangePasswordBody,
     responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
