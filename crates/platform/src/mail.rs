@@ -34,6 +34,8 @@ pub trait Mailer: Send + Sync + std::fmt::Debug {
 
 pub type SharedMailer = Arc<dyn Mailer>;
 
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub fn from_settings(settings: &Settings) -> Result<SharedMailer, MailError> {
     let from: Mailbox = settings.mail.from.parse().map_err(|_| MailError::Address(settings.mail.from.clone()))?;
     Ok(match settings.mail.transport {
@@ -41,6 +43,8 @@ pub fn from_settings(settings: &Settings) -> Result<SharedMailer, MailError> {
         MailTransport::Smtp => {
             let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.mail.smtp_url.expose())
                 .map_err(|e| MailError::Transport(format!("mail.smtp_url: {e}")))?
+                // Shorter than the request timeout, so a silent mail host fails the send, not the request.
+                .timeout(Some(SMTP_TIMEOUT))
                 .build();
             Arc::new(SmtpMailer { transport, from })
         }
@@ -53,6 +57,7 @@ fn build(from: &Mailbox, email: Email) -> Result<Message, MailError> {
         .from(from.clone())
         .to(to)
         .subject(email.subject)
+        .message_id(None)
         .multipart(MultiPart::alternative_plain_html(email.text, email.html))
         .map_err(|e| MailError::Build(e.to_string()))
 }

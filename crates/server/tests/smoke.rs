@@ -22,7 +22,7 @@ async fn only_pages_with_forms_set_the_csrf_cookie(backend: Backend) {
     let pages_without_forms = ["/".to_string(), "/nope".into()];
     let others = [format!("/assets/{css}"), "/livez".into(), "/api/openapi.json".into(), "/api/v1/nope".into()];
     for path in pages_without_forms.iter().chain(&others) {
-        let reply = app.client().get(&path).await;
+        let reply = app.client().get(path).await;
         assert!(reply.headers.get("set-cookie").is_none(), "{path} set a cookie: {:?}", reply.headers);
     }
     let asset = app.client().get(&format!("/assets/{css}")).await;
