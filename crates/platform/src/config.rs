@@ -60,6 +60,13 @@ pub struct Settings {
     pub log_level: String,
     pub request_timeout_secs: u64,
     pub max_body_bytes: usize,
+    /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
+    /// of Lyceum (e.g. `10.0.0.0/8, 192.168.1.5`). Only from these is
+    /// `X-Forwarded-For` believed when telling clients apart (rate limits).
+    pub trusted_proxies: String,
+    /// `trusted_proxies`, parsed.
+    #[serde(skip)]
+    pub trusted_proxy_nets: Vec<ipnet::IpNet>,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
@@ -121,6 +128,8 @@ impl Default for Settings {
             log_level: "info".into(),
             request_timeout_secs: 30,
             max_body_bytes: 4 * 1024 * 1024,
+            trusted_proxies: String::new(),
+            trusted_proxy_nets: Vec::new(),
             database: DatabaseSettings::default(),
             auth: AuthSettings::default(),
             rate_limit: RateLimitSettings::default(),
@@ -204,6 +213,7 @@ impl Settings {
         let mut settings: Settings =
             figment.merge(env_provider(env)).extract().map_err(|e| ConfigError(describe(e)))?;
         settings.validate()?;
+        settings.trusted_proxy_nets = parse_proxies(&settings.trusted_proxies)?;
         settings.fill_derived();
         Ok(settings)
     }
@@ -260,6 +270,23 @@ impl Settings {
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
     }
+}
+
+/// `10.0.0.0/8, 192.168.1.5` → networks (a bare address is a single-host network).
+fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>().or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(
+                |_| {
+                    ConfigError(format!(
+                        "trusted_proxies (LYCEUM_TRUSTED_PROXIES): {item:?} is not an IP address or CIDR range"
+                    ))
+                },
+            )
+        })
+        .collect()
 }
 
 /// Every dotted key the settings accept, derived from the defaults so that an

@@ -34,6 +34,47 @@ async fn sign_in_is_limited_per_client_address(backend: Backend) {
     app.stop().await;
 }
 
+async fn login_via(client: &TestClient, forwarded_for: &str, email: &str) -> Reply {
+    let res = client
+        .http
+        .post(format!("{}/api/v1/auth/login", client.base))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": email, "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    TestClient::reply(res).await
+}
+
+/// Behind a trusted proxy each forwarded client has its own limit; a client
+/// cannot dodge its limit by forging the header, and without trusted proxies
+/// the header is ignored altogether.
+async fn forwarded_addresses_count_only_from_trusted_proxies(backend: Backend) {
+    let app = spawn_with(backend, |s| {
+        s.rate_limit.login_per_minute = 2;
+        s.trusted_proxy_nets = vec!["127.0.0.2/32".parse().unwrap()];
+    })
+    .await;
+    let proxy = app.client_from("127.0.0.2");
+    for n in 0..2 {
+        login_via(&proxy, "198.51.100.1", &format!("a{n}@example.org"))
+            .await
+            .assert_problem(401, "invalid-credentials");
+    }
+    assert_rate_limited(&login_via(&proxy, "198.51.100.1", "a9@example.org").await);
+    // Another client behind the same proxy has its own allowance; a forged
+    // left-hand entry changes nothing.
+    login_via(&proxy, "6.6.6.6, 198.51.100.2", "b@example.org").await.assert_problem(401, "invalid-credentials");
+
+    // An untrusted peer's header is ignored: its attempts all count as its own.
+    let direct = app.client_from("127.0.0.3");
+    for n in 0..2 {
+        login_via(&direct, &format!("203.0.113.{n}"), &format!("c{n}@example.org")).await;
+    }
+    assert_rate_limited(&login_via(&direct, "203.0.113.99", "c9@example.org").await);
+    app.stop().await;
+}
+
 async fn sign_in_is_limited_per_account(backend: Backend) {
     let app = spawn_with(backend, |s| s.rate_limit.login_per_minute = 3).await;
     app.create_user("target@example.org", Role::Learner).await;
@@ -112,4 +153,5 @@ on_both_backends!(
     reset_requests_are_limited_per_client_address,
     verification_resends_are_limited,
     registration_is_limited_per_client_address,
+    forwarded_addresses_count_only_from_trusted_proxies,
 );

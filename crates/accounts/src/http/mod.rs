@@ -2,7 +2,6 @@
 //! middleware that identifies the caller, and the session cookie.
 
 pub mod api;
-pub mod client;
 pub mod cookies;
 pub mod middleware;
 pub mod pages;

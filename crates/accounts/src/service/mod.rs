@@ -10,9 +10,4 @@ pub mod tokens;
 
 pub use register::register;
 
-/// Where a request came from, for rate limits and the session list.
-#[derive(Debug, Clone, Default)]
-pub struct Client {
-    pub ip: String,
-    pub user_agent: String,
-}
+pub use lyceum_platform::http::client::Client;

@@ -90,3 +90,16 @@ fn unknown_nested_key_is_named_with_its_table() {
     let err = Settings::load_from(Some(f.path()), env(&[])).unwrap_err().to_string();
     assert!(err.contains("unknown setting `auth.sesion_ttl_hours`"), "{err}");
 }
+
+#[test]
+fn trusted_proxies_are_parsed_and_checked() {
+    let s =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5 ,::1")]))
+            .unwrap();
+    let nets: Vec<String> = s.trusted_proxy_nets.iter().map(|n| n.to_string()).collect();
+    assert_eq!(nets, ["10.0.0.0/8", "192.168.1.5/32", "::1/128"]);
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_TRUSTED_PROXIES", "10.0.0.0/8, proxy")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("LYCEUM_TRUSTED_PROXIES") && err.contains("\"proxy\""), "{err}");
+}

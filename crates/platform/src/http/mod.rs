@@ -1,6 +1,7 @@
 //! HTTP plumbing: the middleware stack, error rendering, extractors, health
 //! and metrics endpoints.
 
+pub mod client;
 pub mod errors;
 pub mod extract;
 pub mod health;

@@ -1,5 +1,6 @@
 use axum::{Extension, Json, extract::State, http::StatusCode, response::IntoResponse};
 use axum_extra::extract::CookieJar;
+use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
     auth::MaybeUser,
@@ -9,7 +10,7 @@ use lyceum_platform::{
 
 use super::dto::*;
 use crate::{
-    http::{client::ClientInfo, cookies},
+    http::cookies,
     service::{self, links, register::RegisterInput, session},
 };
 
@@ -26,7 +27,7 @@ const CHECK_INBOX: Accepted = Accepted {
     responses((status = 202, body = Accepted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> AppResult<impl IntoResponse> {
     let input = RegisterInput { email: body.email, password: body.password, display_name: body.display_name };
@@ -40,7 +41,7 @@ pub async fn register(
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     Extension(csrf): Extension<CsrfToken>,
     jar: CookieJar,
     ApiJson(body): ApiJson<LoginBody>,
@@ -75,7 +76,7 @@ pub async fn verify(State(state): State<AppState>, ApiJson(body): ApiJson<TokenB
     responses((status = 202, body = Accepted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn resend_verification(
     State(state): State<AppState>,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     ApiJson(body): ApiJson<EmailBody>,
 ) -> AppResult<impl IntoResponse> {
     links::resend_verification(&state, &body.email, &client).await?;
@@ -87,7 +88,7 @@ pub async fn resend_verification(
     responses((status = 202, body = Accepted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn request_reset(
     State(state): State<AppState>,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     ApiJson(body): ApiJson<EmailBody>,
 ) -> AppResult<impl IntoResponse> {
     links::request_reset(&state, &body.email, &client).await?;

@@ -6,6 +6,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::CookieJar;
+use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::{ApiQuery, PageForm},
@@ -14,10 +15,7 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use super::forms::{refused, safe_next};
-use crate::{
-    http::{client::ClientInfo, cookies},
-    service::session,
-};
+use crate::{http::cookies, service::session};
 use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
@@ -56,7 +54,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     page: Page,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     jar: CookieJar,
     PageForm(form): PageForm<LoginForm>,
 ) -> AppResult<Response> {

@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::{ApiQuery, PageForm},
@@ -14,7 +15,7 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use super::forms::refused;
-use crate::{http::client::ClientInfo, service::links};
+use crate::service::links;
 use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
@@ -39,7 +40,7 @@ pub async fn request_form(page: Page) -> AppResult<Response> {
 pub async fn request(
     State(state): State<AppState>,
     page: Page,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     PageForm(form): PageForm<EmailForm>,
 ) -> AppResult<Response> {
     match links::request_reset(&state, &form.email, &client).await {

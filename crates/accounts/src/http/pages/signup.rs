@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::{ApiQuery, PageForm},
@@ -14,10 +15,7 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use super::forms::refused;
-use crate::{
-    http::client::ClientInfo,
-    service::{self, links, register::RegisterInput},
-};
+use crate::service::{self, links, register::RegisterInput};
 use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
@@ -45,7 +43,7 @@ pub async fn register_form(page: Page) -> AppResult<Response> {
 pub async fn register(
     State(state): State<AppState>,
     page: Page,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     PageForm(form): PageForm<RegisterForm>,
 ) -> AppResult<Response> {
     let input =
@@ -82,7 +80,7 @@ pub struct EmailForm {
 pub async fn resend(
     State(state): State<AppState>,
     page: Page,
-    ClientInfo(client): ClientInfo,
+    client: Client,
     PageForm(form): PageForm<EmailForm>,
 ) -> AppResult<Response> {
     match links::resend_verification(&state, &form.email, &client).await {
