@@ -1,5 +1,5 @@
 //! Who is on the other end of the connection: the client address (for rate
-//! limits and the session list) and its user agent.
+//! limits; recorded with each session) and its user agent.
 
 use std::net::{IpAddr, SocketAddr};
 
