@@ -12,6 +12,9 @@ CREATE TABLE users (
     time_zone         TEXT NOT NULL DEFAULT 'UTC',
     email_verified_at BIGINT,
     disabled_at       BIGINT,
+    -- Set when the password was generated for the user (the first admin's):
+    -- it must be changed before anything else.
+    password_change_due_at BIGINT,
     created_at        BIGINT NOT NULL,
     updated_at        BIGINT NOT NULL
 );

@@ -15,6 +15,7 @@ pub struct User {
     pub time_zone: String,
     pub email_verified_at: Option<i64>,
     pub disabled_at: Option<i64>,
+    pub password_change_due_at: Option<i64>,
     pub created_at: i64,
 }
 

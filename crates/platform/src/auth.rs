@@ -68,6 +68,8 @@ pub struct Viewer {
     pub locale: String,
     pub time_zone: String,
     pub credential: Credential,
+    /// The password was generated for this user and must be changed first.
+    pub must_change_password: bool,
 }
 
 impl Viewer {

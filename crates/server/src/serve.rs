@@ -129,7 +129,7 @@ fn print_first_admin(email: &str, password: &str) {
     println!("  First start: an administrator account was created.");
     println!("    e-mail:   {email}");
     println!("    password: {password}");
-    println!("  This password is shown only once. Change it under Settings → Password,");
-    println!("  or set another with `lyceum admin set-password {email}`.");
+    println!("  This password is shown only once and works once: at the first sign-in");
+    println!("  you choose your own. (`lyceum admin set-password {email}` sets one too.)");
     println!();
 }

@@ -12,6 +12,7 @@ use axum_extra::extract::CookieJar;
 use lyceum_platform::{
     AppError, AppState,
     auth::{Caller, Credential, SESSION_COOKIE, Viewer},
+    web::{FlashKind, redirect_with_flash},
 };
 
 use crate::{model::User, service::session};
@@ -21,6 +22,12 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
+    if let Caller::User(viewer) = &caller
+        && viewer.must_change_password
+        && !allowed_before_password_change(req.uri().path())
+    {
+        return password_change_first(req.uri().path());
+    }
     req.extensions_mut().insert(caller.clone());
     let mut response = next.run(req).await;
     response.extensions_mut().insert(caller);
@@ -31,6 +38,37 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
         }
     }
     response
+}
+
+/// What an account whose password must be changed may still reach.
+fn allowed_before_password_change(path: &str) -> bool {
+    const EXACT: [&str; 8] = [
+        "/settings/password",
+        "/logout",
+        "/api/v1/users/me",
+        "/api/v1/users/me/password",
+        "/api/v1/auth/logout",
+        "/livez",
+        "/readyz",
+        "/metrics",
+    ];
+    EXACT.contains(&path)
+        || path.starts_with("/assets/")
+        || path.starts_with("/api/docs")
+        || path == "/api/openapi.json"
+}
+
+fn password_change_first(path: &str) -> Response {
+    if path.starts_with("/api/") {
+        AppError::forbidden_kind(
+            "password-change-required",
+            "Password change required",
+            "This account's password was generated for it. Choose a new one first: POST /api/v1/users/me/password.",
+        )
+        .into_response()
+    } else {
+        redirect_with_flash("/settings/password", FlashKind::Info, "accounts.flash.password_change_required")
+    }
 }
 
 async fn identify(state: &AppState, headers: &HeaderMap) -> Result<(Caller, bool), AppError> {
@@ -64,6 +102,7 @@ fn bearer_token(value: &str) -> Option<&str> {
 fn viewer(user: User, credential: Credential) -> Caller {
     Caller::User(Box::new(Viewer {
         role: user.role(),
+        must_change_password: user.password_change_due_at.is_some(),
         user_id: user.id,
         email: user.email,
         display_name: user.display_name,

@@ -1,6 +1,9 @@
 use lyceum_platform::db;
 use sqlx::{AnyConnection, AnyPool};
 
+use std::sync::LazyLock;
+
+use super::users;
 use crate::model::User;
 
 pub async fn insert(
@@ -27,15 +30,14 @@ pub async fn insert(
 
 /// The user behind a live session of an enabled account, in one query.
 pub async fn user_for(pool: &AnyPool, id_hash: &str) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.role, u.locale, u.time_zone, u.email_verified_at, u.disabled_at, u.created_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
-    )
-    .bind(id_hash)
-    .bind(db::now_ms())
-    .fetch_optional(pool)
-    .await
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+            users::columns_of("u")
+        )
+    });
+    sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str())).bind(id_hash).bind(db::now_ms()).fetch_optional(pool).await
 }
 
 pub async fn delete(pool: &AnyPool, id_hash: &str) -> Result<(), sqlx::Error> {

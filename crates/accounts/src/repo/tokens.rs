@@ -1,6 +1,8 @@
 use lyceum_platform::db;
 use sqlx::{AnyConnection, AnyPool};
 
+use std::sync::LazyLock;
+
 use crate::model::{ApiToken, User};
 
 pub async fn insert(
@@ -71,17 +73,16 @@ pub struct TokenOwner {
 
 /// The enabled user behind a live token, in one query.
 pub async fn owner(pool: &AnyPool, token_hash: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.display_name, u.role, u.locale, u.time_zone, \
-                u.email_verified_at, u.disabled_at, u.created_at \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
-           AND u.disabled_at IS NULL",
-    )
-    .bind(token_hash)
-    .bind(db::now_ms())
-    .fetch_optional(pool)
-    .await
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT t.id AS token_id, t.last_used_at, {} \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
+               AND u.disabled_at IS NULL",
+            super::users::columns_of("u")
+        )
+    });
+    sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str())).bind(token_hash).bind(db::now_ms()).fetch_optional(pool).await
 }
 
 pub async fn touch(pool: &AnyPool, id: &str) -> Result<(), sqlx::Error> {

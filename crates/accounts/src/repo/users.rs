@@ -3,7 +3,12 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::model::User;
 
-const COLUMNS: &str = "id, email, display_name, role, locale, time_zone, email_verified_at, disabled_at, created_at";
+const COLUMNS: &str = "id, email, display_name, role, locale, time_zone, email_verified_at, disabled_at, password_change_due_at, created_at";
+
+/// The columns of [`User`] for a query that joins `users` as `alias`.
+pub fn columns_of(alias: &str) -> String {
+    COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -64,9 +69,20 @@ pub async fn password_hash(pool: &AnyPool, id: &str) -> Result<String, sqlx::Err
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(id).fetch_one(pool).await
 }
 
+/// Sets a password the user chose, which also settles a due change.
 pub async fn set_password(conn: &mut AnyConnection, id: &str, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE users SET password_hash = $1, password_change_due_at = NULL, updated_at = $2 WHERE id = $3")
         .bind(hash)
+        .bind(db::now_ms())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The user must choose a new password before doing anything else.
+pub async fn require_password_change(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_change_due_at = $1, updated_at = $1 WHERE id = $2")
         .bind(db::now_ms())
         .bind(id)
         .execute(conn)

@@ -151,12 +151,21 @@ pub async fn find_by_email(state: &AppState, email: &str) -> Result<User, AppErr
 pub const FIRST_ADMIN_EMAIL: &str = "admin@lyceum.localhost";
 
 /// On an empty database, creates the first administrator with a random
-/// one-time password and returns (email, password) for the console.
+/// one-time password (it must be changed at the first sign-in) and returns
+/// (email, password) for the console.
 pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)>, AppError> {
     if users::count(state.db.pool()).await? > 0 {
         return Ok(None);
     }
     let pass: String = secrets::random_token().chars().take(20).collect();
-    create_user(state, FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &pass).await?;
+    let admin = create_user(state, FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &pass).await?;
+    require_password_change(state, &admin.id).await?;
     Ok(Some((FIRST_ADMIN_EMAIL.to_string(), pass)))
+}
+
+/// The user must choose a new password before anything else (pages send them
+/// to the password form; the API answers 403 `password-change-required`).
+pub async fn require_password_change(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(users::require_password_change(&mut conn, user_id).await?)
 }
