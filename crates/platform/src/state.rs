@@ -36,6 +36,15 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// Forgets keys that are back to a full allowance, so memory stays bounded.
+    pub fn sweep(&self) {
+        self.login.sweep();
+        self.email.sweep();
+        self.register.sweep();
+    }
+}
+
 impl AppState {
     pub fn new(settings: Settings, db: Db, mailer: SharedMailer, storage: Storage) -> Self {
         let limits = Limits::from_settings(&settings);

@@ -35,6 +35,7 @@ pub struct Running {
     pub state: AppState,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    sweeper: JoinHandle<()>,
 }
 
 /// Binds, migrates, bootstraps the first admin and serves in the background.
@@ -55,6 +56,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let purged = lyceum_accounts::service::session::purge_expired(&state).await?;
     tracing::debug!(purged, "expired sessions removed");
 
+    let sweeper = spawn_limit_sweeper(state.clone());
     let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -65,7 +67,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task })
+    Ok(Running { addr, state, shutdown, task, sweeper })
+}
+
+/// Once a minute, drop rate-limit keys that have gone idle.
+fn spawn_limit_sweeper(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            state.limits.sweep();
+        }
+    })
 }
 
 impl Running {
@@ -77,6 +90,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")?.context("server")?;
+        self.sweeper.abort();
         self.state.db.close().await;
         Ok(())
     }

@@ -75,6 +75,18 @@ async fn forwarded_addresses_count_only_from_trusted_proxies(backend: Backend) {
     app.stop().await;
 }
 
+/// Input no account can have (a malformed or huge address, an over-long
+/// password) is answered like wrong credentials and counts against the client.
+async fn impossible_credentials_count_against_the_client(backend: Backend) {
+    let app = spawn_with(backend, |s| s.rate_limit.login_per_minute = 2).await;
+    app.create_user("real@example.org", Role::Learner).await;
+    let client = app.client_from("127.0.0.4");
+    login(&client, &"x".repeat(100_000), "whatever").await.assert_problem(401, "invalid-credentials");
+    login(&client, "real@example.org", &"p".repeat(200)).await.assert_problem(401, "invalid-credentials");
+    assert_rate_limited(&login(&client, "real@example.org", PASSWORD).await);
+    app.stop().await;
+}
+
 async fn sign_in_is_limited_per_account(backend: Backend) {
     let app = spawn_with(backend, |s| s.rate_limit.login_per_minute = 3).await;
     app.create_user("target@example.org", Role::Learner).await;
@@ -154,4 +166,5 @@ on_both_backends!(
     verification_resends_are_limited,
     registration_is_limited_per_client_address,
     forwarded_addresses_count_only_from_trusted_proxies,
+    impossible_credentials_count_against_the_client,
 );

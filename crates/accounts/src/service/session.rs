@@ -4,7 +4,7 @@ use lyceum_platform::{AppError, AppState, auth::Credential, db, secrets};
 
 use super::Client;
 use crate::{
-    model::{Email, User},
+    model::{Email, Password, User},
     password,
     repo::{sessions, tokens, users},
 };
@@ -36,11 +36,20 @@ pub async fn login(
         }
         return Err(AppError::validation(fields));
     }
-    let email =
-        Email::parse(raw_email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| raw_email.trim().to_lowercase());
-    state.limits.login.check(&[format!("email:{email}"), format!("ip:{}", client.ip)])?;
+    let ip_key = format!("ip:{}", client.ip);
+    let email = match Email::parse(raw_email) {
+        Ok(email) if raw_password.chars().count() <= Password::MAX => email,
+        _ => {
+            // No account can have this address or password. Count the attempt
+            // against the client only — a limiter is never keyed on arbitrary
+            // input — and answer as for any wrong credentials.
+            state.limits.login.check(&[ip_key])?;
+            return Err(AppError::unauthorized(WRONG).with_kind("invalid-credentials"));
+        }
+    };
+    state.limits.login.check(&[format!("email:{}", email.as_str()), ip_key])?;
 
-    let found = users::credentials(state.db.pool(), &email).await?;
+    let found = users::credentials(state.db.pool(), email.as_str()).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
