@@ -35,7 +35,7 @@ pub struct Running {
     pub state: AppState,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
-    sweeper: JoinHandle<()>,
+    housekeeping: JoinHandle<()>,
 }
 
 /// Binds, migrates, bootstraps the first admin and serves in the background.
@@ -56,7 +56,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let purged = lyceum_accounts::service::session::purge_expired(&state).await?;
     tracing::debug!(purged, "expired sessions removed");
 
-    let sweeper = spawn_limit_sweeper(state.clone());
+    let housekeeping = spawn_housekeeping(state.clone());
     let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -67,16 +67,24 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task, sweeper })
+    Ok(Running { addr, state, shutdown, task, housekeeping })
 }
 
-/// Once a minute, drop rate-limit keys that have gone idle.
-fn spawn_limit_sweeper(state: AppState) -> JoinHandle<()> {
+/// In-process housekeeping: each minute, drop rate-limit keys that have gone
+/// idle; each hour, delete expired sessions (idempotent, so several replicas
+/// doing it is harmless). The jobs scheduler will take these over.
+fn spawn_housekeeping(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every.tick().await;
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        for minute in 0u64.. {
+            every_minute.tick().await;
             state.limits.sweep();
+            if minute % 60 == 59 {
+                match lyceum_accounts::service::session::purge_expired(&state).await {
+                    Ok(purged) => tracing::debug!(purged, "expired sessions removed"),
+                    Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+                }
+            }
         }
     })
 }
@@ -90,7 +98,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")?.context("server")?;
-        self.sweeper.abort();
+        self.housekeeping.abort();
         self.state.db.close().await;
         Ok(())
     }
