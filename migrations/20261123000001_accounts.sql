@@ -23,12 +23,15 @@ CREATE INDEX users_created ON users (created_at, id);
 
 CREATE TABLE sessions (
     id_hash      TEXT PRIMARY KEY,
+    -- What the user sees and revokes by; the secret's hash never leaves the server.
+    public_id    TEXT NOT NULL,
     user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
     user_agent   TEXT NOT NULL DEFAULT '',
     ip           TEXT NOT NULL DEFAULT ''
 );
+CREATE UNIQUE INDEX sessions_public_id_key ON sessions (public_id);
 CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 

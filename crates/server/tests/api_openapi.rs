@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 const ACCOUNTS_TAGS: [&str; 4] = ["auth", "users", "tokens", "admin"];
 
-const ACCOUNTS_OPERATIONS: [(&str, &str); 16] = [
+const ACCOUNTS_OPERATIONS: [(&str, &str); 19] = [
     ("POST", "/api/v1/auth/register"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
@@ -23,6 +23,9 @@ const ACCOUNTS_OPERATIONS: [(&str, &str); 16] = [
     ("GET", "/api/v1/users/me"),
     ("PATCH", "/api/v1/users/me"),
     ("POST", "/api/v1/users/me/password"),
+    ("GET", "/api/v1/users/me/sessions"),
+    ("DELETE", "/api/v1/users/me/sessions"),
+    ("DELETE", "/api/v1/users/me/sessions/{id}"),
     ("GET", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{id}"),
@@ -94,6 +97,13 @@ async fn every_documented_operation_is_served(backend: Backend) {
         if path.contains("/tokens/{id}") {
             let (_, spare) = admin.create_token("spare").await;
             concrete = concrete.replace("/tokens/{id}", &format!("/tokens/{spare}"));
+        }
+        if path.contains("/sessions/{id}") {
+            let mut spare = app.client();
+            spare.login("root@example.org", common::PASSWORD).await;
+            let listed = spare.get("/api/v1/users/me/sessions").await.json();
+            let id = listed["items"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].clone();
+            concrete = concrete.replace("/sessions/{id}", &format!("/sessions/{}", id.as_str().unwrap()));
         }
         let concrete = fill_path(&concrete, &admin_id);
         let body = (method != "GET" && method != "DELETE").then(|| json!({}));

@@ -131,7 +131,7 @@ async fn scenario(app: &TestApp, c: &Client, axe: Option<&str>) {
 
     if let Some(axe) = axe {
         check_accessibility(c, axe, "/settings/profile").await;
-        for path in ["/settings/password", "/settings/tokens"] {
+        for path in ["/settings/password", "/settings/sessions", "/settings/tokens"] {
             c.goto(&format!("{base}{path}")).await.expect("open page");
             check_accessibility(c, axe, path).await;
         }

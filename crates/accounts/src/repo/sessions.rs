@@ -15,9 +15,11 @@ pub async fn insert(
     ip: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (id_hash, public_id, user_id, created_at, expires_at, user_agent, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id_hash)
+    .bind(db::new_id())
     .bind(user_id)
     .bind(db::now_ms())
     .bind(expires_at)
@@ -60,4 +62,37 @@ pub async fn purge_expired(pool: &AnyPool) -> Result<u64, sqlx::Error> {
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
+}
+
+/// A signed-in browser, as its owner sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub public_id: String,
+    pub id_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+/// A user's live sessions, newest first.
+pub async fn list_for_user(pool: &AnyPool, user_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT public_id, id_hash, created_at, expires_at, user_agent, ip FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, public_id DESC",
+    )
+    .bind(user_id)
+    .bind(db::now_ms())
+    .fetch_all(pool)
+    .await
+}
+
+/// Ends one session, only if it belongs to `user_id`; returns whether one ended.
+pub async fn delete_public(pool: &AnyPool, user_id: &str, public_id: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE public_id = $1 AND user_id = $2")
+        .bind(public_id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
 }

@@ -6,6 +6,7 @@ pub mod links;
 mod mail;
 pub mod register;
 pub mod session;
+pub mod sessions;
 pub mod tokens;
 
 pub use register::register;

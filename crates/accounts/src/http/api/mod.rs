@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 pub mod dto;
 mod me;
+mod sessions;
 mod tokens;
 
 use lyceum_platform::AppState;
@@ -20,6 +21,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::confirm_reset))
         .routes(routes!(me::get_me, me::update_me))
         .routes(routes!(me::change_password))
+        .routes(routes!(sessions::list, sessions::revoke_others))
+        .routes(routes!(sessions::revoke))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(admin::list_users))

@@ -7,6 +7,7 @@ mod auth;
 mod forms;
 mod guard;
 mod reset;
+mod sessions;
 mod settings;
 mod signup;
 mod tokens;
@@ -29,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/check-email-reset", get(reset::sent))
         .route("/password-reset/confirm", get(reset::confirm_form).post(reset::confirm))
         .route("/settings/password", get(settings::form).post(settings::change))
+        .route("/settings/sessions", get(sessions::list))
+        .route("/settings/sessions/{id}/revoke", post(sessions::revoke))
+        .route("/settings/sessions/revoke-others", post(sessions::revoke_others))
         .route("/settings/tokens", get(tokens::list).post(tokens::create))
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/users", get(admin::list))
