@@ -66,16 +66,23 @@ struct AlreadyText<'a> {
     base: &'a str,
 }
 
-/// Sent instead of an error when someone signs up with a registered address.
-pub async fn send_already_registered(state: &AppState, to: &str, name: &str) -> Result<(), AppError> {
-    let text = AlreadyText { name, base: &state.settings.public_url }.render().map_err(AppError::internal)?;
-    let html = format!("<pre style=\"font-family: sans-serif; white-space: pre-wrap\">{}</pre>", escape(&text));
-    let email = Email { to: to.to_string(), subject: "You already have a Lyceum account".into(), text, html };
-    deliver(state, email).await
+#[derive(Template)]
+#[template(path = "accounts/mail/already_registered.html")]
+struct AlreadyHtml<'a> {
+    name: &'a str,
+    base: &'a str,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// Sent instead of an error when someone signs up with a registered address.
+pub async fn send_already_registered(state: &AppState, to: &str, name: &str) -> Result<(), AppError> {
+    let base = &state.settings.public_url;
+    let email = Email {
+        to: to.to_string(),
+        subject: "You already have a Lyceum account".into(),
+        text: AlreadyText { name, base }.render().map_err(AppError::internal)?,
+        html: AlreadyHtml { name, base }.render().map_err(AppError::internal)?,
+    };
+    deliver(state, email).await
 }
 
 async fn deliver(state: &AppState, email: Email) -> Result<(), AppError> {
