@@ -72,6 +72,7 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub mail: MailSettings,
     pub uploads: UploadSettings,
+    pub jobs: JobsSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +118,19 @@ pub struct UploadSettings {
     pub avatar_max_bytes: usize,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsSettings {
+    /// Concurrent job runners in this process (`serve` and `worker`); 0 in `serve` leaves jobs to `lyceum worker`.
+    pub workers: usize,
+    /// How long a claimed job is held before another worker may take it; renewed while it runs.
+    pub lease_secs: u64,
+    /// How often an idle worker looks for due jobs (jobs enqueued in this process wake it at once).
+    pub poll_interval_ms: u64,
+    /// At shutdown, how long a running job may take to finish before it is released to the queue.
+    pub shutdown_grace_secs: u64,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -135,6 +149,7 @@ impl Default for Settings {
             rate_limit: RateLimitSettings::default(),
             mail: MailSettings::default(),
             uploads: UploadSettings::default(),
+            jobs: JobsSettings::default(),
         }
     }
 }
@@ -171,6 +186,12 @@ impl Default for MailSettings {
 impl Default for UploadSettings {
     fn default() -> Self {
         Self { avatar_max_bytes: 2 * 1024 * 1024 }
+    }
+}
+
+impl Default for JobsSettings {
+    fn default() -> Self {
+        Self { workers: 2, lease_secs: 60, poll_interval_ms: 500, shutdown_grace_secs: 10 }
     }
 }
 
@@ -243,6 +264,13 @@ impl Settings {
                 "mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}",
                 self.mail.from
             )));
+        }
+        if self.jobs.lease_secs == 0 || self.jobs.poll_interval_ms == 0 {
+            return Err(ConfigError(
+                "jobs.lease_secs (LYCEUM_JOBS__LEASE_SECS) and jobs.poll_interval_ms \
+                 (LYCEUM_JOBS__POLL_INTERVAL_MS) must be greater than 0"
+                    .into(),
+            ));
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use axum::{Router, middleware, routing::get};
-use lyceum_platform::{AppState, config::Settings, db::Db, http, mail, storage::Storage, web};
+use lyceum_platform::{AppState, config::Settings, db::Db, http, jobs::JobRegistry, mail, storage::Storage, web};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
@@ -15,6 +15,12 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
     let storage = Storage::local(&settings.files_dir()).context("configuring file storage")?;
     Ok(AppState::new(settings, db, mailer, storage))
+}
+
+/// Every module's job handlers. Each module adds its kinds here as they move
+/// onto the queue (none yet: account e-mails are still sent inline).
+pub fn job_registry() -> JobRegistry {
+    JobRegistry::new()
 }
 
 /// The data dir must be writable (SQLite file, mail folder, uploads).

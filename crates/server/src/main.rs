@@ -1,4 +1,4 @@
-//! The `lyceum` binary: `serve` (default), `migrate`, `admin`.
+//! The `lyceum` binary: `serve` (default), `worker`, `migrate`, `admin`.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -26,6 +26,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run only background-job workers (no web server) until SIGTERM/SIGINT;
+    /// applies migrations first. `jobs.workers` sets how many jobs run at once.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage accounts from the command line.
@@ -45,6 +48,7 @@ async fn main() -> ExitCode {
     lyceum_platform::telemetry::init(&settings);
     let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve::run(settings, demo).await,
+        Command::Worker => serve::worker(settings).await,
         Command::Migrate => serve::migrate_only(settings).await,
         Command::Admin { action } => admin_cli::run(settings, action).await,
     };

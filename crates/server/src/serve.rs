@@ -1,9 +1,13 @@
 //! Starting and stopping the server.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use lyceum_platform::{AppState, config::Settings};
+use lyceum_platform::{
+    AppState,
+    config::Settings,
+    jobs::{Pool, Worker},
+};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// `lyceum serve`: start, print the address, serve until SIGTERM/SIGINT.
@@ -29,6 +33,28 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `lyceum worker`: run only job workers (at least one) until SIGTERM/SIGINT.
+pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let signals = Signals::install()?;
+    let state = crate::build_state(settings).await?;
+    let tasks = state.settings.jobs.workers.max(1);
+    let pool = start_workers(&state, tasks);
+    println!("Lyceum worker is running ({tasks} concurrent jobs)");
+    signals.recv().await;
+    tracing::info!("shutting down: finishing jobs in hand");
+    stop_workers(&state, pool).await;
+    state.db.close().await;
+    Ok(())
+}
+
+fn start_workers(state: &AppState, tasks: usize) -> Pool {
+    Worker::new(state.clone(), Arc::new(crate::job_registry())).spawn(tasks)
+}
+
+async fn stop_workers(state: &AppState, pool: Pool) {
+    pool.shutdown(Duration::from_secs(state.settings.jobs.shutdown_grace_secs)).await;
+}
+
 /// A started server: its bound address, state and a handle to stop it.
 pub struct Running {
     pub addr: SocketAddr,
@@ -36,6 +62,7 @@ pub struct Running {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     housekeeping: JoinHandle<()>,
+    workers: Pool,
 }
 
 /// Binds, migrates, bootstraps the first admin and serves in the background.
@@ -57,6 +84,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     tracing::debug!(purged, "expired sessions removed");
 
     let housekeeping = spawn_housekeeping(state.clone());
+    let workers = start_workers(&state, state.settings.jobs.workers);
     let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -67,7 +95,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task, housekeeping })
+    Ok(Running { addr, state, shutdown, task, housekeeping, workers })
 }
 
 /// In-process housekeeping: each minute, drop rate-limit keys that have gone
@@ -94,11 +122,13 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, closes the pool.
+    /// Stops accepting connections, lets in-flight requests finish, then stops
+    /// the job workers (requests may still enqueue until then), closes the pool.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")?.context("server")?;
         self.housekeeping.abort();
+        stop_workers(&self.state, self.workers).await;
         self.state.db.close().await;
         Ok(())
     }

@@ -105,6 +105,9 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let id = listed["items"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].clone();
             concrete = concrete.replace("/sessions/{id}", &format!("/sessions/{}", id.as_str().unwrap()));
         }
+        if path.contains("/jobs/{id}") {
+            concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
+        }
         let concrete = fill_path(&concrete, &admin_id);
         let body = (method != "GET" && method != "DELETE").then(|| json!({}));
         let reply = bearer.send(Method::from_bytes(method.as_bytes()).unwrap(), &concrete, body.as_ref()).await;
@@ -135,6 +138,20 @@ async fn security_requirements_match_behaviour(backend: Backend) {
         );
     }
     app.stop().await;
+}
+
+/// A dead job (the only kind that can be retried or discarded), written directly.
+async fn dead_job(app: &common::TestApp) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO jobs (id, queue, kind, payload, state, attempts, max_attempts, run_at, last_error, \
+         created_at, updated_at, finished_at) VALUES ($1, 'default', 'openapi.walk', '{}', 'dead', 1, 1, 0, 'boom', 0, 0, 0)",
+    )
+    .bind(&id)
+    .execute(app.state().db.pool())
+    .await
+    .unwrap();
+    id
 }
 
 /// Replaces every remaining `{param}` with `id` (a real user id).

@@ -1,5 +1,5 @@
 //! The `lyceum` binary as an operator runs it: help, configuration errors,
-//! `migrate`, `admin …`, and `serve` until SIGTERM. Each run gets its own
+//! `migrate`, `admin …`, and `serve` / `worker` until SIGTERM. Each run gets its own
 //! working directory (so `./data` and `./lyceum.toml` are private) and an
 //! environment without the caller's `LYCEUM_*` variables.
 
@@ -59,7 +59,7 @@ fn help_lists_the_commands() {
     let dir = tempfile::tempdir().unwrap();
     let help = run(dir.path(), &["--help"], &[]);
     assert_eq!(help.code, Some(0), "{}", help.stderr);
-    for command in ["serve", "migrate", "admin"] {
+    for command in ["serve", "worker", "migrate", "admin"] {
         assert!(help.stdout.contains(command), "{command} missing from:\n{}", help.stdout);
     }
     let admin = run(dir.path(), &["admin", "--help"], &[]);
@@ -272,4 +272,24 @@ fn sigterm_right_after_readiness_is_a_clean_exit() {
     sigterm(&server.child);
     let status = server.child.wait().expect("wait for lyceum");
     assert_eq!(status.code(), Some(0), "SIGTERM is a clean exit: {status:?}");
+}
+
+#[test]
+fn worker_runs_until_sigterm_and_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = lyceum(dir.path(), &["worker"], &[("LYCEUM_JOBS__WORKERS", "3")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start lyceum worker");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "Lyceum worker is running (3 concurrent jobs)");
+    assert!(dir.path().join("data/lyceum.db").exists(), "it migrated the database first");
+    sigterm(&child);
+    let status = child.wait().expect("wait for lyceum");
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "SIGTERM is a clean exit: {status:?} {stderr}");
 }

@@ -1,0 +1,128 @@
+//! What administrators do with jobs: look at them, re-run a dead one, discard it.
+
+use sqlx::AnyPool;
+
+use crate::{AppError, db};
+
+const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
+const MAX_PAGE: i64 = 100;
+
+/// A whole row, as the admin API shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: String,
+    pub queue: String,
+    pub kind: String,
+    pub payload: String,
+    pub dedupe_key: Option<String>,
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+    pub locked_until: Option<i64>,
+    pub locked_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, queue, kind, payload, dedupe_key, state, attempts, max_attempts, run_at, \
+    locked_until, locked_by, last_error, created_at, updated_at, finished_at";
+
+pub struct ListQuery<'a> {
+    pub state: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub cursor: Option<&'a str>,
+    pub limit: i64,
+}
+
+pub struct Page {
+    pub jobs: Vec<JobRow>,
+    pub next_cursor: Option<String>,
+}
+
+/// Newest first; the cursor is the last row's `created_at:id`.
+pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Page, AppError> {
+    let state = q.state.filter(|s| !s.is_empty());
+    if state.is_some_and(|s| !STATES.contains(&s)) {
+        return Err(AppError::field("state", "Use one of queued, running, done, dead."));
+    }
+    let before = match q.cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            parse_cursor(c)
+                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
+        ),
+    };
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR kind = $2) \
+         AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
+         ORDER BY created_at DESC, id DESC LIMIT $5"
+    );
+    let mut jobs: Vec<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(state)
+        .bind(q.kind.filter(|k| !k.is_empty()))
+        .bind(before.as_ref().map(|(at, _)| *at))
+        .bind(before.as_ref().map(|(_, id)| id.as_str()))
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await?;
+    let next_cursor = if jobs.len() as i64 > limit {
+        jobs.truncate(limit as usize);
+        jobs.last().map(|j| format!("{}:{}", j.created_at, j.id))
+    } else {
+        None
+    };
+    Ok(Page { jobs, next_cursor })
+}
+
+fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (at, id) = cursor.split_once(':')?;
+    Some((at.parse().ok()?, id.to_string()))
+}
+
+pub async fn get(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?.ok_or_else(AppError::not_found)
+}
+
+/// Queues a dead job again with a fresh retry budget; its last error stays
+/// visible until the next run. Only dead jobs: others are still in play.
+pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
+    let now = db::now_ms();
+    let updated = sqlx::query(
+        "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND state = 'dead'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map_err(|e| match db::is_unique_violation(&e) {
+        true => AppError::conflict("A job of this kind with the same key is already pending; it does the same work."),
+        false => e.into(),
+    })?;
+    let job = get(pool, id).await?;
+    if updated.rows_affected() == 0 {
+        return Err(not_dead(&job));
+    }
+    super::WAKE.notify_waiters();
+    Ok(job)
+}
+
+/// Deletes a dead job for good.
+pub async fn discard(pool: &AnyPool, id: &str) -> Result<(), AppError> {
+    let deleted =
+        sqlx::query("DELETE FROM jobs WHERE id = $1 AND state = 'dead'").bind(id).execute(pool).await?.rows_affected();
+    if deleted == 0 {
+        return Err(not_dead(&get(pool, id).await?));
+    }
+    Ok(())
+}
+
+fn not_dead(job: &JobRow) -> AppError {
+    AppError::conflict(format!("Only dead jobs can be retried or discarded; this one is {}.", job.state))
+        .with_kind("job-not-dead")
+}

@@ -1,0 +1,143 @@
+//! Background jobs: typed, enqueued in the caller's transaction (the
+//! transactional outbox), claimed by workers under a lease, retried with
+//! backoff, and left visible as `dead` when they keep failing.
+//!
+//! Delivery is at least once — a job whose worker dies runs again — so every
+//! handler must be idempotent; say in its doc comment how.
+
+pub mod admin;
+pub mod api;
+mod pool;
+pub mod repo;
+pub mod retry;
+mod worker;
+
+use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc};
+
+use serde::{Serialize, de::DeserializeOwned};
+use tokio::sync::Notify;
+
+pub use pool::Pool;
+pub use worker::Worker;
+
+use crate::AppState;
+
+/// A kind of job: its name, queue, retry budget and payload.
+pub trait Job: 'static {
+    /// Stored in the row and used to find the handler; never rename a kind with jobs in flight.
+    const KIND: &'static str;
+    const QUEUE: &'static str = "default";
+    /// Runs (including the first) before the job is dead.
+    const MAX_ATTEMPTS: u32 = 5;
+    type Payload: Serialize + DeserializeOwned + Send;
+
+    fn run(state: &AppState, payload: Self::Payload) -> impl Future<Output = Result<(), JobError>> + Send;
+}
+
+/// Why a run failed. `Retry` goes back to the queue with backoff; `Fatal` (a
+/// payload that can never succeed) is dead at once.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JobError {
+    #[error("{0}")]
+    Retry(String),
+    #[error("{0}")]
+    Fatal(String),
+}
+
+impl JobError {
+    pub fn retry(cause: impl std::fmt::Display) -> Self {
+        Self::Retry(cause.to_string())
+    }
+    pub fn fatal(cause: impl std::fmt::Display) -> Self {
+        Self::Fatal(cause.to_string())
+    }
+}
+
+impl From<sqlx::Error> for JobError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::retry(err)
+    }
+}
+
+impl From<crate::AppError> for JobError {
+    fn from(err: crate::AppError) -> Self {
+        Self::retry(err)
+    }
+}
+
+/// Enqueues a `J` job on `conn`, which should be the caller's open transaction:
+/// the job then commits or rolls back with the change that caused it. With a
+/// `dedupe_key`, a job of the same kind and key that is still queued or running
+/// absorbs this one (not an error); returns the new job's id, or `None` when merged.
+pub async fn enqueue<J: Job>(
+    conn: &mut sqlx::AnyConnection,
+    payload: &J::Payload,
+    dedupe_key: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
+    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let job = repo::NewJob {
+        queue: J::QUEUE,
+        kind: J::KIND,
+        payload: &payload,
+        dedupe_key,
+        max_attempts: i64::from(J::MAX_ATTEMPTS.max(1)),
+        run_at: crate::db::now_ms(),
+    };
+    let id = repo::insert(conn, &job).await?;
+    // Only a hint to this process's idle workers: the transaction may not have
+    // committed yet, and a worker that finds nothing falls back to polling.
+    WAKE.notify_waiters();
+    Ok(id)
+}
+
+/// Wakes idle workers of this process early. Process-wide on purpose: it is a
+/// latency hint, not state, and `enqueue` runs where no `AppState` is at hand.
+static WAKE: Notify = Notify::const_new();
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
+type Handler = Arc<dyn Fn(AppState, String) -> BoxFuture + Send + Sync>;
+
+/// Which handler runs each kind; built once by the server from every module.
+#[derive(Clone, Default)]
+pub struct JobRegistry {
+    handlers: HashMap<&'static str, (&'static str, Handler)>,
+}
+
+impl std::fmt::Debug for JobRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.handlers.keys()).finish()
+    }
+}
+
+impl JobRegistry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `J`'s handler. Two handlers for one kind is a wiring bug, caught at start.
+    pub fn register<J: Job>(&mut self) -> &mut Self {
+        let handler: Handler = Arc::new(|state: AppState, payload: String| {
+            Box::pin(async move {
+                let payload: J::Payload = serde_json::from_str(&payload)
+                    .map_err(|e| JobError::retry(format!("payload does not decode as {}: {e}", J::KIND)))?;
+                J::run(&state, payload).await
+            })
+        });
+        let previous = self.handlers.insert(J::KIND, (J::QUEUE, handler));
+        assert!(previous.is_none(), "job kind {} registered twice", J::KIND);
+        self
+    }
+
+    fn handler(&self, kind: &str) -> Option<&Handler> {
+        self.handlers.get(kind).map(|(_, h)| h)
+    }
+
+    /// The queues workers serve: "default" and every registered kind's.
+    pub fn queues(&self) -> Vec<&'static str> {
+        let mut queues: Vec<&'static str> = self.handlers.values().map(|(q, _)| *q).collect();
+        queues.push("default");
+        queues.sort_unstable();
+        queues.dedup();
+        queues
+    }
+}

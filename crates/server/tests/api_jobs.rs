@@ -1,0 +1,101 @@
+//! `/api/v1/admin/jobs`: admins see jobs by state and kind, with payload and
+//! last error, and retry or discard dead ones; nobody else gets in.
+
+mod common;
+mod jobs_kit;
+
+use common::Backend;
+use jobs_kit::*;
+use lyceum_platform::auth::Role;
+
+/// A job of a kind no worker knows, run until it is dead.
+async fn dead_job(app: &common::TestApp, key: Option<&str>) -> String {
+    let id = enqueue::<Unknown>(app, &tag(), key).await.expect("enqueued");
+    let worker = worker(app);
+    for _ in 0..2 {
+        sqlx::query("UPDATE jobs SET run_at = 0 WHERE id = $1").bind(&id).execute(app.state().db.pool()).await.unwrap();
+        worker.run_until_idle().await.unwrap();
+    }
+    assert_eq!(row(app, &id).await.state, "dead");
+    id
+}
+
+async fn admins_list_jobs_by_state_and_kind_and_see_one_in_full(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let dead = dead_job(&app, None).await;
+    let queued = enqueue::<Count>(&app, &Tag { id: "pay-1".into() }, None).await.unwrap();
+    enqueue::<Count>(&app, &tag(), None).await.unwrap();
+
+    let all = admin.get("/api/v1/admin/jobs").await.json();
+    assert_eq!(all["items"].as_array().unwrap().len(), 3, "{all}");
+    let only_dead = admin.get("/api/v1/admin/jobs?state=dead").await.json();
+    assert_eq!(only_dead["items"][0]["id"], dead.as_str());
+    assert_eq!(only_dead["items"].as_array().unwrap().len(), 1);
+    let counts = admin.get("/api/v1/admin/jobs?kind=test.count&limit=1").await.json();
+    assert_eq!(counts["items"].as_array().unwrap().len(), 1);
+    let cursor = counts["next_cursor"].as_str().expect("a second page");
+    let next = admin.get(&format!("/api/v1/admin/jobs?kind=test.count&limit=1&cursor={cursor}")).await.json();
+    assert_eq!(next["items"].as_array().unwrap().len(), 1);
+    assert!(next.get("next_cursor").is_none_or(|c| c.is_null()), "{next}");
+    assert_eq!(next["items"][0]["id"], queued.as_str(), "newest first");
+
+    let one = admin.get(&format!("/api/v1/admin/jobs/{queued}")).await.json();
+    assert_eq!((one["kind"].as_str(), one["state"].as_str()), (Some("test.count"), Some("queued")));
+    assert_eq!(one["payload"]["id"], "pay-1");
+    let gone = admin.get(&format!("/api/v1/admin/jobs/{dead}")).await.json();
+    assert!(gone["last_error"].as_str().unwrap().contains("no handler for job kind"), "{gone}");
+    assert_eq!(gone["attempts"], 2);
+
+    admin.get("/api/v1/admin/jobs?state=lost").await.assert_problem(422, "validation");
+    admin.get("/api/v1/admin/jobs/nope").await.assert_problem(404, "not-found");
+    app.stop().await;
+}
+
+async fn a_dead_job_is_retried_with_a_fresh_budget_or_discarded(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let dead = dead_job(&app, None).await;
+    let retried = admin.post(&format!("/api/v1/admin/jobs/{dead}/retry"), serde_json::json!({})).await;
+    assert_eq!(retried.status, 200, "{}", retried.text);
+    assert_eq!((retried.json()["state"].as_str(), retried.json()["attempts"].as_i64()), (Some("queued"), Some(0)));
+    admin
+        .post(&format!("/api/v1/admin/jobs/{dead}/retry"), serde_json::json!({}))
+        .await
+        .assert_problem(409, "job-not-dead");
+    admin.delete(&format!("/api/v1/admin/jobs/{dead}")).await.assert_problem(409, "job-not-dead");
+
+    let other = dead_job(&app, None).await;
+    assert_eq!(admin.delete(&format!("/api/v1/admin/jobs/{other}")).await.status, 204);
+    admin.get(&format!("/api/v1/admin/jobs/{other}")).await.assert_problem(404, "not-found");
+    app.stop().await;
+}
+
+async fn retrying_is_refused_while_an_equal_job_is_pending(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let dead = dead_job(&app, Some("course-7")).await;
+    enqueue::<Unknown>(&app, &tag(), Some("course-7")).await.expect("the key is free once dead");
+    admin
+        .post(&format!("/api/v1/admin/jobs/{dead}/retry"), serde_json::json!({}))
+        .await
+        .assert_problem(409, "conflict");
+    assert_eq!(row(&app, &dead).await.state, "dead");
+    app.stop().await;
+}
+
+async fn only_admins_see_jobs(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("t@example.org", Role::Instructor).await;
+    teacher.get("/api/v1/admin/jobs").await.assert_problem(403, "forbidden");
+    teacher.post("/api/v1/admin/jobs/x/retry", serde_json::json!({})).await.assert_problem(403, "forbidden");
+    app.client().get("/api/v1/admin/jobs").await.assert_problem(401, "unauthorized");
+    app.stop().await;
+}
+
+on_both_backends!(
+    admins_list_jobs_by_state_and_kind_and_see_one_in_full,
+    a_dead_job_is_retried_with_a_fresh_budget_or_discarded,
+    retrying_is_refused_while_an_equal_job_is_pending,
+    only_admins_see_jobs,
+);
