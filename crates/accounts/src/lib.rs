@@ -5,6 +5,7 @@
 //! (filled in by [`http::middleware::resolve_caller`]) and change account data only
 //! through the public functions of [`service`].
 
+pub mod events;
 pub mod http;
 pub mod model;
 pub mod password;
@@ -12,3 +13,4 @@ mod repo;
 pub mod service;
 
 pub use http::{api_routes, middleware::resolve_caller, page_routes};
+pub use service::mail_jobs::register_jobs;

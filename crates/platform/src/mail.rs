@@ -99,3 +99,32 @@ impl Mailer for SmtpMailer {
         })
     }
 }
+
+/// Idempotent sending from at-least-once jobs: a handler skips its e-mail when
+/// its delivery key (derived from the job's identity) is already recorded, and
+/// records the key right after a successful send. A crash between the send and
+/// the record can still send twice; nothing else can.
+pub mod deliveries {
+    use sqlx::AnyPool;
+
+    use crate::db;
+
+    /// Whether the e-mail with this key was already sent.
+    pub async fn is_sent(pool: &AnyPool, key: &str) -> Result<bool, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_deliveries WHERE delivery_key = $1")
+            .bind(key)
+            .fetch_one(pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Records that the e-mail with this key was sent (a second record is a no-op).
+    pub async fn record_sent(pool: &AnyPool, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO mail_deliveries (delivery_key, sent_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(key)
+            .bind(db::now_ms())
+            .execute(pool)
+            .await
+            .map(drop)
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{config::Settings, db::Db, mail::SharedMailer, ratelimit::Limiter, storage::Storage};
+use crate::{config::Settings, db::Db, jobs::JobRegistry, mail::SharedMailer, ratelimit::Limiter, storage::Storage};
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -15,6 +15,8 @@ pub struct Inner {
     pub mailer: SharedMailer,
     pub storage: Storage,
     pub limits: Limits,
+    /// Every job handler and event subscriber, so `events::publish` knows who listens.
+    pub jobs: Arc<JobRegistry>,
 }
 
 /// The rate limiters, one per kind of sensitive action.
@@ -46,9 +48,9 @@ impl Limits {
 }
 
 impl AppState {
-    pub fn new(settings: Settings, db: Db, mailer: SharedMailer, storage: Storage) -> Self {
+    pub fn new(settings: Settings, db: Db, mailer: SharedMailer, storage: Storage, jobs: JobRegistry) -> Self {
         let limits = Limits::from_settings(&settings);
-        Self(Arc::new(Inner { settings, db, mailer, storage, limits }))
+        Self(Arc::new(Inner { settings, db, mailer, storage, limits, jobs: Arc::new(jobs) }))
     }
 }
 

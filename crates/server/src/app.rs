@@ -14,13 +14,15 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
     let storage = Storage::local(&settings.files_dir()).context("configuring file storage")?;
-    Ok(AppState::new(settings, db, mailer, storage))
+    Ok(AppState::new(settings, db, mailer, storage, job_registry()))
 }
 
-/// Every module's job handlers. Each module adds its kinds here as they move
-/// onto the queue (none yet: account e-mails are still sent inline).
+/// Every module's job handlers and event subscriptions: the one registry,
+/// kept in `AppState::jobs` (publishers look up subscribers there, workers handlers).
 pub fn job_registry() -> JobRegistry {
-    JobRegistry::new()
+    let mut registry = JobRegistry::new();
+    lyceum_accounts::register_jobs(&mut registry);
+    registry
 }
 
 /// The data dir must be writable (SQLite file, mail folder, uploads).

@@ -1,6 +1,6 @@
 //! Starting and stopping the server.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
 use anyhow::Context;
 use lyceum_platform::{
@@ -48,7 +48,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
 }
 
 fn start_workers(state: &AppState, tasks: usize) -> Pool {
-    Worker::new(state.clone(), Arc::new(crate::job_registry())).spawn(tasks)
+    Worker::new(state.clone(), state.jobs.clone()).spawn(tasks)
 }
 
 async fn stop_workers(state: &AppState, pool: Pool) {

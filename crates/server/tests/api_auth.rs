@@ -20,14 +20,14 @@ async fn registration_mails_a_link_and_sign_in_waits_for_it(backend: Backend) {
     assert_eq!(reply.status, 202, "{}", reply.text);
     assert_eq!(reply.json()["status"], "accepted");
 
-    let mails = app.mails_to("ada@example.org");
+    let mails = app.mails_to("ada@example.org").await;
     assert_eq!(mails.len(), 1, "one verification mail to the normalised address");
     assert!(mails[0].text.contains(&format!("{}/verify-email?token=", app.url)), "{}", mails[0].text);
 
     let early = client.post("/api/v1/auth/login", credentials("ada@example.org", PASSWORD)).await;
     early.assert_problem(403, "email-unverified");
 
-    let token = app.last_token("ada@example.org", "/verify-email");
+    let token = app.last_token("ada@example.org", "/verify-email").await;
     let verified = client.post("/api/v1/auth/verify", json!({"token": token})).await;
     assert_eq!(verified.status, 200, "{}", verified.text);
     let user = verified.json();
@@ -104,8 +104,8 @@ async fn resending_verification_replaces_the_link(backend: Backend) {
     let client = app.client();
     let reply = client.post("/api/v1/auth/verify/resend", json!({"email": "resend@example.org"})).await;
     assert_eq!(reply.status, 202, "{}", reply.text);
-    assert_eq!(app.mails_to("resend@example.org").len(), 2);
-    let second = app.last_token("resend@example.org", "/verify-email");
+    assert_eq!(app.mails_to("resend@example.org").await.len(), 2);
+    let second = app.last_token("resend@example.org", "/verify-email").await;
     assert_ne!(first, second);
 
     client.post("/api/v1/auth/verify", json!({"token": first})).await.assert_problem(410, "link-expired");
@@ -122,7 +122,7 @@ async fn resending_verification_to_verified_or_unknown_addresses_sends_nothing(b
         assert_eq!(reply.status, 202, "{}", reply.text);
         assert_eq!(reply.json()["status"], "accepted");
     }
-    assert!(app.mails().is_empty(), "no mail for verified or unknown addresses");
+    assert!(app.mails().await.is_empty(), "no mail for verified or unknown addresses");
     app.stop().await;
 }
 
@@ -195,7 +195,7 @@ async fn without_required_verification_accounts_sign_in_at_once(backend: Backend
     let client = app.client();
     let body = json!({"email": "quick@example.org", "password": PASSWORD, "display_name": "Quick"});
     assert_eq!(client.post("/api/v1/auth/register", body).await.status, 202);
-    assert!(app.mails_to("quick@example.org").is_empty(), "no verification mail");
+    assert!(app.mails_to("quick@example.org").await.is_empty(), "no verification mail");
     let login = client.post("/api/v1/auth/login", credentials("quick@example.org", PASSWORD)).await;
     assert_eq!(login.status, 200, "{}", login.text);
     assert_eq!(login.json()["user"]["email_verified"], true);
@@ -227,7 +227,7 @@ async fn registering_a_taken_address_answers_like_a_new_one(backend: Backend) {
     assert_eq!(taken.status, new.status);
     assert_eq!(taken.text, new.text);
 
-    let mails = app.mails_to("taken@example.org");
+    let mails = app.mails_to("taken@example.org").await;
     assert_eq!(mails.len(), 1, "the owner gets exactly one mail");
     assert!(mails[0].subject.contains("already have"), "{}", mails[0].subject);
     assert!(!mails[0].text.contains("/verify-email"), "no verification link: {}", mails[0].text);
@@ -247,7 +247,7 @@ async fn registration_reports_every_invalid_field(backend: Backend) {
     let mut fields = reply.error_fields();
     fields.sort();
     assert_eq!(fields, ["display_name", "email", "password"]);
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     app.stop().await;
 }
 

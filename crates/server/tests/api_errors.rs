@@ -29,7 +29,7 @@ async fn malformed_json_is_a_bad_request(backend: Backend) {
         assert_eq!(problem["instance"], REGISTER);
         assert!(!problem["request_id"].as_str().unwrap().is_empty());
     }
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     app.stop().await;
 }
 
@@ -120,7 +120,7 @@ async fn a_body_without_json_content_type_is_unsupported(backend: Backend) {
     let body = r#"{"email": "a@example.org", "password": "correct horse battery", "display_name": "A"}"#;
     post_raw(&client, REGISTER, None, body).await.assert_problem(415, "unsupported-media-type");
     post_raw(&client, REGISTER, Some("text/plain"), body).await.assert_problem(415, "unsupported-media-type");
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
     app.stop().await;
 }
 

@@ -16,7 +16,7 @@ async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
 async fn request_reset(app: &TestApp, email: &str) -> String {
     let reply = app.client().post("/api/v1/auth/password-reset", json!({"email": email})).await;
     assert_eq!(reply.status, 202, "{}", reply.text);
-    app.last_token(email, "/password-reset/confirm")
+    app.last_token(email, "/password-reset/confirm").await
 }
 
 async fn confirm(app: &TestApp, token: &str, password: &str) -> Reply {
@@ -32,8 +32,8 @@ async fn a_reset_for_an_unknown_address_is_accepted_and_sends_nothing(backend: B
     let known = client.post("/api/v1/auth/password-reset", json!({"email": "known@example.org"})).await;
     assert_eq!(unknown.status, 202, "{}", unknown.text);
     assert_eq!(unknown.text, known.text, "the answer does not reveal who has an account");
-    assert!(app.mails_to("ghost@example.org").is_empty());
-    assert_eq!(app.mails_to("known@example.org").len(), 1);
+    assert!(app.mails_to("ghost@example.org").await.is_empty());
+    assert_eq!(app.mails_to("known@example.org").await.len(), 1);
     app.stop().await;
 }
 
@@ -123,7 +123,7 @@ async fn a_disabled_account_gets_no_reset_mail(backend: Backend) {
     lyceum_accounts::service::admin::set_disabled(app.state(), None, &id, true).await.unwrap();
     let reply = app.client().post("/api/v1/auth/password-reset", json!({"email": "off@example.org"})).await;
     assert_eq!(reply.status, 202);
-    assert!(app.mails_to("off@example.org").is_empty());
+    assert!(app.mails_to("off@example.org").await.is_empty());
     app.stop().await;
 }
 

@@ -114,7 +114,7 @@ async fn reset_requests_are_limited_per_account(backend: Backend) {
     let client = app.client_from("127.0.0.4");
     let reply = client.post("/api/v1/auth/password-reset", json!({"email": "reset@example.org"})).await;
     assert_rate_limited(&reply);
-    assert_eq!(app.mails_to("reset@example.org").len(), 2, "no mail for the refused request");
+    assert_eq!(app.mails_to("reset@example.org").await.len(), 2, "no mail for the refused request");
     app.stop().await;
 }
 
@@ -154,7 +154,7 @@ async fn registration_is_limited_per_client_address(backend: Backend) {
     assert_eq!(register(1).await.status, 202);
     assert_eq!(register(2).await.status, 202);
     assert_rate_limited(&register(3).await);
-    assert!(app.mails_to("new3@example.org").is_empty(), "the refused sign-up created nothing");
+    assert!(app.mails_to("new3@example.org").await.is_empty(), "the refused sign-up created nothing");
     app.stop().await;
 }
 

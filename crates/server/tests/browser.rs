@@ -82,10 +82,11 @@ async fn scenario(app: &TestApp, c: &Client, axe: Option<&str>) {
 
     // Verify the address with the link from the e-mail.
     let token = poll(c, "the verification e-mail", move || async move {
-        app.mails_to(email)
-            .iter()
-            .any(|m| m.text.contains("/verify-email"))
-            .then(|| app.last_token(email, "/verify-email"))
+        let mailed = app.mails_to(email).await.iter().any(|m| m.text.contains("/verify-email"));
+        match mailed {
+            true => Some(app.last_token(email, "/verify-email").await),
+            false => None,
+        }
     })
     .await;
     c.goto(&format!("{base}/verify-email?token={token}")).await.expect("open verification link");

@@ -37,7 +37,7 @@ async fn sign_up_verify_sign_in_and_out(backend: Backend) {
     let inbox = client.get("/check-email").await;
     assert!(inbox.status == 200 && inbox.text.contains("action=\"/verify-email/resend\""), "{}", inbox.text);
 
-    let token = app.last_token("ada@example.org", "/verify-email");
+    let token = app.last_token("ada@example.org", "/verify-email").await;
     let verified = client.get(&format!("/verify-email?token={token}")).await;
     assert_eq!(verified.status, 200, "{}", verified.text);
     assert!(verified.text.contains("E-mail address confirmed") && verified.text.contains("href=\"/login\""));
@@ -98,7 +98,7 @@ async fn an_unconfirmed_address_is_offered_a_new_link(backend: Backend) {
     assert!(reply.text.contains("action=\"/verify-email/resend\""));
     let resend = submit(&client, "/login", "/verify-email/resend", &[("email", "new@example.org")]).await;
     assert_redirect(&resend, "/check-email");
-    assert_eq!(app.mails_to("new@example.org").len(), 2);
+    assert_eq!(app.mails_to("new@example.org").await.len(), 2);
     app.stop().await;
 }
 
@@ -247,7 +247,7 @@ async fn password_reset_through_the_pages(backend: Backend) {
     }
     assert!(client.get("/check-email-reset").await.text.contains("If an account uses that address"));
 
-    let token = app.last_token("reset@example.org", "/password-reset/confirm");
+    let token = app.last_token("reset@example.org", "/password-reset/confirm").await;
     let link = format!("/password-reset/confirm?token={token}");
     let form = client.get(&link).await;
     assert_eq!(form.status, 200, "{}", form.text);

@@ -2,7 +2,10 @@
 
 use lyceum_platform::{AppError, AppState, FieldError, db, secrets};
 
-use super::{Client, mail};
+use super::{
+    Client, mail,
+    mail_jobs::{self, ResendVerificationMail, ResetMail},
+};
 use crate::{
     model::{Email, Password, User},
     password,
@@ -14,6 +17,7 @@ use crate::{
 
 const EXPIRED: &str = "This link has expired or was already used. Request a new one.";
 
+/// Issues a verification token (voiding earlier ones) and mails its link; run by the mail jobs.
 pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
     let token = secrets::random_token();
     let expires = db::now_ms() + state.settings.auth.verification_ttl_hours * 3_600_000;
@@ -42,18 +46,20 @@ fn missing_token(token: &str) -> Option<FieldError> {
     token.trim().is_empty().then(|| FieldError::new("token", "The token from the e-mailed link is required."))
 }
 
-/// Sends a fresh verification link if the address belongs to an unverified
+/// Queues a fresh verification link if the address belongs to an unverified
 /// account. Answers the same either way.
 pub async fn resend_verification(state: &AppState, raw_email: &str, client: &Client) -> Result<(), AppError> {
     let email = Email::parse(raw_email).map_err(|e| AppError::validation(vec![e]))?;
     state.limits.email.check(&[format!("email:{}", email.as_str()), format!("ip:{}", client.ip)])?;
     match users::by_email(state.db.pool(), email.as_str()).await? {
-        Some(user) if !user.is_verified() && !user.is_disabled() => send_verification(state, &user).await,
+        Some(user) if !user.is_verified() && !user.is_disabled() => {
+            mail_jobs::request::<ResendVerificationMail>(state, &user.id).await
+        }
         _ => Ok(()),
     }
 }
 
-/// Starts a password reset. Answers the same whether or not the address is registered.
+/// Starts a password reset (the link is mailed by a job). Answers the same whether or not the address is registered.
 pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -> Result<(), AppError> {
     let email = Email::parse(raw_email).map_err(|e| AppError::validation(vec![e]))?;
     state.limits.email.check(&[format!("email:{}", email.as_str()), format!("ip:{}", client.ip)])?;
@@ -64,6 +70,11 @@ pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -
     if user.is_disabled() {
         return Ok(());
     }
+    mail_jobs::request::<ResetMail>(state, &user.id).await
+}
+
+/// Issues a reset token (voiding earlier ones) and mails its link; run by [`ResetMail`].
+pub(crate) async fn send_reset(state: &AppState, user: &User) -> Result<(), AppError> {
     let token = secrets::random_token();
     let expires = db::now_ms() + state.settings.auth.reset_ttl_minutes * 60_000;
     let mut conn = state.db.pool().acquire().await?;

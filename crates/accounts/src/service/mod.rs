@@ -4,6 +4,7 @@ pub mod admin;
 pub mod identity;
 pub mod links;
 mod mail;
+pub mod mail_jobs;
 pub mod register;
 pub mod session;
 pub mod sessions;

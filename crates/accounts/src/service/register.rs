@@ -1,7 +1,11 @@
-use lyceum_platform::{AppError, AppState, auth::Role, db};
+use lyceum_platform::{AppError, AppState, auth::Role, db, events};
 
-use super::{Client, links, mail};
+use super::{
+    Client,
+    mail_jobs::{self, AlreadyRegisteredMail},
+};
 use crate::{
+    events::UserRegistered,
     model::{DisplayName, Email, Password},
     password,
     repo::users::{self, NewUser},
@@ -13,7 +17,8 @@ pub struct RegisterInput {
     pub display_name: String,
 }
 
-/// Creates a learner account and e-mails a verification link.
+/// Creates a learner account and publishes `user.registered` in the same
+/// transaction (accounts observes it to e-mail the verification link).
 ///
 /// The answer is the same whether or not the address was free: when it is
 /// taken, the owner gets an e-mail instead, so sign-up cannot be used to
@@ -32,7 +37,7 @@ pub async fn register(state: &AppState, input: RegisterInput, client: &Client) -
     state.limits.register.check(&[format!("ip:{}", client.ip)])?;
     let hash = password::hash(pass.expose()).await?;
     let verified = !state.settings.auth.require_verified_email;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = state.db.begin().await?;
     let new = NewUser {
         email: email.as_str(),
         password_hash: &hash,
@@ -40,18 +45,19 @@ pub async fn register(state: &AppState, input: RegisterInput, client: &Client) -
         role: Role::Learner,
         verified,
     };
-    match users::insert(&mut conn, new).await {
+    match users::insert(&mut tx, new).await {
         Ok(user) => {
+            events::publish(state, &mut tx, &UserRegistered { user_id: user.id.clone() }).await?;
+            tx.commit().await?;
             tracing::info!(user_id = %user.id, "account registered");
-            if !verified {
-                links::send_verification(state, &user).await?;
-            }
             Ok(())
         }
         Err(e) if db::is_unique_violation(&e) => {
-            // Already registered: tell the owner, by e-mail only.
+            // Already registered: tell the owner, by e-mail only. (PostgreSQL
+            // aborted the transaction, so the job goes on its own connection.)
+            tx.rollback().await?;
             if let Some(existing) = users::by_email(state.db.pool(), email.as_str()).await? {
-                mail::send_already_registered(state, &existing.email, &existing.display_name).await?;
+                mail_jobs::request::<AlreadyRegisteredMail>(state, &existing.id).await?;
             }
             Ok(())
         }

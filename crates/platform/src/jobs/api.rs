@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct JobListParams {
     /// `queued`, `running`, `done` or `dead`.
     pub state: Option<String>,
-    /// A job kind, e.g. `accounts.send_email`.
+    /// A job kind, e.g. `accounts.verification_mail`.
     pub kind: Option<String>,
     pub cursor: Option<String>,
     /// 1–100, default 25.

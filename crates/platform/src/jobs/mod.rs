@@ -92,7 +92,7 @@ pub async fn enqueue<J: Job>(
 
 /// Wakes idle workers of this process early. Process-wide on purpose: it is a
 /// latency hint, not state, and `enqueue` runs where no `AppState` is at hand.
-static WAKE: Notify = Notify::const_new();
+pub(crate) static WAKE: Notify = Notify::const_new();
 
 type BoxFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
 type Handler = Arc<dyn Fn(AppState, String) -> BoxFuture + Send + Sync>;
@@ -101,6 +101,16 @@ type Handler = Arc<dyn Fn(AppState, String) -> BoxFuture + Send + Sync>;
 #[derive(Clone, Default)]
 pub struct JobRegistry {
     handlers: HashMap<&'static str, (&'static str, Handler)>,
+    /// Event name → the job kinds that observe it (see [`crate::events`]).
+    pub(crate) subscribers: HashMap<&'static str, Vec<Subscriber>>,
+}
+
+/// What `events::publish` needs to enqueue one subscriber's job.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subscriber {
+    pub kind: &'static str,
+    pub queue: &'static str,
+    pub max_attempts: u32,
 }
 
 impl std::fmt::Debug for JobRegistry {

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use lyceum::Running;
-use lyceum_platform::{AppState, auth::Role, config::Settings};
+use lyceum_platform::{AppState, auth::Role, config::Settings, jobs::Worker};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -74,6 +74,8 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
         }
     };
     settings.public_url = "http://127.0.0.1:0".into();
+    // No background workers: tests run jobs when they read mail (`drain_jobs`), deterministically.
+    settings.jobs.workers = 0;
     tweak(&mut settings);
     let running = lyceum::start(settings).await.expect("app starts");
     TestApp { url: running.url(), running: Some(running), dir, pg_database }
@@ -126,8 +128,15 @@ impl TestApp {
         (client, id)
     }
 
-    /// Every e-mail written so far, oldest first.
-    pub fn mails(&self) -> Vec<Mail> {
+    /// Runs every job that is due, with the app's own registry, until none is left.
+    pub async fn drain_jobs(&self) -> usize {
+        let state = self.state();
+        Worker::new(state.clone(), state.jobs.clone()).run_until_idle().await.expect("drain jobs")
+    }
+
+    /// Every e-mail sent so far, oldest first, after running the queued jobs.
+    pub async fn mails(&self) -> Vec<Mail> {
+        self.drain_jobs().await;
         let dir = self.dir.path().join("mail");
         let mut paths: Vec<PathBuf> =
             std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
@@ -135,13 +144,13 @@ impl TestApp {
         paths.iter().map(|p| Mail::parse(&std::fs::read(p).unwrap())).collect()
     }
 
-    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
-        self.mails().into_iter().filter(|m| m.to == to).collect()
+    pub async fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.mails().await.into_iter().filter(|m| m.to == to).collect()
     }
 
     /// The token in the newest link to `path` (e.g. `/verify-email`) mailed to `to`.
-    pub fn last_token(&self, to: &str, path: &str) -> String {
-        let mails = self.mails_to(to);
+    pub async fn last_token(&self, to: &str, path: &str) -> String {
+        let mails = self.mails_to(to).await;
         let mail =
             mails.iter().rev().find(|m| m.text.contains(path)).unwrap_or_else(|| panic!("no mail to {to} with {path}"));
         mail.token(path)
@@ -310,7 +319,7 @@ impl TestApp {
         let body = serde_json::json!({"email": email, "password": password, "display_name": name});
         let reply = self.client().post("/api/v1/auth/register", body).await;
         assert_eq!(reply.status, StatusCode::ACCEPTED, "register: {}", reply.text);
-        self.last_token(email, "/verify-email")
+        self.last_token(email, "/verify-email").await
     }
 }
 

@@ -83,7 +83,7 @@ pub fn registry() -> Arc<JobRegistry> {
     Arc::new(registry)
 }
 
-/// An app without in-process workers, so only the test's workers take jobs.
+/// An app without in-process workers (the harness default), so only the test's workers take jobs.
 pub async fn spawn(backend: Backend) -> TestApp {
     spawn_with(backend, |s| s.jobs.workers = 0).await
 }

@@ -1,0 +1,16 @@
+//! The domain events accounts publishes; other modules subscribe to them
+//! through the server's job registry (`JobRegistry::subscribe`).
+
+use lyceum_platform::events::Event;
+use serde::{Deserialize, Serialize};
+
+/// A new account was created through sign-up (verified or not). Published in
+/// the registration's transaction. Carries no secret: it is stored in job rows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserRegistered {
+    pub user_id: String,
+}
+
+impl Event for UserRegistered {
+    const NAME: &'static str = "user.registered";
+}

@@ -1,0 +1,122 @@
+//! The account e-mails, sent by jobs rather than inside the request.
+//!
+//! Payloads hold only a user id and an id for this request or event: the job
+//! payload is visible to admins, so each handler issues its own link token
+//! (which voids the user's earlier ones) right before sending.
+//!
+//! Idempotency, common to every handler here: the handler's delivery key is
+//! `<kind>:<event or request id>`, fixed when the job was enqueued, so a second
+//! delivery of the same job has the same key. The handler returns at once when
+//! `mail_deliveries` already holds the key (without issuing a token, so the
+//! link already mailed keeps working) and records the key right after a
+//! successful send. Only a crash between the send and the record sends twice.
+
+use lyceum_platform::{
+    AppError, AppState, db,
+    events::Delivery,
+    jobs::{self, Job, JobError, JobRegistry},
+    mail::deliveries,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{links, mail};
+use crate::{events::UserRegistered, model::User, repo::users};
+
+/// Every accounts job and subscription; the server calls this when it builds its registry.
+pub fn register_jobs(registry: &mut JobRegistry) {
+    registry
+        .subscribe::<UserRegistered, VerificationMail>()
+        .register::<ResendVerificationMail>()
+        .register::<ResetMail>()
+        .register::<AlreadyRegisteredMail>();
+}
+
+/// The payload of a mail requested directly (not through an event).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailRequest {
+    pub user_id: String,
+    /// Fresh for each request; part of the delivery key.
+    pub request_id: String,
+}
+
+/// Enqueues mail job `J` for `user_id` (committed at once: the request changed nothing else).
+pub(crate) async fn request<J: Job<Payload = MailRequest>>(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let payload = MailRequest { user_id: user_id.to_string(), request_id: db::new_id() };
+    jobs::enqueue::<J>(&mut conn, &payload, None).await?;
+    Ok(())
+}
+
+/// `user.registered` → the verification link, when the account still needs one.
+/// Idempotent through the key `accounts.verification_mail:<event id>` (see the module doc).
+pub struct VerificationMail;
+impl Job for VerificationMail {
+    const KIND: &'static str = "accounts.verification_mail";
+    type Payload = Delivery<UserRegistered>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        verification(state, &delivery.event.user_id, &delivery.key(Self::KIND)).await
+    }
+}
+
+/// "Send the link again" → a fresh verification link.
+/// Idempotent through the key `accounts.resend_verification_mail:<request id>` (see the module doc).
+pub struct ResendVerificationMail;
+impl Job for ResendVerificationMail {
+    const KIND: &'static str = "accounts.resend_verification_mail";
+    type Payload = MailRequest;
+    async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
+        verification(state, &req.user_id, &format!("{}:{}", Self::KIND, req.request_id)).await
+    }
+}
+
+/// "Forgot password" → a password-reset link, unless the account was disabled since.
+/// Idempotent through the key `accounts.reset_mail:<request id>` (see the module doc).
+pub struct ResetMail;
+impl Job for ResetMail {
+    const KIND: &'static str = "accounts.reset_mail";
+    type Payload = MailRequest;
+    async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
+        if user.is_disabled() {
+            return Ok(());
+        }
+        links::send_reset(state, &user).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
+
+/// Sign-up with a registered address → a note to the owner (instead of an error).
+/// Idempotent through the key `accounts.already_registered_mail:<request id>` (see the module doc).
+pub struct AlreadyRegisteredMail;
+impl Job for AlreadyRegisteredMail {
+    const KIND: &'static str = "accounts.already_registered_mail";
+    type Payload = MailRequest;
+    async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
+        mail::send_already_registered(state, &user.email, &user.display_name).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
+
+/// Sends a verification link to an account that is still unverified and enabled.
+async fn verification(state: &AppState, user_id: &str, key: &str) -> Result<(), JobError> {
+    let Some(user) = pending_user(state, user_id, key).await? else { return Ok(()) };
+    if user.is_verified() || user.is_disabled() {
+        return Ok(());
+    }
+    links::send_verification(state, &user).await?;
+    Ok(deliveries::record_sent(state.db.pool(), key).await?)
+}
+
+/// The user to mail, or `None` when the mail with `key` was sent already or the
+/// account is gone (nothing to do either way).
+async fn pending_user(state: &AppState, user_id: &str, key: &str) -> Result<Option<User>, JobError> {
+    if deliveries::is_sent(state.db.pool(), key).await? {
+        tracing::info!(%key, "e-mail already sent; duplicate delivery skipped");
+        return Ok(None);
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(users::by_id(&mut conn, user_id).await?)
+}

@@ -1,0 +1,79 @@
+//! Domain events and their observers, on top of the jobs queue.
+//!
+//! A module publishes an [`Event`] inside the transaction of the change it
+//! reports; [`publish`] enqueues one job per subscriber of that event name, so
+//! the event and its consequences commit or roll back together, and each
+//! observer runs (and retries) on its own. Modules subscribe through the one
+//! [`JobRegistry`] the server builds; no module calls another's handlers.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use sqlx::AnyConnection;
+
+use crate::{
+    AppState, db,
+    jobs::{Job, JobRegistry, Subscriber, WAKE, repo},
+};
+
+/// Something that happened, named stably (`user.registered`): the name is how
+/// subscribers find it and is stored in job rows, so never rename one in use.
+/// The payload is visible to admins in the jobs API: never put a secret in it.
+pub trait Event: Serialize + DeserializeOwned + Send + 'static {
+    const NAME: &'static str;
+}
+
+/// One delivery of an event to one subscriber: the payload of its job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivery<E> {
+    /// Fresh for each publish, shared by its subscribers.
+    pub event_id: String,
+    pub event: E,
+}
+
+impl<E> Delivery<E> {
+    /// An idempotency key for subscriber `kind`: the same when this job is
+    /// delivered again, different for any other subscriber or publish.
+    pub fn key(&self, kind: &str) -> String {
+        format!("{kind}:{}", self.event_id)
+    }
+}
+
+impl JobRegistry {
+    /// Registers job `J` as an observer of event `E`: each publish of `E`
+    /// enqueues one `J` with the event as its [`Delivery`].
+    pub fn subscribe<E: Event, J: Job<Payload = Delivery<E>>>(&mut self) -> &mut Self {
+        self.register::<J>();
+        let subscriber = Subscriber { kind: J::KIND, queue: J::QUEUE, max_attempts: J::MAX_ATTEMPTS.max(1) };
+        self.subscribers.entry(E::NAME).or_default().push(subscriber);
+        self
+    }
+
+    /// The job kinds that observe `event`.
+    pub fn subscribers_of(&self, event: &str) -> Vec<&'static str> {
+        self.subscribers.get(event).map(|s| s.iter().map(|s| s.kind).collect()).unwrap_or_default()
+    }
+}
+
+/// Publishes `event` on `conn`, which should be the caller's open transaction;
+/// returns how many subscriber jobs were enqueued (0 when nobody listens).
+pub async fn publish<E: Event>(state: &AppState, conn: &mut AnyConnection, event: &E) -> Result<usize, sqlx::Error> {
+    let subscribers = state.jobs.subscribers.get(E::NAME).map(Vec::as_slice).unwrap_or_default();
+    if subscribers.is_empty() {
+        return Ok(0);
+    }
+    let delivery = Delivery { event_id: db::new_id(), event };
+    let payload = serde_json::to_string(&delivery).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let run_at = db::now_ms();
+    for s in subscribers {
+        let job = repo::NewJob {
+            queue: s.queue,
+            kind: s.kind,
+            payload: &payload,
+            dedupe_key: None,
+            max_attempts: i64::from(s.max_attempts),
+            run_at,
+        };
+        repo::insert(&mut *conn, &job).await?;
+    }
+    WAKE.notify_waiters();
+    Ok(subscribers.len())
+}
