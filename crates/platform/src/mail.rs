@@ -5,7 +5,7 @@ use std::{path::PathBuf, sync::Arc};
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{Body, Mailbox, MultiPart, header::ContentTransferEncoding},
 };
 
 use crate::config::{MailTransport, Settings};
@@ -51,15 +51,38 @@ pub fn from_settings(settings: &Settings) -> Result<SharedMailer, MailError> {
     })
 }
 
-fn build(from: &Mailbox, email: Email) -> Result<Message, MailError> {
+/// How message bodies are encoded.
+#[derive(Clone, Copy)]
+enum Bodies {
+    /// lettre's choice: quoted-printable once a line reaches 76 characters (safe for any relay).
+    ForTransport,
+    /// 8bit with lines up to 998 characters, so a raw `.eml` opened in a text
+    /// editor shows links whole and clickable (the file transport is read by people).
+    ForReading,
+}
+
+fn build(from: &Mailbox, email: Email, bodies: Bodies) -> Result<Message, MailError> {
     let to: Mailbox = email.to.parse().map_err(|_| MailError::Address(email.to.clone()))?;
+    let body = |text: String| match bodies {
+        Bodies::ForTransport => Body::new(text),
+        Bodies::ForReading => readable(text),
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject)
         .message_id(None)
-        .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+        .multipart(MultiPart::alternative_plain_html(body(email.text), body(email.html)))
         .map_err(|e| MailError::Build(e.to_string()))
+}
+
+fn readable(text: String) -> Body {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    if crlf.split("\r\n").all(|line| line.len() <= 998) {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
+    } else {
+        Body::new(text)
+    }
 }
 
 /// Writes each message as an RFC 5322 `.eml` file a mail client can open.
@@ -73,7 +96,7 @@ impl Mailer for FileMailer {
     fn send(&self, email: Email) -> futures::future::BoxFuture<'_, Result<(), MailError>> {
         Box::pin(async move {
             let (to, subject) = (email.to.clone(), email.subject.clone());
-            let message = build(&self.from, email)?;
+            let message = build(&self.from, email, Bodies::ForReading)?;
             tokio::fs::create_dir_all(&self.dir).await.map_err(|e| MailError::Transport(e.to_string()))?;
             let name = format!("{}-{}.eml", jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S"), uuid::Uuid::now_v7());
             let path = self.dir.join(name);
@@ -93,7 +116,7 @@ pub struct SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send(&self, email: Email) -> futures::future::BoxFuture<'_, Result<(), MailError>> {
         Box::pin(async move {
-            let message = build(&self.from, email)?;
+            let message = build(&self.from, email, Bodies::ForTransport)?;
             self.transport.send(message).await.map_err(|e| MailError::Transport(e.to_string()))?;
             Ok(())
         })

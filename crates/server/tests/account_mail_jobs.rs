@@ -119,7 +119,21 @@ async fn job_payloads_hold_no_link_token(backend: Backend) {
     app.stop().await;
 }
 
+/// A newcomer may open the `.eml` in a text editor: the link must stand whole
+/// in the raw file (no quoted-printable `=3D` or soft line breaks).
+async fn the_raw_mail_file_holds_the_whole_link(backend: Backend) {
+    let app = spawn(backend).await;
+    app.register("raw@example.org", common::PASSWORD, "Raw Reader").await;
+    let token = app.last_token("raw@example.org", "/verify-email").await;
+    let dir = app.dir.path().join("mail");
+    let raw: String =
+        std::fs::read_dir(&dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+    assert!(raw.contains(&format!("/verify-email?token={token}")), "{raw}");
+    app.stop().await;
+}
+
 on_both_backends!(
+    the_raw_mail_file_holds_the_whole_link,
     registering_enqueues_and_one_drain_sends_one_verification_mail,
     a_failed_or_rolled_back_registration_leaves_no_job,
     a_duplicated_delivery_sends_no_second_mail,
