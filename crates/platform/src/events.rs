@@ -46,11 +46,6 @@ impl JobRegistry {
         self.subscribers.entry(E::NAME).or_default().push(subscriber);
         self
     }
-
-    /// The job kinds that observe `event`.
-    pub fn subscribers_of(&self, event: &str) -> Vec<&'static str> {
-        self.subscribers.get(event).map(|s| s.iter().map(|s| s.kind).collect()).unwrap_or_default()
-    }
 }
 
 /// Publishes `event` on `conn`, which should be the caller's open transaction;

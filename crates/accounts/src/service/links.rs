@@ -17,12 +17,19 @@ use crate::{
 
 const EXPIRED: &str = "This link has expired or was already used. Request a new one.";
 
-/// Issues a verification token (voiding earlier ones) and mails its link; run by the mail jobs.
-pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
+/// A new link token for `purpose`, valid for `ttl_ms`; it voids the user's
+/// earlier unused ones, and only its hash is stored.
+async fn issue_token(state: &AppState, user: &User, purpose: Purpose, ttl_ms: i64) -> Result<String, AppError> {
     let token = secrets::random_token();
-    let expires = db::now_ms() + state.settings.auth.verification_ttl_hours * 3_600_000;
     let mut conn = state.db.pool().acquire().await?;
-    email_tokens::issue(&mut conn, &user.id, Purpose::VerifyEmail, &secrets::token_hash(&token), expires).await?;
+    email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), db::now_ms() + ttl_ms).await?;
+    Ok(token)
+}
+
+/// Issues a verification token and mails its link; run by the mail jobs.
+pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
+    let ttl_ms = state.settings.auth.verification_ttl_hours * 3_600_000;
+    let token = issue_token(state, user, Purpose::VerifyEmail, ttl_ms).await?;
     mail::send_verification(state, &user.email, &user.display_name, &token).await
 }
 
@@ -73,12 +80,10 @@ pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -
     mail_jobs::request::<ResetMail>(state, &user.id).await
 }
 
-/// Issues a reset token (voiding earlier ones) and mails its link; run by [`ResetMail`].
+/// Issues a reset token and mails its link; run by [`ResetMail`].
 pub(crate) async fn send_reset(state: &AppState, user: &User) -> Result<(), AppError> {
-    let token = secrets::random_token();
-    let expires = db::now_ms() + state.settings.auth.reset_ttl_minutes * 60_000;
-    let mut conn = state.db.pool().acquire().await?;
-    email_tokens::issue(&mut conn, &user.id, Purpose::ResetPassword, &secrets::token_hash(&token), expires).await?;
+    let ttl_ms = state.settings.auth.reset_ttl_minutes * 60_000;
+    let token = issue_token(state, user, Purpose::ResetPassword, ttl_ms).await?;
     mail::send_reset(state, &user.email, &user.display_name, &token).await
 }
 

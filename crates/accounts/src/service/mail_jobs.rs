@@ -39,6 +39,13 @@ pub struct MailRequest {
     pub request_id: String,
 }
 
+impl MailRequest {
+    /// The delivery key for job kind `kind` (same on a repeated delivery), like [`Delivery::key`].
+    pub fn key(&self, kind: &str) -> String {
+        format!("{kind}:{}", self.request_id)
+    }
+}
+
 /// Enqueues mail job `J` for `user_id` (committed at once: the request changed nothing else).
 pub(crate) async fn request<J: Job<Payload = MailRequest>>(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let mut conn = state.db.pool().acquire().await?;
@@ -65,7 +72,7 @@ impl Job for ResendVerificationMail {
     const KIND: &'static str = "accounts.resend_verification_mail";
     type Payload = MailRequest;
     async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
-        verification(state, &req.user_id, &format!("{}:{}", Self::KIND, req.request_id)).await
+        verification(state, &req.user_id, &req.key(Self::KIND)).await
     }
 }
 
@@ -76,7 +83,7 @@ impl Job for ResetMail {
     const KIND: &'static str = "accounts.reset_mail";
     type Payload = MailRequest;
     async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
-        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         if user.is_disabled() {
             return Ok(());
@@ -93,7 +100,7 @@ impl Job for AlreadyRegisteredMail {
     const KIND: &'static str = "accounts.already_registered_mail";
     type Payload = MailRequest;
     async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
-        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_already_registered(state, &user.email, &user.display_name).await?;
         Ok(deliveries::record_sent(state.db.pool(), &key).await?)

@@ -1,10 +1,9 @@
 use axum::{Extension, Json, extract::State, http::StatusCode, response::IntoResponse};
 use axum_extra::extract::CookieJar;
-use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
     auth::MaybeUser,
-    http::{errors::Problem, extract::ApiJson},
+    http::{client::Client, errors::Problem, extract::ApiJson},
     web::csrf::CsrfToken,
 };
 

@@ -7,12 +7,11 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use lyceum_platform::web::{Reply, encode_query};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::Role,
     http::extract::{ApiQuery, PageForm},
-    web::{FlashKind, Page, redirect_with_flash},
+    web::{FlashKind, Page, Reply, encode_query, redirect_with_flash},
 };
 use serde::Deserialize;
 

@@ -6,17 +6,18 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::CookieJar;
-use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
-    http::extract::{ApiQuery, PageForm},
-    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+    http::{
+        client::Client,
+        extract::{ApiQuery, PageForm},
+    },
+    web::{FlashKind, FormErrors, Page, Refused, Reply, redirect_with_flash},
 };
 use serde::Deserialize;
 
 use super::forms::{refused, safe_next};
 use crate::{http::cookies, service::session};
-use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]

@@ -2,10 +2,26 @@
 //! messages for the refusals pages expect, and the checks on addresses carried
 //! in forms (`next`, return addresses).
 
+use serde::Deserialize;
+
 use lyceum_platform::{
     AppError, AppResult,
     web::{Page, Refused},
 };
+
+/// A form with just an e-mail address (resend a link, ask for a reset).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    pub email: String,
+}
+
+/// `?token=…` of an e-mailed link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenQuery {
+    pub token: String,
+}
 
 /// A refused form with the messages pages expect translated.
 pub fn refused(page: &Page, e: AppError) -> AppResult<Refused> {

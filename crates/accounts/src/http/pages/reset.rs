@@ -6,29 +6,24 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
-    http::extract::{ApiQuery, PageForm},
-    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+    http::{
+        client::Client,
+        extract::{ApiQuery, PageForm},
+    },
+    web::{FlashKind, FormErrors, Page, Refused, Reply, redirect_with_flash},
 };
 use serde::Deserialize;
 
-use super::forms::refused;
+use super::forms::{EmailForm, TokenQuery, refused};
 use crate::service::links;
-use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/reset_request.html")]
 struct RequestPage {
     page: Page,
     errors: FormErrors,
-    email: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EmailForm {
     email: String,
 }
 
@@ -78,12 +73,6 @@ struct ExpiredPage {
 
 fn expired(page: Page) -> AppResult<Response> {
     Reply::status(StatusCode::GONE).render(&ExpiredPage { page })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TokenQuery {
-    token: String,
 }
 
 pub async fn confirm_form(

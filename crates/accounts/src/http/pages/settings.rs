@@ -2,11 +2,10 @@
 
 use askama::Template;
 use axum::{extract::State, response::Response};
-use lyceum_platform::web::{Refused, Reply};
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
-    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+    web::{FlashKind, FormErrors, Page, Refused, Reply, redirect_with_flash},
 };
 use serde::Deserialize;
 

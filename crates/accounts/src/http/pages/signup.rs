@@ -6,17 +6,18 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use lyceum_platform::http::client::Client;
 use lyceum_platform::{
     AppResult, AppState,
-    http::extract::{ApiQuery, PageForm},
-    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+    http::{
+        client::Client,
+        extract::{ApiQuery, PageForm},
+    },
+    web::{FlashKind, FormErrors, Page, Refused, Reply, redirect_with_flash},
 };
 use serde::Deserialize;
 
-use super::forms::refused;
+use super::forms::{EmailForm, TokenQuery, refused};
 use crate::service::{self, links, register::RegisterInput};
-use lyceum_platform::web::{Refused, Reply};
 
 #[derive(Template)]
 #[template(path = "accounts/register.html")]
@@ -71,12 +72,6 @@ pub async fn check_email(page: Page) -> AppResult<Response> {
     Reply::OK.render(&CheckEmailPage { page, errors: FormErrors::none(), email: String::new() })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EmailForm {
-    email: String,
-}
-
 pub async fn resend(
     State(state): State<AppState>,
     page: Page,
@@ -106,12 +101,6 @@ struct VerifyExpiredPage {
     page: Page,
     errors: FormErrors,
     email: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TokenQuery {
-    token: String,
 }
 
 pub async fn verify(

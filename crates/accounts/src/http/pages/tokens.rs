@@ -6,11 +6,10 @@ use axum::{
     http::{HeaderValue, header},
     response::Response,
 };
-use lyceum_platform::web::{Refused, Reply};
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
-    web::{FlashKind, FormErrors, Page, redirect_with_flash},
+    web::{FlashKind, FormErrors, Page, Refused, Reply, redirect_with_flash},
 };
 use serde::Deserialize;
 
