@@ -39,19 +39,55 @@ struct ErrorPage<'a> {
     request_id: &'a str,
 }
 
-pub async fn render(req: Request, next: Next) -> Response {
-    let is_api = req.uri().path().starts_with("/api/");
-    let (parts, body) = req.into_parts();
-    let mut page = Page::from_parts(&parts);
-    let instance = parts.uri.path().to_string();
-    // After signing in, a page is reopened; a form post is not replayed.
-    let return_to = match parts.method {
-        Method::GET | Method::HEAD => parts.uri.path_and_query().map(|p| p.as_str().to_string()),
-        _ => None,
+/// What the renderer keeps of the request: cheap clones only, because most
+/// responses are not errors; the page context is built when one is.
+struct Origin {
+    method: Method,
+    uri: http::Uri,
+    cookie: Option<HeaderValue>,
+    accept_language: Option<HeaderValue>,
+    request_id: String,
+}
+
+impl Origin {
+    fn of(req: &Request) -> Self {
+        let header = |name| req.headers().get(name).cloned();
+        Self {
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            cookie: header(header::COOKIE),
+            accept_language: header(header::ACCEPT_LANGUAGE),
+            request_id: req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        }
     }
-    .unwrap_or_else(|| "/".into());
-    let request_id = parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let mut response = next.run(Request::from_parts(parts, body)).await;
+
+    fn is_api(&self) -> bool {
+        self.uri.path().starts_with("/api/")
+    }
+
+    /// Where to come back after signing in: a page is reopened; a form post is not replayed.
+    fn return_to(&self) -> &str {
+        match self.method {
+            Method::GET | Method::HEAD => self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"),
+            _ => "/",
+        }
+    }
+
+    fn page(&self) -> Page {
+        let mut req = http::Request::builder().uri(self.uri.clone());
+        for (name, value) in [(header::COOKIE, &self.cookie), (header::ACCEPT_LANGUAGE, &self.accept_language)] {
+            if let Some(value) = value {
+                req = req.header(name, value.clone());
+            }
+        }
+        let (parts, ()) = req.body(()).unwrap_or_default().into_parts();
+        Page::from_parts(&parts)
+    }
+}
+
+pub async fn render(req: Request, next: Next) -> Response {
+    let origin = Origin::of(&req);
+    let mut response = next.run(req).await;
 
     let error = match response.extensions_mut().remove::<ErrorMarker>() {
         Some(ErrorMarker(error)) => error,
@@ -60,10 +96,13 @@ pub async fn render(req: Request, next: Next) -> Response {
             None => return response,
         },
     };
+    let request_id = origin.request_id.clone();
     log(&error, &request_id);
+    let is_api = origin.is_api();
     if !is_api && error.status == StatusCode::UNAUTHORIZED {
         // A page that needs a signed-in user: go sign in, then come back.
-        return Redirect::to(&format!("/login?next={}", crate::web::encode_query(&return_to))).into_response();
+        let next = crate::web::encode_query(origin.return_to());
+        return Redirect::to(&format!("/login?next={next}")).into_response();
     }
 
     let status = error.status;
@@ -73,7 +112,7 @@ pub async fn render(req: Request, next: Next) -> Response {
             title: error.title.to_string(),
             status: status.as_u16(),
             detail: error.detail.clone(),
-            instance,
+            instance: origin.uri.path().to_string(),
             request_id: request_id.clone(),
             errors: error.fields.clone(),
         };
@@ -81,6 +120,7 @@ pub async fn render(req: Request, next: Next) -> Response {
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         r
     } else {
+        let mut page = origin.page();
         // Who is signed in is only known inside the auth layer; it hands it back.
         if let Some(Caller::User(viewer)) = response.extensions().get::<Caller>() {
             page.viewer = Some((**viewer).clone());
