@@ -5,6 +5,7 @@ pub mod assets;
 pub mod csrf;
 pub mod flash;
 pub mod form;
+pub mod guard;
 pub mod i18n;
 pub mod page;
 

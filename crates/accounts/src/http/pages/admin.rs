@@ -15,11 +15,12 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{forms::is_local_path, guard::AdminPage};
+use super::forms::is_local_path;
 use crate::{
     model::User,
     service::admin::{self, ListQuery},
 };
+use lyceum_platform::web::guard::AdminPage;
 
 const PAGE_SIZE: i64 = 25;
 

@@ -5,7 +5,6 @@
 mod admin;
 mod auth;
 mod forms;
-mod guard;
 mod reset;
 mod sessions;
 mod settings;

@@ -10,8 +10,8 @@ use lyceum_platform::{
     web::{FlashKind, Page, Reply, redirect_with_flash},
 };
 
-use super::guard::SignedIn;
 use crate::service::sessions::{self, SessionInfo};
+use lyceum_platform::web::guard::SignedIn;
 
 #[derive(Template)]
 #[template(path = "accounts/sessions.html")]

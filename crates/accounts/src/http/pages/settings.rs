@@ -9,8 +9,9 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{forms::refused, guard::SignedIn};
+use super::forms::refused;
 use crate::service::identity;
+use lyceum_platform::web::guard::SignedIn;
 
 #[derive(Template)]
 #[template(path = "accounts/settings_password.html")]

@@ -13,8 +13,9 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::{forms::refused, guard::SignedIn};
+use super::forms::refused;
 use crate::{model::ApiToken, service::tokens};
+use lyceum_platform::web::guard::SignedIn;
 
 /// The expiry choices offered, in days ("" is no expiry).
 const EXPIRY_CHOICES: [&str; 4] = ["", "30", "90", "365"];

@@ -1,12 +1,12 @@
 //! Who may open a page: [`SignedIn`] sends signed-out visitors to the sign-in
 //! page (and back afterwards); [`AdminPage`] also refuses other roles with 403.
 
+use crate::{AppError, auth::Viewer, web::Page};
 use axum::{
     extract::FromRequestParts,
     http::request::Parts,
     response::{IntoResponse, Response},
 };
-use lyceum_platform::{AppError, auth::Viewer, web::Page};
 
 /// A page for signed-in users: the page context and the viewer.
 pub struct SignedIn {
