@@ -21,6 +21,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 /// kept in `AppState::jobs` (publishers look up subscribers there, workers handlers).
 pub fn job_registry() -> JobRegistry {
     let mut registry = JobRegistry::new();
+    lyceum_platform::jobs::purge::register_jobs(&mut registry);
     lyceum_accounts::register_jobs(&mut registry);
     registry
 }

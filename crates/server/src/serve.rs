@@ -6,7 +6,7 @@ use anyhow::Context;
 use lyceum_platform::{
     AppState,
     config::Settings,
-    jobs::{Pool, Worker},
+    jobs::{Pool, Worker, schedule},
 };
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
@@ -38,21 +38,36 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let signals = Signals::install()?;
     let state = crate::build_state(settings).await?;
     let tasks = state.settings.jobs.workers.max(1);
-    let pool = start_workers(&state, tasks);
+    let workers = start_workers(&state, tasks);
     println!("Lyceum worker is running ({tasks} concurrent jobs)");
     signals.recv().await;
     tracing::info!("shutting down: finishing jobs in hand");
-    stop_workers(&state, pool).await;
+    stop_workers(&state, workers).await;
     state.db.close().await;
     Ok(())
 }
 
-fn start_workers(state: &AppState, tasks: usize) -> Pool {
-    Worker::new(state.clone(), state.jobs.clone()).spawn(tasks)
+/// How often a process with workers checks the job schedules (a period is
+/// claimed by one process only, so every process may check).
+const SCHEDULER_TICK: Duration = Duration::from_secs(30);
+
+/// The job workers of this process and, when there are any, the scheduler.
+struct Workers {
+    pool: Pool,
+    scheduler: Option<JoinHandle<()>>,
 }
 
-async fn stop_workers(state: &AppState, pool: Pool) {
-    pool.shutdown(Duration::from_secs(state.settings.jobs.shutdown_grace_secs)).await;
+fn start_workers(state: &AppState, tasks: usize) -> Workers {
+    let pool = Worker::new(state.clone(), state.jobs.clone()).spawn(tasks);
+    let scheduler = (tasks > 0).then(|| schedule::spawn(state.clone(), SCHEDULER_TICK));
+    Workers { pool, scheduler }
+}
+
+async fn stop_workers(state: &AppState, workers: Workers) {
+    if let Some(scheduler) = workers.scheduler {
+        scheduler.abort();
+    }
+    workers.pool.shutdown(Duration::from_secs(state.settings.jobs.shutdown_grace_secs)).await;
 }
 
 /// A started server: its bound address, state and a handle to stop it.
@@ -62,7 +77,7 @@ pub struct Running {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     housekeeping: JoinHandle<()>,
-    workers: Pool,
+    workers: Workers,
 }
 
 /// Binds, migrates, bootstraps the first admin and serves in the background.
@@ -80,9 +95,6 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     if let Some((email, password)) = lyceum_accounts::service::admin::bootstrap_admin(&state).await? {
         print_first_admin(&email, &password);
     }
-    let purged = lyceum_accounts::service::session::purge_expired(&state).await?;
-    tracing::debug!(purged, "expired sessions removed");
-
     let housekeeping = spawn_housekeeping(state.clone());
     let workers = start_workers(&state, state.settings.jobs.workers);
     let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -99,20 +111,13 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
 }
 
 /// In-process housekeeping: each minute, drop rate-limit keys that have gone
-/// idle; each hour, delete expired sessions (idempotent, so several replicas
-/// doing it is harmless). The jobs scheduler will take these over.
+/// idle (memory of this process; database purges are scheduled jobs).
 fn spawn_housekeeping(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-        for minute in 0u64.. {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
             every_minute.tick().await;
             state.limits.sweep();
-            if minute % 60 == 59 {
-                match lyceum_accounts::service::session::purge_expired(&state).await {
-                    Ok(purged) => tracing::debug!(purged, "expired sessions removed"),
-                    Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
-                }
-            }
         }
     })
 }

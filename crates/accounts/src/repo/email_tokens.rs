@@ -84,3 +84,12 @@ pub async fn is_live(conn: &mut AnyConnection, purpose: Purpose, token_hash: &st
     .await?;
     Ok(n > 0)
 }
+
+/// Deletes links that can no longer be used (used or expired); returns how many.
+pub async fn purge_spent(pool: &sqlx::AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM email_tokens WHERE used_at IS NOT NULL OR expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}

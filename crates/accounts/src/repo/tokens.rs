@@ -93,3 +93,13 @@ pub async fn touch(pool: &AnyPool, id: &str) -> Result<(), sqlx::Error> {
         .await
         .map(|_| ())
 }
+
+/// Deletes revoked and expired API tokens (they authenticate nothing and are
+/// no longer listed); returns how many.
+pub async fn purge_spent(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM api_tokens WHERE revoked_at IS NOT NULL OR expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}

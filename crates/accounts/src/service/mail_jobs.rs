@@ -14,7 +14,7 @@
 use lyceum_platform::{
     AppError, AppState, db,
     events::Delivery,
-    jobs::{self, Job, JobError, JobRegistry},
+    jobs::{self, Job, JobError, JobRegistry, schedule::Every},
     mail::deliveries,
 };
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,8 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<UserRegistered, VerificationMail>()
         .register::<ResendVerificationMail>()
         .register::<ResetMail>()
-        .register::<AlreadyRegisteredMail>();
+        .register::<AlreadyRegisteredMail>()
+        .schedule::<super::housekeeping::PurgeExpired>(Every::hours(1));
 }
 
 /// The payload of a mail requested directly (not through an event).

@@ -110,8 +110,3 @@ pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(Us
     }
     Ok(Some((owner.user, owner.token_id)))
 }
-
-/// Deletes expired sessions (at start-up, then hourly by the server's housekeeping).
-pub async fn purge_expired(state: &AppState) -> Result<u64, AppError> {
-    Ok(sessions::purge_expired(state.db.pool()).await?)
-}

@@ -8,8 +8,10 @@
 pub mod admin;
 pub mod api;
 mod pool;
+pub mod purge;
 pub mod repo;
 pub mod retry;
+pub mod schedule;
 mod worker;
 
 use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc};
@@ -103,6 +105,8 @@ pub struct JobRegistry {
     handlers: HashMap<&'static str, (&'static str, Handler)>,
     /// Event name → the job kinds that observe it (see [`crate::events`]).
     pub(crate) subscribers: HashMap<&'static str, Vec<Subscriber>>,
+    /// Periodic jobs (see [`schedule`]).
+    pub(crate) schedules: Vec<schedule::Schedule>,
 }
 
 /// What `events::publish` needs to enqueue one subscriber's job.
