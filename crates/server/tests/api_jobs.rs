@@ -93,7 +93,58 @@ async fn only_admins_see_jobs(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_jobs_page_lists_shows_and_mends_dead_jobs(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let dead = dead_job(&app, None).await;
+    enqueue::<Count>(&app, &Tag { id: "pay-<b>".into() }, None).await.unwrap();
+
+    let list = admin.get("/admin/jobs?state=dead").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text.contains(&format!("/admin/jobs/{dead}")), "the dead job is linked");
+    assert!(list.text.contains("no handler for job kind"), "its last error is shown");
+    assert!(!list.text.contains("test.count"), "filtered by state");
+    assert!(admin.get("/admin/jobs?kind=test.count").await.text.contains("test.count"));
+    assert_eq!(admin.get("/admin/jobs?state=lost").await.status, 422);
+
+    let detail = admin.get(&format!("/admin/jobs/{dead}")).await;
+    assert!(detail.text.contains("Retry") && detail.text.contains("Discard"), "actions for a dead job");
+
+    let csrf = admin.page_csrf(&format!("/admin/jobs/{dead}")).await;
+    let retried = admin.form(&format!("/admin/jobs/{dead}/retry"), &[("csrf", &csrf)]).await;
+    assert_eq!(retried.status, 303);
+    assert_eq!(row(&app, &dead).await.state, "queued");
+    let again = admin.form(&format!("/admin/jobs/{dead}/retry"), &[("csrf", &csrf)]).await;
+    assert_eq!(again.status, 303, "not dead any more: an error flash, not an error page");
+    assert!(admin.get(&format!("/admin/jobs/{dead}")).await.text.contains("flash-error"));
+    assert!(!admin.get(&format!("/admin/jobs/{dead}")).await.text.contains("Discard"), "no actions while queued");
+
+    let other = dead_job(&app, None).await;
+    let discarded = admin.form(&format!("/admin/jobs/{other}/discard"), &[("csrf", &csrf)]).await;
+    assert_eq!(discarded.status, 303);
+    assert_eq!(admin.get(&format!("/admin/jobs/{other}")).await.status, 404);
+    app.stop().await;
+}
+
+async fn the_jobs_page_payload_is_escaped_and_admin_only(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let id = enqueue::<Count>(&app, &Tag { id: "<script>alert(1)</script>".into() }, None).await.unwrap();
+    let detail = admin.get(&format!("/admin/jobs/{id}")).await.text;
+    assert!(detail.contains("alert(1)") && !detail.contains("<script>alert"), "payload shown, escaped");
+
+    let (teacher, _) = app.signed_in("t@example.org", Role::Instructor).await;
+    assert_eq!(teacher.get("/admin/jobs").await.status, 403);
+    assert_eq!(teacher.get(&format!("/admin/jobs/{id}")).await.status, 403);
+    let anonymous = app.client().get("/admin/jobs").await;
+    assert_eq!(anonymous.status, 303);
+    assert!(anonymous.header("location").starts_with("/login?next="));
+    app.stop().await;
+}
+
 on_both_backends!(
+    the_jobs_page_lists_shows_and_mends_dead_jobs,
+    the_jobs_page_payload_is_escaped_and_admin_only,
     admins_list_jobs_by_state_and_kind_and_see_one_in_full,
     a_dead_job_is_retried_with_a_fresh_budget_or_discarded,
     retrying_is_refused_while_an_equal_job_is_pending,

@@ -4,7 +4,7 @@ use sqlx::AnyPool;
 
 use crate::{AppError, db};
 
-const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
+pub const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
 const MAX_PAGE: i64 = 100;
 
 /// A whole row, as the admin API shows it.
@@ -81,6 +81,14 @@ pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Page, AppError> {
 fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
     let (at, id) = cursor.split_once(':')?;
     Some((at.parse().ok()?, id.to_string()))
+}
+
+/// How many jobs are in each state (states with none are left out).
+pub async fn counts(pool: &AnyPool) -> Result<Vec<(String, i64)>, AppError> {
+    let mut counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(pool).await?;
+    counts.sort_by_key(|(state, _)| STATES.iter().position(|s| s == state));
+    Ok(counts)
 }
 
 pub async fn get(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {

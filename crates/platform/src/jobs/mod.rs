@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod pages;
 mod pool;
 pub mod purge;
 pub mod repo;
