@@ -40,6 +40,8 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let tasks = state.settings.jobs.workers.max(1);
     let pool = start_workers(&state, tasks);
     println!("Lyceum worker is running ({tasks} concurrent jobs)");
+    let source = if state.settings.amqp.enabled() { "rabbitmq" } else { "database" };
+    tracing::info!(tasks, source, "job workers started");
     signals.recv().await;
     tracing::info!("shutting down: finishing jobs in hand");
     stop_workers(&state, pool).await;
@@ -47,8 +49,10 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// With `amqp.url` set, a relay and broker consumers; otherwise workers polling the database.
 fn start_workers(state: &AppState, tasks: usize) -> Pool {
-    Worker::new(state.clone(), state.jobs.clone()).spawn(tasks)
+    let worker = Worker::new(state.clone(), state.jobs.clone());
+    if state.settings.amqp.enabled() { worker.spawn_amqp(tasks) } else { worker.spawn(tasks) }
 }
 
 async fn stop_workers(state: &AppState, pool: Pool) {
