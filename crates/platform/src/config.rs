@@ -155,7 +155,8 @@ impl AmqpSettings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let url = self.url.expose();
-        if !url.is_empty() && !(url.starts_with("amqp://") || url.starts_with("amqps://")) {
+        let known_scheme = url.starts_with("amqp://") || url.starts_with("amqps://");
+        if !url.is_empty() && !known_scheme {
             return Err(ConfigError(
                 "amqp.url (LYCEUM_AMQP_URL or LYCEUM_AMQP__URL) must start with amqp:// or amqps://".into(),
             ));

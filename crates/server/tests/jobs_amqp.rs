@@ -23,7 +23,7 @@ use lyceum_platform::{
     jobs::{
         self, Job, JobError, JobRegistry, Worker,
         amqp::{
-            Relay, Topology,
+            Relay, RelayError, Topology,
             lapin::{
                 BasicProperties,
                 options::{BasicGetOptions, BasicPublishOptions, QueueDeclareOptions},
@@ -54,6 +54,17 @@ impl Job for FailsOnce {
         let n = runs.entry(tag.id).or_default();
         *n += 1;
         if *n == 1 { Err(JobError::retry("first run fails")) } else { Ok(()) }
+    }
+}
+
+/// On a queue no consumer serves, so the broker has no queue bound for it.
+struct Elsewhere;
+impl Job for Elsewhere {
+    const KIND: &'static str = "test.elsewhere";
+    const QUEUE: &'static str = "elsewhere";
+    type Payload = Tag;
+    async fn run(_: &AppState, _: Tag) -> Result<(), JobError> {
+        unreachable!("not registered")
     }
 }
 
@@ -176,6 +187,42 @@ async fn a_rolled_back_transaction_relays_nothing(backend: Backend) {
     finish(app, &url).await;
 }
 
+async fn relayed_messages_are_persistent_and_name_the_job(backend: Backend) {
+    let Some(url) = amqp_url("relayed_messages_are_persistent_and_name_the_job") else { return };
+    let app = spawn(backend, &url).await;
+    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let relay = Relay::new(&worker(&app));
+    let before = db::now_ms();
+    assert_eq!(relay.relay_once().await.unwrap(), 1);
+    let until = relayed_until(&app, &id).await.expect("marked after the confirm");
+    assert!(until >= before + 600_000, "relayed for amqp.relay_timeout_secs: {until}");
+    let connection = jobs::amqp::connect(&url).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let queue = topology(&app).queue("default");
+    let message = channel.basic_get(queue.into(), BasicGetOptions { no_ack: true }).await.unwrap().expect("queued");
+    let props = &message.delivery.properties;
+    assert_eq!(*props.delivery_mode(), Some(2), "persistent");
+    assert_eq!(props.message_id().as_ref().map(|m| m.as_str()), Some(id.as_str()));
+    let body: serde_json::Value = serde_json::from_slice(&message.delivery.data).unwrap();
+    assert_eq!(body, serde_json::json!({ "id": id }));
+    relay.close().await;
+    finish(app, &url).await;
+}
+
+/// The broker takes (confirms) nothing it cannot route; such a job stays unmarked.
+async fn a_job_the_broker_cannot_route_stays_in_the_outbox(backend: Backend) {
+    let Some(url) = amqp_url("a_job_the_broker_cannot_route_stays_in_the_outbox") else { return };
+    let app = spawn(backend, &url).await;
+    let id = enqueue::<Elsewhere>(&app, &tag(), None).await.unwrap();
+    let relay = Relay::new(&worker(&app));
+    let err = relay.relay_once().await.unwrap_err();
+    assert!(matches!(err, RelayError::Refused(1)), "{err}");
+    assert_eq!(relayed_until(&app, &id).await, None);
+    assert_eq!(row(&app, &id).await.state, "queued");
+    relay.close().await;
+    finish(app, &url).await;
+}
+
 /// A TCP forwarder to the broker that can be switched off: then it cuts the
 /// connections it carries and drops new ones at once.
 struct Forwarder {
@@ -261,6 +308,8 @@ async fn a_broker_outage_loses_nothing(backend: Backend) {
     wait_until("all 20 jobs are done", async || count(&app, "done").await == 20).await;
     assert_each_ran_once(&first);
     assert_each_ran_once(&second);
+    let metrics = app.client().get("/metrics").await.text;
+    assert!(metrics.contains("jobs_relayed_total") && metrics.contains("jobs_relay_failures_total"), "{metrics}");
 
     consumers.shutdown(Duration::from_secs(5)).await;
     relay.close().await;
@@ -431,6 +480,8 @@ async fn serve_uses_the_broker_when_configured(backend: Backend) {
 on_both_backends!(
     jobs_go_through_the_broker_and_run_once,
     a_rolled_back_transaction_relays_nothing,
+    relayed_messages_are_persistent_and_name_the_job,
+    a_job_the_broker_cannot_route_stays_in_the_outbox,
     a_broker_outage_loses_nothing,
     several_consumers_run_each_job_once,
     a_failed_job_is_republished_when_due_and_then_done,

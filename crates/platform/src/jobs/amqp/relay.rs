@@ -79,20 +79,26 @@ impl Relay {
     /// stay unmarked. The test driver, and the body of [`Relay::run`].
     pub async fn relay_once(&self) -> Result<usize, RelayError> {
         let mut link = self.link.lock().await;
-        if !link.as_ref().is_some_and(Link::usable) {
-            if let Some(old) = link.take() {
-                close(&old.connection).await;
-            }
-            *link = Some(self.open().await?);
+        let result = self.relay_on(&mut link).await;
+        if result.is_err() {
+            metrics::counter!("jobs_relay_failures_total").increment(1);
         }
-        let open = link.as_ref().expect("just opened");
-        let result = self.round(&open.channel).await;
         if let Err(RelayError::Broker(_) | RelayError::Timeout) = result
             && let Some(broken) = link.take()
         {
             close(&broken.connection).await;
         }
         result
+    }
+
+    async fn relay_on(&self, link: &mut Option<Link>) -> Result<usize, RelayError> {
+        if !link.as_ref().is_some_and(Link::usable) {
+            if let Some(old) = link.take() {
+                close(&old.connection).await;
+            }
+            *link = Some(self.open().await?);
+        }
+        self.round(&link.as_ref().expect("opened above").channel).await
     }
 
     /// Closes the broker connection (the next round would open a new one).
@@ -119,7 +125,6 @@ impl Relay {
                     None
                 }
                 Err(e) => {
-                    metrics::counter!("jobs_relay_failures_total").increment(1);
                     let pause = backoff.next();
                     tracing::warn!(error = %e, retry_in = ?pause, "job relay failed; jobs stay in the outbox");
                     Some(pause)
