@@ -93,15 +93,17 @@ fn topology(app: &TestApp) -> Topology {
     Topology::new(app.state().settings.amqp.prefix.clone())
 }
 
-/// Removes the test's exchanges and queues (best effort), then stops the app.
+/// Stops the app, then removes the test's exchanges and queues (best effort;
+/// in this order, or the app's consumers would declare them again).
 async fn finish(app: TestApp, url: &str) {
+    let topology = topology(&app);
+    app.stop().await;
     if let Ok(connection) = jobs::amqp::connect(url).await
         && let Ok(channel) = connection.create_channel().await
     {
-        let _ = topology(&app).delete(&channel, &["default"]).await;
+        let _ = topology.delete(&channel, &["default"]).await;
         let _ = connection.close(200, "bye".into()).await;
     }
-    app.stop().await;
 }
 
 async fn count(app: &TestApp, state: &str) -> i64 {
