@@ -318,6 +318,44 @@ async fn a_broker_outage_loses_nothing(backend: Backend) {
     finish(app, &url).await;
 }
 
+fn mail_files(app: &TestApp) -> Vec<String> {
+    let dir = app.dir.path().join("mail");
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.map(|e| String::from_utf8_lossy(&std::fs::read(e.unwrap().path()).unwrap()).into_owned()).collect()
+}
+
+/// The outage test, end to end through `serve`: domain events
+/// (`user.registered` → verification e-mail) published while the broker is
+/// unreachable all wait in the outbox, and each is delivered once when it is back.
+async fn events_from_an_outage_are_all_delivered_once_the_broker_is_back(backend: Backend) {
+    let Some(url) = amqp_url("events_from_an_outage_are_all_delivered_once_the_broker_is_back") else { return };
+    let forwarder = Forwarder::start(broker_addr(&url)).await;
+    forwarder.set(false);
+    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
+    let app = spawn_with(backend, |s| {
+        s.jobs.workers = 2;
+        s.amqp.url = Secret::new(forwarder.url(&url));
+        s.amqp.prefix = prefix;
+    })
+    .await;
+    let emails: Vec<String> = (0..3).map(|n| format!("outage{n}@example.org")).collect();
+    for email in &emails {
+        let body = serde_json::json!({"email": email, "password": common::PASSWORD, "display_name": "Outage"});
+        assert_eq!(app.client().post("/api/v1/auth/register", body).await.status, 202);
+    }
+    assert_eq!(unrelayed(&app).await, 3, "one verification job per event, all kept in the outbox");
+    assert!(mail_files(&app).is_empty(), "nothing delivered while the broker is unreachable");
+
+    forwarder.set(true);
+    wait_until("every event's job is done", async || count(&app, "done").await == 3).await;
+    let mails = mail_files(&app);
+    assert_eq!(mails.len(), 3, "one e-mail per event");
+    for email in &emails {
+        assert_eq!(mails.iter().filter(|m| m.contains(email.as_str())).count(), 1, "exactly one mail to {email}");
+    }
+    finish(app, &url).await;
+}
+
 /// Two relays and two consumer sets (as two worker processes would be) on one
 /// database and one prefix.
 async fn several_consumers_run_each_job_once(backend: Backend) {
@@ -485,6 +523,7 @@ on_both_backends!(
     relayed_messages_are_persistent_and_name_the_job,
     a_job_the_broker_cannot_route_stays_in_the_outbox,
     a_broker_outage_loses_nothing,
+    events_from_an_outage_are_all_delivered_once_the_broker_is_back,
     several_consumers_run_each_job_once,
     a_failed_job_is_republished_when_due_and_then_done,
     a_job_failing_past_its_attempts_is_dead_and_dead_lettered,

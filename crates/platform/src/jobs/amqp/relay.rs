@@ -74,9 +74,9 @@ impl Relay {
     }
 
     /// One round: publishes up to `relay_batch` due jobs and marks those the
-    /// broker confirmed; returns how many it confirmed. On any failure the
-    /// connection is dropped (the next round reconnects) and unconfirmed jobs
-    /// stay unmarked. The test driver, and the body of [`Relay::run`].
+    /// broker confirmed; returns how many it confirmed. Unconfirmed jobs stay
+    /// unmarked; after a broker error or timeout the connection is dropped and
+    /// the next round reconnects. The test driver, and the body of [`Relay::run`].
     pub async fn relay_once(&self) -> Result<usize, RelayError> {
         let mut link = self.link.lock().await;
         let result = self.relay_on(&mut link).await;
