@@ -211,12 +211,40 @@ async fn relayed_messages_are_persistent_and_name_the_job(backend: Backend) {
     finish(app, &url).await;
 }
 
-/// The broker takes (confirms) nothing it cannot route; such a job stays unmarked.
-async fn a_job_the_broker_cannot_route_stays_in_the_outbox(backend: Backend) {
-    let Some(url) = amqp_url("a_job_the_broker_cannot_route_stays_in_the_outbox") else { return };
+/// A job whose queue no consumer here serves still gets a broker queue, where it waits.
+async fn jobs_of_a_queue_nobody_consumes_wait_in_its_own_broker_queue(backend: Backend) {
+    let Some(url) = amqp_url("jobs_of_a_queue_nobody_consumes_wait_in_its_own_broker_queue") else { return };
     let app = spawn(backend, &url).await;
     let id = enqueue::<Elsewhere>(&app, &tag(), None).await.unwrap();
     let relay = Relay::new(&worker(&app));
+    assert_eq!(relay.relay_once().await.unwrap(), 1);
+    assert!(relayed_until(&app, &id).await.is_some());
+    let connection = jobs::amqp::connect(&url).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let elsewhere = topology(&app).queue("elsewhere");
+    let passive = QueueDeclareOptions { passive: true, ..Default::default() };
+    let queue = channel.queue_declare(elsewhere.clone().into(), passive, FieldTable::default()).await.unwrap();
+    assert_eq!(queue.message_count(), 1);
+    channel.queue_delete(elsewhere.into(), Default::default()).await.unwrap();
+    relay.close().await;
+    finish(app, &url).await;
+}
+
+/// A message the broker does not take (here: unroutable, its binding removed
+/// behind the relay's back) is not confirmed, so its job stays unmarked.
+async fn a_job_the_broker_does_not_take_stays_in_the_outbox(backend: Backend) {
+    let Some(url) = amqp_url("a_job_the_broker_does_not_take_stays_in_the_outbox") else { return };
+    let app = spawn(backend, &url).await;
+    let relay = Relay::new(&worker(&app));
+    assert_eq!(relay.relay_once().await.unwrap(), 0, "connected and declared");
+    let connection = jobs::amqp::connect(&url).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let t = topology(&app);
+    channel
+        .queue_unbind(t.queue("default").into(), t.exchange().into(), "default".into(), FieldTable::default())
+        .await
+        .unwrap();
+    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
     let err = relay.relay_once().await.unwrap_err();
     assert!(matches!(err, RelayError::Refused(1)), "{err}");
     assert_eq!(relayed_until(&app, &id).await, None);
@@ -521,7 +549,8 @@ on_both_backends!(
     jobs_go_through_the_broker_and_run_once,
     a_rolled_back_transaction_relays_nothing,
     relayed_messages_are_persistent_and_name_the_job,
-    a_job_the_broker_cannot_route_stays_in_the_outbox,
+    jobs_of_a_queue_nobody_consumes_wait_in_its_own_broker_queue,
+    a_job_the_broker_does_not_take_stays_in_the_outbox,
     a_broker_outage_loses_nothing,
     events_from_an_outage_are_all_delivered_once_the_broker_is_back,
     several_consumers_run_each_job_once,

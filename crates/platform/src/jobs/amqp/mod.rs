@@ -65,7 +65,8 @@ impl Topology {
         format!("{}.dead", self.prefix)
     }
 
-    /// Declares exchanges and queues; idempotent, so every connection does it.
+    /// Declares the exchanges, the dead-letter queue and the queues of `queues`;
+    /// idempotent, so every connection does it.
     pub async fn declare(&self, channel: &Channel, queues: &[&str]) -> lapin::Result<()> {
         let durable = ExchangeDeclareOptions { durable: true, ..Default::default() };
         let queue_options = QueueDeclareOptions { durable: true, ..Default::default() };
@@ -81,22 +82,28 @@ impl Topology {
             )
             .await?;
         channel.exchange_declare(self.exchange().into(), ExchangeKind::Direct, durable, FieldTable::default()).await?;
+        for queue in queues {
+            self.declare_queue(channel, queue).await?;
+        }
+        Ok(())
+    }
+
+    /// Declares the broker queue of job queue `queue` and binds it to the exchange.
+    pub async fn declare_queue(&self, channel: &Channel, queue: &str) -> lapin::Result<()> {
+        let options = QueueDeclareOptions { durable: true, ..Default::default() };
         let mut arguments = FieldTable::default();
         // Messages a consumer rejects (not a job reference) land in the dead-letter queue.
         arguments.insert("x-dead-letter-exchange".into(), AMQPValue::LongString(self.dead().into()));
-        for queue in queues {
-            channel.queue_declare(self.queue(queue).into(), queue_options, arguments.clone()).await?;
-            channel
-                .queue_bind(
-                    self.queue(queue).into(),
-                    self.exchange().into(),
-                    (*queue).into(),
-                    QueueBindOptions::default(),
-                    FieldTable::default(),
-                )
-                .await?;
-        }
-        Ok(())
+        channel.queue_declare(self.queue(queue).into(), options, arguments).await?;
+        channel
+            .queue_bind(
+                self.queue(queue).into(),
+                self.exchange().into(),
+                queue.into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
     }
 
     /// Deletes everything [`Topology::declare`] made, messages included (tests clean up with it).

@@ -1,7 +1,7 @@
 //! The relay: publishes due outbox rows to the broker and marks a row relayed
 //! only after the broker confirmed its message.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use lapin::{
     BasicProperties, Channel, Confirmation, Connection, PublisherConfirm,
@@ -35,10 +35,11 @@ pub enum RelayError {
     Refused(usize),
 }
 
-/// An open connection and its confirm-mode channel.
+/// An open connection, its confirm-mode channel, and the job queues declared on it.
 struct Link {
     connection: Connection,
     channel: Channel,
+    declared: HashSet<String>,
 }
 
 impl Link {
@@ -98,7 +99,7 @@ impl Relay {
             }
             *link = Some(self.open().await?);
         }
-        self.round(&link.as_ref().expect("opened above").channel).await
+        self.round(link.as_mut().expect("opened above")).await
     }
 
     /// Closes the broker connection (the next round would open a new one).
@@ -147,24 +148,25 @@ impl Relay {
         let channel = connection.create_channel().await?;
         self.topology.declare(&channel, &self.queues).await?;
         channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        Ok(Link { connection, channel })
+        let declared = self.queues.iter().map(|q| (*q).to_string()).collect();
+        Ok(Link { connection, channel, declared })
     }
 
     /// PostgreSQL: pick, publish and mark in one transaction, so rows in hand
     /// are locked against other relays. SQLite (one process) needs no lock and
     /// must not hold a write transaction across network waits.
-    async fn round(&self, channel: &Channel) -> Result<usize, RelayError> {
+    async fn round(&self, link: &mut Link) -> Result<usize, RelayError> {
         let db = &self.state.db;
         let (confirmed, refused) = match db.backend() {
             Backend::Postgres => {
                 let mut tx = db.begin().await?;
-                let counts = self.publish_due(&mut tx, Backend::Postgres, channel).await?;
+                let counts = self.publish_due(&mut tx, Backend::Postgres, link).await?;
                 tx.commit().await?;
                 counts
             }
             Backend::Sqlite => {
                 let mut conn = db.pool().acquire().await?;
-                self.publish_due(&mut conn, Backend::Sqlite, channel).await?
+                self.publish_due(&mut conn, Backend::Sqlite, link).await?
             }
         };
         metrics::counter!("jobs_relayed_total").increment(confirmed as u64);
@@ -179,7 +181,7 @@ impl Relay {
         &self,
         conn: &mut AnyConnection,
         backend: Backend,
-        channel: &Channel,
+        link: &mut Link,
     ) -> Result<(usize, usize), RelayError> {
         let due = repo::pick_relayable(conn, backend, db::now_ms(), self.batch).await?;
         if due.is_empty() {
@@ -187,7 +189,13 @@ impl Relay {
         }
         let mut pending = Vec::with_capacity(due.len());
         for job in &due {
-            pending.push(self.publish(channel, job).await?);
+            // A queue this process has no handlers for (another release may have
+            // them) still gets a broker queue, where its jobs wait for a consumer.
+            if !link.declared.contains(&job.queue) {
+                self.topology.declare_queue(&link.channel, &job.queue).await?;
+                link.declared.insert(job.queue.clone());
+            }
+            pending.push(self.publish(&link.channel, job).await?);
         }
         let until = db::now_ms() + self.timeout_ms;
         let (mut confirmed, mut refused) = (0, 0);
