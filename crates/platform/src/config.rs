@@ -73,6 +73,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub uploads: UploadSettings,
     pub jobs: JobsSettings,
+    pub amqp: AmqpSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +132,51 @@ pub struct JobsSettings {
     pub shutdown_grace_secs: u64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AmqpSettings {
+    /// e.g. `amqp://user:pass@rabbit:5672/%2f`; empty runs jobs from the database alone.
+    /// Also read from `LYCEUM_AMQP_URL`.
+    pub url: Secret,
+    /// Names on the broker: exchange `<prefix>.jobs`, queues `<prefix>.jobs.<queue>`, dead letters `<prefix>.dead`.
+    pub prefix: String,
+    /// Unacknowledged messages the broker hands each consumer at once.
+    pub prefetch: u16,
+    /// Jobs the relay publishes per round (one confirm wait, one transaction).
+    pub relay_batch: u32,
+    /// How long a relayed job may wait unconsumed before the relay publishes it again.
+    pub relay_timeout_secs: u64,
+}
+
+impl AmqpSettings {
+    pub fn enabled(&self) -> bool {
+        !self.url.is_empty()
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.url.expose();
+        let known_scheme = url.starts_with("amqp://") || url.starts_with("amqps://");
+        if !url.is_empty() && !known_scheme {
+            return Err(ConfigError(
+                "amqp.url (LYCEUM_AMQP_URL or LYCEUM_AMQP__URL) must start with amqp:// or amqps://".into(),
+            ));
+        }
+        let name_ok = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+        if self.prefix.is_empty() || !self.prefix.chars().all(name_ok) {
+            return Err(ConfigError(format!(
+                "amqp.prefix (LYCEUM_AMQP__PREFIX) must be letters, digits, '.', '_' or '-', not {:?}",
+                self.prefix
+            )));
+        }
+        if self.prefetch == 0 || self.relay_batch == 0 || self.relay_timeout_secs == 0 {
+            return Err(ConfigError(
+                "amqp.prefetch, amqp.relay_batch and amqp.relay_timeout_secs must be greater than 0".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -150,6 +196,7 @@ impl Default for Settings {
             mail: MailSettings::default(),
             uploads: UploadSettings::default(),
             jobs: JobsSettings::default(),
+            amqp: AmqpSettings::default(),
         }
     }
 }
@@ -195,6 +242,22 @@ impl Default for JobsSettings {
     }
 }
 
+impl Default for AmqpSettings {
+    fn default() -> Self {
+        Self {
+            url: Secret::default(),
+            prefix: "lyceum".into(),
+            prefetch: 16,
+            relay_batch: 100,
+            relay_timeout_secs: 600,
+        }
+    }
+}
+
+/// Variables spelled otherwise than `LYCEUM_<SECTION>__<KEY>` that are accepted too
+/// (the nested spelling wins when both are set).
+const ENV_ALIASES: &[(&str, &str)] = &[("amqp_url", "amqp.url")];
+
 /// A configuration problem, phrased for the person starting the server.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -224,13 +287,20 @@ impl Settings {
             None => {}
         }
         let known = known_keys();
-        let env: Vec<(String, String)> = env
+        let mut env: Vec<(String, String, bool)> = env
             .into_iter()
             .filter_map(|(k, v)| {
-                let key = k.strip_prefix("LYCEUM_")?.to_ascii_lowercase().replace("__", ".");
-                known.contains(&key).then_some((key, v))
+                let key = k.strip_prefix("LYCEUM_")?.to_ascii_lowercase();
+                let (key, alias) = match ENV_ALIASES.iter().find(|(alias, _)| *alias == key) {
+                    Some((_, canonical)) => ((*canonical).to_string(), true),
+                    None => (key.replace("__", "."), false),
+                };
+                known.contains(&key).then_some((key, v, alias))
             })
             .collect();
+        // Aliases first, so the canonical variable, inserted later, overrides.
+        env.sort_by_key(|(_, _, alias)| !alias);
+        let env = env.into_iter().map(|(k, v, _)| (k, v)).collect();
         let mut settings: Settings =
             figment.merge(env_provider(env)).extract().map_err(|e| ConfigError(describe(e)))?;
         settings.validate()?;
@@ -265,6 +335,7 @@ impl Settings {
                 self.mail.from
             )));
         }
+        self.amqp.validate()?;
         if self.jobs.lease_secs == 0 || self.jobs.poll_interval_ms == 0 {
             return Err(ConfigError(
                 "jobs.lease_secs (LYCEUM_JOBS__LEASE_SECS) and jobs.poll_interval_ms \

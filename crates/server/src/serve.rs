@@ -40,6 +40,8 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let tasks = state.settings.jobs.workers.max(1);
     let workers = start_workers(&state, tasks);
     println!("Lyceum worker is running ({tasks} concurrent jobs)");
+    let source = if state.settings.amqp.enabled() { "rabbitmq" } else { "database" };
+    tracing::info!(tasks, source, "job workers started");
     signals.recv().await;
     tracing::info!("shutting down: finishing jobs in hand");
     stop_workers(&state, workers).await;
@@ -57,8 +59,11 @@ struct Workers {
     scheduler: Option<JoinHandle<()>>,
 }
 
+/// With `amqp.url` set, a relay and broker consumers; otherwise workers polling
+/// the database. The scheduler enqueues through the outbox either way.
 fn start_workers(state: &AppState, tasks: usize) -> Workers {
-    let pool = Worker::new(state.clone(), state.jobs.clone()).spawn(tasks);
+    let worker = Worker::new(state.clone(), state.jobs.clone());
+    let pool = if state.settings.amqp.enabled() { worker.spawn_amqp(tasks) } else { worker.spawn(tasks) };
     let scheduler = (tasks > 0).then(|| schedule::spawn(state.clone(), SCHEDULER_TICK));
     Workers { pool, scheduler }
 }

@@ -103,3 +103,29 @@ fn trusted_proxies_are_parsed_and_checked() {
         .to_string();
     assert!(err.contains("LYCEUM_TRUSTED_PROXIES") && err.contains("\"proxy\""), "{err}");
 }
+
+#[test]
+fn amqp_is_off_by_default_and_lyceum_amqp_url_turns_it_on() {
+    let off = Settings::load_from(None, env(&[])).unwrap();
+    assert!(!off.amqp.enabled());
+    assert_eq!((off.amqp.prefix.as_str(), off.amqp.prefetch, off.amqp.relay_batch), ("lyceum", 16, 100));
+    let on = Settings::load_from(None, env(&[("LYCEUM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f")])).unwrap();
+    assert!(on.amqp.enabled());
+    assert_eq!(on.amqp.url.expose(), "amqp://guest:guest@127.0.0.1:5672/%2f");
+}
+
+#[test]
+fn nested_amqp_url_wins_over_the_alias() {
+    let both = env(&[("LYCEUM_AMQP__URL", "amqp://nested"), ("LYCEUM_AMQP_URL", "amqp://alias")]);
+    assert_eq!(Settings::load_from(None, both).unwrap().amqp.url.expose(), "amqp://nested");
+}
+
+#[test]
+fn bad_amqp_settings_are_named() {
+    let err = Settings::load_from(None, env(&[("LYCEUM_AMQP_URL", "http://rabbit")])).unwrap_err().0;
+    assert!(err.contains("LYCEUM_AMQP_URL") && err.contains("amqp://"), "{err}");
+    let err = Settings::load_from(None, env(&[("LYCEUM_AMQP__PREFIX", "a b")])).unwrap_err().0;
+    assert!(err.contains("amqp.prefix"), "{err}");
+    let err = Settings::load_from(None, env(&[("LYCEUM_AMQP__PREFETCH", "0")])).unwrap_err().0;
+    assert!(err.contains("amqp.prefetch"), "{err}");
+}

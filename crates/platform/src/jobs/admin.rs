@@ -101,8 +101,8 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
 pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
     let now = db::now_ms();
     let updated = sqlx::query(
-        "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, updated_at = $1 \
-         WHERE id = $2 AND state = 'dead'",
+        "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, relayed_until = NULL, \
+         updated_at = $1 WHERE id = $2 AND state = 'dead'",
     )
     .bind(now)
     .bind(id)

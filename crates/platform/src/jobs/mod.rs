@@ -6,6 +6,7 @@
 //! handler must be idempotent; say in its doc comment how.
 
 pub mod admin;
+pub mod amqp;
 pub mod api;
 pub mod pages;
 mod pool;

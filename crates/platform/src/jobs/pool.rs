@@ -7,7 +7,7 @@ use tokio::{sync::watch, task::JoinSet};
 use super::{WAKE, Worker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
+pub(super) enum Phase {
     Run,
     /// Claim nothing more; finish the job in hand.
     Stop,
@@ -18,8 +18,8 @@ enum Phase {
 /// Running worker tasks; stop them with [`Pool::shutdown`].
 #[derive(Debug)]
 pub struct Pool {
-    phase: watch::Sender<Phase>,
-    tasks: JoinSet<()>,
+    pub(super) phase: watch::Sender<Phase>,
+    pub(super) tasks: JoinSet<()>,
 }
 
 impl Worker {
@@ -47,6 +47,14 @@ impl Pool {
     }
 }
 
+/// Completes when the pool's grace is over (never, if the pool was dropped
+/// without a shutdown: then the job in hand may finish).
+pub(super) async fn aborted(mut phase: watch::Receiver<Phase>) {
+    if phase.wait_for(|p| *p == Phase::Abort).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 async fn work(worker: Worker, mut phase: watch::Receiver<Phase>) {
     loop {
         if *phase.borrow_and_update() != Phase::Run {
@@ -56,14 +64,7 @@ async fn work(worker: Worker, mut phase: watch::Receiver<Phase>) {
         let woken = WAKE.notified();
         match worker.claim().await {
             Ok(Some(job)) => {
-                let mut abort = phase.clone();
-                let aborted = async move {
-                    if abort.wait_for(|p| *p == Phase::Abort).await.is_err() {
-                        // The pool was dropped without a shutdown: let the job finish.
-                        std::future::pending::<()>().await;
-                    }
-                };
-                if let Err(e) = worker.execute(job, aborted).await {
+                if let Err(e) = worker.execute(job, aborted(phase.clone())).await {
                     tracing::warn!(error = %e, "could not record a job outcome");
                 }
                 continue;

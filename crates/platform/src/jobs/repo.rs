@@ -83,6 +83,81 @@ pub async fn claim(db: &Db, queue: &str, worker: &str, lease_ms: i64) -> Result<
         .await
 }
 
+/// Claims job `id` if it is runnable now (due and queued, or running under an
+/// expired lease) — what a broker consumer does with a delivery. The claim
+/// clears `relayed_until`: the message is consumed, so if this worker dies the
+/// relay republishes the job as soon as the lease runs out.
+pub async fn claim_by_id(
+    pool: &AnyPool,
+    id: &str,
+    worker: &str,
+    lease_ms: i64,
+) -> Result<Option<Claimed>, sqlx::Error> {
+    let now = db::now_ms();
+    sqlx::query_as(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2, \
+         relayed_until = NULL, updated_at = $3 WHERE id = $4 \
+         AND ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) \
+         RETURNING id, queue, kind, payload, attempts, max_attempts",
+    )
+    .bind(now + lease_ms)
+    .bind(worker)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether a row with this id exists (in any state).
+pub async fn exists(pool: &AnyPool, id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE id = $1").bind(id).fetch_one(pool).await?;
+    Ok(n > 0)
+}
+
+/// A job the relay should hand to the broker, as it was when picked.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Relayable {
+    pub id: String,
+    pub queue: String,
+    pub state: String,
+    pub attempts: i64,
+}
+
+/// Up to `limit` jobs due for publishing: due queued ones not relayed (or whose
+/// relay timed out unconsumed), and running ones whose lease ran out (the worker
+/// died; another consumer must get a message). On PostgreSQL the rows stay
+/// locked (`conn` is a transaction) so concurrent relays skip them.
+pub async fn pick_relayable(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<Relayable>, sqlx::Error> {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT id, queue, state, attempts FROM jobs \
+         WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1)) \
+         AND (relayed_until IS NULL OR relayed_until < $1) ORDER BY run_at, id LIMIT $2{lock}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(limit).fetch_all(conn).await
+}
+
+/// Records that the broker confirmed `job`, unless it changed since it was picked
+/// (a consumer claimed it meanwhile: then there is nothing to remember).
+pub async fn mark_relayed(conn: &mut AnyConnection, job: &Relayable, until: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE jobs SET relayed_until = $1 WHERE id = $2 AND state = $3 AND attempts = $4")
+        .bind(until)
+        .bind(&job.id)
+        .bind(&job.state)
+        .bind(job.attempts)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
 /// Extends the lease of a job still held by this claim; false when it was lost.
 pub async fn renew(pool: &AnyPool, job: &Claimed, worker: &str, lease_ms: i64) -> Result<bool, sqlx::Error> {
     let now = db::now_ms();
@@ -120,9 +195,10 @@ pub enum Outcome<'a> {
 pub async fn finish(pool: &AnyPool, job: &Claimed, worker: &str, outcome: Outcome<'_>) -> Result<bool, sqlx::Error> {
     let set = match outcome {
         Outcome::Done => "state = 'done', finished_at = $1",
-        Outcome::Retry { .. } => "state = 'queued', run_at = $5, last_error = $6",
+        // Queued again: clearing `relayed_until` lets the relay publish it once due.
+        Outcome::Retry { .. } => "state = 'queued', run_at = $5, last_error = $6, relayed_until = NULL",
         Outcome::Dead { .. } => "state = 'dead', finished_at = $1, last_error = $5",
-        Outcome::Released => "state = 'queued', attempts = attempts - 1",
+        Outcome::Released => "state = 'queued', attempts = attempts - 1, relayed_until = NULL",
     };
     let sql = format!(
         "UPDATE jobs SET {set}, locked_until = NULL, locked_by = NULL, updated_at = $1 \

@@ -53,9 +53,17 @@ impl Worker {
         &self.id
     }
 
+    pub(super) fn registry(&self) -> &JobRegistry {
+        &self.registry
+    }
+
+    pub(super) fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 2)
+    }
+
     /// Claims the next runnable job of any queue this worker serves.
     pub async fn claim(&self) -> Result<Option<Claimed>, sqlx::Error> {
-        let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 2);
+        let lease_ms = self.lease_ms();
         for queue in self.registry.queues() {
             if let Some(job) = repo::claim(&self.state.db, queue, &self.id, lease_ms).await? {
                 return Ok(Some(job));
@@ -67,7 +75,7 @@ impl Worker {
     /// Claims and runs one job; false when nothing was runnable.
     pub async fn run_one(&self) -> Result<bool, sqlx::Error> {
         match self.claim().await? {
-            Some(job) => self.execute(job, std::future::pending()).await.map(|()| true),
+            Some(job) => self.execute(job, std::future::pending()).await.map(|_| true),
             None => Ok(false),
         }
     }
@@ -85,7 +93,7 @@ impl Worker {
 
     /// Runs a claimed job and records how it ended. When `abort` completes
     /// first (shutdown grace over), the handler is dropped and the job released.
-    pub(super) async fn execute(&self, job: Claimed, abort: impl Future<Output = ()>) -> Result<(), sqlx::Error> {
+    pub(super) async fn execute(&self, job: Claimed, abort: impl Future<Output = ()>) -> Result<Ended, sqlx::Error> {
         if job.attempts > job.max_attempts {
             // Only claims of expired leases get here: the job keeps killing or
             // stalling its workers, so running it again would do the same.
@@ -103,7 +111,7 @@ impl Worker {
         tokio::pin!(run, abort);
         // Renew at a third of the lease, so two renewals can fail before another worker may take it.
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + self.lease / 3, self.lease / 3);
-        let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 2);
+        let lease_ms = self.lease_ms();
         let result = loop {
             tokio::select! {
                 result = &mut run => break result.unwrap_or_else(|panic| Err(JobError::retry(panic_text(&panic)))),
@@ -114,23 +122,24 @@ impl Worker {
                 },
                 () = &mut abort => {
                     tracing::info!(job = %job.id, kind = %job.kind, "shutting down: job released unfinished");
-                    return repo::finish(self.state.db.pool(), &job, &self.id, Outcome::Released).await.map(drop);
+                    repo::finish(self.state.db.pool(), &job, &self.id, Outcome::Released).await?;
+                    return Ok(Ended::Released);
                 }
             }
         };
         self.record(&job, result, start.elapsed()).await
     }
 
-    async fn record(&self, job: &Claimed, result: Result<(), JobError>, took: Duration) -> Result<(), sqlx::Error> {
+    async fn record(&self, job: &Claimed, result: Result<(), JobError>, took: Duration) -> Result<Ended, sqlx::Error> {
         let kind = job.kind.clone();
         let pool = self.state.db.pool();
         if !took.is_zero() {
             metrics::histogram!("jobs_duration_seconds", "kind" => kind.clone()).record(took.as_secs_f64());
         }
-        let held = match result {
+        let (held, ended) = match result {
             Ok(()) => {
                 metrics::counter!("jobs_processed_total", "kind" => kind).increment(1);
-                repo::finish(pool, job, &self.id, Outcome::Done).await?
+                (repo::finish(pool, job, &self.id, Outcome::Done).await?, Ended::Done)
             }
             Err(error) => {
                 metrics::counter!("jobs_failed_total", "kind" => kind.clone()).increment(1);
@@ -139,22 +148,35 @@ impl Worker {
                 if fatal || job.attempts >= job.max_attempts {
                     metrics::counter!("jobs_dead_total", "kind" => kind).increment(1);
                     tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %text, "job is dead");
-                    repo::finish(pool, job, &self.id, Outcome::Dead { error: &text }).await?
+                    (repo::finish(pool, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))
                 } else {
                     let attempt = u32::try_from(job.attempts).unwrap_or(u32::MAX);
                     let delay = i64::try_from(retry::backoff(attempt).as_millis()).unwrap_or(i64::MAX / 2);
                     tracing::info!(job = %job.id, kind = %job.kind, attempt, error = %text, "job failed; will retry");
                     let outcome = Outcome::Retry { run_at: db::now_ms() + delay, error: &text };
-                    repo::finish(pool, job, &self.id, outcome).await?
+                    (repo::finish(pool, job, &self.id, outcome).await?, Ended::Retry)
                 }
             }
         };
         if !held {
             // Another worker claimed it after our lease ran out; its outcome counts.
             tracing::warn!(job = %job.id, kind = %job.kind, "job outcome dropped: lease was lost");
+            return Ok(Ended::Lost);
         }
-        Ok(())
+        Ok(ended)
     }
+}
+
+/// How [`Worker::execute`] left a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Ended {
+    Done,
+    Retry,
+    /// Dead, with the error recorded.
+    Dead(String),
+    Released,
+    /// The lease was lost before the outcome was recorded; another claim owns the job.
+    Lost,
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
