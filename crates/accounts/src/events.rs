@@ -14,3 +14,15 @@ pub struct UserRegistered {
 impl Event for UserRegistered {
     const NAME: &'static str = "user.registered";
 }
+
+/// Someone asked for a password-reset link for this (enabled) account.
+/// Published in the transaction that enqueues the reset e-mail; observers can
+/// warn the owner, who may not be the one who asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordResetRequested {
+    pub user_id: String,
+}
+
+impl Event for PasswordResetRequested {
+    const NAME: &'static str = "user.password_reset_requested";
+}

@@ -5,7 +5,10 @@ use std::{path::PathBuf, sync::Arc};
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Body, Mailbox, MultiPart, header::ContentTransferEncoding},
+    message::{
+        Body, Mailbox, MultiPart,
+        header::{ContentTransferEncoding, Header, HeaderName, HeaderValue},
+    },
 };
 
 use crate::config::{MailTransport, Settings};
@@ -16,6 +19,44 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// An `https://…` URL that unsubscribes the recipient from this kind of
+    /// message with one POST (RFC 8058). When set, the message carries
+    /// `List-Unsubscribe: <url>` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`,
+    /// so mail clients can offer their own "unsubscribe" button.
+    pub unsubscribe: Option<String>,
+}
+
+/// `List-Unsubscribe` (RFC 2369): the URL in angle brackets.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim().trim_start_matches('<').trim_end_matches('>').to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the URL
+/// above unsubscribes on a POST with no further step.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,11 +108,11 @@ fn build(from: &Mailbox, email: Email, bodies: Bodies) -> Result<Message, MailEr
         Bodies::ForTransport => Body::new(text),
         Bodies::ForReading => readable(text),
     };
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(email.subject)
-        .message_id(None)
+    let mut builder = Message::builder().from(from.clone()).to(to).subject(email.subject).message_id(None);
+    if let Some(url) = email.unsubscribe {
+        builder = builder.header(ListUnsubscribe(url)).header(ListUnsubscribePost);
+    }
+    builder
         .multipart(MultiPart::alternative_plain_html(body(email.text), body(email.html)))
         .map_err(|e| MailError::Build(e.to_string()))
 }
@@ -142,11 +183,16 @@ pub mod deliveries {
     }
 
     /// Records that the e-mail with this key was sent (a second record is a no-op).
-    pub async fn record_sent(pool: &AnyPool, key: &str) -> Result<(), sqlx::Error> {
+    /// Takes any executor, so a handler can record it in the transaction that
+    /// also marks what the e-mail covered.
+    pub async fn record_sent<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        conn: E,
+        key: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO mail_deliveries (delivery_key, sent_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(key)
             .bind(db::now_ms())
-            .execute(pool)
+            .execute(conn)
             .await
             .map(drop)
     }

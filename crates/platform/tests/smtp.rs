@@ -32,6 +32,7 @@ fn email(to: &str, subject: &str) -> Email {
         subject: subject.into(),
         text: "Hello Ada,\n\n.a line that starts with a dot\nThe Lyceum team\n".into(),
         html: "<p>Hello <b>Ada</b>,</p>\n<p>The Lyceum team</p>\n".into(),
+        unsubscribe: None,
     }
 }
 

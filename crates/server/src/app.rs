@@ -23,6 +23,7 @@ pub fn job_registry() -> JobRegistry {
     let mut registry = JobRegistry::new();
     lyceum_platform::jobs::purge::register_jobs(&mut registry);
     lyceum_accounts::register_jobs(&mut registry);
+    lyceum_notifications::register_jobs(&mut registry);
     registry
 }
 
@@ -47,9 +48,12 @@ pub fn router(state: AppState) -> Router {
         .merge(lyceum_accounts::page_routes())
         .merge(lyceum_profiles::page_routes())
         .merge(lyceum_platform::jobs::pages::routes())
+        .merge(lyceum_notifications::page_routes())
         .merge(api)
         .merge(http::health::routes())
-        .merge(crate::openapi::docs_routes(openapi));
+        .merge(crate::openapi::docs_routes(openapi))
+        // Innermost, so it runs after auth: counts unread notifications for signed-in pages only.
+        .layer(middleware::from_fn_with_state(state.clone(), lyceum_notifications::unread_badge));
     let auth = middleware::from_fn_with_state(state.clone(), lyceum_accounts::resolve_caller);
     http::stack(app, state, auth)
 }

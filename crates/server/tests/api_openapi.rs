@@ -34,6 +34,16 @@ const ACCOUNTS_OPERATIONS: [(&str, &str); 19] = [
     ("PATCH", "/api/v1/admin/users/{id}"),
 ];
 
+const NOTIFICATIONS_OPERATIONS: [(&str, &str); 7] = [
+    ("GET", "/api/v1/notifications"),
+    ("GET", "/api/v1/notifications/unread-count"),
+    ("POST", "/api/v1/notifications/{id}/read"),
+    ("POST", "/api/v1/notifications/read-all"),
+    ("GET", "/api/v1/users/me/notification-preferences"),
+    ("PUT", "/api/v1/users/me/notification-preferences"),
+    ("POST", "/api/v1/admin/notifications/test"),
+];
+
 /// Every (METHOD, path, operation) in the document.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -69,7 +79,15 @@ async fn the_document_is_openapi_3_1_and_lists_every_accounts_operation(backend:
     let expected: BTreeSet<(String, String)> =
         ACCOUNTS_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     assert_eq!(documented, expected);
-    for name in ["Problem", "UserDto", "LoginResponse", "CreatedTokenDto", "UserList"] {
+    let notifications: BTreeSet<(String, String)> = operations(&doc)
+        .into_iter()
+        .filter(|(_, _, op)| op["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "notifications")))
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        NOTIFICATIONS_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(notifications, expected);
+    for name in ["Problem", "UserDto", "LoginResponse", "CreatedTokenDto", "UserList", "NotificationList"] {
         assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
     }
     for scheme in ["bearer", "session"] {
@@ -105,6 +123,12 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let id = listed["items"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].clone();
             concrete = concrete.replace("/sessions/{id}", &format!("/sessions/{}", id.as_str().unwrap()));
         }
+        if path.contains("/notifications/{id}") {
+            concrete = concrete.replace(
+                "/notifications/{id}",
+                &format!("/notifications/{}", notification(&app, &bearer, &admin_id).await),
+            );
+        }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
         }
@@ -138,6 +162,18 @@ async fn security_requirements_match_behaviour(backend: Backend) {
         );
     }
     app.stop().await;
+}
+
+/// A notification of `user_id`, sent through the queue.
+async fn notification(app: &common::TestApp, admin: &TestClient, user_id: &str) -> String {
+    let reply = admin.post("/api/v1/admin/notifications/test", json!({"user_id": user_id})).await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+    app.drain_jobs().await;
+    sqlx::query_scalar("SELECT id FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1")
+        .bind(user_id)
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap()
 }
 
 /// A dead job (the only kind that can be retried or discarded), written directly.

@@ -138,7 +138,69 @@ async fn the_accounts_purge_removes_spent_credentials_only(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_daily_digest_waits_for_its_time_of_day(backend: Backend) {
+    let app = spawn(backend).await;
+    let now = db::now_ms();
+    let first = schedule::tick(app.state(), now).await.unwrap();
+    assert!(!first.contains(&"notifications.daily_digest"), "a new daily schedule waits: {first:?}");
+    let at_seven = lyceum_notifications::DIGEST_AT.next_after(now);
+    let due = schedule::tick(app.state(), at_seven).await.unwrap();
+    assert!(due.contains(&"notifications.daily_digest") && due.contains(&"notifications.purge_old"), "{due:?}");
+    assert!(schedule::tick(app.state(), at_seven + HOUR).await.unwrap().iter().all(|k| !k.starts_with("notif")));
+    assert_eq!(jobs_of_kind(&app, "notifications.daily_digest").await, 1);
+    let due_at: i64 = sqlx::query_scalar("SELECT run_at FROM jobs WHERE kind = 'notifications.daily_digest'")
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap();
+    assert_eq!(due_at, at_seven, "due at the tick's time");
+    app.stop().await;
+}
+
+async fn old_read_notifications_and_unsubscribe_links_are_purged(backend: Backend) {
+    let app = spawn(backend).await;
+    let user = app.create_user("reader@example.com", lyceum_platform::auth::Role::Learner).await;
+    let now = db::now_ms();
+    let old = now - lyceum_notifications::service::purge::KEEP_READ_MS - HOUR;
+    let pool = app.state().db.pool();
+    for (id, read_at) in [("old-read", Some(old)), ("old-unread", None), ("new-read", Some(now - HOUR))] {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, kind, channel, source_key, created_at, read_at) \
+             VALUES ($1, $2, 'admin.test', 'in_app', $1, $3, $4)",
+        )
+        .bind(id)
+        .bind(&user)
+        .bind(old)
+        .bind(read_at)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let ancient = now - lyceum_notifications::service::purge::KEEP_UNSUBSCRIBE_MS - HOUR;
+    for (hash, at) in [("ancient", ancient), ("recent", now)] {
+        sqlx::query(
+            "INSERT INTO notification_unsubscribe_tokens (token_hash, user_id, scope, created_at) \
+             VALUES ($1, $2, 'admin.test', $3)",
+        )
+        .bind(hash)
+        .bind(&user)
+        .bind(at)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    assert_eq!(lyceum_notifications::service::purge::purge(app.state(), now).await.unwrap(), (1, 1));
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM notifications ORDER BY id").fetch_all(pool).await.unwrap();
+    assert_eq!(left, ["new-read", "old-unread"], "unread notices stay, however old");
+    let tokens: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM notification_unsubscribe_tokens").fetch_all(pool).await.unwrap();
+    assert_eq!(tokens, ["recent"]);
+    app.stop().await;
+}
+
 on_both_backends!(
+    the_daily_digest_waits_for_its_time_of_day,
+    old_read_notifications_and_unsubscribe_links_are_purged,
     each_period_is_enqueued_once_across_processes,
     a_period_whose_last_run_is_still_pending_merges_into_it,
     purges_remove_spent_rows_and_keep_live_ones,

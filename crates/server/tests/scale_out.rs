@@ -8,6 +8,7 @@
 //! The processes are separate, so the test waits for their effects (a message
 //! in the Maildir) with a bounded poll: there is no in-process event to await.
 
+mod common;
 #[path = "../../platform/tests/smtp_server/mod.rs"]
 mod smtp_server;
 
@@ -18,6 +19,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use common::TestClient;
 use serde_json::{Value, json};
 use smtp_server::{SmtpServer, aiosmtpd_installed};
 
@@ -71,43 +73,69 @@ impl Deployment {
         cmd
     }
 
+    /// Runs a one-off command (`admin …`) to completion.
+    fn run(&self, args: &[&str]) {
+        let out = self.command(args).output().expect("run lyceum");
+        assert!(out.status.success(), "lyceum {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// Starts a long-running command (with `extra` variables) and waits for the
-    /// line that says it is ready.
-    fn start(&self, args: &[&str], extra: &[(&str, &str)], ready: &str) -> Child {
-        let mut child = self
+    /// line that says it is ready. Its stderr goes to a file in the deployment dir.
+    fn start(&self, args: &[&str], extra: &[(&str, &str)], ready: &str) -> Process {
+        let log = std::fs::File::create(self.dir.path().join(format!("{}.log", args[0]))).unwrap();
+        let child = self
             .command(args)
             .envs(extra.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("spawn lyceum");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut child = Process(Some(child));
+        let child_ref = child.0.as_mut().unwrap();
+        let mut stdout = BufReader::new(child_ref.stdout.take().unwrap());
         let mut printed = String::new();
         while !printed.contains(ready) {
             let mut line = String::new();
             if stdout.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
                 panic!("lyceum {args:?} exited before it was ready: {printed}");
             }
             printed.push_str(&line);
         }
+        // Keep reading (and dropping) its output, so it never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         child
     }
 }
 
-fn stop(mut child: Child) {
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(kill.success());
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(0), "SIGTERM is a clean exit: {status:?}");
+/// A child process that is killed if the test fails before stopping it.
+struct Process(Option<Child>);
+
+impl Process {
+    /// SIGTERM, then expect a clean exit.
+    fn stop(mut self) {
+        let mut child = self.0.take().unwrap();
+        let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+        assert!(kill.success());
+        let status = child.wait().expect("wait");
+        assert_eq!(status.code(), Some(0), "SIGTERM is a clean exit: {status:?}");
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Waits (bounded) until the SMTP server holds a message to `to` containing `needle`.
-fn wait_for_mail(server: &SmtpServer, to: &str, needle: &str) -> String {
+async fn wait_for_mail(server: &SmtpServer, to: &str, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Some(m) = server.messages().into_iter().find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
-        {
+        let mut messages = server.messages().into_iter().map(|m| unfold_quoted_printable(&m));
+        if let Some(m) = messages.find(|m| m.contains(&format!("To: {to}")) && m.contains(needle)) {
             return m;
         }
         assert!(
@@ -115,8 +143,14 @@ fn wait_for_mail(server: &SmtpServer, to: &str, needle: &str) -> String {
             "no mail to {to} with {needle:?} within 60 s; aiosmtpd log:\n{}",
             server.log()
         );
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// SMTP bodies are quoted-printable: join soft line breaks and decode `=3D`,
+/// which is all a link needs (the test's text is ASCII).
+fn unfold_quoted_printable(message: &str) -> String {
+    message.replace("=\n", "").replace("=3D", "=")
 }
 
 fn token_in(mail: &str, path: &str) -> String {
@@ -124,10 +158,17 @@ fn token_in(mail: &str, path: &str) -> String {
     mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-async fn post(http: &reqwest::Client, url: &str, body: Value) -> (u16, Value) {
-    let res = http.post(url).json(&body).send().await.expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+/// Waits (bounded) until `client` has an in-app notification of `kind`.
+async fn wait_for_notice(client: &TestClient, kind: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let list = client.get("/api/v1/notifications").await.json();
+        if let Some(n) = list["items"].as_array().and_then(|items| items.iter().find(|n| n["kind"] == kind)) {
+            return n.clone();
+        }
+        assert!(Instant::now() < deadline, "no {kind} notification within 60 s: {list}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,31 +202,56 @@ async fn account_mail_flows_through_a_separate_worker_process() {
     let dir = tempfile::tempdir().unwrap();
     let deployment = Deployment { env: env.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), dir };
 
+    deployment.run(&["migrate"]);
+    deployment.run(&[
+        "admin",
+        "create-user",
+        "root@example.org",
+        "--name",
+        "Root",
+        "--role",
+        "admin",
+        "--password",
+        PASSWORD,
+    ]);
     // The web process runs no jobs: everything asynchronous is the worker's.
     let web = deployment.start(&["serve"], &[("LYCEUM_JOBS__WORKERS", "0")], "Lyceum is running at");
     let worker = deployment.start(&["worker"], &[("LYCEUM_JOBS__WORKERS", "2")], "Lyceum worker is running");
     run_the_flows(&base, &smtp).await;
-    stop(worker);
-    stop(web);
+    worker.stop();
+    web.stop();
     db.drop().await;
 }
 
 async fn run_the_flows(base: &str, smtp: &SmtpServer) {
-    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let (status, _) = post(
-        &http,
-        &format!("{base}/api/v1/auth/register"),
-        json!({"email": "ada@example.org", "password": PASSWORD, "display_name": "Ada"}),
-    )
-    .await;
-    assert_eq!(status, 202);
-    let verification = wait_for_mail(smtp, "ada@example.org", "/verify-email?token=");
+    // Sign-up: the verification e-mail and, once verified, a welcome notice.
+    let visitor = TestClient::new(base);
+    let body = json!({"email": "ada@example.org", "password": PASSWORD, "display_name": "Ada"});
+    assert_eq!(visitor.post("/api/v1/auth/register", body).await.status, 202);
+    let verification = wait_for_mail(smtp, "ada@example.org", "/verify-email?token=").await;
     let token = token_in(&verification, "/verify-email");
-    let (status, body) = post(&http, &format!("{base}/api/v1/auth/verify-email"), json!({"token": token})).await;
-    assert_eq!(status, 200, "{body}");
+    let verified = visitor.post("/api/v1/auth/verify", json!({"token": token})).await;
+    assert_eq!(verified.status, 200, "{}", verified.text);
+    let mut ada = TestClient::new(base);
+    ada.login("ada@example.org", PASSWORD).await;
+    wait_for_notice(&ada, "account.welcome").await;
 
-    let (status, _) =
-        post(&http, &format!("{base}/api/v1/auth/password-reset"), json!({"email": "ada@example.org"})).await;
-    assert_eq!(status, 202);
-    wait_for_mail(smtp, "ada@example.org", "/password-reset/confirm?token=");
+    // Password reset: the reset e-mail and a security notice.
+    let reset = visitor.post("/api/v1/auth/password-reset", json!({"email": "ada@example.org"})).await;
+    assert_eq!(reset.status, 202);
+    wait_for_mail(smtp, "ada@example.org", "/password-reset/confirm?token=").await;
+    wait_for_notice(&ada, "account.security").await;
+
+    // An administrator's test notification: in-app and e-mailed (its default channel).
+    let mut root = TestClient::new(base);
+    root.login("root@example.org", PASSWORD).await;
+    let ada_id = ada.get("/api/v1/users/me").await.json()["id"].as_str().unwrap().to_string();
+    let sent = root
+        .post("/api/v1/admin/notifications/test", json!({"user_id": ada_id, "message": "Checking the pipes"}))
+        .await;
+    assert_eq!(sent.status, 202, "{}", sent.text);
+    let notice = wait_for_notice(&ada, "admin.test").await;
+    assert_eq!(notice["message"], "Checking the pipes");
+    let mail = wait_for_mail(smtp, "ada@example.org", "Checking the pipes").await;
+    assert!(mail.contains("List-Unsubscribe"), "{mail}");
 }

@@ -1,12 +1,13 @@
 //! Single-use links sent by e-mail: address verification and password reset.
 
-use lyceum_platform::{AppError, AppState, FieldError, db, secrets};
+use lyceum_platform::{AppError, AppState, FieldError, db, events, secrets};
 
 use super::{
     Client, mail,
     mail_jobs::{self, ResendVerificationMail, ResetMail},
 };
 use crate::{
+    events::PasswordResetRequested,
     model::{Email, Password, User},
     password,
     repo::{
@@ -66,7 +67,8 @@ pub async fn resend_verification(state: &AppState, raw_email: &str, client: &Cli
     }
 }
 
-/// Starts a password reset (the link is mailed by a job). Answers the same whether or not the address is registered.
+/// Starts a password reset (the link is mailed by a job) and publishes
+/// `user.password_reset_requested`. Answers the same whether or not the address is registered.
 pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -> Result<(), AppError> {
     let email = Email::parse(raw_email).map_err(|e| AppError::validation(vec![e]))?;
     state.limits.email.check(&[format!("email:{}", email.as_str()), format!("ip:{}", client.ip)])?;
@@ -77,7 +79,13 @@ pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -
     if user.is_disabled() {
         return Ok(());
     }
-    mail_jobs::request::<ResetMail>(state, &user.id).await
+    // The e-mail and the event commit together: observers (the owner's
+    // security notice) learn of exactly the requests that were mailed.
+    let mut tx = state.db.begin().await?;
+    mail_jobs::request_on::<ResetMail>(&mut tx, &user.id).await?;
+    events::publish(state, &mut tx, &PasswordResetRequested { user_id: user.id.clone() }).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Issues a reset token and mails its link; run by [`ResetMail`].

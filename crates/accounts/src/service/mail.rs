@@ -43,6 +43,8 @@ pub async fn send_verification(state: &AppState, to: &str, name: &str, token: &s
         subject: "Confirm your e-mail address for Lyceum".into(),
         text: VerifyText { name, link: &link, hours }.render().map_err(AppError::internal)?,
         html: VerifyHtml { name, link: &link, hours }.render().map_err(AppError::internal)?,
+        // Account mail answers the user's own action: there is nothing to unsubscribe from.
+        unsubscribe: None,
     };
     deliver(state, email).await
 }
@@ -55,6 +57,8 @@ pub async fn send_reset(state: &AppState, to: &str, name: &str, token: &str) -> 
         subject: "Reset your Lyceum password".into(),
         text: ResetText { name, link: &link, minutes }.render().map_err(AppError::internal)?,
         html: ResetHtml { name, link: &link, minutes }.render().map_err(AppError::internal)?,
+        // Account mail answers the user's own action: there is nothing to unsubscribe from.
+        unsubscribe: None,
     };
     deliver(state, email).await
 }
@@ -81,6 +85,8 @@ pub async fn send_already_registered(state: &AppState, to: &str, name: &str) -> 
         subject: "You already have a Lyceum account".into(),
         text: AlreadyText { name, base }.render().map_err(AppError::internal)?,
         html: AlreadyHtml { name, base }.render().map_err(AppError::internal)?,
+        // Account mail answers the user's own action: there is nothing to unsubscribe from.
+        unsubscribe: None,
     };
     deliver(state, email).await
 }

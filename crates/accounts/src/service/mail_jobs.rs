@@ -18,6 +18,7 @@ use lyceum_platform::{
     mail::deliveries,
 };
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 use super::{links, mail};
 use crate::{events::UserRegistered, model::User, repo::users};
@@ -50,8 +51,16 @@ impl MailRequest {
 /// Enqueues mail job `J` for `user_id` (committed at once: the request changed nothing else).
 pub(crate) async fn request<J: Job<Payload = MailRequest>>(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let mut conn = state.db.pool().acquire().await?;
+    request_on::<J>(&mut conn, user_id).await
+}
+
+/// Enqueues mail job `J` for `user_id` on `conn`, the caller's transaction.
+pub(crate) async fn request_on<J: Job<Payload = MailRequest>>(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<(), AppError> {
     let payload = MailRequest { user_id: user_id.to_string(), request_id: db::new_id() };
-    jobs::enqueue::<J>(&mut conn, &payload, None).await?;
+    jobs::enqueue::<J>(conn, &payload, None).await?;
     Ok(())
 }
 

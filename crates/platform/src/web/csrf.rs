@@ -27,6 +27,13 @@ pub const COOKIE: &str = "lyceum_csrf";
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf";
 
+/// The one path exempt from the check: one-click unsubscribe (RFC 8058),
+/// POSTed by mail clients with no cookie and no token. Its credential is the
+/// unguessable token in its query string, scoped to one user and one kind of
+/// e-mail; a forged cross-site POST would need that token, and the most it
+/// could do is stop those e-mails (the notices stay listed in the app).
+pub const UNSUBSCRIBE_PATH: &str = "/notifications/unsubscribe";
+
 /// The token pages put into their forms. Made on first use, so responses that
 /// never show a form (assets, health checks, most API calls) set no cookie and
 /// stay cacheable.
@@ -85,6 +92,9 @@ fn is_unsafe(method: &Method) -> bool {
 }
 
 fn needs_check(req: &Request) -> bool {
+    if req.uri().path() == UNSUBSCRIBE_PATH {
+        return false;
+    }
     if !req.uri().path().starts_with("/api/") {
         return true;
     }

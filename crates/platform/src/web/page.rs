@@ -10,6 +10,12 @@ use crate::{
     auth::{Caller, Role, Viewer},
 };
 
+/// The signed-in viewer's unread notification count, put in the request by
+/// the notifications module's middleware on page requests only (so the API
+/// and assets never pay for it); [`Page`] shows it in the header.
+#[derive(Debug, Clone, Copy)]
+pub struct UnreadNotifications(pub i64);
+
 #[derive(Debug, Clone)]
 pub struct Page {
     pub viewer: Option<Viewer>,
@@ -23,6 +29,8 @@ pub struct Page {
     pub time_zone: jiff::tz::TimeZone,
     /// The path of this request, for `aria-current` and `?next=` links.
     pub path: String,
+    /// Unread notifications, when counted for this request (see [`UnreadNotifications`]).
+    pub unread_notifications: i64,
 }
 
 impl Page {
@@ -43,6 +51,7 @@ impl Page {
             locale,
             time_zone,
             path: parts.uri.path().to_string(),
+            unread_notifications: parts.extensions.get::<UnreadNotifications>().map(|u| u.0).unwrap_or(0),
             viewer,
         }
     }

@@ -1,0 +1,160 @@
+//! Notification kinds, channels and the stored notification.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a user receives one kind of notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Listed in the app only.
+    InApp,
+    /// Listed, and e-mailed at once.
+    Email,
+    /// Listed, and included in the daily digest e-mail.
+    Digest,
+    /// Not recorded at all.
+    Off,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::InApp, Channel::Email, Channel::Digest, Channel::Off];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::InApp => "in_app",
+            Channel::Email => "email",
+            Channel::Digest => "digest",
+            Channel::Off => "off",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == raw.trim())
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A kind of notification, declared once in [`KINDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// Stored in rows and preferences; never rename one in use.
+    pub id: &'static str,
+    /// Translation group: `<key>.label`, `<key>.title`, `<key>.body` in locales/en/notifications.toml.
+    pub key: &'static str,
+    /// The channel of users who have not chosen one.
+    pub default: Channel,
+    /// Security notices may move between channels but never be turned off.
+    pub can_turn_off: bool,
+}
+
+impl Kind {
+    const fn new(id: &'static str, key: &'static str, default: Channel, can_turn_off: bool) -> Self {
+        Self { id, key, default, can_turn_off }
+    }
+
+    /// The channels a user may choose for this kind.
+    pub fn allowed(&self) -> Vec<Channel> {
+        Channel::ALL.into_iter().filter(|c| self.allows(*c)).collect()
+    }
+
+    pub fn allows(&self, channel: Channel) -> bool {
+        channel != Channel::Off || self.can_turn_off
+    }
+
+    pub fn label_key(&self) -> String {
+        format!("{}.label", self.key)
+    }
+    pub fn title_key(&self) -> String {
+        format!("{}.title", self.key)
+    }
+    pub fn body_key(&self) -> String {
+        format!("{}.body", self.key)
+    }
+}
+
+pub const WELCOME: &str = "account.welcome";
+pub const SECURITY: &str = "account.security";
+pub const ADMIN_TEST: &str = "admin.test";
+
+/// Every kind. Adding one is one line here plus its three strings.
+///
+/// `account.security` defaults to in-app: the request it reports already sent
+/// a reset e-mail to the same mailbox, so a second e-mail would add noise; the
+/// in-app notice is what reaches an owner who did not ask for the reset.
+pub const KINDS: &[Kind] = &[
+    Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
+    Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
+    Kind::new(ADMIN_TEST, "notifications.kinds.admin_test", Channel::Email, true),
+];
+
+pub fn kind(id: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.id == id)
+}
+
+/// A stored notification.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Notification {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub message: String,
+    pub link: String,
+    pub channel: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+impl Notification {
+    pub fn is_read(&self) -> bool {
+        self.read_at.is_some()
+    }
+
+    /// The kind's translation group (an unknown kind — one removed from the
+    /// code — falls back to a generic text rather than failing the page).
+    pub fn text_key(&self) -> &'static str {
+        kind(&self.kind).map(|k| k.key).unwrap_or("notifications.kinds.unknown")
+    }
+
+    pub fn title(&self, locale: &str) -> String {
+        lyceum_platform::web::i18n::t(locale, &format!("{}.title", self.text_key()))
+    }
+
+    pub fn body(&self, locale: &str) -> String {
+        lyceum_platform::web::i18n::t(locale, &format!("{}.body", self.text_key()))
+    }
+}
+
+/// The most a sender may add to a notification.
+pub const MESSAGE_MAX: usize = 500;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_unique_and_defaults_allowed() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert!(KINDS[..i].iter().all(|o| o.id != k.id), "{} declared twice", k.id);
+            assert!(k.allows(k.default), "{}: default channel not allowed", k.id);
+        }
+        assert!(!kind(SECURITY).unwrap().allows(Channel::Off));
+        assert_eq!(Channel::parse("in_app"), Some(Channel::InApp));
+        assert_eq!(Channel::parse("never"), None);
+    }
+
+    /// Kinds' strings are looked up at run time, so the template key test cannot see them.
+    #[test]
+    fn every_kind_and_channel_is_translated() {
+        use lyceum_platform::web::i18n::has_key;
+        let mut keys: Vec<String> = KINDS.iter().flat_map(|k| [k.label_key(), k.title_key(), k.body_key()]).collect();
+        keys.extend(["label", "title", "body"].map(|k| format!("notifications.kinds.unknown.{k}")));
+        keys.extend(Channel::ALL.map(|c| format!("notifications.channels.{c}")));
+        let missing: Vec<_> = keys.into_iter().filter(|k| !has_key(k)).collect();
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+}

@@ -1,0 +1,5 @@
+//! SQL for the notifications tables; knows no HTTP.
+
+pub mod notifications;
+pub mod preferences;
+pub mod unsubscribe;

@@ -1,0 +1,34 @@
+//! An administrator's test notification: proves the queue, the preferences
+//! and the e-mail path end to end for one user.
+
+use lyceum_platform::{AppError, AppState, FieldError, db};
+
+use super::{
+    jobs::{AdminTestNotice, TestRequest},
+    recipient, unknown_user,
+};
+use crate::model::MESSAGE_MAX;
+
+/// Queues a test notification for `user_id` (422 for bad input, 404 for an unknown user).
+pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -> Result<(), AppError> {
+    let user_id = user_id.trim();
+    let message = message.map(str::trim).unwrap_or_default();
+    let mut errors = Vec::new();
+    if user_id.is_empty() {
+        errors.push(FieldError::new("user_id", "Give the id of the user to notify."));
+    }
+    if message.chars().count() > MESSAGE_MAX {
+        errors.push(FieldError::new("message", format!("Keep the message under {MESSAGE_MAX} characters.")));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    if recipient(state, user_id).await?.is_none() {
+        return Err(unknown_user());
+    }
+    let payload = TestRequest { user_id: user_id.to_string(), request_id: db::new_id(), message: message.to_string() };
+    let mut conn = state.db.pool().acquire().await?;
+    lyceum_platform::jobs::enqueue::<AdminTestNotice>(&mut conn, &payload, None).await?;
+    tracing::info!(user_id, "test notification queued");
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! A user's own notifications: list, unread count, mark read.
+
+use lyceum_platform::{AppError, AppState};
+
+use crate::{model::Notification, repo::notifications};
+
+pub const DEFAULT_PAGE: i64 = 25;
+pub const MAX_PAGE: i64 = 100;
+
+pub struct ListQuery {
+    pub unread_only: bool,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+pub struct Page {
+    pub items: Vec<Notification>,
+    pub next_cursor: Option<String>,
+}
+
+/// Newest first; the cursor is the last row's `created_at:id`.
+pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Page, AppError> {
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            parse_cursor(c)
+                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
+        ),
+    };
+    let filter = notifications::Filter {
+        user_id,
+        unread_only: q.unread_only,
+        before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
+        limit: limit + 1,
+    };
+    let mut items = notifications::list(state.db.pool(), filter).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|n| format!("{}:{}", n.created_at, n.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (at, id) = cursor.split_once(':')?;
+    Some((at.parse().ok()?, id.to_string()))
+}
+
+pub async fn unread_count(state: &AppState, user_id: &str) -> Result<i64, AppError> {
+    Ok(notifications::unread_count(state.db.pool(), user_id).await?)
+}
+
+/// Marks one of the user's notifications read; another user's id is 404 (not 403: no probing).
+pub async fn mark_read(state: &AppState, user_id: &str, id: &str) -> Result<Notification, AppError> {
+    if notifications::mark_read(state.db.pool(), user_id, id).await? == 0 {
+        return Err(AppError::not_found());
+    }
+    notifications::get(state.db.pool(), user_id, id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Returns how many were unread.
+pub async fn mark_all_read(state: &AppState, user_id: &str) -> Result<u64, AppError> {
+    Ok(notifications::mark_all_read(state.db.pool(), user_id).await?)
+}

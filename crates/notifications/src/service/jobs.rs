@@ -1,0 +1,133 @@
+//! The notification jobs: one subscriber per domain event that notifies
+//! someone, the admin test, the e-mail of one notification, the daily digest.
+//! Each says how it is idempotent (delivery is at least once).
+
+use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
+use lyceum_platform::{
+    AppState,
+    events::Delivery,
+    jobs::{Job, JobError, JobRegistry, schedule::Every},
+    mail::deliveries,
+};
+use serde::{Deserialize, Serialize};
+
+use super::deliver::{Notice, notify};
+use crate::{
+    model::{ADMIN_TEST, SECURITY, WELCOME, kind},
+    repo::notifications,
+};
+
+/// Every notifications job and subscription; the server calls this when it builds its registry.
+pub fn register_jobs(registry: &mut JobRegistry) {
+    registry
+        .subscribe::<UserRegistered, WelcomeNotice>()
+        .subscribe::<PasswordResetRequested, SecurityNotice>()
+        .register::<AdminTestNotice>()
+        .register::<NotificationMail>()
+        .schedule::<super::digest::DailyDigest>(DIGEST_AT)
+        .schedule::<super::purge::PurgeOld>(DIGEST_AT);
+}
+
+/// When the daily digest goes out (UTC): early morning in Europe and Africa,
+/// the evening before in the Americas.
+pub const DIGEST_AT: Every = Every::DailyAt { hour: 7, minute: 0 };
+
+fn declared(id: &str) -> &'static crate::model::Kind {
+    kind(id).unwrap_or_else(|| panic!("notification kind {id} is not in KINDS"))
+}
+
+/// `user.registered` → a welcome notice. Idempotent through the source key
+/// `notifications.welcome:<event id>` (see [`notify`]).
+pub struct WelcomeNotice;
+impl Job for WelcomeNotice {
+    const KIND: &'static str = "notifications.welcome";
+    type Payload = Delivery<UserRegistered>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let key = delivery.key(Self::KIND);
+        let notice = Notice {
+            user_id: &delivery.event.user_id,
+            kind: declared(WELCOME),
+            message: "",
+            link: "/settings/profile",
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `user.password_reset_requested` → a security notice to the owner.
+/// Idempotent through the source key `notifications.security:<event id>`.
+pub struct SecurityNotice;
+impl Job for SecurityNotice {
+    const KIND: &'static str = "notifications.security";
+    type Payload = Delivery<PasswordResetRequested>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let key = delivery.key(Self::KIND);
+        let notice = Notice {
+            user_id: &delivery.event.user_id,
+            kind: declared(SECURITY),
+            message: "",
+            link: "/settings/sessions",
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// The payload of an admin's test notification (visible to admins; no secret).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TestRequest {
+    pub user_id: String,
+    /// Fresh for each request; part of the source key.
+    pub request_id: String,
+    pub message: String,
+}
+
+/// An admin's test notification. Idempotent through the source key
+/// `notifications.admin_test:<request id>`.
+pub struct AdminTestNotice;
+impl Job for AdminTestNotice {
+    const KIND: &'static str = "notifications.admin_test";
+    type Payload = TestRequest;
+    async fn run(state: &AppState, req: TestRequest) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let notice = Notice {
+            user_id: &req.user_id,
+            kind: declared(ADMIN_TEST),
+            message: &req.message,
+            link: "",
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailPayload {
+    pub notification_id: String,
+}
+
+/// The e-mail of one notification on the `email` channel. Idempotent through
+/// the delivery key `notifications.mail:<notification id>` in `mail_deliveries`:
+/// skipped when recorded, recorded right after the send.
+pub struct NotificationMail;
+impl Job for NotificationMail {
+    const KIND: &'static str = "notifications.mail";
+    type Payload = MailPayload;
+    async fn run(state: &AppState, payload: MailPayload) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, payload.notification_id);
+        if deliveries::is_sent(state.db.pool(), &key).await? {
+            tracing::info!(%key, "e-mail already sent; duplicate delivery skipped");
+            return Ok(());
+        }
+        let Some(notification) = notifications::by_id(state.db.pool(), &payload.notification_id).await? else {
+            return Ok(()); // deleted with its account
+        };
+        let Some(user) = super::recipient(state, &notification.user_id).await? else { return Ok(()) };
+        if user.is_disabled() {
+            return Ok(());
+        }
+        super::mail::send_notification(state, &user, &notification).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
