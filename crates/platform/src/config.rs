@@ -73,6 +73,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub uploads: UploadSettings,
     pub jobs: JobsSettings,
+    pub cache: CacheSettings,
+    pub storage: StorageSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +133,70 @@ pub struct JobsSettings {
     pub shutdown_grace_secs: u64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// Empty: an in-process cache. `redis://[user:pass@]host:port[/db]` (or `rediss://` for TLS):
+    /// a cache shared by every process, so invalidations reach them all. `LYCEUM_REDIS_URL` also sets it.
+    pub redis_url: Secret,
+    /// Prefix of every Redis key, so several installations (or test runs) can share one Redis.
+    pub prefix: String,
+    /// Upper bound of a Redis command; past it the read is a miss.
+    pub command_timeout_ms: u64,
+    /// Entries the in-process cache holds before evicting the least used.
+    pub memory_max_entries: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// Files under `<data dir>/files/`.
+    Local,
+    /// An S3-compatible object store (`[storage.s3]`).
+    S3,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// e.g. `eu-west-1`; S3-compatible servers usually accept any (default `us-east-1`).
+    pub region: String,
+    /// Empty for AWS; `https://s3.example.com` (or `http://…` with `allow_http`) for other servers.
+    pub endpoint: String,
+    /// With the secret below; both empty means credentials from the environment or instance metadata.
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    /// Allow a plain-HTTP endpoint (a server on the same host or private network).
+    pub allow_http: bool,
+    /// Address buckets as `endpoint/bucket` rather than `bucket.endpoint` (most S3-compatible servers).
+    pub path_style: bool,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            redis_url: Secret::default(),
+            prefix: "lyceum:".into(),
+            command_timeout_ms: 250,
+            memory_max_entries: 10_000,
+        }
+    }
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self { backend: StorageBackend::Local, s3: S3Settings::default() }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -150,6 +216,8 @@ impl Default for Settings {
             mail: MailSettings::default(),
             uploads: UploadSettings::default(),
             jobs: JobsSettings::default(),
+            cache: CacheSettings::default(),
+            storage: StorageSettings::default(),
         }
     }
 }
@@ -231,6 +299,7 @@ impl Settings {
                 known.contains(&key).then_some((key, v))
             })
             .collect();
+        let env = apply_env_aliases(env);
         let mut settings: Settings =
             figment.merge(env_provider(env)).extract().map_err(|e| ConfigError(describe(e)))?;
         settings.validate()?;
@@ -265,12 +334,56 @@ impl Settings {
                 self.mail.from
             )));
         }
+        self.validate_cache_and_storage()?;
         if self.jobs.lease_secs == 0 || self.jobs.poll_interval_ms == 0 {
             return Err(ConfigError(
                 "jobs.lease_secs (LYCEUM_JOBS__LEASE_SECS) and jobs.poll_interval_ms \
                  (LYCEUM_JOBS__POLL_INTERVAL_MS) must be greater than 0"
                     .into(),
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_cache_and_storage(&self) -> Result<(), ConfigError> {
+        let redis = self.cache.redis_url.expose();
+        if !redis.is_empty() && !["redis://", "rediss://"].iter().any(|s| redis.starts_with(s)) {
+            return Err(ConfigError(
+                "cache.redis_url (LYCEUM_CACHE__REDIS_URL or LYCEUM_REDIS_URL) must start with redis:// or rediss://"
+                    .into(),
+            ));
+        }
+        if self.cache.command_timeout_ms == 0 || self.cache.memory_max_entries == 0 {
+            return Err(ConfigError(
+                "cache.command_timeout_ms (LYCEUM_CACHE__COMMAND_TIMEOUT_MS) and cache.memory_max_entries \
+                 (LYCEUM_CACHE__MEMORY_MAX_ENTRIES) must be greater than 0"
+                    .into(),
+            ));
+        }
+        let s3 = &self.storage.s3;
+        if self.storage.backend == StorageBackend::S3 && s3.bucket.is_empty() {
+            return Err(ConfigError(
+                "storage.backend is s3 but storage.s3.bucket (LYCEUM_STORAGE__S3__BUCKET) is empty".into(),
+            ));
+        }
+        if s3.access_key_id.is_empty() != s3.secret_access_key.is_empty() {
+            return Err(ConfigError(
+                "storage.s3.access_key_id (LYCEUM_STORAGE__S3__ACCESS_KEY_ID) and storage.s3.secret_access_key \
+                 (LYCEUM_STORAGE__S3__SECRET_ACCESS_KEY) must be set together"
+                    .into(),
+            ));
+        }
+        if !s3.endpoint.is_empty() {
+            let url = url::Url::parse(&s3.endpoint).map_err(|e| {
+                ConfigError(format!("storage.s3.endpoint (LYCEUM_STORAGE__S3__ENDPOINT) is not a valid URL: {e}"))
+            })?;
+            if url.scheme() == "http" && !s3.allow_http {
+                return Err(ConfigError(
+                    "storage.s3.endpoint is http:// but storage.s3.allow_http (LYCEUM_STORAGE__S3__ALLOW_HTTP) \
+                     is false; set it to true for a local or private-network server"
+                        .into(),
+                ));
+            }
         }
         Ok(())
     }
@@ -317,6 +430,25 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
         .collect()
 }
 
+/// Variables outside the `LYCEUM_<SECTION>__<KEY>` scheme that name a setting:
+/// `LYCEUM_REDIS_URL` (what issue 4 and many deployments call it) sets
+/// `cache.redis_url` unless `LYCEUM_CACHE__REDIS_URL` is also set, which wins.
+fn apply_env_aliases(mut env: Vec<(String, String)>) -> Vec<(String, String)> {
+    const ALIASES: &[(&str, &str)] = &[("redis_url", "cache.redis_url")];
+    for (alias, key) in ALIASES {
+        let canonical_set = env.iter().any(|(k, _)| k == key);
+        env = env
+            .into_iter()
+            .filter_map(|(k, v)| match k == *alias {
+                true if canonical_set => None,
+                true => Some((key.to_string(), v)),
+                false => Some((k, v)),
+            })
+            .collect();
+    }
+    env
+}
+
 /// Every dotted key the settings accept, derived from the defaults so that an
 /// unrelated `LYCEUM_*` variable (say `LYCEUM_TEST_POSTGRES_URL`) is ignored.
 fn known_keys() -> std::collections::HashSet<String> {
@@ -332,6 +464,7 @@ fn known_keys() -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     let defaults = serde_json::to_value(Settings::default()).expect("settings serialize");
     walk("", &defaults, &mut out);
+    out.insert("redis_url".into()); // an alias, see `apply_env_aliases`
     out
 }
 
