@@ -169,15 +169,14 @@ pub struct S3Settings {
     pub bucket: String,
     /// e.g. `eu-west-1`; S3-compatible servers usually accept any (default `us-east-1`).
     pub region: String,
-    /// Empty for AWS; `https://s3.example.com` (or `http://…` with `allow_http`) for other servers.
+    /// Empty for AWS; `https://s3.example.com` (or `http://…` with `allow_http`) for other servers,
+    /// which are addressed path-style (`endpoint/bucket/key`).
     pub endpoint: String,
     /// With the secret below; both empty means credentials from the environment or instance metadata.
     pub access_key_id: String,
     pub secret_access_key: Secret,
     /// Allow a plain-HTTP endpoint (a server on the same host or private network).
     pub allow_http: bool,
-    /// Address buckets as `endpoint/bucket` rather than `bucket.endpoint` (most S3-compatible servers).
-    pub path_style: bool,
 }
 
 impl Default for CacheSettings {

@@ -23,10 +23,11 @@ pub mod web;
 pub use error::{AppError, AppResult, FieldError};
 pub use state::AppState;
 
-/// Makes `ring` the process's rustls crypto provider. The dependency graph
-/// carries only ring (object_store's S3 client is built with reqwest's
-/// provider-less rustls to keep aws-lc-sys out), and rustls needs a provider
-/// chosen before any TLS client is built. Idempotent.
+/// Makes `ring` the process's rustls crypto provider. Only ring is in the
+/// dependency graph, so rustls would pick it by itself; installing it at
+/// start-up keeps TLS clients that ask for the process default (fred,
+/// lapin, reqwest) working even if another provider is ever pulled in.
+/// Idempotent.
 pub fn install_crypto_provider() {
     // Err means a provider is already installed, which is what we want.
     let _ = rustls::crypto::ring::default_provider().install_default();

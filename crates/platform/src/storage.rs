@@ -15,6 +15,8 @@ use object_store::{
 
 use crate::config::{S3Settings, Settings, StorageBackend};
 
+mod transport;
+
 #[derive(Clone, Debug)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
@@ -51,6 +53,8 @@ pub struct ObjectInfo {
 pub struct ObjectStream {
     pub info: ObjectInfo,
     pub range: Range<u64>,
+    /// The type given to [`Storage::put_typed`], where the backend keeps it (S3).
+    pub content_type: Option<String>,
     pub body: BoxStream<'static, Result<Bytes, StorageError>>,
 }
 
@@ -78,8 +82,10 @@ impl Storage {
     /// An S3 bucket. Settings left empty fall back to the standard `AWS_*`
     /// variables (and instance credentials), as AWS tooling does.
     pub fn s3(s3: &S3Settings) -> Result<Self, StorageError> {
-        crate::install_crypto_provider();
-        let mut builder = AmazonS3Builder::from_env().with_bucket_name(&s3.bucket).with_allow_http(s3.allow_http);
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(&s3.bucket)
+            .with_allow_http(s3.allow_http)
+            .with_http_connector(transport::RustlsRing { allow_http: s3.allow_http });
         let region = if s3.region.is_empty() { "us-east-1" } else { &s3.region };
         builder = builder.with_region(region);
         if !s3.endpoint.is_empty() {
@@ -189,8 +195,9 @@ impl Storage {
         let result = self.store.get_opts(&Self::path(key)?, options).await.map_err(not_found)?;
         let info = info(&result.meta);
         let range = result.range.clone();
+        let content_type = result.attributes.get(&Attribute::ContentType).map(|v| v.to_string());
         let body = result.into_stream().map_err(StorageError::from).boxed();
-        Ok(ObjectStream { info, range, body })
+        Ok(ObjectStream { info, range, content_type, body })
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {

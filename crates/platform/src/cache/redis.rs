@@ -56,16 +56,17 @@ impl RedisCache {
     }
 
     /// The namespace's generation. A missing counter is created from the clock
-    /// (`SET NX`), not from 0: if Redis ever loses or evicts it, the new value
-    /// is still above every generation handed out before, so entries written
-    /// before a bump can never be reached again.
+    /// in microseconds (`SET NX`), not from 0: if Redis ever loses or evicts
+    /// it, the new value is still above every generation handed out before
+    /// (unless there were over a million bumps a second), so entries written
+    /// before a bump are not reached again.
     async fn generation(&self, namespace: &str) -> Result<u64, Error> {
         let client = self.client.with_options(&self.options);
         let key = self.generation_key(namespace);
         if let Some(generation) = client.get::<Option<u64>, _>(&key).await? {
             return Ok(generation);
         }
-        let _: Option<String> = client.set(&key, crate::db::now_ms(), None, Some(SetOptions::NX), false).await?;
+        let _: Option<String> = client.set(&key, clock_micros(), None, Some(SetOptions::NX), false).await?;
         client.get::<u64, _>(&key).await
     }
 
@@ -123,4 +124,8 @@ fn failed<T: Default>(operation: &'static str, error: &Error) -> T {
     tracing::warn!(operation, error = %error, "Redis cache unavailable; treating as a miss");
     metrics::counter!("cache_errors_total", "operation" => operation).increment(1);
     T::default()
+}
+
+fn clock_micros() -> i64 {
+    jiff::Timestamp::now().as_microsecond()
 }
