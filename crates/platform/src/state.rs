@@ -3,7 +3,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{cache::Cache, config::Settings, db::Db, jobs::JobRegistry, mail::SharedMailer, ratelimit::Limiter, storage::Storage};
+use crate::{
+    cache::Cache, config::Settings, db::Db, jobs::JobRegistry, mail::SharedMailer, ratelimit::Limiter, storage::Storage,
+};
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);

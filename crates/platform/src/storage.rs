@@ -164,17 +164,17 @@ impl Storage {
     }
 
     pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
-        let result = self.store.get(&Self::path(key)?).await.map_err(not_found)?;
+        let result = self.store.get(&Self::path(key)?).await.map_err(store_error)?;
         Ok(result.bytes().await?)
     }
 
     /// Bytes `range.start..range.end` (end exclusive, clamped to the object's size).
     pub async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Bytes, StorageError> {
-        Ok(self.store.get_range(&Self::path(key)?, range).await.map_err(not_found)?)
+        self.store.get_range(&Self::path(key)?, range).await.map_err(store_error)
     }
 
     pub async fn head(&self, key: &str) -> Result<ObjectInfo, StorageError> {
-        let meta = self.store.head(&Self::path(key)?).await.map_err(not_found)?;
+        let meta = self.store.head(&Self::path(key)?).await.map_err(store_error)?;
         Ok(info(&meta))
     }
 
@@ -192,7 +192,7 @@ impl Storage {
             if_match: etag.map(str::to_string),
             ..GetOptions::default()
         };
-        let result = self.store.get_opts(&Self::path(key)?, options).await.map_err(not_found)?;
+        let result = self.store.get_opts(&Self::path(key)?, options).await.map_err(store_error)?;
         let info = info(&result.meta);
         let range = result.range.clone();
         let content_type = result.attributes.get(&Attribute::ContentType).map(|v| v.to_string());
@@ -208,7 +208,8 @@ impl Storage {
     }
 }
 
-fn not_found(err: object_store::Error) -> StorageError {
+/// object_store's errors as ours: a missing object is `NotFound`, a failed `if_match` is `Changed`.
+fn store_error(err: object_store::Error) -> StorageError {
     match err {
         object_store::Error::NotFound { .. } => StorageError::NotFound,
         object_store::Error::Precondition { .. } => StorageError::Changed,

@@ -58,10 +58,11 @@ const TEXT: Detected = Detected { mime: "text/plain; charset=utf-8", extension: 
 pub fn sniff(head: &[u8]) -> Option<Detected> {
     if let Some(kind) = infer::get(head) {
         let mime = kind.mime_type();
-        return KNOWN
-            .iter()
-            .find(|(m, ..)| *m == mime)
-            .map(|&(mime, extension, family)| Detected { mime, extension, family });
+        return KNOWN.iter().find(|(m, ..)| *m == mime).map(|&(mime, extension, family)| Detected {
+            mime,
+            extension,
+            family,
+        });
     }
     is_plain_text(head).then_some(TEXT)
 }

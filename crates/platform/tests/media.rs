@@ -29,7 +29,12 @@ fn content() -> Bytes {
 
 /// `/private/<key>` serves as lesson media would; `/public/<key>` as a public asset.
 fn router(storage: Storage) -> Router {
-    async fn private(State(s): State<Storage>, Path(key): Path<String>, m: Method, h: HeaderMap) -> AppResult<Response> {
+    async fn private(
+        State(s): State<Storage>,
+        Path(key): Path<String>,
+        m: Method,
+        h: HeaderMap,
+    ) -> AppResult<Response> {
         let media = Media { key: &key, content_type: "video/mp4", caching: Caching::Private { max_age_secs: 60 } };
         media::serve(&s, media, &m, &h).await
     }
@@ -37,7 +42,10 @@ fn router(storage: Storage) -> Router {
         let media = Media { key: &key, content_type: "image/png", caching: Caching::Public { max_age_secs: 86400 } };
         media::serve(&s, media, &m, &h).await
     }
-    Router::new().route("/private/{*key}", routing::get(private)).route("/public/{*key}", routing::get(public)).with_state(storage)
+    Router::new()
+        .route("/private/{*key}", routing::get(private))
+        .route("/public/{*key}", routing::get(public))
+        .with_state(storage)
 }
 
 struct Reply {

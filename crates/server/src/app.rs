@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use axum::{Router, middleware, routing::get};
-use lyceum_platform::{AppState, cache::Cache, config::Settings, db::Db, http, jobs::JobRegistry, mail, storage::Storage, web};
+use lyceum_platform::{
+    AppState, cache::Cache, config::Settings, db::Db, http, jobs::JobRegistry, mail, storage::Storage, web,
+};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 

@@ -125,9 +125,8 @@ fn cache_defaults_to_in_process_and_takes_redis_from_either_variable() {
 
 #[test]
 fn cache_settings_are_checked() {
-    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_REDIS_URL", "http://x")]))
-        .unwrap_err()
-        .to_string();
+    let err =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_REDIS_URL", "http://x")])).unwrap_err().to_string();
     assert!(err.contains("must start with redis:// or rediss://"), "{err}");
     let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_CACHE__COMMAND_TIMEOUT_MS", "0")]))
         .unwrap_err()
@@ -156,10 +155,11 @@ fn s3_settings_are_checked() {
     let load = |vars: &[(&str, &str)]| Settings::load_from(Some(file("").path()), env(vars)).unwrap_err().to_string();
     let err = load(&[("LYCEUM_STORAGE__BACKEND", "s3")]);
     assert!(err.contains("LYCEUM_STORAGE__S3__BUCKET"), "{err}");
-    let err = load(&[("LYCEUM_STORAGE__BACKEND", "s3"), ("LYCEUM_STORAGE__S3__BUCKET", "b"), (
-        "LYCEUM_STORAGE__S3__ACCESS_KEY_ID",
-        "id",
-    )]);
+    let err = load(&[
+        ("LYCEUM_STORAGE__BACKEND", "s3"),
+        ("LYCEUM_STORAGE__S3__BUCKET", "b"),
+        ("LYCEUM_STORAGE__S3__ACCESS_KEY_ID", "id"),
+    ]);
     assert!(err.contains("must be set together"), "{err}");
     let err = load(&[("LYCEUM_STORAGE__S3__ENDPOINT", "http://127.0.0.1:9000")]);
     assert!(err.contains("LYCEUM_STORAGE__S3__ALLOW_HTTP"), "{err}");

@@ -46,7 +46,12 @@ pub struct Media<'a> {
 }
 
 /// Answers a GET or HEAD for `media` given the request's headers.
-pub async fn serve(storage: &Storage, media: Media<'_>, method: &Method, headers: &HeaderMap) -> Result<Response, AppError> {
+pub async fn serve(
+    storage: &Storage,
+    media: Media<'_>,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
     // The object may change between `head` and the read; the read is pinned to
     // the `head`'s ETag, and a change restarts once with the new version.
     for _ in 0..2 {

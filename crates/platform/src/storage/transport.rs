@@ -19,7 +19,9 @@ use hyper_util::{
 };
 use object_store::{
     ClientOptions,
-    client::{HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse, HttpResponseBody, HttpService},
+    client::{
+        HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse, HttpResponseBody, HttpService,
+    },
 };
 
 /// Time to connect (TCP and TLS) and, separately, to receive response headers.
