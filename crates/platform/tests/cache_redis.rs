@@ -116,9 +116,7 @@ async fn a_lost_generation_counter_does_not_revive_old_entries() {
 
 #[tokio::test]
 async fn redis_down_means_misses_not_errors() {
-    if redis_url("redis_down_means_misses_not_errors").is_none() {
-        return;
-    }
+    // Needs no Redis: it points at a port where nothing listens.
     let metrics = lyceum_platform::http::metrics::handle();
     // Nothing listens on port 1: every command fails.
     let cache = Cache::redis("redis://127.0.0.1:1", &unique_prefix(), TIMEOUT).await.expect("starts without Redis");
