@@ -74,6 +74,8 @@ pub struct Settings {
     pub uploads: UploadSettings,
     pub jobs: JobsSettings,
     pub amqp: AmqpSettings,
+    pub cache: CacheSettings,
+    pub storage: StorageSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -177,6 +179,69 @@ impl AmqpSettings {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// Empty: an in-process cache. `redis://[user:pass@]host:port[/db]` (or `rediss://` for TLS):
+    /// a cache shared by every process, so invalidations reach them all. `LYCEUM_REDIS_URL` also sets it.
+    pub redis_url: Secret,
+    /// Prefix of every Redis key, so several installations (or test runs) can share one Redis.
+    pub prefix: String,
+    /// Upper bound of a Redis command; past it the read is a miss.
+    pub command_timeout_ms: u64,
+    /// Entries the in-process cache holds before evicting the least used.
+    pub memory_max_entries: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// Files under `<data dir>/files/`.
+    Local,
+    /// An S3-compatible object store (`[storage.s3]`).
+    S3,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// e.g. `eu-west-1`; S3-compatible servers usually accept any (default `us-east-1`).
+    pub region: String,
+    /// Empty for AWS; `https://s3.example.com` (or `http://…` with `allow_http`) for other servers,
+    /// which are addressed path-style (`endpoint/bucket/key`).
+    pub endpoint: String,
+    /// With the secret below; both empty means credentials from the environment or instance metadata.
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    /// Allow a plain-HTTP endpoint (a server on the same host or private network).
+    pub allow_http: bool,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            redis_url: Secret::default(),
+            prefix: "lyceum:".into(),
+            command_timeout_ms: 250,
+            memory_max_entries: 10_000,
+        }
+    }
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self { backend: StorageBackend::Local, s3: S3Settings::default() }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -197,6 +262,8 @@ impl Default for Settings {
             uploads: UploadSettings::default(),
             jobs: JobsSettings::default(),
             amqp: AmqpSettings::default(),
+            cache: CacheSettings::default(),
+            storage: StorageSettings::default(),
         }
     }
 }
@@ -256,7 +323,7 @@ impl Default for AmqpSettings {
 
 /// Variables spelled otherwise than `LYCEUM_<SECTION>__<KEY>` that are accepted too
 /// (the nested spelling wins when both are set).
-const ENV_ALIASES: &[(&str, &str)] = &[("amqp_url", "amqp.url")];
+const ENV_ALIASES: &[(&str, &str)] = &[("amqp_url", "amqp.url"), ("redis_url", "cache.redis_url")];
 
 /// A configuration problem, phrased for the person starting the server.
 #[derive(Debug, thiserror::Error)]
@@ -336,12 +403,56 @@ impl Settings {
             )));
         }
         self.amqp.validate()?;
+        self.validate_cache_and_storage()?;
         if self.jobs.lease_secs == 0 || self.jobs.poll_interval_ms == 0 {
             return Err(ConfigError(
                 "jobs.lease_secs (LYCEUM_JOBS__LEASE_SECS) and jobs.poll_interval_ms \
                  (LYCEUM_JOBS__POLL_INTERVAL_MS) must be greater than 0"
                     .into(),
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_cache_and_storage(&self) -> Result<(), ConfigError> {
+        let redis = self.cache.redis_url.expose();
+        if !redis.is_empty() && !["redis://", "rediss://"].iter().any(|s| redis.starts_with(s)) {
+            return Err(ConfigError(
+                "cache.redis_url (LYCEUM_CACHE__REDIS_URL or LYCEUM_REDIS_URL) must start with redis:// or rediss://"
+                    .into(),
+            ));
+        }
+        if self.cache.command_timeout_ms == 0 || self.cache.memory_max_entries == 0 {
+            return Err(ConfigError(
+                "cache.command_timeout_ms (LYCEUM_CACHE__COMMAND_TIMEOUT_MS) and cache.memory_max_entries \
+                 (LYCEUM_CACHE__MEMORY_MAX_ENTRIES) must be greater than 0"
+                    .into(),
+            ));
+        }
+        let s3 = &self.storage.s3;
+        if self.storage.backend == StorageBackend::S3 && s3.bucket.is_empty() {
+            return Err(ConfigError(
+                "storage.backend is s3 but storage.s3.bucket (LYCEUM_STORAGE__S3__BUCKET) is empty".into(),
+            ));
+        }
+        if s3.access_key_id.is_empty() != s3.secret_access_key.is_empty() {
+            return Err(ConfigError(
+                "storage.s3.access_key_id (LYCEUM_STORAGE__S3__ACCESS_KEY_ID) and storage.s3.secret_access_key \
+                 (LYCEUM_STORAGE__S3__SECRET_ACCESS_KEY) must be set together"
+                    .into(),
+            ));
+        }
+        if !s3.endpoint.is_empty() {
+            let url = url::Url::parse(&s3.endpoint).map_err(|e| {
+                ConfigError(format!("storage.s3.endpoint (LYCEUM_STORAGE__S3__ENDPOINT) is not a valid URL: {e}"))
+            })?;
+            if url.scheme() == "http" && !s3.allow_http {
+                return Err(ConfigError(
+                    "storage.s3.endpoint is http:// but storage.s3.allow_http (LYCEUM_STORAGE__S3__ALLOW_HTTP) \
+                     is false; set it to true for a local or private-network server"
+                        .into(),
+                ));
+            }
         }
         Ok(())
     }

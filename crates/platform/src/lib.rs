@@ -3,6 +3,7 @@
 //! Nothing here knows about a domain module.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -16,7 +17,18 @@ pub mod secrets;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod upload;
 pub mod web;
 
 pub use error::{AppError, AppResult, FieldError};
 pub use state::AppState;
+
+/// Makes `ring` the process's rustls crypto provider. Only ring is in the
+/// dependency graph, so rustls would pick it by itself; installing it at
+/// start-up keeps TLS clients that ask for the process default (fred,
+/// lapin, reqwest) working even if another provider is ever pulled in.
+/// Idempotent.
+pub fn install_crypto_provider() {
+    // Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -3,7 +3,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{config::Settings, db::Db, jobs::JobRegistry, mail::SharedMailer, ratelimit::Limiter, storage::Storage};
+use crate::{
+    cache::Cache, config::Settings, db::Db, jobs::JobRegistry, mail::SharedMailer, ratelimit::Limiter, storage::Storage,
+};
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -14,6 +16,8 @@ pub struct Inner {
     pub db: Db,
     pub mailer: SharedMailer,
     pub storage: Storage,
+    /// Catalog reads and other cached values (in-process or Redis).
+    pub cache: Cache,
     pub limits: Limits,
     /// Every job handler and event subscriber, so `events::publish` knows who listens.
     pub jobs: Arc<JobRegistry>,
@@ -48,9 +52,16 @@ impl Limits {
 }
 
 impl AppState {
-    pub fn new(settings: Settings, db: Db, mailer: SharedMailer, storage: Storage, jobs: JobRegistry) -> Self {
+    pub fn new(
+        settings: Settings,
+        db: Db,
+        mailer: SharedMailer,
+        storage: Storage,
+        cache: Cache,
+        jobs: JobRegistry,
+    ) -> Self {
         let limits = Limits::from_settings(&settings);
-        Self(Arc::new(Inner { settings, db, mailer, storage, limits, jobs: Arc::new(jobs) }))
+        Self(Arc::new(Inner { settings, db, mailer, storage, cache, limits, jobs: Arc::new(jobs) }))
     }
 }
 

@@ -89,10 +89,9 @@ pub async fn remove_avatar(state: &AppState, user_id: &str) -> Result<Profile, A
     get(state, user_id).await
 }
 
-/// The avatar image of a user, if they have one.
-pub async fn avatar_bytes(state: &AppState, user_id: &str) -> Result<bytes::Bytes, AppError> {
-    let key = repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)?;
-    Ok(state.storage.get(&key).await?)
+/// The storage key of a user's avatar (always a PNG), if they have one.
+pub async fn avatar_key(state: &AppState, user_id: &str) -> Result<String, AppError> {
+    repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)
 }
 
 /// A leftover file is harmless; its removal failing must not fail the request.

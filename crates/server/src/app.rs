@@ -2,19 +2,24 @@
 
 use anyhow::Context;
 use axum::{Router, middleware, routing::get};
-use lyceum_platform::{AppState, config::Settings, db::Db, http, jobs::JobRegistry, mail, storage::Storage, web};
+use lyceum_platform::{
+    AppState, cache::Cache, config::Settings, db::Db, http, jobs::JobRegistry, mail, storage::Storage, web,
+};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// Connects the database, applies migrations and wires the ports.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     check_data_dir(&settings)?;
+    lyceum_platform::install_crypto_provider();
     http::metrics::handle(); // install the recorder before the first request is counted
     let db = Db::connect(&settings).await?;
     MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
-    let storage = Storage::local(&settings.files_dir()).context("configuring file storage")?;
-    Ok(AppState::new(settings, db, mailer, storage, job_registry()))
+    let storage = Storage::from_settings(&settings).context("configuring file storage")?;
+    let cache = Cache::from_settings(&settings.cache).await.context("configuring the cache")?;
+    tracing::info!(storage = ?settings.storage.backend, cache = cache.kind(), "ports configured");
+    Ok(AppState::new(settings, db, mailer, storage, cache, job_registry()))
 }
 
 /// Every module's job handlers and event subscriptions: the one registry,

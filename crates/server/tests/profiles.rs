@@ -70,8 +70,17 @@ async fn avatar_is_checked_cropped_and_served(backend: Backend) {
     assert!(url.starts_with(&format!("/users/{id}/avatar")));
     let image = client.http.get(format!("{}{url}", client.base)).send().await.unwrap();
     assert_eq!(image.headers()["content-type"], "image/png");
+    assert_eq!(image.headers()["cache-control"], "public, max-age=86400");
+    assert_eq!(image.headers()["accept-ranges"], "bytes");
+    let etag = image.headers()["etag"].to_str().unwrap().to_string();
     let decoded = image::load_from_memory(&image.bytes().await.unwrap()).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (256, 256));
+    // Served by the media helper: revalidation and ranges work through the full middleware stack.
+    let again = client.http.get(format!("{}{url}", client.base)).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    let part = client.http.get(format!("{}{url}", client.base)).header("range", "bytes=0-7").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap().as_ref(), b"\x89PNG\r\n\x1a\n");
 
     // A script named .png is refused on its content.
     upload(&client, b"<script>alert(1)</script>".to_vec(), "evil.png")

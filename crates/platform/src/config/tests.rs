@@ -129,3 +129,66 @@ fn bad_amqp_settings_are_named() {
     let err = Settings::load_from(None, env(&[("LYCEUM_AMQP__PREFETCH", "0")])).unwrap_err().0;
     assert!(err.contains("amqp.prefetch"), "{err}");
 }
+
+#[test]
+fn cache_defaults_to_in_process_and_takes_redis_from_either_variable() {
+    let s = Settings::load_from(Some(file("").path()), env(&[])).unwrap();
+    assert!(s.cache.redis_url.is_empty());
+    assert_eq!(s.cache.prefix, "lyceum:");
+
+    let s = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_REDIS_URL", "redis://a:6379")])).unwrap();
+    assert_eq!(s.cache.redis_url.expose(), "redis://a:6379");
+
+    let both = env(&[("LYCEUM_REDIS_URL", "redis://a:6379"), ("LYCEUM_CACHE__REDIS_URL", "redis://b:6379")]);
+    let s = Settings::load_from(Some(file("").path()), both).unwrap();
+    assert_eq!(s.cache.redis_url.expose(), "redis://b:6379", "the sectioned variable wins");
+
+    let f = file("[cache]\nredis_url = \"redis://file:6379\"\nprefix = \"site1:\"\n");
+    let s = Settings::load_from(Some(f.path()), env(&[])).unwrap();
+    assert_eq!((s.cache.redis_url.expose(), s.cache.prefix.as_str()), ("redis://file:6379", "site1:"));
+    assert!(!format!("{s:?}").contains("redis://file"), "the Redis URL may hold a password");
+}
+
+#[test]
+fn cache_settings_are_checked() {
+    let err =
+        Settings::load_from(Some(file("").path()), env(&[("LYCEUM_REDIS_URL", "http://x")])).unwrap_err().to_string();
+    assert!(err.contains("must start with redis:// or rediss://"), "{err}");
+    let err = Settings::load_from(Some(file("").path()), env(&[("LYCEUM_CACHE__COMMAND_TIMEOUT_MS", "0")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("LYCEUM_CACHE__COMMAND_TIMEOUT_MS"), "{err}");
+}
+
+#[test]
+fn storage_is_local_by_default_and_s3_is_configured_by_section_or_environment() {
+    let s = Settings::load_from(Some(file("").path()), env(&[])).unwrap();
+    assert_eq!(s.storage.backend, StorageBackend::Local);
+
+    let f = file(
+        "[storage]\nbackend = \"s3\"\n[storage.s3]\nbucket = \"media\"\nendpoint = \"http://127.0.0.1:9000\"\n\
+         allow_http = true\naccess_key_id = \"id\"\nsecret_access_key = \"s3cr3t\"\n",
+    );
+    let s = Settings::load_from(Some(f.path()), env(&[("LYCEUM_STORAGE__S3__REGION", "eu-west-3")])).unwrap();
+    assert_eq!(s.storage.backend, StorageBackend::S3);
+    let s3 = &s.storage.s3;
+    assert_eq!((s3.bucket.as_str(), s3.region.as_str(), s3.allow_http), ("media", "eu-west-3", true));
+    assert!(!format!("{s:?}").contains("s3cr3t"));
+}
+
+#[test]
+fn s3_settings_are_checked() {
+    let load = |vars: &[(&str, &str)]| Settings::load_from(Some(file("").path()), env(vars)).unwrap_err().to_string();
+    let err = load(&[("LYCEUM_STORAGE__BACKEND", "s3")]);
+    assert!(err.contains("LYCEUM_STORAGE__S3__BUCKET"), "{err}");
+    let err = load(&[
+        ("LYCEUM_STORAGE__BACKEND", "s3"),
+        ("LYCEUM_STORAGE__S3__BUCKET", "b"),
+        ("LYCEUM_STORAGE__S3__ACCESS_KEY_ID", "id"),
+    ]);
+    assert!(err.contains("must be set together"), "{err}");
+    let err = load(&[("LYCEUM_STORAGE__S3__ENDPOINT", "http://127.0.0.1:9000")]);
+    assert!(err.contains("LYCEUM_STORAGE__S3__ALLOW_HTTP"), "{err}");
+    let err = load(&[("LYCEUM_STORAGE__BACKEND", "ftp")]);
+    assert!(err.contains("LYCEUM_STORAGE__BACKEND"), "{err}");
+}

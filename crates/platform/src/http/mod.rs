@@ -5,6 +5,7 @@ pub mod client;
 pub mod errors;
 pub mod extract;
 pub mod health;
+pub mod media;
 pub mod metrics;
 pub mod security;
 
@@ -15,7 +16,7 @@ use http::{HeaderName, StatusCode};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
+    compression::{CompressionLayer, Predicate, predicate::DefaultPredicate},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -53,13 +54,19 @@ where
                 .layer(TraceLayer::new_for_http().make_span_with(span_for).on_response(log_response))
                 .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
                 .layer(middleware::from_fn_with_state(state.clone(), security::headers))
-                .layer(CompressionLayer::new())
+                .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
                 .layer(RequestBodyLimitLayer::new(body_limit)),
         )
         .with_state(state)
+}
+
+/// A response that offers byte ranges (stored media) is sent as stored: the
+/// ranges address those bytes, and video or images gain nothing from gzip.
+fn not_ranged(_: StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions) -> bool {
+    !headers.contains_key(http::header::ACCEPT_RANGES)
 }
 
 /// One span per request, named by route template (low cardinality).

@@ -2,25 +2,30 @@
 
 use axum::{
     extract::{Multipart, Path, State},
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, Method},
+    response::Response,
 };
-use lyceum_platform::{AppError, AppResult, AppState};
+use lyceum_platform::{
+    AppError, AppResult, AppState,
+    http::media::{self, Caching, Media},
+};
 
 use crate::service;
 
 /// Avatar URLs carry a version (`?v=`) that changes with the image, so the
-/// image can be cached for a long time.
-pub async fn serve(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let bytes = service::avatar_bytes(&state, &id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
-        ],
-        bytes,
-    )
-        .into_response())
+/// image can be cached for a long time, by shared caches too (avatars are public).
+const CACHING: Caching = Caching::Public { max_age_secs: 86400 };
+
+/// Streams the avatar with validators, so browsers revalidate with a 304.
+pub async fn serve(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let key = service::avatar_key(&state, &id).await?;
+    let avatar = Media { key: &key, content_type: "image/png", caching: CACHING };
+    media::serve(&state.storage, avatar, &method, &headers).await
 }
 
 /// The bytes of the `avatar` field of a multipart form.

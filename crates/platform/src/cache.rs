@@ -1,0 +1,145 @@
+//! The cache port: bytes or JSON under `(namespace, key)` with a time to live,
+//! and whole-namespace invalidation that holds across processes.
+//!
+//! Invalidation is by generation: every namespace has a counter that the keys
+//! embed (`<namespace>:<generation>:<key>`); [`Cache::bump`] increments it, so
+//! every entry written before is unreachable at once and ages out by its TTL.
+//! With Redis the counter lives in Redis, so a bump in one process is seen by
+//! every other process on its next read.
+//!
+//! Adapters: in-process (`moka`, the default) and Redis (`fred`), chosen by
+//! `[cache] redis_url`. The cache is an optimisation, never a dependency: a
+//! Redis failure is logged, counted (`cache_errors_total`) and answered as a
+//! miss, so requests fall through to the database instead of failing.
+
+mod memory;
+mod redis;
+
+use std::{future::Future, time::Duration};
+
+use bytes::Bytes;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::config::CacheSettings;
+
+#[derive(Clone, Debug)]
+pub struct Cache {
+    backend: Backend,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Memory(memory::MemoryCache),
+    Redis(redis::RedisCache),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cache.redis_url (LYCEUM_CACHE__REDIS_URL or LYCEUM_REDIS_URL) is not usable: {0}")]
+pub struct CacheSetupError(String);
+
+impl Cache {
+    /// The in-process adapter, holding at most `max_entries` entries.
+    pub fn memory(max_entries: u64) -> Self {
+        Self { backend: Backend::Memory(memory::MemoryCache::new(max_entries)) }
+    }
+
+    /// The Redis adapter. Keys are prefixed with `prefix` (tests use a unique
+    /// one each). Does not fail when Redis is down: it keeps reconnecting in
+    /// the background and answers misses meanwhile.
+    pub async fn redis(url: &str, prefix: &str, command_timeout: Duration) -> Result<Self, CacheSetupError> {
+        let redis = redis::RedisCache::connect(url, prefix, command_timeout).await?;
+        Ok(Self { backend: Backend::Redis(redis) })
+    }
+
+    pub async fn from_settings(settings: &CacheSettings) -> Result<Self, CacheSetupError> {
+        if settings.redis_url.is_empty() {
+            return Ok(Self::memory(settings.memory_max_entries));
+        }
+        let timeout = Duration::from_millis(settings.command_timeout_ms);
+        Self::redis(settings.redis_url.expose(), &settings.prefix, timeout).await
+    }
+
+    /// Which adapter this is ("memory" or "redis"), for logs and tests.
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backend::Memory(_) => "memory",
+            Backend::Redis(_) => "redis",
+        }
+    }
+
+    pub async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
+        let found = match &self.backend {
+            Backend::Memory(m) => m.get(namespace, key),
+            Backend::Redis(r) => r.get(namespace, key).await,
+        };
+        let outcome = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("cache_requests_total", "namespace" => namespace.to_string(), "outcome" => outcome)
+            .increment(1);
+        found
+    }
+
+    pub async fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
+        match &self.backend {
+            Backend::Memory(m) => m.set(namespace, key, value, ttl),
+            Backend::Redis(r) => r.set(namespace, key, value, ttl).await,
+        }
+    }
+
+    pub async fn delete(&self, namespace: &str, key: &str) {
+        match &self.backend {
+            Backend::Memory(m) => m.delete(namespace, key),
+            Backend::Redis(r) => r.delete(namespace, key).await,
+        }
+    }
+
+    /// Invalidates every entry of `namespace`, in every process sharing the store.
+    pub async fn bump(&self, namespace: &str) {
+        match &self.backend {
+            Backend::Memory(m) => m.bump(namespace),
+            Backend::Redis(r) => r.bump(namespace).await,
+        }
+    }
+
+    /// A JSON value; an entry that no longer decodes (say, after an upgrade
+    /// changed the type) is a miss.
+    pub async fn get_json<T: DeserializeOwned>(&self, namespace: &str, key: &str) -> Option<T> {
+        let bytes = self.get(namespace, key).await?;
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                tracing::warn!(namespace, key, error = %e, "cache entry does not decode; treating it as a miss");
+                None
+            }
+        }
+    }
+
+    pub async fn set_json<T: Serialize>(&self, namespace: &str, key: &str, value: &T, ttl: Duration) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.set(namespace, key, bytes.into(), ttl).await,
+            Err(e) => tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
+        }
+    }
+
+    /// The cached value, or `load()`'s, which is then cached. Errors of `load`
+    /// are returned and not cached.
+    pub async fn get_or_load_json<T, E, F>(&self, namespace: &str, key: &str, ttl: Duration, load: F) -> Result<T, E>
+    where
+        T: Serialize + DeserializeOwned,
+        F: Future<Output = Result<T, E>>,
+    {
+        if let Some(hit) = self.get_json(namespace, key).await {
+            return Ok(hit);
+        }
+        let value = load.await?;
+        self.set_json(namespace, key, &value, ttl).await;
+        Ok(value)
+    }
+}
+
+/// The key an entry is stored under: the namespace's generation is part of it.
+fn entry_key(namespace: &str, generation: u64, key: &str) -> String {
+    format!("{namespace}:{generation}:{key}")
+}
+
+#[cfg(test)]
+mod tests;

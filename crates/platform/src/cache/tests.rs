@@ -1,0 +1,83 @@
+//! The in-process adapter. The Redis adapter's tests talk to a real Redis:
+//! crates/platform/tests/cache_redis.rs.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use super::Cache;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+#[tokio::test]
+async fn set_get_delete() {
+    let cache = Cache::memory(100);
+    assert_eq!(cache.get("courses", "1").await, None);
+    cache.set("courses", "1", Bytes::from_static(b"one"), HOUR).await;
+    assert_eq!(cache.get("courses", "1").await, Some(Bytes::from_static(b"one")));
+    assert_eq!(cache.get("lessons", "1").await, None, "namespaces are separate");
+    cache.delete("courses", "1").await;
+    assert_eq!(cache.get("courses", "1").await, None);
+}
+
+#[tokio::test]
+async fn entries_expire_after_their_own_ttl() {
+    let cache = Cache::memory(100);
+    cache.set("n", "gone", Bytes::from_static(b"x"), Duration::ZERO).await;
+    cache.set("n", "kept", Bytes::from_static(b"y"), HOUR).await;
+    assert_eq!(cache.get("n", "gone").await, None);
+    assert_eq!(cache.get("n", "kept").await, Some(Bytes::from_static(b"y")));
+}
+
+#[tokio::test]
+async fn bump_invalidates_the_whole_namespace_only() {
+    let cache = Cache::memory(100);
+    cache.set("courses", "1", Bytes::from_static(b"a"), HOUR).await;
+    cache.set("courses", "2", Bytes::from_static(b"b"), HOUR).await;
+    cache.set("users", "1", Bytes::from_static(b"u"), HOUR).await;
+    cache.bump("courses").await;
+    assert_eq!(cache.get("courses", "1").await, None);
+    assert_eq!(cache.get("courses", "2").await, None);
+    assert_eq!(cache.get("users", "1").await, Some(Bytes::from_static(b"u")));
+    cache.set("courses", "1", Bytes::from_static(b"new"), HOUR).await;
+    assert_eq!(cache.get("courses", "1").await, Some(Bytes::from_static(b"new")));
+}
+
+#[tokio::test]
+async fn clones_share_entries_and_generations() {
+    let cache = Cache::memory(100);
+    let other = cache.clone();
+    cache.set("n", "k", Bytes::from_static(b"v"), HOUR).await;
+    assert_eq!(other.get("n", "k").await, Some(Bytes::from_static(b"v")));
+    other.bump("n").await;
+    assert_eq!(cache.get("n", "k").await, None);
+}
+
+#[tokio::test]
+async fn json_round_trips_and_undecodable_entries_are_misses() {
+    let cache = Cache::memory(100);
+    cache.set_json("n", "k", &vec![1, 2, 3], HOUR).await;
+    assert_eq!(cache.get_json::<Vec<i32>>("n", "k").await, Some(vec![1, 2, 3]));
+    assert_eq!(cache.get_json::<String>("n", "k").await, None);
+}
+
+#[tokio::test]
+async fn get_or_load_loads_once_and_does_not_cache_errors() {
+    let cache = Cache::memory(100);
+    let failed: Result<u32, &str> = cache.get_or_load_json("n", "k", HOUR, async { Err("db down") }).await;
+    assert_eq!(failed, Err("db down"));
+    let loaded: Result<u32, &str> = cache.get_or_load_json("n", "k", HOUR, async { Ok(7) }).await;
+    assert_eq!(loaded, Ok(7));
+    let cached: Result<u32, &str> = cache.get_or_load_json("n", "k", HOUR, async { panic!("must not load") }).await;
+    assert_eq!(cached, Ok(7));
+}
+
+#[tokio::test]
+async fn capacity_is_bounded() {
+    let cache = Cache::memory(10);
+    for i in 0..200 {
+        cache.set("n", &i.to_string(), Bytes::from_static(b"v"), HOUR).await;
+    }
+    let Cache { backend: super::Backend::Memory(memory) } = &cache else { panic!("memory adapter") };
+    assert!(memory.len() <= 10, "holds {} entries", memory.len());
+}

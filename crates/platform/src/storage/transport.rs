@@ -1,0 +1,70 @@
+//! The HTTP transport of the S3 adapter: hyper with rustls on the `ring`
+//! provider, passed explicitly.
+//!
+//! object_store's built-in transport is reqwest, whose rustls needs either
+//! aws-lc-rs (aws-lc-sys: ~250 s of a cold build, and a second provider that
+//! makes `ClientConfig::builder()` panic in other TLS clients) or a
+//! process-wide provider installed before *any* reqwest client is built —
+//! feature unification would impose that on every reqwest user in the
+//! workspace, tests included. This connector needs neither.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use http_body_util::BodyExt;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector as TcpConnector},
+    rt::TokioExecutor,
+};
+use object_store::{
+    ClientOptions,
+    client::{
+        HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse, HttpResponseBody, HttpService,
+    },
+};
+
+/// Time to connect (TCP and TLS) and, separately, to receive response headers.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+pub(super) struct RustlsRing {
+    /// Plain `http://` is refused unless the endpoint was configured as such.
+    pub(super) allow_http: bool,
+}
+
+impl HttpConnector for RustlsRing {
+    fn connect(&self, _: &ClientOptions) -> object_store::Result<HttpClient> {
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let builder = HttpsConnectorBuilder::new().with_provider_and_native_roots(provider).map_err(|e| {
+            object_store::Error::Generic { store: "S3", source: format!("TLS set-up (system roots): {e}").into() }
+        })?;
+        let builder = if self.allow_http { builder.https_or_http() } else { builder.https_only() };
+        let mut tcp = TcpConnector::new();
+        tcp.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        tcp.enforce_http(false);
+        let connector = builder.enable_all_versions().wrap_connector(tcp);
+        let client = Client::builder(TokioExecutor::new()).build(connector);
+        Ok(HttpClient::new(Hyper(client)))
+    }
+}
+
+#[derive(Debug)]
+struct Hyper(Client<HttpsConnector<TcpConnector>, object_store::client::HttpRequestBody>);
+
+#[async_trait]
+impl HttpService for Hyper {
+    async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let response = tokio::time::timeout(RESPONSE_TIMEOUT, self.0.request(req))
+            .await
+            .map_err(|e| HttpError::new(HttpErrorKind::Timeout, e))?
+            .map_err(|e| {
+                let kind = if e.is_connect() { HttpErrorKind::Connect } else { HttpErrorKind::Request };
+                HttpError::new(kind, e)
+            })?;
+        let (parts, body) = response.into_parts();
+        let body = HttpResponseBody::new(body.map_err(|e| HttpError::new(HttpErrorKind::Decode, e)));
+        Ok(HttpResponse::from_parts(parts, body))
+    }
+}
