@@ -32,6 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "profiles", description = "Profiles and avatars"),
         (name = "tokens", description = "Personal API tokens"),
         (name = "admin", description = "User administration (admins only)"),
+        (name = "courses", description = "Course authoring: courses, modules, lessons, covers, media, instructors"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]
@@ -59,6 +60,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(lyceum_accounts::api_routes())
         .merge(lyceum_profiles::api_routes())
+        .merge(lyceum_courses::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

@@ -13,6 +13,7 @@ const SOURCES: &[(&str, &[&str])] = &[(
         include_str!("../../locales/en/accounts.toml"),
         include_str!("../../locales/en/profiles.toml"),
         include_str!("../../locales/en/jobs.toml"),
+        include_str!("../../locales/en/courses.toml"),
     ],
 )];
 
