@@ -251,10 +251,8 @@ pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<St
     let currency = currency.map(str::trim).filter(|c| !c.is_empty()).map(str::to_ascii_uppercase);
     match (&currency, price_minor > 0) {
         (None, true) => errors.push(FieldError::new("currency", "Choose the currency of the price.")),
-        (Some(_), false) => errors.push(FieldError::new(
-            "currency",
-            "A free course has no currency; leave it empty or set a price above 0.",
-        )),
+        (Some(_), false) => errors
+            .push(FieldError::new("currency", "A free course has no currency; leave it empty or set a price above 0.")),
         (Some(c), true) if !CURRENCIES.contains(&c.as_str()) => errors
             .push(FieldError::new("currency", "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.")),
         _ => {}

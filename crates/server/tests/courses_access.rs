@@ -38,11 +38,17 @@ async fn every_route(client: &TestClient, course: &str, module: &str, lesson: &s
         let reply = client.send(method.clone(), &path, body.as_ref()).await;
         out.push((format!("{method} {path}"), reply.status.as_u16()));
     }
-    let cover = kit::upload(client, &format!("/api/v1/courses/{course}/cover"), "cover", kit::png(10, 10), "c.png").await;
+    let cover =
+        kit::upload(client, &format!("/api/v1/courses/{course}/cover"), "cover", kit::png(10, 10), "c.png").await;
     out.push(("PUT cover".into(), cover.status.as_u16()));
-    let media = kit::upload(client, &format!("/api/v1/lessons/{lesson}/media"), "media", kit::PDF.to_vec(), "a.pdf").await;
+    let media =
+        kit::upload(client, &format!("/api/v1/lessons/{lesson}/media"), "media", kit::PDF.to_vec(), "a.pdf").await;
     out.push(("PUT media".into(), media.status.as_u16()));
-    for page in [format!("/teach/courses/{course}"), format!("/teach/lessons/{lesson}"), format!("/teach/courses/{course}/delete")] {
+    for page in [
+        format!("/teach/courses/{course}"),
+        format!("/teach/lessons/{lesson}"),
+        format!("/teach/courses/{course}/delete"),
+    ] {
         out.push((format!("page {page}"), client.get(&page).await.status.as_u16()));
     }
     out
@@ -137,12 +143,20 @@ async fn no_script_reaches_a_browser(backend: Backend) {
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
     }
-    for page in [format!("/teach/courses/{course}"), format!("/teach/lessons/{lesson}"), "/teach".into(), format!("/teach/courses/{course}/delete")] {
+    for page in [
+        format!("/teach/courses/{course}"),
+        format!("/teach/lessons/{lesson}"),
+        "/teach".into(),
+        format!("/teach/courses/{course}/delete"),
+    ] {
         let text = client.get(&page).await.text;
         assert!(!text.contains("<script>alert"), "{page}: {text}");
         assert!(!text.contains("<img src=x onerror") && !text.contains("<img src=\"x\" onerror"), "{page}");
         assert!(!text.contains("href=\"javascript:"), "{page}");
-        assert!(text.contains("&lt;script&gt;alert") || text.contains("&#60;script&#62;alert"), "titles are escaped on {page}");
+        assert!(
+            text.contains("&lt;script&gt;alert") || text.contains("&#60;script&#62;alert"),
+            "titles are escaped on {page}"
+        );
     }
     app.stop().await;
 }
@@ -164,9 +178,18 @@ async fn the_teach_pages_author_a_course(backend: Backend) {
     assert!(publish.text.contains("A course needs at least one lesson before it can be published."));
 
     let details = [
-        ("csrf", csrf.as_str()), ("title", "Page course"), ("slug", "page-course"), ("summary", "S"),
-        ("description", "D"), ("category", "design"), ("level", "advanced"), ("language", "en"),
-        ("tags", "a, b"), ("price_minor", "500"), ("currency", ""), ("seat_limit", "x"),
+        ("csrf", csrf.as_str()),
+        ("title", "Page course"),
+        ("slug", "page-course"),
+        ("summary", "S"),
+        ("description", "D"),
+        ("category", "design"),
+        ("level", "advanced"),
+        ("language", "en"),
+        ("tags", "a, b"),
+        ("price_minor", "500"),
+        ("currency", ""),
+        ("seat_limit", "x"),
     ];
     let refused = client.form(&editor, &details).await;
     assert_eq!(refused.status, 422);
@@ -191,7 +214,18 @@ async fn the_teach_pages_author_a_course(backend: Backend) {
     let added = client.form(&format!("/teach/modules/{m1}/lessons"), &[("csrf", &csrf), ("title", "L1")]).await;
     let lesson_page = added.header("location").to_string();
     let saved = client
-        .form(&lesson_page, &[("csrf", &csrf), ("title", "L1"), ("kind", "video"), ("body", "b"), ("video_url", "https://v.example/x.mp4"), ("duration_minutes", "7"), ("is_preview", "on")])
+        .form(
+            &lesson_page,
+            &[
+                ("csrf", &csrf),
+                ("title", "L1"),
+                ("kind", "video"),
+                ("body", "b"),
+                ("video_url", "https://v.example/x.mp4"),
+                ("duration_minutes", "7"),
+                ("is_preview", "on"),
+            ],
+        )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.text);
     let page = client.get(&lesson_page).await;

@@ -97,13 +97,19 @@ async fn every_rule_names_its_field(backend: Backend) {
     let r = client.post(&format!("/api/v1/courses/{course}/modules"), json!({"title": " "})).await;
     assert_eq!(r.error_fields(), ["title"]);
     let r = client
-        .patch(&format!("/api/v1/lessons/{lesson}"), json!({"duration_minutes": 1441, "video_url": "https://v.example/a.mp4"}))
+        .patch(
+            &format!("/api/v1/lessons/{lesson}"),
+            json!({"duration_minutes": 1441, "video_url": "https://v.example/a.mp4"}),
+        )
         .await;
     let mut fields = r.error_fields();
     fields.sort();
     assert_eq!(fields, ["duration_minutes", "video_url"], "a text lesson has no video address: {}", r.text);
     let r = client
-        .post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "V", "kind": "video", "video_url": "javascript:alert(1)"}))
+        .post(
+            &format!("/api/v1/modules/{module}/lessons"),
+            json!({"title": "V", "kind": "video", "video_url": "javascript:alert(1)"}),
+        )
         .await;
     assert_eq!(r.error_fields(), ["video_url"]);
     let ok = client
@@ -160,10 +166,14 @@ async fn reorder_checks_the_id_set(backend: Backend) {
     let url = format!("/api/v1/courses/{course}/modules/order");
     client.send(reqwest::Method::PUT, &url, Some(&json!({"ids": [m2]}))).await.assert_problem(422, "validation");
     client.send(reqwest::Method::PUT, &url, Some(&json!({"ids": [m1, m1]}))).await.assert_problem(422, "validation");
-    client.send(reqwest::Method::PUT, &url, Some(&json!({"ids": [m2, "someone-else"]}))).await.assert_problem(422, "validation");
+    client
+        .send(reqwest::Method::PUT, &url, Some(&json!({"ids": [m2, "someone-else"]})))
+        .await
+        .assert_problem(422, "validation");
     let ok = client.send(reqwest::Method::PUT, &url, Some(&json!({"ids": [m2, m1]}))).await;
     assert_eq!(ok.status, 200, "{}", ok.text);
-    let modules: Vec<String> = ok.json()["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().into()).collect();
+    let modules: Vec<String> =
+        ok.json()["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().into()).collect();
     assert_eq!(modules, [m2.clone(), m1.clone()]);
 
     let lurl = format!("/api/v1/modules/{m1}/lessons/order");

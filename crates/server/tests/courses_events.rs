@@ -46,7 +46,8 @@ async fn changes_publish_events_in_their_transaction(backend: Backend) {
     let base = app.state();
     let mut registry = lyceum::job_registry();
     registry.subscribe::<CourseChanged, OnChanged>().subscribe::<CoursePublished, OnPublished>();
-    let state = AppState::new(base.settings.clone(), base.db.clone(), base.mailer.clone(), base.storage.clone(), registry);
+    let state =
+        AppState::new(base.settings.clone(), base.db.clone(), base.mailer.clone(), base.storage.clone(), registry);
     let viewer = Viewer {
         user_id,
         email: "grace@example.org".into(),

@@ -53,7 +53,12 @@ pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i
     sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id = $1").bind(course_id).fetch_one(conn).await
 }
 
-pub async fn insert_module(conn: &mut AnyConnection, id: &str, course_id: &str, title: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_module(
+    conn: &mut AnyConnection,
+    id: &str,
+    course_id: &str,
+    title: &str,
+) -> Result<(), sqlx::Error> {
     let now = db::now_ms();
     sqlx::query(
         "INSERT INTO course_modules (id, course_id, title, position, created_at, updated_at) \

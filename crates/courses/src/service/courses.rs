@@ -100,9 +100,11 @@ async fn validate(
     let description = input.description.or_else(|| old.map(|c| c.description_md.clone())).unwrap_or_default();
     let description = keep(&mut errors, model::parse_text("description", &description, model::DESCRIPTION_MAX));
     let level = input.level.unwrap_or_else(|| old.map(|c| c.level.clone()).unwrap_or_else(|| "beginner".into()));
-    let level = keep(&mut errors, Level::parse(level.trim()).ok_or_else(|| {
-        FieldError::new("level", "Choose beginner, intermediate or advanced.")
-    }));
+    let level = keep(
+        &mut errors,
+        Level::parse(level.trim())
+            .ok_or_else(|| FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+    );
     let language = input.language.unwrap_or_else(|| old.map(|c| c.language.clone()).unwrap_or_else(|| "en".into()));
     let language = keep(&mut errors, model::parse_language(&language));
     let tags = input.tags.unwrap_or_else(|| base.map(|(_, t)| t.to_vec()).unwrap_or_default());
@@ -121,18 +123,40 @@ async fn validate(
             match all.into_iter().find(|c| c.slug == wanted.trim() || c.id == wanted.trim()) {
                 Some(c) => Some(Some(c.id)),
                 None => {
-                    errors.push(FieldError::new("category", "Choose one of the categories listed by /api/v1/categories."));
+                    errors.push(FieldError::new(
+                        "category",
+                        "Choose one of the categories listed by /api/v1/categories.",
+                    ));
                     None
                 }
             }
         }
     };
     match (title, slug, summary, description, level, language, tags, seat_limit, price, category_id) {
-        (Some(title), Some(slug), Some(summary), Some(description), Some(level), Some(language), Some(tags), Some(seat_limit), Some(currency), Some(category_id))
-            if errors.is_empty() =>
-        {
-            Ok(Valid { slug, title, summary, description, category_id, level, language, tags, price_minor, currency, seat_limit })
-        }
+        (
+            Some(title),
+            Some(slug),
+            Some(summary),
+            Some(description),
+            Some(level),
+            Some(language),
+            Some(tags),
+            Some(seat_limit),
+            Some(currency),
+            Some(category_id),
+        ) if errors.is_empty() => Ok(Valid {
+            slug,
+            title,
+            summary,
+            description,
+            category_id,
+            level,
+            language,
+            tags,
+            price_minor,
+            currency,
+            seat_limit,
+        }),
         _ => Err(AppError::validation(errors)),
     }
 }

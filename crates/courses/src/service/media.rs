@@ -30,11 +30,7 @@ async fn load(state: &AppState, key: &str) -> Result<Bytes, AppError> {
 }
 
 fn too_large(len: usize, max: usize) -> AppError {
-    AppError::payload_too_large(format!(
-        "The file is {} KB; the limit is {} KB.",
-        len.div_ceil(1024),
-        max / 1024
-    ))
+    AppError::payload_too_large(format!("The file is {} KB; the limit is {} KB.", len.div_ceil(1024), max / 1024))
 }
 
 /// Checks an uploaded image on its content and re-encodes it as a JPEG of at
@@ -172,10 +168,9 @@ fn accepts(kind: LessonKind) -> Result<(&'static [Sniffed], &'static str), AppEr
             &[PDF, ZIP, PNG, JPEG, TEXT],
             "Downloadable files must be a PDF, a ZIP archive (including Office and EPUB files), a PNG or JPEG image, or plain text.",
         )),
-        LessonKind::Text => Err(AppError::field(
-            "media",
-            "Text lessons have no file. Change the lesson's kind to video or file first.",
-        )),
+        LessonKind::Text => {
+            Err(AppError::field("media", "Text lessons have no file. Change the lesson's kind to video or file first."))
+        }
     }
 }
 
@@ -202,7 +197,10 @@ pub async fn set_lesson_media(
     if let Some(named) = promised(file_name).filter(|p| *p != found) {
         return Err(AppError::field(
             "media",
-            format!("The file is named like {} but its content is {}. Upload the right file.", named.label, found.label),
+            format!(
+                "The file is named like {} but its content is {}. Upload the right file.",
+                named.label, found.label
+            ),
         ));
     }
     let key = format!("lessons/{lesson_id}/{}.{}", uuid::Uuid::now_v7().simple(), found.ext);
@@ -219,7 +217,6 @@ pub async fn set_lesson_media(
     remove_files(state, &old.media_key.into_iter().collect::<Vec<_>>()).await;
     Ok(updated)
 }
-
 
 #[cfg(test)]
 mod tests {

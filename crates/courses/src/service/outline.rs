@@ -32,7 +32,12 @@ fn module_title(raw: &str) -> Result<String, AppError> {
     model::parse_title("title", raw, 1).map_err(|e| AppError::validation(vec![e]))
 }
 
-pub async fn create_module(state: &AppState, viewer: &Viewer, course_id: &str, title: &str) -> Result<Module, AppError> {
+pub async fn create_module(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    title: &str,
+) -> Result<Module, AppError> {
     let title = module_title(title)?;
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
@@ -78,15 +83,17 @@ pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: b
 /// `wanted` must be exactly the current ids, each once, in the new order.
 fn check_order(current: &[String], wanted: &[String], what: &str) -> Result<(), AppError> {
     let unique: HashSet<&String> = wanted.iter().collect();
-    let same = unique.len() == wanted.len()
-        && wanted.len() == current.len()
-        && current.iter().all(|id| unique.contains(id));
+    let same =
+        unique.len() == wanted.len() && wanted.len() == current.len() && current.iter().all(|id| unique.contains(id));
     if same {
         return Ok(());
     }
     Err(AppError::field(
         "ids",
-        format!("List every {what} of this {} exactly once, in the new order.", if what == "module" { "course" } else { "module" }),
+        format!(
+            "List every {what} of this {} exactly once, in the new order.",
+            if what == "module" { "course" } else { "module" }
+        ),
     ))
 }
 
@@ -236,7 +243,12 @@ pub async fn create_lesson(
     Ok(lesson)
 }
 
-pub async fn update_lesson(state: &AppState, viewer: &Viewer, id: &str, input: LessonInput) -> Result<Lesson, AppError> {
+pub async fn update_lesson(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    input: LessonInput,
+) -> Result<Lesson, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, id).await?;
     let valid = validate_lesson(input, Some(&old))?;

@@ -52,7 +52,10 @@ pub async fn list_courses(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> AppResult<Json<CourseList>> {
     let page = courses::list(&state, &v, p.cursor.as_deref(), p.limit.unwrap_or(25)).await?;
-    Ok(Json(CourseList { items: page.courses.iter().map(CourseSummaryDto::from).collect(), next_cursor: page.next_cursor }))
+    Ok(Json(CourseList {
+        items: page.courses.iter().map(CourseSummaryDto::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Create a course (instructors and admins); it starts as a draft with you as owner.
@@ -112,7 +115,12 @@ pub async fn delete_course(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn transition(state: &AppState, v: &lyceum_platform::auth::Viewer, id: &str, to: CourseState) -> AppResult<Json<CourseDto>> {
+async fn transition(
+    state: &AppState,
+    v: &lyceum_platform::auth::Viewer,
+    id: &str,
+    to: CourseState,
+) -> AppResult<Json<CourseDto>> {
     Ok(Json(courses::transition(state, v, id, to).await?.into()))
 }
 

@@ -156,7 +156,10 @@ impl CourseForm {
             bad.push(lyceum_platform::FieldError::new("price_minor", "Enter the price as a whole number of cents."));
         }
         if seat_limit.is_err() {
-            bad.push(lyceum_platform::FieldError::new("seat_limit", "Enter a whole number of seats, or leave it empty."));
+            bad.push(lyceum_platform::FieldError::new(
+                "seat_limit",
+                "Enter a whole number of seats, or leave it empty.",
+            ));
         }
         if !bad.is_empty() {
             return Err(AppError::validation(bad));
@@ -245,8 +248,7 @@ pub async fn change_state(
     Path(id): Path<String>,
     PageForm(form): PageForm<StateForm>,
 ) -> AppResult<Response> {
-    let to = CourseState::parse(&form.to)
-        .ok_or_else(|| AppError::bad_request("Unknown course state."))?;
+    let to = CourseState::parse(&form.to).ok_or_else(|| AppError::bad_request("Unknown course state."))?;
     match courses::transition(&state, &s.viewer, &id, to).await {
         Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.state_changed")),
         Err(e) => {
@@ -363,4 +365,3 @@ pub async fn serve_cover(
     )
         .into_response())
 }
-

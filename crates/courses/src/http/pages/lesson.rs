@@ -56,7 +56,9 @@ pub async fn rename_module(
     PageForm(form): PageForm<TitleForm>,
 ) -> AppResult<Response> {
     match outline::rename_module(&state, &s.viewer, &id, &form.title).await {
-        Ok(module) => Ok(redirect_with_flash(&editor_url(&module.course_id), FlashKind::Success, "courses.flash.saved")),
+        Ok(module) => {
+            Ok(redirect_with_flash(&editor_url(&module.course_id), FlashKind::Success, "courses.flash.saved"))
+        }
         Err(e) => outline_error(&state, s, &id, e).await,
     }
 }
