@@ -92,14 +92,6 @@ impl Course {
         let version = key.rsplit('/').next()?.trim_end_matches(".jpg");
         Some(format!("/courses/{}/cover?v={version}", self.id))
     }
-
-    /// "Free" or "12.50 EUR" (two decimals: display only; amounts stay integers).
-    pub fn price_label(&self) -> String {
-        match &self.currency {
-            None => "Free".into(),
-            Some(c) => format!("{}.{:02} {c}", self.price_minor / 100, self.price_minor % 100),
-        }
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

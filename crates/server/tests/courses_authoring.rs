@@ -247,7 +247,12 @@ async fn delete_warns_when_learners_are_enrolled(backend: Backend) {
     refused.assert_problem(409, "course-has-enrollments");
     assert!(refused.json()["detail"].as_str().unwrap().starts_with("1 learner is enrolled"), "{}", refused.text);
     let page = client.get(&format!("/teach/courses/{course}/delete")).await;
-    assert!(page.text.contains("1 learners are enrolled; deleting removes their progress."), "{}", page.text);
+    assert!(page.text.contains("1 learner is enrolled; deleting removes their progress."), "{}", page.text);
+    let second = app.create_user("alan@example.org", Role::Learner).await;
+    kit::enroll(&app, &course, &second).await;
+    let page = client.get(&format!("/teach/courses/{course}/delete")).await;
+    assert!(page.text.contains("2 learners are enrolled; deleting removes their progress."), "{}", page.text);
+    assert!(page.text.contains("name=\"force\" value=\"true\""), "the confirmation carries force");
 
     assert_eq!(client.delete(&format!("/api/v1/courses/{course}?force=true")).await.status, 204);
     assert_eq!(client.get(&format!("/api/v1/courses/{course}")).await.status, 404);
