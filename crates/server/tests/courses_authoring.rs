@@ -225,6 +225,10 @@ async fn uploads_are_checked_on_content(backend: Backend) {
     let lesson = client.get(&format!("/api/v1/lessons/{file}")).await.json();
     assert_eq!(lesson["media"]["file_name"], "Notes.pdf");
     assert_eq!(lesson["media"]["content_type"], "application/pdf");
+    // A video lesson turned into text loses the video it can no longer show.
+    let text = client.patch(&format!("/api/v1/lessons/{video}"), json!({"kind": "text"})).await;
+    assert_eq!(text.status, 200, "{}", text.text);
+    assert!(text.json()["media"].is_null(), "{}", text.text);
     let key: String = sqlx::query_scalar("SELECT media_key FROM lessons WHERE id = $1")
         .bind(&file)
         .fetch_one(app.state().db.pool())

@@ -77,8 +77,18 @@ impl Valid {
     }
 }
 
-fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
-    r.map_err(|e| errors.push(e)).ok()
+/// Field problems found so far; a failed check yields a placeholder so every
+/// field is checked and all problems are reported together.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn take<T: Default>(&mut self, checked: Result<T, FieldError>) -> T {
+        checked.unwrap_or_else(|e| {
+            self.0.push(e);
+            T::default()
+        })
+    }
 }
 
 /// Checks every field at once (merged over `base` for an edit) and reports all problems together.
@@ -87,78 +97,63 @@ async fn validate(
     input: CourseInput,
     base: Option<(&Course, &[String])>,
 ) -> Result<Valid, AppError> {
-    let mut errors: Vec<FieldError> = Vec::new();
+    let mut p = Problems::default();
     let old = base.map(|(c, _)| c);
-    let title = input.title.or_else(|| old.map(|c| c.title.clone())).unwrap_or_default();
-    let title = keep(&mut errors, model::parse_title("title", &title, model::TITLE_MIN));
-    let slug = match input.slug.filter(|s| !s.trim().is_empty()) {
-        Some(s) => keep(&mut errors, model::parse_slug(&s)).map(Some),
-        None => Some(old.map(|c| c.slug.clone())),
+    let merged = |new: Option<String>, old_value: fn(&Course) -> &str, default: &str| {
+        new.unwrap_or_else(|| old.map(old_value).unwrap_or(default).to_string())
     };
-    let summary = input.summary.or_else(|| old.map(|c| c.summary.clone())).unwrap_or_default();
-    let summary = keep(&mut errors, model::parse_text("summary", &summary, model::SUMMARY_MAX));
-    let description = input.description.or_else(|| old.map(|c| c.description_md.clone())).unwrap_or_default();
-    let description = keep(&mut errors, model::parse_text("description", &description, model::DESCRIPTION_MAX));
-    let level = input.level.unwrap_or_else(|| old.map(|c| c.level.clone()).unwrap_or_else(|| "beginner".into()));
-    let level = keep(
-        &mut errors,
-        Level::parse(level.trim())
-            .ok_or_else(|| FieldError::new("level", "Choose beginner, intermediate or advanced.")),
-    );
-    let language = input.language.unwrap_or_else(|| old.map(|c| c.language.clone()).unwrap_or_else(|| "en".into()));
-    let language = keep(&mut errors, model::parse_language(&language));
+    let title = merged(input.title, |c| &c.title, "");
+    let summary = merged(input.summary, |c| &c.summary, "");
+    let description = merged(input.description, |c| &c.description_md, "");
+    let level = merged(input.level, |c| &c.level, "beginner");
+    let language = merged(input.language, |c| &c.language, "en");
     let tags = input.tags.unwrap_or_else(|| base.map(|(_, t)| t.to_vec()).unwrap_or_default());
-    let tags = keep(&mut errors, model::parse_tags(&tags));
     let seat_limit = input.seat_limit.unwrap_or_else(|| old.and_then(|c| c.seat_limit));
-    let seat_limit = keep(&mut errors, model::check_seat_limit(seat_limit));
     let price_minor = input.price_minor.unwrap_or_else(|| old.map(|c| c.price_minor).unwrap_or(0));
     let currency = input.currency.unwrap_or_else(|| old.and_then(|c| c.currency.clone()));
-    let price = model::check_price(price_minor, currency.as_deref()).map_err(|e| errors.extend(e)).ok();
     // An edit that leaves the category alone passes its stored id, which matches too.
     let category = input.category.unwrap_or_else(|| old.and_then(|c| c.category_id.clone()));
-    let category_id = match category.filter(|c| !c.trim().is_empty()) {
-        None => Some(None),
-        Some(wanted) => {
-            let all = repo::courses::categories(conn).await?;
-            match all.into_iter().find(|c| c.slug == wanted.trim() || c.id == wanted.trim()) {
-                Some(c) => Some(Some(c.id)),
-                None => {
-                    errors.push(FieldError::new(
-                        "category",
-                        "Choose one of the categories listed by /api/v1/categories.",
-                    ));
-                    None
-                }
-            }
-        }
+
+    let slug = match input.slug.filter(|s| !s.trim().is_empty()) {
+        Some(s) => p.take(model::parse_slug(&s).map(Some)),
+        None => old.map(|c| c.slug.clone()),
     };
-    match (title, slug, summary, description, level, language, tags, seat_limit, price, category_id) {
-        (
-            Some(title),
-            Some(slug),
-            Some(summary),
-            Some(description),
-            Some(level),
-            Some(language),
-            Some(tags),
-            Some(seat_limit),
-            Some(currency),
-            Some(category_id),
-        ) if errors.is_empty() => Ok(Valid {
-            slug,
-            title,
-            summary,
-            description,
-            category_id,
-            level,
-            language,
-            tags,
-            price_minor,
-            currency,
-            seat_limit,
+    let level = p.take(
+        Level::parse(level.trim())
+            .map(Some)
+            .ok_or_else(|| FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+    );
+    let valid = Valid {
+        slug,
+        title: p.take(model::parse_title("title", &title, model::TITLE_MIN)),
+        summary: p.take(model::parse_text("summary", &summary, model::SUMMARY_MAX)),
+        description: p.take(model::parse_text("description", &description, model::DESCRIPTION_MAX)),
+        category_id: p.take(resolve_category(conn, category.as_deref()).await?),
+        level: level.unwrap_or(Level::Beginner),
+        language: p.take(model::parse_language(&language)),
+        tags: p.take(model::parse_tags(&tags)),
+        price_minor,
+        currency: model::check_price(price_minor, currency.as_deref()).unwrap_or_else(|e| {
+            p.0.extend(e);
+            None
         }),
-        _ => Err(AppError::validation(errors)),
-    }
+        seat_limit: p.take(model::check_seat_limit(seat_limit)),
+    };
+    if p.0.is_empty() { Ok(valid) } else { Err(AppError::validation(p.0)) }
+}
+
+/// A category by slug (or stored id) → its id; empty means none.
+async fn resolve_category(
+    conn: &mut AnyConnection,
+    wanted: Option<&str>,
+) -> Result<Result<Option<String>, FieldError>, AppError> {
+    let Some(wanted) = wanted.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(Ok(None)) };
+    let all = repo::courses::categories(conn).await?;
+    Ok(all
+        .into_iter()
+        .find(|c| c.slug == wanted || c.id == wanted)
+        .map(|c| Some(c.id))
+        .ok_or_else(|| FieldError::new("category", "Choose one of the categories listed by /api/v1/categories.")))
 }
 
 fn slug_clash() -> AppError {

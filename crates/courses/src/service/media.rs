@@ -174,6 +174,11 @@ fn accepts(kind: LessonKind) -> Result<(&'static [Sniffed], &'static str), AppEr
     }
 }
 
+/// Whether a lesson of `kind` may keep a stored file of type `mime` (after its kind changes).
+pub(crate) fn kind_keeps(kind: LessonKind, mime: &str) -> bool {
+    accepts(kind).is_ok_and(|(allowed, _)| allowed.iter().any(|s| s.mime == mime))
+}
+
 pub async fn set_lesson_media(
     state: &AppState,
     viewer: &Viewer,

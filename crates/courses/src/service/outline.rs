@@ -253,9 +253,18 @@ pub async fn update_lesson(
     let (editable, old) = access::editable_lesson(&mut tx, viewer, id).await?;
     let valid = validate_lesson(input, Some(&old))?;
     repo::outline::update_lesson(&mut tx, id, &valid.fields()).await?;
+    // A file the new kind does not take (a video on a text lesson) goes with the change.
+    let dropped = match (&old.media_key, &old.media_type) {
+        (Some(key), Some(mime)) if !super::media::kind_keeps(valid.kind, mime) => Some(key.clone()),
+        _ => None,
+    };
+    if dropped.is_some() {
+        repo::outline::set_media(&mut tx, id, None).await?;
+    }
     changed(state, &mut tx, &editable.course, false).await?;
     let lesson = repo::outline::lesson(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
+    remove_files(state, &dropped.into_iter().collect::<Vec<_>>()).await;
     Ok(lesson)
 }
 
