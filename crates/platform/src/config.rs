@@ -119,6 +119,10 @@ pub struct MailSettings {
 #[serde(deny_unknown_fields, default)]
 pub struct UploadSettings {
     pub avatar_max_bytes: usize,
+    /// Largest course cover image accepted (re-encoded as JPEG on upload).
+    pub cover_max_bytes: usize,
+    /// Largest lesson video or downloadable file accepted; `max_body_bytes` also caps it.
+    pub lesson_media_max_bytes: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -299,7 +303,11 @@ impl Default for MailSettings {
 
 impl Default for UploadSettings {
     fn default() -> Self {
-        Self { avatar_max_bytes: 2 * 1024 * 1024 }
+        Self {
+            avatar_max_bytes: 2 * 1024 * 1024,
+            cover_max_bytes: 4 * 1024 * 1024,
+            lesson_media_max_bytes: 512 * 1024 * 1024,
+        }
     }
 }
 

@@ -33,6 +33,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "tokens", description = "Personal API tokens"),
         (name = "admin", description = "User administration (admins only)"),
         (name = "notifications", description = "In-app notifications, notification preferences, admins' test notification"),
+        (name = "courses", description = "Course authoring: courses, modules, lessons, covers, media, instructors"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]
@@ -61,6 +62,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(lyceum_accounts::api_routes())
         .merge(lyceum_profiles::api_routes())
         .merge(lyceum_notifications::api_routes())
+        .merge(lyceum_courses::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

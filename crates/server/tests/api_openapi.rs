@@ -44,6 +44,32 @@ const NOTIFICATIONS_OPERATIONS: [(&str, &str); 7] = [
     ("POST", "/api/v1/admin/notifications/test"),
 ];
 
+const COURSES_OPERATIONS: [(&str, &str); 23] = [
+    ("GET", "/api/v1/courses"),
+    ("POST", "/api/v1/courses"),
+    ("GET", "/api/v1/courses/{id}"),
+    ("PATCH", "/api/v1/courses/{id}"),
+    ("DELETE", "/api/v1/courses/{id}"),
+    ("POST", "/api/v1/courses/{id}/publish"),
+    ("POST", "/api/v1/courses/{id}/archive"),
+    ("POST", "/api/v1/courses/{id}/unpublish"),
+    ("PUT", "/api/v1/courses/{id}/cover"),
+    ("GET", "/api/v1/courses/{id}/instructors"),
+    ("POST", "/api/v1/courses/{id}/instructors"),
+    ("DELETE", "/api/v1/courses/{id}/instructors/{user_id}"),
+    ("POST", "/api/v1/courses/{id}/modules"),
+    ("PUT", "/api/v1/courses/{id}/modules/order"),
+    ("PATCH", "/api/v1/modules/{id}"),
+    ("DELETE", "/api/v1/modules/{id}"),
+    ("POST", "/api/v1/modules/{id}/lessons"),
+    ("PUT", "/api/v1/modules/{id}/lessons/order"),
+    ("GET", "/api/v1/lessons/{id}"),
+    ("PATCH", "/api/v1/lessons/{id}"),
+    ("DELETE", "/api/v1/lessons/{id}"),
+    ("PUT", "/api/v1/lessons/{id}/media"),
+    ("GET", "/api/v1/categories"),
+];
+
 /// Every (METHOD, path, operation) in the document.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -129,6 +155,14 @@ async fn every_documented_operation_is_served(backend: Backend) {
                 &format!("/notifications/{}", notification(&app, &bearer, &admin_id).await),
             );
         }
+        if ["/courses/{id}", "/modules/{id}", "/lessons/{id}"].iter().any(|p| path.contains(p)) {
+            // A fresh course per call: deletes must not starve later operations.
+            let (course, module, lesson) = course_fixture(&bearer).await;
+            concrete = concrete
+                .replace("/courses/{id}", &format!("/courses/{course}"))
+                .replace("/modules/{id}", &format!("/modules/{module}"))
+                .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
+        }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
         }
@@ -176,6 +210,15 @@ async fn notification(app: &common::TestApp, admin: &TestClient, user_id: &str) 
         .unwrap()
 }
 
+/// A course with one module and one lesson, made through the API: (course, module, lesson).
+async fn course_fixture(client: &TestClient) -> (String, String, String) {
+    let id = |r: common::Reply| r.json()["id"].as_str().expect("created id").to_string();
+    let course = id(client.post("/api/v1/courses", json!({"title": "Walked course"})).await);
+    let module = id(client.post(&format!("/api/v1/courses/{course}/modules"), json!({"title": "M"})).await);
+    let lesson = id(client.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "L"})).await);
+    (course, module, lesson)
+}
+
 /// A dead job (the only kind that can be retried or discarded), written directly.
 async fn dead_job(app: &common::TestApp) -> String {
     let id = uuid::Uuid::now_v7().to_string();
@@ -204,6 +247,23 @@ fn fill_path(template: &str, id: &str) -> String {
     out
 }
 
+async fn the_document_lists_every_courses_operation(backend: Backend) {
+    let app = spawn(backend).await;
+    let doc = document(&app.client()).await;
+    let documented: BTreeSet<(String, String)> = operations(&doc)
+        .into_iter()
+        .filter(|(_, _, op)| op["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "courses")))
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        COURSES_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, expected);
+    for name in ["CourseDto", "CourseBody", "LessonDto", "ModuleDto", "OrderBody", "CategoryList"] {
+        assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
+    }
+    app.stop().await;
+}
+
 async fn the_docs_page_is_html(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -224,4 +284,5 @@ on_both_backends!(
     every_documented_operation_is_served,
     the_docs_page_is_html,
     security_requirements_match_behaviour,
+    the_document_lists_every_courses_operation,
 );

@@ -14,6 +14,7 @@ const SOURCES: &[(&str, &[&str])] = &[(
         include_str!("../../locales/en/profiles.toml"),
         include_str!("../../locales/en/jobs.toml"),
         include_str!("../../locales/en/notifications.toml"),
+        include_str!("../../locales/en/courses.toml"),
     ],
 )];
 

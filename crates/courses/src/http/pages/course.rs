@@ -1,0 +1,367 @@
+//! `/teach` (my courses, create) and `/teach/courses/{id}` (the editor).
+
+use askama::Template;
+use axum::{
+    extract::{Multipart, Path, Query, State, multipart::MultipartRejection},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use lyceum_platform::{
+    AppError, AppResult, AppState,
+    auth::MaybeUser,
+    http::extract::PageForm,
+    web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
+};
+use serde::Deserialize;
+
+use super::{DeleteForm, refused_upload};
+use crate::{
+    model::{CURRENCIES, Category, Course, CourseState, Level},
+    service::{
+        courses::{self, CourseInput, CourseView},
+        instructors::{self, Who},
+        media,
+    },
+};
+
+#[derive(Template)]
+#[template(path = "courses/teach.html")]
+struct Teach {
+    page: Page,
+    courses: Vec<Course>,
+    next_url: Option<String>,
+    form: NewCourseForm,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NewCourseForm {
+    title: String,
+    slug: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CursorQuery {
+    cursor: String,
+}
+
+pub async fn index(State(state): State<AppState>, s: SignedIn, Query(q): Query<CursorQuery>) -> AppResult<Response> {
+    teach_page(&state, s, Some(&q.cursor), NewCourseForm::default(), FormErrors::none(), Reply::OK).await
+}
+
+async fn teach_page(
+    state: &AppState,
+    s: SignedIn,
+    cursor: Option<&str>,
+    form: NewCourseForm,
+    errors: FormErrors,
+    reply: Reply,
+) -> AppResult<Response> {
+    let found = courses::list(state, &s.viewer, cursor, 50).await?;
+    let next_url = found.next_cursor.map(|c| format!("/teach?cursor={}", lyceum_platform::web::encode_query(&c)));
+    reply.render(&Teach { page: s.page, courses: found.courses, next_url, form, errors })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    s: SignedIn,
+    PageForm(form): PageForm<NewCourseForm>,
+) -> AppResult<Response> {
+    let input = CourseInput { title: Some(form.title.clone()), slug: Some(form.slug.clone()), ..Default::default() };
+    match courses::create(&state, &s.viewer, input).await {
+        Ok(view) => Ok(redirect_with_flash(&editor_url(&view.course.id), FlashKind::Success, "courses.flash.created")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            teach_page(&state, s, None, form, errors, reply).await
+        }
+    }
+}
+
+/// The editor's sections, each with its own error messages.
+#[derive(Default)]
+struct Sections {
+    details: FormErrors,
+    cover: FormErrors,
+    state: FormErrors,
+    instructors: FormErrors,
+    outline: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "courses/editor.html")]
+struct Editor<'a> {
+    page: Page,
+    view: &'a CourseView,
+    form: CourseForm,
+    errors: Sections,
+    categories: Vec<Category>,
+    levels: &'static [Level],
+    currencies: &'static [&'static str],
+    cover_max_kb: usize,
+}
+
+impl Editor<'_> {
+    fn is_draft(&self) -> bool {
+        self.view.course.state() == CourseState::Draft
+    }
+    fn is_published(&self) -> bool {
+        self.view.course.state() == CourseState::Published
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CourseForm {
+    title: String,
+    slug: String,
+    summary: String,
+    description: String,
+    category: String,
+    level: String,
+    language: String,
+    tags: String,
+    price_minor: String,
+    currency: String,
+    seat_limit: String,
+}
+
+impl CourseForm {
+    fn from_view(v: &CourseView) -> Self {
+        let c = &v.course;
+        Self {
+            title: c.title.clone(),
+            slug: c.slug.clone(),
+            summary: c.summary.clone(),
+            description: c.description_md.clone(),
+            category: v.category.as_ref().map(|c| c.slug.clone()).unwrap_or_default(),
+            level: c.level.clone(),
+            language: c.language.clone(),
+            tags: v.tags.join(", "),
+            price_minor: c.price_minor.to_string(),
+            currency: c.currency.clone().unwrap_or_default(),
+            seat_limit: c.seat_limit.map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Numbers that do not parse are reported on their field, with the rest.
+    fn input(&self) -> Result<CourseInput, lyceum_platform::AppError> {
+        let price = self.price_minor.trim();
+        let price_minor = if price.is_empty() { Ok(0) } else { price.parse::<i64>() };
+        let seats = self.seat_limit.trim();
+        let seat_limit = if seats.is_empty() { Ok(None) } else { seats.parse::<i64>().map(Some) };
+        let mut bad = Vec::new();
+        if price_minor.is_err() {
+            bad.push(lyceum_platform::FieldError::new("price_minor", "Enter the price as a whole number of cents."));
+        }
+        if seat_limit.is_err() {
+            bad.push(lyceum_platform::FieldError::new(
+                "seat_limit",
+                "Enter a whole number of seats, or leave it empty.",
+            ));
+        }
+        if !bad.is_empty() {
+            return Err(AppError::validation(bad));
+        }
+        let some = |s: &str| Some(s.to_string());
+        Ok(CourseInput {
+            title: some(&self.title),
+            slug: some(&self.slug),
+            summary: some(&self.summary),
+            description: some(&self.description),
+            category: Some(some(&self.category).filter(|c| !c.is_empty())),
+            level: some(&self.level),
+            language: some(&self.language),
+            tags: Some(self.tags.split(',').map(str::to_string).collect()),
+            price_minor: price_minor.ok(),
+            currency: Some(some(&self.currency).filter(|c| !c.trim().is_empty())),
+            seat_limit: seat_limit.ok(),
+        })
+    }
+}
+
+pub(crate) fn editor_url(id: &str) -> String {
+    format!("/teach/courses/{id}")
+}
+
+async fn editor_page(
+    state: &AppState,
+    s: SignedIn,
+    id: &str,
+    form: Option<CourseForm>,
+    errors: Sections,
+    reply: Reply,
+) -> AppResult<Response> {
+    let view = courses::get(state, &s.viewer, id).await?;
+    let form = form.unwrap_or_else(|| CourseForm::from_view(&view));
+    let tpl = Editor {
+        page: s.page,
+        view: &view,
+        form,
+        errors,
+        categories: courses::categories(state).await?,
+        levels: Level::ALL,
+        currencies: CURRENCIES,
+        cover_max_kb: state.settings.uploads.cover_max_bytes / 1024,
+    };
+    reply.render(&tpl)
+}
+
+pub(crate) async fn editor_outline_error(state: &AppState, s: SignedIn, id: &str, e: AppError) -> AppResult<Response> {
+    let Refused { errors, reply, .. } = Refused::from_error(e)?;
+    editor_page(state, s, id, None, Sections { outline: errors, ..Default::default() }, reply).await
+}
+
+pub async fn editor(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    editor_page(&state, s, &id, None, Sections::default(), Reply::OK).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CourseForm>,
+) -> AppResult<Response> {
+    let result = match form.input() {
+        Ok(input) => courses::update(&state, &s.viewer, &id, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.saved")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            editor_page(&state, s, &id, Some(form), Sections { details: errors, ..Default::default() }, reply).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StateForm {
+    to: String,
+}
+
+pub async fn change_state(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<StateForm>,
+) -> AppResult<Response> {
+    let to = CourseState::parse(&form.to).ok_or_else(|| AppError::bad_request("Unknown course state."))?;
+    match courses::transition(&state, &s.viewer, &id, to).await {
+        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.state_changed")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            editor_page(&state, s, &id, None, Sections { state: errors, ..Default::default() }, reply).await
+        }
+    }
+}
+
+/// Multipart form; its CSRF token travels in the query string (`?csrf=`).
+pub async fn upload_cover(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Response> {
+    let result = match crate::http::upload::read(multipart, "cover").await {
+        Ok((data, _)) => media::set_cover(&state, &s.viewer, &id, data).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.cover_saved")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = refused_upload(e, "cover")?;
+            editor_page(&state, s, &id, None, Sections { cover: errors, ..Default::default() }, reply).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InstructorForm {
+    email: String,
+}
+
+pub async fn add_instructor(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<InstructorForm>,
+) -> AppResult<Response> {
+    match instructors::add(&state, &s.viewer, &id, Who::Email(form.email)).await {
+        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.instructor_added")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
+        }
+    }
+}
+
+pub async fn remove_instructor(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, user_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    match instructors::remove(&state, &s.viewer, &id, &user_id).await {
+        Ok(()) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.instructor_removed")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "courses/confirm_delete.html")]
+pub(crate) struct ConfirmDelete {
+    pub page: Page,
+    /// `courses.delete.course` / `.module` / `.lesson`.
+    pub what_key: &'static str,
+    pub name: String,
+    pub enrolled: i64,
+    pub action: String,
+    pub back: String,
+}
+
+pub async fn confirm_delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    let (course, enrolled) = courses::enrolled(&state, &s.viewer, &id).await?;
+    Reply::OK.render(&ConfirmDelete {
+        page: s.page,
+        what_key: "courses.delete.course",
+        name: course.title,
+        enrolled,
+        action: format!("/teach/courses/{id}/delete"),
+        back: editor_url(&id),
+    })
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<DeleteForm>,
+) -> AppResult<Response> {
+    courses::delete(&state, &s.viewer, &id, form.force == "true").await?;
+    Ok(redirect_with_flash("/teach", FlashKind::Success, "courses.flash.deleted"))
+}
+
+/// Cover images: published courses' for anyone, drafts' for their editors.
+/// URLs carry a version (`?v=`) that changes with the image.
+pub async fn serve_cover(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let bytes = media::cover(&state, viewer.as_ref(), &id).await?;
+    let cache = if viewer.is_some() { "private, max-age=300" } else { "public, max-age=86400" };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,11 @@
+//! Courses: categories, course authoring (details, cover, instructors, state),
+//! the outline (ordered modules and lessons) and lesson media. Catalog,
+//! enrollment and progress build on these tables (issue 4).
+
+pub mod events;
+pub mod http;
+pub mod model;
+mod repo;
+pub mod service;
+
+pub use http::{api_routes, page_routes};

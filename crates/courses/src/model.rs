@@ -1,0 +1,333 @@
+//! Courses, modules and lessons as stored, and the rules their fields obey.
+
+use lyceum_platform::FieldError;
+use serde::{Deserialize, Serialize};
+
+pub const TITLE_MIN: usize = 3;
+pub const TITLE_MAX: usize = 120;
+pub const SUMMARY_MAX: usize = 300;
+pub const DESCRIPTION_MAX: usize = 50_000;
+pub const PRICE_MAX: i64 = 1_000_000_000;
+pub const TAGS_MAX: usize = 20;
+pub const TAG_LEN_MAX: usize = 30;
+pub const DURATION_MAX: i64 = 1440;
+pub const SLUG_MAX: usize = 80;
+
+/// ISO 4217 codes we accept for prices (currencies in current use that
+/// payment providers settle; extend the list rather than accepting any three letters).
+pub const CURRENCIES: &[&str] = &[
+    "AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP", "EUR", "GBP", "HKD",
+    "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KES", "KRW", "MXN", "MYR", "NGN", "NOK", "NZD", "PEN", "PHP", "PKR",
+    "PLN", "RON", "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "VND", "ZAR",
+];
+
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+text_enum!(CourseState { Draft = "draft", Published = "published", Archived = "archived" });
+text_enum!(Level { Beginner = "beginner", Intermediate = "intermediate", Advanced = "advanced" });
+text_enum!(LessonKind { Text = "text", Video = "video", File = "file" });
+
+impl CourseState {
+    /// Which state changes authoring allows. Publishing needs a lesson (checked
+    /// by the service); archived courses may come back as draft or published;
+    /// a published course may go back to draft (it leaves the catalog).
+    pub fn can_become(self, to: CourseState) -> bool {
+        use CourseState::*;
+        matches!(
+            (self, to),
+            (Draft, Published) | (Published, Archived) | (Published, Draft) | (Archived, Draft) | (Archived, Published)
+        )
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Course {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description_md: String,
+    pub cover_key: Option<String>,
+    pub category_id: Option<String>,
+    pub level: String,
+    pub language: String,
+    pub price_minor: i64,
+    pub currency: Option<String>,
+    pub seat_limit: Option<i64>,
+    pub state: String,
+    pub published_at: Option<i64>,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Course {
+    pub fn state(&self) -> CourseState {
+        CourseState::parse(&self.state).unwrap_or(CourseState::Draft)
+    }
+
+    pub fn description_html(&self) -> String {
+        lyceum_platform::markdown::render(&self.description_md)
+    }
+
+    /// Changes whenever the cover does, so the image can be cached for long.
+    pub fn cover_url(&self) -> Option<String> {
+        let key = self.cover_key.as_ref()?;
+        let version = key.rsplit('/').next()?.trim_end_matches(".jpg");
+        Some(format!("/courses/{}/cover?v={version}", self.id))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Category {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Module {
+    pub id: String,
+    pub course_id: String,
+    pub title: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Lesson {
+    pub id: String,
+    pub module_id: String,
+    pub course_id: String,
+    pub title: String,
+    pub kind: String,
+    pub body_md: String,
+    pub video_url: Option<String>,
+    pub media_key: Option<String>,
+    pub media_type: Option<String>,
+    pub media_size: Option<i64>,
+    pub file_name: Option<String>,
+    pub duration_minutes: i64,
+    pub is_preview: i64,
+    pub position: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Lesson {
+    pub fn kind(&self) -> LessonKind {
+        LessonKind::parse(&self.kind).unwrap_or(LessonKind::Text)
+    }
+    pub fn body_html(&self) -> String {
+        lyceum_platform::markdown::render(&self.body_md)
+    }
+    pub fn preview(&self) -> bool {
+        self.is_preview != 0
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Instructor {
+    pub user_id: String,
+    pub role: String,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// A module with its lessons, in order.
+#[derive(Debug, Clone)]
+pub struct ModuleOutline {
+    pub module: Module,
+    pub lessons: Vec<Lesson>,
+}
+
+// ---- Field rules, each reporting the field it concerns ----
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+pub fn parse_title(field: &str, raw: &str, min: usize) -> Result<String, FieldError> {
+    let title = raw.trim();
+    let n = chars(title);
+    if n < min || n > TITLE_MAX {
+        return Err(FieldError::new(field, format!("Use between {min} and {TITLE_MAX} characters.")));
+    }
+    Ok(title.to_string())
+}
+
+pub fn parse_slug(raw: &str) -> Result<String, FieldError> {
+    let slug = raw.trim();
+    let valid = (3..=SLUG_MAX).contains(&slug.len())
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid {
+        return Err(FieldError::new(
+            "slug",
+            format!("Use 3 to {SLUG_MAX} lower-case letters, digits and hyphens, e.g. `intro-to-rust`."),
+        ));
+    }
+    Ok(slug.to_string())
+}
+
+/// A slug made from a title: ASCII letters and digits, other runs become one hyphen.
+pub fn suggest_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let mut slug: String = slug.trim_matches('-').chars().take(SLUG_MAX - 6).collect();
+    slug = slug.trim_end_matches('-').to_string();
+    if slug.len() < 3 {
+        slug = format!("course-{}", &uuid::Uuid::now_v7().simple().to_string()[24..]);
+    }
+    slug
+}
+
+pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if chars(text) > max {
+        return Err(FieldError::new(field, format!("Keep this under {max} characters.")));
+    }
+    Ok(text.to_string())
+}
+
+/// A BCP 47 language tag in its usual case: `en`, `pt-BR`, `zh-Hant`.
+pub fn parse_language(raw: &str) -> Result<String, FieldError> {
+    let error = || FieldError::new("language", "Use a language tag such as `en`, `fr` or `pt-BR`.");
+    let mut parts = raw.trim().split('-');
+    let primary = parts.next().filter(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let mut out = primary.ok_or_else(error)?.to_ascii_lowercase();
+    for part in parts {
+        if !(2..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(error());
+        }
+        out.push('-');
+        out.push_str(&match part.len() {
+            2 => part.to_ascii_uppercase(),
+            4 => part[..1].to_ascii_uppercase() + &part[1..].to_ascii_lowercase(),
+            _ => part.to_ascii_lowercase(),
+        });
+    }
+    Ok(out)
+}
+
+/// Price rules: an integer amount of minor units; a currency exactly when it is not free.
+pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<String>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !(0..=PRICE_MAX).contains(&price_minor) {
+        errors.push(FieldError::new(
+            "price_minor",
+            format!("Use a whole number of minor units (cents) from 0 to {PRICE_MAX}."),
+        ));
+    }
+    let currency = currency.map(str::trim).filter(|c| !c.is_empty()).map(str::to_ascii_uppercase);
+    match (&currency, price_minor > 0) {
+        (None, true) => errors.push(FieldError::new("currency", "Choose the currency of the price.")),
+        (Some(_), false) => errors
+            .push(FieldError::new("currency", "A free course has no currency; leave it empty or set a price above 0.")),
+        (Some(c), true) if !CURRENCIES.contains(&c.as_str()) => errors
+            .push(FieldError::new("currency", "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.")),
+        _ => {}
+    }
+    if errors.is_empty() { Ok(currency) } else { Err(errors) }
+}
+
+pub fn check_seat_limit(seats: Option<i64>) -> Result<Option<i64>, FieldError> {
+    match seats {
+        Some(n) if n < 1 => Err(FieldError::new("seat_limit", "Use at least 1 seat, or leave it empty for no limit.")),
+        other => Ok(other),
+    }
+}
+
+/// Lower-cased, trimmed, without duplicates, in the order given.
+pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, FieldError> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        if chars(&tag) > TAG_LEN_MAX {
+            return Err(FieldError::new("tags", format!("Keep each tag under {TAG_LEN_MAX} characters.")));
+        }
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > TAGS_MAX {
+        return Err(FieldError::new("tags", format!("Use at most {TAGS_MAX} tags.")));
+    }
+    Ok(tags)
+}
+
+pub fn check_duration(minutes: i64) -> Result<i64, FieldError> {
+    if !(0..=DURATION_MAX).contains(&minutes) {
+        return Err(FieldError::new("duration_minutes", format!("Use 0 to {DURATION_MAX} minutes.")));
+    }
+    Ok(minutes)
+}
+
+/// An external video address: http(s) only, and only on video lessons.
+pub fn check_video_url(kind: LessonKind, raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    if kind != LessonKind::Video {
+        return Err(FieldError::new("video_url", "Only video lessons have a video address."));
+    }
+    match url::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => Ok(Some(u.to_string())),
+        _ => Err(FieldError::new("video_url", "Use a full https:// address, e.g. https://videos.example/intro.mp4.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_titles() {
+        assert_eq!(suggest_slug("Intro to Rust — 2nd édition!"), "intro-to-rust-2nd-dition");
+        assert!(suggest_slug("??").starts_with("course-"));
+        assert!(parse_slug("ok-slug-1").is_ok());
+        assert!(parse_slug("Bad Slug").is_err());
+    }
+
+    #[test]
+    fn languages_are_normalised() {
+        assert_eq!(parse_language("PT-br").unwrap(), "pt-BR");
+        assert_eq!(parse_language("zh-hant").unwrap(), "zh-Hant");
+        assert!(parse_language("english!").is_err());
+    }
+
+    #[test]
+    fn price_needs_a_currency_exactly_when_not_free() {
+        assert_eq!(check_price(0, None).unwrap(), None);
+        assert_eq!(check_price(1999, Some("eur")).unwrap().as_deref(), Some("EUR"));
+        assert!(check_price(1999, None).is_err());
+        assert!(check_price(0, Some("EUR")).is_err());
+        assert!(check_price(10, Some("XXX")).is_err());
+        assert!(check_price(-1, None).is_err());
+    }
+
+    #[test]
+    fn state_transitions() {
+        assert!(CourseState::Draft.can_become(CourseState::Published));
+        assert!(!CourseState::Draft.can_become(CourseState::Archived));
+        assert!(CourseState::Archived.can_become(CourseState::Draft));
+    }
+}

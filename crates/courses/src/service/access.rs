@@ -1,0 +1,71 @@
+//! Who may author what. Instructors and admins create courses; a course's
+//! owner, its co-instructors and admins edit it. Anyone else is told the
+//! course does not exist when it is not published (404), and refused (403)
+//! when it is published — they can see it, just not edit it.
+
+use lyceum_platform::{
+    AppError,
+    auth::{Role, Viewer},
+};
+use sqlx::AnyConnection;
+
+use crate::{
+    model::{Course, CourseState},
+    repo,
+};
+
+/// A course the viewer may edit, and how they relate to it.
+pub struct Editable {
+    pub course: Course,
+    pub is_owner: bool,
+}
+
+impl Editable {
+    /// Deleting the course is for its owner and admins, not co-instructors.
+    pub fn may_delete(&self, viewer: &Viewer) -> bool {
+        self.is_owner || viewer.is_admin()
+    }
+}
+
+pub fn require_author(viewer: &Viewer) -> Result<(), AppError> {
+    match viewer.role {
+        Role::Admin | Role::Instructor => Ok(()),
+        Role::Learner => Err(AppError::forbidden(
+            "Only instructors and administrators can create courses. Ask an administrator for the instructor role.",
+        )),
+    }
+}
+
+pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<Editable, AppError> {
+    let course = repo::courses::by_id(conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
+    let teaches = role.is_some() && viewer.role != Role::Learner;
+    if viewer.is_admin() || teaches {
+        let is_owner = role.as_deref() == Some("owner");
+        return Ok(Editable { course, is_owner });
+    }
+    if course.state() == CourseState::Published {
+        Err(AppError::forbidden("Only this course's instructors and administrators can edit it."))
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+/// The course of a module the viewer may edit, with the module.
+pub async fn editable_module(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    module_id: &str,
+) -> Result<(Editable, crate::model::Module), AppError> {
+    let module = repo::outline::module(conn, module_id).await?.ok_or_else(AppError::not_found)?;
+    Ok((editable(conn, viewer, &module.course_id).await?, module))
+}
+
+pub async fn editable_lesson(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    lesson_id: &str,
+) -> Result<(Editable, crate::model::Lesson), AppError> {
+    let lesson = repo::outline::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    Ok((editable(conn, viewer, &lesson.course_id).await?, lesson))
+}

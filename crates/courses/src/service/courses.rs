@@ -1,0 +1,330 @@
+//! Creating, editing, publishing, listing and deleting courses.
+
+use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, events};
+use sqlx::AnyConnection;
+
+use super::{MAX_PAGE, access, changed, guard_enrolled, remove_files};
+use crate::{
+    events::CoursePublished,
+    model::{self, Category, Course, CourseState, Instructor, Level, ModuleOutline},
+    repo::{self, courses::Fields},
+};
+
+/// A course with everything the editor shows.
+#[derive(Debug, Clone)]
+pub struct CourseView {
+    pub course: Course,
+    pub category: Option<Category>,
+    pub tags: Vec<String>,
+    pub instructors: Vec<Instructor>,
+    pub outline: Vec<ModuleOutline>,
+    pub enrolled: i64,
+}
+
+impl CourseView {
+    pub fn lesson_count(&self) -> usize {
+        self.outline.iter().map(|m| m.lessons.len()).sum()
+    }
+}
+
+/// Fields of a create or an edit; `None` leaves a field as it is (create: the
+/// default). The inner `Option` of nullable fields clears them.
+#[derive(Debug, Default, Clone)]
+pub struct CourseInput {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Category slug.
+    pub category: Option<Option<String>>,
+    pub level: Option<String>,
+    pub language: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub price_minor: Option<i64>,
+    pub currency: Option<Option<String>>,
+    pub seat_limit: Option<Option<i64>>,
+}
+
+/// The checked fields, ready to write.
+struct Valid {
+    slug: Option<String>,
+    title: String,
+    summary: String,
+    description: String,
+    category_id: Option<String>,
+    level: Level,
+    language: String,
+    tags: Vec<String>,
+    price_minor: i64,
+    currency: Option<String>,
+    seat_limit: Option<i64>,
+}
+
+impl Valid {
+    fn fields<'a>(&'a self, slug: &'a str) -> Fields<'a> {
+        Fields {
+            slug,
+            title: &self.title,
+            summary: &self.summary,
+            description_md: &self.description,
+            category_id: self.category_id.as_deref(),
+            level: self.level.as_str(),
+            language: &self.language,
+            price_minor: self.price_minor,
+            currency: self.currency.as_deref(),
+            seat_limit: self.seat_limit,
+        }
+    }
+}
+
+/// Field problems found so far; a failed check yields a placeholder so every
+/// field is checked and all problems are reported together.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn take<T: Default>(&mut self, checked: Result<T, FieldError>) -> T {
+        checked.unwrap_or_else(|e| {
+            self.0.push(e);
+            T::default()
+        })
+    }
+}
+
+/// Checks every field at once (merged over `base` for an edit) and reports all problems together.
+async fn validate(
+    conn: &mut AnyConnection,
+    input: CourseInput,
+    base: Option<(&Course, &[String])>,
+) -> Result<Valid, AppError> {
+    let mut p = Problems::default();
+    let old = base.map(|(c, _)| c);
+    let merged = |new: Option<String>, old_value: fn(&Course) -> &str, default: &str| {
+        new.unwrap_or_else(|| old.map(old_value).unwrap_or(default).to_string())
+    };
+    let title = merged(input.title, |c| &c.title, "");
+    let summary = merged(input.summary, |c| &c.summary, "");
+    let description = merged(input.description, |c| &c.description_md, "");
+    let level = merged(input.level, |c| &c.level, "beginner");
+    let language = merged(input.language, |c| &c.language, "en");
+    let tags = input.tags.unwrap_or_else(|| base.map(|(_, t)| t.to_vec()).unwrap_or_default());
+    let seat_limit = input.seat_limit.unwrap_or_else(|| old.and_then(|c| c.seat_limit));
+    let price_minor = input.price_minor.unwrap_or_else(|| old.map(|c| c.price_minor).unwrap_or(0));
+    let currency = input.currency.unwrap_or_else(|| old.and_then(|c| c.currency.clone()));
+    // An edit that leaves the category alone passes its stored id, which matches too.
+    let category = input.category.unwrap_or_else(|| old.and_then(|c| c.category_id.clone()));
+
+    let slug = match input.slug.filter(|s| !s.trim().is_empty()) {
+        Some(s) => p.take(model::parse_slug(&s).map(Some)),
+        None => old.map(|c| c.slug.clone()),
+    };
+    let level = p.take(
+        Level::parse(level.trim())
+            .map(Some)
+            .ok_or_else(|| FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+    );
+    let valid = Valid {
+        slug,
+        title: p.take(model::parse_title("title", &title, model::TITLE_MIN)),
+        summary: p.take(model::parse_text("summary", &summary, model::SUMMARY_MAX)),
+        description: p.take(model::parse_text("description", &description, model::DESCRIPTION_MAX)),
+        category_id: p.take(resolve_category(conn, category.as_deref()).await?),
+        level: level.unwrap_or(Level::Beginner),
+        language: p.take(model::parse_language(&language)),
+        tags: p.take(model::parse_tags(&tags)),
+        price_minor,
+        currency: model::check_price(price_minor, currency.as_deref()).unwrap_or_else(|e| {
+            p.0.extend(e);
+            None
+        }),
+        seat_limit: p.take(model::check_seat_limit(seat_limit)),
+    };
+    if p.0.is_empty() { Ok(valid) } else { Err(AppError::validation(p.0)) }
+}
+
+/// A category by slug (or stored id) → its id; empty means none.
+async fn resolve_category(
+    conn: &mut AnyConnection,
+    wanted: Option<&str>,
+) -> Result<Result<Option<String>, FieldError>, AppError> {
+    let Some(wanted) = wanted.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(Ok(None)) };
+    let all = repo::courses::categories(conn).await?;
+    Ok(all
+        .into_iter()
+        .find(|c| c.slug == wanted || c.id == wanted)
+        .map(|c| Some(c.id))
+        .ok_or_else(|| FieldError::new("category", "Choose one of the categories listed by /api/v1/categories.")))
+}
+
+fn slug_clash() -> AppError {
+    AppError::field("slug", "Another course already uses this address; choose a different slug.")
+}
+
+/// The explicit slug if free (else a field error), or one made from the title with a numeric suffix.
+async fn free_slug(conn: &mut AnyConnection, wanted: Option<&str>, title: &str, id: &str) -> Result<String, AppError> {
+    if let Some(slug) = wanted {
+        if repo::courses::slug_taken(conn, slug, id).await? {
+            return Err(slug_clash());
+        }
+        return Ok(slug.to_string());
+    }
+    let base = model::suggest_slug(title);
+    for n in 1..50 {
+        let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        if !repo::courses::slug_taken(conn, &candidate, id).await? {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!("{base}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]))
+}
+
+/// A unique violation on the slug index (a race with another writer) is the same field error.
+fn slug_race(e: sqlx::Error) -> AppError {
+    if db::is_unique_violation(&e) { slug_clash() } else { e.into() }
+}
+
+pub async fn create(state: &AppState, viewer: &Viewer, input: CourseInput) -> Result<CourseView, AppError> {
+    access::require_author(viewer)?;
+    let mut tx = state.db.begin().await?;
+    let valid = validate(&mut tx, input, None).await?;
+    let id = db::new_id();
+    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, &id).await?;
+    repo::courses::insert(&mut tx, &id, &valid.fields(&slug), &viewer.user_id).await.map_err(slug_race)?;
+    repo::courses::set_tags(&mut tx, &id, &valid.tags).await?;
+    repo::instructors::add(&mut tx, &id, &viewer.user_id, "owner").await?;
+    let course = repo::courses::by_id(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
+    changed(state, &mut tx, &course, false).await?;
+    tx.commit().await?;
+    get(state, viewer, &id).await
+}
+
+pub async fn update(state: &AppState, viewer: &Viewer, id: &str, input: CourseInput) -> Result<CourseView, AppError> {
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, id).await?.course;
+    let tags = repo::courses::tags(&mut tx, id).await?;
+    let valid = validate(&mut tx, input, Some((&course, &tags))).await?;
+    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, id).await?;
+    repo::courses::update(&mut tx, id, &valid.fields(&slug)).await.map_err(slug_race)?;
+    repo::courses::set_tags(&mut tx, id, &valid.tags).await?;
+    changed(state, &mut tx, &course, false).await?;
+    tx.commit().await?;
+    get(state, viewer, id).await
+}
+
+pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<CourseView, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let course = access::editable(&mut conn, viewer, id).await?.course;
+    view(&mut conn, course).await
+}
+
+async fn view(conn: &mut AnyConnection, course: Course) -> Result<CourseView, AppError> {
+    let categories = repo::courses::categories(conn).await?;
+    let category = categories.into_iter().find(|c| Some(&c.id) == course.category_id.as_ref());
+    let tags = repo::courses::tags(conn, &course.id).await?;
+    let instructors = repo::instructors::list(conn, &course.id).await?;
+    let outline = super::outline::load(conn, &course.id).await?;
+    let enrolled = repo::courses::enrolled_count(conn, &course.id).await?;
+    Ok(CourseView { course, category, tags, instructors, outline, enrolled })
+}
+
+pub const NO_LESSONS: &str = "A course needs at least one lesson before it can be published.";
+
+/// Moves a course to `to` (see [`CourseState::can_become`]); publishing needs a lesson.
+pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseState) -> Result<CourseView, AppError> {
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, id).await?.course;
+    let from = course.state();
+    if !from.can_become(to) {
+        return Err(AppError::conflict(format!(
+            "A {} course cannot become {}.{}",
+            from.as_str(),
+            to.as_str(),
+            if from == CourseState::Draft { " Publish it first." } else { "" }
+        ))
+        .with_kind("invalid-state-change"));
+    }
+    let published_at = match to {
+        CourseState::Published => {
+            if repo::outline::lesson_count(&mut tx, id).await? == 0 {
+                let mut e = AppError::validation(Vec::new()).with_kind("course-has-no-lessons");
+                e.title = "The course has no lessons";
+                e.detail = NO_LESSONS.into();
+                return Err(e);
+            }
+            Some(db::now_ms())
+        }
+        CourseState::Archived => course.published_at,
+        CourseState::Draft => None,
+    };
+    repo::courses::set_state(&mut tx, id, to.as_str(), published_at).await?;
+    if to == CourseState::Published {
+        events::publish(state, &mut tx, &CoursePublished { course_id: id.to_string(), slug: course.slug.clone() })
+            .await?;
+    }
+    changed(state, &mut tx, &course, false).await?;
+    tx.commit().await?;
+    get(state, viewer, id).await
+}
+
+/// Deletes a course with its outline, tags and enrollments (cascade), then its files.
+pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let editable = access::editable(&mut tx, viewer, id).await?;
+    if !editable.may_delete(viewer) {
+        return Err(AppError::forbidden("Only the course's owner or an administrator can delete it."));
+    }
+    guard_enrolled(repo::courses::enrolled_count(&mut tx, id).await?, force, "course")?;
+    let mut files = repo::outline::media_keys_of_course(&mut tx, id).await?;
+    files.extend(editable.course.cover_key.clone());
+    repo::courses::delete(&mut tx, id).await?;
+    changed(state, &mut tx, &editable.course, true).await?;
+    tx.commit().await?;
+    remove_files(state, &files).await;
+    Ok(())
+}
+
+/// How many learners a delete would affect (for the confirmation page).
+pub async fn enrolled(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Course, i64), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let course = access::editable(&mut conn, viewer, id).await?.course;
+    let n = repo::courses::enrolled_count(&mut conn, id).await?;
+    Ok((course, n))
+}
+
+pub struct CoursePage {
+    pub courses: Vec<Course>,
+    pub next_cursor: Option<String>,
+}
+
+/// The viewer's courses (every course for admins), newest first; cursor `created_at:id`.
+pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit: i64) -> Result<CoursePage, AppError> {
+    access::require_author(viewer)?;
+    let limit = limit.clamp(1, MAX_PAGE);
+    let before = match cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            c.split_once(':')
+                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id.to_string())))
+                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
+        ),
+    };
+    let filter = repo::courses::ListFilter {
+        instructor: (!viewer.is_admin()).then_some(viewer.user_id.as_str()),
+        before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
+        limit: limit + 1,
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    let mut courses = repo::courses::list(&mut conn, filter).await?;
+    let next_cursor = if courses.len() as i64 > limit {
+        courses.truncate(limit as usize);
+        courses.last().map(|c| format!("{}:{}", c.created_at, c.id))
+    } else {
+        None
+    };
+    Ok(CoursePage { courses, next_cursor })
+}
+
+pub async fn categories(state: &AppState) -> Result<Vec<Category>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(repo::courses::categories(&mut conn).await?)
+}

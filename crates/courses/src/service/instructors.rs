@@ -1,0 +1,66 @@
+//! Co-instructors: any editor of a course adds or removes them; the owner stays.
+
+use lyceum_accounts::service::{admin, identity};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::{Role, Viewer},
+};
+
+use super::{access, changed};
+use crate::{model::Instructor, repo};
+
+/// Who to add: an account's e-mail address or its id.
+pub enum Who {
+    Email(String),
+    UserId(String),
+}
+
+pub async fn list(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Vec<Instructor>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    access::editable(&mut conn, viewer, course_id).await?;
+    Ok(repo::instructors::list(&mut conn, course_id).await?)
+}
+
+pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -> Result<Vec<Instructor>, AppError> {
+    // Access first, so nobody learns which accounts exist through someone else's course.
+    {
+        let mut conn = state.db.pool().acquire().await?;
+        access::editable(&mut conn, viewer, course_id).await?;
+    }
+    let (field, found) = match &who {
+        Who::Email(email) => ("email", admin::find_by_email(state, email).await),
+        Who::UserId(id) => ("user_id", identity::get(state, id).await),
+    };
+    let user = found.map_err(|e| {
+        if e.fields.is_empty() { AppError::field(field, "There is no account with this address or id.") } else { e }
+    })?;
+    if user.is_disabled() || user.role() == Role::Learner {
+        return Err(AppError::field(
+            field,
+            "Only instructors and administrators can teach a course; ask an administrator to give them the instructor role.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, course_id).await?.course;
+    repo::instructors::add(&mut tx, course_id, &user.id, "co").await?;
+    changed(state, &mut tx, &course, false).await?;
+    let all = repo::instructors::list(&mut tx, course_id).await?;
+    tx.commit().await?;
+    Ok(all)
+}
+
+pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, course_id).await?.course;
+    match repo::instructors::role_of(&mut tx, course_id, user_id).await?.as_deref() {
+        None => return Err(AppError::not_found()),
+        Some("owner") => {
+            return Err(AppError::conflict("The course's owner cannot be removed from it.").with_kind("owner-required"));
+        }
+        Some(_) => {}
+    }
+    repo::instructors::remove_co(&mut tx, course_id, user_id).await?;
+    changed(state, &mut tx, &course, false).await?;
+    tx.commit().await?;
+    Ok(())
+}

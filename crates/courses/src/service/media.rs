@@ -1,0 +1,240 @@
+//! Cover images and lesson files. Types are decided by the content (magic
+//! bytes), never by the name or the declared type; keys are made here, never
+//! from the client's file name, which is kept only for display and download.
+//! Storage goes through the small `store`/`load` functions below, so the
+//! storage port can change (S3, streaming) in one place.
+
+use std::io::Cursor;
+
+use bytes::Bytes;
+use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+use lyceum_platform::{AppError, AppState, auth::Viewer};
+
+use super::{access, changed, remove_files};
+use crate::{
+    model::{Course, CourseState, Lesson, LessonKind},
+    repo::{self, outline::Media},
+};
+
+const COVER_WIDTH: u32 = 1600;
+const COVER_HEIGHT: u32 = 900;
+const MAX_SIDE: u32 = 10_000;
+const FILE_NAME_MAX: usize = 200;
+
+async fn store(state: &AppState, key: &str, data: Bytes) -> Result<(), AppError> {
+    Ok(state.storage.put(key, data).await?)
+}
+
+async fn load(state: &AppState, key: &str) -> Result<Bytes, AppError> {
+    Ok(state.storage.get(key).await?)
+}
+
+fn too_large(len: usize, max: usize) -> AppError {
+    AppError::payload_too_large(format!("The file is {} KB; the limit is {} KB.", len.div_ceil(1024), max / 1024))
+}
+
+/// Checks an uploaded image on its content and re-encodes it as a JPEG of at
+/// most 1600×900 (dropping metadata and anything appended to the image).
+pub async fn normalise_cover(data: Bytes, max_bytes: usize) -> Result<Vec<u8>, AppError> {
+    if data.is_empty() {
+        return Err(AppError::field("cover", "Choose an image file to upload."));
+    }
+    if data.len() > max_bytes {
+        return Err(too_large(data.len(), max_bytes));
+    }
+    let accepted = [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Gif, ImageFormat::WebP];
+    let format = image::guess_format(&data)
+        .ok()
+        .filter(|f| accepted.contains(f))
+        .ok_or_else(|| AppError::field("cover", "The file is not a PNG, JPEG, GIF or WebP image."))?;
+    tokio::task::spawn_blocking(move || reencode(&data, format)).await.map_err(AppError::internal)?
+}
+
+fn reencode(data: &[u8], format: ImageFormat) -> Result<Vec<u8>, AppError> {
+    let unreadable = |_| AppError::field("cover", "The image could not be read; it may be damaged.");
+    let mut reader = ImageReader::with_format(Cursor::new(data), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    reader.limits(limits);
+    let mut image = reader.decode().map_err(unreadable)?;
+    if image.width() > COVER_WIDTH || image.height() > COVER_HEIGHT {
+        image = image.resize(COVER_WIDTH, COVER_HEIGHT, FilterType::Triangle);
+    }
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image.to_rgb8())
+        .write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg)
+        .map_err(AppError::internal)?;
+    Ok(out)
+}
+
+pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data: Bytes) -> Result<Course, AppError> {
+    {
+        let mut conn = state.db.pool().acquire().await?;
+        access::editable(&mut conn, viewer, course_id).await?;
+    }
+    let jpeg = normalise_cover(data, state.settings.uploads.cover_max_bytes).await?;
+    let key = format!("courses/{course_id}/cover/{}.jpg", uuid::Uuid::now_v7().simple());
+    store(state, &key, jpeg.into()).await?;
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, course_id).await?.course;
+    repo::courses::set_cover(&mut tx, course_id, Some(&key)).await?;
+    changed(state, &mut tx, &course, false).await?;
+    let updated = repo::courses::by_id(&mut tx, course_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    remove_files(state, &course.cover_key.into_iter().collect::<Vec<_>>()).await;
+    Ok(updated)
+}
+
+/// The cover of a published course (anyone), or of one the viewer edits.
+pub async fn cover(state: &AppState, viewer: Option<&Viewer>, course_id: &str) -> Result<Bytes, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let course = repo::courses::by_id(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    if course.state() != CourseState::Published {
+        let viewer = viewer.ok_or_else(AppError::not_found)?;
+        access::editable(&mut conn, viewer, course_id).await.map_err(|_| AppError::not_found())?;
+    }
+    let key = course.cover_key.ok_or_else(AppError::not_found)?;
+    drop(conn);
+    load(state, &key).await
+}
+
+/// A file type we accept, recognised by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sniffed {
+    pub mime: &'static str,
+    pub ext: &'static str,
+    pub label: &'static str,
+}
+
+const MP4: Sniffed = Sniffed { mime: "video/mp4", ext: "mp4", label: "an MP4 video" };
+const WEBM: Sniffed = Sniffed { mime: "video/webm", ext: "webm", label: "a WebM video" };
+const PDF: Sniffed = Sniffed { mime: "application/pdf", ext: "pdf", label: "a PDF document" };
+const ZIP: Sniffed = Sniffed { mime: "application/zip", ext: "zip", label: "a ZIP archive" };
+const PNG: Sniffed = Sniffed { mime: "image/png", ext: "png", label: "a PNG image" };
+const JPEG: Sniffed = Sniffed { mime: "image/jpeg", ext: "jpg", label: "a JPEG image" };
+const TEXT: Sniffed = Sniffed { mime: "text/plain; charset=utf-8", ext: "txt", label: "a text file" };
+
+pub fn sniff(data: &[u8]) -> Option<Sniffed> {
+    if data.len() >= 12 && &data[4..8] == b"ftyp" {
+        return Some(MP4);
+    }
+    let starts = |magic: &[u8]| data.starts_with(magic);
+    if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some(WEBM)
+    } else if starts(b"%PDF-") {
+        Some(PDF)
+    } else if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
+        Some(ZIP)
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Some(PNG)
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some(JPEG)
+    } else if !data.is_empty() && !data.contains(&0) && std::str::from_utf8(data).is_ok() {
+        Some(TEXT)
+    } else {
+        None
+    }
+}
+
+/// Extensions whose name promises a type; a file named so must have that content.
+fn promised(file_name: &str) -> Option<Sniffed> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "mp4" | "m4v" => MP4,
+        "webm" => WEBM,
+        "pdf" => PDF,
+        "zip" | "docx" | "xlsx" | "pptx" | "odt" | "epub" => ZIP,
+        "png" => PNG,
+        "jpg" | "jpeg" => JPEG,
+        "txt" | "md" | "csv" => TEXT,
+        _ => return None,
+    })
+}
+
+/// The name shown to learners: its last path segment, without control characters, bounded.
+fn display_name(raw: &str, ext: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(FILE_NAME_MAX).collect();
+    let clean = clean.trim().to_string();
+    if clean.is_empty() || clean.starts_with('.') { format!("download.{ext}") } else { clean }
+}
+
+/// Which content a lesson kind accepts, and how to say so.
+fn accepts(kind: LessonKind) -> Result<(&'static [Sniffed], &'static str), AppError> {
+    match kind {
+        LessonKind::Video => Ok((&[MP4, WEBM], "Video lessons take an MP4 or WebM video.")),
+        LessonKind::File => Ok((
+            &[PDF, ZIP, PNG, JPEG, TEXT],
+            "Downloadable files must be a PDF, a ZIP archive (including Office and EPUB files), a PNG or JPEG image, or plain text.",
+        )),
+        LessonKind::Text => {
+            Err(AppError::field("media", "Text lessons have no file. Change the lesson's kind to video or file first."))
+        }
+    }
+}
+
+/// Whether a lesson of `kind` may keep a stored file of type `mime` (after its kind changes).
+pub(crate) fn kind_keeps(kind: LessonKind, mime: &str) -> bool {
+    accepts(kind).is_ok_and(|(allowed, _)| allowed.iter().any(|s| s.mime == mime))
+}
+
+pub async fn set_lesson_media(
+    state: &AppState,
+    viewer: &Viewer,
+    lesson_id: &str,
+    data: Bytes,
+    file_name: &str,
+) -> Result<Lesson, AppError> {
+    let lesson = {
+        let mut conn = state.db.pool().acquire().await?;
+        access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
+    };
+    let (allowed, rule) = accepts(lesson.kind())?;
+    let max = state.settings.uploads.lesson_media_max_bytes;
+    if data.is_empty() {
+        return Err(AppError::field("media", "Choose a file to upload."));
+    }
+    if data.len() > max {
+        return Err(too_large(data.len(), max));
+    }
+    let found = sniff(&data).filter(|s| allowed.contains(s)).ok_or_else(|| AppError::field("media", rule))?;
+    if let Some(named) = promised(file_name).filter(|p| *p != found) {
+        return Err(AppError::field(
+            "media",
+            format!(
+                "The file is named like {} but its content is {}. Upload the right file.",
+                named.label, found.label
+            ),
+        ));
+    }
+    let key = format!("lessons/{lesson_id}/{}.{}", uuid::Uuid::now_v7().simple(), found.ext);
+    let size = data.len() as i64;
+    store(state, &key, data).await?;
+    let name = display_name(file_name, found.ext);
+    let mut tx = state.db.begin().await?;
+    let (editable, old) = access::editable_lesson(&mut tx, viewer, lesson_id).await?;
+    let media = Media { key: &key, content_type: found.mime, size, file_name: &name };
+    repo::outline::set_media(&mut tx, lesson_id, Some(&media)).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    let updated = repo::outline::lesson(&mut tx, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    remove_files(state, &old.media_key.into_iter().collect::<Vec<_>>()).await;
+    Ok(updated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(sniff(b"\0\0\0\x18ftypmp42rest"), Some(MP4));
+        assert_eq!(sniff(b"%PDF-1.7 ..."), Some(PDF));
+        assert_eq!(sniff(b"hello\n"), Some(TEXT));
+        assert_eq!(sniff(&[0, 1, 2, 0xff]), None);
+        assert_eq!(promised("talk.MP4"), Some(MP4));
+        assert_eq!(display_name("C:\\x\\..\\notes.pdf", "pdf"), "notes.pdf");
+        assert_eq!(display_name("", "pdf"), "download.pdf");
+    }
+}

@@ -1,0 +1,288 @@
+//! Modules and lessons: create, edit, reorder, delete.
+
+use std::collections::HashSet;
+
+use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
+use sqlx::AnyConnection;
+
+use super::{access, changed, guard_enrolled, remove_files};
+use crate::{
+    model::{self, Lesson, LessonKind, Module, ModuleOutline},
+    repo::{
+        self,
+        outline::{LessonFields, Table},
+    },
+};
+
+/// A course's modules with their lessons, in order, in two queries.
+pub async fn load(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<ModuleOutline>, sqlx::Error> {
+    let modules = repo::outline::modules(conn, course_id).await?;
+    let mut lessons = repo::outline::lessons_of_course(conn, course_id).await?;
+    Ok(modules
+        .into_iter()
+        .map(|module| {
+            let (mine, rest) = lessons.drain(..).partition(|l: &Lesson| l.module_id == module.id);
+            lessons = rest;
+            ModuleOutline { module, lessons: mine }
+        })
+        .collect())
+}
+
+fn module_title(raw: &str) -> Result<String, AppError> {
+    model::parse_title("title", raw, 1).map_err(|e| AppError::validation(vec![e]))
+}
+
+pub async fn create_module(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    title: &str,
+) -> Result<Module, AppError> {
+    let title = module_title(title)?;
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, course_id).await?.course;
+    let id = db::new_id();
+    repo::outline::insert_module(&mut tx, &id, course_id, &title).await?;
+    changed(state, &mut tx, &course, false).await?;
+    let module = repo::outline::module(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(module)
+}
+
+pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &str, title: &str) -> Result<Module, AppError> {
+    let title = module_title(title)?;
+    let mut tx = state.db.begin().await?;
+    let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
+    repo::outline::rename_module(&mut tx, id, &title).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    let module = repo::outline::module(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(module)
+}
+
+pub async fn get_module(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Module, i64), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (editable, module) = access::editable_module(&mut conn, viewer, id).await?;
+    let enrolled = repo::courses::enrolled_count(&mut conn, &editable.course.id).await?;
+    Ok((module, enrolled))
+}
+
+/// Deletes a module and its lessons (409 while learners are enrolled, unless `force`).
+pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
+    guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "module")?;
+    let files = repo::outline::media_keys_of_module(&mut tx, id).await?;
+    repo::outline::delete_module(&mut tx, id).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    tx.commit().await?;
+    remove_files(state, &files).await;
+    Ok(())
+}
+
+/// `wanted` must be exactly the current ids, each once, in the new order.
+fn check_order(current: &[String], wanted: &[String], what: &str) -> Result<(), AppError> {
+    let unique: HashSet<&String> = wanted.iter().collect();
+    let same =
+        unique.len() == wanted.len() && wanted.len() == current.len() && current.iter().all(|id| unique.contains(id));
+    if same {
+        return Ok(());
+    }
+    Err(AppError::field(
+        "ids",
+        format!(
+            "List every {what} of this {} exactly once, in the new order.",
+            if what == "module" { "course" } else { "module" }
+        ),
+    ))
+}
+
+pub async fn reorder_modules(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    ids: &[String],
+) -> Result<Vec<ModuleOutline>, AppError> {
+    let mut tx = state.db.begin().await?;
+    let course = access::editable(&mut tx, viewer, course_id).await?.course;
+    let current: Vec<String> = repo::outline::modules(&mut tx, course_id).await?.into_iter().map(|m| m.id).collect();
+    check_order(&current, ids, "module")?;
+    repo::outline::set_positions(&mut tx, Table::Modules, ids).await?;
+    changed(state, &mut tx, &course, false).await?;
+    let outline = load(&mut tx, course_id).await?;
+    tx.commit().await?;
+    Ok(outline)
+}
+
+pub async fn reorder_lessons(
+    state: &AppState,
+    viewer: &Viewer,
+    module_id: &str,
+    ids: &[String],
+) -> Result<Vec<Lesson>, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (editable, _) = access::editable_module(&mut tx, viewer, module_id).await?;
+    let current = repo::outline::lesson_ids_of_module(&mut tx, module_id).await?;
+    check_order(&current, ids, "lesson")?;
+    repo::outline::set_positions(&mut tx, Table::Lessons, ids).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    let outline = load(&mut tx, &editable.course.id).await?;
+    tx.commit().await?;
+    Ok(outline.into_iter().find(|m| m.module.id == module_id).map(|m| m.lessons).unwrap_or_default())
+}
+
+/// Moves one item up (-1) or down (+1) among its siblings: the pages' move buttons.
+pub async fn move_module(state: &AppState, viewer: &Viewer, id: &str, step: i64) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, module) = access::editable_module(&mut conn, viewer, id).await?;
+    let mut ids: Vec<String> =
+        repo::outline::modules(&mut conn, &module.course_id).await?.into_iter().map(|m| m.id).collect();
+    drop(conn);
+    if swap(&mut ids, id, step) {
+        reorder_modules(state, viewer, &module.course_id, &ids).await?;
+    }
+    Ok(module.course_id)
+}
+
+pub async fn move_lesson(state: &AppState, viewer: &Viewer, id: &str, step: i64) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, lesson) = access::editable_lesson(&mut conn, viewer, id).await?;
+    let mut ids = repo::outline::lesson_ids_of_module(&mut conn, &lesson.module_id).await?;
+    drop(conn);
+    if swap(&mut ids, id, step) {
+        reorder_lessons(state, viewer, &lesson.module_id, &ids).await?;
+    }
+    Ok(lesson.course_id)
+}
+
+fn swap(ids: &mut [String], id: &str, step: i64) -> bool {
+    let Some(at) = ids.iter().position(|x| x == id) else { return false };
+    let to = at as i64 + step;
+    if to < 0 || to >= ids.len() as i64 {
+        return false;
+    }
+    ids.swap(at, to as usize);
+    true
+}
+
+/// Lesson fields; `None` keeps the current value (create: the default).
+#[derive(Debug, Default, Clone)]
+pub struct LessonInput {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub body: Option<String>,
+    pub video_url: Option<Option<String>>,
+    pub duration_minutes: Option<i64>,
+    pub is_preview: Option<bool>,
+}
+
+struct ValidLesson {
+    title: String,
+    kind: LessonKind,
+    body: String,
+    video_url: Option<String>,
+    duration_minutes: i64,
+    is_preview: bool,
+}
+
+impl ValidLesson {
+    fn fields(&self) -> LessonFields<'_> {
+        LessonFields {
+            title: &self.title,
+            kind: self.kind.as_str(),
+            body_md: &self.body,
+            video_url: self.video_url.as_deref(),
+            duration_minutes: self.duration_minutes,
+            is_preview: self.is_preview,
+        }
+    }
+}
+
+fn validate_lesson(input: LessonInput, old: Option<&Lesson>) -> Result<ValidLesson, AppError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let title = input.title.or_else(|| old.map(|l| l.title.clone())).unwrap_or_default();
+    let title = model::parse_title("title", &title, 1).map_err(|e| errors.push(e)).ok();
+    let kind = input.kind.unwrap_or_else(|| old.map(|l| l.kind.clone()).unwrap_or_else(|| "text".into()));
+    let kind = LessonKind::parse(kind.trim())
+        .ok_or_else(|| errors.push(FieldError::new("kind", "Choose text, video or file.")))
+        .ok();
+    let body = input.body.or_else(|| old.map(|l| l.body_md.clone())).unwrap_or_default();
+    let body = model::parse_text("body", &body, model::DESCRIPTION_MAX).map_err(|e| errors.push(e)).ok();
+    // A lesson that stops being a video drops its stored address unless one is sent.
+    let video_url = match input.video_url {
+        Some(v) => v,
+        None if kind == Some(LessonKind::Video) => old.and_then(|l| l.video_url.clone()),
+        None => None,
+    };
+    let video_url = kind.and_then(|k| model::check_video_url(k, video_url.as_deref()).map_err(|e| errors.push(e)).ok());
+    let duration = input.duration_minutes.or_else(|| old.map(|l| l.duration_minutes)).unwrap_or(0);
+    let duration = model::check_duration(duration).map_err(|e| errors.push(e)).ok();
+    let is_preview = input.is_preview.unwrap_or_else(|| old.is_some_and(Lesson::preview));
+    match (title, kind, body, video_url, duration) {
+        (Some(title), Some(kind), Some(body), Some(video_url), Some(duration_minutes)) if errors.is_empty() => {
+            Ok(ValidLesson { title, kind, body, video_url, duration_minutes, is_preview })
+        }
+        _ => Err(AppError::validation(errors)),
+    }
+}
+
+pub async fn create_lesson(
+    state: &AppState,
+    viewer: &Viewer,
+    module_id: &str,
+    input: LessonInput,
+) -> Result<Lesson, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (editable, module) = access::editable_module(&mut tx, viewer, module_id).await?;
+    let valid = validate_lesson(input, None)?;
+    let id = db::new_id();
+    repo::outline::insert_lesson(&mut tx, &id, &module, &valid.fields()).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    let lesson = repo::outline::lesson(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(lesson)
+}
+
+pub async fn update_lesson(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    input: LessonInput,
+) -> Result<Lesson, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (editable, old) = access::editable_lesson(&mut tx, viewer, id).await?;
+    let valid = validate_lesson(input, Some(&old))?;
+    repo::outline::update_lesson(&mut tx, id, &valid.fields()).await?;
+    // A file the new kind does not take (a video on a text lesson) goes with the change.
+    let dropped = match (&old.media_key, &old.media_type) {
+        (Some(key), Some(mime)) if !super::media::kind_keeps(valid.kind, mime) => Some(key.clone()),
+        _ => None,
+    };
+    if dropped.is_some() {
+        repo::outline::set_media(&mut tx, id, None).await?;
+    }
+    changed(state, &mut tx, &editable.course, false).await?;
+    let lesson = repo::outline::lesson(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    remove_files(state, &dropped.into_iter().collect::<Vec<_>>()).await;
+    Ok(lesson)
+}
+
+/// A lesson for its editors, with the number of enrolled learners (for the delete warning).
+pub async fn get_lesson(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Lesson, i64), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (editable, lesson) = access::editable_lesson(&mut conn, viewer, id).await?;
+    let enrolled = repo::courses::enrolled_count(&mut conn, &editable.course.id).await?;
+    Ok((lesson, enrolled))
+}
+
+pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (editable, lesson) = access::editable_lesson(&mut tx, viewer, id).await?;
+    guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "lesson")?;
+    repo::outline::delete_lesson(&mut tx, id).await?;
+    changed(state, &mut tx, &editable.course, false).await?;
+    tx.commit().await?;
+    remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;
+    Ok(lesson.course_id)
+}
