@@ -10,7 +10,8 @@ use lyceum_platform::auth::Role;
 
 /// A job of a kind no worker knows, run until it is dead.
 async fn dead_job(app: &common::TestApp, key: Option<&str>) -> String {
-    let id = enqueue::<Unknown>(app, &tag(), key).await.expect("enqueued");
+    let payload = Tag { key: key.map(str::to_string), ..tag() };
+    let id = enqueue::<Unknown>(app, &payload).await.expect("enqueued");
     let worker = worker(app);
     for _ in 0..2 {
         sqlx::query("UPDATE jobs SET run_at = 0 WHERE id = $1").bind(&id).execute(app.state().db.pool()).await.unwrap();
@@ -24,8 +25,8 @@ async fn admins_list_jobs_by_state_and_kind_and_see_one_in_full(backend: Backend
     let app = spawn(backend).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
     let dead = dead_job(&app, None).await;
-    let queued = enqueue::<Count>(&app, &Tag { id: "pay-1".into() }, None).await.unwrap();
-    enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let queued = enqueue::<Count>(&app, &Tag { id: "pay-1".into(), key: None }).await.unwrap();
+    enqueue::<Count>(&app, &tag()).await.unwrap();
 
     let all = admin.get("/api/v1/admin/jobs").await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 3, "{all}");
@@ -75,7 +76,7 @@ async fn retrying_is_refused_while_an_equal_job_is_pending(backend: Backend) {
     let app = spawn(backend).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
     let dead = dead_job(&app, Some("course-7")).await;
-    enqueue::<Unknown>(&app, &tag(), Some("course-7")).await.expect("the key is free once dead");
+    enqueue::<Unknown>(&app, &Tag::keyed(&tag().id, "course-7")).await.expect("the key is free once dead");
     admin
         .post(&format!("/api/v1/admin/jobs/{dead}/retry"), serde_json::json!({}))
         .await
@@ -97,7 +98,7 @@ async fn the_jobs_page_lists_shows_and_mends_dead_jobs(backend: Backend) {
     let app = spawn(backend).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
     let dead = dead_job(&app, None).await;
-    enqueue::<Count>(&app, &Tag { id: "pay-<b>".into() }, None).await.unwrap();
+    enqueue::<Count>(&app, &Tag { id: "pay-<b>".into(), key: None }).await.unwrap();
 
     let list = admin.get("/admin/jobs?state=dead").await;
     assert_eq!(list.status, 200);
@@ -129,7 +130,7 @@ async fn the_jobs_page_lists_shows_and_mends_dead_jobs(backend: Backend) {
 async fn the_jobs_page_payload_is_escaped_and_admin_only(backend: Backend) {
     let app = spawn(backend).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
-    let id = enqueue::<Count>(&app, &Tag { id: "<script>alert(1)</script>".into() }, None).await.unwrap();
+    let id = enqueue::<Count>(&app, &Tag { id: "<script>alert(1)</script>".into(), key: None }).await.unwrap();
     let detail = admin.get(&format!("/admin/jobs/{id}")).await.text;
     assert!(detail.contains("alert(1)") && !detail.contains("<script>alert"), "payload shown, escaped");
 

@@ -15,9 +15,9 @@ async fn a_rolled_back_change_leaves_no_job_and_a_committed_one_runs_once(backen
     let app = spawn(backend).await;
     let (dropped, kept) = (tag(), tag());
     let mut tx = app.state().db.begin().await.unwrap();
-    jobs::enqueue::<Count>(&mut tx, &dropped, None).await.unwrap().expect("enqueued");
+    jobs::enqueue::<Count>(&mut tx, &dropped).await.unwrap().expect("enqueued");
     tx.rollback().await.unwrap();
-    let id = enqueue::<Count>(&app, &kept, None).await.expect("enqueued");
+    let id = enqueue::<Count>(&app, &kept).await.expect("enqueued");
     assert_eq!(job_count(&app).await, 1, "the rolled-back job is gone");
 
     let worker = worker(&app);
@@ -32,7 +32,7 @@ async fn a_rolled_back_change_leaves_no_job_and_a_committed_one_runs_once(backen
 
 async fn a_job_is_not_claimed_twice_while_its_lease_is_live(backend: Backend) {
     let app = spawn(backend).await;
-    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Count>(&app, &tag()).await.unwrap();
     let first = worker(&app).with_id("first");
     assert_eq!(first.claim().await.unwrap().expect("claimed").id, id);
     assert!(worker(&app).claim().await.unwrap().is_none(), "a second worker finds nothing");
@@ -45,7 +45,7 @@ async fn a_job_is_not_claimed_twice_while_its_lease_is_live(backend: Backend) {
 async fn a_job_whose_worker_died_runs_again_after_its_lease(backend: Backend) {
     let app = spawn(backend).await;
     let payload = tag();
-    let id = enqueue::<Count>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Count>(&app, &payload).await.unwrap();
     // "crashed" claims the job and never finishes it.
     worker(&app).with_id("crashed").claim().await.unwrap().expect("claimed");
     let rescuer = worker(&app);
@@ -62,7 +62,7 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease(backend: Backend) {
 async fn a_failing_job_is_retried_with_backoff_then_dead(backend: Backend) {
     let app = spawn(backend).await;
     let payload = tag();
-    let id = enqueue::<Fails>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Fails>(&app, &payload).await.unwrap();
     let worker = worker(&app);
     for attempt in 1..=3 {
         assert_eq!(worker.run_until_idle().await.unwrap(), 1, "attempt {attempt} runs once");
@@ -88,12 +88,13 @@ async fn a_failing_job_is_retried_with_backoff_then_dead(backend: Backend) {
 
 async fn jobs_with_the_same_key_merge_while_pending(backend: Backend) {
     let app = spawn(backend).await;
-    let payload = tag();
-    let first = enqueue::<Count>(&app, &payload, Some("course-7")).await;
+    let payload = Tag::keyed(&tag().id, "course-7");
+    let first = enqueue::<Count>(&app, &payload).await;
     assert!(first.is_some());
-    assert_eq!(enqueue::<Count>(&app, &payload, Some("course-7")).await, None, "merged, not an error");
-    assert!(enqueue::<Count>(&app, &payload, Some("course-8")).await.is_some(), "another key is another job");
-    assert!(enqueue::<Fails>(&app, &tag(), Some("course-7")).await.is_some(), "another kind is another job");
+    assert_eq!(enqueue::<Count>(&app, &payload).await, None, "merged, not an error");
+    let other_key = Tag::keyed(&payload.id, "course-8");
+    assert!(enqueue::<Count>(&app, &other_key).await.is_some(), "another key is another job");
+    assert!(enqueue::<Fails>(&app, &Tag::keyed(&tag().id, "course-7")).await.is_some(), "another kind is another job");
     assert_eq!(job_count(&app).await, 3);
 
     let worker = Worker::new(app.state().clone(), {
@@ -104,13 +105,13 @@ async fn jobs_with_the_same_key_merge_while_pending(backend: Backend) {
     // The Fails job is unknown to this worker; it fails, waits, and stays out of the way.
     worker.run_until_idle().await.unwrap();
     assert_eq!(runs(&payload.id), 2);
-    assert!(enqueue::<Count>(&app, &payload, Some("course-7")).await.is_some(), "once done, the key is free");
+    assert!(enqueue::<Count>(&app, &payload).await.is_some(), "once done, the key is free");
     app.stop().await;
 }
 
 async fn a_job_of_an_unknown_kind_ends_dead_with_a_clear_error(backend: Backend) {
     let app = spawn(backend).await;
-    let id = enqueue::<Unknown>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Unknown>(&app, &tag()).await.unwrap();
     let worker = worker(&app);
     assert_eq!(worker.run_until_idle().await.unwrap(), 1);
     let job = row(&app, &id).await;

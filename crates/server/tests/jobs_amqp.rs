@@ -145,7 +145,7 @@ async fn enqueue_many(app: &TestApp, n: usize) -> Vec<Tag> {
     let tags: Vec<Tag> = (0..n).map(|_| tag()).collect();
     let mut tx = app.state().db.begin().await.unwrap();
     for t in &tags {
-        jobs::enqueue::<Count>(&mut tx, t, None).await.unwrap();
+        jobs::enqueue::<Count>(&mut tx, t).await.unwrap();
     }
     tx.commit().await.unwrap();
     tags
@@ -175,7 +175,7 @@ async fn a_rolled_back_transaction_relays_nothing(backend: Backend) {
     let Some(url) = amqp_url("a_rolled_back_transaction_relays_nothing") else { return };
     let app = spawn(backend, &url).await;
     let mut tx = app.state().db.begin().await.unwrap();
-    jobs::enqueue::<Count>(&mut tx, &tag(), None).await.unwrap();
+    jobs::enqueue::<Count>(&mut tx, &tag()).await.unwrap();
     tx.rollback().await.unwrap();
     let relay = Relay::new(&worker(&app));
     assert_eq!(relay.relay_once().await.unwrap(), 0);
@@ -192,7 +192,7 @@ async fn a_rolled_back_transaction_relays_nothing(backend: Backend) {
 async fn relayed_messages_are_persistent_and_name_the_job(backend: Backend) {
     let Some(url) = amqp_url("relayed_messages_are_persistent_and_name_the_job") else { return };
     let app = spawn(backend, &url).await;
-    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Count>(&app, &tag()).await.unwrap();
     let relay = Relay::new(&worker(&app));
     let before = db::now_ms();
     assert_eq!(relay.relay_once().await.unwrap(), 1);
@@ -215,7 +215,7 @@ async fn relayed_messages_are_persistent_and_name_the_job(backend: Backend) {
 async fn jobs_of_a_queue_nobody_consumes_wait_in_its_own_broker_queue(backend: Backend) {
     let Some(url) = amqp_url("jobs_of_a_queue_nobody_consumes_wait_in_its_own_broker_queue") else { return };
     let app = spawn(backend, &url).await;
-    let id = enqueue::<Elsewhere>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Elsewhere>(&app, &tag()).await.unwrap();
     let relay = Relay::new(&worker(&app));
     assert_eq!(relay.relay_once().await.unwrap(), 1);
     assert!(relayed_until(&app, &id).await.is_some());
@@ -244,7 +244,7 @@ async fn a_job_the_broker_does_not_take_stays_in_the_outbox(backend: Backend) {
         .queue_unbind(t.queue("default").into(), t.exchange().into(), "default".into(), FieldTable::default())
         .await
         .unwrap();
-    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Count>(&app, &tag()).await.unwrap();
     let err = relay.relay_once().await.unwrap_err();
     assert!(matches!(err, RelayError::Refused(1)), "{err}");
     assert_eq!(relayed_until(&app, &id).await, None);
@@ -425,7 +425,7 @@ async fn a_failed_job_is_republished_when_due_and_then_done(backend: Backend) {
     let app = spawn(backend, &url).await;
     let payload = tag();
     let key = payload.id.clone();
-    let id = enqueue::<FailsOnce>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<FailsOnce>(&app, &payload).await.unwrap();
     let consumers = worker(&app).spawn_consumers(1);
     let relay = Relay::new(&worker(&app));
     assert_eq!(relay.relay_once().await.unwrap(), 1);
@@ -447,7 +447,7 @@ async fn a_failed_job_is_republished_when_due_and_then_done(backend: Backend) {
 async fn a_job_failing_past_its_attempts_is_dead_and_dead_lettered(backend: Backend) {
     let Some(url) = amqp_url("a_job_failing_past_its_attempts_is_dead_and_dead_lettered") else { return };
     let app = spawn(backend, &url).await;
-    let id = enqueue::<Fails>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Fails>(&app, &tag()).await.unwrap();
     let consumers = worker(&app).spawn_consumers(1);
     let relay = Relay::new(&worker(&app));
     for attempt in 1..=i64::from(Fails::MAX_ATTEMPTS) {
@@ -505,7 +505,7 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease(backend: Backend) {
     let Some(url) = amqp_url("a_job_whose_worker_died_runs_again_after_its_lease") else { return };
     let app = spawn(backend, &url).await;
     let payload = tag();
-    let id = enqueue::<Count>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Count>(&app, &payload).await.unwrap();
     let relay = Relay::new(&worker(&app));
     // The dead worker's claim, with a lease that is already over.
     repo::claim_by_id(app.state().db.pool(), &id, "dead-worker", -1).await.unwrap().expect("claimed");
@@ -522,7 +522,7 @@ async fn shutdown_releases_the_job_in_hand(backend: Backend) {
     let Some(url) = amqp_url("shutdown_releases_the_job_in_hand") else { return };
     let app = spawn(backend, &url).await;
     let payload = tag();
-    let id = enqueue::<Blocks>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Blocks>(&app, &payload).await.unwrap();
     let consumers = worker(&app).spawn_consumers(1);
     let relay = Relay::new(&worker(&app));
     assert_eq!(relay.relay_once().await.unwrap(), 1);
@@ -547,7 +547,7 @@ async fn serve_uses_the_broker_when_configured(backend: Backend) {
         s.amqp.prefix = prefix;
     })
     .await;
-    let id = enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    let id = enqueue::<Count>(&app, &tag()).await.unwrap();
     wait_until("a consumer ran the job", async || {
         row(&app, &id).await.attempts >= 1 && row(&app, &id).await.state == "queued"
     })

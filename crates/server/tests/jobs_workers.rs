@@ -12,7 +12,7 @@ use jobs_kit::*;
 async fn shutdown_releases_a_job_that_does_not_finish_in_time(backend: Backend) {
     let app = spawn(backend).await;
     let payload = tag();
-    let id = enqueue::<Blocks>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Blocks>(&app, &payload).await.unwrap();
     let pool = worker(&app).spawn(2);
     started(&payload).await;
     pool.shutdown(Duration::from_millis(100)).await;
@@ -27,7 +27,7 @@ async fn shutdown_releases_a_job_that_does_not_finish_in_time(backend: Backend) 
 async fn a_long_job_keeps_its_lease_while_it_runs(backend: Backend) {
     let app = spawn(backend).await;
     let payload = tag();
-    let id = enqueue::<Blocks>(&app, &payload, None).await.unwrap();
+    let id = enqueue::<Blocks>(&app, &payload).await.unwrap();
     let lease = Duration::from_millis(600);
     let pool = worker(&app).with_lease(lease).spawn(1);
     started(&payload).await;
@@ -55,7 +55,7 @@ async fn concurrent_workers_draining_one_queue_run_each_job_exactly_once(backend
     let app = spawn(backend).await;
     let tags: Vec<Tag> = (0..80).map(|_| tag()).collect();
     for t in &tags {
-        enqueue::<Count>(&app, t, None).await.unwrap();
+        enqueue::<Count>(&app, t).await.unwrap();
     }
     let drains = (0..4).map(|n| {
         let worker = worker(&app).with_id(format!("w{n}"));
@@ -70,7 +70,7 @@ async fn concurrent_workers_draining_one_queue_run_each_job_exactly_once(backend
 
 async fn metrics_show_backlog_and_outcomes(backend: Backend) {
     let app = spawn(backend).await;
-    enqueue::<Count>(&app, &tag(), None).await.unwrap();
+    enqueue::<Count>(&app, &tag()).await.unwrap();
     let metrics = app.client().get("/metrics").await.text;
     assert!(metrics.contains("jobs_queue_depth{queue=\"default\"} 1"), "{metrics}");
     assert!(metrics.contains("jobs_oldest_age_seconds{queue=\"default\"}"), "{metrics}");

@@ -43,7 +43,7 @@ async fn set_channel(client: &TestClient, kind: &str, channel: &str) {
 
 async fn run_digest(app: &TestApp) {
     let mut conn = app.state().db.pool().acquire().await.unwrap();
-    lyceum_platform::jobs::enqueue::<DailyDigest>(&mut conn, &(), None).await.unwrap();
+    lyceum_platform::jobs::enqueue::<DailyDigest>(&mut conn, &()).await.unwrap();
     drop(conn);
     app.drain_jobs().await;
 }

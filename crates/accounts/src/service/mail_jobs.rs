@@ -60,7 +60,7 @@ pub(crate) async fn request_on<J: Job<Payload = MailRequest>>(
     user_id: &str,
 ) -> Result<(), AppError> {
     let payload = MailRequest { user_id: user_id.to_string(), request_id: db::new_id() };
-    jobs::enqueue::<J>(conn, &payload, None).await?;
+    jobs::enqueue::<J>(conn, &payload).await?;
     Ok(())
 }
 

@@ -28,7 +28,7 @@ pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -
     }
     let payload = TestRequest { user_id: user_id.to_string(), request_id: db::new_id(), message: message.to_string() };
     let mut conn = state.db.pool().acquire().await?;
-    lyceum_platform::jobs::enqueue::<AdminTestNotice>(&mut conn, &payload, None).await?;
+    lyceum_platform::jobs::enqueue::<AdminTestNotice>(&mut conn, &payload).await?;
     tracing::info!(user_id, "test notification queued");
     Ok(())
 }

@@ -49,7 +49,7 @@ pub(crate) async fn notify(state: &AppState, notice: Notice<'_>) -> Result<(), J
     };
     if channel == Channel::Email {
         let payload = super::jobs::MailPayload { notification_id: id };
-        lyceum_platform::jobs::enqueue::<NotificationMail>(&mut tx, &payload, None).await?;
+        lyceum_platform::jobs::enqueue::<NotificationMail>(&mut tx, &payload).await?;
     }
     tx.commit().await?;
     Ok(())

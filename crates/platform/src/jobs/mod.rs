@@ -35,6 +35,14 @@ pub trait Job: 'static {
     const MAX_ATTEMPTS: u32 = 5;
     type Payload: Serialize + DeserializeOwned + Send;
 
+    /// Whether duplicates merge: a kind that returns a key for a payload has
+    /// at most one job per key queued or running; enqueuing another then is a
+    /// no-op (e.g. "recount course 7" asked for twice while the first waits).
+    /// The default: every enqueue is its own job.
+    fn dedupe_key(_payload: &Self::Payload) -> Option<String> {
+        None
+    }
+
     fn run(state: &AppState, payload: Self::Payload) -> impl Future<Output = Result<(), JobError>> + Send;
 }
 
@@ -70,20 +78,21 @@ impl From<crate::AppError> for JobError {
 }
 
 /// Enqueues a `J` job on `conn`, which should be the caller's open transaction:
-/// the job then commits or rolls back with the change that caused it. With a
-/// `dedupe_key`, a job of the same kind and key that is still queued or running
-/// absorbs this one (not an error); returns the new job's id, or `None` when merged.
+/// the job then commits or rolls back with the change that caused it. When `J`
+/// merges duplicates ([`Job::dedupe_key`]) and a job of the same kind and key is
+/// still queued or running, that one absorbs this (not an error). Returns the
+/// new job's id, or `None` when merged.
 pub async fn enqueue<J: Job>(
     conn: &mut sqlx::AnyConnection,
     payload: &J::Payload,
-    dedupe_key: Option<&str>,
 ) -> Result<Option<String>, sqlx::Error> {
+    let dedupe_key = J::dedupe_key(payload);
     let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let job = repo::NewJob {
         queue: J::QUEUE,
         kind: J::KIND,
         payload: &payload,
-        dedupe_key,
+        dedupe_key: dedupe_key.as_deref(),
         max_attempts: i64::from(J::MAX_ATTEMPTS.max(1)),
         run_at: crate::db::now_ms(),
     };

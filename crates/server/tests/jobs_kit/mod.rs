@@ -19,6 +19,16 @@ use crate::common::{Backend, TestApp, spawn_with};
 #[derive(Serialize, Deserialize)]
 pub struct Tag {
     pub id: String,
+    /// The test kinds merge duplicates that carry the same key.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+impl Tag {
+    /// A payload with this id whose duplicates merge under `key`.
+    pub fn keyed(id: &str, key: &str) -> Self {
+        Tag { id: id.to_string(), key: Some(key.to_string()) }
+    }
 }
 
 static RUNS: LazyLock<Mutex<HashMap<String, u32>>> = LazyLock::new(Default::default);
@@ -37,6 +47,9 @@ pub struct Count;
 impl Job for Count {
     const KIND: &'static str = "test.count";
     type Payload = Tag;
+    fn dedupe_key(tag: &Tag) -> Option<String> {
+        tag.key.clone()
+    }
     async fn run(_: &AppState, tag: Tag) -> Result<(), JobError> {
         count_run(&tag.id);
         Ok(())
@@ -48,6 +61,9 @@ impl Job for Fails {
     const KIND: &'static str = "test.fails";
     const MAX_ATTEMPTS: u32 = 3;
     type Payload = Tag;
+    fn dedupe_key(tag: &Tag) -> Option<String> {
+        tag.key.clone()
+    }
     async fn run(_: &AppState, tag: Tag) -> Result<(), JobError> {
         count_run(&tag.id);
         Err(JobError::retry("boom: the remote end is down"))
@@ -72,6 +88,9 @@ impl Job for Unknown {
     const KIND: &'static str = "test.unknown";
     const MAX_ATTEMPTS: u32 = 2;
     type Payload = Tag;
+    fn dedupe_key(tag: &Tag) -> Option<String> {
+        tag.key.clone()
+    }
     async fn run(_: &AppState, _: Tag) -> Result<(), JobError> {
         unreachable!("not registered")
     }
@@ -93,13 +112,13 @@ pub fn worker(app: &TestApp) -> Worker {
 }
 
 pub fn tag() -> Tag {
-    Tag { id: uuid::Uuid::new_v4().to_string() }
+    Tag { id: uuid::Uuid::new_v4().to_string(), key: None }
 }
 
 /// Enqueues in its own committed transaction; returns the job id (None: merged).
-pub async fn enqueue<J: Job>(app: &TestApp, payload: &J::Payload, key: Option<&str>) -> Option<String> {
+pub async fn enqueue<J: Job>(app: &TestApp, payload: &J::Payload) -> Option<String> {
     let mut tx = app.state().db.begin().await.unwrap();
-    let id = jobs::enqueue::<J>(&mut tx, payload, key).await.unwrap();
+    let id = jobs::enqueue::<J>(&mut tx, payload).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
