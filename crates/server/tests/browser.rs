@@ -132,7 +132,13 @@ async fn scenario(app: &TestApp, c: &Client, axe: Option<&str>) {
 
     if let Some(axe) = axe {
         check_accessibility(c, axe, "/settings/profile").await;
-        for path in ["/settings/password", "/settings/sessions", "/settings/tokens"] {
+        for path in [
+            "/settings/password",
+            "/settings/sessions",
+            "/settings/tokens",
+            "/settings/notifications",
+            "/notifications",
+        ] {
             c.goto(&format!("{base}{path}")).await.expect("open page");
             check_accessibility(c, axe, path).await;
         }
