@@ -123,6 +123,15 @@ async fn the_header_shows_the_unread_count_to_signed_in_pages_only(backend: Back
     assert_eq!(done.status, 303);
     assert_eq!(done.header("location"), "/notifications?unread=1");
     assert!(!reader.get("/").await.text.contains("badge-count"));
+
+    // The count is cached between pages; recording or reading a notice refreshes it at once.
+    send_test(&app, &admin, &id, "three").await;
+    assert!(reader.get("/").await.text.contains("<span class=\"badge badge-count\">1<"), "a new notice shows");
+    let unread = reader.get("/api/v1/notifications?unread=true").await.json();
+    let one = unread["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(reader.post(&format!("/api/v1/notifications/{one}/read"), serde_json::json!({})).await.status, 200);
+    assert!(!reader.get("/").await.text.contains("badge-count"), "reading it clears the badge");
+    assert_eq!(reader.get("/api/v1/notifications/unread-count").await.json()["unread"], 0);
     app.stop().await;
 }
 

@@ -1,6 +1,7 @@
-//! The unread count in the page header. One indexed COUNT, and only for a
-//! signed-in user's page (GET of a document): API calls, assets, anonymous
-//! visitors and a browser's sub-resource requests (avatars) never query.
+//! The unread count in the page header: a cached count (see
+//! `inbox::unread_count`), asked only for a signed-in user's page (GET of a
+//! document): API calls, assets, anonymous visitors and a browser's
+//! sub-resource requests (avatars) never ask.
 
 use axum::{
     extract::{Request, State},
@@ -10,12 +11,12 @@ use axum::{
 };
 use lyceum_platform::{AppState, auth::Caller, web::page::UnreadNotifications};
 
-use crate::repo::notifications;
+use crate::service::inbox;
 
 /// Middleware; must run inside the auth layer (it reads the [`Caller`]).
 pub async fn unread_badge(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if let Some(user_id) = wants_badge(&req) {
-        match notifications::unread_count(state.db.pool(), &user_id).await {
+        match inbox::unread_count(&state, &user_id).await {
             Ok(n) => {
                 req.extensions_mut().insert(UnreadNotifications(n));
             }

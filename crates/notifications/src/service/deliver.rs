@@ -52,5 +52,6 @@ pub(crate) async fn notify(state: &AppState, notice: Notice<'_>) -> Result<(), J
         lyceum_platform::jobs::enqueue::<NotificationMail>(&mut tx, &payload).await?;
     }
     tx.commit().await?;
+    super::inbox::forget_unread(state, notice.user_id).await;
     Ok(())
 }
