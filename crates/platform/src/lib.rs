@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod jobs;
+pub mod keyset;
 pub mod mail;
 pub mod markdown;
 pub mod ratelimit;

@@ -1,5 +1,6 @@
 //! User administration (API, pages and the `lyceum admin` command).
 
+use lyceum_platform::keyset;
 use lyceum_platform::{AppError, AppState, auth::Role, secrets};
 
 use crate::{
@@ -26,13 +27,7 @@ pub struct Page {
 /// Newest first; the cursor is the last row's `created_at:id`.
 pub async fn list(state: &AppState, q: ListQuery) -> Result<Page, AppError> {
     let limit = q.limit.clamp(1, MAX_PAGE);
-    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            parse_cursor(c)
-                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
-        ),
-    };
+    let before = keyset::before(q.cursor.as_deref())?;
     let query = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let filter = users::Filter {
         query,
@@ -42,18 +37,8 @@ pub async fn list(state: &AppState, q: ListQuery) -> Result<Page, AppError> {
         limit: limit + 1,
     };
     let mut rows = users::list(state.db.pool(), filter).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|u| format!("{}:{}", u.created_at, u.id))
-    } else {
-        None
-    };
+    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
     Ok(Page { users: rows, next_cursor })
-}
-
-fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
-    let (at, id) = cursor.split_once(':')?;
-    Some((at.parse().ok()?, id.to_string()))
 }
 
 pub async fn get(state: &AppState, id: &str) -> Result<User, AppError> {

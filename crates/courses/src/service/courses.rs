@@ -1,5 +1,6 @@
 //! Creating, editing, publishing, listing and deleting courses.
 
+use lyceum_platform::keyset;
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, events};
 use sqlx::AnyConnection;
 
@@ -300,14 +301,7 @@ pub struct CoursePage {
 pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit: i64) -> Result<CoursePage, AppError> {
     access::require_author(viewer)?;
     let limit = limit.clamp(1, MAX_PAGE);
-    let before = match cursor.filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            c.split_once(':')
-                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id.to_string())))
-                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
-        ),
-    };
+    let before = keyset::before(cursor)?;
     let filter = repo::courses::ListFilter {
         instructor: (!viewer.is_admin()).then_some(viewer.user_id.as_str()),
         before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
@@ -315,12 +309,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
     };
     let mut conn = state.db.pool().acquire().await?;
     let mut courses = repo::courses::list(&mut conn, filter).await?;
-    let next_cursor = if courses.len() as i64 > limit {
-        courses.truncate(limit as usize);
-        courses.last().map(|c| format!("{}:{}", c.created_at, c.id))
-    } else {
-        None
-    };
+    let next_cursor = keyset::next_cursor(&mut courses, limit, |r| (r.created_at, r.id.as_str()));
     Ok(CoursePage { courses, next_cursor })
 }
 

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use lyceum_platform::keyset;
 use lyceum_platform::{AppError, AppState};
 
 use crate::{model::Notification, repo::notifications};
@@ -23,13 +24,7 @@ pub struct Page {
 /// Newest first; the cursor is the last row's `created_at:id`.
 pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Page, AppError> {
     let limit = q.limit.clamp(1, MAX_PAGE);
-    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            parse_cursor(c)
-                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
-        ),
-    };
+    let before = keyset::before(q.cursor.as_deref())?;
     let filter = notifications::Filter {
         user_id,
         unread_only: q.unread_only,
@@ -37,18 +32,8 @@ pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Page,
         limit: limit + 1,
     };
     let mut items = notifications::list(state.db.pool(), filter).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|n| format!("{}:{}", n.created_at, n.id))
-    } else {
-        None
-    };
+    let next_cursor = keyset::next_cursor(&mut items, limit, |r| (r.created_at, r.id.as_str()));
     Ok(Page { items, next_cursor })
-}
-
-fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
-    let (at, id) = cursor.split_once(':')?;
-    Some((at.parse().ok()?, id.to_string()))
 }
 
 /// The header shows the count on every signed-in page, so it is cached (the

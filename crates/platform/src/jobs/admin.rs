@@ -2,7 +2,7 @@
 
 use sqlx::AnyPool;
 
-use crate::{AppError, db};
+use crate::{AppError, db, keyset};
 
 pub const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
 const MAX_PAGE: i64 = 100;
@@ -48,13 +48,7 @@ pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Page, AppError> {
     if state.is_some_and(|s| !STATES.contains(&s)) {
         return Err(AppError::field("state", "Use one of queued, running, done, dead."));
     }
-    let before = match q.cursor.filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            parse_cursor(c)
-                .ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))?,
-        ),
-    };
+    let before = keyset::before(q.cursor)?;
     let limit = q.limit.clamp(1, MAX_PAGE);
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR kind = $2) \
@@ -69,18 +63,8 @@ pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Page, AppError> {
         .bind(limit + 1)
         .fetch_all(pool)
         .await?;
-    let next_cursor = if jobs.len() as i64 > limit {
-        jobs.truncate(limit as usize);
-        jobs.last().map(|j| format!("{}:{}", j.created_at, j.id))
-    } else {
-        None
-    };
+    let next_cursor = keyset::next_cursor(&mut jobs, limit, |r| (r.created_at, r.id.as_str()));
     Ok(Page { jobs, next_cursor })
-}
-
-fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
-    let (at, id) = cursor.split_once(':')?;
-    Some((at.parse().ok()?, id.to_string()))
 }
 
 /// How many jobs are in each state (states with none are left out).

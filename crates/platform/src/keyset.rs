@@ -1,0 +1,47 @@
+//! Keyset pagination over `(created_at, id)`, newest first — the one way lists
+//! page here. A cursor is the last row's `created_at:id`; the next page holds
+//! the rows strictly before it. Fetch `limit + 1` rows to learn whether there
+//! is a next page.
+
+use crate::AppError;
+
+/// The `(created_at, id)` a page starts before; `None` for the first page (no
+/// or an empty cursor). A malformed cursor is a 422 on the field `cursor`.
+pub fn before(cursor: Option<&str>) -> Result<Option<(i64, String)>, AppError> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let parsed = cursor.split_once(':').and_then(|(at, id)| Some((at.parse().ok()?, id.to_string())));
+    parsed.map(Some).ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))
+}
+
+/// Cuts `rows` (fetched with `limit + 1`) to `limit`; returns the cursor of the
+/// next page when there is one.
+pub fn next_cursor<T>(rows: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> (i64, &str)) -> Option<String> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    rows.last().map(|row| {
+        let (at, id) = key(row);
+        format!("{at}:{id}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_bad_ones_are_refused() {
+        assert_eq!(before(None).unwrap(), None);
+        assert_eq!(before(Some("")).unwrap(), None);
+        assert_eq!(before(Some("17:abc")).unwrap(), Some((17, "abc".to_string())));
+        assert!(before(Some("x:abc")).is_err());
+        assert!(before(Some("17")).is_err());
+
+        let mut rows = vec![(3, "c"), (2, "b"), (1, "a")];
+        assert_eq!(next_cursor(&mut rows, 2, |r| (r.0, r.1)), Some("2:b".to_string()));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(next_cursor(&mut rows, 2, |r| (r.0, r.1)), None, "no more rows");
+    }
+}
