@@ -205,6 +205,9 @@ async fn admins_send_a_test_from_the_admin_page(backend: Backend) {
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
     let (learner, id) = app.signed_in("pupil@example.org", Role::Learner).await;
     assert_eq!(learner.get("/admin/notifications").await.status, 403);
+    // Reached from the administration tabs.
+    assert!(admin.get("/admin/users").await.text.contains("href=\"/admin/notifications\""));
+    assert!(admin.get("/admin/notifications").await.text.contains("href=\"/admin/jobs\""));
     let csrf = admin.page_csrf("/admin/notifications").await;
     let unknown = admin.form("/admin/notifications", &[("csrf", &csrf), ("user", "ghost@example.org")]).await;
     assert_eq!(unknown.status, 422);
