@@ -5,16 +5,17 @@
 //! each test uses its own prefix, so its exchanges and queues are its own.
 
 mod common;
+mod forwarder;
 mod jobs_kit;
 
 use std::{
     collections::HashMap,
-    net::SocketAddr,
     sync::{Arc, LazyLock, Mutex},
     time::{Duration, Instant},
 };
 
 use common::{Backend, TestApp, spawn_with};
+use forwarder::{Forwarder, broker_addr};
 use jobs_kit::{Blocks, Count, Fails, Tag, enqueue, row, runs, started, tag};
 use lyceum_platform::{
     AppState,
@@ -33,7 +34,6 @@ use lyceum_platform::{
         repo,
     },
 };
-use tokio::{net::TcpListener, sync::watch};
 
 fn amqp_url(test: &str) -> Option<String> {
     let url = std::env::var("LYCEUM_TEST_AMQP_URL").ok().filter(|s| !s.is_empty());
@@ -251,56 +251,6 @@ async fn a_job_the_broker_does_not_take_stays_in_the_outbox(backend: Backend) {
     assert_eq!(row(&app, &id).await.state, "queued");
     relay.close().await;
     finish(app, &url).await;
-}
-
-/// A TCP forwarder to the broker that can be switched off: then it cuts the
-/// connections it carries and drops new ones at once.
-struct Forwarder {
-    addr: SocketAddr,
-    up: watch::Sender<bool>,
-}
-
-impl Forwarder {
-    async fn start(target: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (up, _) = watch::channel(true);
-        let state = up.subscribe();
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let mut state = state.clone();
-                if !*state.borrow_and_update() {
-                    continue; // dropped: the client sees the connection close
-                }
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else { return };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = state.wait_for(|up| !*up) => {}
-                    }
-                });
-            }
-        });
-        Self { addr, up }
-    }
-
-    fn set(&self, up: bool) {
-        self.up.send_replace(up);
-    }
-
-    /// `url` with its host and port replaced by the forwarder's.
-    fn url(&self, url: &str) -> String {
-        let mut url = url::Url::parse(url).unwrap();
-        url.set_host(Some("127.0.0.1")).unwrap();
-        url.set_port(Some(self.addr.port())).unwrap();
-        url.to_string()
-    }
-}
-
-fn broker_addr(url: &str) -> SocketAddr {
-    let url = url::Url::parse(url).unwrap();
-    let host = url.host_str().unwrap_or("127.0.0.1");
-    std::net::ToSocketAddrs::to_socket_addrs(&(host, url.port().unwrap_or(5672))).unwrap().next().unwrap()
 }
 
 async fn unrelayed(app: &TestApp) -> i64 {
