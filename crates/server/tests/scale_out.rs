@@ -19,11 +19,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::TestClient;
+use common::{PASSWORD, TestClient, admin_query, postgres_url, with_database};
 use serde_json::{Value, json};
 use smtp_server::{SmtpServer, aiosmtpd_installed};
-
-const PASSWORD: &str = "correct horse battery";
 
 fn env_url(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|s| !s.is_empty())
@@ -39,21 +37,13 @@ struct Database {
 impl Database {
     async fn create(base: &str) -> Self {
         let name = format!("lyceum_scale_{}", uuid::Uuid::new_v4().simple());
-        admin_sql(base, &format!("CREATE DATABASE {name}")).await;
-        let mut url = url::Url::parse(base).unwrap();
-        url.set_path(&format!("/{name}"));
-        Database { base: base.to_string(), name, url: url.to_string() }
+        admin_query(base, &format!("CREATE DATABASE {name}")).await;
+        Database { base: base.to_string(), url: with_database(base, &name), name }
     }
 
     async fn drop(self) {
-        admin_sql(&self.base, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
+        admin_query(&self.base, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
     }
-}
-
-async fn admin_sql(base: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(base).await.expect("connect to LYCEUM_TEST_POSTGRES_URL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut conn).await.expect(sql);
 }
 
 /// The environment every process of this deployment shares.
@@ -173,7 +163,7 @@ async fn wait_for_notice(client: &TestClient, kind: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_mail_flows_through_a_separate_worker_process() {
-    let Some(pg) = env_url("LYCEUM_TEST_POSTGRES_URL") else {
+    let Some(pg) = postgres_url() else {
         eprintln!("skipped: LYCEUM_TEST_POSTGRES_URL is not set");
         return;
     };

@@ -81,13 +81,15 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
     TestApp { url: running.url(), running: Some(running), dir, pg_database }
 }
 
-fn with_database(base: &str, name: &str) -> String {
+/// `base` with its database name replaced by `name`.
+pub fn with_database(base: &str, name: &str) -> String {
     let mut url = url::Url::parse(base).expect("postgres url");
     url.set_path(&format!("/{name}"));
     url.to_string()
 }
 
-async fn admin_query(base: &str, sql: &str) {
+/// Runs one statement (CREATE/DROP DATABASE) on the server at `base`.
+pub async fn admin_query(base: &str, sql: &str) {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(base).await.expect("connect to LYCEUM_TEST_POSTGRES_URL");
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut conn).await.expect(sql);
