@@ -5,7 +5,7 @@
 pub mod events;
 pub mod http;
 pub mod model;
-mod repo;
+pub mod repo;
 pub mod service;
 
 pub use http::{api_routes, page_routes};

@@ -75,6 +75,8 @@ pub struct Course {
     pub created_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Active enrollments, kept by the enrollment service (seat limits, "most enrolled").
+    pub enrolled_count: i64,
 }
 
 impl Course {

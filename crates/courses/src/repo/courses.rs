@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use crate::model::{Category, Course};
 
 const COLUMNS: &str = "id, slug, title, summary, description_md, cover_key, category_id, level, language, \
-     price_minor, currency, seat_limit, state, published_at, created_by, created_at, updated_at";
+     price_minor, currency, seat_limit, state, published_at, created_by, created_at, updated_at, enrolled_count";
 
 /// Every column a create or an edit writes.
 pub struct Fields<'a> {
@@ -137,7 +137,8 @@ pub async fn set_tags(conn: &mut AnyConnection, id: &str, tags: &[String]) -> Re
     Ok(())
 }
 
-/// Learners with an active enrollment.
+/// Learners with an active enrollment, counted from the rows (authoritative;
+/// `courses.enrolled_count` is the counter the enrollment service keeps beside them).
 pub async fn enrolled_count(conn: &mut AnyConnection, id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND status = 'active'")
         .bind(id)
