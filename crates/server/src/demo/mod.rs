@@ -1,8 +1,15 @@
-//! Demo content for a first look: a demo instructor and learner with profiles,
-//! created once, on an empty database, when `serve --demo` is given.
+//! Demo content for a first look: a demo instructor and learner with profiles
+//! and the demo catalog the instructor teaches, created once, on an empty
+//! database, when `serve --demo` is given.
 
-use lyceum_accounts::service::admin;
-use lyceum_platform::{AppResult, AppState, auth::Role};
+mod catalog;
+mod cover;
+
+use lyceum_accounts::{model::User, service::admin};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::{Credential, Role, Viewer},
+};
 use lyceum_profiles::service::{self as profiles, ProfileChange};
 
 pub struct DemoAccount {
@@ -26,11 +33,13 @@ const PROFILES: [(&str, &str, &str); 2] = [
     ("Ada Lovelace", "Europe/London", "Curious about analytical engines and everything they might compute."),
 ];
 
-/// Creates the demo accounts unless they exist; returns them when created.
+/// Creates the demo accounts and catalog unless they exist; returns the
+/// accounts when created.
 pub async fn seed(state: &AppState) -> AppResult<Option<&'static [DemoAccount]>> {
     if admin::find_by_email(state, ACCOUNTS[0].email).await.is_ok() {
         return Ok(None);
     }
+    let mut users = Vec::new();
     for (account, (name, time_zone, bio)) in ACCOUNTS.iter().zip(PROFILES) {
         let user = admin::create_user(state, account.email, name, account.role, account.password).await?;
         let change = ProfileChange {
@@ -39,6 +48,23 @@ pub async fn seed(state: &AppState) -> AppResult<Option<&'static [DemoAccount]>>
             ..ProfileChange::default()
         };
         profiles::update(state, &user.id, change).await?;
+        users.push(user);
     }
+    let published = catalog::seed(state, &acting_as(&users[0])).await?;
+    tracing::info!(published, "demo catalog loaded");
     Ok(Some(&ACCOUNTS))
+}
+
+/// The demo instructor as the authoring service sees a signed-in user.
+fn acting_as(user: &User) -> Viewer {
+    Viewer {
+        user_id: user.id.clone(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.0,
+        locale: user.locale.clone(),
+        time_zone: user.time_zone.clone(),
+        credential: Credential::Token { token_id: "demo-seed".into() },
+        must_change_password: false,
+    }
 }

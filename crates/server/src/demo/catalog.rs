@@ -1,0 +1,164 @@
+//! The demo catalog: `demo/catalog.toml` loaded through the authoring
+//! service, as the demo instructor, so demo courses obey every rule a real
+//! instructor's do (validation, publishing needs a lesson, events, search).
+
+use bytes::Bytes;
+use lyceum_courses::{
+    model::CourseState,
+    service::{
+        courses::{self, CourseInput},
+        media,
+        outline::{self, LessonInput},
+    },
+};
+use lyceum_platform::{AppResult, AppState, auth::Viewer};
+use serde::Deserialize;
+
+const CATALOG: &str = include_str!("../../demo/catalog.toml");
+
+#[derive(Deserialize)]
+struct Catalog {
+    course: Vec<DemoCourse>,
+}
+
+#[derive(Deserialize)]
+struct DemoCourse {
+    slug: String,
+    title: String,
+    category: String,
+    level: String,
+    #[serde(default = "english")]
+    language: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    price_minor: i64,
+    currency: Option<String>,
+    seat_limit: Option<i64>,
+    summary: String,
+    description: String,
+    #[serde(default = "published")]
+    state: String,
+    module: Vec<DemoModule>,
+}
+
+#[derive(Deserialize)]
+struct DemoModule {
+    title: String,
+    lesson: Vec<DemoLesson>,
+}
+
+#[derive(Deserialize)]
+struct DemoLesson {
+    title: String,
+    minutes: i64,
+    #[serde(default)]
+    preview: bool,
+    #[serde(default = "text")]
+    kind: String,
+    body: String,
+    /// A demo file (video or download) shipped with the binary.
+    video: Option<String>,
+    file: Option<String>,
+}
+
+fn english() -> String {
+    "en".into()
+}
+fn published() -> String {
+    "published".into()
+}
+fn text() -> String {
+    "text".into()
+}
+
+/// The files lessons may name, embedded so the demo needs nothing on disk.
+fn demo_file(name: &str) -> Option<&'static [u8]> {
+    Some(match name {
+        "demo-clock.webm" => include_bytes!("../../demo/files/demo-clock.webm"),
+        "ownership-cheat-sheet.txt" => include_bytes!("../../demo/files/ownership-cheat-sheet.txt"),
+        "sql-cheat-sheet.txt" => include_bytes!("../../demo/files/sql-cheat-sheet.txt"),
+        "spanish-a1-vocabulary.csv" => include_bytes!("../../demo/files/spanish-a1-vocabulary.csv"),
+        _ => return None,
+    })
+}
+
+/// Creates every demo course as `instructor`; returns how many were published.
+pub async fn seed(state: &AppState, instructor: &Viewer) -> AppResult<usize> {
+    let catalog: Catalog = toml::from_str(CATALOG).expect("demo/catalog.toml is valid (tested)");
+    let mut published = 0;
+    for (index, course) in catalog.course.into_iter().enumerate() {
+        if create_course(state, instructor, course, index).await? == CourseState::Published {
+            published += 1;
+        }
+    }
+    Ok(published)
+}
+
+async fn create_course(state: &AppState, viewer: &Viewer, c: DemoCourse, index: usize) -> AppResult<CourseState> {
+    let input = CourseInput {
+        title: Some(c.title),
+        slug: Some(c.slug),
+        summary: Some(c.summary),
+        description: Some(c.description),
+        category: Some(Some(c.category)),
+        level: Some(c.level),
+        language: Some(c.language),
+        tags: Some(c.tags),
+        price_minor: Some(c.price_minor),
+        currency: Some(c.currency),
+        seat_limit: Some(c.seat_limit),
+    };
+    let id = courses::create(state, viewer, input).await?.course.id;
+    media::set_cover(state, viewer, &id, Bytes::from(super::cover::render(index))).await?;
+    for module in c.module {
+        let module_id = outline::create_module(state, viewer, &id, &module.title).await?.id;
+        for lesson in module.lesson {
+            create_lesson(state, viewer, &module_id, lesson).await?;
+        }
+    }
+    let to = CourseState::parse(&c.state).expect("demo course states are valid (tested)");
+    if to != CourseState::Draft {
+        courses::transition(state, viewer, &id, to).await?;
+    }
+    Ok(to)
+}
+
+async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &str, l: DemoLesson) -> AppResult<()> {
+    let input = LessonInput {
+        title: Some(l.title),
+        kind: Some(l.kind),
+        body: Some(l.body),
+        video_url: None,
+        duration_minutes: Some(l.minutes),
+        is_preview: Some(l.preview),
+    };
+    let lesson = outline::create_lesson(state, viewer, module_id, input).await?;
+    if let Some(name) = l.video.or(l.file) {
+        let data = demo_file(&name).unwrap_or_else(|| panic!("demo file {name} is not embedded"));
+        media::set_lesson_media(state, viewer, &lesson.id, Bytes::from_static(data), &name).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped catalog parses, names only embedded files and valid states,
+    /// and is the "about a dozen courses" a newcomer should find.
+    #[test]
+    fn catalog_is_complete() {
+        let catalog: Catalog = toml::from_str(CATALOG).unwrap();
+        let published = catalog.course.iter().filter(|c| c.state == "published").count();
+        assert!((10..=15).contains(&published), "{published} published demo courses");
+        for c in &catalog.course {
+            assert!(CourseState::parse(&c.state).is_some(), "{}: state {}", c.slug, c.state);
+            for l in c.module.iter().flat_map(|m| &m.lesson) {
+                for name in l.video.iter().chain(&l.file) {
+                    assert!(demo_file(name).is_some(), "{}: {name} not embedded", c.slug);
+                }
+            }
+        }
+    }
+}
