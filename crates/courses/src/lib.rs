@@ -8,4 +8,4 @@ pub mod model;
 pub mod repo;
 pub mod service;
 
-pub use http::{api_routes, page_routes};
+pub use http::{api_routes, page_routes, wide_routes};

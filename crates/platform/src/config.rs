@@ -121,8 +121,11 @@ pub struct UploadSettings {
     pub avatar_max_bytes: usize,
     /// Largest course cover image accepted (re-encoded as JPEG on upload).
     pub cover_max_bytes: usize,
-    /// Largest lesson video or downloadable file accepted; `max_body_bytes` also caps it.
+    /// Largest lesson video or downloadable file accepted (streamed to storage,
+    /// never held in memory); its upload routes are exempt from `max_body_bytes`.
     pub lesson_media_max_bytes: usize,
+    /// How long an upload of lesson media may take, instead of `request_timeout_secs`.
+    pub upload_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -199,6 +202,7 @@ impl Default for UploadSettings {
             avatar_max_bytes: 2 * 1024 * 1024,
             cover_max_bytes: 4 * 1024 * 1024,
             lesson_media_max_bytes: 512 * 1024 * 1024,
+            upload_timeout_secs: 3600,
         }
     }
 }

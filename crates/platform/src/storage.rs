@@ -37,6 +37,12 @@ pub enum StorageError {
     Store(#[from] object_store::Error),
     #[error("cannot use {0} for files: {1}")]
     Setup(String, std::io::Error),
+    /// The stream given to [`Storage::put_stream`] failed (e.g. the client broke off).
+    #[error("the data to store could not be read: {0}")]
+    Source(String),
+    /// The stream given to [`Storage::put_stream`] went past the caller's limit (bytes).
+    #[error("the data to store is larger than {0} bytes")]
+    TooLarge(usize),
 }
 
 /// What `head` tells about an object.

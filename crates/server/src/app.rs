@@ -61,5 +61,6 @@ pub fn router(state: AppState) -> Router {
         // Innermost, so it runs after auth: counts unread notifications for signed-in pages only.
         .layer(middleware::from_fn_with_state(state.clone(), lyceum_notifications::unread_badge));
     let auth = middleware::from_fn_with_state(state.clone(), lyceum_accounts::resolve_caller);
-    http::stack(app, state, auth)
+    let wide = lyceum_courses::wide_routes(&state.settings);
+    http::stack(app, state, auth, &wide)
 }

@@ -5,6 +5,8 @@ mod api;
 mod pages;
 mod upload;
 
+pub use upload::wide_routes;
+
 use axum::{
     Router,
     routing::{get, post},

@@ -1,18 +1,74 @@
-//! Reading one file field of a multipart upload.
+//! Reading one file field of a multipart upload, whole (small images) or as
+//! a stream (lesson media), and the upload routes' wider limits.
 
-use axum::extract::{Multipart, multipart::MultipartRejection};
-use lyceum_platform::{AppError, AppResult};
+use std::time::Duration;
+
+use axum::extract::{
+    Multipart,
+    multipart::{Field, MultipartRejection},
+};
+use lyceum_platform::{AppError, AppResult, config::Settings, http::limits::Wide};
+
+/// Room for the multipart framing and small fields around the file.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// The routes that take files, with the body size and time each may use.
+pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
+    let uploads = &settings.uploads;
+    let media = |route| Wide {
+        route,
+        max_body: uploads.lesson_media_max_bytes + FORM_OVERHEAD,
+        timeout: Duration::from_secs(uploads.upload_timeout_secs),
+    };
+    let cover = |route| Wide {
+        route,
+        max_body: uploads.cover_max_bytes + FORM_OVERHEAD,
+        timeout: Duration::from_secs(settings.request_timeout_secs),
+    };
+    vec![
+        media("/api/v1/lessons/{id}/media"),
+        media("/teach/lessons/{id}/media"),
+        cover("/api/v1/courses/{id}/cover"),
+        cover("/teach/courses/{id}/cover"),
+    ]
+}
+
+fn open(multipart: Result<Multipart, MultipartRejection>) -> AppResult<Multipart> {
+    multipart.map_err(|_| AppError::unsupported_media_type("Send the file as `multipart/form-data`."))
+}
+
+fn too_large(_: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::payload_too_large("The upload is larger than the server accepts.")
+}
+
+fn missing(name: &str) -> AppError {
+    AppError::field(name, format!("Send the file in a multipart field named `{name}`."))
+}
 
 /// The bytes and the client's file name of field `name`.
 pub async fn read(multipart: Result<Multipart, MultipartRejection>, name: &str) -> AppResult<(bytes::Bytes, String)> {
-    let mut multipart =
-        multipart.map_err(|_| AppError::unsupported_media_type("Send the file as `multipart/form-data`."))?;
-    let too_large = |_| AppError::payload_too_large("The upload is larger than the server accepts.");
+    let mut multipart = open(multipart)?;
     while let Some(field) = multipart.next_field().await.map_err(too_large)? {
         if field.name() == Some(name) {
             let file_name = field.file_name().unwrap_or_default().to_string();
             return Ok((field.bytes().await.map_err(too_large)?, file_name));
         }
     }
-    Err(AppError::field(name, format!("Send the file in a multipart field named `{name}`.")))
+    Err(missing(name))
+}
+
+/// Hands field `name` (a stream of chunks) and the client's file name to `store`.
+pub async fn stream<T>(
+    multipart: Result<Multipart, MultipartRejection>,
+    name: &str,
+    store: impl AsyncFnOnce(Field<'_>, String) -> AppResult<T>,
+) -> AppResult<T> {
+    let mut multipart = open(multipart)?;
+    while let Some(field) = multipart.next_field().await.map_err(too_large)? {
+        if field.name() == Some(name) {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            return store(field, file_name).await;
+        }
+    }
+    Err(missing(name))
 }

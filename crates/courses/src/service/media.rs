@@ -6,9 +6,10 @@
 
 use std::io::Cursor;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use futures::{Stream, StreamExt};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
-use lyceum_platform::{AppError, AppState, auth::Viewer};
+use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
 
 use super::{access, changed, remove_files};
 use crate::{
@@ -130,10 +131,22 @@ pub fn sniff(data: &[u8]) -> Option<Sniffed> {
         Some(PNG)
     } else if starts(&[0xFF, 0xD8, 0xFF]) {
         Some(JPEG)
-    } else if !data.is_empty() && !data.contains(&0) && std::str::from_utf8(data).is_ok() {
+    } else if looks_like_text(data) {
         Some(TEXT)
     } else {
         None
+    }
+}
+
+/// UTF-8 without NUL bytes. `data` may be the head of a longer file, cut in
+/// the middle of a character: an incomplete last sequence still counts.
+fn looks_like_text(data: &[u8]) -> bool {
+    if data.is_empty() || data.contains(&0) {
+        return false;
+    }
+    match std::str::from_utf8(data) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
     }
 }
 
@@ -179,26 +192,35 @@ pub(crate) fn kind_keeps(kind: LessonKind, mime: &str) -> bool {
     accepts(kind).is_ok_and(|(allowed, _)| allowed.iter().any(|s| s.mime == mime))
 }
 
-pub async fn set_lesson_media(
+/// How much of an upload is read before its type is decided.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// Stores a lesson's file as it arrives (`upload`: the chunks of a multipart
+/// field), never holding it whole in memory. The type is decided from the
+/// first [`SNIFF_BYTES`]; the size limit is enforced while streaming, and a
+/// refused or broken upload leaves no object and no change behind.
+pub async fn set_lesson_media<S, E>(
     state: &AppState,
     viewer: &Viewer,
     lesson_id: &str,
-    data: Bytes,
+    mut upload: S,
     file_name: &str,
-) -> Result<Lesson, AppError> {
+) -> Result<Lesson, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
+    E: std::fmt::Display,
+{
     let lesson = {
         let mut conn = state.db.pool().acquire().await?;
         access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
     };
     let (allowed, rule) = accepts(lesson.kind())?;
     let max = state.settings.uploads.lesson_media_max_bytes;
-    if data.is_empty() {
+    let head = read_head(&mut upload).await?;
+    if head.is_empty() {
         return Err(AppError::field("media", "Choose a file to upload."));
     }
-    if data.len() > max {
-        return Err(too_large(data.len(), max));
-    }
-    let found = sniff(&data).filter(|s| allowed.contains(s)).ok_or_else(|| AppError::field("media", rule))?;
+    let found = sniff(&head).filter(|s| allowed.contains(s)).ok_or_else(|| AppError::field("media", rule))?;
     if let Some(named) = promised(file_name).filter(|p| *p != found) {
         return Err(AppError::field(
             "media",
@@ -209,18 +231,90 @@ pub async fn set_lesson_media(
         ));
     }
     let key = format!("lessons/{lesson_id}/{}.{}", uuid::Uuid::now_v7().simple(), found.ext);
-    let size = data.len() as i64;
-    store(state, &key, data).await?;
+    let size = store_stream(state, &key, found.mime, head, upload, max).await?;
     let name = display_name(file_name, found.ext);
+    let media = Media { key: &key, content_type: found.mime, size: size as i64, file_name: &name };
+    let saved = record_media(state, viewer, lesson_id, &media).await;
+    if saved.is_err() {
+        remove_files(state, std::slice::from_ref(&key)).await;
+    }
+    let (updated, old) = saved?;
+    remove_files(state, &old.media_key.into_iter().collect::<Vec<_>>()).await;
+    Ok(updated)
+}
+
+/// The first [`SNIFF_BYTES`] of an upload (fewer when it is shorter).
+async fn read_head<S, E>(upload: &mut S) -> Result<BytesMut, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut head = BytesMut::new();
+    while head.len() < SNIFF_BYTES {
+        match upload.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(e)) => return Err(broken_upload(e)),
+            None => break,
+        }
+    }
+    Ok(head)
+}
+
+/// Streams `head` then the rest of `upload` to `key`; returns the size.
+async fn store_stream<S, E>(
+    state: &AppState,
+    key: &str,
+    content_type: &str,
+    head: BytesMut,
+    upload: S,
+    max: usize,
+) -> Result<u64, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
+    E: std::fmt::Display,
+{
+    let mut seen = 0usize;
+    let body = futures::stream::iter([Ok(head.freeze())])
+        .chain(upload.map(|chunk| chunk.map_err(|e| StorageError::Source(e.to_string()))))
+        .map(move |chunk| {
+            let chunk = chunk?;
+            seen += chunk.len();
+            if seen > max {
+                return Err(StorageError::TooLarge(max));
+            }
+            Ok(chunk)
+        });
+    match state.storage.put_stream(key, content_type, Box::pin(body)).await {
+        Ok(size) => Ok(size),
+        Err(StorageError::TooLarge(max)) => Err(AppError::payload_too_large(format!(
+            "The file is larger than the limit of {} MB.",
+            max / (1024 * 1024)
+        ))),
+        Err(StorageError::Source(reason)) => Err(broken_upload(reason)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn broken_upload(reason: impl std::fmt::Display) -> AppError {
+    tracing::info!(%reason, "lesson upload broke off");
+    AppError::bad_request("The upload broke off before the file was complete. Try again.")
+}
+
+/// Records the stored file on the lesson (and the change); returns the
+/// updated lesson and the lesson as it was, whose old file is now unused.
+async fn record_media(
+    state: &AppState,
+    viewer: &Viewer,
+    lesson_id: &str,
+    media: &Media<'_>,
+) -> Result<(Lesson, Lesson), AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, lesson_id).await?;
-    let media = Media { key: &key, content_type: found.mime, size, file_name: &name };
-    repo::outline::set_media(&mut tx, lesson_id, Some(&media)).await?;
+    repo::outline::set_media(&mut tx, lesson_id, Some(media)).await?;
     changed(state, &mut tx, &editable.course, false).await?;
     let updated = repo::outline::lesson(&mut tx, lesson_id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
-    remove_files(state, &old.media_key.into_iter().collect::<Vec<_>>()).await;
-    Ok(updated)
+    Ok((updated, old))
 }
 
 #[cfg(test)]
@@ -233,6 +327,8 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7 ..."), Some(PDF));
         assert_eq!(sniff(b"hello\n"), Some(TEXT));
         assert_eq!(sniff(&[0, 1, 2, 0xff]), None);
+        assert_eq!(sniff("día".as_bytes()[..2].as_ref()), Some(TEXT), "a head cut inside a character");
+        assert_eq!(sniff(b"ok \xff\xfe rest"), None);
         assert_eq!(promised("talk.MP4"), Some(MP4));
         assert_eq!(display_name("C:\\x\\..\\notes.pdf", "pdf"), "notes.pdf");
         assert_eq!(display_name("", "pdf"), "download.pdf");

@@ -5,21 +5,24 @@ pub mod client;
 pub mod errors;
 pub mod extract;
 pub mod health;
+pub mod limits;
 pub mod media;
 pub mod metrics;
 pub mod security;
 
 use std::time::Duration;
 
-use axum::{Router, extract::MatchedPath, middleware};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, MatchedPath},
+    middleware,
+};
 use http::{HeaderName, StatusCode};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{CompressionLayer, Predicate, predicate::DefaultPredicate},
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -29,11 +32,12 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the application router in the standard stack, outermost first:
 /// request id → trace span → metrics → security headers → compression →
-/// error rendering → panic catcher → timeout → body limit → `auth` (turns
+/// error rendering → panic catcher → limits (body size and time, per route:
+/// [`limits`]) → `auth` (turns
 /// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
 /// Router-level layers run after routing, so every one of them sees the
 /// route template (`MatchedPath`), and unknown routes go through them too.
-pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L) -> Router
+pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L, wide: &[limits::Wide]) -> Router
 where
     L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
     L::Service:
@@ -42,8 +46,11 @@ where
     <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
 {
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
-    let body_limit = state.settings.max_body_bytes;
+    let limits = limits::Limits::new(state.settings.max_body_bytes, timeout, wide);
     router
+        // Our own limit below bounds every body; axum's fixed 2 MB default would
+        // refuse the uploads a route is declared wide for.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(web::flash::clear_after_render))
         .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(auth)
@@ -57,8 +64,7 @@ where
                 .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
-                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
-                .layer(RequestBodyLimitLayer::new(body_limit)),
+                .layer(middleware::from_fn_with_state(limits, limits::enforce)),
         )
         .with_state(state)
 }

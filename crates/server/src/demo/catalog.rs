@@ -136,7 +136,8 @@ async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &str, l: De
     let lesson = outline::create_lesson(state, viewer, module_id, input).await?;
     if let Some(name) = l.video.or(l.file) {
         let data = demo_file(&name).unwrap_or_else(|| panic!("demo file {name} is not embedded"));
-        media::set_lesson_media(state, viewer, &lesson.id, Bytes::from_static(data), &name).await?;
+        let upload = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from_static(data))]);
+        media::set_lesson_media(state, viewer, &lesson.id, upload, &name).await?;
     }
     Ok(())
 }

@@ -2,7 +2,10 @@
 
 use axum::{
     Json,
-    extract::{Multipart, Path, State, multipart::MultipartRejection},
+    extract::{
+        Multipart, Path, State,
+        multipart::{Field, MultipartRejection},
+    },
     http::StatusCode,
 };
 use lyceum_platform::{
@@ -177,6 +180,6 @@ pub async fn upload_media(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<LessonDto>> {
-    let (data, name) = crate::http::upload::read(multipart, "media").await?;
-    Ok(Json(media::set_lesson_media(&state, &v, &id, data, &name).await?.into()))
+    let store = async |field: Field<'_>, name: String| media::set_lesson_media(&state, &v, &id, field, &name).await;
+    Ok(Json(crate::http::upload::stream(multipart, "media", store).await?.into()))
 }

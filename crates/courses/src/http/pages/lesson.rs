@@ -2,7 +2,10 @@
 
 use askama::Template;
 use axum::{
-    extract::{Multipart, Path, State, multipart::MultipartRejection},
+    extract::{
+        Multipart, Path, State,
+        multipart::{Field, MultipartRejection},
+    },
     response::Response,
 };
 use lyceum_platform::{
@@ -243,10 +246,9 @@ pub async fn upload_media(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    let result = match crate::http::upload::read(multipart, "media").await {
-        Ok((data, name)) => media::set_lesson_media(&state, &s.viewer, &id, data, &name).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let store =
+        async |field: Field<'_>, name: String| media::set_lesson_media(&state, &s.viewer, &id, field, &name).await;
+    let result = crate::http::upload::stream(multipart, "media", store).await.map(|_| ());
     match result {
         Ok(()) => {
             Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.media_saved"))
