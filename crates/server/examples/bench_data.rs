@@ -9,7 +9,7 @@
 //!   has the password of the first, `bench password 1`.
 //!
 //! `cargo run --release --example bench_data -- COURSES LEARNERS ENROLLMENTS OUT_DIR`
-//! writes `OUT_DIR/courses.txt` (id and slug per line) and `OUT_DIR/lessons.txt`
+//! writes `OUT_DIR/courses.txt` (id, slug and price in cents per line) and `OUT_DIR/lessons.txt`
 //! (lesson ids of the first learner's first course, in which they are enrolled).
 
 use std::{fmt::Write as _, path::PathBuf};
@@ -120,8 +120,9 @@ async fn main() -> anyhow::Result<()> {
     let mut first_lessons = Vec::new();
     let mut course_ids = Vec::new();
     for n in 0..courses {
-        let (id, slug, lessons) = make_course(&state, &viewer, &mut rng, n).await?;
-        writeln!(listing, "{id} {slug}")?;
+        let (course, lessons) = make_course(&state, &viewer, &mut rng, n).await?;
+        let (id, slug, price) = (course.id, course.slug, course.price_minor);
+        writeln!(listing, "{id} {slug} {price}")?;
         if n == 0 {
             first_lessons = lessons;
         }
@@ -145,13 +146,13 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One published course of 3 modules × 3 lessons; returns its id, slug and lesson ids.
+/// One published course of 3 modules × 3 lessons; returns it and its lesson ids.
 async fn make_course(
     state: &lyceum_platform::AppState,
     viewer: &Viewer,
     rng: &mut Rng,
     n: usize,
-) -> anyhow::Result<(String, String, Vec<String>)> {
+) -> anyhow::Result<(lyceum_courses::model::Course, Vec<String>)> {
     let subject = SUBJECTS[rng.next(SUBJECTS.len())];
     let title = format!("{} {n}", FORMS[rng.next(FORMS.len())].replace("{}", subject));
     let words: Vec<&str> = (0..12).map(|_| WORDS[rng.next(WORDS.len())]).collect();
@@ -183,7 +184,7 @@ async fn make_course(
         }
     }
     courses::transition(state, viewer, &course.id, CourseState::Published).await?;
-    Ok((course.id, course.slug, lessons))
+    Ok((course, lessons))
 }
 
 async fn insert_learners(state: &lyceum_platform::AppState, hash: &str, count: usize) -> anyhow::Result<Vec<String>> {

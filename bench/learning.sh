@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Load benchmark of the learner's journey (issue 4; not a test). Needs `wrk`
+# (Debian package). Builds the release binary, generates the dataset
+# (COURSES courses through the authoring service, LEARNERS learners,
+# ENROLLMENTS enrollments: `crates/server/examples/bench_data.rs`), starts the
+# server and drives catalog search, course page, lesson view, enroll and
+# mark-complete for DURATION seconds at CONNECTIONS connections each,
+# reporting req/s, p50/p99 and the server's CPU time per request.
+#
+#   bash bench/learning.sh                 # SQLite
+#   BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 bash bench/learning.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lyceum-target}"
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18182}
+COURSES=${COURSES:-1000} LEARNERS=${LEARNERS:-10000} ENROLLMENTS=${ENROLLMENTS:-50000}
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+
+cargo build --release -q -p lyceum --bin lyceum --example bench_data
+BIN="$CARGO_TARGET_DIR/release/lyceum"
+DATA=$(mktemp -d)
+export LYCEUM_DATA_DIR="$DATA" LYCEUM_BIND="127.0.0.1:$PORT" LYCEUM_LOG_LEVEL=warn
+# Sign-in is rate limited per address; the benchmark signs in from one.
+export LYCEUM_RATE_LIMIT__LOGIN_PER_MINUTE=100000
+DB_NAME=""
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  DB_NAME="lyceum_bench_$$"
+  psql -q "$BENCH_POSTGRES/postgres" -c "CREATE DATABASE $DB_NAME"
+  export LYCEUM_DATABASE_URL="$BENCH_POSTGRES/$DB_NAME"
+fi
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
+  [ -n "$DB_NAME" ] && psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+echo "generating $COURSES courses, $LEARNERS learners, $ENROLLMENTS enrollments…" >&2
+"$CARGO_TARGET_DIR/release/examples/bench_data" "$COURSES" "$LEARNERS" "$ENROLLMENTS" "$DATA"
+"$BIN" serve >"$DATA/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/livez" >/dev/null && break; sleep 0.1; done
+BASE="http://127.0.0.1:$PORT"
+
+# A signed-in learner: session cookie (pages) and API token (writes).
+login() { # email → "session csrf token"
+  local jar="$DATA/jar.$1"
+  curl -fs -c "$jar" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"bench password 1\"}" "$BASE/api/v1/auth/login" >"$jar.json"
+  local csrf; csrf=$(sed -E 's/.*"csrf_token":"([^"]+)".*/\1/' "$jar.json")
+  local token; token=$(curl -fs -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
+    -d '{"name":"bench"}' "$BASE/api/v1/tokens" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+  echo "$(awk '$6 == "lyceum_session" {print $7}' "$jar") $csrf $token"
+}
+read -r SESSION _ TOKEN <<<"$(login learner0@bench.example)"
+# Writers for the enroll run: learners 1..20, each with a token.
+: >"$DATA/writers.txt"
+for n in $(seq 1 20); do login "learner$n@bench.example" | awk '{print $3}' >>"$DATA/writers.txt"; done
+awk '$3 == 0 {print $1}' "$DATA/courses.txt" >"$DATA/free.txt"
+awk '{print $2}' "$DATA/courses.txt" >"$DATA/slugs.txt"
+FIRST_SLUG=$(head -1 "$DATA/slugs.txt")
+# Search terms: subjects of the generated courses, one and two words.
+printf '%s\n' rust python sql statistics typography marketing spanish calculus finance \
+  accessibility machine+learning javascript go+practice linear+algebra >"$DATA/subjects.txt"
+
+# wrk scripts: requests drawn from the dataset's files.
+cat >"$DATA/pages.lua" <<LUA
+local paths = {}
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = args[2] .. line .. (args[3] or "") end
+end
+local i = 0
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i * 7919) % #paths + 1])
+end
+LUA
+cat >"$DATA/enroll.lua" <<LUA
+local tokens, courses = {}, {}
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("offset", counter * 7001) end
+function init(args)
+  for t in io.lines("$DATA/writers.txt") do tokens[#tokens + 1] = t end
+  for c in io.lines("$DATA/free.txt") do courses[#courses + 1] = c end
+end
+local i = 0
+function request()
+  i = i + 1
+  local n = i + offset
+  local body = '{"course_id":"' .. courses[n % #courses + 1] .. '"}'
+  local headers = { ["Authorization"] = "Bearer " .. tokens[(n // #courses) % #tokens + 1],
+                    ["Content-Type"] = "application/json" }
+  return wrk.format("POST", "/api/v1/enrollments", headers, body)
+end
+LUA
+cat >"$DATA/complete.lua" <<LUA
+local lessons = {}
+function init(args) for l in io.lines("$DATA/lessons.txt") do lessons[#lessons + 1] = l end end
+local i = 0
+function request()
+  i = i + 1
+  local body = (i % 2 == 0) and '{"completed":true}' or '{"completed":false}'
+  return wrk.format("PUT", "/api/v1/progress/lessons/" .. lessons[i % #lessons + 1],
+    { ["Authorization"] = "Bearer $TOKEN", ["Content-Type"] = "application/json" }, body)
+end
+LUA
+
+run() {
+  local label=$1; shift
+  local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
+  local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
+  local cpu1; cpu1=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
+  local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  local reqs; reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  local p50; p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  local p99; p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  local non2xx; non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$out")
+  local ticks; ticks=$(getconf CLK_TCK)
+  local cpu_ms; cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
+  printf '| %-44s | %9s | %8s | %8s | %7s | %s |\n' "$label" "$rps" "$p50" "$p99" "$cpu_ms" "${non2xx:-0}"
+}
+
+echo "| path | req/s | p50 | p99 | CPU ms/req | non-2xx |"
+echo "|---|---|---|---|---|---|"
+run "GET /courses?q=… (catalog search page)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/courses?q="
+run "GET /api/v1/catalog/courses?q=… (search API)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/api/v1/catalog/courses?q="
+run "GET /courses?category=…&sort=popular" "$BASE/courses?category=programming&sort=popular"
+run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
+run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
+  -s "$DATA/pages.lua" "$BASE" -- "$DATA/lessons.txt" "/learn/$FIRST_SLUG/lessons/"
+run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"
+run "PUT /api/v1/progress/lessons/{id} (complete)" -s "$DATA/complete.lua" "$BASE"
