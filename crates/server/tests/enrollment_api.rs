@@ -291,7 +291,7 @@ async fn enrolling_notifies_the_learner_once(backend: Backend) {
     assert_eq!(notices.len(), 1, "{list}");
     assert_eq!(notices[0]["title"], "You're enrolled in Notified course");
     assert_eq!(notices[0]["link"], format!("/learn/{slug}"));
-    assert!(notices[0].get("message").is_none(), "the title carries the course, not a quoted note");
+    assert!(notices[0]["message"].is_null(), "the title carries the course, not a quoted note");
 
     // A repeated delivery of the same event records nothing more (the job is idempotent).
     sqlx::query("UPDATE jobs SET state = 'queued', run_at = 0, attempts = 0, finished_at = NULL WHERE kind = 'notifications.enrolled'")
