@@ -221,7 +221,8 @@ impl Job for PurgeExpired {
 
 /// Deletes the keys expired at `now`; returns how many.
 pub async fn purge(state: &AppState, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM idempotency_keys WHERE expires_at <= $1").bind(now).execute(state.db.pool()).await?;
+    let done =
+        sqlx::query("DELETE FROM idempotency_keys WHERE expires_at <= $1").bind(now).execute(state.db.pool()).await?;
     Ok(done.rows_affected())
 }
 

@@ -91,7 +91,8 @@ async fn paid_courses_need_payment(backend: Backend) {
     assert_eq!(status["currency"], "EUR");
 
     // Staff enroll without payment; the learner then is enrolled (200, not 402).
-    let added = teacher.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "learner@example.org"})).await;
+    let added =
+        teacher.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "learner@example.org"})).await;
     assert_eq!(added.status, 201, "{}", added.text);
     assert_eq!(enroll(&learner, &course).await.status, 200);
     let status = learner.get(&format!("/api/v1/enrollments/status?course_id={course}")).await.json();

@@ -51,7 +51,8 @@ async fn twenty_learners_race_for_five_seats(backend: Backend) {
 
     let replies = join_all(clients.iter().map(|c| enroll(c, &course))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
-    let full = replies.iter().filter(|r| r.status == 409 && r.json()["type"] == "urn:lyceum:problem:course-full").count();
+    let full =
+        replies.iter().filter(|r| r.status == 409 && r.json()["type"] == "urn:lyceum:problem:course-full").count();
     let others: Vec<_> = replies.iter().filter(|r| r.status != 201 && r.status != 409).map(|r| &r.text).collect();
     assert!(others.is_empty(), "unexpected answers: {others:?}");
     assert_eq!(created, 5, "exactly the seats");
@@ -96,7 +97,11 @@ async fn staff_and_learners_race_for_the_last_seats(backend: Backend) {
     let (mine, staffs) = futures::join!(join_all(clients.iter().map(|c| enroll(c, &course))), join_all(by_staff));
     let all: Vec<_> = mine.iter().chain(staffs.iter()).collect();
     assert_eq!(all.iter().filter(|r| r.status == 201).count(), 3);
-    assert!(all.iter().all(|r| r.status == 201 || r.status == 409), "{:?}", all.iter().map(|r| &r.text).collect::<Vec<_>>());
+    assert!(
+        all.iter().all(|r| r.status == 201 || r.status == 409),
+        "{:?}",
+        all.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
     assert_eq!(rows(&app, &course, "active").await, 3);
     assert_eq!(counter(&app, &course).await, 3);
     app.stop().await;
@@ -189,8 +194,13 @@ async fn idempotency_key_with_another_body_is_refused(backend: Backend) {
     assert!(other.json()["detail"].as_str().unwrap().contains("different request"), "{}", other.text);
     assert_eq!(rows(&app, &two, "active").await, 0, "the second request did not run");
     // The same key on another route is another request too.
-    let roster = send_with_key(&teacher, &format!("/api/v1/courses/{one}/roster"), "k", json!({"email": "x@example.org"})).await;
-    assert_ne!(roster.json()["type"], "urn:lyceum:problem:idempotency-key-reused", "keys are per user: the teacher never used `k`");
+    let roster =
+        send_with_key(&teacher, &format!("/api/v1/courses/{one}/roster"), "k", json!({"email": "x@example.org"})).await;
+    assert_ne!(
+        roster.json()["type"],
+        "urn:lyceum:problem:idempotency-key-reused",
+        "keys are per user: the teacher never used `k`"
+    );
     app.stop().await;
 }
 
@@ -246,7 +256,11 @@ async fn expired_keys_are_purged(backend: Backend) {
     let now = lyceum_platform::db::now_ms();
     assert_eq!(purge(app.state(), now).await.unwrap(), 0, "a fresh key stays");
     // Past its 24 h the key no longer replays, even before the purge: the request runs again.
-    sqlx::query("UPDATE idempotency_keys SET expires_at = $1").bind(now - 1).execute(app.state().db.pool()).await.unwrap();
+    sqlx::query("UPDATE idempotency_keys SET expires_at = $1")
+        .bind(now - 1)
+        .execute(app.state().db.pool())
+        .await
+        .unwrap();
     let rerun = send_with_key(&learner, "/api/v1/enrollments", "old", body).await;
     assert_eq!(rerun.status, 200, "ran again: already enrolled");
     assert_eq!(rerun.header("idempotent-replayed"), "");
@@ -254,7 +268,11 @@ async fn expired_keys_are_purged(backend: Backend) {
 
     // The hourly scheduled job does the same through the jobs path.
     assert_eq!(send_with_key(&learner, "/api/v1/enrollments", "older", json!({"course_id": course})).await.status, 200);
-    sqlx::query("UPDATE idempotency_keys SET expires_at = $1").bind(now - 1).execute(app.state().db.pool()).await.unwrap();
+    sqlx::query("UPDATE idempotency_keys SET expires_at = $1")
+        .bind(now - 1)
+        .execute(app.state().db.pool())
+        .await
+        .unwrap();
     let due = lyceum_platform::jobs::schedule::tick(app.state(), lyceum_platform::db::now_ms()).await.unwrap();
     assert!(due.contains(&"idempotency.purge_expired"), "{due:?}");
     app.drain_jobs().await;

@@ -10,7 +10,11 @@ use enrollment_kit::{counter, published, rows};
 use lyceum_platform::auth::Role;
 use serde_json::json;
 
-on_both_backends!(enroll_and_unenroll_from_the_course_page, paid_and_full_courses_explain_themselves, staff_roster_page);
+on_both_backends!(
+    enroll_and_unenroll_from_the_course_page,
+    paid_and_full_courses_explain_themselves,
+    staff_roster_page
+);
 
 fn flash(reply: &common::Reply) -> String {
     reply.header("set-cookie").split(';').next().unwrap_or("").to_string()

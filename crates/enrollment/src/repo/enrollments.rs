@@ -72,11 +72,12 @@ pub async fn reactivate(conn: &mut AnyConnection, course_id: &str, user_id: &str
 /// Cancels an active enrollment; false when it was not active (so a repeat
 /// or a concurrent cancel gives the seat back only once).
 pub async fn cancel(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE enrollments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status = 'active'")
-        .bind(id)
-        .bind(db::now_ms())
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE enrollments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status = 'active'")
+            .bind(id)
+            .bind(db::now_ms())
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 

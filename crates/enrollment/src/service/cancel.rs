@@ -18,7 +18,7 @@ pub async fn unenroll(state: &AppState, viewer: &Viewer, id: &str) -> Result<Enr
     };
     cancel(state, &enrollment).await?;
     let mut conn = state.db.pool().acquire().await?;
-    Ok(enrollments::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)?)
+    enrollments::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
 }
 
 /// The viewer leaves the course at `slug` (the course page's form); 404 when

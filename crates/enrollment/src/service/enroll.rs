@@ -44,7 +44,9 @@ pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Resul
         let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
         check_visible(&mut conn, viewer, &offer).await?;
         // Already enrolled: the same answer whatever the course's state or price now.
-        if let Some(existing) = enrollments::of(&mut conn, course_id, &viewer.user_id).await?.filter(Enrollment::is_active) {
+        if let Some(existing) =
+            enrollments::of(&mut conn, course_id, &viewer.user_id).await?.filter(Enrollment::is_active)
+        {
             return Ok(Enrolled::Existing(existing));
         }
         offer
@@ -95,7 +97,12 @@ pub(crate) fn course_full(offer: &Offer) -> AppError {
 /// need be, before anything is read. PostgreSQL: the insert waits on a
 /// concurrent insert of the same (course, learner) and then does nothing; the
 /// seat UPDATE waits on the course row and re-checks its condition.
-pub(crate) async fn admit(state: &AppState, offer: &Offer, user_id: &str, by_staff: bool) -> Result<Enrolled, AppError> {
+pub(crate) async fn admit(
+    state: &AppState,
+    offer: &Offer,
+    user_id: &str,
+    by_staff: bool,
+) -> Result<Enrolled, AppError> {
     let mut tx = state.db.begin().await?;
     let claimed = enrollments::insert_new(&mut tx, &offer.id, user_id).await?
         || enrollments::reactivate(&mut tx, &offer.id, user_id).await?;

@@ -33,7 +33,11 @@ pub(crate) async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_i
 }
 
 /// The course, unless the viewer may not know it exists (a draft of someone else's).
-pub(crate) async fn visible_offer(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<Offer, AppError> {
+pub(crate) async fn visible_offer(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    course_id: &str,
+) -> Result<Offer, AppError> {
     let offer = repo::seats::offer(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     check_visible(conn, viewer, &offer).await?;
     Ok(offer)
@@ -60,7 +64,10 @@ pub(crate) async fn visible_enrollment(
     id: &str,
 ) -> Result<Enrollment, AppError> {
     let enrollment = repo::enrollments::by_id(conn, id).await?.ok_or_else(AppError::not_found)?;
-    if enrollment.user_id == viewer.user_id || viewer.is_admin() || is_staff(conn, viewer, &enrollment.course_id).await? {
+    if enrollment.user_id == viewer.user_id
+        || viewer.is_admin()
+        || is_staff(conn, viewer, &enrollment.course_id).await?
+    {
         return Ok(enrollment);
     }
     Err(AppError::not_found())

@@ -5,7 +5,11 @@ use lyceum_accounts::service::admin;
 use lyceum_courses::{model::CourseState, service::access};
 use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
 
-use super::{cancel::cancel, enroll::{Enrolled, admit}, not_open, page_size};
+use super::{
+    cancel::cancel,
+    enroll::{Enrolled, admit},
+    not_open, page_size,
+};
 use crate::{
     model::{Enrollment, Offer, RosterEntry, Status},
     repo::{enrollments, seats},
@@ -57,7 +61,9 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str
         return Err(AppError::field("email", "This account is disabled; it cannot be enrolled."));
     }
     if offer.state() == CourseState::Archived {
-        return Err(not_open("This course is archived; bring it back as a draft or published course to enroll learners."));
+        return Err(not_open(
+            "This course is archived; bring it back as a draft or published course to enroll learners.",
+        ));
     }
     admit(state, &offer, &user.id, true).await
 }
@@ -67,13 +73,21 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id:
     staff_offer(state, viewer, course_id).await?;
     let enrollment = {
         let mut conn = state.db.pool().acquire().await?;
-        enrollments::of(&mut conn, course_id, user_id).await?.filter(Enrollment::is_active).ok_or_else(AppError::not_found)?
+        enrollments::of(&mut conn, course_id, user_id)
+            .await?
+            .filter(Enrollment::is_active)
+            .ok_or_else(AppError::not_found)?
     };
     cancel(state, &enrollment).await.map(|_| ())
 }
 
 /// One learner on the roster (for the removal confirmation); 404 when not actively enrolled.
-pub async fn entry(state: &AppState, viewer: &Viewer, course_id: &str, user_id: &str) -> Result<(Offer, RosterEntry), AppError> {
+pub async fn entry(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    user_id: &str,
+) -> Result<(Offer, RosterEntry), AppError> {
     let offer = staff_offer(state, viewer, course_id).await?;
     let mut conn = state.db.pool().acquire().await?;
     let entry = enrollments::roster_entry(&mut conn, course_id, user_id).await?;

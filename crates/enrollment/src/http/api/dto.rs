@@ -63,7 +63,11 @@ impl From<&MyEnrollment> for MyEnrollmentDto {
     fn from(e: &MyEnrollment) -> Self {
         Self {
             enrollment: (&e.enrollment()).into(),
-            course: CourseRefDto { id: e.course_id.clone(), slug: e.course_slug.clone(), title: e.course_title.clone() },
+            course: CourseRefDto {
+                id: e.course_id.clone(),
+                slug: e.course_slug.clone(),
+                title: e.course_title.clone(),
+            },
         }
     }
 }

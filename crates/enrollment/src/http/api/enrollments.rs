@@ -57,7 +57,10 @@ pub async fn list_enrollments(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> AppResult<Json<EnrollmentList>> {
     let page = query::mine(&state, &v, p.cursor.as_deref(), p.limit.unwrap_or(25)).await?;
-    Ok(Json(EnrollmentList { items: page.items.iter().map(MyEnrollmentDto::from).collect(), next_cursor: page.next_cursor }))
+    Ok(Json(EnrollmentList {
+        items: page.items.iter().map(MyEnrollmentDto::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Whether you are enrolled in a course, its seats left and whether enrolling needs a payment.

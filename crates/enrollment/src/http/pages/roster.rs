@@ -85,7 +85,9 @@ pub async fn add(
     PageForm(form): PageForm<AddForm>,
 ) -> AppResult<Response> {
     match roster::add(&state, &s.viewer, &id, &form.email).await {
-        Ok(e) if e.is_new() => Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_added")),
+        Ok(e) if e.is_new() => {
+            Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_added"))
+        }
         Ok(_) => Ok(redirect_with_flash(&roster_url(&id), FlashKind::Info, "enrollment.flash.learner_already")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
