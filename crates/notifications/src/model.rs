@@ -50,11 +50,19 @@ pub struct Kind {
     pub default: Channel,
     /// Security notices may move between channels but never be turned off.
     pub can_turn_off: bool,
+    /// The notice's message is what it is about (a course title), put into the
+    /// title and body in place of `{subject}` instead of shown as a sender's note.
+    pub names_subject: bool,
 }
 
 impl Kind {
     const fn new(id: &'static str, key: &'static str, default: Channel, can_turn_off: bool) -> Self {
-        Self { id, key, default, can_turn_off }
+        Self { id, key, default, can_turn_off, names_subject: false }
+    }
+
+    /// The same kind, with its message as the `{subject}` of its texts.
+    const fn about_subject(self) -> Self {
+        Self { names_subject: true, ..self }
     }
 
     /// The channels a user may choose for this kind.
@@ -80,16 +88,23 @@ impl Kind {
 pub const WELCOME: &str = "account.welcome";
 pub const SECURITY: &str = "account.security";
 pub const ADMIN_TEST: &str = "admin.test";
+pub const COURSE_ENROLLED: &str = "course.enrolled";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
 /// `account.security` defaults to in-app: the request it reports already sent
 /// a reset e-mail to the same mailbox, so a second e-mail would add noise; the
 /// in-app notice is what reaches an owner who did not ask for the reset.
+///
+/// `course.enrolled` defaults to e-mail, as Canvas ("course enrollment",
+/// immediately by e-mail) and Udemy (an enrollment confirmation mail) do: the
+/// learner gets a lasting record and a link back to the course in their
+/// mailbox, which matters most when staff enrolled them without their asking.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
     Kind::new(ADMIN_TEST, "notifications.kinds.admin_test", Channel::Email, true),
+    Kind::new(COURSE_ENROLLED, "notifications.kinds.course_enrolled", Channel::Email, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {
@@ -121,11 +136,25 @@ impl Notification {
     }
 
     pub fn title(&self, locale: &str) -> String {
-        lyceum_platform::web::i18n::t(locale, &format!("{}.title", self.text_key()))
+        self.fill(lyceum_platform::web::i18n::t(locale, &format!("{}.title", self.text_key())))
     }
 
     pub fn body(&self, locale: &str) -> String {
-        lyceum_platform::web::i18n::t(locale, &format!("{}.body", self.text_key()))
+        self.fill(lyceum_platform::web::i18n::t(locale, &format!("{}.body", self.text_key())))
+    }
+
+    fn names_subject(&self) -> bool {
+        kind(&self.kind).is_some_and(|k| k.names_subject)
+    }
+
+    fn fill(&self, text: String) -> String {
+        if self.names_subject() { text.replace("{subject}", &self.message) } else { text }
+    }
+
+    /// The sender's note to show beside the title and body (empty when the
+    /// message is the notice's subject, already in its title).
+    pub fn note(&self) -> &str {
+        if self.names_subject() { "" } else { &self.message }
     }
 }
 

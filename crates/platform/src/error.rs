@@ -88,6 +88,11 @@ impl AppError {
         Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
     }
 
+    /// 402: the action needs a payment first (paid enrollment until billing exists).
+    pub fn payment_required(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYMENT_REQUIRED, "payment-required", "Payment required", detail)
+    }
+
     /// A link or token that has expired or was already used.
     pub fn gone(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::GONE, "link-expired", "Link expired", detail)

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod idempotency;
 pub mod jobs;
 pub mod keyset;
 pub mod mail;

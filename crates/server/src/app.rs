@@ -27,6 +27,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 pub fn job_registry() -> JobRegistry {
     let mut registry = JobRegistry::new();
     lyceum_platform::jobs::purge::register_jobs(&mut registry);
+    lyceum_platform::idempotency::register_jobs(&mut registry);
     lyceum_accounts::register_jobs(&mut registry);
     lyceum_notifications::register_jobs(&mut registry);
     registry
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lyceum_accounts::page_routes())
         .merge(lyceum_profiles::page_routes())
         .merge(lyceum_courses::page_routes())
+        .merge(lyceum_enrollment::page_routes())
         .merge(lyceum_platform::jobs::pages::routes())
         .merge(lyceum_notifications::page_routes())
         .merge(api)

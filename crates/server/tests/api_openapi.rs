@@ -70,6 +70,17 @@ const COURSES_OPERATIONS: [(&str, &str); 23] = [
     ("GET", "/api/v1/categories"),
 ];
 
+const ENROLLMENTS_OPERATIONS: [(&str, &str); 8] = [
+    ("POST", "/api/v1/enrollments"),
+    ("GET", "/api/v1/enrollments"),
+    ("GET", "/api/v1/enrollments/status"),
+    ("GET", "/api/v1/enrollments/{id}"),
+    ("DELETE", "/api/v1/enrollments/{id}"),
+    ("GET", "/api/v1/courses/{id}/roster"),
+    ("POST", "/api/v1/courses/{id}/roster"),
+    ("DELETE", "/api/v1/courses/{id}/roster/{user_id}"),
+];
+
 /// Every (METHOD, path, operation) in the document.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -163,6 +174,14 @@ async fn every_documented_operation_is_served(backend: Backend) {
                 .replace("/modules/{id}", &format!("/modules/{module}"))
                 .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
         }
+        if path.contains("/enrollments/{id}") {
+            concrete = concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(&bearer).await));
+        }
+        if path.contains("/roster/{user_id}") {
+            // The walker's own enrollment in the fresh course, so there is someone to remove.
+            let course = concrete.split('/').nth(4).unwrap().to_string();
+            bearer.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "root@example.org"})).await;
+        }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
         }
@@ -219,6 +238,15 @@ async fn course_fixture(client: &TestClient) -> (String, String, String) {
     (course, module, lesson)
 }
 
+/// The caller's enrollment in a fresh published course.
+async fn enrollment(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+    let reply = client.post("/api/v1/enrollments", json!({"course_id": course})).await;
+    assert_eq!(reply.status, 201, "enroll: {}", reply.text);
+    reply.json()["id"].as_str().expect("enrollment id").to_string()
+}
+
 /// A dead job (the only kind that can be retried or discarded), written directly.
 async fn dead_job(app: &common::TestApp) -> String {
     let id = uuid::Uuid::now_v7().to_string();
@@ -264,6 +292,23 @@ async fn the_document_lists_every_courses_operation(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_document_lists_every_enrollments_operation(backend: Backend) {
+    let app = spawn(backend).await;
+    let doc = document(&app.client()).await;
+    let documented: BTreeSet<(String, String)> = operations(&doc)
+        .into_iter()
+        .filter(|(_, _, op)| op["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "enrollments")))
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        ENROLLMENTS_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, expected);
+    for name in ["EnrollmentDto", "EnrollBody", "EnrollmentList", "EnrollmentStatusDto", "RosterList", "RosterBody"] {
+        assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
+    }
+    app.stop().await;
+}
+
 async fn the_docs_page_is_html(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -285,4 +330,5 @@ on_both_backends!(
     the_docs_page_is_html,
     security_requirements_match_behaviour,
     the_document_lists_every_courses_operation,
+    the_document_lists_every_enrollments_operation,
 );

@@ -52,7 +52,7 @@ impl NotificationDto {
         Self {
             title: n.title(locale),
             body: n.body(locale),
-            message: Some(n.message).filter(|m| !m.is_empty()),
+            message: Some(n.note().to_string()).filter(|m| !m.is_empty()),
             link: Some(n.link).filter(|l| !l.is_empty()),
             created_at: rfc3339(n.created_at),
             read_at: n.read_at.map(rfc3339),

@@ -3,6 +3,7 @@
 //! Each says how it is idempotent (delivery is at least once).
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
+use lyceum_enrollment::events::EnrollmentCreated;
 use lyceum_platform::{
     AppState,
     events::Delivery,
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deliver::{Notice, notify};
 use crate::{
-    model::{ADMIN_TEST, SECURITY, WELCOME, kind},
+    model::{ADMIN_TEST, COURSE_ENROLLED, SECURITY, WELCOME, kind},
     repo::notifications,
 };
 
@@ -22,6 +23,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
     registry
         .subscribe::<UserRegistered, WelcomeNotice>()
         .subscribe::<PasswordResetRequested, SecurityNotice>()
+        .subscribe::<EnrollmentCreated, EnrolledNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -68,6 +70,30 @@ impl Job for SecurityNotice {
             kind: declared(SECURITY),
             message: "",
             link: "/settings/sessions",
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `enrollment.created` → "You're enrolled in <course>" to the learner, linking
+/// to the course's learning page. Idempotent through the source key
+/// `notifications.enrolled:<event id>`; enrolling again after leaving is a new
+/// event, so a new notice.
+pub struct EnrolledNotice;
+impl Job for EnrolledNotice {
+    const KIND: &'static str = "notifications.enrolled";
+    type Payload = Delivery<EnrollmentCreated>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let key = delivery.key(Self::KIND);
+        let event = &delivery.event;
+        let link = format!("/learn/{}", event.course_slug);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(COURSE_ENROLLED),
+            // The kind names its subject: the course title goes into the title and body.
+            message: &event.course_title,
+            link: &link,
             source_key: &key,
         };
         notify(state, notice).await

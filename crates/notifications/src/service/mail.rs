@@ -20,7 +20,7 @@ impl Shown {
     fn of(base: &str, n: &Notification, locale: &str) -> Self {
         let link =
             if n.link.is_empty() { format!("{base}/notifications#n-{}", n.id) } else { format!("{base}{}", n.link) };
-        Self { title: n.title(locale), body: n.body(locale), message: n.message.clone(), link }
+        Self { title: n.title(locale), body: n.body(locale), message: n.note().to_string(), link }
     }
 }
 

@@ -1,0 +1,73 @@
+//! `POST /courses/{slug}/enroll` and `/courses/{slug}/unenroll` (with a confirmation page).
+
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    web::{FlashKind, Page, Reply, guard::SignedIn, redirect_with_flash},
+};
+
+use super::{course_url, learn_url};
+use crate::{
+    model::Offer,
+    service::{cancel, enroll as enrolling, query},
+};
+
+#[derive(Template)]
+#[template(path = "enrollment/payment_required.html")]
+struct PaymentRequired {
+    page: Page,
+    offer: Offer,
+}
+
+#[derive(Template)]
+#[template(path = "enrollment/confirm_unenroll.html")]
+struct ConfirmUnenroll {
+    page: Page,
+    offer: Offer,
+}
+
+/// Enrolls the viewer: to the course on success; a page naming the price when
+/// the course is paid; back to the course page with a message when it is full
+/// or not open.
+pub async fn enroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
+    match enrolling::enroll_by_slug(&state, &s.viewer, &slug).await {
+        Ok((_, enrolled)) if enrolled.is_new() => {
+            Ok(redirect_with_flash(&learn_url(&slug), FlashKind::Success, "enrollment.flash.enrolled"))
+        }
+        Ok(_) => Ok(redirect_with_flash(&learn_url(&slug), FlashKind::Info, "enrollment.flash.already_enrolled")),
+        Err(e) if e.kind == "payment-required" => {
+            let offer = query::status_by_slug(&state, &s.viewer, &slug).await?.offer;
+            Reply::status(StatusCode::PAYMENT_REQUIRED).render(&PaymentRequired { page: s.page, offer })
+        }
+        Err(e) if e.kind == "course-full" => {
+            Ok(redirect_with_flash(&course_url(&slug), FlashKind::Error, "enrollment.flash.full"))
+        }
+        Err(e) if e.kind == "course-not-open" => {
+            Ok(redirect_with_flash(&course_url(&slug), FlashKind::Error, "enrollment.flash.not_open"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Asks before unenrolling; 404 when the viewer is not enrolled.
+pub async fn confirm_unenroll(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let status = query::status_by_slug(&state, &s.viewer, &slug).await?;
+    if !status.enrolled() {
+        return Err(lyceum_platform::AppError::not_found());
+    }
+    Reply::OK.render(&ConfirmUnenroll { page: s.page, offer: status.offer })
+}
+
+pub async fn unenroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
+    cancel::unenroll_by_slug(&state, &s.viewer, &slug).await?;
+    Ok(redirect_with_flash(&course_url(&slug), FlashKind::Success, "enrollment.flash.unenrolled"))
+}

@@ -1,0 +1,116 @@
+//! `/teach/courses/{id}/roster`: the learners of a course, for its staff.
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    response::Response,
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    http::extract::PageForm,
+    web::{FlashKind, FormErrors, Page, Refused, Reply, encode_query, guard::SignedIn, redirect_with_flash},
+};
+use serde::Deserialize;
+
+use crate::{
+    model::{Offer, RosterEntry},
+    service::roster::{self, RosterPage},
+};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "enrollment/roster.html")]
+struct Roster {
+    page: Page,
+    offer: Offer,
+    items: Vec<RosterEntry>,
+    next_url: Option<String>,
+    email: String,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "enrollment/confirm_remove.html")]
+struct ConfirmRemove {
+    page: Page,
+    offer: Offer,
+    entry: RosterEntry,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CursorQuery {
+    cursor: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AddForm {
+    email: String,
+}
+
+fn roster_url(id: &str) -> String {
+    format!("/teach/courses/{id}/roster")
+}
+
+pub async fn roster(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> AppResult<Response> {
+    roster_page(&state, s, &id, Some(&q.cursor), String::new(), FormErrors::none(), Reply::OK).await
+}
+
+async fn roster_page(
+    state: &AppState,
+    s: SignedIn,
+    id: &str,
+    cursor: Option<&str>,
+    email: String,
+    errors: FormErrors,
+    reply: Reply,
+) -> AppResult<Response> {
+    let RosterPage { offer, items, next_cursor } = roster::list(state, &s.viewer, id, None, cursor, PAGE_SIZE).await?;
+    let next_url = next_cursor.map(|c| format!("{}?cursor={}", roster_url(id), encode_query(&c)));
+    reply.render(&Roster { page: s.page, offer, items, next_url, email, errors })
+}
+
+/// Staff enroll a learner by e-mail.
+pub async fn add(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AddForm>,
+) -> AppResult<Response> {
+    match roster::add(&state, &s.viewer, &id, &form.email).await {
+        Ok(e) if e.is_new() => {
+            Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_added"))
+        }
+        Ok(_) => Ok(redirect_with_flash(&roster_url(&id), FlashKind::Info, "enrollment.flash.learner_already")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            roster_page(&state, s, &id, None, form.email, errors, reply).await
+        }
+    }
+}
+
+/// Asks before removing a learner.
+pub async fn confirm_remove(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, user_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (offer, entry) = roster::entry(&state, &s.viewer, &id, &user_id).await?;
+    Reply::OK.render(&ConfirmRemove { page: s.page, offer, entry })
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, user_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    roster::remove(&state, &s.viewer, &id, &user_id).await?;
+    Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_removed"))
+}

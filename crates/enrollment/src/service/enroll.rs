@@ -1,0 +1,130 @@
+//! Enrolling: a learner themself (free courses at once, paid ones through
+//! [`crate::billing::checkout`]), or staff adding a learner (see `roster`).
+//!
+//! Seats are `courses.enrolled_count`, taken by one conditional UPDATE in the
+//! same transaction as the enrollment row, so a limit holds however many
+//! requests race, and the unique index (course, learner) keeps one row per
+//! learner.
+
+use lyceum_courses::model::CourseState;
+use lyceum_platform::{AppError, AppState, auth::Viewer, events};
+
+use super::{check_visible, not_open};
+use crate::{
+    billing,
+    events::EnrollmentCreated,
+    model::{Enrollment, Offer},
+    repo::{enrollments, seats},
+};
+
+/// The outcome of an enrollment request.
+#[derive(Debug, Clone)]
+pub enum Enrolled {
+    /// A new enrollment, or a cancelled one made active again.
+    Created(Enrollment),
+    /// The learner was already enrolled; nothing changed.
+    Existing(Enrollment),
+}
+
+impl Enrolled {
+    pub fn enrollment(&self) -> &Enrollment {
+        match self {
+            Enrolled::Created(e) | Enrolled::Existing(e) => e,
+        }
+    }
+    pub fn is_new(&self) -> bool {
+        matches!(self, Enrolled::Created(_))
+    }
+}
+
+/// The viewer enrolls in `course_id`.
+pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Enrolled, AppError> {
+    let offer = {
+        let mut conn = state.db.pool().acquire().await?;
+        let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
+        check_visible(&mut conn, viewer, &offer).await?;
+        // Already enrolled: the same answer whatever the course's state or price now.
+        if let Some(existing) =
+            enrollments::of(&mut conn, course_id, &viewer.user_id).await?.filter(Enrollment::is_active)
+        {
+            return Ok(Enrolled::Existing(existing));
+        }
+        offer
+    };
+    check_open(&offer)?;
+    billing::checkout(state, viewer, &offer).await?;
+    admit(state, &offer, &viewer.user_id, false).await
+}
+
+/// The viewer enrolls in the course at `slug` (the course page's form).
+pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Result<(Offer, Enrolled), AppError> {
+    let offer = {
+        let mut conn = state.db.pool().acquire().await?;
+        seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?
+    };
+    let enrolled = enroll(state, viewer, &offer.id).await?;
+    Ok((offer, enrolled))
+}
+
+/// Learners enroll in published courses only.
+fn check_open(offer: &Offer) -> Result<(), AppError> {
+    match offer.state() {
+        CourseState::Published => Ok(()),
+        CourseState::Archived => Err(not_open("This course is archived and no longer accepts new enrollments.")),
+        CourseState::Draft => {
+            Err(not_open("This course is not published yet; learners can enroll once it is published."))
+        }
+    }
+}
+
+/// 409 `course-full`.
+pub(crate) fn course_full(offer: &Offer) -> AppError {
+    let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);
+    AppError::conflict(format!(
+        "\u{201c}{}\u{201d} is full: all {seats} seats are taken. A seat frees up when a learner unenrolls.",
+        offer.title
+    ))
+    .with_kind("course-full")
+}
+
+/// Enrolls `user_id` (admission already decided): claims the row, then a
+/// seat, then publishes `enrollment.created` — one transaction.
+///
+/// SQLite: a deferred transaction that reads and then writes cannot wait for
+/// the write lock — when another writer got in since its read, it fails at
+/// once with SQLITE_BUSY instead of waiting `busy_timeout`. So the first
+/// statement here is a write (the insert), which takes the lock, waiting if
+/// need be, before anything is read. PostgreSQL: the insert waits on a
+/// concurrent insert of the same (course, learner) and then does nothing; the
+/// seat UPDATE waits on the course row and re-checks its condition.
+pub(crate) async fn admit(
+    state: &AppState,
+    offer: &Offer,
+    user_id: &str,
+    by_staff: bool,
+) -> Result<Enrolled, AppError> {
+    let mut tx = state.db.begin().await?;
+    let claimed = enrollments::insert_new(&mut tx, &offer.id, user_id).await?
+        || enrollments::reactivate(&mut tx, &offer.id, user_id).await?;
+    if !claimed {
+        let existing = enrollments::of(&mut tx, &offer.id, user_id).await?.ok_or_else(AppError::not_found)?;
+        tx.rollback().await?;
+        return Ok(Enrolled::Existing(existing));
+    }
+    if !seats::take(&mut tx, &offer.id).await? {
+        tx.rollback().await?;
+        return Err(course_full(offer));
+    }
+    let enrollment = enrollments::of(&mut tx, &offer.id, user_id).await?.ok_or_else(AppError::not_found)?;
+    let event = EnrollmentCreated {
+        enrollment_id: enrollment.id.clone(),
+        course_id: offer.id.clone(),
+        course_slug: offer.slug.clone(),
+        course_title: offer.title.clone(),
+        user_id: user_id.to_string(),
+        by_staff,
+    };
+    events::publish(state, &mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(Enrolled::Created(enrollment))
+}

@@ -1,0 +1,84 @@
+//! Enrollment rules, shared by the pages and the API. Every function takes the
+//! viewer and checks access itself, so no handler can forget to.
+
+pub mod cancel;
+pub mod enroll;
+pub mod query;
+pub mod roster;
+
+use lyceum_platform::{AppError, auth::Viewer};
+use sqlx::AnyConnection;
+
+use crate::{
+    model::{Enrollment, Offer},
+    repo,
+};
+
+pub const MAX_PAGE: i64 = 100;
+
+/// Whether `user_id` is actively enrolled in `course_id` — the question other
+/// modules (lesson access, progress, the course page) ask.
+pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    repo::enrollments::is_active(conn, course_id, user_id).await
+}
+
+/// Whether the viewer is staff of the course: its instructors and admins
+/// (the authoring rule, `courses::service::access::editable`).
+pub(crate) async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
+    match lyceum_courses::service::access::editable(conn, viewer, course_id).await {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.status.as_u16(), 403 | 404) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The course, unless the viewer may not know it exists (a draft of someone else's).
+pub(crate) async fn visible_offer(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    course_id: &str,
+) -> Result<Offer, AppError> {
+    let offer = repo::seats::offer(conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    check_visible(conn, viewer, &offer).await?;
+    Ok(offer)
+}
+
+pub(crate) async fn check_visible(conn: &mut AnyConnection, viewer: &Viewer, offer: &Offer) -> Result<(), AppError> {
+    use lyceum_courses::model::CourseState;
+    if offer.state() != CourseState::Draft || is_staff(conn, viewer, &offer.id).await? {
+        return Ok(());
+    }
+    // A learner still enrolled in a course taken back to draft keeps seeing their enrollment.
+    if repo::enrollments::is_active(conn, &offer.id, &viewer.user_id).await? {
+        return Ok(());
+    }
+    Err(AppError::not_found())
+}
+
+/// An enrollment the viewer may see and cancel: their own, or any of a course
+/// they are staff of (admins: all). Anyone else's is 404, never 403, so ids
+/// reveal nothing.
+pub(crate) async fn visible_enrollment(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Enrollment, AppError> {
+    let enrollment = repo::enrollments::by_id(conn, id).await?.ok_or_else(AppError::not_found)?;
+    if enrollment.user_id == viewer.user_id
+        || viewer.is_admin()
+        || is_staff(conn, viewer, &enrollment.course_id).await?
+    {
+        return Ok(enrollment);
+    }
+    Err(AppError::not_found())
+}
+
+/// 409 `course-not-open`.
+pub(crate) fn not_open(detail: &str) -> AppError {
+    AppError::conflict(detail).with_kind("course-not-open")
+}
+
+/// A clamped page size.
+pub(crate) fn page_size(limit: i64) -> i64 {
+    limit.clamp(1, MAX_PAGE)
+}

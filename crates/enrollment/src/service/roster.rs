@@ -1,0 +1,96 @@
+//! A course's roster, for its staff (instructors and admins): list, add a
+//! learner by e-mail (no payment, but within the seat limit), remove one.
+
+use lyceum_accounts::service::admin;
+use lyceum_courses::{model::CourseState, service::access};
+use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+
+use super::{
+    cancel::cancel,
+    enroll::{Enrolled, admit},
+    not_open, page_size,
+};
+use crate::{
+    model::{Enrollment, Offer, RosterEntry, Status},
+    repo::{enrollments, seats},
+};
+
+pub struct RosterPage {
+    pub offer: Offer,
+    pub items: Vec<RosterEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// Staff's course, or 404 / 403 by the authoring rule.
+async fn staff_offer(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Offer, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    access::editable(&mut conn, viewer, course_id).await?;
+    seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Enrollments newest first; `status` keeps only active or cancelled ones.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    status: Option<Status>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<RosterPage, AppError> {
+    let offer = staff_offer(state, viewer, course_id).await?;
+    let limit = page_size(limit);
+    let before = keyset::before(cursor)?;
+    let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let mut conn = state.db.pool().acquire().await?;
+    let status = status.map(Status::as_str);
+    let mut items = enrollments::roster(&mut conn, course_id, status, before, limit + 1).await?;
+    let next_cursor = keyset::next_cursor(&mut items, limit, |r| (r.created_at, r.enrollment_id.as_str()));
+    Ok(RosterPage { offer, items, next_cursor })
+}
+
+/// Staff enroll the account with `email`: no payment, still within the seat
+/// limit; draft courses too (a cohort can be ready before publishing), not
+/// archived ones.
+pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str) -> Result<Enrolled, AppError> {
+    // Access first, so nobody learns which accounts exist through someone else's course.
+    let offer = staff_offer(state, viewer, course_id).await?;
+    let user = admin::find_by_email(state, email).await.map_err(|e| {
+        if e.fields.is_empty() { AppError::field("email", "There is no account with this address.") } else { e }
+    })?;
+    if user.is_disabled() {
+        return Err(AppError::field("email", "This account is disabled; it cannot be enrolled."));
+    }
+    if offer.state() == CourseState::Archived {
+        return Err(not_open(
+            "This course is archived; bring it back as a draft or published course to enroll learners.",
+        ));
+    }
+    admit(state, &offer, &user.id, true).await
+}
+
+/// Staff remove a learner; 404 when they are not actively enrolled.
+pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id: &str) -> Result<(), AppError> {
+    staff_offer(state, viewer, course_id).await?;
+    let enrollment = {
+        let mut conn = state.db.pool().acquire().await?;
+        enrollments::of(&mut conn, course_id, user_id)
+            .await?
+            .filter(Enrollment::is_active)
+            .ok_or_else(AppError::not_found)?
+    };
+    cancel(state, &enrollment).await.map(|_| ())
+}
+
+/// One learner on the roster (for the removal confirmation); 404 when not actively enrolled.
+pub async fn entry(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &str,
+    user_id: &str,
+) -> Result<(Offer, RosterEntry), AppError> {
+    let offer = staff_offer(state, viewer, course_id).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let entry = enrollments::roster_entry(&mut conn, course_id, user_id).await?;
+    let entry = entry.filter(RosterEntry::is_active).ok_or_else(AppError::not_found)?;
+    Ok((offer, entry))
+}
