@@ -80,6 +80,7 @@ impl Kind {
 pub const WELCOME: &str = "account.welcome";
 pub const SECURITY: &str = "account.security";
 pub const ADMIN_TEST: &str = "admin.test";
+pub const COURSE_COMPLETED: &str = "course.completed";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -90,6 +91,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
     Kind::new(ADMIN_TEST, "notifications.kinds.admin_test", Channel::Email, true),
+    Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lyceum_accounts::page_routes())
         .merge(lyceum_profiles::page_routes())
         .merge(lyceum_courses::page_routes())
+        .merge(lyceum_learning::page_routes())
         .merge(lyceum_platform::jobs::pages::routes())
         .merge(lyceum_notifications::page_routes())
         .merge(api)
