@@ -37,7 +37,12 @@ pub async fn view(
     lesson_id: &str,
 ) -> Result<LessonView, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let found = access::viewable_lesson(&mut conn, viewer, lesson_id).await?;
+    let found = match access::viewable_lesson(&mut conn, viewer, lesson_id).await {
+        Ok(found) => found,
+        // A refusal only for a lesson really under this slug; another course's lesson is 404.
+        Err(e) if lesson_in(&mut conn, lesson_id, slug).await? => return Err(e),
+        Err(_) => return Err(AppError::not_found()),
+    };
     let (lesson, viewable) = (found.lesson, found.viewable);
     if viewable.course.slug != slug {
         return Err(AppError::not_found());
@@ -68,6 +73,12 @@ pub async fn view(
         previous,
         next,
     })
+}
+
+async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &str, slug: &str) -> Result<bool, AppError> {
+    let Some(lesson) = courses_repo::outline::lesson(conn, lesson_id).await? else { return Ok(false) };
+    let course = courses_repo::courses::by_id(conn, &lesson.course_id).await?;
+    Ok(course.is_some_and(|c| c.slug == slug))
 }
 
 /// The lesson `/learn/{slug}` opens: the viewer's continue lesson (staff and
