@@ -75,7 +75,7 @@ pub fn looks_like_code(raw: &str) -> bool {
 
 /// Whole percent, rounded down, so 100 means every lesson is complete.
 pub fn percent(done: usize, total: usize) -> u8 {
-    if total == 0 { 0 } else { (done * 100 / total) as u8 }
+    (done * 100).checked_div(total).map_or(0, |p| p.min(100) as u8)
 }
 
 /// One module's share of a learner's progress.

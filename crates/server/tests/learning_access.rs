@@ -33,7 +33,10 @@ async fn access_follows_course_state_and_enrollment(backend: Backend) {
         "Access course",
         &[(
             "One",
-            vec![json!({"title": "Preview", "body": "open", "is_preview": true}), json!({"title": "Notes", "kind": "file"})],
+            vec![
+                json!({"title": "Preview", "body": "open", "is_preview": true}),
+                json!({"title": "Notes", "kind": "file"}),
+            ],
         )],
     )
     .await;
@@ -163,11 +166,17 @@ async fn lesson_media_is_served_with_ranges_to_those_allowed(backend: Backend) {
 
     let anonymous = app.client();
     assert_eq!(anonymous.get(&format!("/lessons/{teaser}/media")).await.status, 200, "preview media for anyone");
-    let range = anonymous.raw(anonymous.http.get(anonymous.url(&format!("/lessons/{teaser}/media"))).header("range", "bytes=0-3")).await;
+    let range = anonymous
+        .raw(anonymous.http.get(anonymous.url(&format!("/lessons/{teaser}/media"))).header("range", "bytes=0-3"))
+        .await;
     assert_eq!(range.status, 206);
     assert_eq!(anonymous.get(&format!("/lessons/{video}/media")).await.status, 403);
     let no_file = lk::course_with(&owner, "No files", &[("M", vec![lk::text("T")])]).await;
-    assert_eq!(owner.get(&format!("/lessons/{}/media", no_file.lessons[0])).await.status, 404, "a text lesson has no media");
+    assert_eq!(
+        owner.get(&format!("/lessons/{}/media", no_file.lessons[0])).await.status,
+        404,
+        "a text lesson has no media"
+    );
     app.stop().await;
 }
 

@@ -46,7 +46,10 @@ async fn percentages_positions_and_continue(backend: Backend) {
     assert_eq!(up.status, 200, "{}", up.text);
     let saved = lk::put_progress(&learner, b, json!({"position_seconds": 42})).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
-    assert_eq!((saved.json()["position_seconds"].as_i64(), saved.json()["completed"].as_bool()), (Some(42), Some(false)));
+    assert_eq!(
+        (saved.json()["position_seconds"].as_i64(), saved.json()["completed"].as_bool()),
+        (Some(42), Some(false))
+    );
     let now = learner.get(&path).await.json();
     assert_eq!(now["positions"][b], 42);
     assert_eq!(now["continue_lesson_id"], json!(b), "the lesson last worked on, unfinished");
@@ -65,7 +68,8 @@ async fn percentages_positions_and_continue(backend: Backend) {
     // Completing a: 1/3, module 1 at 50%; continue moves past the completed lesson.
     let done = lk::complete(&learner, a).await;
     assert_eq!(done["course"]["percent"], 33);
-    let modules: Vec<u64> = done["course"]["modules"].as_array().unwrap().iter().map(|m| m["percent"].as_u64().unwrap()).collect();
+    let modules: Vec<u64> =
+        done["course"]["modules"].as_array().unwrap().iter().map(|m| m["percent"].as_u64().unwrap()).collect();
     assert_eq!(modules, [50, 0]);
     assert_eq!(done["course"]["continue_lesson_id"], json!(b));
     let done = lk::complete(&learner, b).await;
@@ -85,7 +89,10 @@ async fn percentages_positions_and_continue(backend: Backend) {
     assert_eq!((item["slug"].as_str(), item["percent"].as_u64()), (Some(c.slug.as_str()), Some(66)));
     assert_eq!(item["continue_lesson_id"], json!(lc));
     assert_eq!(item["continue_url"], format!("/learn/{}/lessons/{lc}", c.slug));
-    assert_eq!(learner.get(&format!("/learn/{}", c.slug)).await.header("location"), format!("/learn/{}/lessons/{lc}", c.slug));
+    assert_eq!(
+        learner.get(&format!("/learn/{}", c.slug)).await.header("location"),
+        format!("/learn/{}/lessons/{lc}", c.slug)
+    );
 
     // Another learner's progress is theirs alone.
     let (other, other_id) = app.signed_in("bob@example.org", Role::Learner).await;
@@ -112,7 +119,8 @@ async fn completing_the_course_issues_one_certificate(backend: Backend) {
         assert_eq!(after["percent"], 100);
         assert!(after["completed_at"].is_string());
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certificates").fetch_one(app.state().db.pool()).await.unwrap();
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM certificates").fetch_one(app.state().db.pool()).await.unwrap();
     assert_eq!(count, 3);
     app.stop().await;
 }
@@ -130,7 +138,10 @@ async fn certificates_are_public_verified_and_notified(backend: Backend) {
     let code = cert["code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 26);
     assert_eq!(cert["url"], format!("/certificates/{code}"));
-    assert_eq!((cert["course_title"].as_str(), cert["learner_name"].as_str()), (Some("Certified course"), Some("Test User")));
+    assert_eq!(
+        (cert["course_title"].as_str(), cert["learner_name"].as_str()),
+        (Some("Certified course"), Some("Test User"))
+    );
 
     // Repeats change nothing: completing again, or un-completing and completing, issues no second one.
     lk::complete(&learner, &c.lessons[2]).await;
@@ -159,7 +170,10 @@ async fn certificates_are_public_verified_and_notified(backend: Backend) {
     }
     let verified = anonymous.get(&format!("/api/v1/certificates/{code}")).await;
     assert_eq!(verified.status, 200);
-    assert_eq!((verified.json()["valid"].as_bool(), verified.json()["code"].as_str()), (Some(true), Some(code.as_str())));
+    assert_eq!(
+        (verified.json()["valid"].as_bool(), verified.json()["code"].as_str()),
+        (Some(true), Some(code.as_str()))
+    );
     assert_eq!(verified.json()["instructors"], json!(["Test User"]));
     let unknown = "a".repeat(26);
     anonymous.get(&format!("/api/v1/certificates/{unknown}")).await.assert_problem(404, "not-found");
@@ -202,14 +216,23 @@ async fn staff_table_pages_over_learners(backend: Backend) {
     let first = first.json();
     let ids: Vec<&str> = first["items"].as_array().unwrap().iter().map(|r| r["user_id"].as_str().unwrap()).collect();
     assert_eq!(ids, [learners[2].1.as_str(), learners[1].1.as_str()], "newest enrollment first");
-    assert_eq!((first["items"][0]["completed_lessons"].as_i64(), first["items"][0]["percent"].as_u64()), (Some(2), Some(100)));
+    assert_eq!(
+        (first["items"][0]["completed_lessons"].as_i64(), first["items"][0]["percent"].as_u64()),
+        (Some(2), Some(100))
+    );
     assert!(first["items"][0]["completed_at"].is_string());
-    assert_eq!((first["items"][1]["completed_lessons"].as_i64(), first["items"][1]["total_lessons"].as_i64()), (Some(0), Some(2)));
+    assert_eq!(
+        (first["items"][1]["completed_lessons"].as_i64(), first["items"][1]["total_lessons"].as_i64()),
+        (Some(0), Some(2))
+    );
     assert!(first["items"][1]["last_activity_at"].is_null());
     let cursor = first["next_cursor"].as_str().expect("a second page");
     let second = owner.get(&format!("{path}?limit=2&cursor={cursor}")).await.json();
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
-    assert_eq!((second["items"][0]["user_id"].as_str(), second["items"][0]["percent"].as_u64()), (Some(learners[0].1.as_str()), Some(50)));
+    assert_eq!(
+        (second["items"][0]["user_id"].as_str(), second["items"][0]["percent"].as_u64()),
+        (Some(learners[0].1.as_str()), Some(50))
+    );
     assert!(second.get("next_cursor").is_none());
     owner.get(&format!("{path}?cursor=bogus")).await.assert_problem(422, "validation");
 

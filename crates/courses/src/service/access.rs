@@ -106,11 +106,7 @@ pub struct ViewableLesson {
 }
 
 pub fn enrollment_required() -> AppError {
-    AppError::forbidden_kind(
-        "enrollment-required",
-        "Enrollment required",
-        "Enroll in this course to open this lesson.",
-    )
+    AppError::forbidden_kind("enrollment-required", "Enrollment required", "Enroll in this course to open this lesson.")
 }
 
 async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {

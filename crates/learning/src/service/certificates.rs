@@ -67,11 +67,8 @@ pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> 
     let certificate = repo::certificates::by_code(&mut conn, code).await?.ok_or_else(AppError::not_found)?;
     let (mut instructors, mut course_slug) = (Vec::new(), None);
     if let Some(course_id) = &certificate.course_id {
-        instructors = courses_repo::instructors::list(&mut conn, course_id)
-            .await?
-            .into_iter()
-            .map(|i| i.display_name)
-            .collect();
+        instructors =
+            courses_repo::instructors::list(&mut conn, course_id).await?.into_iter().map(|i| i.display_name).collect();
         let course = courses_repo::courses::by_id(&mut conn, course_id).await?;
         course_slug = course.filter(|c| c.state == "published").map(|c| c.slug);
     }

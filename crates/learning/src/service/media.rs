@@ -15,7 +15,7 @@ pub async fn lesson_file(state: &AppState, viewer: Option<&Viewer>, lesson_id: &
     let lesson = access::viewable_lesson(&mut conn, viewer, lesson_id).await?.lesson;
     let key = lesson.media_key.clone().ok_or_else(AppError::not_found)?;
     let content_type = lesson.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
-    let download_name = (lesson.kind() == LessonKind::File)
-        .then(|| lesson.file_name.clone().unwrap_or_else(|| "download".into()));
+    let download_name =
+        (lesson.kind() == LessonKind::File).then(|| lesson.file_name.clone().unwrap_or_else(|| "download".into()));
     Ok(LessonFile { key, content_type, download_name })
 }

@@ -36,7 +36,12 @@ pub struct ModuleProgressDto {
 
 impl From<&ModuleSummary> for ModuleProgressDto {
     fn from(m: &ModuleSummary) -> Self {
-        Self { module_id: m.module_id.clone(), total_lessons: m.total, completed_lessons: m.completed, percent: m.percent }
+        Self {
+            module_id: m.module_id.clone(),
+            total_lessons: m.total,
+            completed_lessons: m.completed,
+            percent: m.percent,
+        }
     }
 }
 

@@ -48,7 +48,10 @@ pub async fn my_courses(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Json<MyCourseList>> {
     let found = mine::list(&state, &v, q.cursor.as_deref(), page_size(q.limit)).await?;
-    Ok(Json(MyCourseList { items: found.items.iter().map(MyCourseDto::from).collect(), next_cursor: found.next_cursor }))
+    Ok(Json(MyCourseList {
+        items: found.items.iter().map(MyCourseDto::from).collect(),
+        next_cursor: found.next_cursor,
+    }))
 }
 
 /// Your progress in one course: per module and overall, completed lessons, positions, continue lesson.
