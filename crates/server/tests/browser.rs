@@ -1,6 +1,7 @@
 //! End-to-end test in a real headless Chromium driven over WebDriver (ChromeDriver):
-//! sign up → verify the e-mail address → sign in → edit the profile, plus an
-//! axe-core accessibility check of the main pages.
+//! sign up → verify the e-mail address → sign in → edit the profile → open a
+//! lesson, mark it complete and open the certificate, plus an axe-core
+//! accessibility check of the main pages.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`,
 //! `/usr/bin/chromedriver`); without them the test prints a note and passes as
@@ -8,6 +9,8 @@
 //! (`.ci/run` installs it from npm and sets the variable).
 
 mod common;
+mod courses_kit;
+mod learning_kit;
 
 use std::{
     future::Future,
@@ -138,10 +141,50 @@ async fn scenario(app: &TestApp, c: &Client, axe: Option<&str>) {
             "/settings/tokens",
             "/settings/notifications",
             "/notifications",
+            "/my/courses",
         ] {
             c.goto(&format!("{base}{path}")).await.expect("open page");
             check_accessibility(c, axe, path).await;
         }
+    }
+    learn_a_lesson(app, c, axe, email).await;
+}
+
+/// The signed-in learner opens a lesson, marks it complete with the form,
+/// sees the certificate link and opens the certificate (axe on each page).
+async fn learn_a_lesson(app: &TestApp, c: &Client, axe: Option<&str>, email: &str) {
+    let base = app.url.as_str();
+    let (teacher, _) = app.signed_in("grace@example.com", lyceum_platform::auth::Role::Instructor).await;
+    let course =
+        learning_kit::course_with(&teacher, "Browser course", &[("Start", vec![learning_kit::text("Only")])]).await;
+    learning_kit::publish(&teacher, &course.id).await;
+    let learner_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.state().db.pool())
+        .await
+        .expect("the browser user");
+    learning_kit::enroll(app, &course.id, &learner_id).await;
+
+    let lesson = format!("/learn/{}/lessons/{}", course.slug, course.lessons[0]);
+    c.goto(&format!("{base}/learn/{}", course.slug)).await.expect("open /learn");
+    assert_eq!(c.current_url().await.expect("url").path(), lesson, "continue opens the first lesson");
+    if let Some(axe) = axe {
+        check_accessibility(c, axe, "lesson page").await;
+    }
+    let form = c.form(Locator::Css("form[action$='/complete']")).await.expect("the mark-complete form");
+    form.submit_with(Locator::Css("button[type='submit']")).await.expect("mark complete");
+    let link =
+        poll(c, "the certificate link", || async { c.find(Locator::Css("a[href^='/certificates/']")).await.ok() })
+            .await;
+    link.click().await.expect("open the certificate");
+    poll(c, "the certificate page", || async {
+        c.current_url().await.ok().filter(|u| u.path().starts_with("/certificates/")).map(|_| ())
+    })
+    .await;
+    let text = c.find(Locator::Css("main")).await.expect("main").text().await.expect("text");
+    assert!(text.contains("Browser course") && text.contains("verified by Lyceum"), "{text}");
+    if let Some(axe) = axe {
+        check_accessibility(c, axe, "certificate page").await;
     }
 }
 
