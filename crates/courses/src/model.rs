@@ -144,6 +144,16 @@ impl Lesson {
     }
 }
 
+/// A lesson's place in its course's outline, without its content.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonRef {
+    pub id: String,
+    pub course_id: String,
+    pub module_id: String,
+    pub title: String,
+    pub kind: String,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Instructor {
     pub user_id: String,

@@ -89,6 +89,7 @@ pub const WELCOME: &str = "account.welcome";
 pub const SECURITY: &str = "account.security";
 pub const ADMIN_TEST: &str = "admin.test";
 pub const COURSE_ENROLLED: &str = "course.enrolled";
+pub const COURSE_COMPLETED: &str = "course.completed";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -105,6 +106,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
     Kind::new(ADMIN_TEST, "notifications.kinds.admin_test", Channel::Email, true),
     Kind::new(COURSE_ENROLLED, "notifications.kinds.course_enrolled", Channel::Email, true).about_subject(),
+    Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

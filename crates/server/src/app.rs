@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lyceum_profiles::page_routes())
         .merge(lyceum_courses::page_routes())
         .merge(lyceum_enrollment::page_routes())
+        .merge(lyceum_learning::page_routes())
         .merge(lyceum_platform::jobs::pages::routes())
         .merge(lyceum_notifications::page_routes())
         .merge(api)

@@ -35,6 +35,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "notifications", description = "In-app notifications, notification preferences, admins' test notification"),
         (name = "courses", description = "Course authoring: courses, modules, lessons, covers, media, instructors"),
         (name = "enrollments", description = "Enrolling, unenrolling, enrollment status, course rosters for staff"),
+        (name = "progress", description = "Lesson progress, course completion, my courses, learners' progress (staff)"),
+        (name = "certificates", description = "Certificates of completion: yours, and public verification by code"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]
@@ -65,6 +67,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(lyceum_notifications::api_routes())
         .merge(lyceum_courses::api_routes())
         .merge(lyceum_enrollment::api_routes())
+        .merge(lyceum_learning::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

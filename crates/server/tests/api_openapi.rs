@@ -81,6 +81,15 @@ const ENROLLMENTS_OPERATIONS: [(&str, &str); 8] = [
     ("DELETE", "/api/v1/courses/{id}/roster/{user_id}"),
 ];
 
+const LEARNING_OPERATIONS: [(&str, &str); 6] = [
+    ("PUT", "/api/v1/progress/lessons/{lesson_id}"),
+    ("GET", "/api/v1/progress/courses"),
+    ("GET", "/api/v1/progress/courses/{course_id}"),
+    ("GET", "/api/v1/courses/{id}/progress"),
+    ("GET", "/api/v1/certificates"),
+    ("GET", "/api/v1/certificates/{code}"),
+];
+
 /// Every (METHOD, path, operation) in the document.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -182,6 +191,13 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let course = concrete.split('/').nth(4).unwrap().to_string();
             bearer.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "root@example.org"})).await;
         }
+        if path.contains("{course_id}") || path.contains("{lesson_id}") {
+            let (course, _, lesson) = course_fixture(&bearer).await;
+            concrete = concrete.replace("{course_id}", &course).replace("{lesson_id}", &lesson);
+        }
+        if path.contains("/certificates/{code}") {
+            concrete = concrete.replace("{code}", &certificate(&app, &admin_id).await);
+        }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
         }
@@ -247,6 +263,22 @@ async fn enrollment(client: &TestClient) -> String {
     reply.json()["id"].as_str().expect("enrollment id").to_string()
 }
 
+/// A certificate of `user_id`, written directly (completing a course is tested in learning_progress.rs).
+async fn certificate(app: &common::TestApp, user_id: &str) -> String {
+    let code = "abcdefghijklmnopqrstuvwxyz".to_string();
+    sqlx::query(
+        "INSERT INTO certificates (id, code, user_id, course_id, learner_name, course_title, issued_at) \
+         VALUES ($1, $2, $3, NULL, 'Root', 'Walked course', 0) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(&code)
+    .bind(user_id)
+    .execute(app.state().db.pool())
+    .await
+    .unwrap();
+    code
+}
+
 /// A dead job (the only kind that can be retried or discarded), written directly.
 async fn dead_job(app: &common::TestApp) -> String {
     let id = uuid::Uuid::now_v7().to_string();
@@ -309,6 +341,25 @@ async fn the_document_lists_every_enrollments_operation(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_document_lists_every_learning_operation(backend: Backend) {
+    let app = spawn(backend).await;
+    let doc = document(&app.client()).await;
+    let documented: BTreeSet<(String, String)> = operations(&doc)
+        .into_iter()
+        .filter(|(_, _, op)| {
+            op["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "progress" || t == "certificates"))
+        })
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        LEARNING_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, expected);
+    for name in ["LessonProgressDto", "CourseProgressDto", "MyCourseList", "LearnerProgressList", "VerificationDto"] {
+        assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
+    }
+    app.stop().await;
+}
+
 async fn the_docs_page_is_html(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -331,4 +382,5 @@ on_both_backends!(
     security_requirements_match_behaviour,
     the_document_lists_every_courses_operation,
     the_document_lists_every_enrollments_operation,
+    the_document_lists_every_learning_operation,
 );

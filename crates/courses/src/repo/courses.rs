@@ -29,6 +29,13 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>,
         .await
 }
 
+pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Course>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM courses WHERE slug = $1")))
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn slug_taken(conn: &mut AnyConnection, slug: &str, except_id: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE slug = $1 AND id <> $2")
         .bind(slug)
@@ -144,6 +151,20 @@ pub async fn enrolled_count(conn: &mut AnyConnection, id: &str) -> Result<i64, s
         .bind(id)
         .fetch_one(conn)
         .await
+}
+
+/// Whether `user_id` holds an active enrollment in the course. The one query
+/// the lesson access rule asks; when `lyceum-enrollment` merges, its
+/// `service::is_active` is the same question and this can delegate to it.
+pub async fn is_enrolled(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",
+    )
+    .bind(course_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
 }
 
 pub struct ListFilter<'a> {

@@ -3,7 +3,7 @@
 use lyceum_platform::db;
 use sqlx::AnyConnection;
 
-use crate::model::{Lesson, Module};
+use crate::model::{Lesson, LessonRef, Module};
 
 const MODULE_COLUMNS: &str = "id, course_id, title, position";
 const LESSON_COLUMNS: &str = "id, module_id, course_id, title, kind, body_md, video_url, media_key, media_type, \
@@ -33,6 +33,27 @@ pub async fn lessons_of_course(conn: &mut AnyConnection, course_id: &str) -> Res
     .bind(course_id)
     .fetch_all(conn)
     .await
+}
+
+/// The lessons of several courses in outline order (module position, then
+/// lesson position), without their bodies: one query for progress summaries
+/// of a page of courses. An empty `course_ids` reads nothing.
+pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[String]) -> Result<Vec<LessonRef>, sqlx::Error> {
+    if course_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=course_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT l.id, l.course_id, l.module_id, l.title, l.kind FROM lessons l \
+         JOIN course_modules m ON m.id = l.module_id WHERE l.course_id IN ({}) \
+         ORDER BY l.course_id, m.position, m.id, l.position, l.id",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in course_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
 }
 
 pub async fn lesson_ids_of_module(conn: &mut AnyConnection, module_id: &str) -> Result<Vec<String>, sqlx::Error> {

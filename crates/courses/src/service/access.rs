@@ -69,3 +69,104 @@ pub async fn editable_lesson(
     let lesson = repo::outline::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
     Ok((editable(conn, viewer, &lesson.course_id).await?, lesson))
 }
+
+// ---- Who may see lesson content (learning: lesson view, media, progress) ----
+//
+// Staff (the owner, co-instructors, admins) see every lesson in any state.
+// Learners with an active enrollment see lessons while the course is
+// published, and keep that access when it is archived (as Canvas does with
+// concluded courses: what you enrolled in stays readable); a course back in
+// draft is hidden from them. Preview lessons are open to anyone, anonymous
+// visitors included, while the course is published. Anyone else is told the
+// course does not exist (404) unless it is published, where they get 403
+// `enrollment-required`: they can see it in the catalog, not open it.
+
+/// Why the viewer may see a course's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    Staff,
+    Enrolled,
+    /// A preview lesson of a published course, open to anyone.
+    Preview,
+}
+
+/// A course the viewer may open, and how.
+pub struct Viewable {
+    pub course: Course,
+    pub seen: Seen,
+    /// An active enrollment (staff may be enrolled too); only enrolled
+    /// learners record progress.
+    pub enrolled: bool,
+}
+
+/// A lesson the viewer may open, with its course.
+pub struct ViewableLesson {
+    pub lesson: crate::model::Lesson,
+    pub viewable: Viewable,
+}
+
+pub fn enrollment_required() -> AppError {
+    AppError::forbidden_kind("enrollment-required", "Enrollment required", "Enroll in this course to open this lesson.")
+}
+
+async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
+    if viewer.is_admin() {
+        return Ok(true);
+    }
+    let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
+    Ok(role.is_some() && viewer.role != Role::Learner)
+}
+
+/// The course's content as a whole (outline, progress): staff or enrolled
+/// learners; previews alone do not open the course.
+pub async fn viewable_course(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    course: Course,
+) -> Result<Viewable, AppError> {
+    let enrolled = match viewer {
+        Some(v) => repo::courses::is_enrolled(conn, &course.id, &v.user_id).await?,
+        None => false,
+    };
+    let staff = match viewer {
+        Some(v) => is_staff(conn, v, &course.id).await?,
+        None => false,
+    };
+    let state = course.state();
+    if staff {
+        return Ok(Viewable { course, seen: Seen::Staff, enrolled });
+    }
+    if enrolled && matches!(state, CourseState::Published | CourseState::Archived) {
+        return Ok(Viewable { course, seen: Seen::Enrolled, enrolled });
+    }
+    if state == CourseState::Published { Err(enrollment_required()) } else { Err(AppError::not_found()) }
+}
+
+pub async fn viewable_course_by_id(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    course_id: &str,
+) -> Result<Viewable, AppError> {
+    let course = repo::courses::by_id(conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    viewable_course(conn, viewer, course).await
+}
+
+/// One lesson: as for the course, plus preview lessons of a published course for anyone.
+pub async fn viewable_lesson(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    lesson_id: &str,
+) -> Result<ViewableLesson, AppError> {
+    let lesson = repo::outline::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    let course = repo::courses::by_id(conn, &lesson.course_id).await?.ok_or_else(AppError::not_found)?;
+    let published = course.state() == CourseState::Published;
+    let preview = lesson.preview() && published;
+    match viewable_course(conn, viewer, course.clone()).await {
+        Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),
+        Err(_) if preview => {
+            let viewable = Viewable { course, seen: Seen::Preview, enrolled: false };
+            Ok(ViewableLesson { lesson, viewable })
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -4,6 +4,7 @@
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_enrollment::events::EnrollmentCreated;
+use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
     AppState,
     events::Delivery,
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deliver::{Notice, notify};
 use crate::{
-    model::{ADMIN_TEST, COURSE_ENROLLED, SECURITY, WELCOME, kind},
+    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, SECURITY, WELCOME, kind},
     repo::notifications,
 };
 
@@ -24,6 +25,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<UserRegistered, WelcomeNotice>()
         .subscribe::<PasswordResetRequested, SecurityNotice>()
         .subscribe::<EnrollmentCreated, EnrolledNotice>()
+        .subscribe::<CourseCompleted, CourseCompletedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -93,6 +95,28 @@ impl Job for EnrolledNotice {
             kind: declared(COURSE_ENROLLED),
             // The kind names its subject: the course title goes into the title and body.
             message: &event.course_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `course.completed` → "Congratulations — your certificate is ready", linking
+/// to the certificate. Idempotent through the source key
+/// `notifications.course_completed:<event id>`; the event itself is published
+/// once per learner and course (with the certificate's insert).
+pub struct CourseCompletedNotice;
+impl Job for CourseCompletedNotice {
+    const KIND: &'static str = "notifications.course_completed";
+    type Payload = Delivery<CourseCompleted>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let key = delivery.key(Self::KIND);
+        let link = format!("/certificates/{}", delivery.event.certificate_code);
+        let notice = Notice {
+            user_id: &delivery.event.user_id,
+            kind: declared(COURSE_COMPLETED),
+            message: &delivery.event.course_title,
             link: &link,
             source_key: &key,
         };

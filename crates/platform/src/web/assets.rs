@@ -23,6 +23,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/app.js"),
     },
+    // The lesson page's video position saver (learning).
+    Asset {
+        name: "learn.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/learn.js"),
+    },
     Asset { name: "logo.svg", content_type: "image/svg+xml", body: include_bytes!("../../assets/logo.svg") },
 ];
 

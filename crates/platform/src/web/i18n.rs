@@ -16,6 +16,7 @@ const SOURCES: &[(&str, &[&str])] = &[(
         include_str!("../../locales/en/notifications.toml"),
         include_str!("../../locales/en/courses.toml"),
         include_str!("../../locales/en/enrollment.toml"),
+        include_str!("../../locales/en/learning.toml"),
     ],
 )];
 

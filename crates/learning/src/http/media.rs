@@ -1,0 +1,67 @@
+//! `GET|HEAD /lessons/{id}/media`: a lesson's video or file, after the lesson
+//! access rule, with Range, validators and private caching (`http::media`).
+
+use axum::{
+    extract::{Path, State},
+    response::Response,
+};
+use http::{HeaderMap, HeaderValue, Method, header};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::MaybeUser,
+    http::media::{self, Caching, Media},
+};
+
+use crate::service::media::lesson_file;
+
+/// Only the viewer's browser may keep a copy (access depends on who asks).
+const CACHING: Caching = Caching::Private { max_age_secs: 300 };
+
+pub async fn serve(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let file = lesson_file(&state, viewer.as_ref(), &id).await?;
+    let served = Media { key: &file.key, content_type: &file.content_type, caching: CACHING };
+    let mut response = media::serve(&state.storage, served, &method, &headers).await?;
+    if let Some(name) = &file.download_name {
+        let value = HeaderValue::try_from(content_disposition(name)).expect("ASCII only");
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / 8187): an ASCII
+/// fallback without quotes, backslashes or control characters, and the exact
+/// name percent-encoded.
+pub fn content_disposition(name: &str) -> String {
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn file_names_are_encoded_safely() {
+        assert_eq!(content_disposition("notes.pdf"), "attachment; filename=\"notes.pdf\"; filename*=UTF-8''notes.pdf");
+        assert_eq!(
+            content_disposition("résumé \"x\".pdf"),
+            "attachment; filename=\"r_sum_ _x_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22x%22.pdf"
+        );
+        assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
+    }
+}

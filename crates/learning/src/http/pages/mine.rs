@@ -1,0 +1,37 @@
+//! `/my/courses`: my enrolled courses with progress, continue and certificate links.
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    web::{Page, Reply, encode_query, guard::SignedIn},
+};
+
+use super::CursorQuery;
+use crate::service::mine::{self, MyCourse};
+
+#[derive(Template)]
+#[template(path = "learning/my_courses.html")]
+struct MyCoursesPage {
+    page: Page,
+    items: Vec<MyCourse>,
+    next_url: Option<String>,
+}
+
+impl MyCoursesPage {
+    fn continue_url(&self, c: &MyCourse) -> String {
+        match &c.summary.continue_lesson_id {
+            Some(id) => format!("/learn/{}/lessons/{id}", c.enrollment.slug),
+            None => format!("/learn/{}", c.enrollment.slug),
+        }
+    }
+}
+
+pub async fn page(State(state): State<AppState>, s: SignedIn, Query(q): Query<CursorQuery>) -> AppResult<Response> {
+    let found = mine::list(&state, &s.viewer, Some(&q.cursor), 25).await?;
+    let next_url = found.next_cursor.map(|c| format!("/my/courses?cursor={}", encode_query(&c)));
+    Reply::OK.render(&MyCoursesPage { page: s.page, items: found.items, next_url })
+}

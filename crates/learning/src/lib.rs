@@ -1,0 +1,13 @@
+//! Learning: the lesson view and lesson media (behind the lesson access rule
+//! of `lyceum_courses::service::access`), lesson progress and resume
+//! positions, per-module and course completion, "continue where you left
+//! off", certificates of completion with a public verification page, and the
+//! instructors' per-learner progress table (issue 4, items 5, 6).
+
+pub mod events;
+pub mod http;
+pub mod model;
+pub mod repo;
+pub mod service;
+
+pub use http::{api_routes, page_routes};

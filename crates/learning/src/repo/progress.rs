@@ -1,0 +1,186 @@
+//! The `lesson_progress` and `course_progress` tables.
+
+use sqlx::AnyConnection;
+
+use super::placeholders;
+use crate::model::{CourseProgress, LessonProgress};
+
+/// Records activity in a course (and takes the row's lock on PostgreSQL, which
+/// serialises one learner's progress writes in one course: see the migration).
+pub async fn touch_course(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_id: &str,
+    lesson_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO course_progress (user_id, course_id, last_lesson_id, last_activity_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, course_id) DO UPDATE SET last_lesson_id = $3, last_activity_at = $4",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(lesson_id)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Sets completion (`Some(true)` keeps an earlier completion time) and/or the position.
+pub async fn upsert_lesson(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    lesson_id: &str,
+    course_id: &str,
+    completed: Option<bool>,
+    position_seconds: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // $4: 1 complete, 0 incomplete, NULL unchanged; $5: position or NULL for unchanged.
+    sqlx::query(
+        "INSERT INTO lesson_progress (user_id, lesson_id, course_id, completed_at, position_seconds, updated_at) \
+         VALUES ($1, $2, $3, CASE WHEN $4 = 1 THEN $6 ELSE NULL END, COALESCE($5, 0), $6) \
+         ON CONFLICT (user_id, lesson_id) DO UPDATE SET \
+           completed_at = CASE WHEN $4 IS NULL THEN lesson_progress.completed_at \
+                               WHEN $4 = 1 THEN COALESCE(lesson_progress.completed_at, $6) ELSE NULL END, \
+           position_seconds = COALESCE($5, lesson_progress.position_seconds), updated_at = $6",
+    )
+    .bind(user_id)
+    .bind(lesson_id)
+    .bind(course_id)
+    .bind(completed.map(i64::from))
+    .bind(position_seconds)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn lesson(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    lesson_id: &str,
+) -> Result<Option<LessonProgress>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT lesson_id, completed_at, position_seconds, updated_at FROM lesson_progress \
+         WHERE user_id = $1 AND lesson_id = $2",
+    )
+    .bind(user_id)
+    .bind(lesson_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Every lesson row of one learner in one course.
+pub async fn lessons_of_course(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_id: &str,
+) -> Result<Vec<LessonProgress>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT lesson_id, completed_at, position_seconds, updated_at FROM lesson_progress \
+         WHERE user_id = $1 AND course_id = $2",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// (course_id, lesson_id) of one learner's completed lessons in several courses.
+pub async fn completed_in(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_ids: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if course_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT course_id, lesson_id FROM lesson_progress WHERE user_id = $1 AND completed_at IS NOT NULL \
+         AND course_id IN ({})",
+        placeholders(2, course_ids.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
+    for id in course_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
+}
+
+pub async fn course(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_id: &str,
+) -> Result<Option<CourseProgress>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT course_id, last_lesson_id, last_activity_at, completed_at FROM course_progress \
+         WHERE user_id = $1 AND course_id = $2",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// One learner's course rows for several courses.
+pub async fn courses(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_ids: &[String],
+) -> Result<Vec<CourseProgress>, sqlx::Error> {
+    if course_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT course_id, last_lesson_id, last_activity_at, completed_at FROM course_progress \
+         WHERE user_id = $1 AND course_id IN ({})",
+        placeholders(2, course_ids.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
+    for id in course_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
+}
+
+/// Marks the course complete once (an earlier completion time is kept).
+pub async fn set_course_completed(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE course_progress SET completed_at = COALESCE(completed_at, $3) WHERE user_id = $1 AND course_id = $2",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Completed lessons that still exist in the course, per learner, for a page
+/// of learners: the staff table's one GROUP BY (no query per learner).
+pub async fn completed_counts(
+    conn: &mut AnyConnection,
+    course_id: &str,
+    user_ids: &[String],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT user_id, COUNT(*) FROM lesson_progress WHERE course_id = $1 AND completed_at IS NOT NULL \
+         AND user_id IN ({}) GROUP BY user_id",
+        placeholders(2, user_ids.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(course_id);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
+}

@@ -1,0 +1,96 @@
+//! Certificates of completion: issued once per learner and course, verified
+//! publicly by their code.
+
+use lyceum_courses::{model::Course, repo as courses_repo};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db::Tx, events, keyset};
+
+use crate::{
+    events::CourseCompleted,
+    model::{self, Certificate},
+    repo::{self, certificates::NewCertificate},
+};
+
+/// Issues the learner's certificate for `course` in `tx` unless they have one;
+/// a new one publishes `course.completed` in the same transaction. Returns the
+/// certificate and whether it is new. Concurrent completions of one learner
+/// are serialised by the course_progress row the caller wrote first; the
+/// unique (user, course) index is the last guard.
+pub async fn issue(
+    state: &AppState,
+    tx: &mut Tx,
+    viewer: &Viewer,
+    course: &Course,
+    now: i64,
+) -> Result<(Certificate, bool), AppError> {
+    let id = lyceum_platform::db::new_id();
+    let code = model::new_certificate_code();
+    let new = NewCertificate {
+        id: &id,
+        code: &code,
+        user_id: &viewer.user_id,
+        course_id: &course.id,
+        learner_name: &viewer.display_name,
+        course_title: &course.title,
+        issued_at: now,
+    };
+    let inserted = repo::certificates::insert_once(tx, &new).await?;
+    let certificate = repo::certificates::of_user_course(tx, &viewer.user_id, &course.id)
+        .await?
+        .ok_or_else(|| AppError::internal("certificate missing after insert"))?;
+    if inserted {
+        let event = CourseCompleted {
+            user_id: viewer.user_id.clone(),
+            course_id: course.id.clone(),
+            course_title: course.title.clone(),
+            certificate_code: certificate.code.clone(),
+        };
+        events::publish(state, tx, &event).await?;
+    }
+    Ok((certificate, inserted))
+}
+
+/// A certificate as the public verification shows it.
+pub struct Verified {
+    pub certificate: Certificate,
+    /// Instructors' names, owner first; empty when the course has been deleted.
+    pub instructors: Vec<String>,
+    /// The course page, while the course is published.
+    pub course_slug: Option<String>,
+}
+
+/// Anyone may verify a certificate by its code; an unknown code is 404.
+pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> {
+    if !model::looks_like_code(code) {
+        return Err(AppError::not_found());
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    let certificate = repo::certificates::by_code(&mut conn, code).await?.ok_or_else(AppError::not_found)?;
+    let (mut instructors, mut course_slug) = (Vec::new(), None);
+    if let Some(course_id) = &certificate.course_id {
+        instructors =
+            courses_repo::instructors::list(&mut conn, course_id).await?.into_iter().map(|i| i.display_name).collect();
+        let course = courses_repo::courses::by_id(&mut conn, course_id).await?;
+        course_slug = course.filter(|c| c.state == "published").map(|c| c.slug);
+    }
+    Ok(Verified { certificate, instructors, course_slug })
+}
+
+pub struct CertificatePage {
+    pub items: Vec<Certificate>,
+    pub next_cursor: Option<String>,
+}
+
+/// The viewer's certificates, newest first.
+pub async fn mine(
+    state: &AppState,
+    viewer: &Viewer,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<CertificatePage, AppError> {
+    let before = keyset::before(cursor)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let mut items = repo::certificates::of_user(&mut conn, &viewer.user_id, before_ref, limit + 1).await?;
+    let next_cursor = keyset::next_cursor(&mut items, limit, |c| (c.issued_at, c.id.as_str()));
+    Ok(CertificatePage { items, next_cursor })
+}

@@ -1,0 +1,173 @@
+//! Recording progress, a learner's progress in one course, and completing a
+//! course (certificate + `course.completed`, in the same transaction).
+
+use std::collections::{HashMap, HashSet};
+
+use lyceum_courses::{
+    model::{Course, LessonKind},
+    repo as courses_repo,
+    service::access::{self, Seen},
+};
+use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
+use sqlx::AnyConnection;
+
+use super::certificates;
+use crate::{
+    model::{self, Certificate, LessonProgress, POSITION_MAX_SECONDS, Summary},
+    repo,
+};
+
+/// What a learner reports about one lesson; at least one field.
+#[derive(Debug, Default, Clone)]
+pub struct ProgressInput {
+    pub completed: Option<bool>,
+    pub position_seconds: Option<i64>,
+}
+
+fn check(input: &ProgressInput, kind: LessonKind) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if input.completed.is_none() && input.position_seconds.is_none() {
+        errors.push(FieldError::new("completed", "Send `completed`, `position_seconds`, or both."));
+    }
+    if let Some(p) = input.position_seconds {
+        if kind != LessonKind::Video {
+            errors.push(FieldError::new("position_seconds", "Only video lessons have a playback position."));
+        } else if !(0..=POSITION_MAX_SECONDS).contains(&p) {
+            errors.push(FieldError::new(
+                "position_seconds",
+                format!("Use a whole number of seconds from 0 to {POSITION_MAX_SECONDS}."),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::validation(errors)) }
+}
+
+fn learners_only() -> AppError {
+    AppError::forbidden_kind(
+        "enrollment-required",
+        "Enrollment required",
+        "Only learners enrolled in this course record progress in it.",
+    )
+}
+
+/// The result of a progress write.
+pub struct Recorded {
+    pub lesson: LessonProgress,
+    pub course: CourseDetail,
+    /// Set when this write completed the course (the certificate was just issued).
+    pub just_completed: bool,
+    pub course_slug: String,
+}
+
+impl Recorded {
+    /// The lesson after this one in outline order, if any.
+    pub fn next_lesson_id(&self) -> Option<&str> {
+        let ids = &self.course.outline_ids;
+        let at = ids.iter().position(|id| *id == self.lesson.lesson_id)?;
+        ids.get(at + 1).map(String::as_str)
+    }
+}
+
+/// Records completion and/or the resume position of a lesson for an enrolled
+/// learner. When it completes the last lesson, the course is completed and the
+/// certificate issued in the same transaction.
+pub async fn record(
+    state: &AppState,
+    viewer: &Viewer,
+    lesson_id: &str,
+    input: ProgressInput,
+) -> Result<Recorded, AppError> {
+    let (lesson, course) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let found = access::viewable_lesson(&mut conn, Some(viewer), lesson_id).await?;
+        if !found.viewable.enrolled || found.viewable.seen == Seen::Preview {
+            return Err(learners_only());
+        }
+        (found.lesson, found.viewable.course)
+    };
+    check(&input, lesson.kind())?;
+    let now = db::now_ms();
+    let mut tx = state.db.begin().await?;
+    // A write first: it takes SQLite's write lock before any read, and the
+    // course_progress row lock on PostgreSQL (see the progress migration).
+    repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id, now).await?;
+    if !courses_repo::courses::is_enrolled(&mut tx, &course.id, &viewer.user_id).await? {
+        return Err(learners_only());
+    }
+    repo::progress::upsert_lesson(
+        &mut tx,
+        &viewer.user_id,
+        lesson_id,
+        &course.id,
+        input.completed,
+        input.position_seconds,
+        now,
+    )
+    .await?;
+    let mut detail = detail(&mut tx, &viewer.user_id, &course).await?;
+    let mut just_completed = false;
+    if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
+        repo::progress::set_course_completed(&mut tx, &viewer.user_id, &course.id, now).await?;
+        let (certificate, issued) = certificates::issue(state, &mut tx, viewer, &course, now).await?;
+        just_completed = issued;
+        detail.completed_at = detail.completed_at.or(Some(now));
+        detail.certificate = Some(certificate);
+    }
+    let lesson = repo::progress::lesson(&mut tx, &viewer.user_id, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(Recorded { lesson, course: detail, just_completed, course_slug: course.slug })
+}
+
+/// One learner's progress in one course.
+pub struct CourseDetail {
+    pub course_id: String,
+    pub summary: Summary,
+    pub completed_lesson_ids: Vec<String>,
+    /// Saved video positions, by lesson id.
+    pub positions: HashMap<String, i64>,
+    pub last_activity_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub certificate: Option<Certificate>,
+    /// Every lesson id in outline order.
+    pub outline_ids: Vec<String>,
+}
+
+impl CourseDetail {
+    pub fn is_completed(&self, lesson_id: &str) -> bool {
+        self.completed_lesson_ids.iter().any(|id| id == lesson_id)
+    }
+}
+
+/// Computes a learner's progress in `course` (4 queries).
+pub async fn detail(conn: &mut AnyConnection, user_id: &str, course: &Course) -> Result<CourseDetail, AppError> {
+    let ids = [course.id.clone()];
+    let refs = courses_repo::outline::lesson_refs(conn, &ids).await?;
+    let rows = repo::progress::lessons_of_course(conn, user_id, &course.id).await?;
+    let course_row = repo::progress::course(conn, user_id, &course.id).await?;
+    let certificate = repo::certificates::of_user_course(conn, user_id, &course.id).await?;
+    let completed: HashSet<String> =
+        rows.iter().filter(|r| r.completed_at.is_some()).map(|r| r.lesson_id.clone()).collect();
+    let outline: Vec<_> = refs.iter().collect();
+    let last = course_row.as_ref().and_then(|c| c.last_lesson_id.as_deref());
+    let summary = model::summarize(&outline, &completed, last);
+    // In outline order, and only lessons that still exist.
+    let completed_lesson_ids = refs.iter().filter(|l| completed.contains(&l.id)).map(|l| l.id.clone()).collect();
+    let positions = rows.iter().filter(|r| r.position_seconds > 0).map(|r| (r.lesson_id.clone(), r.position_seconds));
+    Ok(CourseDetail {
+        course_id: course.id.clone(),
+        summary,
+        completed_lesson_ids,
+        positions: positions.collect(),
+        last_activity_at: course_row.as_ref().map(|c| c.last_activity_at),
+        completed_at: course_row.and_then(|c| c.completed_at),
+        certificate,
+        outline_ids: refs.iter().map(|l| l.id.clone()).collect(),
+    })
+}
+
+/// The viewer's progress in a course they may open (enrolled learners; staff see their own, usually empty).
+pub async fn course_progress(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<CourseDetail, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let viewable = access::viewable_course_by_id(&mut conn, Some(viewer), course_id).await?;
+    detail(&mut conn, &viewer.user_id, &viewable.course).await
+}
