@@ -34,6 +34,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "admin", description = "User administration (admins only)"),
         (name = "notifications", description = "In-app notifications, notification preferences, admins' test notification"),
         (name = "courses", description = "Course authoring: courses, modules, lessons, covers, media, instructors"),
+        (name = "catalog", description = "Public catalog: search and browse published courses, course pages, categories"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]
@@ -63,6 +64,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(lyceum_profiles::api_routes())
         .merge(lyceum_notifications::api_routes())
         .merge(lyceum_courses::api_routes())
+        .merge(lyceum_catalog::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

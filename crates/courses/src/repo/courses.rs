@@ -29,6 +29,14 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>,
         .await
 }
 
+/// The course at address `slug`, in any state (the catalog checks the state).
+pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Course>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM courses WHERE slug = $1")))
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn slug_taken(conn: &mut AnyConnection, slug: &str, except_id: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE slug = $1 AND id <> $2")
         .bind(slug)

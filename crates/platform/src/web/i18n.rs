@@ -15,6 +15,7 @@ const SOURCES: &[(&str, &[&str])] = &[(
         include_str!("../../locales/en/jobs.toml"),
         include_str!("../../locales/en/notifications.toml"),
         include_str!("../../locales/en/courses.toml"),
+        include_str!("../../locales/en/catalog.toml"),
     ],
 )];
 
