@@ -139,7 +139,10 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
     if let Some(c) = given(&p.category) {
         match categories.iter().find(|known| known.as_str() == c) {
             Some(known) => s.category = Some(known.clone()),
-            None => errors.push(FieldError::new("category", "Choose one of the categories listed by /api/v1/catalog/categories.")),
+            None => errors.push(FieldError::new(
+                "category",
+                "Choose one of the categories listed by /api/v1/catalog/categories.",
+            )),
         }
     }
     if let Some(l) = given(&p.level) {
@@ -172,7 +175,10 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         if CURRENCIES.contains(&c.as_str()) {
             s.currency = Some(c);
         } else {
-            errors.push(FieldError::new("currency", "Use an ISO 4217 currency code we support, such as EUR, USD or GBP."));
+            errors.push(FieldError::new(
+                "currency",
+                "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.",
+            ));
         }
     } else if s.min_price.is_some() || s.max_price.is_some() {
         // Amounts in different currencies do not compare; a range is within one currency.
@@ -424,8 +430,12 @@ mod tests {
     #[test]
     fn defaults_and_normal_forms() {
         let cats = vec!["programming".to_string()];
-        let s = parse(&params(&[("q", "Rust "), ("limit", "500"), ("currency", "eur"), ("tag", "Web")]), &cats).unwrap();
-        assert_eq!((s.sort(), s.limit, s.currency.as_deref(), s.tag.as_deref()), (Sort::Relevance, 100, Some("EUR"), Some("web")));
+        let s =
+            parse(&params(&[("q", "Rust "), ("limit", "500"), ("currency", "eur"), ("tag", "Web")]), &cats).unwrap();
+        assert_eq!(
+            (s.sort(), s.limit, s.currency.as_deref(), s.tag.as_deref()),
+            (Sort::Relevance, 100, Some("EUR"), Some("web"))
+        );
         let s = parse(&params(&[("q", ""), ("level", "")]), &cats).unwrap();
         assert_eq!((s.sort(), s.limit, s.level), (Sort::Newest, DEFAULT_PAGE, None));
     }

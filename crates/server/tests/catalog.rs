@@ -188,14 +188,22 @@ async fn categories_and_course_detail(backend: Backend) {
         "category": "mathematics", "tags": ["algebra"], "price_minor": 1500, "currency": "JPY", "seat_limit": 10});
     let (id, slug) = kit::published(&author, body).await;
     let module = courses_kit::module(&author, &id, "Second module").await;
-    courses_kit::lesson(&author, &module, json!({"title": "Peek", "kind": "video", "duration_minutes": 25, "is_preview": true}))
-        .await;
+    courses_kit::lesson(
+        &author,
+        &module,
+        json!({"title": "Peek", "kind": "video", "duration_minutes": 25, "is_preview": true}),
+    )
+    .await;
     kit::set_enrolled_count(&app, &id, 3).await;
     let (draft_id, draft_slug) = kit::draft(&author, json!({"title": "Hidden draft", "category": "mathematics"})).await;
 
     let cats = app.client().get("/api/v1/catalog/categories").await.json();
     let math = cats["items"].as_array().unwrap().iter().find(|c| c["slug"] == "mathematics").unwrap().clone();
-    assert_eq!(math, json!({"slug": "mathematics", "name": "Mathematics", "course_count": 1}), "drafts are not counted");
+    assert_eq!(
+        math,
+        json!({"slug": "mathematics", "name": "Mathematics", "course_count": 1}),
+        "drafts are not counted"
+    );
 
     let detail = app.client().get(&format!("/api/v1/catalog/courses/{slug}")).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
@@ -203,7 +211,10 @@ async fn categories_and_course_detail(backend: Backend) {
     assert_eq!(d["title"], "Detailed course");
     assert_eq!(d["description_html"], "<p><strong>Bold</strong> text</p>\n");
     assert_eq!(d["price"], json!({"amount_minor": 1500, "currency": "JPY"}));
-    assert_eq!((d["enrolled_count"].as_i64(), d["seat_limit"].as_i64(), d["seats_left"].as_i64()), (Some(3), Some(10), Some(7)));
+    assert_eq!(
+        (d["enrolled_count"].as_i64(), d["seat_limit"].as_i64(), d["seats_left"].as_i64()),
+        (Some(3), Some(10), Some(7))
+    );
     assert_eq!(d["instructors"], json!([{"user_id": author_id, "display_name": "Test User"}]));
     assert!(!d.to_string().contains("@example.org"), "no e-mail addresses: {d}");
     assert_eq!((d["lesson_count"].as_i64(), d["duration_minutes"].as_i64()), (Some(2), Some(35)));

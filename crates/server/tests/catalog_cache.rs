@@ -26,7 +26,8 @@ async fn titles_everywhere(c: &TestClient, slug: &str) -> (Vec<String>, String, 
     let list = kit::titles(c, "").await;
     let api = c.get(&format!("/api/v1/catalog/courses/{slug}")).await;
     let page = c.get(&format!("/courses/{slug}")).await;
-    let detail = if api.status == 200 { api.json()["title"].as_str().unwrap().to_string() } else { api.status.to_string() };
+    let detail =
+        if api.status == 200 { api.json()["title"].as_str().unwrap().to_string() } else { api.status.to_string() };
     let page = if page.status == 200 { page.text } else { page.status.to_string() };
     (list, detail, page)
 }
@@ -51,7 +52,11 @@ async fn changes_show_at_once(app: &TestApp, writer: &TestClient, reader: &TestC
 
     assert_eq!(writer.post(&format!("/api/v1/courses/{id}/unpublish"), json!({})).await.status, 200);
     let (list, detail, page) = titles_everywhere(reader, &slug).await;
-    assert_eq!((list.len(), detail.as_str(), page.as_str()), (0, "404 Not Found", "404 Not Found"), "unpublished: gone");
+    assert_eq!(
+        (list.len(), detail.as_str(), page.as_str()),
+        (0, "404 Not Found", "404 Not Found"),
+        "unpublished: gone"
+    );
     assert!(kit::titles(reader, "q=edited").await.is_empty());
 
     assert_eq!(writer.post(&format!("/api/v1/courses/{id}/publish"), json!({})).await.status, 200);
@@ -103,4 +108,7 @@ async fn a_change_shows_at_once_in_another_process_through_redis(backend: Backen
     first.stop().await;
 }
 
-on_both_backends!(a_change_shows_at_once_through_the_in_process_cache, a_change_shows_at_once_in_another_process_through_redis);
+on_both_backends!(
+    a_change_shows_at_once_through_the_in_process_cache,
+    a_change_shows_at_once_in_another_process_through_redis
+);

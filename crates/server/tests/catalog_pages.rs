@@ -14,11 +14,15 @@ async fn catalog_page_searches_filters_and_pages(backend: Backend) {
     let app = spawn(backend).await;
     let (author, _) = app.signed_in("grace@example.org", Role::Instructor).await;
     for i in 0..3 {
-        kit::published(&author, json!({"title": format!("Algebra part {i}"), "category": "mathematics",
-            "price_minor": 1500, "currency": "JPY"}))
+        kit::published(
+            &author,
+            json!({"title": format!("Algebra part {i}"), "category": "mathematics",
+            "price_minor": 1500, "currency": "JPY"}),
+        )
         .await;
     }
-    kit::published(&author, json!({"title": "Painting", "category": "design", "price_minor": 1999, "currency": "EUR"})).await;
+    kit::published(&author, json!({"title": "Painting", "category": "design", "price_minor": 1999, "currency": "EUR"}))
+        .await;
     let c = app.client();
 
     let home = c.get("/courses").await;
@@ -66,7 +70,9 @@ async fn course_page_call_to_action_fits_the_viewer(backend: Backend) {
         "tags": ["deep"], "price_minor": 1999, "currency": "EUR", "seat_limit": 5});
     let (id, slug) = kit::published(&author, body).await;
     let module = courses_kit::module(&author, &id, "Extras").await;
-    let peek = courses_kit::lesson(&author, &module, json!({"title": "Peek", "is_preview": true, "duration_minutes": 5})).await;
+    let peek =
+        courses_kit::lesson(&author, &module, json!({"title": "Peek", "is_preview": true, "duration_minutes": 5}))
+            .await;
     courses_kit::enroll(&app, &id, &enrolled_id).await;
     let path = format!("/courses/{slug}");
 

@@ -42,6 +42,9 @@ pub async fn get_course(
 /// Categories with their number of published courses.
 #[utoipa::path(get, path = "/api/v1/catalog/categories", tag = "catalog",
     responses((status = 200, body = CategoryList)))]
-pub async fn list_categories(State(state): State<AppState>, MaybeUser(_viewer): MaybeUser) -> AppResult<Json<CategoryList>> {
+pub async fn list_categories(
+    State(state): State<AppState>,
+    MaybeUser(_viewer): MaybeUser,
+) -> AppResult<Json<CategoryList>> {
     Ok(Json(CategoryList { items: service::categories(&state).await? }))
 }

@@ -130,7 +130,7 @@ async fn catalog_page(
     category: Option<CategoryCount>,
 ) -> AppResult<Response> {
     let categories = service::categories(state).await?;
-    let (found, errors, reply) = match search::search(state, &params).await {
+    let (found, errors, reply) = match search::search_in(state, &params, &categories).await {
         Ok(found) => (found, FormErrors::none(), Reply::OK),
         Err(e) => {
             let refused = Refused::from_error(e)?;

@@ -5,13 +5,22 @@ use lyceum_platform::{AppError, AppState, db, keyset};
 
 use super::{CACHE_TTL, CATALOG_CACHE, categories};
 use crate::{
-    model::{self, CatalogPage, CatalogParams, CategoryRef, CourseCard, Price, Search},
+    model::{self, CatalogPage, CatalogParams, CategoryCount, CategoryRef, CourseCard, Price, Search},
     repo::{self, list::CardRow},
 };
 
 /// The page of courses `params` asks for (422 naming every bad parameter).
 pub async fn search(state: &AppState, params: &CatalogParams) -> Result<CatalogPage, AppError> {
-    let known: Vec<String> = categories(state).await?.into_iter().map(|c| c.slug).collect();
+    search_in(state, params, &categories(state).await?).await
+}
+
+/// [`search`] with the category list the caller already has.
+pub async fn search_in(
+    state: &AppState,
+    params: &CatalogParams,
+    categories: &[CategoryCount],
+) -> Result<CatalogPage, AppError> {
+    let known: Vec<String> = categories.iter().map(|c| c.slug.clone()).collect();
     let search = model::parse(params, &known)?;
     let key = format!("list:{}", serde_json::to_string(&search).map_err(AppError::internal)?);
     state.cache.get_or_load_json(CATALOG_CACHE, &key, CACHE_TTL, load(state, &search)).await

@@ -22,7 +22,8 @@ pub async fn draft(client: &TestClient, body: Value) -> (String, String) {
     let id = reply.json()["id"].as_str().unwrap().to_string();
     let slug = reply.json()["slug"].as_str().unwrap().to_string();
     let module = crate::courses_kit::module(client, &id, "Basics").await;
-    crate::courses_kit::lesson(client, &module, json!({"title": "Welcome", "body": "Hello", "duration_minutes": 10})).await;
+    crate::courses_kit::lesson(client, &module, json!({"title": "Welcome", "body": "Hello", "duration_minutes": 10}))
+        .await;
     (id, slug)
 }
 
@@ -35,7 +36,12 @@ pub async fn list(client: &TestClient, query: &str) -> Value {
 
 /// The titles of one page of results.
 pub async fn titles(client: &TestClient, query: &str) -> Vec<String> {
-    list(client, query).await["items"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+    list(client, query).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The titles, sorted, when only membership matters.
