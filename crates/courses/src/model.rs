@@ -90,10 +90,14 @@ impl Course {
 
     /// Changes whenever the cover does, so the image can be cached for long.
     pub fn cover_url(&self) -> Option<String> {
-        let key = self.cover_key.as_ref()?;
-        let version = key.rsplit('/').next()?.trim_end_matches(".jpg");
-        Some(format!("/courses/{}/cover?v={version}", self.id))
+        cover_url(&self.id, self.cover_key.as_deref())
     }
+}
+
+/// The URL of course `id`'s cover stored under `cover_key`, versioned by the key.
+pub fn cover_url(id: &str, cover_key: Option<&str>) -> Option<String> {
+    let version = cover_key?.rsplit('/').next()?.trim_end_matches(".jpg");
+    Some(format!("/courses/{id}/cover?v={version}"))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

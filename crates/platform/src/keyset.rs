@@ -2,6 +2,12 @@
 //! page here. A cursor is the last row's `created_at:id`; the next page holds
 //! the rows strictly before it. Fetch `limit + 1` rows to learn whether there
 //! is a next page.
+//!
+//! Lists with several sorts (the catalog) use [`encode_sorted`] /
+//! [`decode_sorted`]: the same idea over `(sort key, id)`, where the key may be
+//! a number or text and the cursor names the sort it belongs to.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::AppError;
 
@@ -27,9 +33,40 @@ pub fn next_cursor<T>(rows: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> (i64, &
     })
 }
 
+/// An opaque cursor (base64url) for a list in order `sort`: the last row's
+/// sort `key` (any text, e.g. a title or a number) and `id`.
+pub fn encode_sorted(sort: &str, key: &str, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{sort}\n{id}\n{key}"))
+}
+
+/// The `(key, id)` of a cursor made by [`encode_sorted`] for the same `sort`;
+/// `None` without a cursor. One that does not decode, or was made for another
+/// sort, is a 422 on the field `cursor`.
+pub fn decode_sorted(cursor: Option<&str>, sort: &str) -> Result<Option<(String, String)>, AppError> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let text = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| String::from_utf8(b).ok());
+    let parts = text.as_deref().and_then(|t| {
+        let mut it = t.splitn(3, '\n');
+        let (s, id, key) = (it.next()?, it.next()?, it.next()?);
+        (s == sort && !id.is_empty()).then(|| (key.to_string(), id.to_string()))
+    });
+    parts.map(Some).ok_or_else(|| {
+        AppError::field("cursor", "This cursor is not valid for this list and sort; start from the first page.")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_cursors_round_trip_and_belong_to_their_sort() {
+        let c = encode_sorted("title", "a:b\nc", "id-1");
+        assert_eq!(decode_sorted(Some(&c), "title").unwrap(), Some(("a:b\nc".to_string(), "id-1".to_string())));
+        assert!(decode_sorted(Some(&c), "price").is_err());
+        assert!(decode_sorted(Some("%%%"), "title").is_err());
+        assert_eq!(decode_sorted(Some(""), "title").unwrap(), None);
+    }
 
     #[test]
     fn cursors_round_trip_and_bad_ones_are_refused() {

@@ -15,6 +15,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     http::metrics::handle(); // install the recorder before the first request is counted
     let db = Db::connect(&settings).await?;
     MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
+    // The catalog's full-text index is engine-specific DDL over a portable table; see docs/architecture.md.
+    lyceum_courses::repo::search::ensure_index(&db).await.context("creating the catalog search index")?;
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
     let storage = Storage::from_settings(&settings).context("configuring file storage")?;
     let cache = Cache::from_settings(&settings.cache).await.context("configuring the cache")?;
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lyceum_courses::page_routes())
         .merge(lyceum_enrollment::page_routes())
         .merge(lyceum_learning::page_routes())
+        .merge(lyceum_catalog::page_routes())
         .merge(lyceum_platform::jobs::pages::routes())
         .merge(lyceum_notifications::page_routes())
         .merge(api)

@@ -37,6 +37,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "enrollments", description = "Enrolling, unenrolling, enrollment status, course rosters for staff"),
         (name = "progress", description = "Lesson progress, course completion, my courses, learners' progress (staff)"),
         (name = "certificates", description = "Certificates of completion: yours, and public verification by code"),
+        (name = "catalog", description = "Public catalog: search and browse published courses, course pages, categories"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]
@@ -68,6 +69,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(lyceum_courses::api_routes())
         .merge(lyceum_enrollment::api_routes())
         .merge(lyceum_learning::api_routes())
+        .merge(lyceum_catalog::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

@@ -90,6 +90,12 @@ const LEARNING_OPERATIONS: [(&str, &str); 6] = [
     ("GET", "/api/v1/certificates/{code}"),
 ];
 
+const CATALOG_OPERATIONS: [(&str, &str); 3] = [
+    ("GET", "/api/v1/catalog/courses"),
+    ("GET", "/api/v1/catalog/courses/{slug}"),
+    ("GET", "/api/v1/catalog/categories"),
+];
+
 /// Every (METHOD, path, operation) in the document.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -197,6 +203,12 @@ async fn every_documented_operation_is_served(backend: Backend) {
         }
         if path.contains("/certificates/{code}") {
             concrete = concrete.replace("{code}", &certificate(&app, &admin_id).await);
+        }
+        if path.contains("/catalog/courses/{slug}") {
+            let (course, _, _) = course_fixture(&bearer).await;
+            let published = bearer.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+            let slug = published.json()["slug"].as_str().expect("published course").to_string();
+            concrete = concrete.replace("{slug}", &slug);
         }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
@@ -360,6 +372,23 @@ async fn the_document_lists_every_learning_operation(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_document_lists_every_catalog_operation(backend: Backend) {
+    let app = spawn(backend).await;
+    let doc = document(&app.client()).await;
+    let documented: BTreeSet<(String, String)> = operations(&doc)
+        .into_iter()
+        .filter(|(_, _, op)| op["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "catalog")))
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        CATALOG_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, expected);
+    for name in ["CatalogPage", "CourseCard", "CourseDetail", "CategoryList", "Price"] {
+        assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
+    }
+    app.stop().await;
+}
+
 async fn the_docs_page_is_html(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -383,4 +412,5 @@ on_both_backends!(
     the_document_lists_every_courses_operation,
     the_document_lists_every_enrollments_operation,
     the_document_lists_every_learning_operation,
+    the_document_lists_every_catalog_operation,
 );

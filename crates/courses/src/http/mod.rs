@@ -54,5 +54,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/lessons/{id}/move", post(l::move_lesson))
         .route("/teach/lessons/{id}/media", post(l::upload_media))
         .route("/teach/lessons/{id}/delete", get(l::confirm_delete_lesson).post(l::delete_lesson))
-        .route("/courses/{id}/cover", get(c::serve_cover))
+        // `{slug}` holds the course id: the catalog serves `/courses/{slug}`, and the router needs one
+        // parameter name per position.
+        .route("/courses/{slug}/cover", get(c::serve_cover))
 }

@@ -29,6 +29,7 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>,
         .await
 }
 
+/// The course at address `slug`, in any state (callers check the state).
 pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Course>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM courses WHERE slug = $1")))
         .bind(slug)

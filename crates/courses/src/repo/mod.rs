@@ -4,3 +4,4 @@
 pub mod courses;
 pub mod instructors;
 pub mod outline;
+pub mod search;

@@ -4,7 +4,7 @@ use lyceum_platform::keyset;
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, events};
 use sqlx::AnyConnection;
 
-use super::{MAX_PAGE, access, changed, guard_enrolled, remove_files};
+use super::{MAX_PAGE, access, changed, commit, guard_enrolled, remove_files};
 use crate::{
     events::CoursePublished,
     model::{self, Category, Course, CourseState, Instructor, Level, ModuleOutline},
@@ -195,7 +195,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CourseInput) -> Re
     repo::instructors::add(&mut tx, &id, &viewer.user_id, "owner").await?;
     let course = repo::courses::by_id(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
     changed(state, &mut tx, &course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     get(state, viewer, &id).await
 }
 
@@ -208,7 +208,7 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: &str, input: CourseIn
     repo::courses::update(&mut tx, id, &valid.fields(&slug)).await.map_err(slug_race)?;
     repo::courses::set_tags(&mut tx, id, &valid.tags).await?;
     changed(state, &mut tx, &course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     get(state, viewer, id).await
 }
 
@@ -263,7 +263,7 @@ pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseS
             .await?;
     }
     changed(state, &mut tx, &course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     get(state, viewer, id).await
 }
 
@@ -279,7 +279,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) ->
     files.extend(editable.course.cover_key.clone());
     repo::courses::delete(&mut tx, id).await?;
     changed(state, &mut tx, &editable.course, true).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     remove_files(state, &files).await;
     Ok(())
 }

@@ -6,7 +6,7 @@ use lyceum_platform::{
     auth::{Role, Viewer},
 };
 
-use super::{access, changed};
+use super::{access, changed, commit};
 use crate::{model::Instructor, repo};
 
 /// Who to add: an account's e-mail address or its id.
@@ -45,7 +45,7 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -
     repo::instructors::add(&mut tx, course_id, &user.id, "co").await?;
     changed(state, &mut tx, &course, false).await?;
     let all = repo::instructors::list(&mut tx, course_id).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(all)
 }
 
@@ -61,6 +61,6 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id:
     }
     repo::instructors::remove_co(&mut tx, course_id, user_id).await?;
     changed(state, &mut tx, &course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use futures::{Stream, StreamExt};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
 use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
 
-use super::{access, changed, remove_files};
+use super::{access, changed, commit, remove_files};
 use crate::{
     model::{Course, CourseState, Lesson, LessonKind},
     repo::{self, outline::Media},
@@ -82,7 +82,7 @@ pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data:
     repo::courses::set_cover(&mut tx, course_id, Some(&key)).await?;
     changed(state, &mut tx, &course, false).await?;
     let updated = repo::courses::by_id(&mut tx, course_id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     remove_files(state, &course.cover_key.into_iter().collect::<Vec<_>>()).await;
     Ok(updated)
 }
@@ -313,7 +313,7 @@ async fn record_media(
     repo::outline::set_media(&mut tx, lesson_id, Some(media)).await?;
     changed(state, &mut tx, &editable.course, false).await?;
     let updated = repo::outline::lesson(&mut tx, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok((updated, old))
 }
 

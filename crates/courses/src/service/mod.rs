@@ -13,13 +13,29 @@ use crate::{events::CourseChanged, model::Course};
 
 pub const MAX_PAGE: i64 = 100;
 
-/// Publishes `course.changed` in `tx` and marks the course updated.
+/// The cache namespace of the catalog's reads (search result pages, course
+/// pages, categories); every course change invalidates it (see [`commit`]).
+pub const CATALOG_CACHE: &str = "catalog";
+
+/// Publishes `course.changed` in `tx`, marks the course updated and rewrites
+/// its search document, so search sees the change in the same commit.
 pub(crate) async fn changed(state: &AppState, tx: &mut Tx, course: &Course, deleted: bool) -> Result<(), AppError> {
     if !deleted {
         crate::repo::courses::touch(tx, &course.id).await?;
     }
+    crate::repo::search::refresh(tx, &course.id).await?;
     let event = CourseChanged { course_id: course.id.clone(), slug: course.slug.clone(), deleted };
     events::publish(state, tx, &event).await?;
+    Ok(())
+}
+
+/// Commits a course change (one that went through [`changed`]), then
+/// invalidates the catalog's cached reads — after the commit, so no reader can
+/// cache the old state again, and in this process, so the change shows at once
+/// (with Redis the generation is shared by every process).
+pub(crate) async fn commit(state: &AppState, tx: Tx) -> Result<(), AppError> {
+    tx.commit().await?;
+    state.cache.bump(CATALOG_CACHE).await;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
-use super::{access, changed, guard_enrolled, remove_files};
+use super::{access, changed, commit, guard_enrolled, remove_files};
 use crate::{
     model::{self, Lesson, LessonKind, Module, ModuleOutline},
     repo::{
@@ -45,7 +45,7 @@ pub async fn create_module(
     repo::outline::insert_module(&mut tx, &id, course_id, &title).await?;
     changed(state, &mut tx, &course, false).await?;
     let module = repo::outline::module(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(module)
 }
 
@@ -56,7 +56,7 @@ pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &str, title: &
     repo::outline::rename_module(&mut tx, id, &title).await?;
     changed(state, &mut tx, &editable.course, false).await?;
     let module = repo::outline::module(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(module)
 }
 
@@ -75,7 +75,7 @@ pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: b
     let files = repo::outline::media_keys_of_module(&mut tx, id).await?;
     repo::outline::delete_module(&mut tx, id).await?;
     changed(state, &mut tx, &editable.course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     remove_files(state, &files).await;
     Ok(())
 }
@@ -110,7 +110,7 @@ pub async fn reorder_modules(
     repo::outline::set_positions(&mut tx, Table::Modules, ids).await?;
     changed(state, &mut tx, &course, false).await?;
     let outline = load(&mut tx, course_id).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(outline)
 }
 
@@ -127,7 +127,7 @@ pub async fn reorder_lessons(
     repo::outline::set_positions(&mut tx, Table::Lessons, ids).await?;
     changed(state, &mut tx, &editable.course, false).await?;
     let outline = load(&mut tx, &editable.course.id).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(outline.into_iter().find(|m| m.module.id == module_id).map(|m| m.lessons).unwrap_or_default())
 }
 
@@ -239,7 +239,7 @@ pub async fn create_lesson(
     repo::outline::insert_lesson(&mut tx, &id, &module, &valid.fields()).await?;
     changed(state, &mut tx, &editable.course, false).await?;
     let lesson = repo::outline::lesson(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     Ok(lesson)
 }
 
@@ -263,7 +263,7 @@ pub async fn update_lesson(
     }
     changed(state, &mut tx, &editable.course, false).await?;
     let lesson = repo::outline::lesson(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     remove_files(state, &dropped.into_iter().collect::<Vec<_>>()).await;
     Ok(lesson)
 }
@@ -282,7 +282,7 @@ pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &str, force: b
     guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "lesson")?;
     repo::outline::delete_lesson(&mut tx, id).await?;
     changed(state, &mut tx, &editable.course, false).await?;
-    tx.commit().await?;
+    commit(state, tx).await?;
     remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;
     Ok(lesson.course_id)
 }

@@ -17,6 +17,7 @@ const SOURCES: &[(&str, &[&str])] = &[(
         include_str!("../../locales/en/courses.toml"),
         include_str!("../../locales/en/enrollment.toml"),
         include_str!("../../locales/en/learning.toml"),
+        include_str!("../../locales/en/catalog.toml"),
     ],
 )];
 

@@ -1,0 +1,50 @@
+//! `/api/v1/catalog/courses`, `/api/v1/catalog/courses/{slug}`, `/api/v1/catalog/categories`.
+//! Public: anonymous callers are served; an invalid bearer token is still 401.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::MaybeUser,
+    http::{errors::Problem, extract::ApiQuery},
+};
+
+use crate::{
+    model::{CatalogPage, CatalogParams, CategoryList, CourseDetail},
+    service::{self, course, search},
+};
+
+/// Search and browse published courses: filters, full-text search, sorts, cursor pages.
+#[utoipa::path(get, path = "/api/v1/catalog/courses", tag = "catalog", params(CatalogParams),
+    responses((status = 200, body = CatalogPage), (status = 422, body = Problem)))]
+pub async fn list_courses(
+    State(state): State<AppState>,
+    MaybeUser(_viewer): MaybeUser,
+    ApiQuery(params): ApiQuery<CatalogParams>,
+) -> AppResult<Json<CatalogPage>> {
+    Ok(Json(search::search(&state, &params).await?))
+}
+
+/// A published course with its syllabus, instructors, price and enrollment count
+/// (its staff also get it while it is a draft or archived).
+#[utoipa::path(get, path = "/api/v1/catalog/courses/{slug}", tag = "catalog", params(("slug" = String, Path)),
+    responses((status = 200, body = CourseDetail), (status = 404, body = Problem)))]
+pub async fn get_course(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path(slug): Path<String>,
+) -> AppResult<Json<CourseDetail>> {
+    Ok(Json(course::detail(&state, viewer.as_ref(), &slug).await?))
+}
+
+/// Categories with their number of published courses.
+#[utoipa::path(get, path = "/api/v1/catalog/categories", tag = "catalog",
+    responses((status = 200, body = CategoryList)))]
+pub async fn list_categories(
+    State(state): State<AppState>,
+    MaybeUser(_viewer): MaybeUser,
+) -> AppResult<Json<CategoryList>> {
+    Ok(Json(CategoryList { items: service::categories(&state).await? }))
+}

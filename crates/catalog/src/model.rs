@@ -1,0 +1,442 @@
+//! What the catalog reads and shows: the search parameters (parsed at the
+//! edge, every bad value a field error) and the view-models that are cached
+//! and served as the API's bodies and the pages' data.
+
+use lyceum_courses::{
+    model::{CURRENCIES, Level, TAG_LEN_MAX},
+    repo::search::{QUERY_MAX, terms},
+};
+use lyceum_platform::{AppError, FieldError, keyset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const DEFAULT_PAGE: i64 = 25;
+pub const MAX_PAGE: i64 = 100;
+
+/// Orders of the catalog. `relevance` needs a query; without `sort`, a
+/// search is by relevance and browsing by newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    Relevance,
+    /// Latest publication first.
+    Newest,
+    /// Most active enrollments first.
+    Enrolled,
+    /// A–Z, case-insensitive.
+    Title,
+    /// Cheapest first (free first), by amount in minor units.
+    Price,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::Newest, Sort::Enrolled, Sort::Title, Sort::Price];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Enrolled => "enrolled",
+            Sort::Title => "title",
+            Sort::Price => "price",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Keyed by text (the title) rather than a number.
+    pub fn text_key(self) -> bool {
+        self == Sort::Title
+    }
+
+    pub fn ascending(self) -> bool {
+        matches!(self, Sort::Title | Sort::Price)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PriceFilter {
+    Free,
+    Paid,
+}
+
+/// The query string of the catalog (API and pages), as given: every value is
+/// text, so a bad one becomes a 422 naming its field rather than a 400.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct CatalogParams {
+    /// Words to find in title, summary, description and tags (each word must match, as a prefix).
+    pub q: Option<String>,
+    /// A category slug (see `/api/v1/catalog/categories`).
+    pub category: Option<String>,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub level: Option<String>,
+    /// A language tag, e.g. `en` or `pt-BR`.
+    pub language: Option<String>,
+    /// `free` or `paid`.
+    pub price: Option<String>,
+    /// Lowest price in minor units (cents); needs `currency`.
+    pub min_price: Option<String>,
+    /// Highest price in minor units (cents); needs `currency`.
+    pub max_price: Option<String>,
+    /// ISO 4217 code: only courses priced in this currency.
+    pub currency: Option<String>,
+    pub tag: Option<String>,
+    /// `relevance` (needs `q`; the default with `q`), `newest` (the default without), `enrolled`, `title`, `price`.
+    pub sort: Option<String>,
+    /// 1–100, default 25.
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page (same filters and sort).
+    pub cursor: Option<String>,
+}
+
+/// A checked catalog query. Its JSON form is the cache key of its result page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Search {
+    pub terms: Vec<String>,
+    pub category: Option<String>,
+    pub level: Option<&'static str>,
+    pub language: Option<String>,
+    pub price: Option<PriceFilter>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub currency: Option<String>,
+    pub tag: Option<String>,
+    pub sort: Option<Sort>,
+    pub limit: i64,
+    /// The (sort key, id) the page starts after.
+    pub after: Option<(String, String)>,
+}
+
+impl Search {
+    pub fn sort(&self) -> Sort {
+        self.sort.unwrap_or(Sort::Newest)
+    }
+}
+
+/// A non-empty, trimmed value.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Checks every parameter and reports all problems at once (422).
+/// `categories` are the known category slugs.
+pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppError> {
+    let mut errors = Vec::new();
+    let mut s = Search { limit: DEFAULT_PAGE, ..Default::default() };
+    if let Some(q) = given(&p.q) {
+        s.terms = terms(q);
+        if q.chars().count() > QUERY_MAX {
+            errors.push(FieldError::new("q", format!("Keep the search under {QUERY_MAX} characters.")));
+        } else if s.terms.is_empty() {
+            errors.push(FieldError::new("q", "Search with at least one letter or digit."));
+        }
+    }
+    if let Some(c) = given(&p.category) {
+        match categories.iter().find(|known| known.as_str() == c) {
+            Some(known) => s.category = Some(known.clone()),
+            None => errors.push(FieldError::new(
+                "category",
+                "Choose one of the categories listed by /api/v1/catalog/categories.",
+            )),
+        }
+    }
+    if let Some(l) = given(&p.level) {
+        match Level::parse(l) {
+            Some(level) => s.level = Some(level.as_str()),
+            None => errors.push(FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+        }
+    }
+    if let Some(l) = given(&p.language) {
+        match lyceum_courses::model::parse_language(l) {
+            Ok(language) => s.language = Some(language),
+            Err(e) => errors.push(e),
+        }
+    }
+    match given(&p.price) {
+        None => {}
+        Some("free") => s.price = Some(PriceFilter::Free),
+        Some("paid") => s.price = Some(PriceFilter::Paid),
+        Some(_) => errors.push(FieldError::new("price", "Use `free` or `paid`.")),
+    }
+    s.min_price = amount("min_price", &p.min_price, &mut errors);
+    s.max_price = amount("max_price", &p.max_price, &mut errors);
+    if let (Some(min), Some(max)) = (s.min_price, s.max_price)
+        && min > max
+    {
+        errors.push(FieldError::new("max_price", "The highest price must not be below the lowest."));
+    }
+    if let Some(c) = given(&p.currency) {
+        let c = c.to_ascii_uppercase();
+        if CURRENCIES.contains(&c.as_str()) {
+            s.currency = Some(c);
+        } else {
+            errors.push(FieldError::new(
+                "currency",
+                "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.",
+            ));
+        }
+    } else if s.min_price.is_some() || s.max_price.is_some() {
+        // Amounts in different currencies do not compare; a range is within one currency.
+        errors.push(FieldError::new("currency", "Choose the currency of the price range."));
+    }
+    if let Some(t) = given(&p.tag) {
+        let t = t.to_lowercase();
+        if t.chars().count() > TAG_LEN_MAX {
+            errors.push(FieldError::new("tag", format!("Tags have at most {TAG_LEN_MAX} characters.")));
+        }
+        s.tag = Some(t);
+    }
+    match given(&p.sort).map(|v| (v, Sort::parse(v))) {
+        None => s.sort = (!s.terms.is_empty()).then_some(Sort::Relevance),
+        Some((_, Some(Sort::Relevance))) if s.terms.is_empty() => {
+            errors.push(FieldError::new("sort", "Sorting by relevance needs a search query (`q`)."))
+        }
+        Some((_, Some(sort))) => s.sort = Some(sort),
+        Some(_) => errors.push(FieldError::new("sort", "Use relevance, newest, enrolled, title or price.")),
+    }
+    if let Some(l) = given(&p.limit) {
+        match l.parse::<i64>() {
+            Ok(n) => s.limit = n.clamp(1, MAX_PAGE),
+            Err(_) => errors.push(FieldError::new("limit", format!("Use a whole number from 1 to {MAX_PAGE}."))),
+        }
+    }
+    match keyset::decode_sorted(given(&p.cursor), s.sort().as_str()) {
+        Ok(after) => s.after = after.filter(|(key, _)| s.sort().text_key() || key.parse::<i64>().is_ok()),
+        Err(e) => errors.extend(e.fields),
+    }
+    if given(&p.cursor).is_some() && s.after.is_none() && !errors.iter().any(|e| e.field == "cursor") {
+        errors.push(FieldError::new("cursor", "This cursor is not valid; start from the first page."));
+    }
+    if errors.is_empty() { Ok(s) } else { Err(AppError::validation(errors)) }
+}
+
+fn amount(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let raw = given(raw)?;
+    match raw.parse::<i64>() {
+        Ok(n) if n >= 0 => Some(n),
+        _ => {
+            errors.push(FieldError::new(field, "Use a whole number of minor units (cents), 0 or more."));
+            None
+        }
+    }
+}
+
+// ---- View-models: cached as JSON, served by the API, rendered by the pages ----
+
+/// A price in minor units of an ISO 4217 currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Price {
+    /// In the currency's smallest unit (cents; yen for JPY).
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+impl Price {
+    pub fn of(amount_minor: i64, currency: Option<String>) -> Option<Self> {
+        currency.filter(|_| amount_minor > 0).map(|currency| Price { amount_minor, currency })
+    }
+
+    /// "19.99 EUR", "1500 JPY": the amount with the currency's decimals, by integer arithmetic.
+    pub fn display(&self) -> String {
+        let exponent = minor_unit_exponent(&self.currency);
+        if exponent == 0 {
+            return format!("{} {}", self.amount_minor, self.currency);
+        }
+        let unit = 10_i64.pow(exponent);
+        let width = exponent as usize;
+        format!("{}.{:0width$} {}", self.amount_minor / unit, self.amount_minor % unit, self.currency)
+    }
+}
+
+/// Decimal places of a currency's minor unit (ISO 4217); 2 unless listed.
+pub fn minor_unit_exponent(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "VND" | "VUV"
+        | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CategoryRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A course in a result list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CourseCard {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Cover image URL; absent when the course has none.
+    pub cover_url: Option<String>,
+    pub category: Option<CategoryRef>,
+    pub level: String,
+    pub language: String,
+    pub tags: Vec<String>,
+    /// Absent when the course is free.
+    pub price: Option<Price>,
+    /// Active enrollments (may lag by up to 30 seconds).
+    pub enrolled_count: i64,
+    /// RFC 3339.
+    pub published_at: String,
+}
+
+/// One page of catalog results.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct CatalogPage {
+    pub items: Vec<CourseCard>,
+    /// Pass as `cursor` (with the same filters and sort) for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InstructorRef {
+    pub user_id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SyllabusLesson {
+    pub id: String,
+    pub title: String,
+    /// `text`, `video` or `file`.
+    pub kind: String,
+    pub duration_minutes: i64,
+    /// Anyone may open a preview lesson without enrolling.
+    pub preview: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SyllabusModule {
+    pub id: String,
+    pub title: String,
+    pub duration_minutes: i64,
+    pub lessons: Vec<SyllabusLesson>,
+}
+
+/// A course page: details, instructors, price, enrollment and syllabus.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CourseDetail {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// The description's markdown, rendered and sanitised.
+    pub description_html: String,
+    pub cover_url: Option<String>,
+    pub category: Option<CategoryRef>,
+    pub level: String,
+    pub language: String,
+    pub tags: Vec<String>,
+    pub instructors: Vec<InstructorRef>,
+    /// Absent when the course is free.
+    pub price: Option<Price>,
+    /// Active enrollments (may lag by up to 30 seconds).
+    pub enrolled_count: i64,
+    /// Absent when seats are unlimited.
+    pub seat_limit: Option<i64>,
+    /// Absent when seats are unlimited.
+    pub seats_left: Option<i64>,
+    /// `published` for everyone; staff also see `draft` and `archived` courses.
+    pub state: String,
+    pub published_at: Option<String>,
+    pub modules: Vec<SyllabusModule>,
+    pub lesson_count: i64,
+    pub duration_minutes: i64,
+}
+
+impl CourseDetail {
+    pub fn is_published(&self) -> bool {
+        self.state == "published"
+    }
+    pub fn is_full(&self) -> bool {
+        self.seats_left == Some(0)
+    }
+}
+
+/// A category with how many published courses it has.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+pub struct CategoryCount {
+    pub slug: String,
+    pub name: String,
+    pub course_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CategoryList {
+    pub items: Vec<CategoryCount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> CatalogParams {
+        let q: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        serde_json::from_value(serde_json::Value::Object(
+            url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.to_string(), v.to_string().into())).collect(),
+        ))
+        .unwrap()
+    }
+
+    fn fields(e: AppError) -> Vec<String> {
+        e.fields.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn prices_use_the_currency_exponent() {
+        assert_eq!(Price { amount_minor: 1999, currency: "EUR".into() }.display(), "19.99 EUR");
+        assert_eq!(Price { amount_minor: 5, currency: "USD".into() }.display(), "0.05 USD");
+        assert_eq!(Price { amount_minor: 1500, currency: "JPY".into() }.display(), "1500 JPY");
+        assert_eq!(Price { amount_minor: 1234, currency: "KWD".into() }.display(), "1.234 KWD");
+        assert_eq!(Price::of(0, None), None);
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let cats = vec!["programming".to_string()];
+        let bad = params(&[
+            ("category", "nope"),
+            ("level", "expert"),
+            ("language", "english!"),
+            ("price", "cheap"),
+            ("min_price", "-1"),
+            ("max_price", "x"),
+            ("sort", "best"),
+            ("limit", "many"),
+            ("cursor", "???"),
+        ]);
+        let got = fields(parse(&bad, &cats).unwrap_err());
+        for f in ["category", "level", "language", "price", "min_price", "max_price", "sort", "limit", "cursor"] {
+            assert!(got.contains(&f.to_string()), "{f} in {got:?}");
+        }
+        assert_eq!(fields(parse(&params(&[("sort", "relevance")]), &cats).unwrap_err()), ["sort"]);
+        assert_eq!(fields(parse(&params(&[("max_price", "100")]), &cats).unwrap_err()), ["currency"]);
+        assert_eq!(fields(parse(&params(&[("q", "?!")]), &cats).unwrap_err()), ["q"]);
+        let cursor = keyset::encode_sorted("newest", "not-a-number", "id");
+        assert_eq!(fields(parse(&params(&[("cursor", &cursor)]), &cats).unwrap_err()), ["cursor"]);
+    }
+
+    #[test]
+    fn defaults_and_normal_forms() {
+        let cats = vec!["programming".to_string()];
+        let s =
+            parse(&params(&[("q", "Rust "), ("limit", "500"), ("currency", "eur"), ("tag", "Web")]), &cats).unwrap();
+        assert_eq!(
+            (s.sort(), s.limit, s.currency.as_deref(), s.tag.as_deref()),
+            (Sort::Relevance, 100, Some("EUR"), Some("web"))
+        );
+        let s = parse(&params(&[("q", ""), ("level", "")]), &cats).unwrap();
+        assert_eq!((s.sort(), s.limit, s.level), (Sort::Newest, DEFAULT_PAGE, None));
+    }
+}

@@ -1,0 +1,168 @@
+//! The catalog's result list: published courses filtered, searched and sorted,
+//! one keyset page at a time.
+//!
+//! The statement is assembled from constant fragments chosen by the parsed
+//! [`Search`] (which filters are set, which sort, which search engine); every
+//! value is a bound parameter. Each row carries its sort key as `sort_num`
+//! (a BIGINT: publication time, enrollments, price or the relevance score) or
+//! `sort_text` (the lower-cased title), which is what the cursor holds.
+
+use lyceum_courses::repo::search::Engine;
+use sqlx::AnyConnection;
+
+use crate::model::{PriceFilter, Search, Sort};
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct CardRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub cover_key: Option<String>,
+    pub level: String,
+    pub language: String,
+    pub price_minor: i64,
+    pub currency: Option<String>,
+    pub enrolled_count: i64,
+    pub published_at: Option<i64>,
+    pub category_slug: Option<String>,
+    pub category_name: Option<String>,
+    pub sort_num: i64,
+    pub sort_text: String,
+}
+
+impl CardRow {
+    /// This row's cursor key under `sort`.
+    pub fn sort_key(&self, sort: Sort) -> String {
+        if sort.text_key() { self.sort_text.clone() } else { self.sort_num.to_string() }
+    }
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL text with its arguments, numbered `$1…` as they are added.
+#[derive(Default)]
+struct Statement {
+    args: Vec<Arg>,
+}
+
+impl Statement {
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+    fn text(&mut self, value: &str) -> String {
+        self.arg(Arg::Text(value.to_string()))
+    }
+    fn int(&mut self, value: i64) -> String {
+        self.arg(Arg::Int(value))
+    }
+}
+
+/// The sort key columns of each order.
+fn sort_keys(sort: Sort, score: &str) -> (&str, &'static str) {
+    match sort {
+        Sort::Relevance => (score, "''"),
+        Sort::Newest => ("c.published_at", "''"),
+        Sort::Enrolled => ("c.enrolled_count", "''"),
+        Sort::Price => ("c.price_minor", "''"),
+        Sort::Title => ("CAST(0 AS BIGINT)", "lower(c.title)"),
+    }
+}
+
+/// `limit` rows of the list `s` describes, after `s.after`.
+pub async fn page(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    s: &Search,
+    limit: i64,
+) -> Result<Vec<CardRow>, sqlx::Error> {
+    let mut st = Statement::default();
+    let mut join = String::new();
+    let mut score = "CAST(0 AS BIGINT)".to_string();
+    if !s.terms.is_empty() {
+        let query = st.text(&engine.query_text(&s.terms));
+        join = format!("JOIN ({}) m ON m.course_id = c.id", engine.matches(&query));
+        score = "m.score".into();
+    }
+    let sort = s.sort();
+    let (num, text) = sort_keys(sort, &score);
+    let mut conditions = vec!["c.state = 'published'".to_string()];
+    if let Some(v) = &s.category {
+        conditions.push(format!("cat.slug = {}", st.text(v)));
+    }
+    if let Some(v) = s.level {
+        conditions.push(format!("c.level = {}", st.text(v)));
+    }
+    if let Some(v) = &s.language {
+        conditions.push(format!("c.language = {}", st.text(v)));
+    }
+    match s.price {
+        Some(PriceFilter::Free) => conditions.push("c.price_minor = 0".into()),
+        Some(PriceFilter::Paid) => conditions.push("c.price_minor > 0".into()),
+        None => {}
+    }
+    if let Some(v) = s.min_price {
+        conditions.push(format!("c.price_minor >= {}", st.int(v)));
+    }
+    if let Some(v) = s.max_price {
+        conditions.push(format!("c.price_minor <= {}", st.int(v)));
+    }
+    if let Some(v) = &s.currency {
+        conditions.push(format!("c.currency = {}", st.text(v)));
+    }
+    if let Some(v) = &s.tag {
+        let tag = st.text(v);
+        conditions.push(format!("EXISTS (SELECT 1 FROM course_tags t WHERE t.course_id = c.id AND t.tag = {tag})"));
+    }
+    let inner = format!(
+        "SELECT c.id, c.slug, c.title, c.summary, c.cover_key, c.level, c.language, c.price_minor, c.currency, \
+         c.enrolled_count, c.published_at, cat.slug AS category_slug, cat.name AS category_name, \
+         {num} AS sort_num, {text} AS sort_text \
+         FROM courses c LEFT JOIN categories cat ON cat.id = c.category_id {join} WHERE {}",
+        conditions.join(" AND ")
+    );
+    let (column, dir, cmp) = match (sort.text_key(), sort.ascending()) {
+        (true, _) => ("sort_text", "ASC", ">"),
+        (false, true) => ("sort_num", "ASC", ">"),
+        (false, false) => ("sort_num", "DESC", "<"),
+    };
+    let after = match &s.after {
+        None => "1 = 1".to_string(),
+        Some((key, id)) => {
+            let key = if sort.text_key() { st.text(key) } else { st.int(key.parse().unwrap_or_default()) };
+            let id = st.text(id);
+            format!("({column} {cmp} {key} OR ({column} = {key} AND id {cmp} {id}))")
+        }
+    };
+    let limit = st.int(limit);
+    let sql = format!("SELECT * FROM ({inner}) x WHERE {after} ORDER BY {column} {dir}, id {dir} LIMIT {limit}");
+    let mut query = sqlx::query_as::<_, CardRow>(sqlx::AssertSqlSafe(sql));
+    for arg in st.args {
+        query = match arg {
+            Arg::Text(v) => query.bind(v),
+            Arg::Int(v) => query.bind(v),
+        };
+    }
+    query.fetch_all(conn).await
+}
+
+/// The tags of `ids`, as (course id, tag), in tag order.
+pub async fn tags_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut st = Statement::default();
+    let list: Vec<String> = ids.iter().map(|id| st.text(id)).collect();
+    let sql = format!("SELECT course_id, tag FROM course_tags WHERE course_id IN ({}) ORDER BY tag", list.join(", "));
+    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+    for arg in st.args {
+        if let Arg::Text(v) = arg {
+            query = query.bind(v);
+        }
+    }
+    query.fetch_all(conn).await
+}

@@ -1,0 +1,34 @@
+//! Catalog reads, shared by the pages and the API. Every read goes through
+//! the cache (namespace [`CATALOG_CACHE`], which every course change bumps
+//! after it commits), so a cached hit runs no SQL.
+
+pub mod course;
+pub mod search;
+
+use std::time::Duration;
+
+use lyceum_platform::{AppError, AppState};
+
+pub use lyceum_courses::service::CATALOG_CACHE;
+
+use crate::{model::CategoryCount, repo};
+
+/// How long a cached read lives when nothing changes. Course edits invalidate
+/// at once; enrollment counts are not edits, so they may lag by this much.
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Every category with its number of published courses.
+pub async fn categories(state: &AppState) -> Result<Vec<CategoryCount>, AppError> {
+    state
+        .cache
+        .get_or_load_json(CATALOG_CACHE, "categories", CACHE_TTL, async {
+            let mut conn = state.db.pool().acquire().await?;
+            Ok::<_, AppError>(repo::categories(&mut conn).await?)
+        })
+        .await
+}
+
+/// One category by slug (404 when there is none).
+pub async fn category(state: &AppState, slug: &str) -> Result<CategoryCount, AppError> {
+    categories(state).await?.into_iter().find(|c| c.slug == slug).ok_or_else(AppError::not_found)
+}
