@@ -9,10 +9,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lyceum-target}"
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18181}
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+source bench/lib.sh
 
 cargo build --release -q -p lyceum
 BIN="$CARGO_TARGET_DIR/release/lyceum"
@@ -33,22 +31,8 @@ SESSION=$(awk '$6 == "lyceum_session" {print $7}' "$DATA/jar")
 TOKEN=$(curl -fs -b "$DATA/jar" -H "x-csrf-token: $CSRF" -H 'content-type: application/json' \
   -d '{"name":"bench"}' "$BASE/api/v1/tokens" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
-run() {
-  local label=$1; shift
-  local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
-  local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
-  local cpu1; cpu1=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
-  local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  local reqs; reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-  local p50; p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  local p99; p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  local ticks; ticks=$(getconf CLK_TCK)
-  local cpu_ms; cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
-  printf '| %-42s | %10s | %8s | %8s | %8s |\n' "$label" "$rps" "$p50" "$p99" "$cpu_ms"
-}
 
-echo "| path | req/s | p50 | p99 | server CPU ms/req |"
-echo "|---|---|---|---|---|"
+table_head
 run "GET /livez (stack only)" "$BASE/livez"
 run "GET / (anonymous page)" "$BASE/"
 run "GET /api/v1/users/me (bearer token)" -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users/me"

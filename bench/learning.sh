@@ -12,11 +12,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lyceum-target}"
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18182}
 COURSES=${COURSES:-1000} LEARNERS=${LEARNERS:-10000} ENROLLMENTS=${ENROLLMENTS:-50000}
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+source bench/lib.sh
 
 cargo build --release -q -p lyceum --bin lyceum --example bench_data
 BIN="$CARGO_TARGET_DIR/release/lyceum"
@@ -108,26 +106,12 @@ function request()
 end
 LUA
 
-run() {
-  local label=$1; shift
-  local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
-  local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
-  local cpu1; cpu1=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
-  local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  local reqs; reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-  local p50; p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  local p99; p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  local non2xx; non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$out")
-  local ticks; ticks=$(getconf CLK_TCK)
-  local cpu_ms; cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
-  printf '| %-44s | %9s | %8s | %8s | %7s | %s |\n' "$label" "$rps" "$p50" "$p99" "$cpu_ms" "${non2xx:-0}"
-}
 
-echo "| path | req/s | p50 | p99 | CPU ms/req | non-2xx |"
-echo "|---|---|---|---|---|---|"
+table_head
+run "GET /courses (anonymous catalog)" "$BASE/courses"
 run "GET /courses?q=… (catalog search page)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/courses?q="
 run "GET /api/v1/catalog/courses?q=… (search API)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/api/v1/catalog/courses?q="
-run "GET /courses?category=…&sort=popular" "$BASE/courses?category=programming&sort=popular"
+run "GET /courses?category=…&sort=enrolled" "$BASE/courses?category=programming&sort=enrolled"
 run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
 run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
   -s "$DATA/pages.lua" "$BASE" -- "$DATA/lessons.txt" "/learn/$FIRST_SLUG/lessons/"

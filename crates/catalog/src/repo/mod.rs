@@ -17,16 +17,3 @@ pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<CategoryCount>, 
     .fetch_all(conn)
     .await
 }
-
-/// Whether `user_id` has an active enrollment in `course_id`.
-// TODO(merge): call `lyceum_enrollment::service::is_active` once the enrollment crate is merged.
-pub async fn is_enrolled(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-    let found: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",
-    )
-    .bind(course_id)
-    .bind(user_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(found > 0)
-}

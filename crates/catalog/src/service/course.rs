@@ -10,10 +10,7 @@ use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use sqlx::AnyConnection;
 
 use super::{CACHE_TTL, CATALOG_CACHE};
-use crate::{
-    model::{CategoryRef, CourseDetail, InstructorRef, Price, SyllabusLesson, SyllabusModule},
-    repo,
-};
+use crate::model::{CategoryRef, CourseDetail, InstructorRef, Price, SyllabusLesson, SyllabusModule};
 
 /// A course page for one viewer.
 pub struct CoursePage {
@@ -46,7 +43,7 @@ pub async fn page(state: &AppState, viewer: Option<&Viewer>, slug: &str) -> Resu
     let Some(viewer) = viewer else { return Ok(CoursePage { detail, enrolled: false, staff: false }) };
     let staff = is_staff(&detail, viewer);
     let mut conn = state.db.pool().acquire().await?;
-    let enrolled = repo::is_enrolled(&mut conn, &detail.id, &viewer.user_id).await?;
+    let enrolled = lyceum_courses::repo::courses::is_enrolled(&mut conn, &detail.id, &viewer.user_id).await?;
     Ok(CoursePage { detail, enrolled, staff })
 }
 

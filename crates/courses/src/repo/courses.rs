@@ -154,9 +154,8 @@ pub async fn enrolled_count(conn: &mut AnyConnection, id: &str) -> Result<i64, s
         .await
 }
 
-/// Whether `user_id` holds an active enrollment in the course. The one query
-/// the lesson access rule asks; when `lyceum-enrollment` merges, its
-/// `service::is_active` is the same question and this can delegate to it.
+/// Whether `user_id` holds an active enrollment in the course: the one query
+/// for it, asked by the lesson access rule, the course page and enrollment.
 pub async fn is_enrolled(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",

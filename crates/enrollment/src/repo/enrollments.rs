@@ -24,17 +24,6 @@ pub async fn of(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Res
     .await
 }
 
-pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",
-    )
-    .bind(course_id)
-    .bind(user_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Inserts an active enrollment unless the learner has a row for the course
 /// already (the unique index decides, so concurrent requests make one row).
 /// True when inserted. As a write, it is also what makes a SQLite

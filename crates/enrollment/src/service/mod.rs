@@ -16,10 +16,10 @@ use crate::{
 
 pub const MAX_PAGE: i64 = 100;
 
-/// Whether `user_id` is actively enrolled in `course_id` — the question other
-/// modules (lesson access, progress, the course page) ask.
+/// Whether `user_id` is actively enrolled in `course_id`. The query lives with
+/// the table, in `lyceum-courses`, whose lesson access rule asks it too.
 pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-    repo::enrollments::is_active(conn, course_id, user_id).await
+    lyceum_courses::repo::courses::is_enrolled(conn, course_id, user_id).await
 }
 
 /// Whether the viewer is staff of the course: its instructors and admins
@@ -49,7 +49,7 @@ pub(crate) async fn check_visible(conn: &mut AnyConnection, viewer: &Viewer, off
         return Ok(());
     }
     // A learner still enrolled in a course taken back to draft keeps seeing their enrollment.
-    if repo::enrollments::is_active(conn, &offer.id, &viewer.user_id).await? {
+    if is_active(conn, &offer.id, &viewer.user_id).await? {
         return Ok(());
     }
     Err(AppError::not_found())

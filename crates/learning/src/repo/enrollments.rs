@@ -1,7 +1,7 @@
 //! Reads of the `enrollments` table (filled by the enrollment service): the
 //! pages of enrollments that "my courses" and the staff progress table walk.
-//! Keyset-paginated on (created_at, id), newest first. When `lyceum-enrollment`
-//! merges, these are the two queries to route through its service.
+//! Keyset-paginated on (created_at, id), newest first. They join progress,
+//! which is this module's, so they live here rather than in `lyceum-enrollment`.
 
 use sqlx::AnyConnection;
 
