@@ -89,7 +89,7 @@ function request()
   i = i + 1
   local n = i + offset
   local body = '{"course_id":"' .. courses[n % #courses + 1] .. '"}'
-  local headers = { ["Authorization"] = "Bearer " .. tokens[(n // #courses) % #tokens + 1],
+  local headers = { ["Authorization"] = "Bearer " .. tokens[math.floor(n / #courses) % #tokens + 1],
                     ["Content-Type"] = "application/json" }
   return wrk.format("POST", "/api/v1/enrollments", headers, body)
 end
