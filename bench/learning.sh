@@ -54,9 +54,10 @@ login() { # email → "session csrf token"
   echo "$(awk '$6 == "lyceum_session" {print $7}' "$jar") $csrf $token"
 }
 read -r SESSION _ TOKEN <<<"$(login learner0@bench.example)"
-# Writers for the enroll run: learners 1..20, each with a token.
+# Writers: learners 0..63 (one per connection), each with a token, all enrolled
+# in the first course by the generator.
 : >"$DATA/writers.txt"
-for n in $(seq 1 20); do login "learner$n@bench.example" | awk '{print $3}' >>"$DATA/writers.txt"; done
+for n in $(seq 0 63); do login "learner$n@bench.example" | awk '{print $3}' >>"$DATA/writers.txt"; done
 awk '$3 == 0 {print $1}' "$DATA/courses.txt" >"$DATA/free.txt"
 awk '{print $2}' "$DATA/courses.txt" >"$DATA/slugs.txt"
 FIRST_SLUG=$(head -1 "$DATA/slugs.txt")
@@ -95,14 +96,24 @@ function request()
 end
 LUA
 cat >"$DATA/complete.lua" <<LUA
-local lessons = {}
-function init(args) for l in io.lines("$DATA/lessons.txt") do lessons[#lessons + 1] = l end end
+local tokens, lessons = {}, {}
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("offset", counter * 31) end
+function init(args)
+  for t in io.lines("$DATA/writers.txt") do tokens[#tokens + 1] = t end
+  for l in io.lines("$DATA/lessons.txt") do lessons[#lessons + 1] = l end
+end
 local i = 0
+-- Each learner in turn marks the next lesson complete (then, on later rounds,
+-- toggles it), so writes spread over learners as real traffic does.
 function request()
   i = i + 1
-  local body = (i % 2 == 0) and '{"completed":true}' or '{"completed":false}'
-  return wrk.format("PUT", "/api/v1/progress/lessons/" .. lessons[i % #lessons + 1],
-    { ["Authorization"] = "Bearer $TOKEN", ["Content-Type"] = "application/json" }, body)
+  local n = i + offset
+  local token = tokens[n % #tokens + 1]
+  local lesson = lessons[math.floor(n / #tokens) % #lessons + 1]
+  local body = (math.floor(n / (#tokens * #lessons)) % 2 == 0) and '{"completed":true}' or '{"completed":false}'
+  return wrk.format("PUT", "/api/v1/progress/lessons/" .. lesson,
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 LUA
 

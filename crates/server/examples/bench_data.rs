@@ -10,7 +10,7 @@
 //!
 //! `cargo run --release --example bench_data -- COURSES LEARNERS ENROLLMENTS OUT_DIR`
 //! writes `OUT_DIR/courses.txt` (id, slug and price in cents per line) and `OUT_DIR/lessons.txt`
-//! (lesson ids of the first learner's first course, in which they are enrolled).
+//! (lesson ids of the first course, in which learners 0–63 are enrolled).
 
 use std::{fmt::Write as _, path::PathBuf};
 
@@ -29,6 +29,8 @@ use lyceum_platform::{
 };
 
 const PASSWORD: &str = "bench password 1";
+/// Learners the benchmark signs in to write with (one per connection).
+const WRITERS: usize = 64;
 const CATEGORIES: [&str; 6] = ["programming", "data-science", "design", "business", "languages", "mathematics"];
 const SUBJECTS: [&str; 24] = [
     "Rust",
@@ -210,7 +212,8 @@ async fn insert_learners(state: &lyceum_platform::AppState, hash: &str, count: u
     Ok(ids)
 }
 
-/// `count` distinct (learner, course) pairs; the first learner is enrolled in the first course.
+/// `count` distinct (learner, course) pairs; the first [`WRITERS`] learners are
+/// enrolled in the first course (the benchmark's lesson views and completions).
 async fn insert_enrollments(
     state: &lyceum_platform::AppState,
     rng: &mut Rng,
@@ -219,7 +222,7 @@ async fn insert_enrollments(
     count: usize,
 ) -> anyhow::Result<()> {
     let mut pairs = std::collections::HashSet::new();
-    pairs.insert((0, 0));
+    pairs.extend((0..WRITERS.min(learners.len())).map(|l| (l, 0)));
     while pairs.len() < count.min(learners.len() * courses.len()) {
         pairs.insert((rng.next(learners.len()), rng.next(courses.len())));
     }
