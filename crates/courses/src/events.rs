@@ -1,5 +1,7 @@
-//! Events authoring publishes, in the transaction of the change, so the catalog
-//! cache (issue 4, item 3) can invalidate; publishing with no subscriber is a no-op.
+//! Events authoring publishes, in the transaction of the change, for other
+//! modules to observe (publishing with no subscriber is a no-op). The catalog
+//! does not wait for them: `service::commit` bumps its cache right after the
+//! commit, so a change shows at once.
 
 use lyceum_platform::events::Event;
 use serde::{Deserialize, Serialize};

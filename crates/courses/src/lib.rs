@@ -1,6 +1,6 @@
 //! Courses: categories, course authoring (details, cover, instructors, state),
 //! the outline (ordered modules and lessons) and lesson media. Catalog,
-//! enrollment and progress build on these tables (issue 4).
+//! enrollment and learning build on these tables.
 
 pub mod events;
 pub mod http;

@@ -2,7 +2,7 @@
 //! of `lyceum_courses::service::access`), lesson progress and resume
 //! positions, per-module and course completion, "continue where you left
 //! off", certificates of completion with a public verification page, and the
-//! instructors' per-learner progress table (issue 4, items 5, 6).
+//! instructors' per-learner progress table.
 
 pub mod events;
 pub mod http;

@@ -41,8 +41,8 @@ pub async fn publish(client: &TestClient, course_id: &str) {
     assert_eq!(reply.status, 200, "publish: {}", reply.text);
 }
 
-/// An active enrollment and the course's counter, written directly.
-// until lyceum-enrollment merges: switch to `POST /api/v1/enrollments`.
+/// An active enrollment and the course's counter, written directly: set-up for
+/// tests of other rules, including drafts the enrollment service would refuse.
 pub async fn enroll(app: &TestApp, course_id: &str, user_id: &str) {
     kit::enroll(app, course_id, user_id).await;
     sqlx::query("UPDATE courses SET enrolled_count = enrolled_count + 1 WHERE id = $1")
@@ -53,7 +53,6 @@ pub async fn enroll(app: &TestApp, course_id: &str, user_id: &str) {
 }
 
 /// Enrollments with distinct creation times (the staff table pages by them).
-// until lyceum-enrollment merges: switch to `POST /api/v1/enrollments`.
 pub async fn enroll_at(app: &TestApp, course_id: &str, user_id: &str, created_at: i64) {
     sqlx::query(
         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) VALUES ($1, $2, $3, 'active', $4, $4)",

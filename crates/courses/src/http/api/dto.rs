@@ -97,7 +97,7 @@ pub struct LessonDto {
     /// Sanitised HTML rendering of `body`.
     pub body_html: String,
     pub video_url: Option<String>,
-    /// The uploaded file, if any (served to learners by the media route of item 5).
+    /// The uploaded file, if any (served to those who may see the lesson at `/lessons/{id}/media`).
     pub media: Option<MediaDto>,
     pub duration_minutes: i64,
     pub is_preview: bool,
