@@ -129,6 +129,12 @@ pub fn rfc3339(epoch_ms: i64) -> String {
     jiff::Timestamp::from_millisecond(epoch_ms).map(|t| t.to_string()).unwrap_or_default()
 }
 
+/// `$from, $from+1, …`: the placeholders of an `IN (…)` list of `n` values
+/// whose first is bound as parameter `from`.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// A new time-ordered id (UUID v7), stored as TEXT.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -155,14 +155,13 @@ pub async fn tags_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(St
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut st = Statement::default();
-    let list: Vec<String> = ids.iter().map(|id| st.text(id)).collect();
-    let sql = format!("SELECT course_id, tag FROM course_tags WHERE course_id IN ({}) ORDER BY tag", list.join(", "));
+    let sql = format!(
+        "SELECT course_id, tag FROM course_tags WHERE course_id IN ({}) ORDER BY tag",
+        lyceum_platform::db::placeholders(1, ids.len())
+    );
     let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
-    for arg in st.args {
-        if let Arg::Text(v) = arg {
-            query = query.bind(v);
-        }
+    for id in ids {
+        query = query.bind(id);
     }
     query.fetch_all(conn).await
 }

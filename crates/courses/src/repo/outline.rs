@@ -42,12 +42,11 @@ pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[String]) -> Res
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (1..=course_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT l.id, l.course_id, l.module_id, l.title, l.kind FROM lessons l \
          JOIN course_modules m ON m.id = l.module_id WHERE l.course_id IN ({}) \
          ORDER BY l.course_id, m.position, m.id, l.position, l.id",
-        marks.join(", ")
+        db::placeholders(1, course_ids.len())
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in course_ids {

@@ -87,7 +87,7 @@ pub async fn of_user_courses(
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM certificates WHERE user_id = $1 AND course_id IN ({})",
-        super::placeholders(2, course_ids.len())
+        lyceum_platform::db::placeholders(2, course_ids.len())
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
     for id in course_ids {

@@ -4,8 +4,3 @@
 pub mod certificates;
 pub mod enrollments;
 pub mod progress;
-
-/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
-pub(crate) fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}

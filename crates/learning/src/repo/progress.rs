@@ -2,8 +2,8 @@
 
 use sqlx::AnyConnection;
 
-use super::placeholders;
 use crate::model::{CourseProgress, LessonProgress};
+use lyceum_platform::db::placeholders;
 
 /// Records activity in a course (and takes the row's lock on PostgreSQL, which
 /// serialises one learner's progress writes in one course: see the migration).
