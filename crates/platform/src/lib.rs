@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod testing;
 pub mod upload;
 pub mod web;
 

@@ -14,7 +14,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 fn redis_url(test: &str) -> Option<String> {
     let url = std::env::var("LYCEUM_TEST_REDIS_URL").ok();
     if url.is_none() {
-        eprintln!("skipped {test}: LYCEUM_TEST_REDIS_URL is not set");
+        lyceum_platform::testing::skip(&format!("{test}: LYCEUM_TEST_REDIS_URL is not set"));
     }
     url
 }

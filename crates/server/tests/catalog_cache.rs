@@ -85,7 +85,7 @@ async fn a_change_shows_at_once_through_the_in_process_cache(backend: Backend) {
 /// shows at once when reading through the second.
 async fn a_change_shows_at_once_in_another_process_through_redis(backend: Backend) {
     let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("skipped: LYCEUM_TEST_REDIS_URL is not set, so the Redis cache is not tested");
+        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so the Redis cache is not tested");
         return;
     };
     let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());

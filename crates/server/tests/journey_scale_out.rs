@@ -22,11 +22,11 @@ use serde_json::json;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journey_on_postgres_redis_and_s3() {
     let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("skipped scale-out journey: LYCEUM_TEST_REDIS_URL is not set");
+        lyceum_platform::testing::skip("scale-out journey: LYCEUM_TEST_REDIS_URL is not set");
         return;
     };
     if postgres_url().is_none() {
-        eprintln!("skipped scale-out journey: LYCEUM_TEST_POSTGRES_URL is not set");
+        lyceum_platform::testing::skip("scale-out journey: LYCEUM_TEST_POSTGRES_URL is not set");
         return;
     }
     let Some(bucket) = s3::bucket("journey").await else { return };

@@ -27,7 +27,7 @@ async fn make_due(app: &common::TestApp) {
 
 async fn an_smtp_outage_delays_the_verification_mail_but_loses_nothing(backend: Backend) {
     if !aiosmtpd_installed() {
-        eprintln!("{SKIPPED}");
+        lyceum_platform::testing::skip(SKIPPED);
         return;
     }
     let port = free_port();

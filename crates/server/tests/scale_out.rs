@@ -164,11 +164,11 @@ async fn wait_for_notice(client: &TestClient, kind: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_mail_flows_through_a_separate_worker_process() {
     let Some(pg) = postgres_url() else {
-        eprintln!("skipped: LYCEUM_TEST_POSTGRES_URL is not set");
+        lyceum_platform::testing::skip("LYCEUM_TEST_POSTGRES_URL is not set");
         return;
     };
     if !aiosmtpd_installed() {
-        eprintln!("{}", smtp_server::SKIPPED);
+        lyceum_platform::testing::skip(smtp_server::SKIPPED);
         return;
     }
     let smtp = SmtpServer::start();
@@ -187,7 +187,9 @@ async fn account_mail_flows_through_a_separate_worker_process() {
         env.push(("LYCEUM_AMQP_URL", amqp));
         env.push(("LYCEUM_AMQP__PREFIX", format!("lyceum-scale-{}", uuid::Uuid::new_v4().simple())));
     } else {
-        eprintln!("note: LYCEUM_TEST_AMQP_URL is not set; the queue runs on PostgreSQL only");
+        lyceum_platform::testing::skip(
+            "the RabbitMQ part: LYCEUM_TEST_AMQP_URL is not set; the queue runs on PostgreSQL only",
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let deployment = Deployment { env: env.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), dir };

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-pub const SKIPPED: &str = "skipped: python aiosmtpd is not installed (pip install aiosmtpd)";
+pub const SKIPPED: &str = "python aiosmtpd is not installed (pip install aiosmtpd)";
 
 pub fn aiosmtpd_installed() -> bool {
     Command::new("python3")

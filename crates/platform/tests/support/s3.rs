@@ -15,7 +15,7 @@ pub struct TestBucket {
 /// A bucket of its own for one test, or `None` (after saying why) when no server is configured.
 pub async fn bucket(label: &str) -> Option<TestBucket> {
     let Ok(endpoint) = std::env::var("LYCEUM_TEST_S3_URL") else {
-        eprintln!("skipped S3 test ({label}): LYCEUM_TEST_S3_URL is not set");
+        lyceum_platform::testing::skip(&format!("S3 test ({label}): LYCEUM_TEST_S3_URL is not set"));
         return None;
     };
     let endpoint = endpoint.trim_end_matches('/').to_string();

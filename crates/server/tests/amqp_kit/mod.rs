@@ -23,7 +23,7 @@ use crate::{
 pub fn amqp_url(test: &str) -> Option<String> {
     let url = std::env::var("LYCEUM_TEST_AMQP_URL").ok().filter(|s| !s.is_empty());
     if url.is_none() {
-        eprintln!("skipped {test}: LYCEUM_TEST_AMQP_URL is not set");
+        lyceum_platform::testing::skip(&format!("{test}: LYCEUM_TEST_AMQP_URL is not set"));
     }
     url
 }

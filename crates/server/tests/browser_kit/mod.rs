@@ -37,7 +37,7 @@ where
     F: AsyncFnOnce(&Client, Option<&str>),
 {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!("skipped browser test: chromium/chromedriver not installed");
+        lyceum_platform::testing::skip("browser test: chromium/chromedriver not installed");
         return false;
     }
     let axe = axe_script();
@@ -146,7 +146,7 @@ where
 /// The axe-core source from `LYCEUM_AXE_JS`, or `None` (with a note) when unset.
 fn axe_script() -> Option<String> {
     let Some(path) = std::env::var_os("LYCEUM_AXE_JS").filter(|p| !p.is_empty()) else {
-        eprintln!("note: LYCEUM_AXE_JS is not set; skipping the axe-core accessibility checks");
+        lyceum_platform::testing::skip("the axe-core accessibility checks: LYCEUM_AXE_JS is not set");
         return None;
     };
     let path = PathBuf::from(path);

@@ -29,7 +29,7 @@ macro_rules! on_both_backends {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                async fn $name() {
                    if $crate::common::postgres_url().is_none() {
-                       eprintln!("skipped {}: LYCEUM_TEST_POSTGRES_URL is not set", stringify!($name));
+                       lyceum_platform::testing::skip(&format!("{}: LYCEUM_TEST_POSTGRES_URL is not set", stringify!($name)));
                        return;
                    }
                    super::$name($crate::common::Backend::Postgres).await
