@@ -5,7 +5,10 @@
 # ENROLLMENTS enrollments: `crates/server/examples/bench_data.rs`), starts the
 # server and drives catalog search, course page, lesson view, enroll and
 # mark-complete for DURATION seconds at CONNECTIONS connections each,
-# reporting req/s, p50/p99 and the server's CPU time per request.
+# reporting req/s, p50/p99 and the server's CPU time per request — each as a
+# ratio of a reference measured first in the same run
+# (`crates/server/examples/bench_reference.rs`: a bare axum handler, a 20 KB
+# static page, one primary-key SELECT through the same sqlx stack and database).
 #
 #   bash bench/learning.sh                 # SQLite
 #   BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 bash bench/learning.sh
@@ -16,7 +19,7 @@ PORT=${PORT:-18182}
 COURSES=${COURSES:-1000} LEARNERS=${LEARNERS:-10000} ENROLLMENTS=${ENROLLMENTS:-50000}
 source bench/lib.sh
 
-cargo build --release -q -p lyceum --bin lyceum --example bench_data
+cargo build --release -q -p lyceum --bin lyceum --example bench_data --example bench_reference
 BIN="$CARGO_TARGET_DIR/release/lyceum"
 DATA=$(mktemp -d)
 export LYCEUM_DATA_DIR="$DATA" LYCEUM_BIND="127.0.0.1:$PORT" LYCEUM_LOG_LEVEL=warn
@@ -29,12 +32,38 @@ if [ -n "${BENCH_POSTGRES:-}" ]; then
   export LYCEUM_DATABASE_URL="$BENCH_POSTGRES/$DB_NAME"
 fi
 SERVER=""
+stop_server() { [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }; SERVER=""; }
 cleanup() {
-  [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
-  [ -n "$DB_NAME" ] && psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+  stop_server
+  if [ -n "$DB_NAME" ]; then
+    psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+    psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS ${DB_NAME}_ref WITH (FORCE)"
+  fi
   rm -rf "$DATA"
 }
 trap cleanup EXIT
+
+# The references, on the same database engine, before Lyceum starts.
+REF_DB="sqlite://$DATA/reference.db?mode=rwc"
+if [ -n "$DB_NAME" ]; then
+  psql -q "$BENCH_POSTGRES/postgres" -c "CREATE DATABASE ${DB_NAME}_ref"
+  REF_DB="$BENCH_POSTGRES/${DB_NAME}_ref"
+fi
+"$CARGO_TARGET_DIR/release/examples/bench_reference" "127.0.0.1:$PORT" "$REF_DB" >"$DATA/reference.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/bare" >/dev/null && break; sleep 0.1; done
+cat >"$DATA/select.lua" <<LUA
+local i = 0
+function request()
+  i = i + 1
+  return wrk.format("GET", "/select/" .. ((i * 7919) % 10000 + 1))
+end
+LUA
+table_head
+reference bare "reference: bare axum handler" "http://127.0.0.1:$PORT/bare"
+reference static "reference: static 20 KB page" "http://127.0.0.1:$PORT/static"
+reference select "reference: one PK SELECT (same sqlx stack)" -s "$DATA/select.lua" "http://127.0.0.1:$PORT"
+stop_server
 
 echo "generating $COURSES courses, $LEARNERS learners, $ENROLLMENTS enrollments…" >&2
 "$CARGO_TARGET_DIR/release/examples/bench_data" "$COURSES" "$LEARNERS" "$ENROLLMENTS" "$DATA"
@@ -117,14 +146,12 @@ function request()
 end
 LUA
 
-
-table_head
-run "GET /courses (anonymous catalog)" "$BASE/courses"
-run "GET /courses?q=… (catalog search page)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/courses?q="
-run "GET /api/v1/catalog/courses?q=… (search API)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/api/v1/catalog/courses?q="
-run "GET /courses?category=…&sort=enrolled" "$BASE/courses?category=programming&sort=enrolled"
-run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
-run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
+VS=static run "GET /courses (anonymous catalog)" "$BASE/courses"
+VS=static run "GET /courses?q=… (catalog search page)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/courses?q="
+VS=static run "GET /api/v1/catalog/courses?q=… (search API)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/api/v1/catalog/courses?q="
+VS=static run "GET /courses?category=…&sort=enrolled" "$BASE/courses?category=programming&sort=enrolled"
+VS=static run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
+VS=select run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
   -s "$DATA/pages.lua" "$BASE" -- "$DATA/lessons.txt" "/learn/$FIRST_SLUG/lessons/"
-run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"
-run "PUT /api/v1/progress/lessons/{id} (complete)" -s "$DATA/complete.lua" "$BASE"
+VS=select run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"
+VS=select run "PUT /api/v1/progress/lessons/{id} (complete)" -s "$DATA/complete.lua" "$BASE"

@@ -3,26 +3,55 @@
 # prints a table row with req/s, p50, p99, the server's CPU time per request
 # (from /proc/$SERVER/stat, so SERVER must hold the server's pid) and the
 # count of non-2xx answers.
+#
+# References: `reference KEY LABEL WRK-ARGS…` runs like `run` and remembers
+# the figures under KEY; a later `VS=KEY run …` adds the row's throughput as a
+# percentage of that reference's and its CPU per request as a multiple of it.
+# References run in the same invocation, so ratios hold however busy the
+# machine is (absolutes drift; ratios do not).
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+declare -A REF_RPS REF_CPU
 
-run() {
-  local label=$1; shift
+# measure WRK-ARGS… → sets RPS P50 P99 CPU_MS NON2XX for the last run.
+measure() {
   local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
   local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
   local cpu1; cpu1=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
-  local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   local reqs; reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-  local p50; p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  local p99; p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  local non2xx; non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$out")
   local ticks; ticks=$(getconf CLK_TCK)
-  local cpu_ms; cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
-  printf '| %-46s | %9s | %8s | %8s | %7s | %s |\n' "$label" "$rps" "$p50" "$p99" "$cpu_ms" "${non2xx:-0}"
+  RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  P50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  P99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  NON2XX=$(awk '/Non-2xx/ {print $4}' <<<"$out")
+  CPU_MS=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
+}
+
+row() { # LABEL RATIO
+  printf '| %-46s | %9s | %8s | %8s | %7s | %7s | %s |\n' "$1" "$RPS" "$P50" "$P99" "$CPU_MS" "${NON2XX:-0}" "$2"
+}
+
+run() {
+  local label=$1; shift
+  measure "$@"
+  local ratio="" key=${VS:-}
+  if [ -n "$key" ] && [ -n "${REF_RPS[$key]:-}" ]; then
+    ratio=$(awk -v r="$RPS" -v rr="${REF_RPS[$key]}" -v c="$CPU_MS" -v rc="${REF_CPU[$key]}" -v k="$key" \
+      'BEGIN {printf "%.1f %% of %s req/s, CPU ×%.1f", 100*r/rr, k, (rc > 0 ? c/rc : 0)}')
+  fi
+  row "$label" "$ratio"
+}
+
+reference() {
+  local key=$1 label=$2; shift 2
+  measure "$@"
+  REF_RPS[$key]=$RPS
+  REF_CPU[$key]=$CPU_MS
+  row "$label" "reference \`$key\`"
 }
 
 table_head() {
-  echo "| path | req/s | p50 | p99 | server CPU ms/req | non-2xx |"
-  echo "|---|---|---|---|---|---|"
+  echo "| path | req/s | p50 | p99 | server CPU ms/req | non-2xx | vs reference |"
+  echo "|---|---|---|---|---|---|---|"
 }
