@@ -62,6 +62,9 @@ async fn forwarded_addresses_count_only_from_trusted_proxies(backend: Backend) {
             .assert_problem(401, "invalid-credentials");
     }
     assert_rate_limited(&login_via(&proxy, "198.51.100.1", "a9@example.org").await);
+    // The limited client forging a header of its own: the proxy appends the
+    // real address, the nearest untrusted hop, which is still limited.
+    assert_rate_limited(&login_via(&proxy, "6.6.6.6, 198.51.100.1", "a9@example.org").await);
     // Another client behind the same proxy has its own allowance; a forged
     // left-hand entry changes nothing.
     login_via(&proxy, "6.6.6.6, 198.51.100.2", "b@example.org").await.assert_problem(401, "invalid-credentials");

@@ -110,7 +110,8 @@ async fn the_accounts_purge_removes_spent_credentials_only(backend: Backend) {
     let (client, _) = app.signed_in("keeper@example.com", lyceum_platform::auth::Role::Learner).await;
     let (token, _) = client.create_token("ci").await;
     let (_, revoked) = client.create_token("old").await;
-    client.delete(&format!("/api/v1/tokens/{revoked}")).await;
+    assert_eq!(client.delete(&format!("/api/v1/tokens/{revoked}")).await.status, 204);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL").await, 1, "one revoked");
     client.post("/api/v1/auth/password-reset", serde_json::json!({"email": "keeper@example.com"})).await;
     app.drain_jobs().await;
     // One expired session of another user, beside the live one.

@@ -233,8 +233,11 @@ async fn several_consumers_run_each_job_once(backend: Backend) {
     let pools = [a.spawn_consumers(2), b.spawn_consumers(2)];
     let (sent_a, sent_b) = tokio::join!(relay_a.relay_once(), relay_b.relay_once());
     let sent = sent_a.unwrap() + sent_b.unwrap();
-    if backend == Backend::Postgres {
-        assert_eq!(sent, 60, "locked rows are skipped, so no job is published twice");
+    match backend {
+        Backend::Postgres => assert_eq!(sent, 60, "locked rows are skipped, so no job is published twice"),
+        // One process per SQLite database holds no lock across the network:
+        // two relays may both publish a row; consumers then run it once.
+        Backend::Sqlite => assert!(sent >= 60, "every job is published at least once, not {sent}"),
     }
     wait_until("all 60 jobs are done", async || count(&app, "done").await == 60).await;
     assert_each_ran_once(&tags);

@@ -57,6 +57,8 @@ pub async fn serve(
     for _ in 0..2 {
         match respond(storage, media, method, headers).await {
             Err(StorageError::Changed) => continue,
+            // A key that fails the storage check names no file that could exist.
+            Err(StorageError::Key(_)) => return Err(AppError::not_found()),
             other => return other.map_err(AppError::from),
         }
     }

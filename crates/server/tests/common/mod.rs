@@ -38,6 +38,17 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Checks `probe` every 20 ms until it holds; fails, naming `what`, after
+/// `limit`. For waiting on something another task or process does: never a
+/// fixed sleep.
+pub async fn poll_until(limit: std::time::Duration, what: &str, mut probe: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !probe().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {limit:?} waiting until {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 pub fn postgres_url() -> Option<String> {
     std::env::var("LYCEUM_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }

@@ -70,6 +70,18 @@ impl Job for Fails {
     }
 }
 
+/// Run only by the metrics test, in a queue of its own, so no other test moves its metrics.
+pub struct Metered;
+impl Job for Metered {
+    const KIND: &'static str = "test.metered";
+    const QUEUE: &'static str = "metered";
+    type Payload = Tag;
+    async fn run(_: &AppState, tag: Tag) -> Result<(), JobError> {
+        count_run(&tag.id);
+        Ok(())
+    }
+}
+
 /// Starts and never finishes (until dropped).
 pub struct Blocks;
 impl Job for Blocks {
@@ -98,7 +110,7 @@ impl Job for Unknown {
 
 pub fn registry() -> Arc<JobRegistry> {
     let mut registry = JobRegistry::new();
-    registry.register::<Count>().register::<Fails>().register::<Blocks>();
+    registry.register::<Count>().register::<Fails>().register::<Blocks>().register::<Metered>();
     Arc::new(registry)
 }
 
