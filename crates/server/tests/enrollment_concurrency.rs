@@ -27,6 +27,7 @@ on_both_backends!(
     idempotency_key_with_another_body_is_refused,
     concurrent_duplicates_with_one_key_run_once,
     failed_requests_release_their_key,
+    a_key_whose_request_died_is_taken_over_after_its_lock,
     expired_keys_are_purged,
 );
 
@@ -76,6 +77,12 @@ async fn one_learner_sends_ten_requests_at_once(backend: Backend) {
     assert_eq!(ids.len(), 1, "every answer names the same enrollment");
     assert_eq!(rows(&app, &course, "active").await, 1);
     assert_eq!(counter(&app, &course).await, 1);
+    // `enrollment.created` went out once: its one subscriber has one delivery.
+    let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'notifications.enrolled'")
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap();
+    assert_eq!(deliveries, 1);
     app.stop().await;
 }
 
@@ -241,6 +248,34 @@ async fn failed_requests_release_their_key(backend: Backend) {
     let retried = send_with_key(&waiting, "/api/v1/enrollments", "retry-me", body).await;
     assert_eq!(retried.status, 201, "a failure is not replayed: {}", retried.text);
     assert_eq!(retried.header("idempotent-replayed"), "");
+    app.stop().await;
+}
+
+/// A process that died between its commit and storing the answer leaves the
+/// key claimed with no answer: a retry is told to wait while the lock lasts,
+/// and runs again once it ran out (enrolling again is "already enrolled").
+async fn a_key_whose_request_died_is_taken_over_after_its_lock(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (course, _) = published(&teacher, "Taken over", json!({})).await;
+    let (learner, _) = app.signed_in("learner@example.org", Role::Learner).await;
+    let body = json!({"course_id": course});
+    assert_eq!(send_with_key(&learner, "/api/v1/enrollments", "died", body.clone()).await.status, 201);
+    let pool = app.state().db.pool();
+    sqlx::query("UPDATE idempotency_keys SET status = NULL, body = NULL").execute(pool).await.unwrap();
+
+    let waiting = send_with_key(&learner, "/api/v1/enrollments", "died", body.clone()).await;
+    waiting.assert_problem(409, "idempotency-key-in-use");
+    sqlx::query("UPDATE idempotency_keys SET locked_until = $1")
+        .bind(lyceum_platform::db::now_ms() - 1)
+        .execute(pool)
+        .await
+        .unwrap();
+    let rerun = send_with_key(&learner, "/api/v1/enrollments", "died", body.clone()).await;
+    assert_eq!((rerun.status.as_u16(), rerun.header("idempotent-replayed")), (200, ""), "{}", rerun.text);
+    let replay = send_with_key(&learner, "/api/v1/enrollments", "died", body).await;
+    assert_eq!((replay.status.as_u16(), replay.header("idempotent-replayed")), (200, "true"));
+    assert_eq!(counter(&app, &course).await, 1);
     app.stop().await;
 }
 

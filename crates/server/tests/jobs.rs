@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use common::Backend;
 use jobs_kit::*;
-use lyceum_platform::jobs::{self, JobRegistry, Worker};
+use lyceum_platform::jobs::{
+    self, JobRegistry, Worker,
+    repo::{self, Outcome},
+};
 
 async fn a_rolled_back_change_leaves_no_job_and_a_committed_one_runs_once(backend: Backend) {
     let app = spawn(backend).await;
@@ -56,6 +59,31 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease(backend: Backend) {
     assert_eq!(runs(&payload.id), 1);
     let done = row(&app, &id).await;
     assert_eq!((done.state.as_str(), done.attempts), ("done", 2), "the lost run counts as an attempt");
+    app.stop().await;
+}
+
+/// Fencing: a worker whose lease ran out and whose job was claimed again can
+/// neither renew, complete, fail nor release the newer claim.
+async fn a_stale_worker_cannot_touch_a_reclaimed_job(backend: Backend) {
+    let app = spawn(backend).await;
+    let id = enqueue::<Count>(&app, &tag()).await.unwrap();
+    let pool = app.state().db.pool();
+    let stale = worker(&app).with_id("stale").claim().await.unwrap().expect("claimed");
+    sqlx::query("UPDATE jobs SET locked_until = 0").execute(pool).await.unwrap();
+    let fresh = worker(&app).with_id("fresh").claim().await.unwrap().expect("claimed again once the lease is over");
+    assert_eq!((stale.attempts, fresh.attempts), (1, 2));
+
+    assert!(!repo::renew(pool, &stale, "stale", 60_000).await.unwrap(), "renew");
+    for outcome in [Outcome::Done, Outcome::Dead { error: "stale" }, Outcome::Released] {
+        assert!(!repo::finish(pool, &stale, "stale", outcome).await.unwrap(), "{outcome:?}");
+    }
+    let retry = Outcome::Retry { run_at: 0, error: "stale" };
+    assert!(!repo::finish(pool, &stale, "stale", retry).await.unwrap(), "retry");
+    let held = row(&app, &id).await;
+    assert_eq!((held.state.as_str(), held.locked_by.as_deref(), held.attempts), ("running", Some("fresh"), 2));
+
+    assert!(repo::finish(pool, &fresh, "fresh", Outcome::Done).await.unwrap(), "the live claim completes");
+    assert_eq!(row(&app, &id).await.state, "done");
     app.stop().await;
 }
 
@@ -128,6 +156,7 @@ on_both_backends!(
     a_rolled_back_change_leaves_no_job_and_a_committed_one_runs_once,
     a_job_is_not_claimed_twice_while_its_lease_is_live,
     a_job_whose_worker_died_runs_again_after_its_lease,
+    a_stale_worker_cannot_touch_a_reclaimed_job,
     a_failing_job_is_retried_with_backoff_then_dead,
     jobs_with_the_same_key_merge_while_pending,
     a_job_of_an_unknown_kind_ends_dead_with_a_clear_error,

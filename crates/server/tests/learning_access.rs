@@ -82,6 +82,32 @@ async fn access_follows_course_state_and_enrollment(backend: Backend) {
     app.stop().await;
 }
 
+/// Leaving a course (through the enrollment API) closes its lessons, media and
+/// progress at once; enrolling again opens them.
+async fn a_cancelled_enrollment_loses_access(backend: Backend) {
+    let app = spawn(backend).await;
+    let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let c =
+        lk::course_with(&owner, "Leaving course", &[("One", vec![json!({"title": "Notes", "kind": "file"})])]).await;
+    let file = c.lessons[0].clone();
+    let up = kit::upload(&owner, &format!("/api/v1/lessons/{file}/media"), "media", kit::PDF.to_vec(), "n.pdf").await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    lk::publish(&owner, &c.id).await;
+    let joined = learner.post("/api/v1/enrollments", json!({"course_id": c.id})).await;
+    assert_eq!(joined.status, 201, "{}", joined.text);
+    assert_eq!(reach(&learner, &c, &file).await, (200, 200, 200, 200));
+
+    let enrollment = joined.json()["id"].as_str().unwrap().to_string();
+    let left = learner.delete(&format!("/api/v1/enrollments/{enrollment}")).await;
+    assert!(left.status.is_success(), "{} {}", left.status, left.text);
+    assert_eq!(reach(&learner, &c, &file).await, (403, 403, 403, 403), "cancelled");
+
+    assert!(learner.post("/api/v1/enrollments", json!({"course_id": c.id})).await.status.is_success());
+    assert_eq!(reach(&learner, &c, &file).await, (200, 200, 200, 200), "enrolled again");
+    app.stop().await;
+}
+
 /// A lesson id of another course, under this course's slug, and ids that do not exist.
 async fn ids_of_other_courses_are_not_found(backend: Backend) {
     let app = spawn(backend).await;
@@ -182,6 +208,7 @@ async fn lesson_media_is_served_with_ranges_to_those_allowed(backend: Backend) {
 
 on_both_backends!(
     access_follows_course_state_and_enrollment,
+    a_cancelled_enrollment_loses_access,
     ids_of_other_courses_are_not_found,
     lesson_media_is_served_with_ranges_to_those_allowed,
 );

@@ -122,6 +122,12 @@ async fn completing_the_course_issues_one_certificate(backend: Backend) {
     let count: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM certificates").fetch_one(app.state().db.pool()).await.unwrap();
     assert_eq!(count, 3);
+    // `course.completed` went out once per learner: its one subscriber has three deliveries.
+    let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'notifications.course_completed'")
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap();
+    assert_eq!(deliveries, 3);
     app.stop().await;
 }
 
