@@ -3,12 +3,16 @@
 //! working directory (so `./data` and `./lyceum.toml` are private) and an
 //! environment without the caller's `LYCEUM_*` variables.
 
+mod common;
+
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpListener,
     path::Path,
     process::{Child, Command, Output, Stdio},
 };
+
+use common::{Backend, admin_query, postgres_url, with_database};
 
 struct Run {
     code: Option<i32>,
@@ -151,12 +155,20 @@ fn migrate_creates_the_database_and_exits_zero() {
     assert_eq!(again.code, Some(0), "migrating twice is harmless: {}", again.stderr);
 }
 
-#[test]
-fn admin_commands_manage_an_account() {
+/// Each `lyceum admin` command changes what the account can do, seen through
+/// a running server on the same database — SQLite, and PostgreSQL too.
+async fn admin_commands_change_what_the_account_can_do(backend: Backend) {
+    let db = Database::new(backend).await;
     let dir = tempfile::tempdir().unwrap();
+    let owned = db.env();
+    let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let d = dir.path();
-    let create = run(
-        d,
+    let cli = |args: &[&str], extra: &[(&str, &str)]| {
+        let step = run(d, args, &[env.as_slice(), extra].concat());
+        assert_eq!(step.code, Some(0), "{args:?}: {}", step.stderr);
+        step
+    };
+    let create = cli(
         &[
             "admin",
             "create-user",
@@ -170,22 +182,83 @@ fn admin_commands_manage_an_account() {
         ],
         &[],
     );
-    assert_eq!(create.code, Some(0), "{}", create.stderr);
     assert!(create.stdout.contains("x@example.org") && create.stdout.contains("instructor"), "{}", create.stdout);
+    let mut server = serve_in(d, &env);
+    let site = Site::new(&server.bind);
+    assert_eq!(site.role_after_login("long enough pw").await, Ok("instructor".into()));
 
-    let steps: [(&[&str], &str); 4] = [
-        (&["admin", "set-role", "x@example.org", "admin"], "admin"),
-        (&["admin", "disable", "x@example.org"], "disabled"),
-        (&["admin", "enable", "x@example.org"], "enabled"),
-        (&["admin", "set-password", "x@example.org", "--password", "another long pw"], "password"),
-    ];
-    for (args, expected) in steps {
-        let step = run(d, args, &[]);
-        assert_eq!(step.code, Some(0), "{args:?}: {}", step.stderr);
-        assert!(step.stdout.contains(expected), "{args:?}: {}", step.stdout);
+    cli(&["admin", "set-role", "x@example.org", "admin"], &[]);
+    assert_eq!(site.role_after_login("long enough pw").await, Ok("admin".into()));
+    cli(&["admin", "disable", "x@example.org"], &[]);
+    assert_eq!(site.role_after_login("long enough pw").await, Err(403), "disabled");
+    cli(&["admin", "enable", "x@example.org"], &[]);
+    assert_eq!(site.role_after_login("long enough pw").await, Ok("admin".into()));
+    cli(&["admin", "set-password", "x@example.org", "--password", "another long pw"], &[]);
+    assert_eq!(site.role_after_login("long enough pw").await, Err(401), "the old password is gone");
+    assert_eq!(site.role_after_login("another long pw").await, Ok("admin".into()));
+    cli(&["admin", "set-password", "x@example.org"], &[("LYCEUM_ADMIN_PASSWORD", "from the env pw")]);
+    assert_eq!(site.role_after_login("from the env pw").await, Ok("admin".into()));
+
+    sigterm(&server.child);
+    assert_eq!(server.child.wait().expect("wait for lyceum").code(), Some(0));
+    db.drop().await;
+}
+
+on_both_backends!(admin_commands_change_what_the_account_can_do);
+
+/// The database of a CLI test: the default SQLite file under the run's
+/// `./data`, or a fresh PostgreSQL database named by `LYCEUM_DATABASE_URL`.
+struct Database {
+    postgres: Option<(String, String)>,
+}
+
+impl Database {
+    async fn new(backend: Backend) -> Self {
+        let postgres = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let base = postgres_url().expect("LYCEUM_TEST_POSTGRES_URL");
+                let name = format!("lyceum_test_{}", uuid::Uuid::new_v4().simple());
+                admin_query(&base, &format!("CREATE DATABASE {name}")).await;
+                Some((base, name))
+            }
+        };
+        Self { postgres }
     }
-    let from_env = run(d, &["admin", "set-password", "x@example.org"], &[("LYCEUM_ADMIN_PASSWORD", "from the env pw")]);
-    assert_eq!(from_env.code, Some(0), "{}", from_env.stderr);
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        self.postgres.iter().map(|(base, name)| ("LYCEUM_DATABASE_URL", with_database(base, name))).collect()
+    }
+
+    async fn drop(self) {
+        if let Some((base, name)) = self.postgres {
+            admin_query(&base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
+/// The account `x@example.org` as seen by a client of the running server.
+struct Site {
+    base: String,
+}
+
+impl Site {
+    fn new(bind: &str) -> Self {
+        Self { base: format!("http://{bind}") }
+    }
+
+    /// Signs in with `password` and reads the account's role, or the sign-in's status.
+    async fn role_after_login(&self, password: &str) -> Result<String, u16> {
+        let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let login = serde_json::json!({"email": "x@example.org", "password": password});
+        let res = http.post(format!("{}/api/v1/auth/login", self.base)).json(&login).send().await.unwrap();
+        if !res.status().is_success() {
+            return Err(res.status().as_u16());
+        }
+        let me: serde_json::Value =
+            http.get(format!("{}/api/v1/users/me", self.base)).send().await.unwrap().json().await.unwrap();
+        Ok(me["role"].as_str().unwrap_or_default().to_string())
+    }
 }
 
 #[test]
@@ -216,30 +289,41 @@ struct Server {
     child: Child,
     bind: String,
     printed: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
-/// Starts `lyceum serve` on a free port and reads stdout until it says it runs.
+/// Starts `lyceum serve` in a directory of its own; see [`serve_in`].
 fn serve() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let bind = format!("127.0.0.1:{port}");
-    let mut child = lyceum(dir.path(), &["serve"], &[("LYCEUM_BIND", bind.as_str())])
+    let server = serve_in(dir.path(), &[]);
+    Server { _dir: Some(dir), ..server }
+}
+
+/// Starts `lyceum serve` in `dir` on a port the OS picks (no probing for a
+/// free one that another process could take first) and reads stdout until it
+/// says it runs, at which address.
+fn serve_in(dir: &Path, env: &[(&str, &str)]) -> Server {
+    let port_zero = [("LYCEUM_BIND", "127.0.0.1:0"), ("LYCEUM_PUBLIC_URL", "http://127.0.0.1:0")];
+    let mut child = lyceum(dir, &["serve"], &port_zero)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start lyceum serve");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
-    while !printed.contains("Lyceum is running at") {
+    let bind = loop {
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap() == 0 {
             let _ = child.kill();
             panic!("serve exited before it was ready: {printed}");
         }
         printed.push_str(&line);
-    }
-    Server { child, bind, printed, _dir: dir }
+        if let Some(url) = line.trim().strip_prefix("Lyceum is running at http://") {
+            break url.to_string();
+        }
+    };
+    Server { child, bind, printed, _dir: None }
 }
 
 fn sigterm(child: &Child) {
