@@ -12,6 +12,7 @@
 //! Redis failure is logged, counted (`cache_errors_total`) and answered as a
 //! miss, so requests fall through to the database instead of failing.
 
+mod breaker;
 mod memory;
 mod redis;
 
@@ -64,6 +65,15 @@ impl Cache {
         match self.backend {
             Backend::Memory(_) => "memory",
             Backend::Redis(_) => "redis",
+        }
+    }
+
+    /// True while the Redis adapter's circuit breaker skips commands (Redis
+    /// kept failing); the in-process adapter never does.
+    pub fn circuit_open(&self) -> bool {
+        match &self.backend {
+            Backend::Memory(_) => false,
+            Backend::Redis(r) => r.circuit_open(),
         }
     }
 

@@ -131,10 +131,97 @@ async fn redis_down_means_misses_not_errors() {
         cache.delete("catalog", "k").await;
     };
     tokio::time::timeout(Duration::from_secs(60), outage).await.expect("the cache answers while Redis is down");
+    assert!(cache.circuit_open(), "the failures opened the circuit");
     let scraped = metrics.render();
     assert!(scraped.contains("cache_errors_total{operation=\"get\"}"), "{scraped}");
-    assert!(scraped.contains("cache_errors_total{operation=\"bump\"}"), "{scraped}");
+    assert!(scraped.contains("cache_short_circuited_total{operation=\"bump\"}"), "{scraped}");
     assert!(scraped.contains("cache_requests_total{namespace=\"catalog\",outcome=\"miss\"}"), "{scraped}");
+}
+
+/// A partition: the connection stays open and nothing comes back, so each
+/// command would wait out its timeout. A few do; then the circuit opens and
+/// the rest are skipped (misses). Once the path heals, a probe closes the
+/// circuit and the entries written before are read again.
+#[tokio::test]
+async fn a_partitioned_redis_is_skipped_until_it_answers_again() {
+    let Some(url) = redis_url("a_partitioned_redis_is_skipped_until_it_answers_again") else { return };
+    let partition = Partition::start(&url).await;
+    let prefix = unique_prefix();
+    let cache = Cache::redis(&partition.url(&url), &prefix, Duration::from_millis(200)).await.unwrap();
+    let value = Bytes::from_static(b"v");
+    cache.set("catalog", "k", value.clone(), HOUR).await;
+    assert_eq!(cache.get("catalog", "k").await, Some(value.clone()));
+
+    partition.stall(true);
+    let during = async {
+        for _ in 0..50 {
+            assert_eq!(cache.get("catalog", "k").await, None);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), during).await.expect("the cache answers during a partition");
+    assert!(cache.circuit_open());
+
+    partition.stall(false);
+    let healed = async {
+        while cache.get("catalog", "k").await.is_none() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), healed).await.expect("the cache is read again once Redis answers");
+    assert!(!cache.circuit_open());
+    clean(&url, &prefix).await;
+}
+
+/// A TCP relay to Redis that can stall: while stalled it keeps the connections
+/// open and holds every byte back, as a network partition does.
+struct Partition {
+    addr: std::net::SocketAddr,
+    stalled: tokio::sync::watch::Sender<bool>,
+}
+
+impl Partition {
+    async fn start(redis_url: &str) -> Self {
+        let target = url::Url::parse(redis_url).unwrap();
+        let target = format!("{}:{}", target.host_str().unwrap(), target.port().unwrap_or(6379));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stalled, _) = tokio::sync::watch::channel(false);
+        let gate = stalled.subscribe();
+        tokio::spawn(async move {
+            while let Ok((inbound, _)) = listener.accept().await {
+                let Ok(outbound) = tokio::net::TcpStream::connect(&target).await else { continue };
+                let ((in_read, in_write), (out_read, out_write)) = (inbound.into_split(), outbound.into_split());
+                tokio::spawn(relay(in_read, out_write, gate.clone()));
+                tokio::spawn(relay(out_read, in_write, gate.clone()));
+            }
+        });
+        Self { addr, stalled }
+    }
+
+    fn url(&self, redis_url: &str) -> String {
+        let mut url = url::Url::parse(redis_url).unwrap();
+        url.set_port(Some(self.addr.port())).unwrap();
+        url.to_string()
+    }
+
+    fn stall(&self, stalled: bool) {
+        self.stalled.send_replace(stalled);
+    }
+}
+
+async fn relay(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut gate: tokio::sync::watch::Receiver<bool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let Ok(n @ 1..) = from.read(&mut buf).await else { return };
+        if gate.wait_for(|stalled| !*stalled).await.is_err() || to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 #[tokio::test]

@@ -3,20 +3,30 @@
 //! `<prefix><namespace>:<generation>:<key>` an entry.
 //!
 //! Commands fail fast while the connection is down (fred's `fail_fast`) and
-//! are bounded by a timeout, so an outage costs a request a miss, not a wait.
+//! are bounded by a timeout; while Redis keeps failing (a partition leaves
+//! commands unanswered until that timeout) a circuit breaker skips them, so an
+//! outage costs a request a miss, not a wait.
 
-use std::time::Duration;
+use std::{
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
 use fred::prelude::*;
 
-use super::CacheSetupError;
+use super::{
+    CacheSetupError,
+    breaker::{Breaker, Permit},
+};
 
 #[derive(Clone)]
 pub(super) struct RedisCache {
     client: Client,
     options: Options,
     prefix: String,
+    breaker: Arc<Breaker>,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -48,7 +58,7 @@ impl RedisCache {
             tracing::warn!("Redis cache is not reachable yet; serving without cache until it is");
         }
         let options = Options { fail_fast: true, max_attempts: Some(1), timeout: Some(timeout), ..Options::default() };
-        Ok(Self { client, options, prefix: prefix.to_string() })
+        Ok(Self { client, options, prefix: prefix.to_string(), breaker: Arc::new(Breaker::new()) })
     }
 
     fn generation_key(&self, namespace: &str) -> String {
@@ -75,55 +85,73 @@ impl RedisCache {
         Ok(format!("{}{}", self.prefix, super::entry_key(namespace, generation, key)))
     }
 
+    pub(super) fn circuit_open(&self) -> bool {
+        self.breaker.is_open()
+    }
+
+    /// Runs one cache operation through the breaker: `None` when it was
+    /// skipped (circuit open) or failed (logged and counted).
+    async fn guarded<T>(&self, operation: &'static str, call: impl Future<Output = Result<T, Error>>) -> Option<T> {
+        if self.breaker.permit(Instant::now()) == Permit::Skip {
+            metrics::counter!("cache_short_circuited_total", "operation" => operation).increment(1);
+            return None;
+        }
+        match call.await {
+            Ok(value) => {
+                self.breaker.succeeded();
+                Some(value)
+            }
+            Err(e) => {
+                self.breaker.failed(Instant::now());
+                failed(operation, &e)
+            }
+        }
+    }
+
     pub(super) async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
-        let result = async {
+        let found = self.guarded("get", async {
             let key = self.key(namespace, key).await?;
             self.client.with_options(&self.options).get::<Option<Bytes>, _>(key).await
-        };
-        result.await.unwrap_or_else(|e| failed("get", &e))
+        });
+        found.await.flatten()
     }
 
     pub(super) async fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
-        let result = async {
+        self.guarded("set", async {
             let key = self.key(namespace, key).await?;
             let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
             let client = self.client.with_options(&self.options);
             client.set::<(), _, _>(key, value, Some(Expiration::PX(ttl_ms)), None, false).await
-        };
-        if let Err(e) = result.await {
-            failed::<()>("set", &e);
-        }
+        })
+        .await;
     }
 
     pub(super) async fn delete(&self, namespace: &str, key: &str) {
-        let result = async {
+        self.guarded("delete", async {
             let key = self.key(namespace, key).await?;
             self.client.with_options(&self.options).del::<i64, _>(key).await
-        };
-        if let Err(e) = result.await {
-            failed::<()>("delete", &e);
-        }
+        })
+        .await;
     }
 
     pub(super) async fn bump(&self, namespace: &str) {
-        let result = async {
+        let bumped = self.guarded("bump", async {
             // Make sure the counter exists (clock-based start) before incrementing it.
             self.generation(namespace).await?;
             self.client.with_options(&self.options).incr::<u64, _>(self.generation_key(namespace)).await
-        };
-        if let Err(e) = result.await {
+        });
+        if bumped.await.is_none() {
             // The old entries stay reachable until their TTL ends; say so loudly.
-            tracing::error!(namespace, error = %e, "cache invalidation failed; entries may be stale until they expire");
-            metrics::counter!("cache_errors_total", "operation" => "bump").increment(1);
+            tracing::error!(namespace, "cache invalidation failed; entries may be stale until they expire");
         }
     }
 }
 
 /// Logs and counts a Redis failure; the caller carries on as on a miss.
-fn failed<T: Default>(operation: &'static str, error: &Error) -> T {
+fn failed<T>(operation: &'static str, error: &Error) -> Option<T> {
     tracing::warn!(operation, error = %error, "Redis cache unavailable; treating as a miss");
     metrics::counter!("cache_errors_total", "operation" => operation).increment(1);
-    T::default()
+    None
 }
 
 fn clock_micros() -> i64 {
