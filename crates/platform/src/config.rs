@@ -60,6 +60,9 @@ pub struct Settings {
     pub log_level: String,
     pub request_timeout_secs: u64,
     pub max_body_bytes: usize,
+    /// Requests handled at once; more are answered 503 with `Retry-After` at
+    /// once (health checks and metrics never). 0: 64 per core.
+    pub max_in_flight: usize,
     /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
     /// of Lyceum (e.g. `10.0.0.0/8, 192.168.1.5`). Only from these is
     /// `X-Forwarded-For` believed when telling clients apart (rate limits).
@@ -152,6 +155,7 @@ impl Default for Settings {
             log_level: "info".into(),
             request_timeout_secs: 30,
             max_body_bytes: 4 * 1024 * 1024,
+            max_in_flight: 0,
             trusted_proxies: String::new(),
             trusted_proxy_nets: Vec::new(),
             database: DatabaseSettings::default(),

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod media;
 pub mod metrics;
 pub mod security;
+pub mod shed;
 
 use std::time::Duration;
 
@@ -32,8 +33,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the application router in the standard stack, outermost first:
 /// request id → trace span → metrics → security headers → compression →
-/// error rendering → panic catcher → limits (body size and time, per route:
-/// [`limits`]) → `auth` (turns
+/// error rendering → panic catcher → load shedding ([`shed`]) → limits (body
+/// size and time, per route: [`limits`]) → `auth` (turns
 /// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
 /// Router-level layers run after routing, so every one of them sees the
 /// route template (`MatchedPath`), and unknown routes go through them too.
@@ -47,6 +48,7 @@ where
 {
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
     let limits = limits::Limits::new(state.settings.max_body_bytes, timeout, wide);
+    let in_flight = shed::InFlight::new(state.settings.max_in_flight);
     router
         // Our own limit below bounds every body; axum's fixed 2 MB default would
         // refuse the uploads a route is declared wide for.
@@ -64,6 +66,7 @@ where
                 .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
+                .layer(middleware::from_fn_with_state(in_flight, shed::admit))
                 .layer(middleware::from_fn_with_state(limits, limits::enforce)),
         )
         .with_state(state)
