@@ -171,6 +171,18 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// True when `err` is SQLite's "database is locked" (SQLITE_BUSY and its
+/// extended codes): the write lock was not free within the busy timeout.
+pub fn is_busy(err: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    let sqlx::Error::Database(e) = err else { return false };
+    if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none() {
+        return false; // PostgreSQL's codes are SQLSTATEs, another numbering
+    }
+    // Extended result codes keep the primary code in their low byte.
+    e.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == SQLITE_BUSY)
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(needle: &str) -> String {
     let mut out = String::with_capacity(needle.len() + 2);

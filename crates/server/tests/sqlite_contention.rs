@@ -13,12 +13,20 @@ mod common;
 mod courses_kit;
 mod enrollment_kit;
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use common::{Backend, Reply, TestApp, TestClient, spawn_with};
 use courses_kit as kit;
 use futures::{FutureExt, future::BoxFuture, future::join_all};
-use lyceum_platform::auth::Role;
+use lyceum_platform::{
+    AppState,
+    auth::Role,
+    db,
+    jobs::{self, Job, JobError, JobRegistry, Worker},
+};
 use reqwest::Method;
 use serde_json::json;
 
@@ -258,4 +266,45 @@ async fn notices(app: &TestApp, kind: &str) -> i64 {
         .fetch_one(app.state().db.pool())
         .await
         .unwrap()
+}
+
+/// Takes the write lock on one connection, then writes on another: that write
+/// waits out the busy timeout and fails with "database is locked".
+struct WritesBehindAHeldLock;
+impl Job for WritesBehindAHeldLock {
+    const KIND: &'static str = "test.writes_behind_a_held_lock";
+    type Payload = ();
+    async fn run(state: &AppState, (): ()) -> Result<(), JobError> {
+        let mut holder = state.db.begin().await?;
+        sqlx::query("UPDATE job_schedules SET updated_at = updated_at WHERE 1 = 0").execute(&mut *holder).await?;
+        sqlx::query("UPDATE job_schedules SET updated_at = updated_at WHERE 1 = 0").execute(state.db.pool()).await?;
+        Ok(())
+    }
+}
+
+/// SQLite only: PostgreSQL has no database-wide write lock to wait for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_finds_the_database_busy_is_postponed_without_spending_an_attempt() {
+    let app = spawn_with(Backend::Sqlite, |s| s.database.busy_timeout_secs = 1).await;
+    let mut registry = JobRegistry::new();
+    registry.register::<WritesBehindAHeldLock>();
+    let worker = Worker::new(app.state().clone(), Arc::new(registry));
+    let mut tx = app.state().db.begin().await.unwrap();
+    let id = jobs::enqueue::<WritesBehindAHeldLock>(&mut tx, &()).await.unwrap().expect("a new job");
+    tx.commit().await.unwrap();
+
+    let before = db::now_ms();
+    assert!(worker.run_one().await.unwrap(), "the job was claimed");
+    let (state, attempts, run_at, error): (String, i64, i64, Option<String>) =
+        sqlx::query_as("SELECT state, attempts, run_at, last_error FROM jobs WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.state().db.pool())
+            .await
+            .unwrap();
+    assert_eq!(state, "queued", "back in the queue");
+    assert_eq!(attempts, 0, "a busy database spends no attempt");
+    assert!(run_at > before, "not again at once");
+    let error = error.unwrap_or_default();
+    assert!(error.contains("database is locked"), "the cause is recorded: {error}");
+    app.stop().await;
 }
