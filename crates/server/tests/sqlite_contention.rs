@@ -308,3 +308,43 @@ async fn a_job_that_finds_the_database_busy_is_postponed_without_spending_an_att
     assert!(error.contains("database is locked"), "the cause is recorded: {error}");
     app.stop().await;
 }
+
+/// The rule this file tests holds only if no code starts a transaction behind
+/// `Db::begin`'s back (`pool().begin()`, `begin_with`, a connection's `begin`
+/// would be a deferred SQLite transaction again).
+#[test]
+fn transactions_start_only_through_db_begin() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(crates).unwrap().flatten() {
+        for dir in ["src", "examples"] {
+            if krate.path().join(dir).is_dir() {
+                sources(&krate.path().join(dir), &mut files);
+            }
+        }
+    }
+    let the_one_way = crates.join("platform/src/db.rs");
+    let bypasses: Vec<String> = files
+        .iter()
+        .filter(|f| **f != the_one_way)
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let lines: Vec<(usize, String)> = text.lines().map(str::to_string).enumerate().collect();
+            lines
+                .into_iter()
+                .filter(|(_, l)| (l.contains(".begin(") && !l.contains("db.begin()")) || l.contains("begin_with("))
+                .map(move |(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
+        })
+        .collect();
+    assert!(bypasses.is_empty(), "transactions started without Db::begin:\n{}", bypasses.join("\n"));
+}
