@@ -86,6 +86,13 @@ pub struct Settings {
 pub struct DatabaseSettings {
     pub max_connections: u32,
     pub acquire_timeout_secs: u64,
+    /// SQLite: how long a transaction waits for the write lock. Writers queue
+    /// on one lock (each transaction takes it when it begins), each holding it
+    /// for milliseconds; the wait is generous because SQLite's busy handler is
+    /// not a fair queue (a waiter polls with backoff and can lose a few turns),
+    /// and a write that gives up is an error, while it stays well under the
+    /// request timeout so a stuck lock is still reported.
+    pub busy_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -173,7 +180,7 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout_secs: 5 }
+        Self { max_connections: 16, acquire_timeout_secs: 5, busy_timeout_secs: 10 }
     }
 }
 

@@ -41,11 +41,19 @@ impl Db {
             settings.database_url.expose(),
             settings.database.max_connections,
             Duration::from_secs(settings.database.acquire_timeout_secs),
+            Duration::from_secs(settings.database.busy_timeout_secs),
         )
         .await
     }
 
-    pub async fn connect_url(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Self, ConnectError> {
+    /// `busy_timeout` (SQLite only) is how long a transaction waits for the
+    /// write lock before it fails with "database is locked".
+    pub async fn connect_url(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+        busy_timeout: Duration,
+    ) -> Result<Self, ConnectError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         if backend == Backend::Sqlite {
@@ -57,6 +65,10 @@ impl Db {
         };
         let open = |source| ConnectError::Open { backend: name, source };
         let options = AnyConnectOptions::from_str(url).map_err(open)?;
+        let sqlite_pragmas = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            busy_timeout.as_millis()
+        );
         // One direct connection first: an unreachable server is reported with
         // its real cause at once, not as a pool time-out seconds later.
         AnyConnection::connect_with(&options).await.map_err(open)?.close().await.map_err(open)?;
@@ -64,15 +76,12 @@ impl Db {
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _| {
+                let pragmas = sqlx::AssertSqlSafe(sqlite_pragmas.clone());
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the writer; busy_timeout makes a
-                        // writer wait for the lock instead of failing at once.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
+                        // writer wait for the lock instead of failing at once (see `begin`).
+                        conn.execute(pragmas).await?;
                     }
                     Ok(())
                 })
@@ -91,8 +100,25 @@ impl Db {
         self.backend
     }
 
+    /// Starts a transaction — the one way to, since every transaction in
+    /// Lyceum writes (reads that need no lock use `pool()` directly).
+    ///
+    /// On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken now, waiting
+    /// up to `busy_timeout` behind the current writer. A plain (deferred)
+    /// `BEGIN` would take it only at the first write, and a transaction that
+    /// read first (an access check, a preference) holds a snapshot that a
+    /// writer committing meanwhile makes stale: its first write then fails at
+    /// once with SQLITE_BUSY, without waiting. So statements in a transaction
+    /// may come in any order. On PostgreSQL a plain `BEGIN`: row locks queue
+    /// writers there.
+    ///
+    /// The seam for a single in-process writer queue on SQLite, should one
+    /// replace the lock wait: every write transaction starts here.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin().await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// A cheap round trip, for `/readyz`.
@@ -143,6 +169,18 @@ pub fn new_id() -> String {
 /// True when `err` is a unique-constraint violation on either backend.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// True when `err` is SQLite's "database is locked" (SQLITE_BUSY and its
+/// extended codes): the write lock was not free within the busy timeout.
+pub fn is_busy(err: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    let sqlx::Error::Database(e) = err else { return false };
+    if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none() {
+        return false; // PostgreSQL's codes are SQLSTATEs, another numbering
+    }
+    // Extended result codes keep the primary code in their low byte.
+    e.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == SQLITE_BUSY)
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.

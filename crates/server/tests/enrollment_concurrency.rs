@@ -3,10 +3,10 @@
 //! SQLite and PostgreSQL. The requests really overlap: each learner has its
 //! own connection and all are sent at once with `join_all`.
 //!
-//! On SQLite this is also the proof that the enrollment transaction takes the
-//! write lock with its first statement: a transaction that read first would
-//! fail some of these requests at once with SQLITE_BUSY (a 500) instead of
-//! waiting its turn.
+//! On SQLite this is also a proof that the enrollment transaction holds the
+//! write lock from its start (`Db::begin`): one that read first without it
+//! would fail some of these requests at once with SQLITE_BUSY (a 500) instead
+//! of waiting its turn.
 
 mod common;
 mod enrollment_kit;

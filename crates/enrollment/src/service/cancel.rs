@@ -35,8 +35,9 @@ pub async fn unenroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> 
     cancel(state, &enrollment).await.map(|_| ())
 }
 
-/// Status → cancelled and the seat back, in one transaction that starts with
-/// its write (see `enroll::admit` for why on SQLite). True when it was active.
+/// Status → cancelled and the seat back, in one transaction: the status update
+/// succeeds for one of concurrent cancels only, so one seat comes back. True
+/// when it was active.
 pub(crate) async fn cancel(state: &AppState, enrollment: &Enrollment) -> Result<bool, AppError> {
     let mut tx = state.db.begin().await?;
     if !enrollments::cancel(&mut tx, &enrollment.id).await? {

@@ -90,13 +90,10 @@ pub(crate) fn course_full(offer: &Offer) -> AppError {
 /// Enrolls `user_id` (admission already decided): claims the row, then a
 /// seat, then publishes `enrollment.created` — one transaction.
 ///
-/// SQLite: a deferred transaction that reads and then writes cannot wait for
-/// the write lock — when another writer got in since its read, it fails at
-/// once with SQLITE_BUSY instead of waiting `busy_timeout`. So the first
-/// statement here is a write (the insert), which takes the lock, waiting if
-/// need be, before anything is read. PostgreSQL: the insert waits on a
-/// concurrent insert of the same (course, learner) and then does nothing; the
-/// seat UPDATE waits on the course row and re-checks its condition.
+/// SQLite: the transaction holds the write lock from its start (`Db::begin`),
+/// so concurrent admissions run one after the other. PostgreSQL: the insert
+/// waits on a concurrent insert of the same (course, learner) and then does
+/// nothing; the seat UPDATE waits on the course row and re-checks its condition.
 pub(crate) async fn admit(
     state: &AppState,
     offer: &Offer,

@@ -88,8 +88,8 @@ pub async fn record(
     check(&input, lesson.kind())?;
     let now = db::now_ms();
     let mut tx = state.db.begin().await?;
-    // A write first: it takes SQLite's write lock before any read, and the
-    // course_progress row lock on PostgreSQL (see the progress migration).
+    // A write first: it takes the course_progress row lock on PostgreSQL (see
+    // the progress migration); SQLite's write lock is held since `begin`.
     repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id, now).await?;
     if !courses_repo::courses::is_enrolled(&mut tx, &course.id, &viewer.user_id).await? {
         return Err(learners_only());

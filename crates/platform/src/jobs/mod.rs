@@ -47,13 +47,17 @@ pub trait Job: 'static {
 }
 
 /// Why a run failed. `Retry` goes back to the queue with backoff; `Fatal` (a
-/// payload that can never succeed) is dead at once.
+/// payload that can never succeed) is dead at once; `Busy` (SQLite's write
+/// lock not free within the busy timeout) goes back after a short delay
+/// without counting the attempt — the job was not at fault.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum JobError {
     #[error("{0}")]
     Retry(String),
     #[error("{0}")]
     Fatal(String),
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl JobError {
@@ -67,7 +71,7 @@ impl JobError {
 
 impl From<sqlx::Error> for JobError {
     fn from(err: sqlx::Error) -> Self {
-        Self::retry(err)
+        if crate::db::is_busy(&err) { Self::Busy(err.to_string()) } else { Self::retry(err) }
     }
 }
 

@@ -189,6 +189,12 @@ pub enum Outcome<'a> {
     },
     /// Given back unfinished (shutdown): the attempt does not count.
     Released,
+    /// Queued again, not before `run_at`, without counting the attempt (the
+    /// database was busy: the job was not at fault).
+    Postponed {
+        run_at: i64,
+        error: &'a str,
+    },
 }
 
 /// Records the end of a claim; false when this worker no longer held it.
@@ -199,6 +205,9 @@ pub async fn finish(pool: &AnyPool, job: &Claimed, worker: &str, outcome: Outcom
         Outcome::Retry { .. } => "state = 'queued', run_at = $5, last_error = $6, relayed_until = NULL",
         Outcome::Dead { .. } => "state = 'dead', finished_at = $1, last_error = $5",
         Outcome::Released => "state = 'queued', attempts = attempts - 1, relayed_until = NULL",
+        Outcome::Postponed { .. } => {
+            "state = 'queued', attempts = attempts - 1, run_at = $5, last_error = $6, relayed_until = NULL"
+        }
     };
     let sql = format!(
         "UPDATE jobs SET {set}, locked_until = NULL, locked_by = NULL, updated_at = $1 \
@@ -206,7 +215,9 @@ pub async fn finish(pool: &AnyPool, job: &Claimed, worker: &str, outcome: Outcom
     );
     let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(db::now_ms()).bind(&job.id).bind(worker).bind(job.attempts);
     let query = match outcome {
-        Outcome::Retry { run_at, error } => query.bind(run_at).bind(truncate(error)),
+        Outcome::Retry { run_at, error } | Outcome::Postponed { run_at, error } => {
+            query.bind(run_at).bind(truncate(error))
+        }
         Outcome::Dead { error } => query.bind(truncate(error)),
         Outcome::Done | Outcome::Released => query,
     };

@@ -102,7 +102,7 @@ async fn claim_and_enqueue(state: &AppState, s: &Schedule, now: i64) -> Result<b
         .bind(now)
         .execute(pool)
         .await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let claimed = sqlx::query(
         "UPDATE job_schedules SET next_run_at = $1, last_run_at = $2, updated_at = $2 \
          WHERE name = $3 AND next_run_at <= $2",

@@ -141,6 +141,14 @@ impl Worker {
                 metrics::counter!("jobs_processed_total", "kind" => kind).increment(1);
                 (repo::finish(pool, job, &self.id, Outcome::Done).await?, Ended::Done)
             }
+            Err(JobError::Busy(text)) => {
+                // Not the job's fault, so no attempt is spent; the first retry's delay.
+                metrics::counter!("jobs_failed_total", "kind" => kind).increment(1);
+                let delay = i64::try_from(retry::backoff(1).as_millis()).unwrap_or(i64::MAX / 2);
+                tracing::info!(job = %job.id, kind = %job.kind, error = %text, "database busy; job postponed");
+                let outcome = Outcome::Postponed { run_at: db::now_ms() + delay, error: &text };
+                (repo::finish(pool, job, &self.id, outcome).await?, Ended::Retry)
+            }
             Err(error) => {
                 metrics::counter!("jobs_failed_total", "kind" => kind.clone()).increment(1);
                 let fatal = matches!(error, JobError::Fatal(_));
