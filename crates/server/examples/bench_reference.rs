@@ -9,7 +9,7 @@
 //!   Lyceum uses (`lyceum_platform::db::Db`: SQLite in WAL mode, or PostgreSQL),
 //!   over a table of 10,000 rows it creates when missing.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use axum::{
     Router,
@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr: SocketAddr = args.next().unwrap_or_else(|| "127.0.0.1:18190".into()).parse()?;
     let url = args.next().unwrap_or_else(|| "sqlite://bench-reference.db?mode=rwc".into());
-    let db = Db::connect_url(&url, 16, std::time::Duration::from_secs(5)).await?;
+    let db = Db::connect_url(&url, 16, Duration::from_secs(5), Duration::from_secs(10)).await?;
     fill(&db).await?;
     let reference = Reference { db, page: static_page().into() };
     let app = Router::new()
