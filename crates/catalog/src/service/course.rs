@@ -4,7 +4,7 @@
 use lyceum_courses::{
     model::{self as courses_model, Course},
     repo as courses_repo,
-    service::outline,
+    service::{access, outline},
 };
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use sqlx::AnyConnection;
@@ -47,8 +47,9 @@ pub async fn page(state: &AppState, viewer: Option<&Viewer>, slug: &str) -> Resu
     Ok(CoursePage { detail, enrolled, staff })
 }
 
+/// The one staff rule (`courses::service::access`), given the page's instructor list.
 fn is_staff(detail: &CourseDetail, viewer: &Viewer) -> bool {
-    viewer.is_admin() || detail.instructors.iter().any(|i| i.user_id == viewer.user_id)
+    access::is_staff_given(viewer, detail.instructors.iter().any(|i| i.user_id == viewer.user_id))
 }
 
 async fn load_published(state: &AppState, slug: &str) -> Result<Option<CourseDetail>, AppError> {

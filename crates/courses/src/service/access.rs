@@ -36,11 +36,29 @@ pub fn require_author(viewer: &Viewer) -> Result<(), AppError> {
     }
 }
 
+/// The staff rule, the one every module asks: administrators, and the
+/// course's instructors (owner or co-instructor) while their account has the
+/// instructor role — an instructor demoted to learner keeps the course's rows
+/// but nothing they grant. `teaches_course`: the viewer is on the course's
+/// instructor list. The role is the caller's current one (read per request),
+/// so a role change takes effect on the next request everywhere.
+pub fn is_staff_given(viewer: &Viewer, teaches_course: bool) -> bool {
+    viewer.is_admin() || (teaches_course && viewer.role == Role::Instructor)
+}
+
+/// [`is_staff_given`], reading the instructor list.
+pub async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
+    if viewer.is_admin() {
+        return Ok(true);
+    }
+    let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
+    Ok(is_staff_given(viewer, role.is_some()))
+}
+
 pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<Editable, AppError> {
     let course = repo::courses::by_id(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
-    let teaches = role.is_some() && viewer.role != Role::Learner;
-    if viewer.is_admin() || teaches {
+    if is_staff_given(viewer, role.is_some()) {
         let is_owner = role.as_deref() == Some("owner");
         return Ok(Editable { course, is_owner });
     }
@@ -107,14 +125,6 @@ pub struct ViewableLesson {
 
 pub fn enrollment_required() -> AppError {
     AppError::forbidden_kind("enrollment-required", "Enrollment required", "Enroll in this course to open this lesson.")
-}
-
-async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
-    if viewer.is_admin() {
-        return Ok(true);
-    }
-    let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
-    Ok(role.is_some() && viewer.role != Role::Learner)
 }
 
 /// The course's content as a whole (outline, progress): staff or enrolled

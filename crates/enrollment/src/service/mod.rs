@@ -6,6 +6,7 @@ pub mod enroll;
 pub mod query;
 pub mod roster;
 
+use lyceum_courses::service::access::is_staff;
 use lyceum_platform::{AppError, auth::Viewer};
 use sqlx::AnyConnection;
 
@@ -20,16 +21,6 @@ pub const MAX_PAGE: i64 = 100;
 /// the table, in `lyceum-courses`, whose lesson access rule asks it too.
 pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
     lyceum_courses::repo::courses::is_enrolled(conn, course_id, user_id).await
-}
-
-/// Whether the viewer is staff of the course: its instructors and admins
-/// (the authoring rule, `courses::service::access::editable`).
-pub(crate) async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
-    match lyceum_courses::service::access::editable(conn, viewer, course_id).await {
-        Ok(_) => Ok(true),
-        Err(e) if matches!(e.status.as_u16(), 403 | 404) => Ok(false),
-        Err(e) => Err(e),
-    }
 }
 
 /// The course, unless the viewer may not know it exists (a draft of someone else's).
