@@ -2,7 +2,6 @@
 //! the outline (ordered modules and lessons) and lesson media. Catalog,
 //! enrollment and learning build on these tables.
 
-pub mod events;
 pub mod http;
 pub mod model;
 pub mod repo;

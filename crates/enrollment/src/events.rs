@@ -20,12 +20,17 @@ impl Event for EnrollmentCreated {
     const NAME: &'static str = "enrollment.created";
 }
 
-/// An enrollment was cancelled (by the learner or by staff).
+/// An enrollment was cancelled (by the learner or by staff). Observed by
+/// notifications: a learner removed by staff is told (`course.unenrolled`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrollmentCancelled {
     pub enrollment_id: String,
     pub course_id: String,
+    pub course_slug: String,
+    pub course_title: String,
     pub user_id: String,
+    /// True when staff (or an admin) removed the learner, false when they left.
+    pub by_staff: bool,
 }
 
 impl Event for EnrollmentCancelled {

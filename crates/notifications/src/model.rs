@@ -90,6 +90,7 @@ pub const SECURITY: &str = "account.security";
 pub const ADMIN_TEST: &str = "admin.test";
 pub const COURSE_ENROLLED: &str = "course.enrolled";
 pub const COURSE_COMPLETED: &str = "course.completed";
+pub const COURSE_UNENROLLED: &str = "course.unenrolled";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -101,12 +102,15 @@ pub const COURSE_COMPLETED: &str = "course.completed";
 /// immediately by e-mail) and Udemy (an enrollment confirmation mail) do: the
 /// learner gets a lasting record and a link back to the course in their
 /// mailbox, which matters most when staff enrolled them without their asking.
+/// `course.unenrolled` (staff removed the learner) is e-mailed for the same
+/// reason: the learner did not ask, and loses access at once.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
     Kind::new(ADMIN_TEST, "notifications.kinds.admin_test", Channel::Email, true),
     Kind::new(COURSE_ENROLLED, "notifications.kinds.course_enrolled", Channel::Email, true).about_subject(),
     Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
+    Kind::new(COURSE_UNENROLLED, "notifications.kinds.course_unenrolled", Channel::Email, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

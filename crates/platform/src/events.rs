@@ -38,6 +38,15 @@ impl<E> Delivery<E> {
 }
 
 impl JobRegistry {
+    /// Every event with a subscriber, and the job kinds that observe it (for
+    /// the test that keeps `docs/architecture.md`'s event list true).
+    pub fn subscriptions(&self) -> Vec<(&'static str, Vec<&'static str>)> {
+        let mut all: Vec<_> =
+            self.subscribers.iter().map(|(event, subs)| (*event, subs.iter().map(|s| s.kind).collect())).collect();
+        all.sort();
+        all
+    }
+
     /// Registers job `J` as an observer of event `E`: each publish of `E`
     /// enqueues one `J` with the event as its [`Delivery`].
     pub fn subscribe<E: Event, J: Job<Payload = Delivery<E>>>(&mut self) -> &mut Self {

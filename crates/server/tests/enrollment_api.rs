@@ -1,6 +1,6 @@
 //! Enrollment API: enrolling (free, paid, draft, archived, full), unenrolling
 //! and reactivating, lists and status, staff rosters, access (IDOR) on every
-//! route with an id, and the `course.enrolled` notification.
+//! route with an id, and the `course.enrolled` / `course.unenrolled` notifications.
 
 mod common;
 mod enrollment_kit;
@@ -20,6 +20,7 @@ on_both_backends!(
     staff_manage_the_roster,
     nobody_reaches_another_users_enrollment,
     enrolling_notifies_the_learner_once,
+    removal_by_staff_notifies_the_learner_and_leaving_does_not,
 );
 
 async fn free_enrollment_is_immediate_and_once(backend: Backend) {
@@ -304,5 +305,35 @@ async fn enrolling_notifies_the_learner_once(backend: Backend) {
     let count = list["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "course.enrolled").count();
     assert_eq!(count, 1);
     assert_eq!(app.mails_to("learner@example.org").await.len(), mails.len(), "no second e-mail");
+    app.stop().await;
+}
+
+/// Staff removing a learner tells them (an e-mail, the kind's default); a
+/// learner who leaves on their own is told nothing.
+async fn removal_by_staff_notifies_the_learner_and_leaving_does_not(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
+    let (course, slug) = published(&teacher, "Removal course", json!({})).await;
+    let unenrolled = async |client: &common::TestClient| -> Vec<serde_json::Value> {
+        let list = client.get("/api/v1/notifications").await.json();
+        list["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "course.unenrolled").cloned().collect()
+    };
+
+    let mine = id(&enroll(&learner, &course).await);
+    assert!(learner.delete(&format!("/api/v1/enrollments/{mine}")).await.status.is_success());
+    app.drain_jobs().await;
+    assert!(unenrolled(&learner).await.is_empty(), "leaving on one's own is not notified");
+
+    assert!(enroll(&learner, &course).await.status.is_success());
+    let removed = teacher.delete(&format!("/api/v1/courses/{course}/roster/{learner_id}")).await;
+    assert!(removed.status.is_success(), "{}", removed.text);
+    let mails = app.mails_to("learner@example.org").await; // runs the jobs
+    let mail: Vec<_> = mails.iter().filter(|m| m.subject.contains("removed from Removal course")).collect();
+    assert_eq!(mail.len(), 1, "{:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>());
+    let notices = unenrolled(&learner).await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["title"], "You were removed from Removal course");
+    assert_eq!(notices[0]["link"], format!("/courses/{slug}"));
     app.stop().await;
 }

@@ -1,12 +1,11 @@
 //! Creating, editing, publishing, listing and deleting courses.
 
 use lyceum_platform::keyset;
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, events};
+use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
 use super::{MAX_PAGE, access, changed, commit, guard_enrolled, remove_files};
 use crate::{
-    events::CoursePublished,
     model::{self, Category, Course, CourseState, Instructor, Level, ModuleOutline},
     repo::{self, courses::Fields},
 };
@@ -194,7 +193,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CourseInput) -> Re
     repo::courses::set_tags(&mut tx, &id, &valid.tags).await?;
     repo::instructors::add(&mut tx, &id, &viewer.user_id, "owner").await?;
     let course = repo::courses::by_id(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, &id).await
 }
@@ -207,7 +206,7 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: &str, input: CourseIn
     let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, id).await?;
     repo::courses::update(&mut tx, id, &valid.fields(&slug)).await.map_err(slug_race)?;
     repo::courses::set_tags(&mut tx, id, &valid.tags).await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, id).await
 }
@@ -258,11 +257,7 @@ pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseS
         CourseState::Draft => None,
     };
     repo::courses::set_state(&mut tx, id, to.as_str(), published_at).await?;
-    if to == CourseState::Published {
-        events::publish(state, &mut tx, &CoursePublished { course_id: id.to_string(), slug: course.slug.clone() })
-            .await?;
-    }
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, id).await
 }
@@ -278,7 +273,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) ->
     let mut files = repo::outline::media_keys_of_course(&mut tx, id).await?;
     files.extend(editable.course.cover_key.clone());
     repo::courses::delete(&mut tx, id).await?;
-    changed(state, &mut tx, &editable.course, true).await?;
+    changed(&mut tx, &editable.course, true).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
     Ok(())

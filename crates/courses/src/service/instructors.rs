@@ -43,7 +43,7 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
     repo::instructors::add(&mut tx, course_id, &user.id, "co").await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     let all = repo::instructors::list(&mut tx, course_id).await?;
     commit(state, tx).await?;
     Ok(all)
@@ -60,7 +60,7 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id:
         Some(_) => {}
     }
     repo::instructors::remove_co(&mut tx, course_id, user_id).await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     Ok(())
 }

@@ -80,7 +80,7 @@ pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data:
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
     repo::courses::set_cover(&mut tx, course_id, Some(&key)).await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     let updated = repo::courses::by_id(&mut tx, course_id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     remove_files(state, &course.cover_key.into_iter().collect::<Vec<_>>()).await;
@@ -311,7 +311,7 @@ async fn record_media(
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, lesson_id).await?;
     repo::outline::set_media(&mut tx, lesson_id, Some(media)).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     let updated = repo::outline::lesson(&mut tx, lesson_id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok((updated, old))

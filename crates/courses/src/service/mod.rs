@@ -7,9 +7,9 @@ pub mod instructors;
 pub mod media;
 pub mod outline;
 
-use lyceum_platform::{AppError, AppState, db::Tx, events};
+use lyceum_platform::{AppError, AppState, db::Tx};
 
-use crate::{events::CourseChanged, model::Course};
+use crate::model::Course;
 
 pub const MAX_PAGE: i64 = 100;
 
@@ -17,15 +17,16 @@ pub const MAX_PAGE: i64 = 100;
 /// pages, categories); every course change invalidates it (see [`commit`]).
 pub const CATALOG_CACHE: &str = "catalog";
 
-/// Publishes `course.changed` in `tx`, marks the course updated and rewrites
-/// its search document, so search sees the change in the same commit.
-pub(crate) async fn changed(state: &AppState, tx: &mut Tx, course: &Course, deleted: bool) -> Result<(), AppError> {
+/// Marks the course updated and rewrites its search document in `tx`, so
+/// search sees the change in the same commit. (No event: nothing outside
+/// authoring observes course changes yet; the catalog's cache is bumped by
+/// [`commit`]. A module that needs to observe them adds the event with its
+/// subscriber.)
+pub(crate) async fn changed(tx: &mut Tx, course: &Course, deleted: bool) -> Result<(), AppError> {
     if !deleted {
         crate::repo::courses::touch(tx, &course.id).await?;
     }
     crate::repo::search::refresh(tx, &course.id).await?;
-    let event = CourseChanged { course_id: course.id.clone(), slug: course.slug.clone(), deleted };
-    events::publish(state, tx, &event).await?;
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub async fn create_module(
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
     let id = db::new_id();
     repo::outline::insert_module(&mut tx, &id, course_id, &title).await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     let module = repo::outline::module(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok(module)
@@ -54,7 +54,7 @@ pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &str, title: &
     let mut tx = state.db.begin().await?;
     let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
     repo::outline::rename_module(&mut tx, id, &title).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     let module = repo::outline::module(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok(module)
@@ -74,7 +74,7 @@ pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: b
     guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "module")?;
     let files = repo::outline::media_keys_of_module(&mut tx, id).await?;
     repo::outline::delete_module(&mut tx, id).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
     Ok(())
@@ -108,7 +108,7 @@ pub async fn reorder_modules(
     let current: Vec<String> = repo::outline::modules(&mut tx, course_id).await?.into_iter().map(|m| m.id).collect();
     check_order(&current, ids, "module")?;
     repo::outline::set_positions(&mut tx, Table::Modules, ids).await?;
-    changed(state, &mut tx, &course, false).await?;
+    changed(&mut tx, &course, false).await?;
     let outline = load(&mut tx, course_id).await?;
     commit(state, tx).await?;
     Ok(outline)
@@ -125,7 +125,7 @@ pub async fn reorder_lessons(
     let current = repo::outline::lesson_ids_of_module(&mut tx, module_id).await?;
     check_order(&current, ids, "lesson")?;
     repo::outline::set_positions(&mut tx, Table::Lessons, ids).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     let outline = load(&mut tx, &editable.course.id).await?;
     commit(state, tx).await?;
     Ok(outline.into_iter().find(|m| m.module.id == module_id).map(|m| m.lessons).unwrap_or_default())
@@ -237,7 +237,7 @@ pub async fn create_lesson(
     let valid = validate_lesson(input, None)?;
     let id = db::new_id();
     repo::outline::insert_lesson(&mut tx, &id, &module, &valid.fields()).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     let lesson = repo::outline::lesson(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok(lesson)
@@ -261,7 +261,7 @@ pub async fn update_lesson(
     if dropped.is_some() {
         repo::outline::set_media(&mut tx, id, None).await?;
     }
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     let lesson = repo::outline::lesson(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     remove_files(state, &dropped.into_iter().collect::<Vec<_>>()).await;
@@ -281,7 +281,7 @@ pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &str, force: b
     let (editable, lesson) = access::editable_lesson(&mut tx, viewer, id).await?;
     guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "lesson")?;
     repo::outline::delete_lesson(&mut tx, id).await?;
-    changed(state, &mut tx, &editable.course, false).await?;
+    changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;
     Ok(lesson.course_id)

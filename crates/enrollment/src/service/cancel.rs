@@ -6,17 +6,20 @@ use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 use super::visible_enrollment;
 use crate::{
     events::EnrollmentCancelled,
-    model::Enrollment,
+    model::{Enrollment, Offer},
     repo::{enrollments, seats},
 };
 
 /// Cancels enrollment `id`; cancelling a cancelled one changes nothing.
 pub async fn unenroll(state: &AppState, viewer: &Viewer, id: &str) -> Result<Enrollment, AppError> {
-    let enrollment = {
+    let (enrollment, offer) = {
         let mut conn = state.db.pool().acquire().await?;
-        visible_enrollment(&mut conn, viewer, id).await?
+        let enrollment = visible_enrollment(&mut conn, viewer, id).await?;
+        let offer = seats::offer(&mut conn, &enrollment.course_id).await?.ok_or_else(AppError::not_found)?;
+        (enrollment, offer)
     };
-    cancel(state, &enrollment).await?;
+    let by_staff = enrollment.user_id != viewer.user_id;
+    cancel(state, &offer, &enrollment, by_staff).await?;
     let mut conn = state.db.pool().acquire().await?;
     enrollments::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
 }
@@ -24,21 +27,27 @@ pub async fn unenroll(state: &AppState, viewer: &Viewer, id: &str) -> Result<Enr
 /// The viewer leaves the course at `slug` (the course page's form); 404 when
 /// they are not enrolled.
 pub async fn unenroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Result<(), AppError> {
-    let enrollment = {
+    let (enrollment, offer) = {
         let mut conn = state.db.pool().acquire().await?;
-        let offer = crate::repo::seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
-        enrollments::of(&mut conn, &offer.id, &viewer.user_id)
+        let offer = seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
+        let enrollment = enrollments::of(&mut conn, &offer.id, &viewer.user_id)
             .await?
             .filter(Enrollment::is_active)
-            .ok_or_else(AppError::not_found)?
+            .ok_or_else(AppError::not_found)?;
+        (enrollment, offer)
     };
-    cancel(state, &enrollment).await.map(|_| ())
+    cancel(state, &offer, &enrollment, false).await.map(|_| ())
 }
 
 /// Status → cancelled and the seat back, in one transaction: the status update
 /// succeeds for one of concurrent cancels only, so one seat comes back. True
-/// when it was active.
-pub(crate) async fn cancel(state: &AppState, enrollment: &Enrollment) -> Result<bool, AppError> {
+/// when it was active. `by_staff`: someone other than the learner removed them.
+pub(crate) async fn cancel(
+    state: &AppState,
+    offer: &Offer,
+    enrollment: &Enrollment,
+    by_staff: bool,
+) -> Result<bool, AppError> {
     let mut tx = state.db.begin().await?;
     if !enrollments::cancel(&mut tx, &enrollment.id).await? {
         tx.rollback().await?;
@@ -48,7 +57,10 @@ pub(crate) async fn cancel(state: &AppState, enrollment: &Enrollment) -> Result<
     let event = EnrollmentCancelled {
         enrollment_id: enrollment.id.clone(),
         course_id: enrollment.course_id.clone(),
+        course_slug: offer.slug.clone(),
+        course_title: offer.title.clone(),
         user_id: enrollment.user_id.clone(),
+        by_staff,
     };
     events::publish(state, &mut tx, &event).await?;
     tx.commit().await?;

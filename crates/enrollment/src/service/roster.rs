@@ -70,7 +70,7 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str
 
 /// Staff remove a learner; 404 when they are not actively enrolled.
 pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id: &str) -> Result<(), AppError> {
-    staff_offer(state, viewer, course_id).await?;
+    let offer = staff_offer(state, viewer, course_id).await?;
     let enrollment = {
         let mut conn = state.db.pool().acquire().await?;
         enrollments::of(&mut conn, course_id, user_id)
@@ -78,7 +78,7 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id:
             .filter(Enrollment::is_active)
             .ok_or_else(AppError::not_found)?
     };
-    cancel(state, &enrollment).await.map(|_| ())
+    cancel(state, &offer, &enrollment, enrollment.user_id != viewer.user_id).await.map(|_| ())
 }
 
 /// One learner on the roster (for the removal confirmation); 404 when not actively enrolled.

@@ -3,7 +3,7 @@
 //! Each says how it is idempotent (delivery is at least once).
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
-use lyceum_enrollment::events::EnrollmentCreated;
+use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
     AppState,
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deliver::{Notice, notify};
 use crate::{
-    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, SECURITY, WELCOME, kind},
+    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, SECURITY, WELCOME, kind},
     repo::notifications,
 };
 
@@ -25,6 +25,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<UserRegistered, WelcomeNotice>()
         .subscribe::<PasswordResetRequested, SecurityNotice>()
         .subscribe::<EnrollmentCreated, EnrolledNotice>()
+        .subscribe::<EnrollmentCancelled, UnenrolledNotice>()
         .subscribe::<CourseCompleted, CourseCompletedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
@@ -94,6 +95,32 @@ impl Job for EnrolledNotice {
             user_id: &event.user_id,
             kind: declared(COURSE_ENROLLED),
             // The kind names its subject: the course title goes into the title and body.
+            message: &event.course_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `enrollment.cancelled` by staff → "You were removed from <course>" to the
+/// learner, linking to the course page. A learner who left on their own is
+/// told nothing (they just did it). Idempotent through the source key
+/// `notifications.unenrolled:<event id>`.
+pub struct UnenrolledNotice;
+impl Job for UnenrolledNotice {
+    const KIND: &'static str = "notifications.unenrolled";
+    type Payload = Delivery<EnrollmentCancelled>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        if !event.by_staff {
+            return Ok(());
+        }
+        let key = delivery.key(Self::KIND);
+        let link = format!("/courses/{}", event.course_slug);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(COURSE_UNENROLLED),
             message: &event.course_title,
             link: &link,
             source_key: &key,
