@@ -1,6 +1,7 @@
 //! HTTP plumbing: the middleware stack, error rendering, extractors, health
 //! and metrics endpoints.
 
+pub mod caching;
 pub mod client;
 pub mod errors;
 pub mod extract;
@@ -31,7 +32,8 @@ use crate::{AppState, web};
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the application router in the standard stack, outermost first:
-/// request id → trace span → metrics → security headers → compression →
+/// request id → trace span → metrics → security headers → caching policy
+/// ([`caching`]) → compression →
 /// error rendering → panic catcher → limits (body size and time, per route:
 /// [`limits`]) → `auth` (turns
 /// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
@@ -61,6 +63,7 @@ where
                 .layer(TraceLayer::new_for_http().make_span_with(span_for).on_response(log_response))
                 .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
                 .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+                .layer(middleware::from_fn(caching::private_for_callers))
                 .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
