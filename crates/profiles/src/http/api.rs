@@ -122,9 +122,9 @@ pub async fn delete_avatar(
 }
 
 /// A user's profile: instructors' and admins' are public; a learner's is seen
-/// only by that learner and admins (404 to anyone else).
+/// only by that learner and admins (404 to anyone else). Credentials are
+/// optional: they only matter for a learner's own profile or an admin.
 #[utoipa::path(get, path = "/api/v1/users/{id}/profile", tag = "profiles", params(("id" = String, Path)),
-    security((), ("bearer" = []), ("session" = [])),
     responses((status = 200, body = ProfileDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_public_profile(
     State(state): State<AppState>,
