@@ -121,8 +121,8 @@ pub async fn create_user(
 /// token and tells the owner by e-mail.
 pub async fn set_password(state: &AppState, email: &str, pass: &str) -> Result<User, AppError> {
     let pass = Password::parse("password", pass).map_err(|e| AppError::validation(vec![e]))?;
-    let new = passwords::NewPassword::hash(&pass).await?;
     let user = find_by_email(state, email).await?;
+    let new = passwords::NewPassword::hash(&pass).await?;
     passwords::set_alone(state, &user.id, &new, passwords::Effects::END_ALL).await?;
     Ok(user)
 }
