@@ -79,6 +79,7 @@ pub struct Settings {
     pub amqp: AmqpSettings,
     pub cache: CacheSettings,
     pub storage: StorageSettings,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +139,26 @@ pub struct UploadSettings {
     pub upload_timeout_secs: u64,
 }
 
+/// Who may read `/metrics` (see docs/configuration.md): by default only
+/// clients on this machine, on the main port.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// An address such as `127.0.0.1:9100` or `10.0.0.5:9100`: serve `/metrics`
+    /// on a listener of its own there, and not on the main port. Empty: main port.
+    pub bind: String,
+    /// A bearer token required to read `/metrics`. Empty: no token, and on the
+    /// main port only loopback clients are answered.
+    pub token: Secret,
+}
+
+impl MetricsSettings {
+    /// The separate listener's address, when one is configured (checked at load).
+    pub fn own_listener(&self) -> Option<SocketAddr> {
+        self.bind.trim().parse().ok()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct JobsSettings {
@@ -174,6 +195,7 @@ impl Default for Settings {
             amqp: AmqpSettings::default(),
             cache: CacheSettings::default(),
             storage: StorageSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 }
@@ -293,6 +315,12 @@ impl Settings {
             return Err(ConfigError(
                 "database_url (LYCEUM_DATABASE_URL) must start with sqlite:, postgres:// or postgresql://".into(),
             ));
+        }
+        let metrics_bind = self.metrics.bind.trim();
+        if !metrics_bind.is_empty() && metrics_bind.parse::<SocketAddr>().is_err() {
+            return Err(ConfigError(format!(
+                "metrics.bind (LYCEUM_METRICS__BIND) is not an address like 127.0.0.1:9100: {metrics_bind:?}"
+            )));
         }
         if self.mail.transport == MailTransport::Smtp && self.mail.smtp_url.is_empty() {
             return Err(ConfigError(

@@ -1,7 +1,10 @@
 //! Profile rules, shared by the pages and the API.
 
 use lyceum_accounts::service::identity::{self, IdentityChange};
-use lyceum_platform::{AppError, AppState, auth::Role};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::{Role, Viewer},
+};
 
 use crate::{
     avatar,
@@ -26,13 +29,32 @@ pub async fn get(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
     })
 }
 
-/// A profile anyone may see: instructors' and admins' (learners' profiles are
-/// private), of enabled accounts. Anything else is "not found".
-pub async fn get_public(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
+/// Who may see a user's profile and avatar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Instructors' and admins' profiles, of enabled accounts: public.
+    Everyone,
+    /// Learners' (and disabled accounts'): the user themselves and admins only.
+    OwnerAndAdmins,
+}
+
+/// The one visibility rule for profiles and avatars: public profiles to anyone,
+/// private ones only to their owner and admins; "not found" to everyone else,
+/// so a private profile's existence is not revealed.
+pub async fn audience(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Audience, AppError> {
     let user = identity::get(state, user_id).await?;
-    if user.is_disabled() || user.role() == Role::Learner {
-        return Err(AppError::not_found());
+    if !user.is_disabled() && user.role() != Role::Learner {
+        return Ok(Audience::Everyone);
     }
+    match viewer {
+        Some(v) if v.user_id == user.id || v.is_admin() => Ok(Audience::OwnerAndAdmins),
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// A profile as `viewer` may see it (see [`audience`]).
+pub async fn get_visible(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Profile, AppError> {
+    audience(state, viewer, user_id).await?;
     get(state, user_id).await
 }
 
@@ -89,9 +111,16 @@ pub async fn remove_avatar(state: &AppState, user_id: &str) -> Result<Profile, A
     get(state, user_id).await
 }
 
-/// The storage key of a user's avatar (always a PNG), if they have one.
-pub async fn avatar_key(state: &AppState, user_id: &str) -> Result<String, AppError> {
-    repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)
+/// The storage key of a user's avatar (always a PNG) and who may see it, if
+/// `viewer` may (the profile's [`audience`]) and there is one.
+pub async fn visible_avatar(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    user_id: &str,
+) -> Result<(String, Audience), AppError> {
+    let audience = audience(state, viewer, user_id).await?;
+    let key = repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)?;
+    Ok((key, audience))
 }
 
 /// A leftover file is harmless; its removal failing must not fail the request.

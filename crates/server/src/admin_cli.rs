@@ -20,7 +20,8 @@ pub enum Action {
     },
     /// Change an account's role.
     SetRole { email: String, role: Role },
-    /// Set an account's password (signs it out everywhere).
+    /// Set an account's password: signs it out everywhere, revokes its API
+    /// tokens and e-mails the owner.
     SetPassword {
         email: String,
         #[arg(long, env = "LYCEUM_ADMIN_PASSWORD", hide_env_values = true)]

@@ -83,6 +83,42 @@ pub struct Running {
     task: JoinHandle<std::io::Result<()>>,
     housekeeping: JoinHandle<()>,
     workers: Workers,
+    /// The `/metrics` listener of its own, when `metrics.bind` is set.
+    pub metrics: Option<MetricsListener>,
+}
+
+/// `/metrics` served on `metrics.bind`, started and stopped with the server.
+pub struct MetricsListener {
+    pub addr: SocketAddr,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl MetricsListener {
+    async fn start(state: &AppState) -> anyhow::Result<Option<Self>> {
+        let Some(bind) = state.settings.metrics.own_listener() else { return Ok(None) };
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind} (LYCEUM_METRICS__BIND): is the port already in use?"))?;
+        let addr = listener.local_addr()?;
+        let app = lyceum_platform::http::metrics::own_listener_router(state.clone())
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stop.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "serving /metrics");
+        Ok(Some(Self { addr, shutdown, task }))
+    }
+
+    async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await.context("metrics listener task")?.context("metrics listener")
+    }
 }
 
 /// Binds, migrates, bootstraps the first admin and serves in the background.
@@ -100,6 +136,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     if let Some((email, password)) = lyceum_accounts::service::admin::bootstrap_admin(&state).await? {
         print_first_admin(&email, &password);
     }
+    let metrics = MetricsListener::start(&state).await?;
     let housekeeping = spawn_housekeeping(state.clone());
     let workers = start_workers(&state, state.settings.jobs.workers);
     let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -112,7 +149,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task, housekeeping, workers })
+    Ok(Running { addr, state, shutdown, task, housekeeping, workers, metrics })
 }
 
 /// In-process housekeeping: each minute, drop rate-limit keys that have gone
@@ -137,6 +174,9 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("server task")?.context("server")?;
+        if let Some(metrics) = self.metrics {
+            metrics.stop().await?;
+        }
         self.housekeeping.abort();
         stop_workers(&self.state, self.workers).await;
         self.state.db.close().await;

@@ -22,6 +22,9 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
+    if matches!(caller, Caller::InvalidToken) && req.uri().path().starts_with("/api/") {
+        return invalid_token();
+    }
     if let Caller::User(viewer) = &caller
         && viewer.must_change_password
         && !allowed_before_password_change(req.uri().path())
@@ -37,6 +40,19 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
             response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
+    response
+}
+
+/// The one rule for a bearer token that is unknown, expired or revoked: every
+/// `/api/` route answers 401 — public ones too, so a program learns at once that
+/// its token stopped working instead of silently getting the anonymous view.
+/// Pages (for browsers, which send no bearer token) leave it to their
+/// extractors: pages for signed-in users send the caller to sign in.
+fn invalid_token() -> Response {
+    let mut response = AppError::unauthorized("The API token is invalid, expired or revoked.").into_response();
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
     response
 }
 

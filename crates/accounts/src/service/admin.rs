@@ -3,6 +3,7 @@
 use lyceum_platform::keyset;
 use lyceum_platform::{AppError, AppState, auth::Role, secrets};
 
+use super::passwords;
 use crate::{
     model::{DisplayName, Email, Password, User},
     password,
@@ -116,15 +117,13 @@ pub async fn create_user(
     })
 }
 
-/// Sets a password directly (CLI); ends the account's sessions.
+/// Sets a password directly (CLI): ends every session, revokes every API
+/// token and tells the owner by e-mail.
 pub async fn set_password(state: &AppState, email: &str, pass: &str) -> Result<User, AppError> {
     let pass = Password::parse("password", pass).map_err(|e| AppError::validation(vec![e]))?;
     let user = find_by_email(state, email).await?;
-    let hash = password::hash(pass.expose()).await?;
-    let mut tx = state.db.begin().await?;
-    users::set_password(&mut tx, &user.id, &hash).await?;
-    sessions::delete_for_user(&mut tx, &user.id, None).await?;
-    tx.commit().await?;
+    let new = passwords::NewPassword::hash(&pass).await?;
+    passwords::set_alone(state, &user.id, &new, passwords::Effects::END_ALL).await?;
     Ok(user)
 }
 

@@ -1,11 +1,15 @@
 //! A user's own account settings: name, language, time zone, password.
 
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer};
+use lyceum_platform::{
+    AppError, AppState, FieldError,
+    auth::{Credential, Viewer},
+};
 
+use super::passwords;
 use crate::{
     model::{DisplayName, Password, User, parse_locale, parse_time_zone},
     password,
-    repo::{sessions, users},
+    repo::users,
 };
 
 pub async fn get(state: &AppState, user_id: &str) -> Result<User, AppError> {
@@ -65,21 +69,28 @@ pub async fn update(state: &AppState, user_id: &str, change: IdentityChange) -> 
     apply(state, user_id, valid).await
 }
 
-/// Changes the password after checking the current one; signs out every other session.
-pub async fn change_password(state: &AppState, viewer: &Viewer, current: &str, new: &str) -> Result<(), AppError> {
-    let new = Password::parse("new_password", new).map_err(|e| AppError::validation(vec![e]))?;
+/// A self-service password change, checked against the current password.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    /// Revoke the account's API tokens too (the default; see docs/api.md).
+    pub revoke_tokens: bool,
+}
+
+/// Changes the password after checking the current one. The session making the
+/// request stays signed in; every other session ends (all of them when the
+/// caller uses a token), and the owner is told by e-mail.
+pub async fn change_password(state: &AppState, viewer: &Viewer, change: PasswordChange<'_>) -> Result<(), AppError> {
+    let new = Password::parse("new_password", change.new).map_err(|e| AppError::validation(vec![e]))?;
     let stored = users::password_hash(state.db.pool(), &viewer.user_id).await?;
-    if !password::verify(current, Some(stored)).await? {
+    if !password::verify(change.current, Some(stored)).await? {
         return Err(AppError::field("current_password", "The current password is not correct."));
     }
-    let hash = password::hash(new.expose()).await?;
-    let keep = match &viewer.credential {
-        lyceum_platform::auth::Credential::Session { session_hash } => Some(session_hash.as_str()),
-        _ => None,
+    let new = passwords::NewPassword::hash(&new).await?;
+    let keep_session = match &viewer.credential {
+        Credential::Session { session_hash } => Some(session_hash.as_str()),
+        Credential::Token { .. } => None,
     };
-    let mut tx = state.db.begin().await?;
-    users::set_password(&mut tx, &viewer.user_id, &hash).await?;
-    sessions::delete_for_user(&mut tx, &viewer.user_id, keep).await?;
-    tx.commit().await?;
-    Ok(())
+    let effects = passwords::Effects { keep_session, revoke_tokens: change.revoke_tokens };
+    passwords::set_alone(state, &viewer.user_id, &new, effects).await
 }

@@ -5,14 +5,14 @@ use lyceum_platform::{AppError, AppState, FieldError, db, events, secrets};
 use super::{
     Client, mail,
     mail_jobs::{self, ResendVerificationMail, ResetMail},
+    passwords,
 };
 use crate::{
     events::PasswordResetRequested,
     model::{Email, Password, User},
-    password,
     repo::{
         email_tokens::{self, Purpose},
-        sessions, tokens, users,
+        users,
     },
 };
 
@@ -109,15 +109,13 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
         (None, Ok(p)) => p,
         (token, password) => return Err(AppError::validation(token.into_iter().chain(password.err()).collect())),
     };
-    let hash = password::hash(new_password.expose()).await?;
+    let new = passwords::NewPassword::hash(&new_password).await?;
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))
         .await?
         .ok_or_else(|| AppError::gone(EXPIRED))?;
-    users::set_password(&mut tx, &user_id, &hash).await?;
+    passwords::set(&mut tx, &user_id, &new, passwords::Effects::END_ALL).await?;
     users::mark_verified(&mut tx, &user_id).await?;
-    sessions::delete_for_user(&mut tx, &user_id, None).await?;
-    tokens::revoke_all(&mut tx, &user_id).await?;
     tx.commit().await?;
     tracing::info!(%user_id, "password reset");
     Ok(())

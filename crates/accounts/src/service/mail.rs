@@ -91,6 +91,34 @@ pub async fn send_already_registered(state: &AppState, to: &str, name: &str) -> 
     deliver(state, email).await
 }
 
+#[derive(Template)]
+#[template(path = "accounts/mail/password_changed.txt")]
+struct PasswordChangedText<'a> {
+    name: &'a str,
+    base: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/mail/password_changed.html")]
+struct PasswordChangedHtml<'a> {
+    name: &'a str,
+    base: &'a str,
+}
+
+/// Tells the owner their password was changed (and what to do if it wasn't them).
+pub async fn send_password_changed(state: &AppState, to: &str, name: &str) -> Result<(), AppError> {
+    let base = &state.settings.public_url;
+    let email = Email {
+        to: to.to_string(),
+        subject: "Your Lyceum password was changed".into(),
+        text: PasswordChangedText { name, base }.render().map_err(AppError::internal)?,
+        html: PasswordChangedHtml { name, base }.render().map_err(AppError::internal)?,
+        // A security notice about the account: there is nothing to unsubscribe from.
+        unsubscribe: None,
+    };
+    deliver(state, email).await
+}
+
 async fn deliver(state: &AppState, email: Email) -> Result<(), AppError> {
     state.mailer.send(email).await.map_err(AppError::internal)
 }

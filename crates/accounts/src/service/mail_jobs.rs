@@ -30,6 +30,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .register::<ResendVerificationMail>()
         .register::<ResetMail>()
         .register::<AlreadyRegisteredMail>()
+        .register::<PasswordChangedMail>()
         .schedule::<super::housekeeping::PurgeExpired>(Every::hours(1));
 }
 
@@ -113,6 +114,21 @@ impl Job for AlreadyRegisteredMail {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_already_registered(state, &user.email, &user.display_name).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
+
+/// A password change (self-service, CLI or reset link) → a notice to the owner,
+/// so a change they did not make does not go unnoticed.
+/// Idempotent through the key `accounts.password_changed_mail:<request id>` (see the module doc).
+pub struct PasswordChangedMail;
+impl Job for PasswordChangedMail {
+    const KIND: &'static str = "accounts.password_changed_mail";
+    type Payload = MailRequest;
+    async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
+        let key = req.key(Self::KIND);
+        let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
+        mail::send_password_changed(state, &user.email, &user.display_name).await?;
         Ok(deliveries::record_sent(state.db.pool(), &key).await?)
     }
 }

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod links;
 mod mail;
 pub mod mail_jobs;
+pub mod passwords;
 pub mod register;
 pub mod session;
 pub mod sessions;

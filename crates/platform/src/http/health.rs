@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(super::metrics::scrape))
+        .route("/metrics", get(super::metrics::scrape_main_port))
 }
 
 async fn livez() -> Response {

@@ -1,21 +1,26 @@
 //! Prometheus metrics: request counts and latency by route template, method
 //! and status; database pool use; background jobs (counters and durations by
-//! kind from the workers, backlog per queue read at scrape time). Exposed at `/metrics`.
+//! kind from the workers, backlog per queue read at scrape time). Exposed at
+//! `/metrics` to those [`admits`] lets in: on the main port to loopback clients
+//! unless a token is configured, or on a listener of its own (`metrics.bind`).
 
 use std::{
     collections::BTreeSet,
+    net::{IpAddr, SocketAddr},
     sync::{Mutex, OnceLock},
     time::Instant,
 };
 
 use axum::{
-    extract::{MatchedPath, Request, State},
+    Router,
+    extract::{ConnectInfo, MatchedPath, Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
+    routing::get,
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::AppState;
+use crate::{AppError, AppState, config::MetricsSettings, secrets};
 
 const JOB_BUCKETS: &[f64] = &[0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0];
 const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -50,7 +55,89 @@ pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
-pub async fn scrape(State(state): State<AppState>) -> Response {
+/// Where a scrape arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// The public port, shared with the application.
+    MainPort,
+    /// The listener of its own at `metrics.bind`.
+    OwnListener,
+}
+
+/// Whether a scrape through `door` from `peer` (the TCP peer, never a
+/// forwarded-for header) with `authorization` is answered:
+/// - with `metrics.bind` set, the main port does not serve metrics (404);
+/// - with `metrics.token` set, the bearer token must match (401), compared in
+///   constant time;
+/// - otherwise the main port answers loopback clients only (403), and the own
+///   listener anyone who can reach its address.
+pub fn admits(
+    settings: &MetricsSettings,
+    door: Door,
+    peer: Option<IpAddr>,
+    authorization: Option<&str>,
+) -> Result<(), AppError> {
+    if door == Door::MainPort && settings.own_listener().is_some() {
+        return Err(AppError::not_found());
+    }
+    if !settings.token.is_empty() {
+        let presented = authorization.and_then(bearer).unwrap_or("");
+        return if secrets::constant_time_eq(presented, settings.token.expose()) {
+            Ok(())
+        } else {
+            Err(AppError::unauthorized("Send the metrics token: `Authorization: Bearer <metrics.token>`."))
+        };
+    }
+    match door {
+        Door::OwnListener => Ok(()),
+        Door::MainPort if peer.is_some_and(|ip| ip.is_loopback()) => Ok(()),
+        Door::MainPort => Err(AppError::forbidden(
+            "Metrics are served to this machine only. Set metrics.token or metrics.bind to scrape from elsewhere.",
+        )),
+    }
+}
+
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// `/metrics` on the main port.
+pub async fn scrape_main_port(State(state): State<AppState>, req: Request) -> Response {
+    guarded(state, Door::MainPort, req).await
+}
+
+/// The router of the listener of its own (`metrics.bind`): `/metrics` only.
+pub fn own_listener_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(scrape_own_listener)).with_state(state)
+}
+
+async fn scrape_own_listener(State(state): State<AppState>, req: Request) -> Response {
+    guarded(state, Door::OwnListener, req).await
+}
+
+async fn guarded(state: AppState, door: Door, req: Request) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    let authorization = req.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    match admits(&state.settings.metrics, door, peer, authorization) {
+        Ok(()) => scrape(state).await,
+        Err(refused) => plain_refusal(&refused),
+    }
+}
+
+/// A refusal in plain text, as a scraper reads it — not the page renderer's
+/// sign-in redirect that a 401 outside `/api/` would otherwise become.
+fn plain_refusal(refused: &AppError) -> Response {
+    let mut response =
+        (refused.status, [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], refused.detail.clone())
+            .into_response();
+    if refused.status == http::StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+async fn scrape(state: AppState) -> Response {
     let pool = state.db.pool();
     let (size, idle) = (pool.size() as f64, pool.num_idle() as f64);
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle);
@@ -81,5 +168,47 @@ async fn record_job_backlog(state: &AppState) {
         metrics::gauge!("jobs_queue_depth", "queue" => queue.clone()).set(depth as f64);
         metrics::gauge!("jobs_oldest_age_seconds", "queue" => queue.clone()).set(age);
         seen.insert(queue);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn settings(bind: &str, token: &str) -> MetricsSettings {
+        MetricsSettings { bind: bind.into(), token: Secret::new(token) }
+    }
+
+    const LOOPBACK: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    const REMOTE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 7)));
+
+    fn status(result: Result<(), AppError>) -> u16 {
+        result.map(|()| 200).unwrap_or_else(|e| e.status.as_u16())
+    }
+
+    #[test]
+    fn by_default_only_loopback_clients_on_the_main_port() {
+        let s = settings("", "");
+        assert_eq!(status(admits(&s, Door::MainPort, LOOPBACK, None)), 200);
+        assert_eq!(status(admits(&s, Door::MainPort, REMOTE, None)), 403);
+        assert_eq!(status(admits(&s, Door::MainPort, None, None)), 403);
+    }
+
+    #[test]
+    fn a_token_admits_its_holders_from_anywhere_and_no_one_else() {
+        let s = settings("", "s3cret");
+        assert_eq!(status(admits(&s, Door::MainPort, REMOTE, Some("Bearer s3cret"))), 200);
+        assert_eq!(status(admits(&s, Door::MainPort, REMOTE, Some("bearer s3cret"))), 200);
+        assert_eq!(status(admits(&s, Door::MainPort, LOOPBACK, None)), 401);
+        assert_eq!(status(admits(&s, Door::MainPort, LOOPBACK, Some("Bearer s3cre"))), 401);
+        assert_eq!(status(admits(&s, Door::OwnListener, REMOTE, Some("Basic s3cret"))), 401);
+    }
+
+    #[test]
+    fn an_own_listener_takes_metrics_off_the_main_port() {
+        let s = settings("127.0.0.1:9100", "");
+        assert_eq!(status(admits(&s, Door::MainPort, LOOPBACK, None)), 404);
+        assert_eq!(status(admits(&s, Door::OwnListener, REMOTE, None)), 200);
     }
 }

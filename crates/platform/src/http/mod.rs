@@ -1,6 +1,7 @@
 //! HTTP plumbing: the middleware stack, error rendering, extractors, health
 //! and metrics endpoints.
 
+pub mod caching;
 pub mod client;
 pub mod errors;
 pub mod extract;
@@ -32,9 +33,10 @@ use crate::{AppState, web};
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the application router in the standard stack, outermost first:
-/// request id → trace span → metrics → security headers → compression →
-/// error rendering → panic catcher → load shedding ([`shed`]) → limits (body
-/// size and time, per route: [`limits`]) → `auth` (turns
+/// request id → trace span → metrics → security headers → caching policy
+/// ([`caching`]) → compression → error rendering → panic catcher → load
+/// shedding ([`shed`]) → limits (body size and time, per route: [`limits`]) →
+/// `auth` (turns
 /// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
 /// Router-level layers run after routing, so every one of them sees the
 /// route template (`MatchedPath`), and unknown routes go through them too.
@@ -63,6 +65,7 @@ where
                 .layer(TraceLayer::new_for_http().make_span_with(span_for).on_response(log_response))
                 .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
                 .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+                .layer(middleware::from_fn(caching::private_for_callers))
                 .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))

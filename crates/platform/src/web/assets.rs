@@ -63,6 +63,8 @@ pub fn url(name: &str) -> String {
 pub async fn serve(Path(name): Path<String>) -> Response {
     match TABLE.by_hashed.get(name.as_str()) {
         Some(asset) => (
+            // Content-hashed: the same bytes for every caller, signed in or not.
+            axum::Extension(crate::http::caching::SameForEveryone),
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
                 (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),

@@ -4,7 +4,7 @@ use axum::{
 };
 use lyceum_platform::{
     AppResult, AppState,
-    auth::{CurrentUser, Role},
+    auth::{CurrentUser, MaybeUser, Role},
     db::rfc3339,
     http::{errors::Problem, extract::ApiJson},
 };
@@ -121,9 +121,15 @@ pub async fn delete_avatar(
     Ok(Json(service::remove_avatar(&state, &v.user_id).await?.into()))
 }
 
-/// The public profile of an instructor (learners' profiles are private: 404).
+/// A user's profile: instructors' and admins' are public; a learner's is seen
+/// only by that learner and admins (404 to anyone else). Credentials are
+/// optional: they only matter for a learner's own profile or an admin.
 #[utoipa::path(get, path = "/api/v1/users/{id}/profile", tag = "profiles", params(("id" = String, Path)),
-    responses((status = 200, body = ProfileDto), (status = 404, body = Problem)))]
-pub async fn get_public_profile(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<ProfileDto>> {
-    Ok(Json((&service::get_public(&state, &id).await?).into()))
+    responses((status = 200, body = ProfileDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_public_profile(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ProfileDto>> {
+    Ok(Json((&service::get_visible(&state, viewer.as_ref(), &id).await?).into()))
 }

@@ -7,25 +7,38 @@ use axum::{
 };
 use lyceum_platform::{
     AppError, AppResult, AppState,
-    http::media::{self, Caching, Media},
+    auth::MaybeUser,
+    http::{
+        caching::SameForEveryone,
+        media::{self, Caching, Media},
+    },
 };
 
-use crate::service;
+use crate::service::{self, Audience};
 
-/// Avatar URLs carry a version (`?v=`) that changes with the image, so the
-/// image can be cached for a long time, by shared caches too (avatars are public).
-const CACHING: Caching = Caching::Public { max_age_secs: 86400 };
+/// Avatar URLs carry a version (`?v=`) that changes with the image, so a public
+/// profile's avatar can be cached for a long time, by shared caches too.
+const PUBLIC: Caching = Caching::Public { max_age_secs: 86400 };
+/// A private profile's avatar (seen by its owner or an admin) stays in the browser.
+const PRIVATE: Caching = Caching::Private { max_age_secs: 300 };
 
-/// Streams the avatar with validators, so browsers revalidate with a 304.
+/// Streams the avatar with validators, so browsers revalidate with a 304. Only
+/// to those who may see the profile ([`service::audience`]); 404 to others.
 pub async fn serve(
     State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
     Path(id): Path<String>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let key = service::avatar_key(&state, &id).await?;
-    let avatar = Media { key: &key, content_type: "image/png", caching: CACHING };
-    media::serve(&state.storage, avatar, &method, &headers).await
+    let (key, audience) = service::visible_avatar(&state, viewer.as_ref(), &id).await?;
+    let caching = if audience == Audience::Everyone { PUBLIC } else { PRIVATE };
+    let avatar = Media { key: &key, content_type: "image/png", caching };
+    let mut response = media::serve(&state.storage, avatar, &method, &headers).await?;
+    if audience == Audience::Everyone {
+        response.extensions_mut().insert(SameForEveryone);
+    }
+    Ok(response)
 }
 
 /// The bytes of the `avatar` field of a multipart form.

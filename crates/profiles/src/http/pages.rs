@@ -1,4 +1,5 @@
-//! `/settings/profile` (edit your profile and avatar) and `/u/{id}` (public page).
+//! `/settings/profile` (edit your profile and avatar) and `/u/{id}` (the profile
+//! page, public for instructors and admins).
 
 use std::sync::LazyLock;
 
@@ -148,6 +149,6 @@ pub async fn remove_avatar(State(state): State<AppState>, CurrentUser(v): Curren
 }
 
 pub async fn public(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> AppResult<Response> {
-    let profile = service::get_public(&state, &id).await?;
+    let profile = service::get_visible(&state, page.viewer.as_ref(), &id).await?;
     Ok(render(&Public { page, profile: &profile })?.into_response())
 }

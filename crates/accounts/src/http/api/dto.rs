@@ -101,6 +101,10 @@ pub struct UpdateMeBody {
 pub struct ChangePasswordBody {
     pub current_password: String,
     pub new_password: String,
+    /// Also revoke every API token of the account (default `true`). Other
+    /// sessions are signed out either way.
+    #[schema(default = true)]
+    pub revoke_tokens: Option<bool>,
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -6,7 +6,7 @@ use lyceum_platform::{
 };
 
 use super::dto::*;
-use crate::service::identity::{self, IdentityChange};
+use crate::service::identity::{self, IdentityChange, PasswordChange};
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/users/me", security(("bearer" = []), ("session" = [])), tag = "users",
@@ -27,7 +27,8 @@ pub async fn update_me(
     Ok(Json(identity::update(&state, &viewer.user_id, change).await?.into()))
 }
 
-/// Change your password; your other sessions are signed out.
+/// Change your password: your other sessions are signed out, your API tokens
+/// revoked (unless `revoke_tokens` is `false`), and you get an e-mail about it.
 #[utoipa::path(post, path = "/api/v1/users/me/password", security(("bearer" = []), ("session" = [])), tag = "users", request_body = ChangePasswordBody,
     responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_password(
@@ -35,6 +36,11 @@ pub async fn change_password(
     CurrentUser(viewer): CurrentUser,
     ApiJson(body): ApiJson<ChangePasswordBody>,
 ) -> AppResult<StatusCode> {
-    identity::change_password(&state, &viewer, &body.current_password, &body.new_password).await?;
+    let change = PasswordChange {
+        current: &body.current_password,
+        new: &body.new_password,
+        revoke_tokens: body.revoke_tokens.unwrap_or(true),
+    };
+    identity::change_password(&state, &viewer, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
