@@ -60,6 +60,8 @@ pub struct Settings {
     pub log_level: String,
     pub request_timeout_secs: u64,
     pub max_body_bytes: usize,
+    /// Load the demo accounts and catalog before serving (`serve --demo`).
+    pub demo: bool,
     /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
     /// of Lyceum (e.g. `10.0.0.0/8, 192.168.1.5`). Only from these is
     /// `X-Forwarded-For` believed when telling clients apart (rate limits).
@@ -83,6 +85,9 @@ pub struct Settings {
 pub struct DatabaseSettings {
     pub max_connections: u32,
     pub acquire_timeout_secs: u64,
+    /// Longest wait of the `/readyz` database ping: a probe learns of an
+    /// outage at once instead of after the pool's acquire timeout.
+    pub ping_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -152,6 +157,7 @@ impl Default for Settings {
             log_level: "info".into(),
             request_timeout_secs: 30,
             max_body_bytes: 4 * 1024 * 1024,
+            demo: false,
             trusted_proxies: String::new(),
             trusted_proxy_nets: Vec::new(),
             database: DatabaseSettings::default(),
@@ -169,7 +175,7 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout_secs: 5 }
+        Self { max_connections: 16, acquire_timeout_secs: 5, ping_timeout_ms: 1000 }
     }
 }
 
@@ -293,6 +299,11 @@ impl Settings {
                 "mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}",
                 self.mail.from
             )));
+        }
+        if self.database.ping_timeout_ms == 0 {
+            return Err(ConfigError(
+                "database.ping_timeout_ms (LYCEUM_DATABASE__PING_TIMEOUT_MS) must be greater than 0".into(),
+            ));
         }
         self.amqp.validate()?;
         self.validate_cache_and_storage()?;
