@@ -63,6 +63,8 @@ pub struct Settings {
     /// Requests handled at once; more are answered 503 with `Retry-After` at
     /// once (health checks and metrics never). 0: 64 per core.
     pub max_in_flight: usize,
+    /// Load the demo accounts and catalog before serving (`serve --demo`).
+    pub demo: bool,
     /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
     /// of Lyceum (e.g. `10.0.0.0/8, 192.168.1.5`). Only from these is
     /// `X-Forwarded-For` believed when telling clients apart (rate limits).
@@ -94,6 +96,9 @@ pub struct DatabaseSettings {
     /// and a write that gives up is an error, while it stays well under the
     /// request timeout so a stuck lock is still reported.
     pub busy_timeout_secs: u64,
+    /// Longest wait of the `/readyz` database ping: a probe learns of an
+    /// outage at once instead of after the pool's acquire timeout.
+    pub ping_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -184,6 +189,7 @@ impl Default for Settings {
             request_timeout_secs: 30,
             max_body_bytes: 4 * 1024 * 1024,
             max_in_flight: 0,
+            demo: false,
             trusted_proxies: String::new(),
             trusted_proxy_nets: Vec::new(),
             database: DatabaseSettings::default(),
@@ -202,7 +208,7 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout_secs: 5, busy_timeout_secs: 10 }
+        Self { max_connections: 16, acquire_timeout_secs: 5, busy_timeout_secs: 10, ping_timeout_ms: 1000 }
     }
 }
 
@@ -332,6 +338,11 @@ impl Settings {
                 "mail.from (LYCEUM_MAIL__FROM) is not a valid address: {:?}",
                 self.mail.from
             )));
+        }
+        if self.database.ping_timeout_ms == 0 {
+            return Err(ConfigError(
+                "database.ping_timeout_ms (LYCEUM_DATABASE__PING_TIMEOUT_MS) must be greater than 0".into(),
+            ));
         }
         self.amqp.validate()?;
         self.validate_cache_and_storage()?;

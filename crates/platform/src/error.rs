@@ -122,6 +122,11 @@ impl AppError {
         e
     }
 
+    /// 408: the client did not send its request (body) in time.
+    pub fn request_timeout(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::REQUEST_TIMEOUT, "request-timeout", "Request timed out", detail)
+    }
+
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
     }
@@ -170,11 +175,15 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::RowNotFound => Self::not_found(),
+            // No free connection (below: or SQLite's write lock not free within the busy timeout).
             sqlx::Error::PoolTimedOut => {
-                let mut e = Self::unavailable("The service is busy. Try again in a moment.");
-                e.internal = Some(err.to_string());
-                e.retry_after_secs = Some(1);
-                e
+                Self::database_unavailable("The service is busy. Try again in a moment.", &err)
+            }
+            _ if crate::db::is_busy(&err) => {
+                Self::database_unavailable("The service is busy. Try again in a moment.", &err)
+            }
+            _ if is_connection_fault(&err) => {
+                Self::database_unavailable("The database cannot be reached just now. Try again in a moment.", &err)
             }
             _ if crate::db::is_unique_violation(&err) => {
                 let mut e = Self::conflict("That already exists.");
@@ -184,6 +193,40 @@ impl From<sqlx::Error> for AppError {
             _ => Self::internal(err),
         }
     }
+}
+
+impl AppError {
+    /// 503 with `Retry-After`: the database is busy or out of reach, which passes.
+    fn database_unavailable(detail: &str, err: &sqlx::Error) -> Self {
+        let mut e = Self::unavailable(detail);
+        e.internal = Some(err.to_string());
+        e.retry_after_secs = Some(1);
+        e
+    }
+}
+
+/// True when `err` says the database could not be reached or the connection
+/// to it broke — a fault outside the request that passes (503), unlike a bug
+/// such as bad SQL or a violated constraint (500).
+pub fn is_connection_fault(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        // A connection dropped mid-message shows as a protocol error.
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| is_unavailable_sqlstate(&code)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL SQLSTATEs of a server that cannot serve now: class 08
+/// (connection exception), 57P01–57P03 (shutting down, crashed, starting up),
+/// 53300 (too many connections). SQLite's numeric codes never match.
+fn is_unavailable_sqlstate(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
 }
 
 /// Marker stored in a response's extensions; the renderer turns it into a body.
@@ -198,5 +241,60 @@ impl IntoResponse for AppError {
         }
         response.extensions_mut().insert(ErrorMarker(Arc::new(self)));
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_faults_are_unavailable() {
+        let reset = || std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        for err in [
+            sqlx::Error::Io(reset()),
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::WorkerCrashed,
+            sqlx::Error::Tls("handshake failed".into()),
+            sqlx::Error::Protocol("unexpected end of stream".into()),
+        ] {
+            assert!(is_connection_fault(&err), "{err}");
+            let e = AppError::from(err);
+            assert_eq!(
+                (e.status, e.kind, e.retry_after_secs),
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1))
+            );
+        }
+    }
+
+    #[test]
+    fn server_states_that_pass_are_unavailable_and_bugs_are_not() {
+        for code in ["08006", "08001", "08P01", "57P01", "57P02", "57P03", "53300"] {
+            assert!(is_unavailable_sqlstate(code), "{code}");
+        }
+        // Syntax error, unique and foreign-key violation, SQLite "constraint" and "busy".
+        for code in ["42601", "23505", "23503", "19", "5", "2067"] {
+            assert!(!is_unavailable_sqlstate(code), "{code}");
+        }
+        for err in [sqlx::Error::RowNotFound, sqlx::Error::ColumnNotFound("x".into())] {
+            assert!(!is_connection_fault(&err), "{err}");
+        }
+        assert_eq!(AppError::from(sqlx::Error::ColumnNotFound("x".into())).status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    /// SQLite's write lock held past the busy timeout is a busy service (503),
+    /// not a bug: a real lock, held by one transaction while another begins.
+    #[tokio::test]
+    async fn sqlite_busy_is_unavailable() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
+        let second = std::time::Duration::from_secs(1);
+        let db = crate::db::Db::connect_url(&url, 2, second, std::time::Duration::ZERO).await.unwrap();
+        let _holder = db.begin().await.unwrap();
+        let err = db.begin().await.expect_err("the write lock is taken");
+        assert!(crate::db::is_busy(&err), "{err}");
+        let e = AppError::from(err);
+        assert_eq!((e.status, e.kind, e.retry_after_secs), (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1)));
     }
 }

@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
+use crate::demo::Loaded;
 use anyhow::Context;
 use lyceum_platform::{
     AppState,
@@ -15,9 +16,11 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     // Listen for signals before anything else, so a SIGTERM during start-up
     // is a clean stop rather than the default kill.
     let signals = Signals::install()?;
+    let mut settings = settings;
+    settings.demo |= demo;
     let running = start(settings).await?;
-    if demo && let Some(accounts) = crate::demo::seed(&running.state).await? {
-        print_demo_accounts(accounts);
+    if let Some(loaded) = &running.demo {
+        print_demo(loaded);
     }
     println!("Lyceum is running at {}", running.state.settings.public_url);
     signals.recv().await;
@@ -85,6 +88,8 @@ pub struct Running {
     workers: Workers,
     /// The `/metrics` listener of its own, when `metrics.bind` is set.
     pub metrics: Option<MetricsListener>,
+    /// What the demo load did, when the `demo` setting asked for it.
+    pub demo: Option<Loaded>,
 }
 
 /// `/metrics` served on `metrics.bind`, started and stopped with the server.
@@ -121,8 +126,11 @@ impl MetricsListener {
     }
 }
 
-/// Binds, migrates, bootstraps the first admin and serves in the background.
-/// Tests call this with `bind = 127.0.0.1:0`; the listener is bound when it returns.
+/// Binds, migrates, bootstraps the first admin, loads the demo when the `demo`
+/// setting asks for it, and serves in the background. Tests call this with
+/// `bind = 127.0.0.1:0`; the listener is bound when it returns. Until the demo
+/// is loaded, connections wait in the listen backlog: no request sees a
+/// half-loaded demo or writes beside it.
 pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(settings.bind)
         .await
@@ -136,6 +144,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     if let Some((email, password)) = lyceum_accounts::service::admin::bootstrap_admin(&state).await? {
         print_first_admin(&email, &password);
     }
+    let demo = if state.settings.demo { Some(load_demo(&state).await?) } else { None };
     let metrics = MetricsListener::start(&state).await?;
     let housekeeping = spawn_housekeeping(state.clone());
     let workers = start_workers(&state, state.settings.jobs.workers);
@@ -149,7 +158,33 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task, housekeeping, workers, metrics })
+    Ok(Running { addr, state, shutdown, task, housekeeping, workers, metrics, demo })
+}
+
+/// How many times a demo load that hit a passing database fault is run again
+/// (each run completes what the previous one left).
+const DEMO_ATTEMPTS: u32 = 3;
+
+/// Loads the demo, retrying passing faults; any other failure stops the start
+/// with a message naming the part that failed.
+async fn load_demo(state: &AppState) -> anyhow::Result<Loaded> {
+    let mut attempt = 1;
+    loop {
+        match crate::demo::seed(state).await {
+            Ok(loaded) => return Ok(loaded),
+            Err(e) if e.is_transient() && attempt < DEMO_ATTEMPTS => {
+                tracing::warn!(attempt, error = %e, "loading the demo failed; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                attempt += 1;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(
+                    "cannot load the demo (--demo), so the server did not start; what loaded is kept and \
+                     the next start with --demo completes it",
+                ));
+            }
+        }
+    }
 }
 
 /// In-process housekeeping: each minute, drop rate-limit keys that have gone
@@ -218,9 +253,17 @@ impl Signals {
     }
 }
 
-fn print_demo_accounts(accounts: &[crate::demo::DemoAccount]) {
+fn print_demo(loaded: &Loaded) {
+    let Loaded { created, repaired, kept } = *loaded;
+    match (created, repaired) {
+        (0, 0) => println!("  Demo: the {kept} demo courses are already loaded."),
+        (_, 0) => println!("  Demo: {created} demo courses loaded."),
+        _ => println!(
+            "  Demo: an earlier load was unfinished; {repaired} courses replaced, {created} created, {kept} kept."
+        ),
+    }
     println!("  Demo accounts (sign in at /login):");
-    for a in accounts {
+    for a in loaded.accounts() {
         println!("    {:<11} {:<32} password: {}", a.role.as_str(), a.email, a.password);
     }
     println!();

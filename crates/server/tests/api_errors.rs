@@ -237,6 +237,53 @@ async fn chunked_post(base: &str, path: &str, chunks: &[&str]) -> String {
     text.split("\r\n\r\n").next().unwrap_or_default().to_string()
 }
 
+/// A client that sends its headers and one byte of a 100-byte body, then
+/// stalls: when the request time is up it is told 408 and the connection is
+/// closed. A handler that is itself slow (here: waiting for a lock the test
+/// holds) still gets 503.
+async fn a_stalled_body_is_a_request_timeout_and_a_slow_handler_unavailable(backend: Backend) {
+    use sqlx::Connection;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_with(backend, |s| s.request_timeout_secs = 1).await;
+    let addr = app.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send the head and one byte");
+    let mut response = Vec::new();
+    // The server closes the connection after its answer; the bound only keeps a broken server from hanging the test.
+    tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut response))
+        .await
+        .expect("an answer, then the connection closed")
+        .expect("read");
+    let text = String::from_utf8_lossy(&response).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 408"), "{text}");
+    assert!(text.contains("content-type: application/problem+json"), "{text}");
+    assert!(text.contains("connection: close"), "{text}");
+    assert!(text.contains("urn:lyceum:problem:request-timeout"), "{text}");
+
+    let lock = hold_the_users_table(&app).await;
+    let body = json!({"email": "slow@example.org", "password": PASSWORD, "display_name": "Slow"});
+    app.client().post(REGISTER, body).await.assert_problem(503, "unavailable");
+    // Released before the stop: the pool waits for the query left waiting on it.
+    lock.close().await.expect("release the lock");
+    app.stop().await;
+}
+
+/// A connection of the test's own that keeps writers (SQLite) or everyone
+/// (PostgreSQL) away from `users` until it is dropped.
+async fn hold_the_users_table(app: &common::TestApp) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(app.state().settings.database_url.expose()).await.expect("connect");
+    let lock = match app.state().db.backend() {
+        lyceum_platform::db::Backend::Sqlite => "BEGIN IMMEDIATE",
+        lyceum_platform::db::Backend::Postgres => "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE",
+    };
+    sqlx::raw_sql(lock).execute(&mut conn).await.expect(lock);
+    conn
+}
+
 async fn health_checks_answer(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -283,4 +330,5 @@ on_both_backends!(
     a_wrong_method_is_a_problem_with_allow,
     head_is_answered_like_get,
     broken_json_is_a_bad_request_whatever_comes_first,
+    a_stalled_body_is_a_request_timeout_and_a_slow_handler_unavailable,
 );

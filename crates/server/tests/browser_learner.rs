@@ -14,8 +14,8 @@ const COURSE: &str = "SQL for Everyone";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_learner_finds_enrolls_completes_and_gets_the_certificate() {
     let app = spawn(Backend::Sqlite).await;
-    let accounts = lyceum::demo::seed(app.state()).await.unwrap().expect("demo content on an empty database");
-    let learner = &accounts[1];
+    let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let learner = &loaded.accounts()[1];
     let journey = async |c: &Client, axe: Option<&str>| journey(&app, c, axe, learner.email, learner.password).await;
     with_browser(journey).await;
     app.stop().await;

@@ -131,8 +131,9 @@ pub async fn render(req: Request, next: Next) -> Response {
         Html(html).into_response()
     };
     *body.status_mut() = status;
-    // Keep headers the handler or router set (Allow, Retry-After, Set-Cookie, WWW-Authenticate).
-    for name in [header::ALLOW, header::RETRY_AFTER, header::SET_COOKIE, header::WWW_AUTHENTICATE] {
+    // Keep headers the handler or router set (Allow, Retry-After, Set-Cookie,
+    // WWW-Authenticate, and Connection: close after a body that never came).
+    for name in [header::ALLOW, header::RETRY_AFTER, header::SET_COOKIE, header::WWW_AUTHENTICATE, header::CONNECTION] {
         for value in response.headers().get_all(&name) {
             body.headers_mut().append(name.clone(), value.clone());
         }

@@ -1,5 +1,7 @@
 //! `/livez` (the process answers) and `/readyz` (and can reach its database).
 
+use std::time::Duration;
+
 use axum::{
     Json, Router,
     extract::State,
@@ -30,15 +32,20 @@ async fn livez() -> Response {
     quiet(Json(Health { status: "ok" }).into_response())
 }
 
+/// Ready when a database round trip succeeds within `database.ping_timeout_ms`:
+/// during an outage the pool would keep retrying the connection for its whole
+/// acquire timeout, longer than a probe waits, so the ping has its own bound.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => quiet(Json(Health { status: "ok" }).into_response()),
-        Err(e) => {
-            let mut err = AppError::unavailable("The database is not reachable.");
-            err.internal = Some(e.to_string());
-            err.into_response()
-        }
-    }
+    let budget = Duration::from_millis(state.settings.database.ping_timeout_ms);
+    let cause = match tokio::time::timeout(budget, state.db.ping()).await {
+        Ok(Ok(())) => return quiet(Json(Health { status: "ok" }).into_response()),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => format!("no answer from the database within {} ms", budget.as_millis()),
+    };
+    let mut err = AppError::unavailable("The database is not reachable.");
+    err.internal = Some(cause);
+    err.retry_after_secs = Some(1);
+    err.into_response()
 }
 
 pub fn quiet(mut response: Response) -> Response {

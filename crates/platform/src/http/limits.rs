@@ -3,7 +3,15 @@
 //! tight; the few upload routes declare wider ones ([`Wide`]). One middleware
 //! enforces both, after routing, so it knows the route template.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    task::{Context, Poll},
+    time::Duration,
+};
 
 use axum::{
     body::Body,
@@ -11,7 +19,11 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use http::{StatusCode, header::CONTENT_LENGTH};
+use futures::Stream;
+use http::{
+    HeaderValue, StatusCode,
+    header::{CONNECTION, CONTENT_LENGTH},
+};
 
 use crate::AppError;
 
@@ -47,19 +59,51 @@ impl Limits {
 }
 
 /// Refuses a declared length over the limit at once (413), caps the body
-/// while it is read (extractors then answer 413), and answers 503 when the
-/// handler runs out of time.
+/// while it is read (extractors then answer 413), and when the time is up
+/// answers 408 if the handler was still waiting for the client's body (a slow
+/// or stalled sender: the client's fault, and the connection is closed), or
+/// 503 if the handler itself was slow.
 pub async fn enforce(State(limits): State<Limits>, req: Request, next: Next) -> Response {
     let (max_body, timeout) = limits.of(&req);
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max_body as u64) {
         return too_large(max_body).into_response();
     }
-    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, max_body)));
+    let waiting = Arc::new(AtomicBool::new(false));
+    let req = req.map(|body| {
+        let watched = Body::from_stream(Watched { inner: body.into_data_stream(), waiting: waiting.clone() });
+        Body::new(http_body_util::Limited::new(watched, max_body))
+    });
     match tokio::time::timeout(timeout, next.run(req)).await {
         Ok(response) => response,
+        Err(_) if waiting.load(Ordering::Acquire) => body_too_slow(),
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
+}
+
+/// A request body that records whether its reader is waiting for the client:
+/// true while the last poll found no bytes yet, false once bytes or the end came.
+struct Watched<S> {
+    inner: S,
+    waiting: Arc<AtomicBool>,
+}
+
+impl<S: Stream + Unpin> Stream for Watched<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let poll = Pin::new(&mut self.inner).poll_next(cx);
+        self.waiting.store(poll.is_pending(), Ordering::Release);
+        poll
+    }
+}
+
+/// 408, and `Connection: close`: the rest of that body will never be read.
+fn body_too_slow() -> Response {
+    let mut response =
+        AppError::request_timeout("The request body did not arrive in time. Send it again.").into_response();
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn too_large(max_body: usize) -> AppError {

@@ -22,6 +22,7 @@ const NEVER_SHED: [&str; 3] = ["/livez", "/readyz", "/metrics"];
 #[derive(Clone, Debug)]
 pub struct InFlight {
     permits: Arc<Semaphore>,
+    max: usize,
 }
 
 impl InFlight {
@@ -29,7 +30,12 @@ impl InFlight {
     /// keeps within its latency budget when the database is local.
     pub fn new(max: usize) -> Self {
         let max = if max == 0 { default_max() } else { max };
-        Self { permits: Arc::new(Semaphore::new(max)) }
+        Self { permits: Arc::new(Semaphore::new(max)), max }
+    }
+
+    /// `http_requests_in_flight`: the requests this process is handling now.
+    fn report(&self) {
+        metrics::gauge!("http_requests_in_flight").set((self.max - self.permits.available_permits()) as f64);
     }
 }
 
@@ -41,11 +47,15 @@ pub async fn admit(State(in_flight): State<InFlight>, req: Request, next: Next) 
     if NEVER_SHED.contains(&req.uri().path()) {
         return next.run(req).await;
     }
-    let Ok(_permit) = in_flight.permits.try_acquire() else {
+    let Ok(permit) = in_flight.permits.try_acquire() else {
         metrics::counter!("http_requests_shed_total").increment(1);
         let mut busy = AppError::unavailable("The server is busy right now. Try again in a moment.");
         busy.retry_after_secs = Some(1);
         return busy.into_response();
     };
-    next.run(req).await
+    in_flight.report();
+    let response = next.run(req).await;
+    drop(permit);
+    in_flight.report();
+    response
 }

@@ -2,17 +2,22 @@
 //! service, as the demo instructor, so demo courses obey every rule a real
 //! instructor's do (validation, publishing needs a lesson, events, search).
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 use lyceum_courses::{
-    model::CourseState,
+    model::{Course, CourseState},
     service::{
+        MAX_PAGE,
         courses::{self, CourseInput},
         media,
         outline::{self, LessonInput},
     },
 };
-use lyceum_platform::{AppResult, AppState, auth::Viewer};
+use lyceum_platform::{AppError, AppResult, AppState, auth::Viewer};
 use serde::Deserialize;
+
+use super::{DemoError, Loaded};
 
 const CATALOG: &str = include_str!("../../demo/catalog.toml");
 
@@ -62,6 +67,12 @@ struct DemoLesson {
     file: Option<String>,
 }
 
+impl DemoLesson {
+    fn has_file(&self) -> bool {
+        self.video.is_some() || self.file.is_some()
+    }
+}
+
 fn english() -> String {
     "en".into()
 }
@@ -83,16 +94,67 @@ fn demo_file(name: &str) -> Option<&'static [u8]> {
     })
 }
 
-/// Creates every demo course as `instructor`; returns how many were published.
-pub async fn seed(state: &AppState, instructor: &Viewer) -> AppResult<usize> {
+/// Brings every demo course to its finished state as `instructor`: creates the
+/// missing, replaces the unfinished (see the module above), keeps the rest.
+pub async fn seed(state: &AppState, instructor: &Viewer) -> Result<Loaded, DemoError> {
     let catalog: Catalog = toml::from_str(CATALOG).expect("demo/catalog.toml is valid (tested)");
-    let mut published = 0;
+    let mut existing = own_courses(state, instructor).await.map_err(failed("(looking for the demo courses)"))?;
+    let mut loaded = Loaded::default();
     for (index, course) in catalog.course.into_iter().enumerate() {
-        if create_course(state, instructor, course, index).await? == CourseState::Published {
-            published += 1;
+        let slug = course.slug.clone();
+        match existing.remove(&slug) {
+            Some(found) if is_finished(state, instructor, &found, &course).await.map_err(failed(&slug))? => {
+                loaded.kept += 1;
+                continue;
+            }
+            Some(unfinished) => {
+                tracing::warn!(slug, "replacing a demo course an earlier load left unfinished");
+                courses::delete(state, instructor, &unfinished.id, false).await.map_err(failed(&slug))?;
+                loaded.repaired += 1;
+            }
+            None => loaded.created += 1,
+        }
+        create_course(state, instructor, course, index).await.map_err(failed(&slug))?;
+    }
+    Ok(loaded)
+}
+
+/// Names the demo course a failure concerns.
+fn failed(slug: &str) -> impl FnOnce(AppError) -> DemoError + '_ {
+    move |source| DemoError::Course { slug: slug.to_string(), source }
+}
+
+/// The courses `instructor` teaches, by slug.
+async fn own_courses(state: &AppState, instructor: &Viewer) -> AppResult<HashMap<String, Course>> {
+    let mut found = HashMap::new();
+    let mut cursor = None;
+    loop {
+        let page = courses::list(state, instructor, cursor.as_deref(), MAX_PAGE).await?;
+        found.extend(page.courses.into_iter().map(|c| (c.slug.clone(), c)));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(found),
         }
     }
-    Ok(published)
+}
+
+/// A course leaves draft only as the last step of its creation, so one that
+/// has is finished. A draft is finished only if the demo wants a draft and its
+/// outline — modules, lessons, lesson files — is all there.
+async fn is_finished(state: &AppState, instructor: &Viewer, found: &Course, wanted: &DemoCourse) -> AppResult<bool> {
+    if found.state() != CourseState::Draft {
+        return Ok(true);
+    }
+    if wanted.state != "draft" {
+        return Ok(false);
+    }
+    let outline = courses::get(state, instructor, &found.id).await?.outline;
+    let same_shape = outline.len() == wanted.module.len()
+        && outline.iter().zip(&wanted.module).all(|(have, want)| {
+            have.lessons.len() == want.lesson.len()
+                && have.lessons.iter().zip(&want.lesson).all(|(l, w)| l.media_key.is_some() == w.has_file())
+        });
+    Ok(same_shape && found.cover_key.is_some())
 }
 
 async fn create_course(state: &AppState, viewer: &Viewer, c: DemoCourse, index: usize) -> AppResult<CourseState> {

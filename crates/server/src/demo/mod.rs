@@ -1,13 +1,23 @@
 //! Demo content for a first look: a demo instructor and learner with profiles
-//! and the demo catalog the instructor teaches, created once, on an empty
-//! database, when `serve --demo` is given.
+//! and the demo catalog the instructor teaches, loaded when `serve --demo`
+//! (setting `demo`) is given — before the server accepts a request.
+//!
+//! The load goes through the services, each step in its own transaction, so it
+//! cannot be one transaction. It is made whole another way: every step first
+//! looks for what it would create (accounts by e-mail, courses by slug among
+//! the demo instructor's) and a course is published only as its last step. A
+//! run that stopped midway (a crash, a database fault, an older version that
+//! loaded while serving) leaves at most one unfinished draft; the next run
+//! replaces it and creates what is missing. So "already loaded" needs no
+//! marker: it is "every account and course is there and finished", and a
+//! restart neither duplicates nor skips.
 
 mod catalog;
 mod cover;
 
 use lyceum_accounts::{model::User, service::admin};
 use lyceum_platform::{
-    AppResult, AppState,
+    AppError, AppResult, AppState,
     auth::{Credential, Role, Viewer},
 };
 use lyceum_profiles::service::{self as profiles, ProfileChange};
@@ -33,26 +43,74 @@ const PROFILES: [(&str, &str, &str); 2] = [
     ("Ada Lovelace", "Europe/London", "Curious about analytical engines and everything they might compute."),
 ];
 
-/// Creates the demo accounts and catalog unless they exist; returns the
-/// accounts when created.
-pub async fn seed(state: &AppState) -> AppResult<Option<&'static [DemoAccount]>> {
-    if admin::find_by_email(state, ACCOUNTS[0].email).await.is_ok() {
-        return Ok(None);
+/// What a load found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loaded {
+    /// Demo courses created now (on an empty database: all of them).
+    pub created: usize,
+    /// Unfinished demo courses of an interrupted earlier load, replaced.
+    pub repaired: usize,
+    /// Demo courses already there and finished, left as they are.
+    pub kept: usize,
+}
+
+impl Loaded {
+    pub fn accounts(&self) -> &'static [DemoAccount] {
+        &ACCOUNTS
     }
+}
+
+/// Which part of the demo failed to load, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo account {email}: {source}")]
+    Account { email: &'static str, source: AppError },
+    #[error("demo course `{slug}`: {source}")]
+    Course { slug: String, source: AppError },
+}
+
+impl DemoError {
+    /// A fault that passes (the database busy or briefly out of reach): a rerun may succeed.
+    pub fn is_transient(&self) -> bool {
+        let (Self::Account { source, .. } | Self::Course { source, .. }) = self;
+        source.status == http::StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Creates whatever of the demo accounts and catalog is missing or unfinished.
+pub async fn seed(state: &AppState) -> Result<Loaded, DemoError> {
     let mut users = Vec::new();
-    for (account, (name, time_zone, bio)) in ACCOUNTS.iter().zip(PROFILES) {
-        let user = admin::create_user(state, account.email, name, account.role, account.password).await?;
-        let change = ProfileChange {
-            bio: Some(bio.to_string()),
-            time_zone: Some(time_zone.to_string()),
-            ..ProfileChange::default()
-        };
-        profiles::update(state, &user.id, change).await?;
+    for (account, profile) in ACCOUNTS.iter().zip(PROFILES) {
+        let user = ensure_account(state, account, profile)
+            .await
+            .map_err(|source| DemoError::Account { email: account.email, source })?;
         users.push(user);
     }
-    let published = catalog::seed(state, &acting_as(&users[0])).await?;
-    tracing::info!(published, "demo catalog loaded");
-    Ok(Some(&ACCOUNTS))
+    let loaded = catalog::seed(state, &acting_as(&users[0])).await?;
+    tracing::info!(?loaded, "demo catalog loaded");
+    Ok(loaded)
+}
+
+/// The account with its profile: created, or found (and its profile filled
+/// in if an interrupted load created the account but not the profile).
+async fn ensure_account(
+    state: &AppState,
+    account: &DemoAccount,
+    (name, time_zone, bio): (&str, &str, &str),
+) -> AppResult<User> {
+    let user = match admin::find_by_email(state, account.email).await {
+        Ok(user) => user,
+        Err(e) if e.status == http::StatusCode::NOT_FOUND => {
+            admin::create_user(state, account.email, name, account.role, account.password).await?
+        }
+        Err(e) => return Err(e),
+    };
+    if profiles::get(state, &user.id).await?.bio.is_empty() {
+        let change =
+            ProfileChange { bio: Some(bio.to_string()), time_zone: Some(time_zone.to_string()), ..Default::default() };
+        profiles::update(state, &user.id, change).await?;
+    }
+    Ok(user)
 }
 
 /// The demo instructor as the authoring service sees a signed-in user.
