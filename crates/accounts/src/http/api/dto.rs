@@ -149,6 +149,7 @@ pub struct TokenList {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserListParams {
     /// Part of an e-mail address or display name.
     pub q: Option<String>,
@@ -156,7 +157,8 @@ pub struct UserListParams {
     /// `true` for disabled accounts only, `false` for enabled ones only.
     pub disabled: Option<bool>,
     pub cursor: Option<String>,
-    /// 1–100, default 25.
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

@@ -306,11 +306,3 @@ pub struct InstructorBody {
     pub email: Option<String>,
     pub user_id: Option<String>,
 }
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ListParams {
-    /// Page size, 1–100 (default 25).
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
