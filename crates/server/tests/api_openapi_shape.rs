@@ -9,7 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 fn document() -> Value {
-    serde_json::to_value(lyceum::openapi::api_router().get_openapi()).expect("document as JSON")
+    let doc = serde_json::to_value(lyceum::openapi::api_router().get_openapi()).expect("document as JSON");
+    if let Ok(out) = std::env::var("LYCEUM_OPENAPI_OUT") {
+        // For a look at the document without a server: LYCEUM_OPENAPI_OUT=/tmp/openapi.json
+        std::fs::write(out, serde_json::to_string_pretty(&doc).unwrap()).expect("write the document");
+    }
+    doc
 }
 
 /// Every (METHOD path, operation) in the document.
@@ -110,6 +115,22 @@ fn every_error_answer_is_documented_as_problem_json() {
         }
     }
     assert!(wrong.is_empty(), "error answers not documented as application/problem+json:\n{}", wrong.join("\n"));
+}
+
+/// OpenAPI 3.1 requires a description on every answer; generators refuse a
+/// document without.
+#[test]
+fn every_answer_has_a_description() {
+    let doc = document();
+    let mut bare = Vec::new();
+    for (op_name, op) in operations(&doc) {
+        for (status, response) in op["responses"].as_object().cloned().unwrap_or_default() {
+            if response["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
+                bare.push(format!("{op_name} {status}"));
+            }
+        }
+    }
+    assert!(bare.is_empty(), "answers without a description:\n{}", bare.join("\n"));
 }
 
 /// Every operation that needs credentials documents the 401 it gives

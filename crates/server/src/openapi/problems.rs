@@ -4,6 +4,9 @@
 //! (credentials, CSRF, body and query extractors, body limit, database
 //! faults) are added to each operation that can meet them. Handlers still
 //! list the answers only they give (402, 404 by rule, 409, 410, 429…).
+//! Every answer also gets a description when its annotation gave none:
+//! OpenAPI 3.1 requires one, and client generators refuse the document
+//! without it.
 
 use utoipa::openapi::{
     ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder,
@@ -21,6 +24,7 @@ pub fn document_problems(doc: &mut OpenApi) {
             if let Some(op) = op.as_mut() {
                 add_shared_answers(op, is_get);
                 errors_as_problem_json(op);
+                describe_undescribed(op);
             }
         }
     }
@@ -80,6 +84,39 @@ fn errors_as_problem_json(op: &mut Operation) {
             response.content.clear();
             response.content.insert(PROBLEM_JSON.to_string(), RefOr::T(problem_content()));
         }
+    }
+}
+
+/// A description for every answer that has none, from its status.
+fn describe_undescribed(op: &mut Operation) {
+    for (status, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.trim().is_empty()
+        {
+            response.description = standard_description(status).to_string();
+        }
+    }
+}
+
+fn standard_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK.",
+        "201" => "Created.",
+        "202" => "Accepted; the work continues in the background.",
+        "204" => "Done; no body.",
+        "400" => "The request could not be read.",
+        "401" => "Credentials missing, invalid, expired or revoked.",
+        "402" => "Payment required.",
+        "403" => "Not allowed.",
+        "404" => "Not found, or not visible to you.",
+        "409" => "Conflicts with the current state.",
+        "410" => "The link has expired.",
+        "413" => "The body is too large.",
+        "415" => "The body has the wrong `Content-Type`.",
+        "422" => "Some fields are missing or invalid (`errors` lists them all).",
+        "429" => "Too many attempts; `Retry-After` says when to try again.",
+        "503" => "Temporarily unavailable.",
+        _ => "See the operation's description.",
     }
 }
 

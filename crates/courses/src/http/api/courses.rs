@@ -168,7 +168,7 @@ pub async fn unpublish_course(
 /// `uploads.cover_max_bytes`); stored as a JPEG of at most 1600×900.
 #[utoipa::path(put, operation_id = "upload_course_cover", path = "/api/v1/courses/{id}/cover", security(("bearer" = []), ("session" = [])), tag = "courses",
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "field `cover`: the image file"),
+    request_body(content = CoverUpload, content_type = "multipart/form-data", description = "field `cover`: the image file"),
     responses((status = 200, body = CourseSummaryDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)))]

@@ -306,3 +306,22 @@ pub struct InstructorBody {
     pub email: Option<String>,
     pub user_id: Option<String>,
 }
+
+/// The multipart body of a cover upload, for the document (the handler
+/// reads the multipart stream itself, so nothing reads these fields).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CoverUpload {
+    /// PNG, JPEG, GIF or WebP.
+    #[schema(value_type = String, format = Binary)]
+    pub cover: Vec<u8>,
+}
+
+/// The multipart body of a lesson's media upload, for the document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MediaUpload {
+    /// Video lessons: MP4 or WebM; file lessons: PDF, ZIP, PNG, JPEG or text.
+    #[schema(value_type = String, format = Binary)]
+    pub media: Vec<u8>,
+}

@@ -170,7 +170,7 @@ pub async fn reorder_lessons(
 /// is decided by the content; a name promising another type is refused.
 #[utoipa::path(put, operation_id = "upload_lesson_media", path = "/api/v1/lessons/{id}/media", security(("bearer" = []), ("session" = [])), tag = "courses",
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "field `media`: the file"),
+    request_body(content = MediaUpload, content_type = "multipart/form-data", description = "field `media`: the file"),
     responses((status = 200, body = LessonDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)))]
