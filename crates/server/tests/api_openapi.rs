@@ -458,6 +458,32 @@ async fn answers_match_their_documented_schemas(backend: Backend) {
     app.stop().await;
 }
 
+/// Where the server refuses an empty body `{}` with a 422, the document says
+/// the body has required fields (a generated client must not offer `{}`);
+/// checked on every JSON-body operation without path parameters.
+async fn an_empty_body_is_refused_only_where_fields_are_required(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let (secret, _) = admin.create_token("walker").await;
+    let bearer = app.bearer_client(&secret);
+    let doc = document(&bearer).await;
+    let mut loose = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        if schema.is_null() || path.contains('{') || path.ends_with("/logout") {
+            continue;
+        }
+        let reply = bearer.send(Method::from_bytes(method.as_bytes()).unwrap(), &path, Some(&json!({}))).await;
+        let name = schema["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        let required = doc["components"]["schemas"][name]["required"].as_array().is_some_and(|r| !r.is_empty());
+        if reply.status == 422 && !required {
+            loose.push(format!("{method} {path}: {{}} → 422 {:?}, but {name} requires nothing", reply.error_fields()));
+        }
+    }
+    assert!(loose.is_empty(), "schemas looser than the server:\n{}", loose.join("\n"));
+    app.stop().await;
+}
+
 /// A small JSON Schema check (`$ref`, `type`, `required`, `properties`,
 /// `items`, `oneOf`/`anyOf`): enough to compare answers with the document.
 fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
@@ -517,6 +543,7 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
 on_both_backends!(
     every_list_refuses_a_limit_outside_its_range,
     answers_match_their_documented_schemas,
+    an_empty_body_is_refused_only_where_fields_are_required,
     the_document_is_openapi_3_1_and_lists_every_accounts_operation,
     every_documented_operation_is_served,
     the_docs_page_is_html,

@@ -131,6 +131,7 @@ pub struct PreferencesUpdate {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct TestNotificationBody {
+    #[schema(required = true, min_length = 1)]
     pub user_id: String,
     /// Up to 500 characters, shown under the notification's text.
     pub message: Option<String>,

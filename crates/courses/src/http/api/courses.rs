@@ -61,7 +61,7 @@ pub async fn list_courses(
 
 /// Create a course (instructors and admins); it starts as a draft with you as owner.
 #[utoipa::path(post, path = "/api/v1/courses", security(("bearer" = []), ("session" = [])), tag = "courses",
-    request_body = CourseBody,
+    request_body = NewCourseBody,
     responses((status = 201, body = CourseDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_course(

@@ -325,3 +325,24 @@ pub struct MediaUpload {
     #[schema(value_type = String, format = Binary)]
     pub media: Vec<u8>,
 }
+
+/// The body of `POST /api/v1/courses`, for the document: a [`CourseBody`]
+/// whose `title` is required (PATCH takes the same fields, all optional).
+pub struct NewCourseBody;
+
+impl utoipa::PartialSchema for NewCourseBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{RefOr, schema::Schema};
+        let mut schema = <CourseBody as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.push("title".to_string());
+        }
+        schema
+    }
+}
+
+impl ToSchema for NewCourseBody {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        <CourseBody as ToSchema>::schemas(schemas);
+    }
+}
