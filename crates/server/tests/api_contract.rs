@@ -92,9 +92,13 @@ async fn schemathesis_finds_no_failure(backend: Backend) {
     for (who, args) in [("anonymous", &[][..]), ("learner", &learner[..])] {
         let out = schemathesis(&app, args, &reports.path().join(who)).await;
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        eprintln!("schemathesis ({who}):\n{text}");
         assert!(out.status.success(), "schemathesis ({who}) found failures:\n{text}");
         assert!(text.contains("passed"), "schemathesis ({who}) ran nothing:\n{text}");
     }
+    // The learner's run was authenticated throughout: its token still works.
+    let me = app.bearer_client(&token).get("/api/v1/users/me").await;
+    assert_eq!(me.status, 200, "the learner's token did not last the run: {}", me.text);
     app.stop().await;
 }
 
