@@ -10,12 +10,12 @@ use lyceum_platform::{AppError, FieldError, keyset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub const DEFAULT_PAGE: i64 = 25;
-pub const MAX_PAGE: i64 = 100;
+pub const DEFAULT_PAGE: i64 = keyset::DEFAULT_LIMIT;
+pub const MAX_PAGE: i64 = keyset::MAX_LIMIT;
 
 /// Orders of the catalog. `relevance` needs a query; without `sort`, a
 /// search is by relevance and browsing by newest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     Relevance,
@@ -56,7 +56,7 @@ impl Sort {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PriceFilter {
     Free,
@@ -64,7 +64,9 @@ pub enum PriceFilter {
 }
 
 /// The query string of the catalog (API and pages), as given: every value is
-/// text, so a bad one becomes a 422 naming its field rather than a 400.
+/// text, so a bad one becomes a 422 naming its field rather than a 400. The
+/// document still says what is accepted (`value_type`, enums, ranges), so a
+/// generated client sends typed values.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
@@ -74,21 +76,28 @@ pub struct CatalogParams {
     /// A category slug (see `/api/v1/catalog/categories`).
     pub category: Option<String>,
     /// `beginner`, `intermediate` or `advanced`.
+    #[param(inline, value_type = Option<Level>)]
     pub level: Option<String>,
     /// A language tag, e.g. `en` or `pt-BR`.
     pub language: Option<String>,
     /// `free` or `paid`.
+    #[param(inline, value_type = Option<PriceFilter>)]
     pub price: Option<String>,
     /// Lowest price in minor units (cents); needs `currency`.
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub min_price: Option<String>,
     /// Highest price in minor units (cents); needs `currency`.
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub max_price: Option<String>,
-    /// ISO 4217 code: only courses priced in this currency.
+    /// ISO 4217 code (any case): only courses priced in this currency.
+    #[param(pattern = "^[A-Za-z]{3}$")]
     pub currency: Option<String>,
     pub tag: Option<String>,
     /// `relevance` (needs `q`; the default with `q`), `newest` (the default without), `enrolled`, `title`, `price`.
+    #[param(inline, value_type = Option<Sort>)]
     pub sort: Option<String>,
-    /// 1–100, default 25.
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page (same filters and sort).
     pub cursor: Option<String>,
@@ -200,9 +209,9 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         Some(_) => errors.push(FieldError::new("sort", "Use relevance, newest, enrolled, title or price.")),
     }
     if let Some(l) = given(&p.limit) {
-        match l.parse::<i64>() {
-            Ok(n) => s.limit = n.clamp(1, MAX_PAGE),
-            Err(_) => errors.push(FieldError::new("limit", format!("Use a whole number from 1 to {MAX_PAGE}."))),
+        match l.parse::<i64>().map(|n| keyset::limit(Some(n))) {
+            Ok(Ok(n)) => s.limit = n,
+            _ => errors.push(FieldError::new("limit", format!("Use a whole number from 1 to {MAX_PAGE}."))),
         }
     }
     match keyset::decode_sorted(given(&p.cursor), s.sort().as_str()) {
@@ -372,7 +381,10 @@ pub struct CategoryCount {
     pub course_count: i64,
 }
 
+/// Named apart from the authoring list of categories (`CategoryList`, with
+/// ids): two schemas with one name would leave one described by the other.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = CatalogCategoryList)]
 pub struct CategoryList {
     pub items: Vec<CategoryCount>,
 }
@@ -431,11 +443,14 @@ mod tests {
     fn defaults_and_normal_forms() {
         let cats = vec!["programming".to_string()];
         let s =
-            parse(&params(&[("q", "Rust "), ("limit", "500"), ("currency", "eur"), ("tag", "Web")]), &cats).unwrap();
+            parse(&params(&[("q", "Rust "), ("limit", "100"), ("currency", "eur"), ("tag", "Web")]), &cats).unwrap();
         assert_eq!(
             (s.sort(), s.limit, s.currency.as_deref(), s.tag.as_deref()),
             (Sort::Relevance, 100, Some("EUR"), Some("web"))
         );
+        for outside in ["0", "101"] {
+            assert_eq!(fields(parse(&params(&[("limit", outside)]), &cats).unwrap_err()), ["limit"], "{outside}");
+        }
         let s = parse(&params(&[("q", ""), ("level", "")]), &cats).unwrap();
         assert_eq!((s.sort(), s.limit, s.level), (Sort::Newest, DEFAULT_PAGE, None));
     }

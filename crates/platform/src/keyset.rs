@@ -8,8 +8,44 @@
 //! a number or text and the cursor names the sort it belongs to.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::Deserialize;
 
 use crate::AppError;
+
+/// A page's size when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 25;
+/// The largest `limit` a list accepts.
+pub const MAX_LIMIT: i64 = 100;
+
+/// `?limit=&cursor=` of a list that has no other filter — the paging every
+/// list documents the same way, as query parameters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    /// The checked page size (see [`limit`]).
+    pub fn limit(&self) -> Result<i64, AppError> {
+        limit(self.limit)
+    }
+}
+
+/// The one rule for `?limit=` on every list: absent is [`DEFAULT_LIMIT`];
+/// 1 to [`MAX_LIMIT`] is taken as given; anything else is a 422 on `limit`
+/// (never silently clamped, so a client learns its page is not what it asked).
+pub fn limit(given: Option<i64>) -> Result<i64, AppError> {
+    match given {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::field("limit", format!("Use a whole number from 1 to {MAX_LIMIT}."))),
+    }
+}
 
 /// The `(created_at, id)` a page starts before; `None` for the first page (no
 /// or an empty cursor). A malformed cursor is a 422 on the field `cursor`.
@@ -66,6 +102,16 @@ mod tests {
         assert!(decode_sorted(Some(&c), "price").is_err());
         assert!(decode_sorted(Some("%%%"), "title").is_err());
         assert_eq!(decode_sorted(Some(""), "title").unwrap(), None);
+    }
+
+    #[test]
+    fn limits_outside_1_to_100_are_refused_not_clamped() {
+        assert_eq!(limit(None).unwrap(), DEFAULT_LIMIT);
+        assert_eq!(limit(Some(1)).unwrap(), 1);
+        assert_eq!(limit(Some(100)).unwrap(), 100);
+        for bad in [0, -1, 101, i64::MAX] {
+            assert_eq!(limit(Some(bad)).unwrap_err().status, http::StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ use utoipa::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+mod problems;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lyceum API", description = "REST API of the Lyceum learning platform. \
@@ -62,7 +64,7 @@ impl Modify for Security {
 /// Every module's API routes. Routes are added with `routes!`, which documents
 /// them as it registers them.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    let router = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(lyceum_accounts::api_routes())
         .merge(lyceum_profiles::api_routes())
         .merge(lyceum_notifications::api_routes())
@@ -71,6 +73,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(lyceum_learning::api_routes())
         .merge(lyceum_catalog::api_routes())
         .merge(lyceum_platform::jobs::api::routes());
+    problems::document_problems(router.get_openapi_mut());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {
         let documented = documented.clone();

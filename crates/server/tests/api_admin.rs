@@ -129,7 +129,12 @@ fn url_encode(value: &str) -> String {
 async fn page_size_is_bounded_and_bad_cursors_are_refused(backend: Backend) {
     let app = spawn(backend).await;
     let (root, _) = app.signed_in("root@example.org", Role::Admin).await;
-    let one = root.get("/api/v1/admin/users?limit=0").await.json();
+    for outside in ["0", "101"] {
+        let reply = root.get(&format!("/api/v1/admin/users?limit={outside}")).await;
+        reply.assert_problem(422, "validation");
+        assert_eq!(reply.error_fields(), ["limit"]);
+    }
+    let one = root.get("/api/v1/admin/users?limit=1").await.json();
     assert_eq!(one["items"].as_array().unwrap().len(), 1);
     assert!(one["next_cursor"].is_string());
     for bad in ["garbage", "abc%3Adef", "%3A"] {

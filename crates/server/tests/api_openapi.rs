@@ -383,7 +383,7 @@ async fn the_document_lists_every_catalog_operation(backend: Backend) {
     let expected: BTreeSet<(String, String)> =
         CATALOG_OPERATIONS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     assert_eq!(documented, expected);
-    for name in ["CatalogPage", "CourseCard", "CourseDetail", "CategoryList", "Price"] {
+    for name in ["CatalogPage", "CourseCard", "CourseDetail", "CatalogCategoryList", "Price"] {
         assert!(doc["components"]["schemas"].get(name).is_some(), "schema {name} is documented");
     }
     app.stop().await;
@@ -404,7 +404,146 @@ async fn the_docs_page_is_html(backend: Backend) {
     app.stop().await;
 }
 
+/// Every list of the document takes `limit` as a query parameter documented
+/// 1–100, and answers a value outside that range with a 422 on `limit` (one
+/// rule everywhere: refused, never silently clamped).
+async fn every_list_refuses_a_limit_outside_its_range(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, admin_id) = app.signed_in("root@example.org", Role::Admin).await;
+    let (course, _, _) = course_fixture(&admin).await;
+    let doc = document(&admin).await;
+    let mut lists = 0;
+    for (method, path, op) in operations(&doc) {
+        let Some(limit) = op["parameters"].as_array().and_then(|ps| ps.iter().find(|p| p["name"] == "limit")) else {
+            continue;
+        };
+        lists += 1;
+        assert_eq!(limit["in"], "query", "{method} {path}");
+        assert_eq!((&limit["schema"]["minimum"], &limit["schema"]["maximum"]), (&json!(1), &json!(100)), "{path}");
+        let concrete = fill_path(&path.replace("/courses/{id}", &format!("/courses/{course}")), &admin_id);
+        for outside in ["0", "101"] {
+            let reply = admin.get(&format!("{concrete}?limit={outside}")).await;
+            assert_eq!(reply.status, 422, "{path}?limit={outside} → {}", reply.text);
+            assert_eq!(reply.error_fields(), ["limit"], "{path}");
+        }
+        assert_eq!(admin.get(&format!("{concrete}?limit=100")).await.status, 200, "{path}?limit=100");
+    }
+    assert!(lists >= 9, "only {lists} lists take a limit");
+    app.stop().await;
+}
+
+/// Real answers match their documented schemas where the document was found
+/// wrong: the catalog's categories (once described by the authoring list's
+/// schema, which requires `id`) and a job whose payload is `null`.
+async fn answers_match_their_documented_schemas(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    sqlx::query(
+        "INSERT INTO jobs (id, queue, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
+         VALUES ($1, 'default', 'openapi.unit', 'null', 'queued', 0, 1, 4102444800, 0, 0)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .execute(app.state().db.pool())
+    .await
+    .unwrap();
+    let doc = document(&admin).await;
+    for path in ["/api/v1/catalog/categories", "/api/v1/categories", "/api/v1/admin/jobs"] {
+        let reply = admin.get(path).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+        let schema = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let mut errors = Vec::new();
+        conforms(&doc, schema, &reply.json(), path, &mut errors);
+        assert!(errors.is_empty(), "{path} does not match its schema: {errors:#?}");
+    }
+    app.stop().await;
+}
+
+/// Where the server refuses an empty body `{}` with a 422, the document says
+/// the body has required fields (a generated client must not offer `{}`);
+/// checked on every JSON-body operation without path parameters.
+async fn an_empty_body_is_refused_only_where_fields_are_required(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
+    let (secret, _) = admin.create_token("walker").await;
+    let bearer = app.bearer_client(&secret);
+    let doc = document(&bearer).await;
+    let mut loose = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        if schema.is_null() || path.contains('{') || path.ends_with("/logout") {
+            continue;
+        }
+        let reply = bearer.send(Method::from_bytes(method.as_bytes()).unwrap(), &path, Some(&json!({}))).await;
+        let name = schema["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        let required = doc["components"]["schemas"][name]["required"].as_array().is_some_and(|r| !r.is_empty());
+        if reply.status == 422 && !required {
+            loose.push(format!("{method} {path}: {{}} → 422 {:?}, but {name} requires nothing", reply.error_fields()));
+        }
+    }
+    assert!(loose.is_empty(), "schemas looser than the server:\n{}", loose.join("\n"));
+    app.stop().await;
+}
+
+/// A small JSON Schema check (`$ref`, `type`, `required`, `properties`,
+/// `items`, `oneOf`/`anyOf`): enough to compare answers with the document.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return conforms(doc, &doc["components"]["schemas"][name], value, at, errors);
+    }
+    if let Some(choices) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        let fits = choices.iter().any(|c| {
+            let mut e = Vec::new();
+            conforms(doc, c, value, at, &mut e);
+            e.is_empty()
+        });
+        if !fits {
+            errors.push(format!("{at}: {value} matches none of {choices:?}"));
+        }
+        return;
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let fits = types.is_empty() || types.contains(&kind) || (kind == "integer" && types.contains(&"number"));
+    if !fits {
+        errors.push(format!("{at}: {kind} where the schema says {types:?}"));
+        return;
+    }
+    for field in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if value.get(field).is_none() {
+            errors.push(format!("{at}: `{field}` is required but absent"));
+        }
+    }
+    if let (Some(props), Some(object)) = (schema["properties"].as_object(), value.as_object()) {
+        for (name, sub) in props {
+            if let Some(v) = object.get(name) {
+                conforms(doc, sub, v, &format!("{at}.{name}"), errors);
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in array.iter().enumerate() {
+            conforms(doc, items, v, &format!("{at}[{i}]"), errors);
+        }
+    }
+}
+
 on_both_backends!(
+    every_list_refuses_a_limit_outside_its_range,
+    answers_match_their_documented_schemas,
+    an_empty_body_is_refused_only_where_fields_are_required,
     the_document_is_openapi_3_1_and_lists_every_accounts_operation,
     every_documented_operation_is_served,
     the_docs_page_is_html,

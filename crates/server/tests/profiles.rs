@@ -102,6 +102,23 @@ async fn oversized_avatar_is_refused(backend: Backend) {
     app.stop().await;
 }
 
+/// A body that is not readable multipart (here: no boundary) is a 415
+/// problem+json like every API error, not axum's own text/plain 400.
+async fn an_avatar_body_that_is_not_multipart_is_a_problem(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let req = client
+        .http
+        .put(format!("{}/api/v1/users/me/avatar", client.base))
+        .header("x-csrf-token", client.csrf.clone().unwrap())
+        .header("content-type", "multipart/form-data")
+        .body("no boundary");
+    let reply = client.raw(req).await;
+    reply.assert_problem(415, "unsupported-media-type");
+    assert!(reply.header("content-type").starts_with("application/problem+json"), "{}", reply.header("content-type"));
+    app.stop().await;
+}
+
 async fn only_instructors_have_public_profiles(backend: Backend) {
     let app = spawn(backend).await;
     let (instructor, instructor_id) = app.signed_in("grace@example.org", Role::Instructor).await;
@@ -166,6 +183,7 @@ on_both_backends!(
     invalid_fields_are_all_reported_and_nothing_changes,
     avatar_is_checked_cropped_and_served,
     oversized_avatar_is_refused,
+    an_avatar_body_that_is_not_multipart_is_a_problem,
     only_instructors_have_public_profiles,
     settings_page_edits_the_profile,
 );

@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// Search and browse published courses: filters, full-text search, sorts, cursor pages.
-#[utoipa::path(get, path = "/api/v1/catalog/courses", tag = "catalog", params(CatalogParams),
+#[utoipa::path(get, operation_id = "search_catalog_courses", path = "/api/v1/catalog/courses", tag = "catalog", params(CatalogParams),
     responses((status = 200, body = CatalogPage), (status = 422, body = Problem)))]
 pub async fn list_courses(
     State(state): State<AppState>,
@@ -29,7 +29,7 @@ pub async fn list_courses(
 
 /// A published course with its syllabus, instructors, price and enrollment count
 /// (its staff also get it while it is a draft or archived).
-#[utoipa::path(get, path = "/api/v1/catalog/courses/{slug}", tag = "catalog", params(("slug" = String, Path)),
+#[utoipa::path(get, operation_id = "get_catalog_course", path = "/api/v1/catalog/courses/{slug}", tag = "catalog", params(("slug" = String, Path)),
     responses((status = 200, body = CourseDetail), (status = 404, body = Problem)))]
 pub async fn get_course(
     State(state): State<AppState>,
@@ -40,7 +40,7 @@ pub async fn get_course(
 }
 
 /// Categories with their number of published courses.
-#[utoipa::path(get, path = "/api/v1/catalog/categories", tag = "catalog",
+#[utoipa::path(get, operation_id = "list_catalog_categories", path = "/api/v1/catalog/categories", tag = "catalog",
     responses((status = 200, body = CategoryList)))]
 pub async fn list_categories(
     State(state): State<AppState>,

@@ -71,11 +71,13 @@ pub struct NotificationList {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `true` for unread notifications only.
     pub unread: Option<bool>,
     pub cursor: Option<String>,
-    /// 1–100, default 25.
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -129,6 +131,7 @@ pub struct PreferencesUpdate {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct TestNotificationBody {
+    #[schema(required = true, min_length = 1)]
     pub user_id: String,
     /// Up to 500 characters, shown under the notification's text.
     pub message: Option<String>,
@@ -141,7 +144,7 @@ pub struct Queued {
 }
 
 /// Your notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", security(("bearer" = []), ("session" = [])), tag = "notifications",
+#[utoipa::path(get, operation_id = "list_notifications", path = "/api/v1/notifications", security(("bearer" = []), ("session" = [])), tag = "notifications",
     params(ListParams),
     responses((status = 200, body = NotificationList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
@@ -152,7 +155,7 @@ pub async fn list(
     let query = ListQuery {
         unread_only: p.unread.unwrap_or(false),
         cursor: p.cursor,
-        limit: p.limit.unwrap_or(inbox::DEFAULT_PAGE),
+        limit: lyceum_platform::keyset::limit(p.limit)?,
     };
     let page = inbox::list(&state, &v.user_id, query).await?;
     let locale = i18n::supported(&v.locale);
@@ -161,14 +164,14 @@ pub async fn list(
 }
 
 /// How many of your notifications are unread.
-#[utoipa::path(get, path = "/api/v1/notifications/unread-count", security(("bearer" = []), ("session" = [])), tag = "notifications",
+#[utoipa::path(get, operation_id = "count_unread_notifications", path = "/api/v1/notifications/unread-count", security(("bearer" = []), ("session" = [])), tag = "notifications",
     responses((status = 200, body = UnreadCount), (status = 401, body = Problem)))]
 pub async fn unread_count(State(state): State<AppState>, CurrentUser(v): CurrentUser) -> AppResult<Json<UnreadCount>> {
     Ok(Json(UnreadCount { unread: inbox::unread_count(&state, &v.user_id).await? }))
 }
 
 /// Mark one of your notifications read (another user's id is 404).
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", security(("bearer" = []), ("session" = [])), tag = "notifications",
+#[utoipa::path(post, operation_id = "mark_notification_read", path = "/api/v1/notifications/{id}/read", security(("bearer" = []), ("session" = [])), tag = "notifications",
     params(("id" = String, Path)),
     responses((status = 200, body = NotificationDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn mark_read(
@@ -181,14 +184,14 @@ pub async fn mark_read(
 }
 
 /// Mark all your notifications read.
-#[utoipa::path(post, path = "/api/v1/notifications/read-all", security(("bearer" = []), ("session" = [])), tag = "notifications",
+#[utoipa::path(post, operation_id = "mark_all_notifications_read", path = "/api/v1/notifications/read-all", security(("bearer" = []), ("session" = [])), tag = "notifications",
     responses((status = 200, body = MarkedRead), (status = 401, body = Problem)))]
 pub async fn mark_all_read(State(state): State<AppState>, CurrentUser(v): CurrentUser) -> AppResult<Json<MarkedRead>> {
     Ok(Json(MarkedRead { marked: inbox::mark_all_read(&state, &v.user_id).await? }))
 }
 
 /// How you receive each kind of notification.
-#[utoipa::path(get, path = "/api/v1/users/me/notification-preferences", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, operation_id = "get_notification_preferences", path = "/api/v1/users/me/notification-preferences", security(("bearer" = []), ("session" = [])),
     tag = "notifications",
     responses((status = 200, body = PreferenceList), (status = 401, body = Problem)))]
 pub async fn get_preferences(
@@ -202,7 +205,7 @@ pub async fn get_preferences(
 /// Change how you receive some kinds of notification. Every entry is checked
 /// first: an unknown kind or channel, or `off` for a security notice, is 422
 /// naming `preferences.<kind>`, and nothing is saved.
-#[utoipa::path(put, path = "/api/v1/users/me/notification-preferences", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(put, operation_id = "update_notification_preferences", path = "/api/v1/users/me/notification-preferences", security(("bearer" = []), ("session" = [])),
     tag = "notifications", request_body = PreferencesUpdate,
     responses((status = 200, body = PreferenceList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_preferences(
@@ -221,7 +224,7 @@ fn dto_list(list: Vec<Preference>, locale: &str) -> PreferenceList {
 
 /// Send a user a test notification through the queue, on the channel they
 /// chose for `admin.test` (default: e-mail). Admins only.
-#[utoipa::path(post, path = "/api/v1/admin/notifications/test", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(post, operation_id = "send_test_notification", path = "/api/v1/admin/notifications/test", security(("bearer" = []), ("session" = [])),
     tag = "notifications", request_body = TestNotificationBody,
     responses((status = 202, body = Queued), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]

@@ -22,13 +22,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct JobListParams {
     /// `queued`, `running`, `done` or `dead`.
     pub state: Option<String>,
     /// A job kind, e.g. `accounts.verification_mail`.
     pub kind: Option<String>,
     pub cursor: Option<String>,
-    /// 1–100, default 25.
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -38,8 +40,7 @@ pub struct JobDto {
     pub id: String,
     pub queue: String,
     pub kind: String,
-    /// The job's input, as JSON.
-    #[schema(value_type = Object)]
+    /// The job's input: any JSON value (`null` for a job without input).
     pub payload: serde_json::Value,
     pub dedupe_key: Option<String>,
     /// `queued`, `running`, `done` or `dead`.
@@ -100,7 +101,7 @@ pub async fn list_jobs(
         state: p.state.as_deref(),
         kind: p.kind.as_deref(),
         cursor: p.cursor.as_deref(),
-        limit: p.limit.unwrap_or(25),
+        limit: crate::keyset::limit(p.limit)?,
     };
     let page = admin::list(state.db.pool(), query).await?;
     Ok(Json(JobList { items: page.jobs.into_iter().map(JobDto::from).collect(), next_cursor: page.next_cursor }))

@@ -1,6 +1,6 @@
 use axum::{
     Json,
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
 };
 use lyceum_platform::{
     AppResult, AppState,
@@ -96,16 +96,26 @@ pub async fn update_my_profile(
     Ok(Json(service::update(&state, &v.user_id, change).await?.into()))
 }
 
+/// The multipart body of an avatar upload, for the document (the handler
+/// reads the multipart stream itself, so nothing reads this field).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AvatarUpload {
+    /// PNG, JPEG, GIF or WebP.
+    #[schema(value_type = String, format = Binary)]
+    pub avatar: Vec<u8>,
+}
+
 /// Upload an avatar (multipart field `avatar`: PNG, JPEG, GIF or WebP, at most
 /// `uploads.avatar_max_bytes`); it is cropped to a 256×256 PNG.
 #[utoipa::path(put, path = "/api/v1/users/me/avatar", security(("bearer" = []), ("session" = [])), tag = "profiles",
-    request_body(content_type = "multipart/form-data", description = "field `avatar`: the image file"),
+    request_body(content = AvatarUpload, content_type = "multipart/form-data", description = "field `avatar`: the image file"),
     responses((status = 200, body = MyProfileDto), (status = 401, body = Problem), (status = 413, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload_avatar(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<MyProfileDto>> {
     let data = super::avatar::read_upload(multipart).await?;
     Ok(Json(service::set_avatar(&state, &v.user_id, data).await?.into()))

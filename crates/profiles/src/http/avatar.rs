@@ -1,7 +1,7 @@
 //! Serving avatar images and reading uploads.
 
 use axum::{
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::{HeaderMap, Method},
     response::Response,
 };
@@ -42,7 +42,10 @@ pub async fn serve(
 }
 
 /// The bytes of the `avatar` field of a multipart form.
-pub async fn read_upload(mut multipart: Multipart) -> AppResult<bytes::Bytes> {
+pub async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> AppResult<bytes::Bytes> {
+    // axum's own rejection is a text/plain 400; ours is problem+json like every API error.
+    let mut multipart =
+        multipart.map_err(|_| AppError::unsupported_media_type("Send the image as `multipart/form-data`."))?;
     let too_large = |_| AppError::payload_too_large("The upload is larger than the server accepts.");
     while let Some(field) = multipart.next_field().await.map_err(too_large)? {
         if field.name() == Some("avatar") {

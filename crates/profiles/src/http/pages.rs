@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use askama::Template;
 use axum::{
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::{IntoResponse, Response},
 };
 use lyceum_platform::{
@@ -123,7 +123,7 @@ pub async fn upload_avatar(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     page: Page,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let result = match super::avatar::read_upload(multipart).await {
         Ok(data) => service::set_avatar(&state, &v.user_id, data).await,

@@ -22,8 +22,13 @@ pub async fn list_users(
     AdminUser(_admin): AdminUser,
     ApiQuery(p): ApiQuery<UserListParams>,
 ) -> AppResult<Json<UserList>> {
-    let query =
-        ListQuery { query: p.q, role: p.role, disabled: p.disabled, cursor: p.cursor, limit: p.limit.unwrap_or(25) };
+    let query = ListQuery {
+        query: p.q,
+        role: p.role,
+        disabled: p.disabled,
+        cursor: p.cursor,
+        limit: lyceum_platform::keyset::limit(p.limit)?,
+    };
     let page = admin::list(&state, query).await?;
     Ok(Json(UserList { items: page.users.into_iter().map(UserDto::from).collect(), next_cursor: page.next_cursor }))
 }

@@ -64,7 +64,7 @@ pub async fn logout(
 }
 
 /// Confirm an e-mail address with the token from the verification link.
-#[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenBody,
+#[utoipa::path(post, operation_id = "verify_email", path = "/api/v1/auth/verify", tag = "auth", request_body = TokenBody,
     responses((status = 200, body = UserDto), (status = 410, description = "expired or used", body = Problem)))]
 pub async fn verify(State(state): State<AppState>, ApiJson(body): ApiJson<TokenBody>) -> AppResult<Json<UserDto>> {
     Ok(Json(links::verify_email(&state, &body.token).await?.into()))
@@ -83,7 +83,7 @@ pub async fn resend_verification(
 }
 
 /// Ask for a password-reset link. Answers the same for unknown addresses.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = EmailBody,
+#[utoipa::path(post, operation_id = "request_password_reset", path = "/api/v1/auth/password-reset", tag = "auth", request_body = EmailBody,
     responses((status = 202, body = Accepted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn request_reset(
     State(state): State<AppState>,
@@ -95,7 +95,7 @@ pub async fn request_reset(
 }
 
 /// Set a new password with the token from the reset link. Signs out everywhere.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirmBody,
+#[utoipa::path(post, operation_id = "confirm_password_reset", path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirmBody,
     responses((status = 204), (status = 410, body = Problem), (status = 422, body = Problem)))]
 pub async fn confirm_reset(
     State(state): State<AppState>,

@@ -9,24 +9,29 @@ use crate::model::{ApiToken, User};
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct RegisterBody {
-    #[schema(example = "ada@example.org")]
+    #[schema(example = "ada@example.org", required = true, min_length = 1)]
     pub email: String,
     #[schema(example = "correct horse battery")]
+    #[schema(required = true, min_length = 8, max_length = 128)]
     pub password: String,
     #[schema(example = "Ada Lovelace")]
+    #[schema(required = true, min_length = 1, max_length = 80)]
     pub display_name: String,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct LoginBody {
+    #[schema(required = true, min_length = 1)]
     pub email: String,
+    #[schema(required = true, min_length = 1)]
     pub password: String,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct EmailBody {
+    #[schema(required = true, min_length = 1)]
     pub email: String,
 }
 
@@ -34,13 +39,16 @@ pub struct EmailBody {
 #[serde(default)]
 pub struct TokenBody {
     /// The token from the e-mailed link.
+    #[schema(required = true, min_length = 1)]
     pub token: String,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct ResetConfirmBody {
+    #[schema(required = true, min_length = 1)]
     pub token: String,
+    #[schema(required = true, min_length = 8, max_length = 128)]
     pub password: String,
 }
 
@@ -99,7 +107,9 @@ pub struct UpdateMeBody {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct ChangePasswordBody {
+    #[schema(required = true, min_length = 1)]
     pub current_password: String,
+    #[schema(required = true, min_length = 8, max_length = 128)]
     pub new_password: String,
     /// Also revoke every API token of the account (default `true`). Other
     /// sessions are signed out either way.
@@ -111,6 +121,7 @@ pub struct ChangePasswordBody {
 #[serde(default)]
 pub struct CreateTokenBody {
     #[schema(example = "grading script")]
+    #[schema(required = true, min_length = 1)]
     pub name: String,
     /// Days until the token stops working (1–3650); omit for no expiry.
     pub expires_in_days: Option<i64>,
@@ -153,6 +164,7 @@ pub struct TokenList {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserListParams {
     /// Part of an e-mail address or display name.
     pub q: Option<String>,
@@ -160,7 +172,8 @@ pub struct UserListParams {
     /// `true` for disabled accounts only, `false` for enabled ones only.
     pub disabled: Option<bool>,
     pub cursor: Option<String>,
-    /// 1–100, default 25.
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

@@ -39,7 +39,7 @@ pub struct SessionList {
 }
 
 /// Where you are signed in: your live browser sessions, newest first.
-#[utoipa::path(get, path = "/api/v1/users/me/sessions", security(("bearer" = []), ("session" = [])), tag = "users",
+#[utoipa::path(get, operation_id = "list_sessions", path = "/api/v1/users/me/sessions", security(("bearer" = []), ("session" = [])), tag = "users",
     responses((status = 200, body = SessionList), (status = 401, body = Problem)))]
 pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<SessionList>> {
     let items = sessions::list(&state, &viewer).await?.into_iter().map(SessionDto::from).collect();
@@ -47,7 +47,7 @@ pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUse
 }
 
 /// Sign out every session except the current one.
-#[utoipa::path(delete, path = "/api/v1/users/me/sessions", security(("bearer" = []), ("session" = [])), tag = "users",
+#[utoipa::path(delete, operation_id = "revoke_other_sessions", path = "/api/v1/users/me/sessions", security(("bearer" = []), ("session" = [])), tag = "users",
     responses((status = 204), (status = 401, body = Problem)))]
 pub async fn revoke_others(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<StatusCode> {
     sessions::revoke_others(&state, &viewer).await?;
@@ -55,7 +55,7 @@ pub async fn revoke_others(State(state): State<AppState>, CurrentUser(viewer): C
 }
 
 /// Sign out one of your sessions.
-#[utoipa::path(delete, path = "/api/v1/users/me/sessions/{id}", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(delete, operation_id = "revoke_session", path = "/api/v1/users/me/sessions/{id}", security(("bearer" = []), ("session" = [])),
     tag = "users", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke(

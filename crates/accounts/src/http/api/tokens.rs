@@ -13,7 +13,7 @@ use super::dto::*;
 use crate::service::tokens;
 
 /// Your live personal API tokens (secrets are never shown again).
-#[utoipa::path(get, path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens",
+#[utoipa::path(get, operation_id = "list_tokens", path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens",
     responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
 pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<TokenList>> {
     let items = tokens::list(&state, &viewer.user_id).await?.into_iter().map(TokenDto::from).collect();
@@ -21,7 +21,7 @@ pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUse
 }
 
 /// Create a personal API token. The response holds the secret, once.
-#[utoipa::path(post, path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens", request_body = CreateTokenBody,
+#[utoipa::path(post, operation_id = "create_token", path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens", request_body = CreateTokenBody,
     responses((status = 201, body = CreatedTokenDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -33,7 +33,7 @@ pub async fn create(
 }
 
 /// Revoke one of your tokens.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", security(("bearer" = []), ("session" = [])), tag = "tokens", params(("id" = String, Path)),
+#[utoipa::path(delete, operation_id = "revoke_token", path = "/api/v1/tokens/{id}", security(("bearer" = []), ("session" = [])), tag = "tokens", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke(
     State(state): State<AppState>,

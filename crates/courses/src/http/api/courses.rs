@@ -12,6 +12,7 @@ use lyceum_platform::{
         errors::Problem,
         extract::{ApiJson, ApiQuery},
     },
+    keyset::PageParams,
 };
 
 use super::{ForceQuery, dto::*};
@@ -44,14 +45,14 @@ impl From<CourseBody> for CourseInput {
 
 /// Courses you teach (admins: every course), newest first.
 #[utoipa::path(get, path = "/api/v1/courses", security(("bearer" = []), ("session" = [])), tag = "courses",
-    params(ListParams),
+    params(PageParams),
     responses((status = 200, body = CourseList), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_courses(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> AppResult<Json<CourseList>> {
-    let page = courses::list(&state, &v, p.cursor.as_deref(), p.limit.unwrap_or(25)).await?;
+    let page = courses::list(&state, &v, p.cursor.as_deref(), p.limit()?).await?;
     Ok(Json(CourseList {
         items: page.courses.iter().map(CourseSummaryDto::from).collect(),
         next_cursor: page.next_cursor,
@@ -60,7 +61,7 @@ pub async fn list_courses(
 
 /// Create a course (instructors and admins); it starts as a draft with you as owner.
 #[utoipa::path(post, path = "/api/v1/courses", security(("bearer" = []), ("session" = [])), tag = "courses",
-    request_body = CourseBody,
+    request_body = NewCourseBody,
     responses((status = 201, body = CourseDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_course(
@@ -165,9 +166,9 @@ pub async fn unpublish_course(
 
 /// Upload the cover (multipart field `cover`: PNG, JPEG, GIF or WebP, at most
 /// `uploads.cover_max_bytes`); stored as a JPEG of at most 1600×900.
-#[utoipa::path(put, path = "/api/v1/courses/{id}/cover", security(("bearer" = []), ("session" = [])), tag = "courses",
+#[utoipa::path(put, operation_id = "upload_course_cover", path = "/api/v1/courses/{id}/cover", security(("bearer" = []), ("session" = [])), tag = "courses",
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "field `cover`: the image file"),
+    request_body(content = CoverUpload, content_type = "multipart/form-data", description = "field `cover`: the image file"),
     responses((status = 200, body = CourseSummaryDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)))]

@@ -307,10 +307,42 @@ pub struct InstructorBody {
     pub user_id: Option<String>,
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ListParams {
-    /// Page size, 1–100 (default 25).
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+/// The multipart body of a cover upload, for the document (the handler
+/// reads the multipart stream itself, so nothing reads these fields).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CoverUpload {
+    /// PNG, JPEG, GIF or WebP.
+    #[schema(value_type = String, format = Binary)]
+    pub cover: Vec<u8>,
+}
+
+/// The multipart body of a lesson's media upload, for the document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MediaUpload {
+    /// Video lessons: MP4 or WebM; file lessons: PDF, ZIP, PNG, JPEG or text.
+    #[schema(value_type = String, format = Binary)]
+    pub media: Vec<u8>,
+}
+
+/// The body of `POST /api/v1/courses`, for the document: a [`CourseBody`]
+/// whose `title` is required (PATCH takes the same fields, all optional).
+pub struct NewCourseBody;
+
+impl utoipa::PartialSchema for NewCourseBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{RefOr, schema::Schema};
+        let mut schema = <CourseBody as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.push("title".to_string());
+        }
+        schema
+    }
+}
+
+impl ToSchema for NewCourseBody {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        <CourseBody as ToSchema>::schemas(schemas);
+    }
 }

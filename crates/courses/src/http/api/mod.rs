@@ -12,6 +12,7 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ForceQuery {
     /// Delete even though learners are enrolled (their progress is removed).
     #[serde(default)]

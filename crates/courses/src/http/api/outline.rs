@@ -168,9 +168,9 @@ pub async fn reorder_lessons(
 /// Upload a lesson's file (multipart field `media`). Video lessons take MP4 or
 /// WebM; file lessons PDF, ZIP (Office, EPUB), PNG, JPEG or plain text. The type
 /// is decided by the content; a name promising another type is refused.
-#[utoipa::path(put, path = "/api/v1/lessons/{id}/media", security(("bearer" = []), ("session" = [])), tag = "courses",
+#[utoipa::path(put, operation_id = "upload_lesson_media", path = "/api/v1/lessons/{id}/media", security(("bearer" = []), ("session" = [])), tag = "courses",
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "field `media`: the file"),
+    request_body(content = MediaUpload, content_type = "multipart/form-data", description = "field `media`: the file"),
     responses((status = 200, body = LessonDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)))]

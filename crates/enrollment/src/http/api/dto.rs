@@ -148,16 +148,10 @@ pub struct RosterList {
 }
 
 #[derive(Deserialize, IntoParams)]
-pub struct ListParams {
-    /// Page size, 1–100 (default 25).
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RosterParams {
-    /// Page size, 1–100 (default 25).
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -166,6 +160,7 @@ pub struct RosterParams {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusParams {
     pub course_id: String,
 }

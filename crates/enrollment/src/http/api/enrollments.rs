@@ -14,6 +14,7 @@ use lyceum_platform::{
         extract::{ApiJson, ApiQuery},
     },
     idempotency::{self, IdempotencyKey},
+    keyset::PageParams,
 };
 
 use super::dto::*;
@@ -48,15 +49,15 @@ pub async fn enroll(
 }
 
 /// Your active enrollments with their courses, newest first.
-#[utoipa::path(get, path = "/api/v1/enrollments", security(("bearer" = []), ("session" = [])), tag = "enrollments",
-    params(ListParams),
+#[utoipa::path(get, operation_id = "list_my_enrollments", path = "/api/v1/enrollments", security(("bearer" = []), ("session" = [])), tag = "enrollments",
+    params(PageParams),
     responses((status = 200, body = EnrollmentList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_enrollments(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> AppResult<Json<EnrollmentList>> {
-    let page = query::mine(&state, &v, p.cursor.as_deref(), p.limit.unwrap_or(25)).await?;
+    let page = query::mine(&state, &v, p.cursor.as_deref(), p.limit()?).await?;
     Ok(Json(EnrollmentList {
         items: page.items.iter().map(MyEnrollmentDto::from).collect(),
         next_cursor: page.next_cursor,
@@ -64,7 +65,7 @@ pub async fn list_enrollments(
 }
 
 /// Whether you are enrolled in a course, its seats left and whether enrolling needs a payment.
-#[utoipa::path(get, path = "/api/v1/enrollments/status", security(("bearer" = []), ("session" = [])), tag = "enrollments",
+#[utoipa::path(get, operation_id = "get_enrollment_status", path = "/api/v1/enrollments/status", security(("bearer" = []), ("session" = [])), tag = "enrollments",
     params(StatusParams),
     responses((status = 200, body = EnrollmentStatusDto), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 404, body = Problem)))]

@@ -31,7 +31,8 @@ pub async fn list_roster(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<RosterParams>,
 ) -> AppResult<Json<RosterList>> {
-    let page = roster::list(&state, &v, &id, p.status, p.cursor.as_deref(), p.limit.unwrap_or(25)).await?;
+    let page =
+        roster::list(&state, &v, &id, p.status, p.cursor.as_deref(), lyceum_platform::keyset::limit(p.limit)?).await?;
     Ok(Json(RosterList { items: page.items.iter().map(RosterEntryDto::from).collect(), next_cursor: page.next_cursor }))
 }
 

@@ -8,21 +8,22 @@ use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
     http::{errors::Problem, extract::ApiQuery},
+    keyset::PageParams,
 };
 
-use super::{PageQuery, dto::*};
-use crate::service::{certificates, page_size};
+use super::dto::*;
+use crate::service::certificates;
 
 /// Your certificates, newest first.
-#[utoipa::path(get, path = "/api/v1/certificates", security(("bearer" = []), ("session" = [])),
-    tag = "certificates", params(PageQuery),
+#[utoipa::path(get, operation_id = "list_my_certificates", path = "/api/v1/certificates", security(("bearer" = []), ("session" = [])),
+    tag = "certificates", params(PageParams),
     responses((status = 200, body = CertificateList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn my_certificates(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<CertificateList>> {
-    let found = certificates::mine(&state, &v, q.cursor.as_deref(), page_size(q.limit)).await?;
+    let found = certificates::mine(&state, &v, q.cursor.as_deref(), q.limit()?).await?;
     Ok(Json(CertificateList {
         items: found.items.iter().map(CertificateDto::from).collect(),
         next_cursor: found.next_cursor,

@@ -11,11 +11,12 @@ use lyceum_platform::{
         errors::Problem,
         extract::{ApiJson, ApiQuery},
     },
+    keyset::PageParams,
 };
 
-use super::{PageQuery, dto::*};
+use super::dto::*;
 use crate::service::{
-    mine, page_size,
+    mine,
     progress::{self, ProgressInput},
     staff,
 };
@@ -23,7 +24,7 @@ use crate::service::{
 /// Record a lesson's completion and/or video position (enrolled learners only:
 /// others 403 `enrollment-required`, or 404 when the course is hidden from them).
 /// Completing the last lesson completes the course and issues its certificate.
-#[utoipa::path(put, path = "/api/v1/progress/lessons/{lesson_id}", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(put, operation_id = "record_lesson_progress", path = "/api/v1/progress/lessons/{lesson_id}", security(("bearer" = []), ("session" = [])),
     tag = "progress", params(("lesson_id" = String, Path)), request_body = ProgressBody,
     responses((status = 200, body = LessonProgressDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -39,15 +40,15 @@ pub async fn put_lesson_progress(
 }
 
 /// Your enrolled courses with progress and the lesson to continue with, newest enrollment first.
-#[utoipa::path(get, path = "/api/v1/progress/courses", security(("bearer" = []), ("session" = [])),
-    tag = "progress", params(PageQuery),
+#[utoipa::path(get, operation_id = "list_my_course_progress", path = "/api/v1/progress/courses", security(("bearer" = []), ("session" = [])),
+    tag = "progress", params(PageParams),
     responses((status = 200, body = MyCourseList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn my_courses(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<MyCourseList>> {
-    let found = mine::list(&state, &v, q.cursor.as_deref(), page_size(q.limit)).await?;
+    let found = mine::list(&state, &v, q.cursor.as_deref(), q.limit()?).await?;
     Ok(Json(MyCourseList {
         items: found.items.iter().map(MyCourseDto::from).collect(),
         next_cursor: found.next_cursor,
@@ -55,7 +56,7 @@ pub async fn my_courses(
 }
 
 /// Your progress in one course: per module and overall, completed lessons, positions, continue lesson.
-#[utoipa::path(get, path = "/api/v1/progress/courses/{course_id}", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, operation_id = "get_my_course_progress", path = "/api/v1/progress/courses/{course_id}", security(("bearer" = []), ("session" = [])),
     tag = "progress", params(("course_id" = String, Path)),
     responses((status = 200, body = CourseProgressDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
@@ -68,17 +69,17 @@ pub async fn course_progress(
 }
 
 /// Per-learner progress in a course, for its instructors and admins; newest enrollment first.
-#[utoipa::path(get, path = "/api/v1/courses/{id}/progress", security(("bearer" = []), ("session" = [])),
-    tag = "progress", params(("id" = String, Path), PageQuery),
+#[utoipa::path(get, operation_id = "list_learners_progress", path = "/api/v1/courses/{id}/progress", security(("bearer" = []), ("session" = [])),
+    tag = "progress", params(("id" = String, Path), PageParams),
     responses((status = 200, body = LearnerProgressList), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn learners_progress(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<LearnerProgressList>> {
-    let table = staff::table(&state, &v, &id, q.cursor.as_deref(), page_size(q.limit)).await?;
+    let table = staff::table(&state, &v, &id, q.cursor.as_deref(), q.limit()?).await?;
     Ok(Json(LearnerProgressList {
         items: table.rows.iter().map(LearnerProgressDto::from).collect(),
         next_cursor: table.next_cursor,
