@@ -82,8 +82,7 @@ async fn stop_workers(state: &AppState, workers: Workers) {
 pub struct Running {
     pub addr: SocketAddr,
     pub state: AppState,
-    shutdown: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    serving: Serving,
     housekeeping: JoinHandle<()>,
     workers: Workers,
     /// The `/metrics` listener of its own, when `metrics.bind` is set.
@@ -95,8 +94,7 @@ pub struct Running {
 /// `/metrics` served on `metrics.bind`, started and stopped with the server.
 pub struct MetricsListener {
     pub addr: SocketAddr,
-    shutdown: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    serving: Serving,
 }
 
 impl MetricsListener {
@@ -106,8 +104,22 @@ impl MetricsListener {
             .await
             .with_context(|| format!("cannot listen on {bind} (LYCEUM_METRICS__BIND): is the port already in use?"))?;
         let addr = listener.local_addr()?;
-        let app = lyceum_platform::http::metrics::own_listener_router(state.clone())
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let serving = Serving::spawn(listener, lyceum_platform::http::metrics::own_listener_router(state.clone()));
+        tracing::info!(%addr, "serving /metrics");
+        Ok(Some(Self { addr, serving }))
+    }
+}
+
+/// A listener served in the background until [`Serving::stop`], which lets
+/// the requests in flight finish: the main port, and the metrics port.
+struct Serving {
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Serving {
+    fn spawn(listener: TcpListener, app: axum::Router) -> Self {
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -116,13 +128,12 @@ impl MetricsListener {
                 })
                 .await
         });
-        tracing::info!(%addr, "serving /metrics");
-        Ok(Some(Self { addr, shutdown, task }))
+        Self { shutdown, task }
     }
 
-    async fn stop(self) -> anyhow::Result<()> {
+    async fn stop(self, what: &'static str) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
-        self.task.await.context("metrics listener task")?.context("metrics listener")
+        self.task.await.with_context(|| format!("{what} task"))?.context(what)
     }
 }
 
@@ -148,17 +159,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let metrics = MetricsListener::start(&state).await?;
     let housekeeping = spawn_housekeeping(state.clone());
     let workers = start_workers(&state, state.settings.jobs.workers);
-    let app = crate::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let (shutdown, stop) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stop.await;
-            })
-            .await
-    });
+    let serving = Serving::spawn(listener, crate::router(state.clone()));
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, state, shutdown, task, housekeeping, workers, metrics, demo })
+    Ok(Running { addr, state, serving, housekeeping, workers, metrics, demo })
 }
 
 /// How many times a demo load that hit a passing database fault is run again
@@ -207,10 +210,9 @@ impl Running {
     /// Stops accepting connections, lets in-flight requests finish, then stops
     /// the job workers (requests may still enqueue until then), closes the pool.
     pub async fn stop(self) -> anyhow::Result<()> {
-        let _ = self.shutdown.send(());
-        self.task.await.context("server task")?.context("server")?;
+        self.serving.stop("server").await?;
         if let Some(metrics) = self.metrics {
-            metrics.stop().await?;
+            metrics.serving.stop("metrics listener").await?;
         }
         self.housekeeping.abort();
         stop_workers(&self.state, self.workers).await;
