@@ -20,9 +20,11 @@ pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUse
     Ok(Json(TokenList { items }))
 }
 
-/// Create a personal API token. The response holds the secret, once.
+/// Create a personal API token. The response holds the secret, once. An
+/// account holds at most 50 live tokens: past that, 409 until one is revoked.
 #[utoipa::path(post, operation_id = "create_token", path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens", request_body = CreateTokenBody,
-    responses((status = 201, body = CreatedTokenDto), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = CreatedTokenDto), (status = 401, body = Problem),
+        (status = 409, description = "The account already has 50 live tokens", body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(viewer): CurrentUser,
