@@ -10,9 +10,9 @@
 //! `checkout` before it claims a seat and never looks at prices otherwise.
 //! Staff enrolling a learner from the roster bypass this on purpose.
 
-use lyceum_platform::{AppError, AppState, auth::Viewer};
+use lyceum_platform::{AppState, auth::Viewer};
 
-use crate::model::Offer;
+use crate::{EnrollError, model::Offer};
 
 /// Why the learner may enroll.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,19 +23,10 @@ pub enum Admission {
     Paid { reference: String },
 }
 
-/// Decides admission to `course` for `viewer`; 402 when payment is needed.
-pub async fn checkout(_state: &AppState, _viewer: &Viewer, course: &Offer) -> Result<Admission, AppError> {
+/// Decides admission to `course` for `viewer`; `PaymentRequired` (402) when payment is needed.
+pub async fn checkout(_state: &AppState, _viewer: &Viewer, course: &Offer) -> Result<Admission, EnrollError> {
     if course.is_free() {
         return Ok(Admission::Free);
     }
-    Err(payment_required(course))
-}
-
-/// 402 `payment-required`, with the price in the detail.
-pub fn payment_required(course: &Offer) -> AppError {
-    AppError::payment_required(format!(
-        "\u{201c}{}\u{201d} costs {}. Payment is required to enroll; online payment is not available yet.",
-        course.title,
-        course.price_label()
-    ))
+    Err(EnrollError::PaymentRequired(Box::new(course.clone())))
 }

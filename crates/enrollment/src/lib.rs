@@ -8,12 +8,14 @@
 //! same transaction as the row. Other modules ask [`service::is_active`].
 
 pub mod billing;
+mod error;
 pub mod events;
 pub mod http;
 pub mod model;
 pub mod repo;
 pub mod service;
 
+pub use error::EnrollError;
 pub use http::{api_routes, page_routes};
 pub use service::is_active;
 

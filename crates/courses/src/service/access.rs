@@ -127,13 +127,31 @@ pub fn enrollment_required() -> AppError {
     AppError::forbidden_kind("enrollment-required", "Enrollment required", "Enroll in this course to open this lesson.")
 }
 
-/// The course's content as a whole (outline, progress): staff or enrolled
-/// learners; previews alone do not open the course.
-pub async fn viewable_course(
+/// Why a viewer may not open a course's content: the access rule's own answer,
+/// turned into HTTP by [`Denied::into_error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// The course is not published: it does not exist for this viewer (404).
+    Hidden,
+    /// Published, but the viewer is not enrolled (403 `enrollment-required`).
+    EnrollmentRequired,
+}
+
+impl Denied {
+    pub fn into_error(self) -> AppError {
+        match self {
+            Denied::Hidden => AppError::not_found(),
+            Denied::EnrollmentRequired => enrollment_required(),
+        }
+    }
+}
+
+/// The rule itself: `Ok(Err(denied))` is a refusal, `Err` a fault on the way.
+async fn decide(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
     course: Course,
-) -> Result<Viewable, AppError> {
+) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
     let enrolled = match viewer {
         Some(v) => repo::courses::is_enrolled(conn, &course.id, &v.user_id).await?,
         None => false,
@@ -144,12 +162,23 @@ pub async fn viewable_course(
     };
     let state = course.state();
     if staff {
-        return Ok(Viewable { course, seen: Seen::Staff, enrolled });
+        return Ok(Ok(Viewable { course, seen: Seen::Staff, enrolled }));
     }
     if enrolled && matches!(state, CourseState::Published | CourseState::Archived) {
-        return Ok(Viewable { course, seen: Seen::Enrolled, enrolled });
+        return Ok(Ok(Viewable { course, seen: Seen::Enrolled, enrolled }));
     }
-    if state == CourseState::Published { Err(enrollment_required()) } else { Err(AppError::not_found()) }
+    let denied = if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden };
+    Ok(Err((denied, course)))
+}
+
+/// The course's content as a whole (outline, progress): staff or enrolled
+/// learners; previews alone do not open the course.
+pub async fn viewable_course(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    course: Course,
+) -> Result<Viewable, AppError> {
+    decide(conn, viewer, course).await?.map_err(|(denied, _)| denied.into_error())
 }
 
 pub async fn viewable_course_by_id(
@@ -169,14 +198,13 @@ pub async fn viewable_lesson(
 ) -> Result<ViewableLesson, AppError> {
     let lesson = repo::outline::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
     let course = repo::courses::by_id(conn, &lesson.course_id).await?.ok_or_else(AppError::not_found)?;
-    let published = course.state() == CourseState::Published;
-    let preview = lesson.preview() && published;
-    match viewable_course(conn, viewer, course.clone()).await {
+    let preview = lesson.preview() && course.state() == CourseState::Published;
+    match decide(conn, viewer, course).await? {
         Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),
-        Err(_) if preview => {
+        Err((_, course)) if preview => {
             let viewable = Viewable { course, seen: Seen::Preview, enrolled: false };
             Ok(ViewableLesson { lesson, viewable })
         }
-        Err(e) => Err(e),
+        Err((denied, _)) => Err(denied.into_error()),
     }
 }

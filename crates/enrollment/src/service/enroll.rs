@@ -9,9 +9,9 @@
 use lyceum_courses::model::CourseState;
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 
-use super::{check_visible, not_open};
+use super::check_visible;
 use crate::{
-    billing,
+    EnrollError, billing,
     events::EnrollmentCreated,
     model::{Enrollment, Offer},
     repo::{enrollments, seats},
@@ -38,7 +38,7 @@ impl Enrolled {
 }
 
 /// The viewer enrolls in `course_id`.
-pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Enrolled, AppError> {
+pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Enrolled, EnrollError> {
     let offer = {
         let mut conn = state.db.pool().acquire().await?;
         let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
@@ -57,7 +57,7 @@ pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Resul
 }
 
 /// The viewer enrolls in the course at `slug` (the course page's form).
-pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Result<(Offer, Enrolled), AppError> {
+pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Result<(Offer, Enrolled), EnrollError> {
     let offer = {
         let mut conn = state.db.pool().acquire().await?;
         seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?
@@ -67,24 +67,16 @@ pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Re
 }
 
 /// Learners enroll in published courses only.
-fn check_open(offer: &Offer) -> Result<(), AppError> {
+fn check_open(offer: &Offer) -> Result<(), EnrollError> {
     match offer.state() {
         CourseState::Published => Ok(()),
-        CourseState::Archived => Err(not_open("This course is archived and no longer accepts new enrollments.")),
+        CourseState::Archived => {
+            Err(EnrollError::NotOpen("This course is archived and no longer accepts new enrollments."))
+        }
         CourseState::Draft => {
-            Err(not_open("This course is not published yet; learners can enroll once it is published."))
+            Err(EnrollError::NotOpen("This course is not published yet; learners can enroll once it is published."))
         }
     }
-}
-
-/// 409 `course-full`.
-pub(crate) fn course_full(offer: &Offer) -> AppError {
-    let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);
-    AppError::conflict(format!(
-        "\u{201c}{}\u{201d} is full: all {seats} seats are taken. A seat frees up when a learner unenrolls.",
-        offer.title
-    ))
-    .with_kind("course-full")
 }
 
 /// Enrolls `user_id` (admission already decided): claims the row, then a
@@ -99,7 +91,7 @@ pub(crate) async fn admit(
     offer: &Offer,
     user_id: &str,
     by_staff: bool,
-) -> Result<Enrolled, AppError> {
+) -> Result<Enrolled, EnrollError> {
     let mut tx = state.db.begin().await?;
     let claimed = enrollments::insert_new(&mut tx, &offer.id, user_id).await?
         || enrollments::reactivate(&mut tx, &offer.id, user_id).await?;
@@ -110,7 +102,7 @@ pub(crate) async fn admit(
     }
     if !seats::take(&mut tx, &offer.id).await? {
         tx.rollback().await?;
-        return Err(course_full(offer));
+        return Err(EnrollError::CourseFull(Box::new(offer.clone())));
     }
     let enrollment = enrollments::of(&mut tx, &offer.id, user_id).await?.ok_or_else(AppError::not_found)?;
     let event = EnrollmentCreated {

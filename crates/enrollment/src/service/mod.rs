@@ -64,11 +64,6 @@ pub(crate) async fn visible_enrollment(
     Err(AppError::not_found())
 }
 
-/// 409 `course-not-open`.
-pub(crate) fn not_open(detail: &str) -> AppError {
-    AppError::conflict(detail).with_kind("course-not-open")
-}
-
 /// A clamped page size.
 pub(crate) fn page_size(limit: i64) -> i64 {
     limit.clamp(1, MAX_PAGE)

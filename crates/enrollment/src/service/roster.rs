@@ -8,9 +8,10 @@ use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
 use super::{
     cancel::cancel,
     enroll::{Enrolled, admit},
-    not_open, page_size,
+    page_size,
 };
 use crate::{
+    EnrollError,
     model::{Enrollment, Offer, RosterEntry, Status},
     repo::{enrollments, seats},
 };
@@ -51,17 +52,17 @@ pub async fn list(
 /// Staff enroll the account with `email`: no payment, still within the seat
 /// limit; draft courses too (a cohort can be ready before publishing), not
 /// archived ones.
-pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str) -> Result<Enrolled, AppError> {
+pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str) -> Result<Enrolled, EnrollError> {
     // Access first, so nobody learns which accounts exist through someone else's course.
     let offer = staff_offer(state, viewer, course_id).await?;
     let user = admin::find_by_email(state, email).await.map_err(|e| {
         if e.fields.is_empty() { AppError::field("email", "There is no account with this address.") } else { e }
     })?;
     if user.is_disabled() {
-        return Err(AppError::field("email", "This account is disabled; it cannot be enrolled."));
+        return Err(AppError::field("email", "This account is disabled; it cannot be enrolled.").into());
     }
     if offer.state() == CourseState::Archived {
-        return Err(not_open(
+        return Err(EnrollError::NotOpen(
             "This course is archived; bring it back as a draft or published course to enroll learners.",
         ));
     }

@@ -13,6 +13,7 @@ use lyceum_platform::{
 
 use super::{course_url, learn_url};
 use crate::{
+    EnrollError,
     model::Offer,
     service::{cancel, enroll as enrolling, query},
 };
@@ -40,17 +41,16 @@ pub async fn enroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path
             Ok(redirect_with_flash(&learn_url(&slug), FlashKind::Success, "enrollment.flash.enrolled"))
         }
         Ok(_) => Ok(redirect_with_flash(&learn_url(&slug), FlashKind::Info, "enrollment.flash.already_enrolled")),
-        Err(e) if e.kind == "payment-required" => {
-            let offer = query::status_by_slug(&state, &s.viewer, &slug).await?.offer;
-            Reply::status(StatusCode::PAYMENT_REQUIRED).render(&PaymentRequired { page: s.page, offer })
+        Err(EnrollError::PaymentRequired(offer)) => {
+            Reply::status(StatusCode::PAYMENT_REQUIRED).render(&PaymentRequired { page: s.page, offer: *offer })
         }
-        Err(e) if e.kind == "course-full" => {
+        Err(EnrollError::CourseFull(_)) => {
             Ok(redirect_with_flash(&course_url(&slug), FlashKind::Error, "enrollment.flash.full"))
         }
-        Err(e) if e.kind == "course-not-open" => {
+        Err(EnrollError::NotOpen(_)) => {
             Ok(redirect_with_flash(&course_url(&slug), FlashKind::Error, "enrollment.flash.not_open"))
         }
-        Err(e) => Err(e),
+        Err(EnrollError::Other(e)) => Err(e),
     }
 }
 

@@ -90,7 +90,7 @@ pub async fn add(
         }
         Ok(_) => Ok(redirect_with_flash(&roster_url(&id), FlashKind::Info, "enrollment.flash.learner_already")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e.into())?;
             roster_page(&state, s, &id, None, form.email, errors, reply).await
         }
     }

@@ -1,0 +1,52 @@
+//! Why an enrollment is refused: the module's own error, matched by its pages
+//! and turned into HTTP only at the edge (`From<EnrollError> for AppError`).
+
+use lyceum_platform::AppError;
+
+use crate::model::Offer;
+
+#[derive(Debug)]
+pub enum EnrollError {
+    /// The course costs money and billing found no payment (402 `payment-required`).
+    PaymentRequired(Box<Offer>),
+    /// Every seat is taken (409 `course-full`).
+    CourseFull(Box<Offer>),
+    /// The course does not take enrollments now: a draft, or archived (409 `course-not-open`).
+    NotOpen(&'static str),
+    /// Anything else on the way: not found, a database fault, access.
+    Other(AppError),
+}
+
+impl From<AppError> for EnrollError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for EnrollError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<EnrollError> for AppError {
+    fn from(e: EnrollError) -> Self {
+        match e {
+            EnrollError::PaymentRequired(offer) => AppError::payment_required(format!(
+                "\u{201c}{}\u{201d} costs {}. Payment is required to enroll; online payment is not available yet.",
+                offer.title,
+                offer.price_label()
+            )),
+            EnrollError::CourseFull(offer) => {
+                let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);
+                AppError::conflict(format!(
+                    "\u{201c}{}\u{201d} is full: all {seats} seats are taken. A seat frees up when a learner unenrolls.",
+                    offer.title
+                ))
+                .with_kind("course-full")
+            }
+            EnrollError::NotOpen(detail) => AppError::conflict(detail).with_kind("course-not-open"),
+            EnrollError::Other(e) => e,
+        }
+    }
+}
