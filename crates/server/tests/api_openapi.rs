@@ -2,11 +2,13 @@
 //! documented, and every documented operation is really served.
 
 mod common;
+mod openapi_kit;
 
 use std::collections::BTreeSet;
 
 use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
+use openapi_kit::{certificate, course_fixture, dead_job, enrollment, fill_path, notification};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -243,80 +245,6 @@ async fn security_requirements_match_behaviour(backend: Backend) {
         );
     }
     app.stop().await;
-}
-
-/// A notification of `user_id`, sent through the queue.
-async fn notification(app: &common::TestApp, admin: &TestClient, user_id: &str) -> String {
-    let reply = admin.post("/api/v1/admin/notifications/test", json!({"user_id": user_id})).await;
-    assert_eq!(reply.status, 202, "{}", reply.text);
-    app.drain_jobs().await;
-    sqlx::query_scalar("SELECT id FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1")
-        .bind(user_id)
-        .fetch_one(app.state().db.pool())
-        .await
-        .unwrap()
-}
-
-/// A course with one module and one lesson, made through the API: (course, module, lesson).
-async fn course_fixture(client: &TestClient) -> (String, String, String) {
-    let id = |r: common::Reply| r.json()["id"].as_str().expect("created id").to_string();
-    let course = id(client.post("/api/v1/courses", json!({"title": "Walked course"})).await);
-    let module = id(client.post(&format!("/api/v1/courses/{course}/modules"), json!({"title": "M"})).await);
-    let lesson = id(client.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "L"})).await);
-    (course, module, lesson)
-}
-
-/// The caller's enrollment in a fresh published course.
-async fn enrollment(client: &TestClient) -> String {
-    let (course, _, _) = course_fixture(client).await;
-    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
-    let reply = client.post("/api/v1/enrollments", json!({"course_id": course})).await;
-    assert_eq!(reply.status, 201, "enroll: {}", reply.text);
-    reply.json()["id"].as_str().expect("enrollment id").to_string()
-}
-
-/// A certificate of `user_id`, written directly (completing a course is tested in learning_progress.rs).
-async fn certificate(app: &common::TestApp, user_id: &str) -> String {
-    let code = "abcdefghijklmnopqrstuvwxyz".to_string();
-    sqlx::query(
-        "INSERT INTO certificates (id, code, user_id, course_id, learner_name, course_title, issued_at) \
-         VALUES ($1, $2, $3, NULL, 'Root', 'Walked course', 0) ON CONFLICT (code) DO NOTHING",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&code)
-    .bind(user_id)
-    .execute(app.state().db.pool())
-    .await
-    .unwrap();
-    code
-}
-
-/// A dead job (the only kind that can be retried or discarded), written directly.
-async fn dead_job(app: &common::TestApp) -> String {
-    let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query(
-        "INSERT INTO jobs (id, queue, kind, payload, state, attempts, max_attempts, run_at, last_error, \
-         created_at, updated_at, finished_at) VALUES ($1, 'default', 'openapi.walk', '{}', 'dead', 1, 1, 0, 'boom', 0, 0, 0)",
-    )
-    .bind(&id)
-    .execute(app.state().db.pool())
-    .await
-    .unwrap();
-    id
-}
-
-/// Replaces every remaining `{param}` with `id` (a real user id).
-fn fill_path(template: &str, id: &str) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').expect("closing brace") + start;
-        out.push_str(&rest[..start]);
-        out.push_str(id);
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 async fn the_document_lists_every_courses_operation(backend: Backend) {
