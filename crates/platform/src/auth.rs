@@ -134,3 +134,11 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminUser {
         }
     }
 }
+
+/// The credential of an `Authorization: Bearer <token>` header. The scheme
+/// name is case-insensitive (RFC 9110 §11.1), so `bearer …` works too.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}

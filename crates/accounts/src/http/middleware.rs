@@ -89,7 +89,7 @@ fn password_change_first(path: &str) -> Response {
 
 async fn identify(state: &AppState, headers: &HeaderMap) -> Result<(Caller, bool), AppError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let Some(token) = auth.to_str().ok().and_then(bearer_token) else {
+        let Some(token) = auth.to_str().ok().and_then(lyceum_platform::auth::bearer_token) else {
             return Ok((Caller::InvalidToken, false));
         };
         return Ok(match session::user_for_token(state, token).await? {
@@ -105,14 +105,6 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<(Caller, bool
         Some((user, session_hash)) => (viewer(user, Credential::Session { session_hash }), false),
         None => (Caller::Anonymous, true),
     })
-}
-
-/// The credential of an `Authorization: Bearer <token>` header. The scheme
-/// name is case-insensitive (RFC 9110 §11.1), so `bearer …` works too.
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn viewer(user: User, credential: Credential) -> Caller {

@@ -81,7 +81,7 @@ pub fn admits(
         return Err(AppError::not_found());
     }
     if !settings.token.is_empty() {
-        let presented = authorization.and_then(bearer).unwrap_or("");
+        let presented = authorization.and_then(crate::auth::bearer_token).unwrap_or("");
         return if secrets::constant_time_eq(presented, settings.token.expose()) {
             Ok(())
         } else {
@@ -95,11 +95,6 @@ pub fn admits(
             "Metrics are served to this machine only. Set metrics.token or metrics.bind to scrape from elsewhere.",
         )),
     }
-}
-
-fn bearer(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// `/metrics` on the main port.
