@@ -1,6 +1,9 @@
 //! Profile rules, shared by the pages and the API.
 
-use lyceum_accounts::service::identity::{self, IdentityChange};
+use lyceum_accounts::{
+    model::User,
+    service::identity::{self, IdentityChange},
+};
 use lyceum_platform::{
     AppError, AppState,
     auth::{Role, Viewer},
@@ -13,8 +16,11 @@ use crate::{
 };
 
 pub async fn get(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
-    let user = identity::get(state, user_id).await?;
-    let row = repo::get(state.db.pool(), user_id).await?;
+    profile_of(state, identity::get(state, user_id).await?).await
+}
+
+async fn profile_of(state: &AppState, user: User) -> Result<Profile, AppError> {
+    let row = repo::get(state.db.pool(), &user.id).await?;
     let (bio, avatar_key) = row.map(|r| (r.bio, r.avatar_key)).unwrap_or_default();
     Ok(Profile {
         role: user.role(),
@@ -42,7 +48,10 @@ pub enum Audience {
 /// private ones only to their owner and admins; "not found" to everyone else,
 /// so a private profile's existence is not revealed.
 pub async fn audience(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Audience, AppError> {
-    let user = identity::get(state, user_id).await?;
+    audience_of(&identity::get(state, user_id).await?, viewer)
+}
+
+fn audience_of(user: &User, viewer: Option<&Viewer>) -> Result<Audience, AppError> {
     if !user.is_disabled() && user.role() != Role::Learner {
         return Ok(Audience::Everyone);
     }
@@ -54,8 +63,9 @@ pub async fn audience(state: &AppState, viewer: Option<&Viewer>, user_id: &str) 
 
 /// A profile as `viewer` may see it (see [`audience`]).
 pub async fn get_visible(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Profile, AppError> {
-    audience(state, viewer, user_id).await?;
-    get(state, user_id).await
+    let user = identity::get(state, user_id).await?;
+    audience_of(&user, viewer)?;
+    profile_of(state, user).await
 }
 
 #[derive(Debug, Default)]
