@@ -66,12 +66,17 @@ fn add_shared_answers(op: &mut Operation, is_get: bool) {
     }
     if body {
         add("400", "The body is not valid JSON or multipart.");
+        add("408", "The body did not arrive within the request time limit; the connection is closed.");
         add("413", "The body is larger than this operation accepts.");
         add("415", "The body has the wrong `Content-Type`.");
         add("422", "Some fields are missing or invalid (`errors` lists them all).");
     }
     add("500", "An internal fault; the `request_id` finds it in the log.");
-    add("503", "Temporarily unavailable (database unreachable, or the request took too long).");
+    add(
+        "503",
+        "Temporarily unavailable (database unreachable or busy, the server at its limit of requests in flight, \
+         or the request took too long); `Retry-After` says when to try again.",
+    );
 }
 
 /// Every 4xx/5xx answer: the `Problem` schema as `application/problem+json`.
