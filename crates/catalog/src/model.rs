@@ -4,7 +4,7 @@
 
 use lyceum_courses::{
     model::{CURRENCIES, Level, TAG_LEN_MAX},
-    repo::search::{QUERY_MAX, terms},
+    service::read::{QUERY_MAX, search_terms as terms},
 };
 use lyceum_platform::{AppError, FieldError, keyset};
 use serde::{Deserialize, Serialize};

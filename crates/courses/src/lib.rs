@@ -4,7 +4,7 @@
 
 pub mod http;
 pub mod model;
-pub mod repo;
+pub(crate) mod repo;
 pub mod service;
 
 pub use http::{api_routes, page_routes, wide_routes};

@@ -75,7 +75,9 @@ pub struct Course {
     pub created_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
-    /// Active enrollments, kept by the enrollment service (seat limits, "most enrolled").
+    /// Active enrollments: the counter the enrollment module keeps through
+    /// [`crate::service::seats`], in the transaction that writes the enrollment
+    /// (seat limits, "most enrolled", the delete warning).
     pub enrolled_count: i64,
 }
 

@@ -3,16 +3,18 @@
 //! billing module will fill), seat limits hold under concurrency, learners
 //! unenroll, and a course's staff see and edit its roster.
 //!
-//! The rows live in `enrollments` (courses migration) and the number of active
-//! ones in `courses.enrolled_count`, which only this module changes — in the
-//! same transaction as the row. Other modules ask [`service::is_active`].
+//! The rows live in `enrollments`, this module's table; the number of active
+//! ones is the courses module's `enrolled_count`, which this module keeps
+//! through `lyceum_courses::service::seats` in the same transaction as the
+//! row. Other modules ask [`service::is_active`] and the `service::query`
+//! functions.
 
 pub mod billing;
 mod error;
 pub mod events;
 pub mod http;
 pub mod model;
-pub mod repo;
+pub(crate) mod repo;
 pub mod service;
 
 pub use error::EnrollError;

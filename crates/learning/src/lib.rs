@@ -1,5 +1,5 @@
-//! Learning: the lesson view and lesson media (behind the lesson access rule
-//! of `lyceum_courses::service::access`), lesson progress and resume
+//! Learning: the lesson view and lesson media (behind the lesson access rule,
+//! [`service::access`]), lesson progress and resume
 //! positions, per-module and course completion, "continue where you left
 //! off", certificates of completion with a public verification page, and the
 //! instructors' per-learner progress table.
@@ -7,7 +7,7 @@
 pub mod events;
 pub mod http;
 pub mod model;
-pub mod repo;
+pub(crate) mod repo;
 pub mod service;
 
 pub use http::{api_routes, page_routes};

@@ -16,7 +16,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings).await?;
     MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
     // The catalog's full-text index is engine-specific DDL over a portable table; see docs/architecture.md.
-    lyceum_courses::repo::search::ensure_index(&db).await.context("creating the catalog search index")?;
+    lyceum_courses::service::read::ensure_search_index(&db).await.context("creating the catalog search index")?;
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;
     let storage = Storage::from_settings(&settings).context("configuring file storage")?;
     let cache = Cache::from_settings(&settings.cache).await.context("configuring the cache")?;

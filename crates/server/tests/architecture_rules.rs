@@ -77,3 +77,135 @@ fn every_event_has_a_subscriber_and_the_docs_list_them_all() {
     assert_eq!(declared, subscribed.keys().cloned().collect::<Vec<_>>(), "a subscription to an undeclared event");
     assert_eq!(documented_events(), subscribed, "docs/architecture.md's event table differs from the registry");
 }
+
+/// The "Who owns which table" map of `docs/architecture.md`, in its row order:
+/// (crate, module, tables).
+fn ownership_map() -> Vec<(String, String, Vec<String>)> {
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/architecture.md");
+    let text = std::fs::read_to_string(doc).unwrap();
+    let table = text.split("| crate | module | tables |").nth(1).expect("the ownership table");
+    let ticked = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|row| {
+            let cells: Vec<&str> = row.split('|').collect();
+            (ticked(cells[1]).remove(0), cells[2].trim().to_string(), ticked(cells[3]))
+        })
+        .collect()
+}
+
+/// Every table the migrations and the crates' sources create.
+fn created_tables() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut texts: Vec<String> = std::fs::read_dir(root.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
+        let src = krate.path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    texts.extend(files.iter().map(|f| std::fs::read_to_string(f).unwrap()));
+    let mut tables = Vec::new();
+    for text in texts {
+        for part in text.split("CREATE ").skip(1) {
+            let words: Vec<&str> = part.split_whitespace().take(6).collect();
+            let Some(at) = words.iter().position(|w| *w == "TABLE") else { continue };
+            let rest = &words[at + 1..];
+            let name = if rest.starts_with(&["IF", "NOT", "EXISTS"]) { rest.get(3) } else { rest.first() };
+            if let Some(name) = name {
+                tables.push(name.trim_end_matches('(').to_string());
+            }
+        }
+    }
+    tables.retain(|t| !t.ends_with("_rebuilt") && t.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    tables.sort();
+    tables.dedup();
+    tables
+}
+
+/// A crate's source with line comments removed (doc comments name other
+/// modules' tables freely; only code counts).
+fn code_of(crate_dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&crate_dir.join("src"), &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+            (f, code.join("\n"))
+        })
+        .collect()
+}
+
+/// The tables a piece of SQL names after FROM, JOIN, INTO, UPDATE or TABLE.
+fn tables_named(code: &str, known: &[String]) -> Vec<String> {
+    let words: Vec<&str> = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
+    let mut named = Vec::new();
+    for pair in words.windows(2) {
+        if ["FROM", "JOIN", "INTO", "UPDATE", "TABLE"].contains(&pair[0]) && known.iter().any(|t| t == pair[1]) {
+            named.push(pair[1].to_string());
+        }
+    }
+    named
+}
+
+#[test]
+fn every_table_has_one_owner_and_a_crate_names_only_its_modules_tables() {
+    let map = ownership_map();
+    let owner: BTreeMap<String, String> =
+        map.iter().flat_map(|(_, module, tables)| tables.iter().map(move |t| (t.clone(), module.clone()))).collect();
+    let listed: Vec<&String> = map.iter().flat_map(|(_, _, tables)| tables).collect();
+    assert_eq!(listed.len(), owner.len(), "a table is listed twice in the ownership map");
+    let created = created_tables();
+    let unowned: Vec<&String> = created.iter().filter(|t| !owner.contains_key(*t)).collect();
+    assert!(unowned.is_empty(), "tables with no owner in docs/architecture.md: {unowned:?}");
+    let known: Vec<String> = owner.keys().cloned().collect();
+
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut violations = Vec::new();
+    for (krate, module, _) in &map {
+        let dir = crates.join(krate.trim_start_matches("lyceum-"));
+        assert!(dir.is_dir(), "no crate folder for {krate}");
+        for (file, code) in code_of(&dir) {
+            for table in tables_named(&code, &known) {
+                if owner[&table] != *module {
+                    violations.push(format!("{}: `{table}` (owned by {})", file.display(), owner[&table]));
+                }
+            }
+        }
+    }
+    violations.sort();
+    violations.dedup();
+    assert!(violations.is_empty(), "SQL naming another module's table:\n{}", violations.join("\n"));
+}
+
+#[test]
+fn a_crate_depends_only_on_crates_below_it() {
+    let map = ownership_map();
+    let layer: BTreeMap<&str, usize> = map.iter().enumerate().map(|(i, (krate, _, _))| (krate.as_str(), i)).collect();
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut wrong = Vec::new();
+    for (krate, _, _) in &map {
+        let manifest =
+            std::fs::read_to_string(crates.join(krate.trim_start_matches("lyceum-")).join("Cargo.toml")).unwrap();
+        let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
+        let deps = deps.split("\n[").next().unwrap_or("");
+        for line in deps.lines() {
+            let name = line.split(['.', '=', ' ']).next().unwrap_or("").trim();
+            if let Some(&at) = layer.get(name)
+                && at >= layer[krate.as_str()]
+            {
+                wrong.push(format!("{krate} depends on {name}, which is not above it"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -46,6 +46,19 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<User>, s
 }
 
 /// The user and their password hash, for sign-in.
+/// Several users by id, in no particular order; unknown ids are left out.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<User>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id IN ({})", db::placeholders(1, ids.len()));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
+}
+
 pub async fn credentials(pool: &AnyPool, email: &str) -> Result<Option<(User, String)>, sqlx::Error> {
     let user: Option<User> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1")))

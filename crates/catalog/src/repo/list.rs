@@ -7,7 +7,7 @@
 //! (a BIGINT: publication time, enrollments, price or the relevance score) or
 //! `sort_text` (the lower-cased title), which is what the cursor holds.
 
-use lyceum_courses::repo::search::Engine;
+use lyceum_courses::service::read::Engine;
 use sqlx::AnyConnection;
 
 use crate::model::{PriceFilter, Search, Sort};

@@ -3,8 +3,7 @@
 
 use lyceum_courses::{
     model::{self as courses_model, Course},
-    repo as courses_repo,
-    service::{access, outline},
+    service::{access, instructors, outline, read},
 };
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use sqlx::AnyConnection;
@@ -43,7 +42,7 @@ pub async fn page(state: &AppState, viewer: Option<&Viewer>, slug: &str) -> Resu
     let Some(viewer) = viewer else { return Ok(CoursePage { detail, enrolled: false, staff: false }) };
     let staff = is_staff(&detail, viewer);
     let mut conn = state.db.pool().acquire().await?;
-    let enrolled = lyceum_courses::repo::courses::is_enrolled(&mut conn, &detail.id, &viewer.user_id).await?;
+    let enrolled = lyceum_enrollment::is_active(&mut conn, &detail.id, &viewer.user_id).await?;
     Ok(CoursePage { detail, enrolled, staff })
 }
 
@@ -54,7 +53,7 @@ fn is_staff(detail: &CourseDetail, viewer: &Viewer) -> bool {
 
 async fn load_published(state: &AppState, slug: &str) -> Result<Option<CourseDetail>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    match courses_repo::courses::by_slug(&mut conn, slug).await? {
+    match read::course_by_slug(&mut conn, slug).await? {
         Some(course) if course.state == "published" => Ok(Some(build(&mut conn, course).await?)),
         _ => Ok(None),
     }
@@ -62,20 +61,20 @@ async fn load_published(state: &AppState, slug: &str) -> Result<Option<CourseDet
 
 async fn staff_preview(state: &AppState, viewer: &Viewer, slug: &str) -> Result<CourseDetail, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let course = courses_repo::courses::by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
+    let course = read::course_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
     let detail = build(&mut conn, course).await?;
     if is_staff(&detail, viewer) { Ok(detail) } else { Err(AppError::not_found()) }
 }
 
 /// Everything the page shows, in a fixed number of queries (no per-module or per-lesson query).
 async fn build(conn: &mut AnyConnection, course: Course) -> Result<CourseDetail, AppError> {
-    let category = courses_repo::courses::categories(conn)
+    let category = read::categories(conn)
         .await?
         .into_iter()
         .find(|c| Some(&c.id) == course.category_id.as_ref())
         .map(|c| CategoryRef { slug: c.slug, name: c.name });
-    let tags = courses_repo::courses::tags(conn, &course.id).await?;
-    let instructors = courses_repo::instructors::list(conn, &course.id)
+    let tags = read::tags(conn, &course.id).await?;
+    let instructors = instructors::of(conn, &course.id)
         .await?
         .into_iter()
         .map(|i| InstructorRef { user_id: i.user_id, display_name: i.display_name })

@@ -1,6 +1,6 @@
 //! Search and browse: a page of published courses for a catalog query.
 
-use lyceum_courses::{model::cover_url, repo::search::Engine};
+use lyceum_courses::{model::cover_url, service::read::Engine};
 use lyceum_platform::{AppError, AppState, db, keyset};
 
 use super::{CACHE_TTL, CATALOG_CACHE, categories};

@@ -1,4 +1,4 @@
-//! The `courses`, `course_tags`, `categories` and `enrollments` tables.
+//! The `courses`, `course_tags` and `categories` tables.
 
 use lyceum_platform::db;
 use sqlx::AnyConnection;
@@ -27,6 +27,19 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>,
         .bind(id)
         .fetch_optional(conn)
         .await
+}
+
+/// Several courses by id, in no particular order; unknown ids are left out.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Course>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM courses WHERE id IN ({})", db::placeholders(1, ids.len()));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
 }
 
 /// The course at address `slug`, in any state (callers check the state).
@@ -145,26 +158,27 @@ pub async fn set_tags(conn: &mut AnyConnection, id: &str, tags: &[String]) -> Re
     Ok(())
 }
 
-/// Learners with an active enrollment, counted from the rows (authoritative;
-/// `courses.enrolled_count` is the counter the enrollment service keeps beside them).
-pub async fn enrolled_count(conn: &mut AnyConnection, id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND status = 'active'")
-        .bind(id)
-        .fetch_one(conn)
-        .await
-}
-
-/// Whether `user_id` holds an active enrollment in the course: the one query
-/// for it, asked by the lesson access rule, the course page and enrollment.
-pub async fn is_enrolled(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",
+/// Takes a seat if one is free: one conditional UPDATE, so concurrent
+/// enrollments can never pass the limit (PostgreSQL re-checks the condition
+/// on the locked row; SQLite runs one writer at a time). False when full.
+pub async fn take_seat(conn: &mut AnyConnection, course_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE courses SET enrolled_count = enrolled_count + 1 \
+         WHERE id = $1 AND (seat_limit IS NULL OR enrolled_count < seat_limit)",
     )
     .bind(course_id)
-    .bind(user_id)
-    .fetch_one(conn)
+    .execute(conn)
     .await?;
-    Ok(n > 0)
+    Ok(done.rows_affected() > 0)
+}
+
+/// Gives a seat back (never below 0).
+pub async fn give_back_seat(conn: &mut AnyConnection, course_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE courses SET enrolled_count = enrolled_count - 1 WHERE id = $1 AND enrolled_count > 0")
+        .bind(course_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 pub struct ListFilter<'a> {

@@ -3,8 +3,6 @@
 use lyceum_platform::db;
 use sqlx::AnyConnection;
 
-use crate::model::Instructor;
-
 /// "owner" or "co" when `user_id` teaches the course.
 pub async fn role_of(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT role FROM course_instructors WHERE course_id = $1 AND user_id = $2")
@@ -14,12 +12,11 @@ pub async fn role_of(conn: &mut AnyConnection, course_id: &str, user_id: &str) -
         .await
 }
 
-/// Owner first, then co-instructors in the order they were added.
-pub async fn list(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Instructor>, sqlx::Error> {
+/// `(user_id, role)`, owner first, then co-instructors in the order they were added.
+pub async fn list(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT i.user_id, i.role, u.display_name, u.email FROM course_instructors i \
-         JOIN users u ON u.id = i.user_id WHERE i.course_id = $1 \
-         ORDER BY CASE i.role WHEN 'owner' THEN 0 ELSE 1 END, i.added_at, i.user_id",
+        "SELECT user_id, role FROM course_instructors WHERE course_id = $1 \
+         ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END, added_at, user_id",
     )
     .bind(course_id)
     .fetch_all(conn)

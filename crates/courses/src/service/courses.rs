@@ -221,9 +221,9 @@ async fn view(conn: &mut AnyConnection, course: Course) -> Result<CourseView, Ap
     let categories = repo::courses::categories(conn).await?;
     let category = categories.into_iter().find(|c| Some(&c.id) == course.category_id.as_ref());
     let tags = repo::courses::tags(conn, &course.id).await?;
-    let instructors = repo::instructors::list(conn, &course.id).await?;
+    let instructors = super::instructors::of(conn, &course.id).await?;
     let outline = super::outline::load(conn, &course.id).await?;
-    let enrolled = repo::courses::enrolled_count(conn, &course.id).await?;
+    let enrolled = course.enrolled_count;
     Ok(CourseView { course, category, tags, instructors, outline, enrolled })
 }
 
@@ -269,7 +269,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) ->
     if !editable.may_delete(viewer) {
         return Err(AppError::forbidden("Only the course's owner or an administrator can delete it."));
     }
-    guard_enrolled(repo::courses::enrolled_count(&mut tx, id).await?, force, "course")?;
+    guard_enrolled(editable.course.enrolled_count, force, "course")?;
     let mut files = repo::outline::media_keys_of_course(&mut tx, id).await?;
     files.extend(editable.course.cover_key.clone());
     repo::courses::delete(&mut tx, id).await?;
@@ -283,7 +283,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) ->
 pub async fn enrolled(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Course, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let course = access::editable(&mut conn, viewer, id).await?.course;
-    let n = repo::courses::enrolled_count(&mut conn, id).await?;
+    let n = course.enrolled_count;
     Ok((course, n))
 }
 

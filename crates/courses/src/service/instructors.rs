@@ -1,10 +1,11 @@
 //! Co-instructors: any editor of a course adds or removes them; the owner stays.
 
-use lyceum_accounts::service::{admin, identity};
+use lyceum_accounts::service::{admin, directory, identity};
 use lyceum_platform::{
     AppError, AppState,
     auth::{Role, Viewer},
 };
+use sqlx::AnyConnection;
 
 use super::{access, changed, commit};
 use crate::{model::Instructor, repo};
@@ -18,7 +19,22 @@ pub enum Who {
 pub async fn list(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Vec<Instructor>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     access::editable(&mut conn, viewer, course_id).await?;
-    Ok(repo::instructors::list(&mut conn, course_id).await?)
+    of(&mut conn, course_id).await
+}
+
+/// A course's instructors with their names (owner first): two queries, the
+/// list and one batched read of the accounts behind it.
+pub async fn of(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Instructor>, AppError> {
+    let rows = repo::instructors::list(conn, course_id).await?;
+    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let mut people = directory::people(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user_id, role)| {
+            let person = people.remove(&user_id)?;
+            Some(Instructor { user_id, role, display_name: person.display_name, email: person.email })
+        })
+        .collect())
 }
 
 pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -> Result<Vec<Instructor>, AppError> {
@@ -44,7 +60,7 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
     repo::instructors::add(&mut tx, course_id, &user.id, "co").await?;
     changed(&mut tx, &course, false).await?;
-    let all = repo::instructors::list(&mut tx, course_id).await?;
+    let all = of(&mut tx, course_id).await?;
     commit(state, tx).await?;
     Ok(all)
 }

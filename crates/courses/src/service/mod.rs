@@ -6,6 +6,8 @@ pub mod courses;
 pub mod instructors;
 pub mod media;
 pub mod outline;
+pub mod read;
+pub mod seats;
 
 use lyceum_platform::{AppError, AppState, db::Tx};
 

@@ -63,7 +63,7 @@ pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &str, title: &
 pub async fn get_module(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Module, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (editable, module) = access::editable_module(&mut conn, viewer, id).await?;
-    let enrolled = repo::courses::enrolled_count(&mut conn, &editable.course.id).await?;
+    let enrolled = editable.course.enrolled_count;
     Ok((module, enrolled))
 }
 
@@ -71,7 +71,7 @@ pub async fn get_module(state: &AppState, viewer: &Viewer, id: &str) -> Result<(
 pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
-    guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "module")?;
+    guard_enrolled(editable.course.enrolled_count, force, "module")?;
     let files = repo::outline::media_keys_of_module(&mut tx, id).await?;
     repo::outline::delete_module(&mut tx, id).await?;
     changed(&mut tx, &editable.course, false).await?;
@@ -272,14 +272,14 @@ pub async fn update_lesson(
 pub async fn get_lesson(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Lesson, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (editable, lesson) = access::editable_lesson(&mut conn, viewer, id).await?;
-    let enrolled = repo::courses::enrolled_count(&mut conn, &editable.course.id).await?;
+    let enrolled = editable.course.enrolled_count;
     Ok((lesson, enrolled))
 }
 
 pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<String, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, lesson) = access::editable_lesson(&mut tx, viewer, id).await?;
-    guard_enrolled(repo::courses::enrolled_count(&mut tx, &editable.course.id).await?, force, "lesson")?;
+    guard_enrolled(editable.course.enrolled_count, force, "lesson")?;
     repo::outline::delete_lesson(&mut tx, id).await?;
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;

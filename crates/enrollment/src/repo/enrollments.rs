@@ -1,9 +1,9 @@
-//! The `enrollments` table (created by the courses migration).
+//! The `enrollments` table.
 
 use lyceum_platform::db;
 use sqlx::AnyConnection;
 
-use crate::model::{Enrollment, MyEnrollment, RosterEntry};
+use crate::model::Enrollment;
 
 const COLUMNS: &str = "id, course_id, user_id, status, created_at, updated_at";
 
@@ -22,6 +22,18 @@ pub async fn of(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Res
     .bind(user_id)
     .fetch_optional(conn)
     .await
+}
+
+/// Whether the learner holds an active enrollment in the course.
+pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2 AND status = 'active'",
+    )
+    .bind(course_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
 }
 
 /// Inserts an active enrollment unless the learner has a row for the course
@@ -70,22 +82,20 @@ pub async fn cancel(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Er
     Ok(done.rows_affected() > 0)
 }
 
-/// A learner's active enrollments with their courses, newest first, before `(created_at, id)`.
-pub async fn mine(
+/// A learner's active enrollments, newest first, before `(created_at, id)`.
+pub async fn active_of_user(
     conn: &mut AnyConnection,
     user_id: &str,
     before: Option<(i64, &str)>,
     limit: i64,
-) -> Result<Vec<MyEnrollment>, sqlx::Error> {
+) -> Result<Vec<Enrollment>, sqlx::Error> {
     let (before_at, before_id) = before.map(|(at, id)| (Some(at), Some(id))).unwrap_or((None, None));
-    sqlx::query_as(
-        "SELECT e.id, e.course_id, e.user_id, e.status, e.created_at, e.updated_at, \
-                c.slug AS course_slug, c.title AS course_title \
-         FROM enrollments e JOIN courses c ON c.id = e.course_id \
-         WHERE e.user_id = $1 AND e.status = 'active' \
-           AND ($2 IS NULL OR e.created_at < $2 OR (e.created_at = $2 AND e.id < $3)) \
-         ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM enrollments \
+         WHERE user_id = $1 AND status = 'active' \
+           AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    )))
     .bind(user_id)
     .bind(before_at)
     .bind(before_id)
@@ -94,44 +104,27 @@ pub async fn mine(
     .await
 }
 
-/// A course's enrollments (active and cancelled, or only `status`) with the
-/// learners' names, newest first, before `(created_at, id)`.
-pub async fn roster(
+/// A course's enrollments (active and cancelled, or only `status`), newest
+/// first, before `(created_at, id)`.
+pub async fn of_course(
     conn: &mut AnyConnection,
     course_id: &str,
     status: Option<&str>,
     before: Option<(i64, &str)>,
     limit: i64,
-) -> Result<Vec<RosterEntry>, sqlx::Error> {
+) -> Result<Vec<Enrollment>, sqlx::Error> {
     let (before_at, before_id) = before.map(|(at, id)| (Some(at), Some(id))).unwrap_or((None, None));
-    sqlx::query_as(
-        "SELECT e.id AS enrollment_id, e.user_id, u.display_name, u.email, e.status, e.created_at \
-         FROM enrollments e JOIN users u ON u.id = e.user_id \
-         WHERE e.course_id = $1 AND ($2 IS NULL OR e.status = $2) \
-           AND ($3 IS NULL OR e.created_at < $3 OR (e.created_at = $3 AND e.id < $4)) \
-         ORDER BY e.created_at DESC, e.id DESC LIMIT $5",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM enrollments \
+         WHERE course_id = $1 AND ($2 IS NULL OR status = $2) \
+           AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
+         ORDER BY created_at DESC, id DESC LIMIT $5"
+    )))
     .bind(course_id)
     .bind(status)
     .bind(before_at)
     .bind(before_id)
     .bind(limit)
     .fetch_all(conn)
-    .await
-}
-
-/// One learner's roster line (any status).
-pub async fn roster_entry(
-    conn: &mut AnyConnection,
-    course_id: &str,
-    user_id: &str,
-) -> Result<Option<RosterEntry>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.id AS enrollment_id, e.user_id, u.display_name, u.email, e.status, e.created_at \
-         FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.course_id = $1 AND e.user_id = $2",
-    )
-    .bind(course_id)
-    .bind(user_id)
-    .fetch_optional(conn)
     .await
 }

@@ -7,7 +7,8 @@ use super::visible_enrollment;
 use crate::{
     events::EnrollmentCancelled,
     model::{Enrollment, Offer},
-    repo::{enrollments, seats},
+    repo::enrollments,
+    service::seats,
 };
 
 /// Cancels enrollment `id`; cancelling a cancelled one changes nothing.

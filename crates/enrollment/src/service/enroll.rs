@@ -14,7 +14,8 @@ use crate::{
     EnrollError, billing,
     events::EnrollmentCreated,
     model::{Enrollment, Offer},
-    repo::{enrollments, seats},
+    repo::enrollments,
+    service::seats,
 };
 
 /// The outcome of an enrollment request.

@@ -5,6 +5,7 @@ pub mod cancel;
 pub mod enroll;
 pub mod query;
 pub mod roster;
+pub(crate) mod seats;
 
 use lyceum_courses::service::access::is_staff;
 use lyceum_platform::{AppError, auth::Viewer};
@@ -17,10 +18,11 @@ use crate::{
 
 pub const MAX_PAGE: i64 = 100;
 
-/// Whether `user_id` is actively enrolled in `course_id`. The query lives with
-/// the table, in `lyceum-courses`, whose lesson access rule asks it too.
-pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
-    lyceum_courses::repo::courses::is_enrolled(conn, course_id, user_id).await
+/// Whether `user_id` is actively enrolled in `course_id`: the one query for
+/// it, asked by the lesson access rule (learning), the course page (catalog)
+/// and enrollment itself.
+pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, AppError> {
+    Ok(repo::enrollments::is_active(conn, course_id, user_id).await?)
 }
 
 /// The course, unless the viewer may not know it exists (a draft of someone else's).
@@ -29,7 +31,7 @@ pub(crate) async fn visible_offer(
     viewer: &Viewer,
     course_id: &str,
 ) -> Result<Offer, AppError> {
-    let offer = repo::seats::offer(conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    let offer = seats::offer(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     check_visible(conn, viewer, &offer).await?;
     Ok(offer)
 }

@@ -4,7 +4,10 @@
 use lyceum_courses::model::CourseState;
 use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
 
-use super::{page_size, visible_enrollment, visible_offer};
+use lyceum_courses::service::read;
+use sqlx::AnyConnection;
+
+use super::{page_size, seats, visible_enrollment, visible_offer};
 use crate::{
     model::{Enrollment, MyEnrollment, Offer},
     repo::enrollments,
@@ -26,9 +29,49 @@ pub async fn mine(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
     let before = keyset::before(cursor)?;
     let mut conn = state.db.pool().acquire().await?;
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
-    let mut items = enrollments::mine(&mut conn, &viewer.user_id, before, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut items, limit, |r| (r.created_at, r.id.as_str()));
+    let mut rows = enrollments::active_of_user(&mut conn, &viewer.user_id, before, limit + 1).await?;
+    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
+    let ids: Vec<String> = rows.iter().map(|e| e.course_id.clone()).collect();
+    let courses = read::courses(&mut conn, &ids).await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|e| {
+            let course = courses.get(&e.course_id)?;
+            Some(MyEnrollment {
+                course_slug: course.slug.clone(),
+                course_title: course.title.clone(),
+                id: e.id,
+                course_id: e.course_id,
+                user_id: e.user_id,
+                status: e.status,
+                created_at: e.created_at,
+                updated_at: e.updated_at,
+            })
+        })
+        .collect();
     Ok(MyPage { items, next_cursor })
+}
+
+/// A page of a learner's active enrollments, newest first (for other modules:
+/// learning's "my courses"). `before` is the last row's `(created_at, id)`.
+pub async fn active_of_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<Enrollment>, AppError> {
+    Ok(enrollments::active_of_user(conn, user_id, before, limit).await?)
+}
+
+/// A page of a course's active enrollments, newest first (for other modules:
+/// learning's progress table). No access check: the caller has made it.
+pub async fn active_of_course(
+    conn: &mut AnyConnection,
+    course_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<Enrollment>, AppError> {
+    Ok(enrollments::of_course(conn, course_id, Some("active"), before, limit).await?)
 }
 
 /// Where the viewer stands with a course.
@@ -63,7 +106,7 @@ pub async fn status(state: &AppState, viewer: &Viewer, course_id: &str) -> Resul
 pub async fn status_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Result<StatusView, AppError> {
     let id = {
         let mut conn = state.db.pool().acquire().await?;
-        crate::repo::seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?.id
+        seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?.id
     };
     status(state, viewer, &id).await
 }

@@ -1,19 +1,20 @@
 //! A course's roster, for its staff (instructors and admins): list, add a
 //! learner by e-mail (no payment, but within the seat limit), remove one.
 
-use lyceum_accounts::service::admin;
+use lyceum_accounts::service::{admin, directory};
 use lyceum_courses::{model::CourseState, service::access};
 use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use sqlx::AnyConnection;
 
 use super::{
     cancel::cancel,
     enroll::{Enrolled, admit},
-    page_size,
+    page_size, seats,
 };
 use crate::{
     EnrollError,
     model::{Enrollment, Offer, RosterEntry, Status},
-    repo::{enrollments, seats},
+    repo::enrollments,
 };
 
 pub struct RosterPage {
@@ -44,9 +45,31 @@ pub async fn list(
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let status = status.map(Status::as_str);
-    let mut items = enrollments::roster(&mut conn, course_id, status, before, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut items, limit, |r| (r.created_at, r.enrollment_id.as_str()));
+    let mut rows = enrollments::of_course(&mut conn, course_id, status, before, limit + 1).await?;
+    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
+    let items = with_people(&mut conn, rows).await?;
     Ok(RosterPage { offer, items, next_cursor })
+}
+
+/// Roster lines for `rows`, with the learners' names and addresses read from
+/// accounts in one batch.
+async fn with_people(conn: &mut AnyConnection, rows: Vec<Enrollment>) -> Result<Vec<RosterEntry>, AppError> {
+    let ids: Vec<String> = rows.iter().map(|e| e.user_id.clone()).collect();
+    let people = directory::people(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            let person = people.get(&e.user_id)?;
+            Some(RosterEntry {
+                enrollment_id: e.id,
+                user_id: e.user_id,
+                display_name: person.display_name.clone(),
+                email: person.email.clone(),
+                status: e.status,
+                created_at: e.created_at,
+            })
+        })
+        .collect())
 }
 
 /// Staff enroll the account with `email`: no payment, still within the seat
@@ -91,7 +114,8 @@ pub async fn entry(
 ) -> Result<(Offer, RosterEntry), AppError> {
     let offer = staff_offer(state, viewer, course_id).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let entry = enrollments::roster_entry(&mut conn, course_id, user_id).await?;
-    let entry = entry.filter(RosterEntry::is_active).ok_or_else(AppError::not_found)?;
+    let enrollment = enrollments::of(&mut conn, course_id, user_id).await?;
+    let enrollment = enrollment.filter(Enrollment::is_active).ok_or_else(AppError::not_found)?;
+    let entry = with_people(&mut conn, vec![enrollment]).await?.pop().ok_or_else(AppError::not_found)?;
     Ok((offer, entry))
 }

@@ -2,5 +2,4 @@
 //! connection so a service can run several in one transaction.
 
 pub mod certificates;
-pub mod enrollments;
 pub mod progress;

@@ -145,6 +145,28 @@ pub async fn courses(
     query.fetch_all(conn).await
 }
 
+/// Several learners' course-level progress in one course: `(user_id,
+/// last_activity_at, completed_at)` for those who have a row.
+pub async fn course_rows_of_users(
+    conn: &mut AnyConnection,
+    course_id: &str,
+    user_ids: &[String],
+) -> Result<Vec<(String, i64, Option<i64>)>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT user_id, last_activity_at, completed_at FROM course_progress \
+         WHERE course_id = $1 AND user_id IN ({})",
+        placeholders(2, user_ids.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(course_id);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await
+}
+
 /// Marks the course complete once (an earlier completion time is kept).
 pub async fn set_course_completed(
     conn: &mut AnyConnection,

@@ -1,7 +1,10 @@
 //! Certificates of completion: issued once per learner and course, verified
 //! publicly by their code.
 
-use lyceum_courses::{model::Course, repo as courses_repo};
+use lyceum_courses::{
+    model::Course,
+    service::{instructors as course_instructors, read},
+};
 use lyceum_platform::{AppError, AppState, auth::Viewer, db::Tx, events, keyset};
 
 use crate::{
@@ -67,9 +70,8 @@ pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> 
     let certificate = repo::certificates::by_code(&mut conn, code).await?.ok_or_else(AppError::not_found)?;
     let (mut instructors, mut course_slug) = (Vec::new(), None);
     if let Some(course_id) = &certificate.course_id {
-        instructors =
-            courses_repo::instructors::list(&mut conn, course_id).await?.into_iter().map(|i| i.display_name).collect();
-        let course = courses_repo::courses::by_id(&mut conn, course_id).await?;
+        instructors = course_instructors::of(&mut conn, course_id).await?.into_iter().map(|i| i.display_name).collect();
+        let course = read::course(&mut conn, course_id).await?;
         course_slug = course.filter(|c| c.state == "published").map(|c| c.slug);
     }
     Ok(Verified { certificate, instructors, course_slug })

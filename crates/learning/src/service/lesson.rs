@@ -3,12 +3,14 @@
 
 use lyceum_courses::{
     model::{Course, Lesson, LessonRef, Module},
-    repo as courses_repo,
-    service::access::{self, Seen},
+    service::read,
 };
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
-use super::progress::{self, CourseDetail};
+use super::{
+    access::{self, Seen},
+    progress::{self, CourseDetail},
+};
 
 pub struct LessonView {
     pub lesson: Lesson,
@@ -47,8 +49,8 @@ pub async fn view(
     if viewable.course.slug != slug {
         return Err(AppError::not_found());
     }
-    let modules = courses_repo::outline::modules(&mut conn, &viewable.course.id).await?;
-    let refs = courses_repo::outline::lesson_refs(&mut conn, std::slice::from_ref(&viewable.course.id)).await?;
+    let modules = read::modules(&mut conn, &viewable.course.id).await?;
+    let refs = read::lesson_refs(&mut conn, std::slice::from_ref(&viewable.course.id)).await?;
     let progress = match viewer {
         Some(v) => Some(progress::detail(&mut conn, &v.user_id, &viewable.course).await?),
         None => None,
@@ -76,8 +78,8 @@ pub async fn view(
 }
 
 async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &str, slug: &str) -> Result<bool, AppError> {
-    let Some(lesson) = courses_repo::outline::lesson(conn, lesson_id).await? else { return Ok(false) };
-    let course = courses_repo::courses::by_id(conn, &lesson.course_id).await?;
+    let Some(lesson) = read::lesson(conn, lesson_id).await? else { return Ok(false) };
+    let course = read::course(conn, &lesson.course_id).await?;
     Ok(course.is_some_and(|c| c.slug == slug))
 }
 
@@ -85,7 +87,7 @@ async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &str, slug: &str) 
 /// enrolled learners only; a course without lessons is 404).
 pub async fn continue_lesson(state: &AppState, viewer: &Viewer, slug: &str) -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let course = courses_repo::courses::by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
+    let course = read::course_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
     let viewable = access::viewable_course(&mut conn, Some(viewer), course).await?;
     let detail = progress::detail(&mut conn, &viewer.user_id, &viewable.course).await?;
     detail.summary.continue_lesson_id.ok_or_else(AppError::not_found)

@@ -1,6 +1,8 @@
 //! Which stored file a lesson serves, after the lesson access rule.
 
-use lyceum_courses::{model::LessonKind, service::access};
+use lyceum_courses::model::LessonKind;
+
+use super::access;
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 pub struct LessonFile {

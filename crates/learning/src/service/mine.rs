@@ -1,17 +1,31 @@
 //! "My courses": the viewer's enrolled courses with their progress, a page at
-//! a time, in a constant number of queries per page (the page of enrollments,
-//! then one query each for the lessons, completions, course rows and
+//! a time, in a constant number of queries per page (the page of enrollments
+//! from the enrollment module, their courses in one batch from the courses
+//! module, then one query each for the lessons, completions, progress rows and
 //! certificates of the whole page).
 
 use std::collections::{HashMap, HashSet};
 
-use lyceum_courses::repo as courses_repo;
+use lyceum_courses::{model::CourseState, service::read};
+use lyceum_enrollment::service::query as enrollments;
 use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use sqlx::AnyConnection;
 
 use crate::{
     model::{self, Certificate, Summary},
-    repo::{self, enrollments::MyEnrollment},
+    repo,
 };
+
+/// One of my active enrollments, with what the list shows of its course.
+#[derive(Debug, Clone)]
+pub struct MyEnrollment {
+    pub id: String,
+    pub created_at: i64,
+    pub course_id: String,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+}
 
 pub struct MyCourse {
     pub enrollment: MyEnrollment,
@@ -31,10 +45,10 @@ pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let user = viewer.user_id.as_str();
-    let mut page = repo::enrollments::mine(&mut conn, user, before_ref, limit + 1).await?;
+    let mut page = openable(&mut conn, user, before_ref, limit + 1).await?;
     let next_cursor = keyset::next_cursor(&mut page, limit, |e| (e.created_at, e.id.as_str()));
     let ids: Vec<String> = page.iter().map(|e| e.course_id.clone()).collect();
-    let refs = courses_repo::outline::lesson_refs(&mut conn, &ids).await?;
+    let refs = read::lesson_refs(&mut conn, &ids).await?;
     let completed: HashSet<String> =
         repo::progress::completed_in(&mut conn, user, &ids).await?.into_iter().map(|(_, lesson)| lesson).collect();
     let rows: HashMap<String, _> =
@@ -61,4 +75,43 @@ pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
         })
         .collect();
     Ok(MyCourses { items, next_cursor })
+}
+
+/// Up to `want` of my active enrollments in courses I may open (published or
+/// archived), newest first, before `before`. An enrollment in a course taken
+/// back to draft is skipped, so the enrollments are read in batches until
+/// `want` are found or none are left.
+async fn openable(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    before: Option<(i64, &str)>,
+    want: i64,
+) -> Result<Vec<MyEnrollment>, AppError> {
+    let mut found = Vec::new();
+    let mut after: Option<(i64, String)> = before.map(|(at, id)| (at, id.to_string()));
+    loop {
+        let at = after.as_ref().map(|(at, id)| (*at, id.as_str()));
+        let batch = enrollments::active_of_user(conn, user_id, at, want).await?;
+        let exhausted = (batch.len() as i64) < want;
+        after = batch.last().map(|e| (e.created_at, e.id.clone()));
+        let ids: Vec<String> = batch.iter().map(|e| e.course_id.clone()).collect();
+        let courses = read::courses(conn, &ids).await?;
+        for e in batch {
+            let Some(course) = courses.get(&e.course_id) else { continue };
+            if matches!(course.state(), CourseState::Published | CourseState::Archived) {
+                found.push(MyEnrollment {
+                    id: e.id,
+                    created_at: e.created_at,
+                    course_id: e.course_id,
+                    slug: course.slug.clone(),
+                    title: course.title.clone(),
+                    state: course.state.clone(),
+                });
+            }
+        }
+        if found.len() as i64 >= want || exhausted {
+            found.truncate(want as usize);
+            return Ok(found);
+        }
+    }
 }

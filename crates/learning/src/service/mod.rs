@@ -1,7 +1,8 @@
 //! Learning rules, shared by the pages and the API. Every function takes the
-//! viewer and checks access itself (through `lyceum_courses::service::access`),
-//! so no handler can forget to.
+//! viewer and checks access itself (through [`access`]), so no handler can
+//! forget to.
 
+pub mod access;
 pub mod certificates;
 pub mod lesson;
 pub mod media;

@@ -5,13 +5,15 @@ use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{
     model::{Course, LessonKind},
-    repo as courses_repo,
-    service::access::{self, Seen},
+    service::read,
 };
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
-use super::certificates;
+use super::{
+    access::{self, Seen},
+    certificates,
+};
 use crate::{
     model::{self, Certificate, LessonProgress, POSITION_MAX_SECONDS, Summary},
     repo,
@@ -91,7 +93,7 @@ pub async fn record(
     // A write first: it takes the course_progress row lock on PostgreSQL (see
     // the progress migration); SQLite's write lock is held since `begin`.
     repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id, now).await?;
-    if !courses_repo::courses::is_enrolled(&mut tx, &course.id, &viewer.user_id).await? {
+    if !lyceum_enrollment::is_active(&mut tx, &course.id, &viewer.user_id).await? {
         return Err(learners_only());
     }
     repo::progress::upsert_lesson(
@@ -141,7 +143,7 @@ impl CourseDetail {
 /// Computes a learner's progress in `course` (4 queries).
 pub async fn detail(conn: &mut AnyConnection, user_id: &str, course: &Course) -> Result<CourseDetail, AppError> {
     let ids = [course.id.clone()];
-    let refs = courses_repo::outline::lesson_refs(conn, &ids).await?;
+    let refs = read::lesson_refs(conn, &ids).await?;
     let rows = repo::progress::lessons_of_course(conn, user_id, &course.id).await?;
     let course_row = repo::progress::course(conn, user_id, &course.id).await?;
     let certificate = repo::certificates::of_user_course(conn, user_id, &course.id).await?;

@@ -3,7 +3,12 @@
 
 use std::collections::HashMap;
 
-use lyceum_courses::{model::Course, repo as courses_repo, service::access};
+use lyceum_accounts::service::directory;
+use lyceum_courses::{
+    model::Course,
+    service::{access, read},
+};
+use lyceum_enrollment::service::query as enrollments;
 use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
 
 use crate::{model, repo};
@@ -27,9 +32,10 @@ pub struct ProgressTable {
 
 /// For the course's staff (owner, co-instructors, admins; others 403/404 as
 /// in authoring). Constant queries per page, whatever its size: the access
-/// check, one count of the course's lessons, the page of enrollments (joined
-/// with names and course-level progress) and ONE `GROUP BY user_id` counting
-/// completed lessons for the page's learners — never a query per learner.
+/// check, one count of the course's lessons, the page of enrollments (from
+/// the enrollment module), the learners' names (one batch from accounts),
+/// their course-level progress rows (one query) and ONE `GROUP BY user_id`
+/// counting completed lessons — never a query per learner.
 pub async fn table(
     state: &AppState,
     viewer: &Viewer,
@@ -41,26 +47,35 @@ pub async fn table(
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let course = access::editable(&mut conn, viewer, course_id).await?.course;
-    let total = courses_repo::outline::lesson_count(&mut conn, course_id).await?;
-    let mut page = repo::enrollments::learners(&mut conn, course_id, before_ref, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut page, limit, |l| (l.enrolled_at, l.enrollment_id.as_str()));
-    let user_ids: Vec<String> = page.iter().map(|l| l.user_id.clone()).collect();
+    let total = read::lesson_count(&mut conn, course_id).await?;
+    let mut page = enrollments::active_of_course(&mut conn, course_id, before_ref, limit + 1).await?;
+    let next_cursor = keyset::next_cursor(&mut page, limit, |e| (e.created_at, e.id.as_str()));
+    let user_ids: Vec<String> = page.iter().map(|e| e.user_id.clone()).collect();
+    let people = directory::people(&mut conn, &user_ids).await?;
+    let progress: HashMap<String, (i64, Option<i64>)> =
+        repo::progress::course_rows_of_users(&mut conn, course_id, &user_ids)
+            .await?
+            .into_iter()
+            .map(|(user, last, completed)| (user, (last, completed)))
+            .collect();
     let counts: HashMap<String, i64> =
         repo::progress::completed_counts(&mut conn, course_id, &user_ids).await?.into_iter().collect();
     let rows = page
         .into_iter()
-        .map(|l| {
-            let completed = counts.get(&l.user_id).copied().unwrap_or(0);
-            LearnerRow {
+        .filter_map(|e| {
+            let person = people.get(&e.user_id)?;
+            let row = progress.get(&e.user_id);
+            let completed = counts.get(&e.user_id).copied().unwrap_or(0);
+            Some(LearnerRow {
                 percent: model::percent(completed as usize, total as usize),
                 completed,
                 total,
-                user_id: l.user_id,
-                display_name: l.display_name,
-                enrolled_at: l.enrolled_at,
-                last_activity_at: l.last_activity_at,
-                completed_at: l.completed_at,
-            }
+                display_name: person.display_name.clone(),
+                user_id: e.user_id,
+                enrolled_at: e.created_at,
+                last_activity_at: row.map(|r| r.0),
+                completed_at: row.and_then(|r| r.1),
+            })
         })
         .collect();
     Ok(ProgressTable { course, rows, next_cursor })

@@ -6,10 +6,7 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use lyceum_courses::{
-    model::{LessonKind, LessonRef},
-    service::access::Seen,
-};
+use lyceum_courses::model::{LessonKind, LessonRef};
 use lyceum_platform::{
     AppResult, AppState,
     web::{FlashKind, Page, Reply, guard::SignedIn, redirect_with_flash},
@@ -17,6 +14,7 @@ use lyceum_platform::{
 
 use super::human_size;
 use crate::service::{
+    access::Seen,
     lesson::{self, LessonView},
     progress::{self, ProgressInput},
 };

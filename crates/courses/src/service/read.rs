@@ -1,0 +1,64 @@
+//! What other modules read of courses — catalog, enrollment and learning ask
+//! here instead of reading the tables. No access checks: the caller decides
+//! who may see what (learning's content rule, enrollment's offer rules).
+//! Each function takes the caller's connection, so it runs inside the
+//! caller's transaction when there is one.
+
+use std::collections::HashMap;
+
+use lyceum_platform::{AppError, db::Db};
+use sqlx::AnyConnection;
+
+pub use crate::repo::search::{Engine, QUERY_MAX, terms as search_terms};
+use crate::{
+    model::{Category, Course, Lesson, LessonRef, Module},
+    repo,
+};
+
+pub async fn course(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>, AppError> {
+    Ok(repo::courses::by_id(conn, id).await?)
+}
+
+/// The course at address `slug`, in any state.
+pub async fn course_by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Course>, AppError> {
+    Ok(repo::courses::by_slug(conn, slug).await?)
+}
+
+/// Several courses by id in one query, keyed by id; unknown ids are absent.
+pub async fn courses(conn: &mut AnyConnection, ids: &[String]) -> Result<HashMap<String, Course>, AppError> {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    Ok(repo::courses::by_ids(conn, &unique).await?.into_iter().map(|c| (c.id.clone(), c)).collect())
+}
+
+pub async fn lesson(conn: &mut AnyConnection, id: &str) -> Result<Option<Lesson>, AppError> {
+    Ok(repo::outline::lesson(conn, id).await?)
+}
+
+/// A course's modules in order (without lessons).
+pub async fn modules(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Module>, AppError> {
+    Ok(repo::outline::modules(conn, course_id).await?)
+}
+
+/// The lessons of several courses in outline order, without bodies (one query).
+pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[String]) -> Result<Vec<LessonRef>, AppError> {
+    Ok(repo::outline::lesson_refs(conn, course_ids).await?)
+}
+
+pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i64, AppError> {
+    Ok(repo::outline::lesson_count(conn, course_id).await?)
+}
+
+pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<Category>, AppError> {
+    Ok(repo::courses::categories(conn).await?)
+}
+
+pub async fn tags(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, AppError> {
+    Ok(repo::courses::tags(conn, course_id).await?)
+}
+
+/// Creates the search index if missing (after the migrations, at start-up).
+pub async fn ensure_search_index(db: &Db) -> Result<(), sqlx::Error> {
+    repo::search::ensure_index(db).await
+}

@@ -1,0 +1,20 @@
+//! Seats: a course's `enrolled_count` against its `seat_limit`. The counter
+//! is a column of `courses`, so only this module writes it; the enrollment
+//! module calls these inside its own transaction, beside the enrollment row
+//! it writes, so the two commit together.
+
+use lyceum_platform::AppError;
+use sqlx::AnyConnection;
+
+use crate::repo;
+
+/// Takes a seat if one is free; false when the course is full. Concurrent
+/// takers can never pass the limit (one conditional UPDATE).
+pub async fn take(conn: &mut AnyConnection, course_id: &str) -> Result<bool, AppError> {
+    Ok(repo::courses::take_seat(conn, course_id).await?)
+}
+
+/// Gives a seat back (never below 0).
+pub async fn give_back(conn: &mut AnyConnection, course_id: &str) -> Result<(), AppError> {
+    Ok(repo::courses::give_back_seat(conn, course_id).await?)
+}
