@@ -30,9 +30,74 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    /// The checked page size (see [`limit`]).
-    pub fn limit(&self) -> Result<i64, AppError> {
-        limit(self.limit)
+    /// The checked request (see [`PageRequest::new`]).
+    pub fn request(&self) -> Result<PageRequest, AppError> {
+        PageRequest::new(self.limit, self.cursor.as_deref())
+    }
+}
+
+/// One page asked of a list: a size already checked against the one
+/// maximum ([`MAX_LIMIT`]) and where the page starts. Every service that
+/// lists takes one; none clamps or re-checks a size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    limit: i64,
+    cursor: Option<String>,
+}
+
+impl PageRequest {
+    /// From `?limit=&cursor=`: the size by [`limit`] (absent is the default,
+    /// outside 1–[`MAX_LIMIT`] a 422); the cursor is decoded by the list that
+    /// knows its key ([`PageRequest::before`], or the catalog's sorted cursors).
+    pub fn new(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, AppError> {
+        let cursor = cursor.filter(|c| !c.is_empty()).map(str::to_string);
+        Ok(PageRequest { limit: self::limit(limit)?, cursor })
+    }
+
+    /// A page of `size` rows from `cursor`, for pages whose size the server
+    /// picks; a size outside 1–[`MAX_LIMIT`] is a programming error, capped.
+    pub fn sized(size: i64, cursor: Option<&str>) -> Self {
+        let cursor = cursor.filter(|c| !c.is_empty()).map(str::to_string);
+        PageRequest { limit: size.clamp(1, MAX_LIMIT), cursor }
+    }
+
+    pub fn limit(&self) -> i64 {
+        self.limit
+    }
+
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// How many rows to read: one more than the page, to learn whether another follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// The `(created_at, id)` the page starts before (see [`before`]).
+    pub fn before(&self) -> Result<Option<(i64, String)>, AppError> {
+        before(self.cursor())
+    }
+}
+
+/// One page of a list and the cursor of the next, if any — the one page
+/// shape every list returns (and the API serialises as `items`, `next_cursor`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Paged<T> {
+    /// `rows` read with [`PageRequest::fetch`] over `(created_at, id)`: cut
+    /// to the page, with the next page's cursor when a row was left over.
+    pub fn from_rows(mut rows: Vec<T>, page: &PageRequest, key: impl Fn(&T) -> (i64, &str)) -> Self {
+        let next_cursor = next_cursor(&mut rows, page.limit(), key);
+        Paged { items: rows, next_cursor }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
     }
 }
 
@@ -94,6 +159,32 @@ pub fn decode_sorted(cursor: Option<&str>, sort: &str) -> Result<Option<(String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_request_checks_its_size_once_and_a_page_cuts_rows_with_the_next_cursor() {
+        assert_eq!(PageRequest::new(None, None).unwrap().limit(), DEFAULT_LIMIT);
+        assert_eq!(PageRequest::new(Some(MAX_LIMIT), Some("")).unwrap().cursor(), None);
+        for bad in [0, -1, MAX_LIMIT + 1] {
+            let err = PageRequest::new(Some(bad), None).unwrap_err();
+            assert_eq!(err.fields[0].field, "limit", "{bad} is refused on the field");
+        }
+        assert_eq!(
+            PageRequest::sized(10_000, None).limit(),
+            MAX_LIMIT,
+            "a server-chosen size stays under the one maximum"
+        );
+        let page = PageRequest::new(Some(2), Some("5:e")).unwrap();
+        assert_eq!(page.fetch(), 3);
+        assert_eq!(page.before().unwrap(), Some((5, "e".to_string())));
+        assert!(PageRequest::new(None, Some("junk")).unwrap().before().is_err());
+
+        let rows = vec![(4, "d"), (3, "c"), (2, "b")];
+        let paged = Paged::from_rows(rows, &page, |r| (r.0, r.1));
+        assert_eq!(paged.items, vec![(4, "d"), (3, "c")]);
+        assert_eq!(paged.next_cursor.as_deref(), Some("3:c"));
+        let last = Paged::from_rows(vec![(1, "a")], &page, |r| (r.0, r.1)).map(|r| r.1);
+        assert_eq!((last.items, last.next_cursor), (vec!["a"], None));
+    }
 
     #[test]
     fn sorted_cursors_round_trip_and_belong_to_their_sort() {

@@ -1,6 +1,6 @@
 //! User administration (API, pages and the `lyceum admin` command).
 
-use lyceum_platform::keyset;
+use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState, auth::Role, secrets};
 
 use super::passwords;
@@ -10,36 +10,26 @@ use crate::{
     repo::{sessions, tokens, users},
 };
 
-pub const MAX_PAGE: i64 = 100;
-
 pub struct ListQuery {
     pub query: Option<String>,
     pub role: Option<Role>,
     pub disabled: Option<bool>,
-    pub cursor: Option<String>,
-    pub limit: i64,
-}
-
-pub struct Page {
-    pub users: Vec<User>,
-    pub next_cursor: Option<String>,
+    pub page: PageRequest,
 }
 
 /// Newest first; the cursor is the last row's `created_at:id`.
-pub async fn list(state: &AppState, q: ListQuery) -> Result<Page, AppError> {
-    let limit = q.limit.clamp(1, MAX_PAGE);
-    let before = keyset::before(q.cursor.as_deref())?;
+pub async fn list(state: &AppState, q: ListQuery) -> Result<Paged<User>, AppError> {
+    let before = q.page.before()?;
     let query = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let filter = users::Filter {
         query,
         role: q.role,
         disabled: q.disabled,
         before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
-        limit: limit + 1,
+        limit: q.page.fetch(),
     };
-    let mut rows = users::list(state.db.pool(), filter).await?;
-    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
-    Ok(Page { users: rows, next_cursor })
+    let rows = users::list(state.db.pool(), filter).await?;
+    Ok(Paged::from_rows(rows, &q.page, |r| (r.created_at, r.id.as_str())))
 }
 
 pub async fn get(state: &AppState, id: &str) -> Result<User, AppError> {

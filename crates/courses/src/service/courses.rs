@@ -1,10 +1,10 @@
 //! Creating, editing, publishing, listing and deleting courses.
 
-use lyceum_platform::keyset;
+use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
-use super::{MAX_PAGE, access, changed, commit, guard_enrolled, remove_files};
+use super::{access, changed, commit, guard_enrolled, remove_files};
 use crate::{
     model::{self, Category, Course, CourseState, Instructor, Level, ModuleOutline},
     repo::{self, courses::Fields},
@@ -287,25 +287,18 @@ pub async fn enrolled(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Co
     Ok((course, n))
 }
 
-pub struct CoursePage {
-    pub courses: Vec<Course>,
-    pub next_cursor: Option<String>,
-}
-
 /// The viewer's courses (every course for admins), newest first; cursor `created_at:id`.
-pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit: i64) -> Result<CoursePage, AppError> {
+pub async fn list(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Result<Paged<Course>, AppError> {
     access::require_author(viewer)?;
-    let limit = limit.clamp(1, MAX_PAGE);
-    let before = keyset::before(cursor)?;
+    let before = page.before()?;
     let filter = repo::courses::ListFilter {
         instructor: (!viewer.is_admin()).then_some(viewer.user_id.as_str()),
         before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
-        limit: limit + 1,
+        limit: page.fetch(),
     };
     let mut conn = state.db.pool().acquire().await?;
-    let mut courses = repo::courses::list(&mut conn, filter).await?;
-    let next_cursor = keyset::next_cursor(&mut courses, limit, |r| (r.created_at, r.id.as_str()));
-    Ok(CoursePage { courses, next_cursor })
+    let rows = repo::courses::list(&mut conn, filter).await?;
+    Ok(Paged::from_rows(rows, page, |r| (r.created_at, r.id.as_str())))
 }
 
 pub async fn categories(state: &AppState) -> Result<Vec<Category>, AppError> {

@@ -13,8 +13,6 @@ use lyceum_platform::{AppError, AppState, db::Tx};
 
 use crate::model::Course;
 
-pub const MAX_PAGE: i64 = 100;
-
 /// The cache namespace of the catalog's reads (search result pages, course
 /// pages, categories); every course change invalidates it (see [`commit`]).
 pub const CATALOG_CACHE: &str = "catalog";

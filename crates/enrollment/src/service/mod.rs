@@ -16,8 +16,6 @@ use crate::{
     repo,
 };
 
-pub const MAX_PAGE: i64 = 100;
-
 /// Whether `user_id` is actively enrolled in `course_id`: the one query for
 /// it, asked by the lesson access rule (learning), the course page (catalog)
 /// and enrollment itself.
@@ -64,9 +62,4 @@ pub(crate) async fn visible_enrollment(
         return Ok(enrollment);
     }
     Err(AppError::not_found())
-}
-
-/// A clamped page size.
-pub(crate) fn page_size(limit: i64) -> i64 {
-    limit.clamp(1, MAX_PAGE)
 }

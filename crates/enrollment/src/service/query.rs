@@ -2,12 +2,16 @@
 //! status of a course for the viewer.
 
 use lyceum_courses::model::CourseState;
-use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    keyset::{PageRequest, Paged},
+};
 
 use lyceum_courses::service::read;
 use sqlx::AnyConnection;
 
-use super::{page_size, seats, visible_enrollment, visible_offer};
+use super::{seats, visible_enrollment, visible_offer};
 use crate::{
     model::{Enrollment, MyEnrollment, Offer},
     repo::enrollments,
@@ -18,19 +22,13 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<Enrollme
     visible_enrollment(&mut conn, viewer, id).await
 }
 
-pub struct MyPage {
-    pub items: Vec<MyEnrollment>,
-    pub next_cursor: Option<String>,
-}
-
 /// The viewer's active enrollments, newest first.
-pub async fn mine(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit: i64) -> Result<MyPage, AppError> {
-    let limit = page_size(limit);
-    let before = keyset::before(cursor)?;
+pub async fn mine(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Result<Paged<MyEnrollment>, AppError> {
+    let before = page.before()?;
     let mut conn = state.db.pool().acquire().await?;
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
-    let mut rows = enrollments::active_of_user(&mut conn, &viewer.user_id, before, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
+    let rows = enrollments::active_of_user(&mut conn, &viewer.user_id, before, page.fetch()).await?;
+    let Paged { items: rows, next_cursor } = Paged::from_rows(rows, page, |r| (r.created_at, r.id.as_str()));
     let ids: Vec<String> = rows.iter().map(|e| e.course_id.clone()).collect();
     let courses = read::courses(&mut conn, &ids).await?;
     let items = rows
@@ -49,7 +47,7 @@ pub async fn mine(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
             })
         })
         .collect();
-    Ok(MyPage { items, next_cursor })
+    Ok(Paged { items, next_cursor })
 }
 
 /// A page of a learner's active enrollments, newest first (for other modules:

@@ -3,13 +3,17 @@
 
 use lyceum_accounts::service::{admin, directory};
 use lyceum_courses::{model::CourseState, service::access};
-use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    keyset::{PageRequest, Paged},
+};
 use sqlx::AnyConnection;
 
 use super::{
     cancel::cancel,
     enroll::{Enrolled, admit},
-    page_size, seats,
+    seats,
 };
 use crate::{
     EnrollError,
@@ -19,8 +23,7 @@ use crate::{
 
 pub struct RosterPage {
     pub offer: Offer,
-    pub items: Vec<RosterEntry>,
-    pub next_cursor: Option<String>,
+    pub entries: Paged<RosterEntry>,
 }
 
 /// Staff's course, or 404 / 403 by the authoring rule.
@@ -36,19 +39,17 @@ pub async fn list(
     viewer: &Viewer,
     course_id: &str,
     status: Option<Status>,
-    cursor: Option<&str>,
-    limit: i64,
+    page: &PageRequest,
 ) -> Result<RosterPage, AppError> {
     let offer = staff_offer(state, viewer, course_id).await?;
-    let limit = page_size(limit);
-    let before = keyset::before(cursor)?;
+    let before = page.before()?;
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let status = status.map(Status::as_str);
-    let mut rows = enrollments::of_course(&mut conn, course_id, status, before, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut rows, limit, |r| (r.created_at, r.id.as_str()));
-    let items = with_people(&mut conn, rows).await?;
-    Ok(RosterPage { offer, items, next_cursor })
+    let rows = enrollments::of_course(&mut conn, course_id, status, before, page.fetch()).await?;
+    let Paged { items, next_cursor } = Paged::from_rows(rows, page, |r| (r.created_at, r.id.as_str()));
+    let items = with_people(&mut conn, items).await?;
+    Ok(RosterPage { offer, entries: Paged { items, next_cursor } })
 }
 
 /// Roster lines for `rows`, with the learners' names and addresses read from

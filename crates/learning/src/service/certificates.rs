@@ -5,7 +5,13 @@ use lyceum_courses::{
     model::Course,
     service::{instructors as course_instructors, read},
 };
-use lyceum_platform::{AppError, AppState, auth::Viewer, db::Tx, events, keyset};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    db::Tx,
+    events,
+    keyset::{PageRequest, Paged},
+};
 
 use crate::{
     events::CourseCompleted,
@@ -77,22 +83,11 @@ pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> 
     Ok(Verified { certificate, instructors, course_slug })
 }
 
-pub struct CertificatePage {
-    pub items: Vec<Certificate>,
-    pub next_cursor: Option<String>,
-}
-
 /// The viewer's certificates, newest first.
-pub async fn mine(
-    state: &AppState,
-    viewer: &Viewer,
-    cursor: Option<&str>,
-    limit: i64,
-) -> Result<CertificatePage, AppError> {
-    let before = keyset::before(cursor)?;
+pub async fn mine(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Result<Paged<Certificate>, AppError> {
+    let before = page.before()?;
     let mut conn = state.db.pool().acquire().await?;
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
-    let mut items = repo::certificates::of_user(&mut conn, &viewer.user_id, before_ref, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut items, limit, |c| (c.issued_at, c.id.as_str()));
-    Ok(CertificatePage { items, next_cursor })
+    let rows = repo::certificates::of_user(&mut conn, &viewer.user_id, before_ref, page.fetch()).await?;
+    Ok(Paged::from_rows(rows, page, |c| (c.issued_at, c.id.as_str())))
 }

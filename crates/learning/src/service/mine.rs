@@ -8,7 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{model::CourseState, service::read};
 use lyceum_enrollment::service::query as enrollments;
-use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    keyset::{PageRequest, Paged},
+};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -35,18 +39,13 @@ pub struct MyCourse {
     pub certificate: Option<Certificate>,
 }
 
-pub struct MyCourses {
-    pub items: Vec<MyCourse>,
-    pub next_cursor: Option<String>,
-}
-
-pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit: i64) -> Result<MyCourses, AppError> {
-    let before = keyset::before(cursor)?;
+pub async fn list(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Result<Paged<MyCourse>, AppError> {
+    let before = page.before()?;
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let user = viewer.user_id.as_str();
-    let mut page = openable(&mut conn, user, before_ref, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut page, limit, |e| (e.created_at, e.id.as_str()));
+    let rows = openable(&mut conn, user, before_ref, page.fetch()).await?;
+    let Paged { items: page, next_cursor } = Paged::from_rows(rows, page, |e| (e.created_at, e.id.as_str()));
     let ids: Vec<String> = page.iter().map(|e| e.course_id.clone()).collect();
     let refs = read::lesson_refs(&mut conn, &ids).await?;
     let completed: HashSet<String> =
@@ -74,7 +73,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, cursor: Option<&str>, limit
             }
         })
         .collect();
-    Ok(MyCourses { items, next_cursor })
+    Ok(Paged { items, next_cursor })
 }
 
 /// Up to `want` of my active enrollments in courses I may open (published or

@@ -9,7 +9,11 @@ use lyceum_courses::{
     service::{access, read},
 };
 use lyceum_enrollment::service::query as enrollments;
-use lyceum_platform::{AppError, AppState, auth::Viewer, keyset};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    keyset::{PageRequest, Paged},
+};
 
 use crate::{model, repo};
 
@@ -40,16 +44,15 @@ pub async fn table(
     state: &AppState,
     viewer: &Viewer,
     course_id: &str,
-    cursor: Option<&str>,
-    limit: i64,
+    page: &PageRequest,
 ) -> Result<ProgressTable, AppError> {
-    let before = keyset::before(cursor)?;
+    let before = page.before()?;
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let course = access::editable(&mut conn, viewer, course_id).await?.course;
     let total = read::lesson_count(&mut conn, course_id).await?;
-    let mut page = enrollments::active_of_course(&mut conn, course_id, before_ref, limit + 1).await?;
-    let next_cursor = keyset::next_cursor(&mut page, limit, |e| (e.created_at, e.id.as_str()));
+    let rows = enrollments::active_of_course(&mut conn, course_id, before_ref, page.fetch()).await?;
+    let Paged { items: page, next_cursor } = Paged::from_rows(rows, page, |e| (e.created_at, e.id.as_str()));
     let user_ids: Vec<String> = page.iter().map(|e| e.user_id.clone()).collect();
     let people = directory::people(&mut conn, &user_ids).await?;
     let progress: HashMap<String, (i64, Option<i64>)> =

@@ -154,8 +154,7 @@ pub async fn list(
 ) -> AppResult<Json<NotificationList>> {
     let query = ListQuery {
         unread_only: p.unread.unwrap_or(false),
-        cursor: p.cursor,
-        limit: lyceum_platform::keyset::limit(p.limit)?,
+        page: lyceum_platform::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?,
     };
     let page = inbox::list(&state, &v.user_id, query).await?;
     let locale = i18n::supported(&v.locale);

@@ -59,7 +59,9 @@ pub async fn list(
     ApiQuery(f): ApiQuery<ListFilter>,
 ) -> AppResult<Response> {
     let unread_only = f.unread == "1";
-    let query = ListQuery { unread_only, cursor: Some(f.cursor.clone()), limit: inbox::DEFAULT_PAGE };
+    let page_request =
+        lyceum_platform::keyset::PageRequest::sized(lyceum_platform::keyset::DEFAULT_LIMIT, Some(&f.cursor));
+    let query = ListQuery { unread_only, page: page_request };
     let found = inbox::list(&state, &v.user_id, query).await?;
     let back = if unread_only { "/notifications?unread=1" } else { "/notifications?unread=0" }.to_string();
     let any_unread = inbox::unread_count(&state, &v.user_id).await? > 0;
@@ -253,12 +255,11 @@ async fn user_id_for(state: &AppState, user: &str) -> AppResult<String> {
         query: Some(user.to_string()),
         role: None,
         disabled: None,
-        cursor: None,
-        limit: lyceum_accounts::service::admin::MAX_PAGE,
+        page: lyceum_platform::keyset::PageRequest::sized(lyceum_platform::keyset::MAX_LIMIT, None),
     };
     let found = lyceum_accounts::service::admin::list(state, query).await?;
     found
-        .users
+        .items
         .into_iter()
         .find(|u| u.email.eq_ignore_ascii_case(user))
         .map(|u| u.id)

@@ -2,38 +2,27 @@
 
 use std::time::Duration;
 
-use lyceum_platform::keyset;
+use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState};
 
 use crate::{model::Notification, repo::notifications};
 
-pub const DEFAULT_PAGE: i64 = 25;
-pub const MAX_PAGE: i64 = 100;
-
 pub struct ListQuery {
     pub unread_only: bool,
-    pub cursor: Option<String>,
-    pub limit: i64,
-}
-
-pub struct Page {
-    pub items: Vec<Notification>,
-    pub next_cursor: Option<String>,
+    pub page: PageRequest,
 }
 
 /// Newest first; the cursor is the last row's `created_at:id`.
-pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Page, AppError> {
-    let limit = q.limit.clamp(1, MAX_PAGE);
-    let before = keyset::before(q.cursor.as_deref())?;
+pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Paged<Notification>, AppError> {
+    let before = q.page.before()?;
     let filter = notifications::Filter {
         user_id,
         unread_only: q.unread_only,
         before: before.as_ref().map(|(at, id)| (*at, id.as_str())),
-        limit: limit + 1,
+        limit: q.page.fetch(),
     };
-    let mut items = notifications::list(state.db.pool(), filter).await?;
-    let next_cursor = keyset::next_cursor(&mut items, limit, |r| (r.created_at, r.id.as_str()));
-    Ok(Page { items, next_cursor })
+    let rows = notifications::list(state.db.pool(), filter).await?;
+    Ok(Paged::from_rows(rows, &q.page, |r| (r.created_at, r.id.as_str())))
 }
 
 /// The header shows the count on every signed-in page, so it is cached (the

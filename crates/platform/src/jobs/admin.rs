@@ -2,10 +2,12 @@
 
 use sqlx::AnyPool;
 
-use crate::{AppError, db, keyset};
+use crate::{
+    AppError, db,
+    keyset::{PageRequest, Paged},
+};
 
 pub const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
-const MAX_PAGE: i64 = 100;
 
 /// A whole row, as the admin API shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,38 +35,30 @@ const COLUMNS: &str = "id, queue, kind, payload, dedupe_key, state, attempts, ma
 pub struct ListQuery<'a> {
     pub state: Option<&'a str>,
     pub kind: Option<&'a str>,
-    pub cursor: Option<&'a str>,
-    pub limit: i64,
-}
-
-pub struct Page {
-    pub jobs: Vec<JobRow>,
-    pub next_cursor: Option<String>,
+    pub page: PageRequest,
 }
 
 /// Newest first; the cursor is the last row's `created_at:id`.
-pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Page, AppError> {
+pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Paged<JobRow>, AppError> {
     let state = q.state.filter(|s| !s.is_empty());
     if state.is_some_and(|s| !STATES.contains(&s)) {
         return Err(AppError::field("state", "Use one of queued, running, done, dead."));
     }
-    let before = keyset::before(q.cursor)?;
-    let limit = q.limit.clamp(1, MAX_PAGE);
+    let before = q.page.before()?;
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR kind = $2) \
          AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
          ORDER BY created_at DESC, id DESC LIMIT $5"
     );
-    let mut jobs: Vec<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let jobs: Vec<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(state)
         .bind(q.kind.filter(|k| !k.is_empty()))
         .bind(before.as_ref().map(|(at, _)| *at))
         .bind(before.as_ref().map(|(_, id)| id.as_str()))
-        .bind(limit + 1)
+        .bind(q.page.fetch())
         .fetch_all(pool)
         .await?;
-    let next_cursor = keyset::next_cursor(&mut jobs, limit, |r| (r.created_at, r.id.as_str()));
-    Ok(Page { jobs, next_cursor })
+    Ok(Paged::from_rows(jobs, &q.page, |r| (r.created_at, r.id.as_str())))
 }
 
 /// How many jobs are in each state (states with none are left out).

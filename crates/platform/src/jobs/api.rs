@@ -100,11 +100,11 @@ pub async fn list_jobs(
     let query = ListQuery {
         state: p.state.as_deref(),
         kind: p.kind.as_deref(),
-        cursor: p.cursor.as_deref(),
-        limit: crate::keyset::limit(p.limit)?,
+        page: crate::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?,
     };
     let page = admin::list(state.db.pool(), query).await?;
-    Ok(Json(JobList { items: page.jobs.into_iter().map(JobDto::from).collect(), next_cursor: page.next_cursor }))
+    let page = page.map(JobDto::from);
+    Ok(Json(JobList { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// One job with its payload and last error (admins only).

@@ -13,6 +13,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::admin::{self, JobRow, ListQuery};
+use crate::keyset::PageRequest;
 use crate::{
     AppResult, AppState,
     http::extract::ApiQuery,
@@ -62,13 +63,16 @@ async fn list(
     AdminPage { page, .. }: AdminPage,
     ApiQuery(f): ApiQuery<Filters>,
 ) -> AppResult<Response> {
-    let query =
-        ListQuery { state: Some(&f.state), kind: Some(f.kind.trim()), cursor: Some(&f.cursor), limit: PAGE_SIZE };
+    let query = ListQuery {
+        state: Some(&f.state),
+        kind: Some(f.kind.trim()),
+        page: PageRequest::sized(PAGE_SIZE, Some(&f.cursor)),
+    };
     let found = admin::list(state.db.pool(), query).await?;
     let back = f.list_url();
     let tpl = JobsPage {
         page,
-        jobs: found.jobs,
+        jobs: found.items,
         counts: admin::counts(state.db.pool()).await?,
         states: admin::STATES,
         next_url: found.next_cursor.map(|c| format!("{back}&cursor={}", encode_query(&c))),

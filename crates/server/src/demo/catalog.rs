@@ -8,13 +8,16 @@ use bytes::Bytes;
 use lyceum_courses::{
     model::{Course, CourseState},
     service::{
-        MAX_PAGE,
         courses::{self, CourseInput},
         media,
         outline::{self, LessonInput},
     },
 };
-use lyceum_platform::{AppError, AppResult, AppState, auth::Viewer};
+use lyceum_platform::{
+    AppError, AppResult, AppState,
+    auth::Viewer,
+    keyset::{self, PageRequest},
+};
 use serde::Deserialize;
 
 use super::{DemoError, Loaded};
@@ -127,10 +130,11 @@ fn failed(slug: &str) -> impl FnOnce(AppError) -> DemoError + '_ {
 /// The courses `instructor` teaches, by slug.
 async fn own_courses(state: &AppState, instructor: &Viewer) -> AppResult<HashMap<String, Course>> {
     let mut found = HashMap::new();
-    let mut cursor = None;
+    let mut cursor: Option<String> = None;
     loop {
-        let page = courses::list(state, instructor, cursor.as_deref(), MAX_PAGE).await?;
-        found.extend(page.courses.into_iter().map(|c| (c.slug.clone(), c)));
+        let request = PageRequest::sized(keyset::MAX_LIMIT, cursor.as_deref());
+        let page = courses::list(state, instructor, &request).await?;
+        found.extend(page.items.into_iter().map(|c| (c.slug.clone(), c)));
         match page.next_cursor {
             Some(next) => cursor = Some(next),
             None => return Ok(found),

@@ -26,11 +26,10 @@ pub async fn list_users(
         query: p.q,
         role: p.role,
         disabled: p.disabled,
-        cursor: p.cursor,
-        limit: lyceum_platform::keyset::limit(p.limit)?,
+        page: lyceum_platform::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?,
     };
-    let page = admin::list(&state, query).await?;
-    Ok(Json(UserList { items: page.users.into_iter().map(UserDto::from).collect(), next_cursor: page.next_cursor }))
+    let page = admin::list(&state, query).await?.map(UserDto::from);
+    Ok(Json(UserList { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// One user (admins only).

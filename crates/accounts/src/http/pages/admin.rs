@@ -88,15 +88,14 @@ pub async fn list(
         query: Some(f.q.clone()),
         role: f.role(),
         disabled: f.disabled(),
-        cursor: Some(f.cursor.clone()),
-        limit: f.limit.unwrap_or(PAGE_SIZE),
+        page: lyceum_platform::keyset::PageRequest::new(Some(f.limit.unwrap_or(PAGE_SIZE)), Some(&f.cursor))?,
     };
     let found = admin::list(&state, query).await?;
     let back = f.list_url();
     let tpl = UsersPage {
         page,
         viewer_id: viewer.user_id,
-        users: found.users,
+        users: found.items,
         role: f.role().map(|r| r.as_str().to_string()).unwrap_or_default(),
         status: f.disabled().map(|d| if d { "disabled" } else { "enabled" }).unwrap_or("all").to_string(),
         q: f.q,

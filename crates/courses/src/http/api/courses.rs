@@ -52,9 +52,9 @@ pub async fn list_courses(
     CurrentUser(v): CurrentUser,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> AppResult<Json<CourseList>> {
-    let page = courses::list(&state, &v, p.cursor.as_deref(), p.limit()?).await?;
+    let page = courses::list(&state, &v, &p.request()?).await?;
     Ok(Json(CourseList {
-        items: page.courses.iter().map(CourseSummaryDto::from).collect(),
+        items: page.items.iter().map(CourseSummaryDto::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }

@@ -10,6 +10,7 @@ use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::MaybeUser,
     http::extract::PageForm,
+    keyset::PageRequest,
     web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
 };
 use serde::Deserialize;
@@ -59,9 +60,9 @@ async fn teach_page(
     errors: FormErrors,
     reply: Reply,
 ) -> AppResult<Response> {
-    let found = courses::list(state, &s.viewer, cursor, 50).await?;
+    let found = courses::list(state, &s.viewer, &PageRequest::sized(50, cursor)).await?;
     let next_url = found.next_cursor.map(|c| format!("/teach?cursor={}", lyceum_platform::web::encode_query(&c)));
-    reply.render(&Teach { page: s.page, courses: found.courses, next_url, form, errors })
+    reply.render(&Teach { page: s.page, courses: found.items, next_url, form, errors })
 }
 
 pub async fn create(

@@ -57,7 +57,7 @@ pub async fn list_enrollments(
     CurrentUser(v): CurrentUser,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> AppResult<Json<EnrollmentList>> {
-    let page = query::mine(&state, &v, p.cursor.as_deref(), p.limit()?).await?;
+    let page = query::mine(&state, &v, &p.request()?).await?;
     Ok(Json(EnrollmentList {
         items: page.items.iter().map(MyEnrollmentDto::from).collect(),
         next_cursor: page.next_cursor,

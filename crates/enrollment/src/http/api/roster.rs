@@ -31,8 +31,8 @@ pub async fn list_roster(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<RosterParams>,
 ) -> AppResult<Json<RosterList>> {
-    let page =
-        roster::list(&state, &v, &id, p.status, p.cursor.as_deref(), lyceum_platform::keyset::limit(p.limit)?).await?;
+    let page_request = lyceum_platform::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?;
+    let page = roster::list(&state, &v, &id, p.status, &page_request).await?.entries;
     Ok(Json(RosterList { items: page.items.iter().map(RosterEntryDto::from).collect(), next_cursor: page.next_cursor }))
 }
 

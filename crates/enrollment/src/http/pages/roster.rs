@@ -8,6 +8,7 @@ use axum::{
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
+    keyset::{PageRequest, Paged},
     web::{FlashKind, FormErrors, Page, Refused, Reply, encode_query, guard::SignedIn, redirect_with_flash},
 };
 use serde::Deserialize;
@@ -72,7 +73,9 @@ async fn roster_page(
     errors: FormErrors,
     reply: Reply,
 ) -> AppResult<Response> {
-    let RosterPage { offer, items, next_cursor } = roster::list(state, &s.viewer, id, None, cursor, PAGE_SIZE).await?;
+    let RosterPage { offer, entries } =
+        roster::list(state, &s.viewer, id, None, &PageRequest::sized(PAGE_SIZE, cursor)).await?;
+    let Paged { items, next_cursor } = entries;
     let next_url = next_cursor.map(|c| format!("{}?cursor={}", roster_url(id), encode_query(&c)));
     reply.render(&Roster { page: s.page, offer, items, next_url, email, errors })
 }

@@ -23,7 +23,7 @@ pub async fn my_certificates(
     CurrentUser(v): CurrentUser,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<CertificateList>> {
-    let found = certificates::mine(&state, &v, q.cursor.as_deref(), q.limit()?).await?;
+    let found = certificates::mine(&state, &v, &q.request()?).await?;
     Ok(Json(CertificateList {
         items: found.items.iter().map(CertificateDto::from).collect(),
         next_cursor: found.next_cursor,

@@ -48,7 +48,7 @@ pub async fn my_courses(
     CurrentUser(v): CurrentUser,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<MyCourseList>> {
-    let found = mine::list(&state, &v, q.cursor.as_deref(), q.limit()?).await?;
+    let found = mine::list(&state, &v, &q.request()?).await?;
     Ok(Json(MyCourseList {
         items: found.items.iter().map(MyCourseDto::from).collect(),
         next_cursor: found.next_cursor,
@@ -79,7 +79,7 @@ pub async fn learners_progress(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<LearnerProgressList>> {
-    let table = staff::table(&state, &v, &id, q.cursor.as_deref(), q.limit()?).await?;
+    let table = staff::table(&state, &v, &id, &q.request()?).await?;
     Ok(Json(LearnerProgressList {
         items: table.rows.iter().map(LearnerProgressDto::from).collect(),
         next_cursor: table.next_cursor,

@@ -7,6 +7,7 @@ use axum::{
 };
 use lyceum_platform::{
     AppResult, AppState,
+    keyset::PageRequest,
     web::{Page, Reply, encode_query, guard::SignedIn},
 };
 
@@ -31,7 +32,7 @@ impl MyCoursesPage {
 }
 
 pub async fn page(State(state): State<AppState>, s: SignedIn, Query(q): Query<CursorQuery>) -> AppResult<Response> {
-    let found = mine::list(&state, &s.viewer, Some(&q.cursor), 25).await?;
+    let found = mine::list(&state, &s.viewer, &PageRequest::sized(25, Some(&q.cursor))).await?;
     let next_url = found.next_cursor.map(|c| format!("/my/courses?cursor={}", encode_query(&c)));
     Reply::OK.render(&MyCoursesPage { page: s.page, items: found.items, next_url })
 }

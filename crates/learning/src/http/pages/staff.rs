@@ -7,6 +7,7 @@ use axum::{
 };
 use lyceum_platform::{
     AppResult, AppState,
+    keyset::PageRequest,
     web::{Page, Reply, encode_query, guard::SignedIn},
 };
 
@@ -27,7 +28,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<CursorQuery>,
 ) -> AppResult<Response> {
-    let table = staff::table(&state, &s.viewer, &id, Some(&q.cursor), 50).await?;
+    let table = staff::table(&state, &s.viewer, &id, &PageRequest::sized(50, Some(&q.cursor))).await?;
     let next_url =
         table.next_cursor.as_ref().map(|c| format!("/teach/courses/{id}/progress?cursor={}", encode_query(c)));
     Reply::OK.render(&StaffPage { page: s.page, table, next_url })
