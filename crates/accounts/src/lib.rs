@@ -5,6 +5,7 @@
 //! (filled in by [`http::middleware::resolve_caller`]) and change account data only
 //! through the public functions of [`service`].
 
+pub mod error;
 pub mod events;
 pub mod http;
 pub mod model;
@@ -12,5 +13,6 @@ pub mod password;
 mod repo;
 pub mod service;
 
+pub use error::AccountError;
 pub use http::{api_routes, middleware::resolve_caller, page_routes};
 pub use service::mail_jobs::register_jobs;

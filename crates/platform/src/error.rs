@@ -35,13 +35,25 @@ pub struct AppError {
     pub retry_after_secs: Option<u32>,
     /// Logged with the request id, never sent to the client.
     pub internal: Option<String>,
+    /// SQLite's write lock stayed taken past the busy timeout: not the
+    /// caller's fault, so a job postpones instead of spending an attempt.
+    database_busy: bool,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, kind, title, detail: detail.into(), fields: Vec::new(), retry_after_secs: None, internal: None }
+        Self {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            fields: Vec::new(),
+            retry_after_secs: None,
+            internal: None,
+            database_busy: false,
+        }
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Self {
@@ -161,6 +173,26 @@ impl AppError {
     pub fn type_uri(&self) -> String {
         format!("urn:lyceum:problem:{}", self.kind)
     }
+
+    /// A fault outside the request that passes — the database busy or out of
+    /// reach, the server shedding load (503): the same call may succeed later.
+    pub fn is_unavailable(&self) -> bool {
+        self.status == StatusCode::SERVICE_UNAVAILABLE
+    }
+
+    /// SQLite's write lock was not free within the busy timeout (a kind of
+    /// [`is_unavailable`](Self::is_unavailable)).
+    pub fn is_database_busy(&self) -> bool {
+        self.database_busy
+    }
+
+    /// A refusal of the request itself (4xx): asked again unchanged, it is
+    /// refused again — unlike "not yet" (408 request timeout, 429 rate limited),
+    /// which passes, and unlike a fault (5xx).
+    pub fn is_refusal(&self) -> bool {
+        self.status.is_client_error()
+            && !matches!(self.status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS)
+    }
 }
 
 impl std::fmt::Display for AppError {
@@ -180,7 +212,9 @@ impl From<sqlx::Error> for AppError {
                 Self::database_unavailable("The service is busy. Try again in a moment.", &err)
             }
             _ if crate::db::is_busy(&err) => {
-                Self::database_unavailable("The service is busy. Try again in a moment.", &err)
+                let mut e = Self::database_unavailable("The service is busy. Try again in a moment.", &err);
+                e.database_busy = true;
+                e
             }
             _ if is_connection_fault(&err) => {
                 Self::database_unavailable("The database cannot be reached just now. Try again in a moment.", &err)
@@ -265,7 +299,30 @@ mod tests {
                 (e.status, e.kind, e.retry_after_secs),
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1))
             );
+            assert!(e.is_unavailable() && !e.is_database_busy() && !e.is_refusal(), "{e}");
         }
+    }
+
+    #[test]
+    fn refusals_are_the_client_errors_that_do_not_pass() {
+        for e in [
+            AppError::not_found(),
+            AppError::conflict("taken"),
+            AppError::field("email", "bad"),
+            AppError::forbidden("no"),
+            AppError::gone("used"),
+        ] {
+            assert!(e.is_refusal() && !e.is_unavailable(), "{e}");
+        }
+        for e in [
+            AppError::rate_limited(5),
+            AppError::request_timeout("slow"),
+            AppError::internal("bug"),
+            AppError::unavailable("later"),
+        ] {
+            assert!(!e.is_refusal(), "{e}");
+        }
+        assert!(AppError::from(sqlx::Error::RowNotFound).is_refusal(), "a missing row is a 404");
     }
 
     #[test]
@@ -296,5 +353,6 @@ mod tests {
         assert!(crate::db::is_busy(&err), "{err}");
         let e = AppError::from(err);
         assert_eq!((e.status, e.kind, e.retry_after_secs), (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1)));
+        assert!(e.is_database_busy() && e.is_unavailable());
     }
 }

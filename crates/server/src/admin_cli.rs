@@ -1,8 +1,8 @@
 //! `lyceum admin …`: account management from the command line.
 
 use clap::Subcommand;
-use lyceum_accounts::service::admin;
-use lyceum_platform::{auth::Role, config::Settings};
+use lyceum_accounts::{AccountError, model::User, service::admin};
+use lyceum_platform::{AppError, AppState, auth::Role, config::Settings};
 
 #[derive(Subcommand)]
 pub enum Action {
@@ -40,11 +40,9 @@ pub async fn run(settings: Settings, action: Action) -> anyhow::Result<()> {
             admin::create_user(&state, &email, &name, role, &password)
                 .await
                 .map(|u| format!("created {} ({})", u.email, role))
+                .map_err(AccountError::from)
         }
-        Action::SetRole { email, role } => match admin::find_by_email(&state, &email).await {
-            Ok(u) => admin::set_role(&state, None, &u.id, role).await.map(|u| format!("{} is now {}", u.email, role)),
-            Err(e) => Err(e),
-        },
+        Action::SetRole { email, role } => set_role(&state, &email, role).await,
         Action::SetPassword { email, password } => {
             admin::set_password(&state, &email, &password).await.map(|u| format!("password set for {}", u.email))
         }
@@ -57,22 +55,30 @@ pub async fn run(settings: Settings, action: Action) -> anyhow::Result<()> {
             println!("{message}");
             Ok(())
         }
-        Err(e) if e.fields.is_empty() => {
-            anyhow::bail!("{}", if e.status == 404 { "no account has that e-mail address".into() } else { e.detail })
-        }
-        Err(e) => {
-            let fields: Vec<String> = e.fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-            anyhow::bail!("{}", fields.join("; "))
-        }
+        Err(AccountError::NoSuchUser) => anyhow::bail!("no account has that e-mail address"),
+        Err(e) => anyhow::bail!("{}", message(e.into())),
     }
 }
 
-async fn toggle(
-    state: &lyceum_platform::AppState,
-    email: &str,
-    disabled: bool,
-) -> Result<String, lyceum_platform::AppError> {
-    let user = admin::find_by_email(state, email).await?;
-    let user = admin::set_disabled(state, None, &user.id, disabled).await?;
+/// The refusal in a line: the invalid fields, or the detail.
+fn message(e: AppError) -> String {
+    if e.fields.is_empty() {
+        return e.detail;
+    }
+    let fields: Vec<String> = e.fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+    fields.join("; ")
+}
+
+async fn account(state: &AppState, email: &str) -> Result<User, AccountError> {
+    admin::by_email(state, email).await?.ok_or(AccountError::NoSuchUser)
+}
+
+async fn set_role(state: &AppState, email: &str, role: Role) -> Result<String, AccountError> {
+    let user = admin::set_role(state, None, &account(state, email).await?.id, role).await?;
+    Ok(format!("{} is now {}", user.email, role))
+}
+
+async fn toggle(state: &AppState, email: &str, disabled: bool) -> Result<String, AccountError> {
+    let user = admin::set_disabled(state, None, &account(state, email).await?.id, disabled).await?;
     Ok(format!("{} is now {}", user.email, if disabled { "disabled" } else { "enabled" }))
 }

@@ -209,3 +209,81 @@ fn a_crate_depends_only_on_crates_below_it() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Outside the HTTP edge, code tells failures apart by their type — the
+/// module's error enum (`AccountError`, `EnrollError`, `jobs::admin::AdminError`…),
+/// or an `Option` for a lookup — never by comparing an `AppError`'s HTTP status
+/// or problem kind: a status says how a refusal is shown, not what it is.
+/// The edge (`platform/src/http/`, `platform/src/error*`) is where both are made.
+#[test]
+fn no_code_outside_the_http_edge_compares_error_statuses_or_kinds() {
+    /// `e.status == StatusCode::GONE`, `e.status != 404`, `status == 404`,
+    /// `StatusCode::NOT_FOUND == e.status`, `e.kind == "course-full"`,
+    /// `matches!(e.status, …)`, `e.status.as_u16()`. A field compared with a
+    /// string literal (`self.status == "active"`) is a domain state, not HTTP.
+    fn compares_status_or_kind(line: &str) -> bool {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let after = |pattern: &str| -> Vec<String> {
+            line.match_indices(pattern).map(|(at, _)| line[at + pattern.len()..].to_string()).collect()
+        };
+        ["==", "!="].iter().any(|op| {
+            after(&format!(".status {op} ")).iter().any(|rest| !rest.starts_with('"'))
+                || after(&format!("status {op} ")).iter().any(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+                || after(&format!(" {op} ")).iter().any(|rest| {
+                    rest.split([' ', ')', ',', ';']).next().is_some_and(|operand| operand.ends_with(".status"))
+                })
+                || line.contains(&format!(".kind {op} "))
+        }) || line.contains(".status.as_u16()")
+            || (line.contains("matches!(") && (line.contains(".status,") || line.contains(".kind,")))
+    }
+
+    // The scan itself: what it must catch, and what it must leave alone.
+    for caught in [
+        "Err(e) if e.status == StatusCode::GONE => expired(page),",
+        "if e.status != 404 {",
+        "if StatusCode::NOT_FOUND == source.status {",
+        "Err(e) if e.kind == \"payment-required\" => {",
+        "if matches!(e.status, StatusCode::CONFLICT) {",
+    ] {
+        assert!(compares_status_or_kind(caught), "not caught: {caught}");
+    }
+    for fine in [
+        "self.status == \"active\"",
+        "Some(x) if response.status() != StatusCode::METHOD_NOT_ALLOWED => {",
+        "assert_eq!(e.status, StatusCode::GONE);",
+        "p.kind.id == kind.id",
+    ] {
+        assert!(!compares_status_or_kind(fine), "caught: {fine}");
+    }
+
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let platform_src = crates.join("platform/src");
+    let at_the_edge = |file: &Path| {
+        file.strip_prefix(&platform_src).is_ok_and(|rel| {
+            let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            first.is_some_and(|first| first == "http" || first.starts_with("error"))
+        })
+    };
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(crates).unwrap().flatten() {
+        let src = krate.path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !at_the_edge(f)) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with("//") && compares_status_or_kind(line) {
+                let rel = file.strip_prefix(crates).unwrap().display();
+                found.push(format!("crates/{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "outside the HTTP edge, match on the module's error type instead of the status or kind:\n{}",
+        found.join("\n")
+    );
+}

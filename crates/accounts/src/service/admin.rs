@@ -5,6 +5,7 @@ use lyceum_platform::{AppError, AppState, auth::Role, secrets};
 
 use super::passwords;
 use crate::{
+    AccountError,
     model::{DisplayName, Email, Password, User},
     password,
     repo::{sessions, tokens, users},
@@ -32,22 +33,22 @@ pub async fn list(state: &AppState, q: ListQuery) -> Result<Paged<User>, AppErro
     Ok(Paged::from_rows(rows, &q.page, |r| (r.created_at, r.id.as_str())))
 }
 
-pub async fn get(state: &AppState, id: &str) -> Result<User, AppError> {
+pub async fn get(state: &AppState, id: &str) -> Result<User, AccountError> {
     let mut conn = state.db.pool().acquire().await?;
-    users::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
+    users::by_id(&mut conn, id).await?.ok_or(AccountError::NoSuchUser)
 }
 
 /// Changes a role. An admin cannot change their own role (no accidental lock-out).
-pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: Role) -> Result<User, AppError> {
+pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: Role) -> Result<User, AccountError> {
     if actor_id == Some(id) {
-        return Err(AppError::conflict("You cannot change your own role. Ask another administrator."));
+        return Err(AccountError::OwnAccount("You cannot change your own role. Ask another administrator."));
     }
     let mut conn = state.db.pool().acquire().await?;
     if users::set_role(&mut conn, id, role).await? == 0 {
-        return Err(AppError::not_found());
+        return Err(AccountError::NoSuchUser);
     }
     tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, %role, "role changed");
-    users::by_id(&mut conn, id).await?.ok_or_else(AppError::not_found)
+    users::by_id(&mut conn, id).await?.ok_or(AccountError::NoSuchUser)
 }
 
 /// Disables or enables an account. Disabling ends its sessions and revokes its
@@ -58,19 +59,19 @@ pub async fn set_disabled(
     actor_id: Option<&str>,
     id: &str,
     disabled: bool,
-) -> Result<User, AppError> {
+) -> Result<User, AccountError> {
     if actor_id == Some(id) && disabled {
-        return Err(AppError::conflict("You cannot disable your own account."));
+        return Err(AccountError::OwnAccount("You cannot disable your own account."));
     }
     let mut tx = state.db.begin().await?;
     if users::set_disabled(&mut tx, id, disabled).await? == 0 {
-        return Err(AppError::not_found());
+        return Err(AccountError::NoSuchUser);
     }
     if disabled {
         sessions::delete_for_user(&mut tx, id, None).await?;
         tokens::revoke_all(&mut tx, id).await?;
     }
-    let user = users::by_id(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    let user = users::by_id(&mut tx, id).await?.ok_or(AccountError::NoSuchUser)?;
     tx.commit().await?;
     tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, disabled, "account status changed");
     Ok(user)
@@ -109,17 +110,24 @@ pub async fn create_user(
 
 /// Sets a password directly (CLI): ends every session, revokes every API
 /// token and tells the owner by e-mail.
-pub async fn set_password(state: &AppState, email: &str, pass: &str) -> Result<User, AppError> {
+pub async fn set_password(state: &AppState, email: &str, pass: &str) -> Result<User, AccountError> {
     let pass = Password::parse("password", pass).map_err(|e| AppError::validation(vec![e]))?;
-    let user = find_by_email(state, email).await?;
+    let user = by_email(state, email).await?.ok_or(AccountError::NoSuchUser)?;
     let new = passwords::NewPassword::hash(&pass).await?;
     passwords::set_alone(state, &user.id, &new, passwords::Effects::END_ALL).await?;
     Ok(user)
 }
 
-pub async fn find_by_email(state: &AppState, email: &str) -> Result<User, AppError> {
+/// The account with this address, or `None` when no account has it (an
+/// address that is not one is a 422).
+pub async fn by_email(state: &AppState, email: &str) -> Result<Option<User>, AppError> {
     let email = Email::parse(email).map_err(|e| AppError::validation(vec![e]))?;
-    users::by_email(state.db.pool(), email.as_str()).await?.ok_or_else(AppError::not_found)
+    Ok(users::by_email(state.db.pool(), email.as_str()).await?)
+}
+
+/// [`by_email`], with no such account a 404, for callers that pass it on.
+pub async fn find_by_email(state: &AppState, email: &str) -> Result<User, AppError> {
+    by_email(state, email).await?.ok_or_else(AppError::not_found)
 }
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@lyceum.localhost";

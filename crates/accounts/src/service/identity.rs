@@ -12,9 +12,15 @@ use crate::{
     repo::users,
 };
 
-pub async fn get(state: &AppState, user_id: &str) -> Result<User, AppError> {
+/// The account with this id, or `None` when no account has it.
+pub async fn find(state: &AppState, user_id: &str) -> Result<Option<User>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    users::by_id(&mut conn, user_id).await?.ok_or_else(AppError::not_found)
+    Ok(users::by_id(&mut conn, user_id).await?)
+}
+
+/// [`find`], with no such account a 404, for callers that pass it on.
+pub async fn get(state: &AppState, user_id: &str) -> Result<User, AppError> {
+    find(state, user_id).await?.ok_or_else(AppError::not_found)
 }
 
 /// Fields left `None` keep their current value.

@@ -8,6 +8,7 @@ use super::{
     passwords,
 };
 use crate::{
+    AccountError,
     events::PasswordResetRequested,
     model::{Email, Password, User},
     repo::{
@@ -15,8 +16,6 @@ use crate::{
         users,
     },
 };
-
-const EXPIRED: &str = "This link has expired or was already used. Request a new one.";
 
 /// A new link token for `purpose`, valid for `ttl_ms`; it voids the user's
 /// earlier unused ones, and only its hash is stored.
@@ -35,16 +34,16 @@ pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(
 }
 
 /// Confirms an address from the e-mailed link. Returns the verified user.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AppError> {
+pub async fn verify_email(state: &AppState, token: &str) -> Result<User, AccountError> {
     if let Some(missing) = missing_token(token) {
-        return Err(AppError::validation(vec![missing]));
+        return Err(AppError::validation(vec![missing]).into());
     }
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::VerifyEmail, &secrets::token_hash(token))
         .await?
-        .ok_or_else(|| AppError::gone(EXPIRED))?;
+        .ok_or(AccountError::LinkExpired)?;
     users::mark_verified(&mut tx, &user_id).await?;
-    let user = users::by_id(&mut tx, &user_id).await?.ok_or_else(AppError::not_found)?;
+    let user = users::by_id(&mut tx, &user_id).await?.ok_or(AccountError::NoSuchUser)?;
     tx.commit().await?;
     Ok(user)
 }
@@ -104,16 +103,18 @@ pub async fn reset_link_is_live(state: &AppState, token: &str) -> Result<bool, A
 /// Sets a new password from a reset link. Ends every session and API token of
 /// the account (whoever had them may be the reason for the reset) and marks the
 /// address verified, since the link proved it.
-pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AccountError> {
     let new_password = match (missing_token(token), Password::parse("password", new_password)) {
         (None, Ok(p)) => p,
-        (token, password) => return Err(AppError::validation(token.into_iter().chain(password.err()).collect())),
+        (token, password) => {
+            return Err(AppError::validation(token.into_iter().chain(password.err()).collect()).into());
+        }
     };
     let new = passwords::NewPassword::hash(&new_password).await?;
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))
         .await?
-        .ok_or_else(|| AppError::gone(EXPIRED))?;
+        .ok_or(AccountError::LinkExpired)?;
     passwords::set(&mut tx, &user_id, &new, passwords::Effects::END_ALL).await?;
     users::mark_verified(&mut tx, &user_id).await?;
     tx.commit().await?;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::Response,
 };
 use lyceum_platform::{
@@ -21,7 +20,7 @@ use serde::Deserialize;
 use crate::{
     model::{Channel, Notification},
     service::{
-        admin,
+        SendError, admin,
         inbox::{self, ListQuery},
         preferences::{self, Preference},
         unsubscribe::{self, Target},
@@ -224,7 +223,7 @@ pub async fn admin_send(
 ) -> AppResult<Response> {
     let sent = match user_id_for(&state, &form.user).await {
         Ok(id) => admin::send_test(&state, &id, Some(&form.message)).await,
-        Err(e) => Err(e),
+        Err(e) => Err(SendError::Other(e)),
     };
     match sent {
         Ok(()) => {
@@ -232,7 +231,10 @@ pub async fn admin_send(
         }
         Err(e) => {
             // On this form an unknown user is a field to correct, not a missing page.
-            let e = if e.status == StatusCode::NOT_FOUND { AppError::field("user", NO_SUCH_USER) } else { e };
+            let e = match e {
+                SendError::UnknownUser => AppError::field("user", NO_SUCH_USER),
+                SendError::Other(e) => e,
+            };
             let Refused { mut errors, reply, .. } = Refused::from_error(e)?;
             // The service names `user_id`; this form's field is `user`.
             for f in errors.fields.iter_mut().filter(|f| f.field == "user_id") {

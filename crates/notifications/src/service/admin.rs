@@ -4,13 +4,14 @@
 use lyceum_platform::{AppError, AppState, FieldError, db};
 
 use super::{
+    SendError,
     jobs::{AdminTestNotice, TestRequest},
-    recipient, unknown_user,
+    recipient,
 };
 use crate::model::MESSAGE_MAX;
 
 /// Queues a test notification for `user_id` (422 for bad input, 404 for an unknown user).
-pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -> Result<(), AppError> {
+pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -> Result<(), SendError> {
     let user_id = user_id.trim();
     let message = message.map(str::trim).unwrap_or_default();
     let mut errors = Vec::new();
@@ -21,10 +22,10 @@ pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -
         errors.push(FieldError::new("message", format!("Keep the message under {MESSAGE_MAX} characters.")));
     }
     if !errors.is_empty() {
-        return Err(AppError::validation(errors));
+        return Err(AppError::validation(errors).into());
     }
     if recipient(state, user_id).await?.is_none() {
-        return Err(unknown_user());
+        return Err(SendError::UnknownUser);
     }
     let payload = TestRequest { user_id: user_id.to_string(), request_id: db::new_id(), message: message.to_string() };
     let mut conn = state.db.pool().acquire().await?;

@@ -74,9 +74,42 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?.ok_or_else(AppError::not_found)
 }
 
+/// Why an administrator's retry or discard was refused; the pages match on
+/// it, `From<AdminError> for AppError` makes the API's problem.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// Only dead jobs can be retried or discarded; this one is in the given
+    /// state, still in play (409 `job-not-dead`).
+    #[error("Only dead jobs can be retried or discarded; this one is {0}.")]
+    NotDead(String),
+    /// A job of the same kind and key is queued or running: it does the same
+    /// work (409 `conflict`).
+    #[error("A job of this kind with the same key is already pending; it does the same work.")]
+    DuplicatePending,
+    /// Anything else on the way: no such job, a database fault.
+    #[error(transparent)]
+    Other(#[from] AppError),
+}
+
+impl From<sqlx::Error> for AdminError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<AdminError> for AppError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::NotDead(_) => AppError::conflict(e.to_string()).with_kind("job-not-dead"),
+            AdminError::DuplicatePending => AppError::conflict(e.to_string()),
+            AdminError::Other(e) => e,
+        }
+    }
+}
+
 /// Queues a dead job again with a fresh retry budget; its last error stays
 /// visible until the next run. Only dead jobs: others are still in play.
-pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
+pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AdminError> {
     let now = db::now_ms();
     let updated = sqlx::query(
         "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, relayed_until = NULL, \
@@ -86,29 +119,21 @@ pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
     .bind(id)
     .execute(pool)
     .await
-    .map_err(|e| match db::is_unique_violation(&e) {
-        true => AppError::conflict("A job of this kind with the same key is already pending; it does the same work."),
-        false => e.into(),
-    })?;
+    .map_err(|e| if db::is_unique_violation(&e) { AdminError::DuplicatePending } else { e.into() })?;
     let job = get(pool, id).await?;
     if updated.rows_affected() == 0 {
-        return Err(not_dead(&job));
+        return Err(AdminError::NotDead(job.state));
     }
     super::WAKE.notify_waiters();
     Ok(job)
 }
 
 /// Deletes a dead job for good.
-pub async fn discard(pool: &AnyPool, id: &str) -> Result<(), AppError> {
+pub async fn discard(pool: &AnyPool, id: &str) -> Result<(), AdminError> {
     let deleted =
         sqlx::query("DELETE FROM jobs WHERE id = $1 AND state = 'dead'").bind(id).execute(pool).await?.rows_affected();
     if deleted == 0 {
-        return Err(not_dead(&get(pool, id).await?));
+        return Err(AdminError::NotDead(get(pool, id).await?.state));
     }
     Ok(())
-}
-
-fn not_dead(job: &JobRow) -> AppError {
-    AppError::conflict(format!("Only dead jobs can be retried or discarded; this one is {}.", job.state))
-        .with_kind("job-not-dead")
 }

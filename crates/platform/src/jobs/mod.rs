@@ -46,16 +46,19 @@ pub trait Job: 'static {
     fn run(state: &AppState, payload: Self::Payload) -> impl Future<Output = Result<(), JobError>> + Send;
 }
 
-/// Why a run failed. `Retry` goes back to the queue with backoff; `Fatal` (a
-/// payload that can never succeed) is dead at once; `Busy` (SQLite's write
-/// lock not free within the busy timeout) goes back after a short delay
-/// without counting the attempt — the job was not at fault.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Why a run failed, which decides what happens to the job (see
+/// `Worker::record`): `Retry` goes back to the queue with backoff until the
+/// kind's attempts are spent; `Permanent` (running it again cannot succeed:
+/// its payload does not decode, its row is gone, the request is refused) is
+/// dead at once with its reason; `Busy` (SQLite's write lock not free within
+/// the busy timeout) goes back after a short delay without counting the
+/// attempt — the job was not at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JobError {
     #[error("{0}")]
     Retry(String),
     #[error("{0}")]
-    Fatal(String),
+    Permanent(String),
     #[error("{0}")]
     Busy(String),
 }
@@ -64,20 +67,42 @@ impl JobError {
     pub fn retry(cause: impl std::fmt::Display) -> Self {
         Self::Retry(cause.to_string())
     }
-    pub fn fatal(cause: impl std::fmt::Display) -> Self {
-        Self::Fatal(cause.to_string())
+    pub fn permanent(cause: impl std::fmt::Display) -> Self {
+        Self::Permanent(cause.to_string())
+    }
+
+    /// The same classification with another text.
+    fn with_text(self, text: String) -> Self {
+        match self {
+            Self::Retry(_) => Self::Retry(text),
+            Self::Permanent(_) => Self::Permanent(text),
+            Self::Busy(_) => Self::Busy(text),
+        }
     }
 }
 
-impl From<sqlx::Error> for JobError {
-    fn from(err: sqlx::Error) -> Self {
-        if crate::db::is_busy(&err) { Self::Busy(err.to_string()) } else { Self::retry(err) }
-    }
-}
-
+/// The one place a handler's error is classified. A refusal (4xx: not
+/// found — the row the job was about no longer exists —, forbidden, conflict,
+/// invalid) would be refused again: permanent. A busy database postpones.
+/// Anything else — the database out of reach (503), "try later" (408, 429),
+/// an internal fault (500, e.g. a mail server down) — may pass: retry.
 impl From<crate::AppError> for JobError {
     fn from(err: crate::AppError) -> Self {
-        Self::retry(err)
+        if err.is_database_busy() {
+            Self::Busy(err.to_string())
+        } else if err.is_refusal() {
+            Self::Permanent(err.to_string())
+        } else {
+            Self::Retry(err.to_string())
+        }
+    }
+}
+
+/// Classified as the `AppError` it maps to, keeping the database's own text.
+impl From<sqlx::Error> for JobError {
+    fn from(err: sqlx::Error) -> Self {
+        let text = err.to_string();
+        Self::from(crate::AppError::from(err)).with_text(text)
     }
 }
 
@@ -147,8 +172,9 @@ impl JobRegistry {
     pub fn register<J: Job>(&mut self) -> &mut Self {
         let handler: Handler = Arc::new(|state: AppState, payload: String| {
             Box::pin(async move {
+                // Undecodable now is undecodable on every run: dead at once.
                 let payload: J::Payload = serde_json::from_str(&payload)
-                    .map_err(|e| JobError::retry(format!("payload does not decode as {}: {e}", J::KIND)))?;
+                    .map_err(|e| JobError::permanent(format!("payload does not decode as {}: {e}", J::KIND)))?;
                 J::run(&state, payload).await
             })
         });
@@ -168,5 +194,33 @@ impl JobRegistry {
         queues.sort_unstable();
         queues.dedup();
         queues
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AppError;
+
+    #[test]
+    fn refusals_are_permanent_and_faults_retry() {
+        for refused in [AppError::not_found(), AppError::conflict("taken"), AppError::field("user", "bad")] {
+            assert!(matches!(JobError::from(refused), JobError::Permanent(_)));
+        }
+        for passing in [
+            AppError::internal("the mail server is down"),
+            AppError::unavailable("the database cannot be reached"),
+            AppError::rate_limited(5),
+        ] {
+            assert!(matches!(JobError::from(passing), JobError::Retry(_)));
+        }
+    }
+
+    #[test]
+    fn database_errors_keep_their_text() {
+        let gone = JobError::from(sqlx::Error::RowNotFound);
+        assert_eq!(gone, JobError::Permanent(sqlx::Error::RowNotFound.to_string()));
+        let reset = || sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert_eq!(JobError::from(reset()), JobError::Retry(reset().to_string()));
     }
 }

@@ -6,13 +6,12 @@ use askama::Template;
 use axum::{
     Router,
     extract::{Path, State},
-    http::StatusCode,
     response::Response,
     routing::{get, post},
 };
 use serde::Deserialize;
 
-use super::admin::{self, JobRow, ListQuery};
+use super::admin::{self, AdminError, JobRow, ListQuery};
 use crate::keyset::PageRequest;
 use crate::{
     AppResult, AppState,
@@ -117,15 +116,16 @@ async fn discard(State(state): State<AppState>, _: AdminPage, Path(id): Path<Str
     }
 }
 
-/// Back to the job with a flash; a job that is not dead (409) is an error
-/// flash there, anything else the error page.
-fn finish(done: AppResult<()>, id: &str, success_key: &str) -> AppResult<Response> {
+/// Back to the job with a flash; a job still in play (not dead, or its
+/// retry would duplicate a pending one) is an error flash there, anything
+/// else the error page.
+fn finish(done: Result<(), AdminError>, id: &str, success_key: &str) -> AppResult<Response> {
     let back = format!("/admin/jobs/{}", encode_query(id));
     match done {
         Ok(()) => Ok(redirect_with_flash(&back, FlashKind::Success, success_key)),
-        Err(e) if e.status == StatusCode::CONFLICT => {
+        Err(AdminError::NotDead(_) | AdminError::DuplicatePending) => {
             Ok(redirect_with_flash(&back, FlashKind::Error, "jobs.flash.not_dead"))
         }
-        Err(e) => Err(e),
+        Err(AdminError::Other(e)) => Err(e),
     }
 }

@@ -99,7 +99,7 @@ impl Worker {
             // stalling its workers, so running it again would do the same.
             let error =
                 format!("gave up after {} attempts: the worker running it stopped without finishing", job.max_attempts);
-            return self.record(&job, Err(JobError::Fatal(error)), Duration::ZERO).await;
+            return self.record(&job, Err(JobError::Permanent(error)), Duration::ZERO).await;
         }
         let Some(handler) = self.registry.handler(&job.kind) else {
             // Retried, not dead at once: during a rolling deploy a newer worker may know the kind.
@@ -151,9 +151,9 @@ impl Worker {
             }
             Err(error) => {
                 metrics::counter!("jobs_failed_total", "kind" => kind.clone()).increment(1);
-                let fatal = matches!(error, JobError::Fatal(_));
+                let permanent = matches!(error, JobError::Permanent(_));
                 let text = error.to_string();
-                if fatal || job.attempts >= job.max_attempts {
+                if permanent || job.attempts >= job.max_attempts {
                     metrics::counter!("jobs_dead_total", "kind" => kind).increment(1);
                     tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %text, "job is dead");
                     (repo::finish(pool, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))

@@ -73,7 +73,7 @@ impl DemoError {
     /// A fault that passes (the database busy or briefly out of reach): a rerun may succeed.
     pub fn is_transient(&self) -> bool {
         let (Self::Account { source, .. } | Self::Course { source, .. }) = self;
-        source.status == http::StatusCode::SERVICE_UNAVAILABLE
+        source.is_unavailable()
     }
 }
 
@@ -98,12 +98,9 @@ async fn ensure_account(
     account: &DemoAccount,
     (name, time_zone, bio): (&str, &str, &str),
 ) -> AppResult<User> {
-    let user = match admin::find_by_email(state, account.email).await {
-        Ok(user) => user,
-        Err(e) if e.status == http::StatusCode::NOT_FOUND => {
-            admin::create_user(state, account.email, name, account.role, account.password).await?
-        }
-        Err(e) => return Err(e),
+    let user = match admin::by_email(state, account.email).await? {
+        Some(user) => user,
+        None => admin::create_user(state, account.email, name, account.role, account.password).await?,
     };
     if profiles::get(state, &user.id).await?.bio.is_empty() {
         let change =

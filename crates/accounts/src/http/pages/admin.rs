@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     response::Response,
 };
 use lyceum_platform::{
@@ -17,6 +16,7 @@ use serde::Deserialize;
 
 use super::forms::is_local_path;
 use crate::{
+    AccountError,
     model::User,
     service::admin::{self, ListQuery},
 };
@@ -144,14 +144,14 @@ pub async fn set_status(
 }
 
 /// Back to the list the action came from, with a flash; acting on your own
-/// account (409) is an error flash, anything else the error page.
-fn finish(done: AppResult<User>, back: &str, success_key: &str) -> AppResult<Response> {
+/// account is an error flash, anything else the error page.
+fn finish(done: Result<User, AccountError>, back: &str, success_key: &str) -> AppResult<Response> {
     let back = if back.starts_with("/admin/users") && is_local_path(back) { back } else { "/admin/users" };
     match done {
         Ok(_) => Ok(redirect_with_flash(back, FlashKind::Success, success_key)),
-        Err(e) if e.status == StatusCode::CONFLICT => {
+        Err(AccountError::OwnAccount(_)) => {
             Ok(redirect_with_flash(back, FlashKind::Error, "accounts.flash.not_yourself"))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

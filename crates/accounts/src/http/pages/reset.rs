@@ -17,7 +17,7 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use super::forms::{EmailForm, TokenQuery, refused};
-use crate::service::links;
+use crate::{AccountError, service::links};
 
 #[derive(Template)]
 #[template(path = "accounts/reset_request.html")]
@@ -103,9 +103,9 @@ pub async fn confirm(
     }
     match links::reset_password(&state, &form.token, &form.password).await {
         Ok(()) => Ok(redirect_with_flash("/login", FlashKind::Success, "accounts.flash.password_reset")),
-        Err(e) if e.status == StatusCode::GONE => expired(page),
+        Err(AccountError::LinkExpired) => expired(page),
         Err(e) => {
-            let Refused { errors, reply, .. } = refused(&page, e)?;
+            let Refused { errors, reply, .. } = refused(&page, e.into())?;
             reply.render(&ConfirmPage { page, errors, token: form.token })
         }
     }

@@ -17,7 +17,10 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use super::forms::{EmailForm, TokenQuery, refused};
-use crate::service::{self, links, register::RegisterInput};
+use crate::{
+    AccountError,
+    service::{self, links, register::RegisterInput},
+};
 
 #[derive(Template)]
 #[template(path = "accounts/register.html")]
@@ -117,7 +120,7 @@ pub async fn verify(
     }
     match links::verify_email(&state, &q.token).await {
         Ok(user) => Reply::OK.render(&VerifiedPage { page, email: user.email }),
-        Err(e) if e.status == StatusCode::GONE => expired(page),
-        Err(e) => Err(e),
+        Err(AccountError::LinkExpired) => expired(page),
+        Err(e) => Err(e.into()),
     }
 }
