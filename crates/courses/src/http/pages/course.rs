@@ -10,13 +10,14 @@ use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::MaybeUser,
     http::extract::PageForm,
+    money::Currency,
     web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
 };
 use serde::Deserialize;
 
 use super::{DeleteForm, refused_upload};
 use crate::{
-    model::{CURRENCIES, Category, Course, CourseState, Level},
+    model::{Category, Course, CourseState, Level},
     service::{
         courses::{self, CourseInput, CourseView},
         instructors::{self, Who},
@@ -98,7 +99,7 @@ struct Editor<'a> {
     errors: Sections,
     categories: Vec<Category>,
     levels: &'static [Level],
-    currencies: &'static [&'static str],
+    currencies: &'static [Currency],
     cover_max_kb: usize,
 }
 
@@ -202,7 +203,7 @@ async fn editor_page(
         errors,
         categories: courses::categories(state).await?,
         levels: Level::ALL,
-        currencies: CURRENCIES,
+        currencies: Currency::ALL,
         cover_max_kb: state.settings.uploads.cover_max_bytes / 1024,
     };
     reply.render(&tpl)
