@@ -3,10 +3,13 @@
 //! and served as the API's bodies and the pages' data.
 
 use lyceum_courses::{
-    model::{CURRENCIES, Level, TAG_LEN_MAX},
+    model::{Level, TAG_LEN_MAX},
     service::read::{QUERY_MAX, search_terms as terms},
 };
-use lyceum_platform::{AppError, FieldError, keyset};
+use lyceum_platform::{
+    AppError, FieldError, keyset,
+    money::{self, Currency, Money},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -180,14 +183,9 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         errors.push(FieldError::new("max_price", "The highest price must not be below the lowest."));
     }
     if let Some(c) = given(&p.currency) {
-        let c = c.to_ascii_uppercase();
-        if CURRENCIES.contains(&c.as_str()) {
-            s.currency = Some(c);
-        } else {
-            errors.push(FieldError::new(
-                "currency",
-                "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.",
-            ));
+        match Currency::parse(c) {
+            Ok(currency) => s.currency = Some(currency.as_str().to_string()),
+            Err(e) => errors.push(FieldError::new("currency", e.to_string())),
         }
     } else if s.min_price.is_some() || s.max_price.is_some() {
         // Amounts in different currencies do not compare; a range is within one currency.
@@ -225,10 +223,9 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
 }
 
 fn amount(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Option<i64> {
-    let raw = given(raw)?;
-    match raw.parse::<i64>() {
-        Ok(n) if n >= 0 => Some(n),
-        _ => {
+    match money::parse_minor(given(raw)?) {
+        Ok(n) => Some(n),
+        Err(_) => {
             errors.push(FieldError::new(field, "Use a whole number of minor units (cents), 0 or more."));
             None
         }
@@ -242,33 +239,21 @@ fn amount(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Op
 pub struct Price {
     /// In the currency's smallest unit (cents; yen for JPY).
     pub amount_minor: i64,
-    pub currency: String,
+    #[schema(value_type = String)]
+    pub currency: Currency,
 }
 
 impl Price {
+    /// `None` for a free course. Codes were checked against the list when the
+    /// course was saved, and the list only grows.
     pub fn of(amount_minor: i64, currency: Option<String>) -> Option<Self> {
-        currency.filter(|_| amount_minor > 0).map(|currency| Price { amount_minor, currency })
+        let currency = Currency::parse(&currency?).ok()?;
+        (amount_minor > 0).then_some(Price { amount_minor, currency })
     }
 
-    /// "19.99 EUR", "1500 JPY": the amount with the currency's decimals, by integer arithmetic.
-    pub fn display(&self) -> String {
-        let exponent = minor_unit_exponent(&self.currency);
-        if exponent == 0 {
-            return format!("{} {}", self.amount_minor, self.currency);
-        }
-        let unit = 10_i64.pow(exponent);
-        let width = exponent as usize;
-        format!("{}.{:0width$} {}", self.amount_minor / unit, self.amount_minor % unit, self.currency)
-    }
-}
-
-/// Decimal places of a currency's minor unit (ISO 4217); 2 unless listed.
-pub fn minor_unit_exponent(currency: &str) -> u32 {
-    match currency {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "VND" | "VUV"
-        | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        _ => 2,
+    /// For the one formatter (`page.money`).
+    pub fn money(&self) -> Money {
+        Money { minor: self.amount_minor, currency: self.currency }
     }
 }
 
@@ -406,12 +391,12 @@ mod tests {
     }
 
     #[test]
-    fn prices_use_the_currency_exponent() {
-        assert_eq!(Price { amount_minor: 1999, currency: "EUR".into() }.display(), "19.99 EUR");
-        assert_eq!(Price { amount_minor: 5, currency: "USD".into() }.display(), "0.05 USD");
-        assert_eq!(Price { amount_minor: 1500, currency: "JPY".into() }.display(), "1500 JPY");
-        assert_eq!(Price { amount_minor: 1234, currency: "KWD".into() }.display(), "1.234 KWD");
+    fn prices_are_money_in_an_accepted_currency() {
+        let price = Price::of(1999, Some("EUR".into())).unwrap();
+        assert_eq!(price.money(), Money { minor: 1999, currency: Currency::EUR });
+        assert_eq!(serde_json::to_value(&price).unwrap(), serde_json::json!({"amount_minor": 1999, "currency": "EUR"}));
         assert_eq!(Price::of(0, None), None);
+        assert_eq!(Price::of(0, Some("EUR".into())), None);
     }
 
     #[test]
@@ -424,12 +409,15 @@ mod tests {
             ("price", "cheap"),
             ("min_price", "-1"),
             ("max_price", "x"),
+            ("currency", "XXX"),
             ("sort", "best"),
             ("limit", "many"),
             ("cursor", "???"),
         ]);
         let got = fields(parse(&bad, &cats).unwrap_err());
-        for f in ["category", "level", "language", "price", "min_price", "max_price", "sort", "limit", "cursor"] {
+        for f in
+            ["category", "level", "language", "price", "min_price", "max_price", "currency", "sort", "limit", "cursor"]
+        {
             assert!(got.contains(&f.to_string()), "{f} in {got:?}");
         }
         assert_eq!(fields(parse(&params(&[("sort", "relevance")]), &cats).unwrap_err()), ["sort"]);

@@ -1,25 +1,19 @@
 //! Courses, modules and lessons as stored, and the rules their fields obey.
 
-use lyceum_platform::FieldError;
+use lyceum_platform::{
+    FieldError,
+    money::{self, Currency},
+};
 use serde::{Deserialize, Serialize};
 
 pub const TITLE_MIN: usize = 3;
 pub const TITLE_MAX: usize = 120;
 pub const SUMMARY_MAX: usize = 300;
 pub const DESCRIPTION_MAX: usize = 50_000;
-pub const PRICE_MAX: i64 = 1_000_000_000;
 pub const TAGS_MAX: usize = 20;
 pub const TAG_LEN_MAX: usize = 30;
 pub const DURATION_MAX: i64 = 1440;
 pub const SLUG_MAX: usize = 80;
-
-/// ISO 4217 codes we accept for prices (currencies in current use that
-/// payment providers settle; extend the list rather than accepting any three letters).
-pub const CURRENCIES: &[&str] = &[
-    "AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP", "EUR", "GBP", "HKD",
-    "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KES", "KRW", "MXN", "MYR", "NGN", "NOK", "NZD", "PEN", "PHP", "PKR",
-    "PLN", "RON", "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "VND", "ZAR",
-];
 
 macro_rules! text_enum {
     ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
@@ -249,25 +243,33 @@ pub fn parse_language(raw: &str) -> Result<String, FieldError> {
     Ok(out)
 }
 
-/// Price rules: an integer amount of minor units; a currency exactly when it is not free.
-pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<String>, Vec<FieldError>> {
+/// Price rules: an integer amount of minor units within the price range
+/// (`lyceum_platform::money`); a currency exactly when it is not free.
+pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<Currency>, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !(0..=PRICE_MAX).contains(&price_minor) {
+    if !money::within_range(price_minor) {
         errors.push(FieldError::new(
             "price_minor",
-            format!("Use a whole number of minor units (cents) from 0 to {PRICE_MAX}."),
+            format!("Use a whole number of minor units (cents) from 0 to {}.", money::MAX_MINOR),
         ));
     }
-    let currency = currency.map(str::trim).filter(|c| !c.is_empty()).map(str::to_ascii_uppercase);
-    match (&currency, price_minor > 0) {
-        (None, true) => errors.push(FieldError::new("currency", "Choose the currency of the price.")),
-        (Some(_), false) => errors
-            .push(FieldError::new("currency", "A free course has no currency; leave it empty or set a price above 0.")),
-        (Some(c), true) if !CURRENCIES.contains(&c.as_str()) => errors
-            .push(FieldError::new("currency", "Use an ISO 4217 currency code we support, such as EUR, USD or GBP.")),
-        _ => {}
+    let code = currency.map(str::trim).filter(|c| !c.is_empty());
+    let currency = match (code, price_minor > 0) {
+        (None, false) => Ok(None),
+        (None, true) => Err(FieldError::new("currency", "Choose the currency of the price.")),
+        (Some(_), false) => {
+            Err(FieldError::new("currency", "A free course has no currency; leave it empty or set a price above 0."))
+        }
+        (Some(code), true) => Currency::parse(code).map(Some).map_err(|e| FieldError::new("currency", e.to_string())),
+    };
+    match currency {
+        Ok(currency) if errors.is_empty() => Ok(currency),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
     }
-    if errors.is_empty() { Ok(currency) } else { Err(errors) }
 }
 
 pub fn check_seat_limit(seats: Option<i64>) -> Result<Option<i64>, FieldError> {
@@ -335,7 +337,7 @@ mod tests {
     #[test]
     fn price_needs_a_currency_exactly_when_not_free() {
         assert_eq!(check_price(0, None).unwrap(), None);
-        assert_eq!(check_price(1999, Some("eur")).unwrap().as_deref(), Some("EUR"));
+        assert_eq!(check_price(1999, Some("eur")).unwrap(), Some(Currency::EUR));
         assert!(check_price(1999, None).is_err());
         assert!(check_price(0, Some("EUR")).is_err());
         assert!(check_price(10, Some("XXX")).is_err());

@@ -35,7 +35,8 @@ impl From<EnrollError> for AppError {
             EnrollError::PaymentRequired(offer) => AppError::payment_required(format!(
                 "\u{201c}{}\u{201d} costs {}. Payment is required to enroll; online payment is not available yet.",
                 offer.title,
-                offer.price_label()
+                // The problem's text is English, like the rest of the API's messages.
+                offer.price().map(|price| price.format("en")).unwrap_or_default()
             )),
             EnrollError::CourseFull(offer) => {
                 let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);

@@ -1,6 +1,7 @@
 //! Enrollments as stored, and the view of a course enrollment needs.
 
 use lyceum_courses::model::CourseState;
+use lyceum_platform::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -113,30 +114,35 @@ impl Offer {
     pub fn seats_left(&self) -> Option<i64> {
         self.seat_limit.map(|limit| (limit - self.enrolled_count).max(0))
     }
-    /// The price for people, e.g. `49.00 EUR` (`0` decimals for JPY and the like).
-    pub fn price_label(&self) -> String {
-        price_label(self.price_minor, self.currency.as_deref().unwrap_or(""))
+    /// The price, for the one formatter; `None` when the course is free.
+    pub fn price(&self) -> Option<Money> {
+        // Codes were checked against the list when the course was saved, and the list only grows.
+        let currency = Currency::parse(self.currency.as_deref()?).ok()?;
+        (!self.is_free()).then_some(Money { minor: self.price_minor, currency })
     }
-}
-
-/// Currencies without minor units (ISO 4217 exponent 0) among those courses accept.
-const ZERO_DECIMAL: &[&str] = &["CLP", "ISK", "JPY", "KRW", "VND"];
-
-pub fn price_label(minor: i64, currency: &str) -> String {
-    if ZERO_DECIMAL.contains(&currency) {
-        return format!("{minor} {currency}");
-    }
-    format!("{}.{:02} {currency}", minor / 100, minor % 100)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn offer(price_minor: i64, currency: Option<&str>) -> Offer {
+        Offer {
+            id: "c".into(),
+            slug: "c".into(),
+            title: "C".into(),
+            state: "published".into(),
+            price_minor,
+            currency: currency.map(str::to_string),
+            seat_limit: None,
+            enrolled_count: 0,
+        }
+    }
+
     #[test]
-    fn prices_read_as_amounts() {
-        assert_eq!(price_label(4900, "EUR"), "49.00 EUR");
-        assert_eq!(price_label(1999, "USD"), "19.99 USD");
-        assert_eq!(price_label(1500, "JPY"), "1500 JPY");
+    fn an_offer_has_a_price_only_when_it_costs_money() {
+        assert_eq!(offer(4900, Some("EUR")).price(), Some(Money { minor: 4900, currency: Currency::EUR }));
+        assert_eq!(offer(1500, Some("JPY")).price().map(|p| p.format("en")).as_deref(), Some("¥1,500"));
+        assert_eq!(offer(0, None).price(), None);
     }
 }

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod keyset;
 pub mod mail;
 pub mod markdown;
+pub mod money;
 pub mod ratelimit;
 pub mod secrets;
 pub mod state;

@@ -29,7 +29,7 @@ async fn catalog_page_searches_filters_and_pages(backend: Backend) {
     assert_eq!(home.status, 200);
     assert!(home.text.contains(r#"<a href="/courses" aria-current="page">Courses</a>"#), "nav link");
     assert!(home.text.contains(r#"<input id="q" name="q" type="search""#));
-    assert!(home.text.contains("1500 JPY") && home.text.contains("19.99 EUR"), "prices by currency exponent");
+    assert!(home.text.contains("¥1,500") && home.text.contains("€19.99"), "prices by currency exponent");
     assert!(home.text.contains("Mathematics (3)"), "category filter shows counts");
     assert!(home.set_cookie("lyceum_csrf").is_none(), "an anonymous catalog sets no cookie");
 
@@ -87,7 +87,7 @@ async fn course_page_call_to_action_fits_the_viewer(backend: Backend) {
 
     let page = learner.get(&path).await.text;
     assert!(page.contains(&format!(r#"<form method="post" action="/courses/{slug}/enroll""#)), "{page}");
-    assert!(page.contains("Enroll for 19.99 EUR") && page.contains(r#"name="csrf""#));
+    assert!(page.contains("Enroll for €19.99") && page.contains(r#"name="csrf""#));
     assert!(!page.contains(&format!("/learn/{slug}\"")) && !page.contains("Edit course"));
     let _ = learner_id;
 
@@ -133,8 +133,29 @@ async fn course_fields_are_escaped_on_every_page(backend: Backend) {
     app.stop().await;
 }
 
+/// Prices are written in the viewer's own language, even one the pages are
+/// not translated into yet (the profile's language list offers only those).
+async fn a_french_speaking_viewer_reads_french_prices(backend: Backend) {
+    let app = spawn(backend).await;
+    let (author, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (_, slug) = kit::published(&author, json!({"title": "Peinture", "price_minor": 1999, "currency": "EUR"})).await;
+    kit::published(&author, json!({"title": "Calligraphie", "price_minor": 150000, "currency": "JPY"})).await;
+    let (french, _) = app.signed_in("amelie@example.org", Role::Learner).await;
+    app.exec("UPDATE users SET locale = 'fr' WHERE email = 'amelie@example.org'").await;
+
+    let card = french.get("/courses").await.text;
+    assert!(card.contains("19,99\u{A0}€") && card.contains("150\u{202F}000\u{A0}¥"), "{card}");
+    let page = french.get(&format!("/courses/{slug}")).await.text;
+    assert!(page.contains(">19,99\u{A0}€</h2>") && page.contains("19,99\u{A0}€</button>"), "{page}");
+    for english in [author.get("/courses").await.text, app.client().get("/courses").await.text] {
+        assert!(english.contains("€19.99") && english.contains("¥150,000") && !english.contains("19,99"));
+    }
+    app.stop().await;
+}
+
 on_both_backends!(
     catalog_page_searches_filters_and_pages,
     course_page_call_to_action_fits_the_viewer,
     course_fields_are_escaped_on_every_page,
+    a_french_speaking_viewer_reads_french_prices,
 );

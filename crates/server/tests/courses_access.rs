@@ -187,7 +187,7 @@ async fn the_teach_pages_author_a_course(backend: Backend) {
         ("level", "advanced"),
         ("language", "en"),
         ("tags", "a, b"),
-        ("price_minor", "500"),
+        ("price", "5"),
         ("currency", ""),
         ("seat_limit", "x"),
     ];
@@ -201,6 +201,28 @@ async fn the_teach_pages_author_a_course(backend: Backend) {
     let json = client.get(&format!("/api/v1/courses/{id}")).await.json();
     assert_eq!((json["price_minor"].as_i64(), json["currency"].as_str()), (Some(500), Some("USD")));
     assert_eq!(json["category"]["slug"], "design");
+    assert!(
+        client
+            .get(&editor)
+            .await
+            .text
+            .contains(r#"name="price" type="text" inputmode="decimal" size="12" value="5.00""#)
+    );
+    // The price is typed in major units of the currency, with a decimal point or comma.
+    let priced = |price: &'static str| {
+        let mut fields = fixed.clone();
+        fields.retain(|(k, _)| *k != "price");
+        fields.push(("price", price));
+        fields
+    };
+    assert_eq!(client.form(&editor, &priced("19,99")).await.status, 303);
+    assert_eq!(client.get(&format!("/api/v1/courses/{id}")).await.json()["price_minor"], 1999);
+    let refused = client.form(&editor, &priced("5.001")).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("USD amounts have at most 2 decimals"), "{}", refused.text);
+    assert!(refused.text.contains(
+        r#"id="price" name="price" type="text" inputmode="decimal" size="12" value="5.001" aria-invalid="true""#
+    ));
 
     client.form(&format!("{editor}/modules"), &[("csrf", &csrf), ("title", "M1")]).await;
     client.form(&format!("{editor}/modules"), &[("csrf", &csrf), ("title", "M2")]).await;

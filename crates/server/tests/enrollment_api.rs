@@ -82,7 +82,7 @@ async fn paid_courses_need_payment(backend: Backend) {
 
     let reply = enroll(&learner, &course).await;
     reply.assert_problem(402, "payment-required");
-    assert!(reply.json()["detail"].as_str().unwrap().contains("49.00 EUR"), "{}", reply.text);
+    assert!(reply.json()["detail"].as_str().unwrap().contains("€49.00"), "{}", reply.text);
     assert_eq!(rows(&app, &course, "active").await, 0);
     assert_eq!(counter(&app, &course).await, 0);
 

@@ -7,10 +7,11 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use lyceum_courses::model::{CURRENCIES, Level};
+use lyceum_courses::model::Level;
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::ApiQuery,
+    money::Currency,
     web::{FormErrors, Page, Refused, Reply, encode_query},
 };
 
@@ -89,7 +90,7 @@ struct CatalogView {
     errors: FormErrors,
     categories: Vec<CategoryCount>,
     levels: &'static [Level],
-    currencies: &'static [&'static str],
+    currencies: &'static [Currency],
     sorts: [Sort; 5],
     results: Vec<CourseCard>,
     next_url: Option<String>,
@@ -145,7 +146,7 @@ async fn catalog_page(
         errors,
         categories,
         levels: Level::ALL,
-        currencies: CURRENCIES,
+        currencies: Currency::ALL,
         sorts: Sort::ALL,
         results: found.items,
         next_url: None,

@@ -1,7 +1,7 @@
 //! Creating, editing, publishing, listing and deleting courses.
 
 use lyceum_platform::keyset::{PageRequest, Paged};
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
+use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, money::Currency};
 use sqlx::AnyConnection;
 
 use super::{access, changed, commit, guard_enrolled, remove_files};
@@ -56,7 +56,7 @@ struct Valid {
     language: String,
     tags: Vec<String>,
     price_minor: i64,
-    currency: Option<String>,
+    currency: Option<Currency>,
     seat_limit: Option<i64>,
 }
 
@@ -71,7 +71,7 @@ impl Valid {
             level: self.level.as_str(),
             language: &self.language,
             price_minor: self.price_minor,
-            currency: self.currency.as_deref(),
+            currency: self.currency.map(Currency::as_str),
             seat_limit: self.seat_limit,
         }
     }

@@ -8,6 +8,7 @@ use super::{assets, csrf::CsrfToken, flash, i18n};
 use crate::{
     AppError,
     auth::{Caller, Role, Viewer},
+    money::Money,
 };
 
 /// The signed-in viewer's unread notification count, put in the request by
@@ -26,6 +27,8 @@ pub struct Page {
     csrf_cookie: String,
     pub flash: Option<flash::Flash>,
     pub locale: &'static str,
+    /// The language numbers and prices are written in; see [`Page::money`].
+    number_locale: String,
     pub time_zone: jiff::tz::TimeZone,
     /// The path of this request, for `aria-current` and `?next=` links.
     pub path: String,
@@ -42,6 +45,10 @@ impl Page {
         let jar = CookieJar::from_headers(&parts.headers);
         let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let locale = viewer.as_ref().map(|v| i18n::supported(&v.locale)).unwrap_or_else(|| i18n::negotiate(accept));
+        // A signed-in viewer's own language, even one without translations yet
+        // (`fr` reads `19,99 €` on English pages). Anonymous pages stay the same
+        // for every visitor: shared caches keep them without `Vary: Accept-Language`.
+        let number_locale = viewer.as_ref().map(|v| v.locale.clone()).unwrap_or_else(|| locale.to_string());
         let time_zone =
             viewer.as_ref().and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
         Self {
@@ -49,6 +56,7 @@ impl Page {
             csrf_cookie: jar.get(super::csrf::COOKIE).map(|c| c.value().to_string()).unwrap_or_default(),
             flash: jar.get(flash::COOKIE).and_then(|c| flash::Flash::parse(c.value())),
             locale,
+            number_locale,
             time_zone,
             path: parts.uri.path().to_string(),
             unread_notifications: parts.extensions.get::<UnreadNotifications>().map(|u| u.0).unwrap_or(0),
@@ -74,6 +82,11 @@ impl Page {
     /// Translates `group.key`, for keys chosen at run time (roles, languages).
     pub fn t_in(&self, group: &str, key: &str) -> String {
         i18n::t(self.locale, &format!("{group}.{key}"))
+    }
+
+    /// An amount for this viewer, through the one formatter (`$19.99`, `19,99 €`).
+    pub fn money(&self, money: Money) -> String {
+        money.format(&self.number_locale)
     }
 
     pub fn asset(&self, name: &str) -> String {

@@ -7,17 +7,18 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppError, AppResult, AppState, FieldError,
     auth::MaybeUser,
     http::extract::PageForm,
     keyset::PageRequest,
+    money::{Currency, Money},
     web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
 };
 use serde::Deserialize;
 
 use super::{DeleteForm, refused_upload};
 use crate::{
-    model::{CURRENCIES, Category, Course, CourseState, Level},
+    model::{Category, Course, CourseState, Level},
     service::{
         courses::{self, CourseInput, CourseView},
         instructors::{self, Who},
@@ -99,7 +100,7 @@ struct Editor<'a> {
     errors: Sections,
     categories: Vec<Category>,
     levels: &'static [Level],
-    currencies: &'static [&'static str],
+    currencies: &'static [Currency],
     cover_max_kb: usize,
 }
 
@@ -123,7 +124,8 @@ pub struct CourseForm {
     level: String,
     language: String,
     tags: String,
-    price_minor: String,
+    /// In major units of `currency`, as a person writes it (`19.99`, `19,99`).
+    price: String,
     currency: String,
     seat_limit: String,
 }
@@ -140,7 +142,7 @@ impl CourseForm {
             level: c.level.clone(),
             language: c.language.clone(),
             tags: v.tags.join(", "),
-            price_minor: c.price_minor.to_string(),
+            price: stored_price(c).map(|m| m.decimal()).unwrap_or_else(|| c.price_minor.to_string()),
             currency: c.currency.clone().unwrap_or_default(),
             seat_limit: c.seat_limit.map(|n| n.to_string()).unwrap_or_default(),
         }
@@ -148,19 +150,15 @@ impl CourseForm {
 
     /// Numbers that do not parse are reported on their field, with the rest.
     fn input(&self) -> Result<CourseInput, lyceum_platform::AppError> {
-        let price = self.price_minor.trim();
-        let price_minor = if price.is_empty() { Ok(0) } else { price.parse::<i64>() };
+        let price_minor = self.price_minor();
         let seats = self.seat_limit.trim();
         let seat_limit = if seats.is_empty() { Ok(None) } else { seats.parse::<i64>().map(Some) };
         let mut bad = Vec::new();
-        if price_minor.is_err() {
-            bad.push(lyceum_platform::FieldError::new("price_minor", "Enter the price as a whole number of cents."));
+        if let Err(e) = &price_minor {
+            bad.push(e.clone());
         }
         if seat_limit.is_err() {
-            bad.push(lyceum_platform::FieldError::new(
-                "seat_limit",
-                "Enter a whole number of seats, or leave it empty.",
-            ));
+            bad.push(FieldError::new("seat_limit", "Enter a whole number of seats, or leave it empty."));
         }
         if !bad.is_empty() {
             return Err(AppError::validation(bad));
@@ -180,6 +178,27 @@ impl CourseForm {
             seat_limit: seat_limit.ok(),
         })
     }
+
+    /// The typed price in minor units. How many decimals it may have depends
+    /// on the currency, so without one only a free course (empty or `0`) is
+    /// understood; anything else asks for the currency, as the service would.
+    fn price_minor(&self) -> Result<i64, FieldError> {
+        let raw = self.price.trim();
+        if raw.is_empty() || raw == "0" {
+            return Ok(0);
+        }
+        let currency = match self.currency.trim() {
+            "" => return Err(FieldError::new("currency", "Choose the currency of the price.")),
+            code => Currency::parse(code).map_err(|e| FieldError::new("currency", e.to_string()))?,
+        };
+        Money::parse_major(raw, currency).map(|m| m.minor).map_err(|e| FieldError::new("price", e.to_string()))
+    }
+}
+
+/// A stored paid price, for the editor's field.
+fn stored_price(c: &Course) -> Option<Money> {
+    let currency = Currency::parse(c.currency.as_deref()?).ok()?;
+    Some(Money { minor: c.price_minor, currency })
 }
 
 pub(crate) fn editor_url(id: &str) -> String {
@@ -203,7 +222,7 @@ async fn editor_page(
         errors,
         categories: courses::categories(state).await?,
         levels: Level::ALL,
-        currencies: CURRENCIES,
+        currencies: Currency::ALL,
         cover_max_kb: state.settings.uploads.cover_max_bytes / 1024,
     };
     reply.render(&tpl)
