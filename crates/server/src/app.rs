@@ -74,3 +74,46 @@ pub fn router(state: AppState) -> Router {
     let auth = middleware::from_fn_with_state(state.clone(), lyceum_accounts::resolve_caller);
     http::stack(app, state, auth, &modules)
 }
+
+#[cfg(test)]
+mod tests {
+    use lyceum_courses::settings::CourseUploads;
+    use lyceum_platform::config::Settings;
+    use lyceum_profiles::settings::AvatarUploads;
+
+    fn load(toml: &str, env: &[(&str, &str)]) -> Result<Settings, String> {
+        let file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        std::fs::write(file.path(), toml).unwrap();
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Settings::load_with(Some(file.path()), env, &super::modules().settings_sections()).map_err(|e| e.0)
+    }
+
+    /// The `[uploads]` keys and variables documented in docs/configuration.md
+    /// reach the modules that own them.
+    #[test]
+    fn upload_settings_keep_their_keys_and_variables() {
+        let toml = "[uploads]\navatar_max_bytes = 1000\ncover_max_bytes = 2000\nlesson_media_max_bytes = 3000\n";
+        let s = load(toml, &[("LYCEUM_UPLOADS__UPLOAD_TIMEOUT_SECS", "60")]).unwrap();
+        let course = s.section::<CourseUploads>();
+        assert_eq!(
+            (course.cover_max_bytes, course.lesson_media_max_bytes, course.upload_timeout_secs),
+            (2000, 3000, 60)
+        );
+        assert_eq!(s.section::<AvatarUploads>().avatar_max_bytes, 1000);
+
+        let s = load("", &[("LYCEUM_UPLOADS__AVATAR_MAX_BYTES", "7")]).unwrap();
+        assert_eq!(s.section::<AvatarUploads>().avatar_max_bytes, 7);
+        assert_eq!(s.section::<CourseUploads>().upload_timeout_secs, 3600, "the default");
+    }
+
+    #[test]
+    fn bad_upload_settings_are_named() {
+        let err = load("[uploads]\navatar_max_byte = 1\n", &[]).unwrap_err();
+        assert!(err.contains("unknown setting `uploads.avatar_max_byte`"), "{err}");
+        let err = load("", &[("LYCEUM_UPLOADS__COVER_MAX_BYTES", "big")]).unwrap_err();
+        assert!(
+            err.contains("setting `uploads.cover_max_bytes` from environment variable LYCEUM_UPLOADS__COVER_MAX_BYTES"),
+            "{err}"
+        );
+    }
+}

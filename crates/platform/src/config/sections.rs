@@ -24,6 +24,9 @@ pub trait Section: Serialize + DeserializeOwned + Default + Clone + fmt::Debug +
     const NAME: &'static str;
 }
 
+/// Reads a section from its table (figment's error is boxed: it is large).
+type LoadFn = fn(&Figment) -> Result<Box<dyn Value>, Box<figment::Error>>;
+
 /// A [`Section`] type as a value: what the loader needs to read and check it.
 #[derive(Clone, Copy)]
 pub struct SectionSpec {
@@ -31,7 +34,7 @@ pub struct SectionSpec {
     type_id: TypeId,
     /// The keys with their defaults, as JSON (known keys, for checks and variables).
     pub(super) defaults: fn() -> serde_json::Value,
-    load: fn(&Figment) -> Result<Box<dyn Value>, figment::Error>,
+    load: LoadFn,
 }
 
 impl SectionSpec {
@@ -40,7 +43,7 @@ impl SectionSpec {
             name: T::NAME,
             type_id: TypeId::of::<T>(),
             defaults: || serde_json::to_value(T::default()).expect("a settings section serializes"),
-            load: |figment| Ok(Box::new(figment.extract::<T>()?)),
+            load: |figment| Ok(Box::new(figment.extract::<T>().map_err(Box::new)?)),
         }
     }
 
@@ -102,7 +105,7 @@ impl Sections {
         check_unknown(figment, specs)?;
         let mut sections = Self::default();
         for spec in specs {
-            let value = (spec.load)(&figment.focus(spec.name)).map_err(|e| ConfigError(describe(e, spec.name)))?;
+            let value = (spec.load)(&figment.focus(spec.name)).map_err(|e| ConfigError(describe(*e, spec.name)))?;
             sections.0.insert(spec.type_id, value);
         }
         Ok(sections)
