@@ -16,3 +16,12 @@ pub mod service;
 pub use error::AccountError;
 pub use http::{api_routes, middleware::resolve_caller, page_routes};
 pub use service::mail_jobs::register_jobs;
+
+/// What accounts contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("accounts")
+        .pages(page_routes)
+        .api(api_routes)
+        .jobs(register_jobs)
+        .locale("en", include_str!("../locales/en.toml"))
+}

@@ -9,3 +9,11 @@ pub(crate) mod repo;
 pub mod service;
 
 pub use http::{api_routes, page_routes};
+
+/// What catalog contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("catalog")
+        .pages(page_routes)
+        .api(api_routes)
+        .locale("en", include_str!("../locales/en.toml"))
+}

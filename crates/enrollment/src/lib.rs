@@ -21,6 +21,14 @@ pub use error::EnrollError;
 pub use http::{api_routes, page_routes};
 pub use service::is_active;
 
+/// What enrollment contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("enrollment")
+        .pages(page_routes)
+        .api(api_routes)
+        .locale("en", include_str!("../locales/en.toml"))
+}
+
 #[cfg(test)]
 mod tests {
     use lyceum_platform::web::i18n::has_key;
@@ -28,6 +36,7 @@ mod tests {
     /// Flash keys are chosen in the handlers, where the template key test cannot see them.
     #[test]
     fn flash_keys_are_translated() {
+        crate::module().install_locales();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/pages");
         let mut missing = Vec::new();
         for entry in std::fs::read_dir(root).unwrap() {

@@ -11,3 +11,11 @@ pub(crate) mod repo;
 pub mod service;
 
 pub use http::{api_routes, page_routes};
+
+/// What learning contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("learning")
+        .pages(page_routes)
+        .api(api_routes)
+        .locale("en", include_str!("../locales/en.toml"))
+}

@@ -12,11 +12,22 @@ pub mod model;
 mod repo;
 pub mod service;
 
-pub use http::{api_routes, badge::unread_badge, page_routes};
+pub use http::{api_routes, page_routes};
 pub use service::{
     digest::DailyDigest,
     jobs::{DIGEST_AT, register_jobs},
 };
+
+/// What notifications contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("notifications")
+        .pages(page_routes)
+        .api(api_routes)
+        .jobs(register_jobs)
+        .csrf_exempt(http::UNSUBSCRIBE_PATH)
+        .badge(http::badge::NAME, http::badge::unread)
+        .locale("en", include_str!("../locales/en.toml"))
+}
 
 #[cfg(test)]
 mod tests {
@@ -45,6 +56,7 @@ mod tests {
     /// template test does not read) and the handlers use exists in English.
     #[test]
     fn keys_are_translated() {
+        crate::module().install_locales();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
         let mut files = Vec::new();

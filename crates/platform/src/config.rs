@@ -1,7 +1,14 @@
 //! Layered configuration: built-in defaults → optional TOML file → `LYCEUM_*`
-//! environment variables (nested keys joined with `__`).
+//! environment variables (nested keys joined with `__`). The platform's own
+//! settings are fields here; a module's settings are a [`Section`] it
+//! declares, read from the same sources ([`sections`]).
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{
+    collections::HashSet,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
 
 use figment::{
     Figment,
@@ -63,7 +70,7 @@ pub struct Settings {
     /// Requests handled at once; more are answered 503 with `Retry-After` at
     /// once (health checks and metrics never). 0: 64 per core.
     pub max_in_flight: usize,
-    /// Load the demo accounts and catalog before serving (`serve --demo`).
+    /// Load the demo users and sample content before serving (`serve --demo`).
     pub demo: bool,
     /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
     /// of Lyceum (e.g. `10.0.0.0/8, 192.168.1.5`). Only from these is
@@ -76,12 +83,14 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
     pub mail: MailSettings,
-    pub uploads: UploadSettings,
     pub jobs: JobsSettings,
     pub amqp: AmqpSettings,
     pub cache: CacheSettings,
     pub storage: StorageSettings,
     pub metrics: MetricsSettings,
+    /// The modules' tables, read with [`Settings::section`].
+    #[serde(skip)]
+    sections: Sections,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,19 +138,6 @@ pub struct MailSettings {
     pub from: String,
     /// e.g. `smtp://user:pass@mail.example.com:587?tls=required` or `smtps://…:465`.
     pub smtp_url: Secret,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct UploadSettings {
-    pub avatar_max_bytes: usize,
-    /// Largest course cover image accepted (re-encoded as JPEG on upload).
-    pub cover_max_bytes: usize,
-    /// Largest lesson video or downloadable file accepted (streamed to storage,
-    /// never held in memory); its upload routes are exempt from `max_body_bytes`.
-    pub lesson_media_max_bytes: usize,
-    /// How long an upload of lesson media may take, instead of `request_timeout_secs`.
-    pub upload_timeout_secs: u64,
 }
 
 /// Who may read `/metrics` (see docs/configuration.md): by default only
@@ -196,12 +192,12 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             rate_limit: RateLimitSettings::default(),
             mail: MailSettings::default(),
-            uploads: UploadSettings::default(),
             jobs: JobsSettings::default(),
             amqp: AmqpSettings::default(),
             cache: CacheSettings::default(),
             storage: StorageSettings::default(),
             metrics: MetricsSettings::default(),
+            sections: Sections::default(),
         }
     }
 }
@@ -235,17 +231,6 @@ impl Default for MailSettings {
     }
 }
 
-impl Default for UploadSettings {
-    fn default() -> Self {
-        Self {
-            avatar_max_bytes: 2 * 1024 * 1024,
-            cover_max_bytes: 4 * 1024 * 1024,
-            lesson_media_max_bytes: 512 * 1024 * 1024,
-            upload_timeout_secs: 3600,
-        }
-    }
-}
-
 impl Default for JobsSettings {
     fn default() -> Self {
         Self { workers: 2, lease_secs: 60, poll_interval_ms: 500, shutdown_grace_secs: 10 }
@@ -262,49 +247,60 @@ const ENV_ALIASES: &[(&str, &str)] = &[("amqp_url", "amqp.url"), ("redis_url", "
 pub struct ConfigError(pub String);
 
 impl Settings {
-    /// Loads settings. `file` is the `--config` path; without it `lyceum.toml`
-    /// is read when it exists in the working directory.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
-        Self::load_from(file, std::env::vars())
+    /// Loads settings, with the modules' `sections`. `file` is the `--config`
+    /// path; without it `lyceum.toml` is read when it exists in the working directory.
+    pub fn load(file: Option<&Path>, sections: &[SectionSpec]) -> Result<Self, ConfigError> {
+        Self::load_with(file, std::env::vars(), sections)
+    }
+
+    /// The platform's settings alone (no module tables), with an explicit
+    /// environment: for tests and tools; a module's table in `file` is then unknown.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        Self::load_with(file, env, &[])
     }
 
     /// Like [`Settings::load`] with an explicit environment (tests pass their own).
-    pub fn load_from(
-        file: Option<&std::path::Path>,
+    pub fn load_with(
+        file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
+        sections: &[SectionSpec],
     ) -> Result<Self, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
-        match file {
+        let file = match file {
             Some(path) if !path.exists() => {
                 return Err(ConfigError(format!("configuration file {} does not exist", path.display())));
             }
-            Some(path) => figment = figment.merge(Toml::file_exact(path)),
-            None if std::path::Path::new("lyceum.toml").exists() => {
-                figment = figment.merge(Toml::file_exact("lyceum.toml"))
-            }
-            None => {}
+            Some(path) => Some(path),
+            None => Some(Path::new("lyceum.toml")).filter(|p| p.exists()),
+        };
+        let tables: Vec<&'static str> = sections.iter().map(|s| s.name).collect();
+        let platform_keys = known_keys(&[]);
+        if let Some(clash) = tables.iter().find(|t| platform_keys.contains(**t)) {
+            return Err(ConfigError(format!("a module's settings table `{clash}` has the name of a platform setting")));
         }
-        let known = known_keys();
-        let mut env: Vec<(String, String, bool)> = env
-            .into_iter()
-            .filter_map(|(k, v)| {
-                let key = k.strip_prefix("LYCEUM_")?.to_ascii_lowercase();
-                let (key, alias) = match ENV_ALIASES.iter().find(|(alias, _)| *alias == key) {
-                    Some((_, canonical)) => ((*canonical).to_string(), true),
-                    None => (key.replace("__", "."), false),
-                };
-                known.contains(&key).then_some((key, v, alias))
-            })
-            .collect();
-        // Aliases first, so the canonical variable, inserted later, overrides.
-        env.sort_by_key(|(_, _, alias)| !alias);
-        let env = env.into_iter().map(|(k, v, _)| (k, v)).collect();
-        let mut settings: Settings =
-            figment.merge(env_provider(env)).extract().map_err(|e| ConfigError(describe(e)))?;
+        let env = env_provider(selected_env(env, &known_keys(sections)));
+        // The platform's fields come from the sources without the modules'
+        // tables (so an unknown key is still refused), the modules' from all.
+        let platform = sources(Figment::from(Serialized::defaults(Settings::default())), file, &env, &tables);
+        let mut settings: Settings = platform.extract().map_err(|e| ConfigError(describe(e, "")))?;
+        settings.sections = Sections::load(&sources(Figment::new(), file, &env, &[]), sections, describe)?;
         settings.validate()?;
         settings.trusted_proxy_nets = parse_proxies(&settings.trusted_proxies)?;
         settings.fill_derived();
         Ok(settings)
+    }
+
+    /// A module's section as loaded (its defaults when it was not loaded: a
+    /// tool or test that built these settings without the modules).
+    pub fn section<T: Section>(&self) -> T {
+        self.sections.get::<T>().cloned().unwrap_or_default()
+    }
+
+    /// A module's section to change before the app starts (tests tweak limits).
+    pub fn section_mut<T: Section>(&mut self) -> &mut T {
+        self.sections.get_mut::<T>()
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -398,10 +394,11 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
         .collect()
 }
 
-/// Every dotted key the settings accept, derived from the defaults so that an
-/// unrelated `LYCEUM_*` variable (say `LYCEUM_TEST_POSTGRES_URL`) is ignored.
-fn known_keys() -> std::collections::HashSet<String> {
-    fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+/// Every dotted key the settings accept (the platform's and the modules'
+/// `sections`), derived from the defaults so that an unrelated `LYCEUM_*`
+/// variable (say `LYCEUM_TEST_POSTGRES_URL`) is ignored.
+fn known_keys(sections: &[SectionSpec]) -> HashSet<String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut HashSet<String>) {
         if let serde_json::Value::Object(map) = value {
             for (k, v) in map {
                 let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
@@ -410,13 +407,63 @@ fn known_keys() -> std::collections::HashSet<String> {
             }
         }
     }
-    let mut out = std::collections::HashSet::new();
+    let mut out = HashSet::new();
     let defaults = serde_json::to_value(Settings::default()).expect("settings serialize");
     walk("", &defaults, &mut out);
+    for section in sections {
+        walk(section.name, &(section.defaults)(), &mut out);
+        out.insert(section.name.to_string());
+    }
     out
 }
 
+/// The `LYCEUM_*` variables that name a known key, as (dotted key, value).
+fn selected_env(env: impl IntoIterator<Item = (String, String)>, known: &HashSet<String>) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String, bool)> = env
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let key = k.strip_prefix("LYCEUM_")?.to_ascii_lowercase();
+            let (key, alias) = match ENV_ALIASES.iter().find(|(alias, _)| *alias == key) {
+                Some((_, canonical)) => ((*canonical).to_string(), true),
+                None => (key.replace("__", "."), false),
+            };
+            known.contains(&key).then_some((key, v, alias))
+        })
+        .collect();
+    // Aliases first, so the canonical variable, inserted later, overrides.
+    env.sort_by_key(|(_, _, alias)| !alias);
+    env.into_iter().map(|(k, v, _)| (k, v)).collect()
+}
+
+/// `base`, then the file, then the environment, each without the top-level keys in `without`.
+fn sources(base: Figment, file: Option<&Path>, env: &EnvProvider, without: &[&'static str]) -> Figment {
+    let figment = match file {
+        Some(path) => base.merge(Without(Toml::file_exact(path), without)),
+        None => base,
+    };
+    figment.merge(Without(env.clone(), without))
+}
+
+/// A provider with some top-level keys taken out (the modules' tables, when
+/// the platform's settings are read); its name and origin stay the inner one's.
+struct Without<'a, P>(P, &'a [&'static str]);
+
+impl<P: figment::Provider> figment::Provider for Without<'_, P> {
+    fn metadata(&self) -> figment::Metadata {
+        self.0.metadata()
+    }
+
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let mut data = self.0.data()?;
+        for dict in data.values_mut() {
+            dict.retain(|key, _| !self.1.contains(&key.as_str()));
+        }
+        Ok(data)
+    }
+}
+
 /// The `LYCEUM_*` variables as a figment provider with a name `describe` knows.
+#[derive(Clone)]
 struct EnvProvider(figment::value::Dict);
 
 const ENV_SOURCE: &str = "environment";
@@ -456,23 +503,15 @@ fn insert_dotted(dict: &mut figment::value::Dict, key: &str, value: figment::val
     }
 }
 
-/// One line per problem, naming the key and where its value came from.
-fn describe(error: figment::Error) -> String {
+/// One line per problem, naming the key and where its value came from;
+/// `table` is the module table the error's path is inside, if any.
+fn describe(error: figment::Error, table: &str) -> String {
     error
         .into_iter()
         .map(|e| {
-            let key = e.path.join(".");
-            let origin = e
-                .metadata
-                .as_ref()
-                .map(|m| match &m.source {
-                    Some(figment::Source::File(path)) => format!(" in {}", path.display()),
-                    _ if m.name == ENV_SOURCE => {
-                        format!(" from environment variable LYCEUM_{}", key.to_uppercase().replace('.', "__"))
-                    }
-                    _ => format!(" in {}", m.name),
-                })
-                .unwrap_or_default();
+            let key = std::iter::once(table).filter(|t| !t.is_empty()).chain(e.path.iter().map(String::as_str));
+            let key = key.collect::<Vec<_>>().join(".");
+            let origin = origin_of(e.metadata.as_ref(), &key);
             match &e.kind {
                 figment::error::Kind::UnknownField(field, _) => {
                     // figment's path may or may not already end with the field.
@@ -491,8 +530,28 @@ fn describe(error: figment::Error) -> String {
         .join("; ")
 }
 
+/// Where the value of dotted `key` in `figment` came from (" in <file>", " from environment variable …").
+fn origin(figment: &Figment, key: &str) -> String {
+    origin_of(figment.find_metadata(key), key)
+}
+
+fn origin_of(metadata: Option<&figment::Metadata>, key: &str) -> String {
+    metadata
+        .map(|m| match &m.source {
+            Some(figment::Source::File(path)) => format!(" in {}", path.display()),
+            _ if m.name == ENV_SOURCE => {
+                format!(" from environment variable LYCEUM_{}", key.to_uppercase().replace('.', "__"))
+            }
+            _ => format!(" in {}", m.name),
+        })
+        .unwrap_or_default()
+}
+
 mod scale_out;
+mod sections;
 pub use scale_out::{AmqpSettings, CacheSettings, S3Settings, StorageBackend, StorageSettings};
+use sections::Sections;
+pub use sections::{Section, SectionSpec};
 
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ pub mod keyset;
 pub mod mail;
 pub mod markdown;
 pub mod money;
+pub mod module;
 pub mod ratelimit;
 pub mod secrets;
 pub mod state;
@@ -26,6 +27,17 @@ pub mod web;
 
 pub use error::{AppError, AppResult, FieldError};
 pub use state::AppState;
+
+/// The platform's own part of the application: the background jobs pages
+/// and API for admins, and its housekeeping jobs.
+pub fn module() -> module::Module {
+    module::Module::new("platform").pages(jobs::pages::routes).api(jobs::api::routes).jobs(register_jobs)
+}
+
+fn register_jobs(registry: &mut jobs::JobRegistry) {
+    jobs::purge::register_jobs(registry);
+    idempotency::register_jobs(registry);
+}
 
 /// Makes `ring` the process's rustls crypto provider. Only ring is in the
 /// dependency graph, so rustls would pick it by itself; installing it at

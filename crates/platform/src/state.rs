@@ -16,7 +16,7 @@ pub struct Inner {
     pub db: Db,
     pub mailer: SharedMailer,
     pub storage: Storage,
-    /// Catalog reads and other cached values (in-process or Redis).
+    /// Cached reads of public pages and other cached values (in-process or Redis).
     pub cache: Cache,
     pub limits: Limits,
     /// Every job handler and event subscriber, so `events::publish` knows who listens.

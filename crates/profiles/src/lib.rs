@@ -7,5 +7,15 @@ pub mod http;
 pub mod model;
 mod repo;
 pub mod service;
+pub mod settings;
 
 pub use http::{api_routes, page_routes};
+
+/// What profiles contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("profiles")
+        .pages(page_routes)
+        .api(api_routes)
+        .settings::<settings::AvatarUploads>()
+        .locale("en", include_str!("../locales/en.toml"))
+}

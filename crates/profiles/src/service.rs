@@ -105,7 +105,8 @@ pub async fn update(state: &AppState, user_id: &str, change: ProfileChange) -> R
 
 /// Replaces the avatar with a normalised copy of `data`.
 pub async fn set_avatar(state: &AppState, user_id: &str, data: bytes::Bytes) -> Result<Profile, AppError> {
-    let png = avatar::normalise(data, state.settings.uploads.avatar_max_bytes).await?;
+    let png =
+        avatar::normalise(data, state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes).await?;
     let key = format!("avatars/{user_id}/{}.png", uuid::Uuid::now_v7().simple());
     state.storage.put(&key, png.into()).await?;
     if let Some(old) = repo::set_avatar(state.db.pool(), user_id, Some(&key)).await? {

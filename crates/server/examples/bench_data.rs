@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
     let learners: usize = arg(2, "10000").parse()?;
     let enrollments: usize = arg(3, "50000").parse()?;
     let out = PathBuf::from(arg(4, "."));
-    let mut settings = Settings::load(None)?;
+    let mut settings = Settings::load(None, &lyceum::modules().settings_sections())?;
     settings.log_level = "warn".into();
     let state = lyceum::build_state(settings).await?;
     let started = std::time::Instant::now();

@@ -7,5 +7,5 @@ pub mod home;
 pub mod openapi;
 pub mod serve;
 
-pub use app::{build_state, job_registry, router};
+pub use app::{build_state, job_registry, modules, router};
 pub use serve::{Running, start};

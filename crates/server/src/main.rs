@@ -41,7 +41,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let settings = match Settings::load(cli.config.as_deref()) {
+    let settings = match Settings::load(cli.config.as_deref(), &lyceum::modules().settings_sections()) {
         Ok(s) => s,
         Err(e) => return fail(format_args!("configuration error: {e}")),
     };

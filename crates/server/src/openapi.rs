@@ -64,15 +64,7 @@ impl Modify for Security {
 /// Every module's API routes. Routes are added with `routes!`, which documents
 /// them as it registers them.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(lyceum_accounts::api_routes())
-        .merge(lyceum_profiles::api_routes())
-        .merge(lyceum_notifications::api_routes())
-        .merge(lyceum_courses::api_routes())
-        .merge(lyceum_enrollment::api_routes())
-        .merge(lyceum_learning::api_routes())
-        .merge(lyceum_catalog::api_routes())
-        .merge(lyceum_platform::jobs::api::routes());
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::modules().api_routes());
     problems::document_problems(router.get_openapi_mut());
     let documented = Arc::new(operations(router.get_openapi()));
     router.layer(middleware::from_fn(move |req: Request, next: Next| {

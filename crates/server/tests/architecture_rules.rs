@@ -287,3 +287,56 @@ fn no_code_outside_the_http_edge_compares_error_statuses_or_kinds() {
         found.join("\n")
     );
 }
+
+/// The platform names no module, so adding one never means editing the
+/// platform: no identifier, path, string or `include_str!` in
+/// `crates/platform/src` is a module's name (comments may describe; code
+/// may not). Words are split at `_`, `::`, `/`, `.` and camelCase humps.
+#[test]
+fn the_platform_names_no_module() {
+    const MODULES: &[&str] = &["accounts", "profiles", "notifications", "courses", "catalog", "enrollment", "learning"];
+    /// The line without its comment (a `//` not part of a `scheme://`).
+    fn code(line: &str) -> &str {
+        let cut = line.match_indices("//").map(|(i, _)| i).find(|&i| !line[..i].ends_with(':'));
+        &line[..cut.unwrap_or(line.len())]
+    }
+    fn words(code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for token in code.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let mut word = String::new();
+            let mut previous_lower = false;
+            for c in token.chars() {
+                if c.is_ascii_uppercase() && previous_lower {
+                    out.push(std::mem::take(&mut word));
+                }
+                previous_lower = c.is_ascii_lowercase();
+                word.push(c.to_ascii_lowercase());
+            }
+            out.push(word);
+        }
+        out.retain(|w| !w.is_empty());
+        out
+    }
+    let sample = words("lyceum_courses::x(\"/notifications/a\") UnreadNotifications");
+    assert_eq!(sample, ["lyceum", "courses", "x", "notifications", "a", "unread", "notifications"]);
+    assert_eq!(code("let a = \"https://x\"; // courses"), "let a = \"https://x\"; ");
+
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../platform/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 20, "platform sources not found under {}", src.display());
+    let mut named = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if let Some(module) = words(code(line)).into_iter().find(|w| MODULES.contains(&w.as_str())) {
+                named.push(format!("{}:{}: `{module}` in {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        named.is_empty(),
+        "the platform names a module (contribute it through the module's `module()`):\n{}",
+        named.join("\n")
+    );
+}

@@ -21,7 +21,7 @@ fn video_of(len: usize) -> Vec<u8> {
 async fn lesson_media_streams_under_its_own_limit(backend: Backend) {
     let app = spawn_with(backend, |s| {
         s.max_body_bytes = 64 * KIB;
-        s.uploads.lesson_media_max_bytes = 1024 * KIB;
+        s.section_mut::<lyceum_courses::settings::CourseUploads>().lesson_media_max_bytes = 1024 * KIB;
     })
     .await;
     let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;

@@ -29,6 +29,7 @@ fn every_template_key_has_an_english_string() {
         }
     }
     assert!(files.len() > 5, "templates not found under {}", crates.display());
+    lyceum::modules().install_locales();
     let mut missing = Vec::new();
     for file in &files {
         for key in keys_used(&std::fs::read_to_string(file).unwrap()) {
@@ -37,7 +38,11 @@ fn every_template_key_has_an_english_string() {
             }
         }
     }
-    assert!(missing.is_empty(), "keys missing from crates/platform/locales/en/*.toml:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "keys missing from the modules' locales/en.toml (or crates/platform/locales/en/):\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

@@ -95,7 +95,9 @@ async fn avatar_is_checked_cropped_and_served(backend: Backend) {
 }
 
 async fn oversized_avatar_is_refused(backend: Backend) {
-    let app = spawn_with(backend, |s| s.uploads.avatar_max_bytes = 2_000).await;
+    let app =
+        spawn_with(backend, |s| s.section_mut::<lyceum_profiles::settings::AvatarUploads>().avatar_max_bytes = 2_000)
+            .await;
     let (client, _) = app.signed_in("ada@example.org", Role::Learner).await;
     let reply = upload(&client, png(400, 400).into_iter().chain(vec![0u8; 4_000]).collect(), "big.png").await;
     reply.assert_problem(413, "payload-too-large");

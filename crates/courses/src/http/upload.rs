@@ -9,12 +9,14 @@ use axum::extract::{
 };
 use lyceum_platform::{AppError, AppResult, config::Settings, http::limits::Wide};
 
+use crate::settings::CourseUploads;
+
 /// Room for the multipart framing and small fields around the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 /// The routes that take files, with the body size and time each may use.
 pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
-    let uploads = &settings.uploads;
+    let uploads = settings.section::<CourseUploads>();
     let media = |route| Wide {
         route,
         max_body: uploads.lesson_media_max_bytes + FORM_OVERHEAD,

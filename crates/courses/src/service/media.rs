@@ -74,7 +74,8 @@ pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data:
         let mut conn = state.db.pool().acquire().await?;
         access::editable(&mut conn, viewer, course_id).await?;
     }
-    let jpeg = normalise_cover(data, state.settings.uploads.cover_max_bytes).await?;
+    let jpeg =
+        normalise_cover(data, state.settings.section::<crate::settings::CourseUploads>().cover_max_bytes).await?;
     let key = format!("courses/{course_id}/cover/{}.jpg", uuid::Uuid::now_v7().simple());
     store(state, &key, jpeg.into()).await?;
     let mut tx = state.db.begin().await?;
@@ -218,7 +219,7 @@ where
         access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
     };
     let (allowed, rule) = accepts(lesson.kind())?;
-    let max = state.settings.uploads.lesson_media_max_bytes;
+    let max = state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes;
     let head = read_head(&mut upload).await?;
     if head.is_empty() {
         return Err(AppError::field("media", "Choose a file to upload."));

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use lyceum_platform::{AppError, db::Db};
+use lyceum_platform::AppError;
 use sqlx::AnyConnection;
 
 pub use crate::repo::search::{Engine, QUERY_MAX, terms as search_terms};
@@ -58,7 +58,3 @@ pub async fn tags(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Strin
     Ok(repo::courses::tags(conn, course_id).await?)
 }
 
-/// Creates the search index if missing (after the migrations, at start-up).
-pub async fn ensure_search_index(db: &Db) -> Result<(), sqlx::Error> {
-    repo::search::ensure_index(db).await
-}

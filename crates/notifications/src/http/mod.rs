@@ -1,5 +1,5 @@
-//! Notifications over HTTP: the JSON API, the pages, and the middleware that
-//! puts the unread count in the page header.
+//! Notifications over HTTP: the JSON API, the pages, and the unread count
+//! in the page header.
 
 mod api;
 pub mod badge;

@@ -27,9 +27,13 @@ use crate::{
     },
 };
 
-/// The one-click unsubscribe address (RFC 8058). The CSRF layer exempts
-/// exactly this path: mail clients POST to it with no session and no token.
-pub const UNSUBSCRIBE_PATH: &str = lyceum_platform::web::csrf::UNSUBSCRIBE_PATH;
+/// The one-click unsubscribe address (RFC 8058), the one path this module
+/// exempts from CSRF (`module()`): mail clients POST to it with no cookie and
+/// no token. Its credential is the unguessable token in its query string,
+/// scoped to one user and one kind of e-mail; a forged cross-site POST would
+/// need that token, and the most it could do is stop those e-mails (the
+/// notices stay listed in the app).
+pub const UNSUBSCRIBE_PATH: &str = "/notifications/unsubscribe";
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

@@ -12,12 +12,12 @@ const HOUR: Duration = Duration::from_secs(3600);
 #[tokio::test]
 async fn set_get_delete() {
     let cache = Cache::memory(100);
-    assert_eq!(cache.get("courses", "1").await, None);
-    cache.set("courses", "1", Bytes::from_static(b"one"), HOUR).await;
-    assert_eq!(cache.get("courses", "1").await, Some(Bytes::from_static(b"one")));
+    assert_eq!(cache.get("things", "1").await, None);
+    cache.set("things", "1", Bytes::from_static(b"one"), HOUR).await;
+    assert_eq!(cache.get("things", "1").await, Some(Bytes::from_static(b"one")));
     assert_eq!(cache.get("lessons", "1").await, None, "namespaces are separate");
-    cache.delete("courses", "1").await;
-    assert_eq!(cache.get("courses", "1").await, None);
+    cache.delete("things", "1").await;
+    assert_eq!(cache.get("things", "1").await, None);
 }
 
 #[tokio::test]
@@ -32,15 +32,15 @@ async fn entries_expire_after_their_own_ttl() {
 #[tokio::test]
 async fn bump_invalidates_the_whole_namespace_only() {
     let cache = Cache::memory(100);
-    cache.set("courses", "1", Bytes::from_static(b"a"), HOUR).await;
-    cache.set("courses", "2", Bytes::from_static(b"b"), HOUR).await;
+    cache.set("things", "1", Bytes::from_static(b"a"), HOUR).await;
+    cache.set("things", "2", Bytes::from_static(b"b"), HOUR).await;
     cache.set("users", "1", Bytes::from_static(b"u"), HOUR).await;
-    cache.bump("courses").await;
-    assert_eq!(cache.get("courses", "1").await, None);
-    assert_eq!(cache.get("courses", "2").await, None);
+    cache.bump("things").await;
+    assert_eq!(cache.get("things", "1").await, None);
+    assert_eq!(cache.get("things", "2").await, None);
     assert_eq!(cache.get("users", "1").await, Some(Bytes::from_static(b"u")));
-    cache.set("courses", "1", Bytes::from_static(b"new"), HOUR).await;
-    assert_eq!(cache.get("courses", "1").await, Some(Bytes::from_static(b"new")));
+    cache.set("things", "1", Bytes::from_static(b"new"), HOUR).await;
+    assert_eq!(cache.get("things", "1").await, Some(Bytes::from_static(b"new")));
 }
 
 #[tokio::test]

@@ -192,3 +192,86 @@ fn s3_settings_are_checked() {
     let err = load(&[("LYCEUM_STORAGE__BACKEND", "ftp")]);
     assert!(err.contains("LYCEUM_STORAGE__BACKEND"), "{err}");
 }
+
+/// Two modules' sections sharing one table, as upload limits do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Widgets {
+    max_bytes: usize,
+    timeout_secs: u64,
+}
+
+impl Default for Widgets {
+    fn default() -> Self {
+        Self { max_bytes: 10, timeout_secs: 5 }
+    }
+}
+
+impl Section for Widgets {
+    const NAME: &'static str = "widgets";
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Gadgets {
+    gadget_limit: u32,
+}
+
+impl Section for Gadgets {
+    const NAME: &'static str = "widgets";
+}
+
+fn with_sections(file: Option<&std::path::Path>, vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    Settings::load_with(file, env(vars), &[SectionSpec::of::<Widgets>(), SectionSpec::of::<Gadgets>()])
+}
+
+#[test]
+fn module_sections_read_the_file_and_environment_with_defaults() {
+    let s = with_sections(Some(file("").path()), &[]).unwrap();
+    assert_eq!(s.section::<Widgets>(), Widgets::default());
+    let f = file("[widgets]\nmax_bytes = 99\ngadget_limit = 3\n");
+    let s = with_sections(Some(f.path()), &[("LYCEUM_WIDGETS__TIMEOUT_SECS", "7")]).unwrap();
+    assert_eq!(s.section::<Widgets>(), Widgets { max_bytes: 99, timeout_secs: 7 });
+    assert_eq!(s.section::<Gadgets>().gadget_limit, 3, "two sections share the table");
+    let s = with_sections(Some(f.path()), &[("LYCEUM_WIDGETS__MAX_BYTES", "5")]).unwrap();
+    assert_eq!(s.section::<Widgets>().max_bytes, 5, "the environment wins over the file");
+}
+
+#[test]
+fn module_section_errors_name_the_key_and_its_origin() {
+    let f = file("[widgets]\nmax_byte = 99\n");
+    let err = with_sections(Some(f.path()), &[]).unwrap_err().to_string();
+    assert!(err.contains("unknown setting `widgets.max_byte`"), "{err}");
+    assert!(err.contains(&f.path().display().to_string()), "{err}");
+
+    let f = file("[widgets]\nmax_bytes = \"lots\"\n");
+    let err = with_sections(Some(f.path()), &[]).unwrap_err().to_string();
+    assert!(err.contains("setting `widgets.max_bytes`"), "{err}");
+    assert!(err.contains(&f.path().display().to_string()), "{err}");
+
+    let err = with_sections(None, &[("LYCEUM_WIDGETS__TIMEOUT_SECS", "soon")]).unwrap_err().to_string();
+    assert!(
+        err.contains("setting `widgets.timeout_secs` from environment variable LYCEUM_WIDGETS__TIMEOUT_SECS"),
+        "{err}"
+    );
+
+    let err = with_sections(Some(file("widgets = 3\n").path()), &[]).unwrap_err().to_string();
+    assert!(err.contains("setting `widgets`") && err.contains("table"), "{err}");
+}
+
+#[test]
+fn a_table_no_module_declares_is_unknown() {
+    let f = file("[widgets]\nmax_bytes = 99\n");
+    let err = Settings::load_from(Some(f.path()), env(&[])).unwrap_err().to_string();
+    assert!(err.contains("unknown setting `widgets`"), "{err}");
+    // An unknown variable is ignored as before (it may belong to something else).
+    assert!(Settings::load_from(None, env(&[("LYCEUM_WIDGETS__MAX_BYTES", "5")])).is_ok());
+}
+
+#[test]
+fn sections_are_defaults_until_loaded_and_can_be_tweaked() {
+    let mut s = Settings::default();
+    assert_eq!(s.section::<Widgets>(), Widgets::default());
+    s.section_mut::<Widgets>().max_bytes = 1;
+    assert_eq!(s.clone().section::<Widgets>().max_bytes, 1);
+}

@@ -4,7 +4,7 @@
 //! `private, no-store` unless its handler already chose a private policy (lesson
 //! media, covers: `private` with validators or a short max-age). Responses that
 //! differ by caller say so with `Vary: Cookie, Authorization`, so a shared cache
-//! keeps the anonymous catalog pages apart from signed-in ones. A handler whose
+//! keeps the anonymous public pages apart from signed-in ones. A handler whose
 //! answer is the same whoever asks (content-hashed assets, public avatars)
 //! says so with the [`SameForEveryone`] response extension and keeps its policy.
 

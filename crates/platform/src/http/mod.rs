@@ -28,7 +28,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{AppState, web};
+use crate::{AppState, module::Modules, web};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -36,11 +36,12 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// request id → trace span → metrics → security headers → caching policy
 /// ([`caching`]) → compression → error rendering → panic catcher → load
 /// shedding ([`shed`]) → limits (body size and time, per route: [`limits`]) →
-/// `auth` (turns
-/// credentials into a [`crate::auth::Caller`]) → CSRF → flash.
+/// `auth` (turns credentials into a [`crate::auth::Caller`]) → CSRF → flash →
+/// navigation badges ([`web::badge`]). What modules contribute to it (upload
+/// routes' limits, CSRF exemptions, badges) comes from `modules`.
 /// Router-level layers run after routing, so every one of them sees the
 /// route template (`MatchedPath`), and unknown routes go through them too.
-pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L, wide: &[limits::Wide]) -> Router
+pub fn stack<L>(router: Router<AppState>, state: AppState, auth: L, modules: &Modules) -> Router
 where
     L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
     L::Service:
@@ -49,14 +50,17 @@ where
     <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
 {
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
-    let limits = limits::Limits::new(state.settings.max_body_bytes, timeout, wide);
+    let limits = limits::Limits::new(state.settings.max_body_bytes, timeout, &modules.wide_routes(&state.settings));
     let in_flight = shed::InFlight::new(state.settings.max_in_flight);
+    let badges = web::badge::Counters::new(state.clone(), modules.badges());
     router
+        // Innermost, so it runs after auth: counts only for signed-in pages.
+        .layer(middleware::from_fn_with_state(badges, web::badge::count))
         // Our own limit below bounds every body; axum's fixed 2 MB default would
         // refuse the uploads a route is declared wide for.
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(web::flash::clear_after_render))
-        .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
+        .layer(middleware::from_fn_with_state((state.clone(), modules.csrf_exempt()), web::csrf::protect))
         .layer(auth)
         .layer(
             ServiceBuilder::new()

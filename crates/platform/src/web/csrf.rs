@@ -3,8 +3,9 @@
 //! form field, the `csrf` query parameter (multipart uploads) or the
 //! `X-CSRF-Token` header. API calls are checked only when a session cookie
 //! actually authenticates them (they must then send the header); bearer-token
-//! and anonymous API calls carry no ambient credential and are exempt. Runs
-//! inside the auth layer, so the [`Caller`] is known here.
+//! and anonymous API calls carry no ambient credential and are exempt, as are
+//! the few paths a module declares exempt ([`Exempt`]). Runs inside the auth
+//! layer, so the [`Caller`] is known here.
 
 use std::sync::{Arc, OnceLock};
 
@@ -27,12 +28,23 @@ pub const COOKIE: &str = "lyceum_csrf";
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf";
 
-/// The one path exempt from the check: one-click unsubscribe (RFC 8058),
-/// POSTed by mail clients with no cookie and no token. Its credential is the
-/// unguessable token in its query string, scoped to one user and one kind of
-/// e-mail; a forged cross-site POST would need that token, and the most it
-/// could do is stop those e-mails (the notices stay listed in the app).
-pub const UNSUBSCRIBE_PATH: &str = "/notifications/unsubscribe";
+/// Paths exempt from the check, declared by the modules that own them
+/// (`Module::csrf_exempt`). Only a path POSTed by programs that cannot hold
+/// the cookie (a mail client's one-click unsubscribe, a payment provider's
+/// webhook) belongs here, and it must carry its own credential (a token in
+/// the URL, a signature), one a forged cross-site request cannot have.
+#[derive(Clone, Debug, Default)]
+pub struct Exempt(Arc<[&'static str]>);
+
+impl Exempt {
+    pub fn new(paths: Vec<&'static str>) -> Self {
+        Self(paths.into())
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.0.contains(&path)
+    }
+}
 
 /// The token pages put into their forms. Made on first use, so responses that
 /// never show a form (assets, health checks, most API calls) set no cookie and
@@ -55,13 +67,13 @@ impl CsrfToken {
     }
 }
 
-pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn protect(State((state, exempt)): State<(AppState, Exempt)>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
     let existing = jar.get(COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
     let token = existing.clone().map(CsrfToken::existing).unwrap_or_default();
     req.extensions_mut().insert(token.clone());
 
-    if is_unsafe(req.method()) && needs_check(&req) {
+    if is_unsafe(req.method()) && !exempt.contains(req.uri().path()) && needs_check(&req) {
         let (checked, rebuilt) = match presented_token(req, state.settings.max_body_bytes).await {
             Ok(pair) => pair,
             Err(resp) => return resp,
@@ -92,9 +104,6 @@ fn is_unsafe(method: &Method) -> bool {
 }
 
 fn needs_check(req: &Request) -> bool {
-    if req.uri().path() == UNSUBSCRIBE_PATH {
-        return false;
-    }
     if !req.uri().path().starts_with("/api/") {
         return true;
     }

@@ -1,50 +1,106 @@
 //! One translation lookup for every user-facing string. A language is one
-//! TOML file of `key = "text"` under `locales/`; English is the fallback.
+//! TOML file of `key = "text"` per module; English is the fallback.
+//!
+//! The platform's own strings (`locales/en/core.toml`, `jobs.toml`) are always
+//! there; each module embeds its own file and hands it over through its
+//! [`crate::module::Module`], and the composition root [`install`]s them at
+//! start-up. The strings live in one process-wide table rather than in
+//! `AppState` because they are compile-time data that templates, e-mails and
+//! error pages (rendered outside any handler) all read; installing only ever
+//! adds, and installing the same file twice changes nothing, so apps started
+//! side by side in one test process see the same table.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, LazyLock, RwLock},
+};
 
-type Catalog = HashMap<String, String>;
+/// One language's strings, by dotted key.
+type Strings = HashMap<String, String>;
 
-/// Per language, one file per module (so modules never edit each other's strings).
-const SOURCES: &[(&str, &[&str])] = &[(
-    "en",
-    &[
-        include_str!("../../locales/en/core.toml"),
-        include_str!("../../locales/en/accounts.toml"),
-        include_str!("../../locales/en/profiles.toml"),
-        include_str!("../../locales/en/jobs.toml"),
-        include_str!("../../locales/en/notifications.toml"),
-        include_str!("../../locales/en/courses.toml"),
-        include_str!("../../locales/en/enrollment.toml"),
-        include_str!("../../locales/en/learning.toml"),
-        include_str!("../../locales/en/catalog.toml"),
-    ],
-)];
+/// One embedded translation file: its language code and its TOML text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Locale {
+    pub lang: &'static str,
+    pub toml: &'static str,
+}
 
-static CATALOGS: LazyLock<HashMap<&'static str, Catalog>> = LazyLock::new(|| {
-    SOURCES
-        .iter()
-        .map(|(code, files)| {
-            let mut catalog = Catalog::new();
-            for text in *files {
-                catalog.extend(toml_catalog(text).unwrap_or_else(|e| panic!("locales/{code}: {e}")));
-            }
-            (*code, catalog)
-        })
-        .collect()
+/// The platform's own files, present before anything is installed.
+const PLATFORM: &[Locale] = &[
+    Locale { lang: "en", toml: include_str!("../../locales/en/core.toml") },
+    Locale { lang: "en", toml: include_str!("../../locales/en/jobs.toml") },
+];
+
+/// Every language's strings and the files they came from.
+#[derive(Default, Clone)]
+pub struct Translations {
+    languages: HashMap<&'static str, Strings>,
+    installed: HashSet<Locale>,
+}
+
+impl Translations {
+    /// Adds `locale`'s strings (a file already added is skipped). A file that
+    /// is not valid TOML is a build mistake, found by any test that starts the app.
+    fn add(&mut self, locale: Locale) {
+        if !self.installed.insert(locale) {
+            return;
+        }
+        let strings = parse(locale.toml).unwrap_or_else(|e| panic!("a locale file for {:?}: {e}", locale.lang));
+        self.languages.entry(locale.lang).or_default().extend(strings);
+    }
+
+    fn lookup(&self, locale: &str, key: &str) -> Option<&String> {
+        self.languages.get(locale).and_then(|s| s.get(key)).or_else(|| self.languages.get("en")?.get(key))
+    }
+
+    /// `key` in `locale`, falling back to English, then to the key itself.
+    pub fn t(&self, locale: &str, key: &str) -> String {
+        self.lookup(locale, key).cloned().unwrap_or_else(|| key.to_string())
+    }
+}
+
+impl std::fmt::Debug for Translations {
+    /// The languages and their sizes: the strings would drown any debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.languages.iter().map(|(lang, strings)| (lang, strings.len()))).finish()
+    }
+}
+
+/// Replaced whole on install (copy on write), so a page takes the lock once
+/// ([`current`]) and then reads without it.
+static TABLE: LazyLock<RwLock<Arc<Translations>>> = LazyLock::new(|| {
+    let mut table = Translations::default();
+    PLATFORM.iter().for_each(|l| table.add(*l));
+    RwLock::new(Arc::new(table))
 });
 
-fn toml_catalog(text: &str) -> Result<Catalog, String> {
+/// Adds modules' translation files to the table (see the module docs).
+pub fn install(locales: &[Locale]) {
+    let mut table = TABLE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if locales.iter().all(|l| table.installed.contains(l)) {
+        return;
+    }
+    let mut next = (**table).clone();
+    locales.iter().for_each(|l| next.add(*l));
+    *table = Arc::new(next);
+}
+
+/// The table as it is now.
+pub fn current() -> Arc<Translations> {
+    TABLE.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+}
+
+fn parse(text: &str) -> Result<Strings, String> {
     let value: figment::value::Dict =
         figment::Figment::from(<figment::providers::Toml as figment::providers::Format>::string(text))
             .extract()
             .map_err(|e| e.to_string())?;
-    let mut out = Catalog::new();
+    let mut out = Strings::new();
     flatten("", &value, &mut out);
     Ok(out)
 }
 
-fn flatten(prefix: &str, dict: &figment::value::Dict, out: &mut Catalog) {
+fn flatten(prefix: &str, dict: &figment::value::Dict, out: &mut Strings) {
     for (k, v) in dict {
         let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
         match v {
@@ -56,41 +112,38 @@ fn flatten(prefix: &str, dict: &figment::value::Dict, out: &mut Catalog) {
     }
 }
 
-/// The languages we have a catalog for.
+/// The languages we have strings for.
 pub fn available() -> Vec<&'static str> {
-    SOURCES.iter().map(|(code, _)| *code).collect()
+    let mut codes: Vec<&'static str> = current().languages.keys().copied().collect();
+    codes.sort_unstable();
+    codes
 }
 
 /// Picks the first supported language in an `Accept-Language` header.
 pub fn negotiate(accept_language: &str) -> &'static str {
+    let table = current();
     accept_language
         .split(',')
         .filter_map(|part| part.split(';').next())
         .map(|tag| tag.trim().split('-').next().unwrap_or_default().to_ascii_lowercase())
-        .find_map(|lang| SOURCES.iter().find(|(code, _)| *code == lang).map(|(code, _)| *code))
+        .find_map(|lang| table.languages.get_key_value(lang.as_str()).map(|(code, _)| *code))
         .unwrap_or("en")
 }
 
 /// Normalises a stored locale to one we support.
 pub fn supported(locale: &str) -> &'static str {
-    SOURCES.iter().find(|(code, _)| *code == locale).map(|(code, _)| *code).unwrap_or("en")
+    current().languages.get_key_value(locale).map(|(code, _)| *code).unwrap_or("en")
 }
 
 /// Looks up `key` in `locale`, falling back to English, then to the key itself
-/// (a test checks every key used in the templates exists in English).
+/// (tests check every key the templates and handlers use exists in English).
 pub fn t(locale: &str, key: &str) -> String {
-    let catalogs = &*CATALOGS;
-    catalogs
-        .get(locale)
-        .and_then(|c| c.get(key))
-        .or_else(|| catalogs.get("en").and_then(|c| c.get(key)))
-        .cloned()
-        .unwrap_or_else(|| key.to_string())
+    current().t(locale, key)
 }
 
-/// True when English has `key` (for the template key test).
+/// True when English has `key` (for the translation key tests).
 pub fn has_key(key: &str) -> bool {
-    CATALOGS.get("en").is_some_and(|c| c.contains_key(key))
+    current().languages.get("en").is_some_and(|s| s.contains_key(key))
 }
 
 #[cfg(test)]
@@ -104,5 +157,16 @@ mod tests {
         assert_eq!(t("en", "nav.home"), "Home");
         assert_eq!(t("xx", "nav.home"), "Home");
         assert_eq!(t("en", "no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn installing_adds_strings_once() {
+        const EXTRA: Locale = Locale { lang: "en", toml: "[i18n_test]\ngreeting = \"Hello\"\n" };
+        install(&[EXTRA]);
+        let after_first = current();
+        install(&[EXTRA]);
+        assert!(Arc::ptr_eq(&after_first, &current()), "a second install of the same file changes nothing");
+        assert_eq!(t("en", "i18n_test.greeting"), "Hello");
+        assert_eq!(t("en", "nav.home"), "Home", "the platform's strings stay");
     }
 }

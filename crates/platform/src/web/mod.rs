@@ -1,7 +1,8 @@
 //! Server-rendered pages: the page context every template gets, CSRF,
-//! flash messages, translations and embedded static assets.
+//! flash messages, translations, navigation badges and embedded static assets.
 
 pub mod assets;
+pub mod badge;
 pub mod csrf;
 pub mod flash;
 pub mod form;

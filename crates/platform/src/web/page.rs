@@ -1,21 +1,18 @@
 //! What every page template receives as `page`: the viewer, the CSRF token,
-//! the flash message, the language and the time zone.
+//! the flash message, the language and the time zone, and the modules'
+//! navigation badges.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 use axum_extra::extract::CookieJar;
 
-use super::{assets, csrf::CsrfToken, flash, i18n};
+use std::sync::Arc;
+
+use super::{assets, badge::Badges, csrf::CsrfToken, flash, i18n};
 use crate::{
     AppError,
     auth::{Caller, Role, Viewer},
     money::Money,
 };
-
-/// The signed-in viewer's unread notification count, put in the request by
-/// the notifications module's middleware on page requests only (so the API
-/// and assets never pay for it); [`Page`] shows it in the header.
-#[derive(Debug, Clone, Copy)]
-pub struct UnreadNotifications(pub i64);
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -32,8 +29,10 @@ pub struct Page {
     pub time_zone: jiff::tz::TimeZone,
     /// The path of this request, for `aria-current` and `?next=` links.
     pub path: String,
-    /// Unread notifications, when counted for this request (see [`UnreadNotifications`]).
-    pub unread_notifications: i64,
+    /// The modules' counts for this request (see [`Page::badge`]).
+    badges: Badges,
+    /// The strings, taken once per page.
+    strings: Arc<i18n::Translations>,
 }
 
 impl Page {
@@ -59,7 +58,8 @@ impl Page {
             number_locale,
             time_zone,
             path: parts.uri.path().to_string(),
-            unread_notifications: parts.extensions.get::<UnreadNotifications>().map(|u| u.0).unwrap_or(0),
+            badges: parts.extensions.get::<Badges>().cloned().unwrap_or_default(),
+            strings: i18n::current(),
             viewer,
         }
     }
@@ -76,12 +76,18 @@ impl Page {
 
     /// Translates `key` into the viewer's language.
     pub fn t(&self, key: &str) -> String {
-        i18n::t(self.locale, key)
+        self.strings.t(self.locale, key)
     }
 
     /// Translates `group.key`, for keys chosen at run time (roles, languages).
     pub fn t_in(&self, group: &str, key: &str) -> String {
-        i18n::t(self.locale, &format!("{group}.{key}"))
+        self.strings.t(self.locale, &format!("{group}.{key}"))
+    }
+
+    /// The count a module shows beside its navigation entry (0 when it has
+    /// none for this request); `name` is the one the module registered.
+    pub fn badge(&self, name: &str) -> i64 {
+        self.badges.get(name)
     }
 
     /// An amount for this viewer, through the one formatter (`$19.99`, `19,99 €`).

@@ -85,7 +85,7 @@ fn edit_page(
         avatar_errors,
         time_zones: &TIME_ZONES,
         locales: i18n::available(),
-        avatar_max_kb: state.settings.uploads.avatar_max_bytes / 1024,
+        avatar_max_kb: state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes / 1024,
     };
     reply.render(&tpl)
 }

@@ -223,7 +223,7 @@ async fn editor_page(
         categories: courses::categories(state).await?,
         levels: Level::ALL,
         currencies: Currency::ALL,
-        cover_max_kb: state.settings.uploads.cover_max_bytes / 1024,
+        cover_max_kb: state.settings.section::<crate::settings::CourseUploads>().cover_max_bytes / 1024,
     };
     reply.render(&tpl)
 }

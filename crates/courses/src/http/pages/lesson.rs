@@ -211,7 +211,7 @@ async fn lesson_page(
         errors,
         media_errors,
         kinds: LessonKind::ALL,
-        media_max_kb: state.settings.uploads.lesson_media_max_bytes / 1024,
+        media_max_kb: state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes / 1024,
     };
     reply.render(&tpl)
 }
