@@ -57,4 +57,3 @@ pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<Category>, AppEr
 pub async fn tags(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, AppError> {
     Ok(repo::courses::tags(conn, course_id).await?)
 }
-
