@@ -1,8 +1,7 @@
 //! The media serving helper through a tiny router, against the local
 //! directory and against S3 (`LYCEUM_TEST_S3_URL`, skipped when unset).
 
-#[path = "support/s3.rs"]
-mod s3;
+use crate::s3;
 
 use axum::{
     Router,

@@ -1,6 +1,6 @@
 //! A fresh bucket on the S3-compatible test server named by `LYCEUM_TEST_S3_URL`
 //! (`moto_server`, started by `.ci/run`). Shared by the storage and media tests.
-#![allow(dead_code)] // each test crate uses its own part
+#![allow(dead_code)] // each test binary uses its own part
 
 use lyceum_platform::{
     config::{S3Settings, Secret},

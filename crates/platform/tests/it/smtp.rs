@@ -4,7 +4,7 @@
 //! Tests that need the server report themselves skipped when the module is
 //! not importable; `.ci/run` installs it.
 
-mod smtp_server;
+use crate::smtp_server;
 
 use std::{path::Path, time::Duration};
 

@@ -3,8 +3,7 @@
 //! and names in `LYCEUM_TEST_S3_URL`, e.g. `http://127.0.0.1:9000`). Each S3
 //! run creates its own bucket.
 
-#[path = "support/s3.rs"]
-mod s3;
+use crate::s3;
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt, stream};

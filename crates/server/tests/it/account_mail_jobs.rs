@@ -1,7 +1,7 @@
 //! Account e-mails through the jobs queue: enqueued with the change, sent once
 //! per delivery key, retried when the transport fails, no secret in payloads.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestApp, spawn};
 use lyceum_accounts::events::UserRegistered;

@@ -1,7 +1,7 @@
 //! User administration over the API: who may use it, listing and searching,
 //! cursor pagination, role changes, disabling and enabling accounts.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_accounts::service::admin;

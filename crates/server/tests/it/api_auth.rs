@@ -1,6 +1,6 @@
 //! Registration, e-mail verification, sign-in and sign-out over the JSON API.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, spawn};
 use lyceum_platform::auth::Role;

@@ -6,8 +6,7 @@
 //! walks the learner's journey. Without the tools the tests report
 //! themselves skipped (a failure under `LYCEUM_TEST_REQUIRE_SERVICES=1`).
 
-mod common;
-mod enrollment_kit;
+use crate::{common, enrollment_kit};
 
 use std::{
     path::{Path, PathBuf},

@@ -2,7 +2,7 @@
 //! routes and methods, body limits, HTML error pages, request ids, security
 //! headers, health checks and metrics.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, Reply, TestClient, spawn, spawn_with};
 use lyceum_platform::auth::Role;
@@ -300,6 +300,7 @@ async fn metrics_count_requests_by_route_and_report_the_pool(backend: Backend) {
     let client = app.client();
     client.post("/api/v1/auth/login", json!({"email": "x@example.org", "password": "wrong password"})).await;
     client.get("/api/v1/tokens/unknown-route-param/nope").await;
+    let _metrics = common::METRICS.lock().await;
     let reply = client.get("/metrics").await;
     assert_eq!(reply.status, 200);
     assert!(reply.header("content-type").starts_with("text/plain"));

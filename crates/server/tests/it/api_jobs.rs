@@ -1,8 +1,7 @@
 //! `/api/v1/admin/jobs`: admins see jobs by state and kind, with payload and
 //! last error, and retry or discard dead ones; nobody else gets in.
 
-mod common;
-mod jobs_kit;
+use crate::{common, jobs_kit};
 
 use common::Backend;
 use jobs_kit::*;

@@ -1,8 +1,7 @@
 //! The OpenAPI document matches the routes: every accounts operation is
 //! documented, and every documented operation is really served.
 
-mod common;
-mod openapi_kit;
+use crate::{common, openapi_kit};
 
 use std::collections::BTreeSet;
 

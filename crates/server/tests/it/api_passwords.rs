@@ -1,6 +1,6 @@
 //! Password reset by e-mailed link, and changing the password while signed in.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, Reply, TestApp, spawn};
 use lyceum_platform::auth::Role;

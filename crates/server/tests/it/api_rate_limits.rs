@@ -2,7 +2,7 @@
 //! address. Test clients connect from different loopback addresses
 //! (127.0.0.x) so the two kinds of limit can be told apart.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, Reply, TestClient, spawn_with};
 use lyceum_platform::auth::Role;

@@ -1,7 +1,7 @@
 //! Personal API tokens: creation, listing, bearer authentication, revocation,
 //! expiry, ownership, validation and how CSRF applies to each credential.
 
-mod common;
+use crate::common;
 
 use common::{Backend, spawn};
 use lyceum_platform::auth::Role;

@@ -2,8 +2,7 @@
 //! (cached publicly), a learner's only to that learner and admins (cached
 //! privately) and "not found" to everyone else.
 
-mod common;
-mod courses_kit;
+use crate::{common, courses_kit};
 
 use common::{Backend, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;

@@ -2,8 +2,7 @@
 //! verify the e-mail address → sign in → edit the profile, plus an axe-core
 //! accessibility check of the main pages.
 
-mod browser_kit;
-mod common;
+use crate::{browser_kit, common};
 
 use browser_kit::{check_accessibility, field, header_text, poll, submit_form_of, type_into, with_browser};
 use common::{Backend, PASSWORD, TestApp, spawn};

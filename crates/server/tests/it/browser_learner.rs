@@ -2,8 +2,7 @@
 //! the demo catalog: find a course by search, enroll, complete every lesson,
 //! see 100 % and open the certificate — plus axe-core on the pages passed.
 
-mod browser_kit;
-mod common;
+use crate::{browser_kit, common};
 
 use browser_kit::{check_accessibility, follow, main_text, poll, submit, submit_form_of, type_into, with_browser};
 use common::{Backend, TestApp, spawn};

@@ -3,9 +3,7 @@
 //! a cookie, is `private, no-store`; anonymous catalog pages keep their
 //! caching and set no cookie.
 
-mod catalog_kit;
-mod common;
-mod courses_kit;
+use crate::{catalog_kit, common};
 
 use common::{Backend, Reply, spawn};
 use lyceum_platform::auth::Role;

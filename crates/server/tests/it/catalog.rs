@@ -1,9 +1,7 @@
 //! The catalog API: filters, full-text search with relevance, sorts, cursor
 //! paging, 422s, categories and the course detail — on both backends.
 
-mod catalog_kit;
-mod common;
-mod courses_kit;
+use crate::{catalog_kit, common, courses_kit};
 
 use catalog_kit as kit;
 use common::{Backend, spawn};

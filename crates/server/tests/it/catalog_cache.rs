@@ -2,9 +2,7 @@
 //! process that made it (in-process cache), and in another process sharing
 //! the database and Redis (the generation lives in Redis).
 
-mod catalog_kit;
-mod common;
-mod courses_kit;
+use crate::{catalog_kit, common};
 
 use catalog_kit as kit;
 use common::{Backend, TestApp, TestClient, spawn, spawn_with};

@@ -1,9 +1,7 @@
 //! The catalog pages: `/courses` with search, filters and paging, category
 //! pages, the course page's call to action per viewer, escaping — both backends.
 
-mod catalog_kit;
-mod common;
-mod courses_kit;
+use crate::{catalog_kit, common, courses_kit};
 
 use catalog_kit as kit;
 use common::{Backend, spawn};

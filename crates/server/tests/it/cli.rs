@@ -3,7 +3,7 @@
 //! working directory (so `./data` and `./lyceum.toml` are private) and an
 //! environment without the caller's `LYCEUM_*` variables.
 
-mod common;
+use crate::common;
 
 use std::{
     io::{BufRead, BufReader, Read, Write},

@@ -1,8 +1,7 @@
 //! Who may author what (no IDOR on any route that takes an id), co-instructors,
 //! admins, sanitised markdown, and the /teach pages.
 
-mod common;
-mod courses_kit;
+use crate::{common, courses_kit};
 
 use common::{Backend, TestClient, spawn};
 use courses_kit as kit;

@@ -1,8 +1,7 @@
 //! Course authoring through the API: create, edit, validate, publish, reorder,
 //! upload, delete.
 
-mod common;
-mod courses_kit;
+use crate::{common, courses_kit};
 
 use common::{Backend, spawn};
 use courses_kit as kit;

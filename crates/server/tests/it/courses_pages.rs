@@ -1,8 +1,7 @@
 //! The editor's secondary forms: cover upload, co-instructors, lesson moves,
 //! media upload, and the module and lesson delete confirmations.
 
-mod common;
-mod courses_kit;
+use crate::{common, courses_kit};
 
 use common::{Backend, TestClient, spawn};
 use courses_kit as kit;

@@ -1,8 +1,7 @@
 //! Lesson media uploads stream to storage under their own size limit, past
 //! the small default body limit every other route keeps.
 
-mod common;
-mod courses_kit;
+use crate::{common, courses_kit};
 
 use common::{Backend, spawn_with};
 use courses_kit as kit;

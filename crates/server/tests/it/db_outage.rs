@@ -3,8 +3,7 @@
 //! during the outage are told 503 — never 500 — `/readyz` says so within a
 //! probe's budget, and the app recovers when the path is back.
 
-mod common;
-mod forwarder;
+use crate::{common, forwarder};
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! is served, and a load an earlier start left unfinished is completed, never
 //! duplicated.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp, TestClient, spawn_with};
 use lyceum::demo::{ACCOUNTS, Loaded};

@@ -2,8 +2,7 @@
 //! and reactivating, lists and status, staff rosters, access (IDOR) on every
 //! route with an id, and the `course.enrolled` / `course.unenrolled` notifications.
 
-mod common;
-mod enrollment_kit;
+use crate::{common, enrollment_kit};
 
 use common::{Backend, spawn};
 use enrollment_kit::{counter, draft, enroll, id, published, rows};

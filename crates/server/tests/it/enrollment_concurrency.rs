@@ -8,8 +8,7 @@
 //! would fail some of these requests at once with SQLITE_BUSY (a 500) instead
 //! of waiting its turn.
 
-mod common;
-mod enrollment_kit;
+use crate::{common, enrollment_kit};
 
 use common::{Backend, TestClient, spawn, spawn_with};
 use enrollment_kit::{counter, enroll, id, published, rows};

@@ -2,8 +2,7 @@
 //! full) and the staff roster page (list, add by e-mail, remove with
 //! confirmation), on both backends.
 
-mod common;
-mod enrollment_kit;
+use crate::{common, enrollment_kit};
 
 use common::{Backend, spawn};
 use enrollment_kit::{counter, published, rows};

@@ -1,7 +1,7 @@
 //! The first administrator's generated password works once: until the
 //! account chooses its own, nothing else is reachable.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, spawn};
 use lyceum_accounts::service::admin;

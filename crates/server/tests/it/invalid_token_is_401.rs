@@ -2,7 +2,7 @@
 //! `/api/` route answers 401 problem+json — the public ones as well — so no
 //! program mistakes a dead token for the anonymous view.
 
-mod common;
+use crate::common;
 
 use common::{Backend, spawn};
 use lyceum_platform::auth::Role;

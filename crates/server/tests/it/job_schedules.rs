@@ -1,7 +1,7 @@
 //! Periodic jobs: each period is enqueued once however many processes tick,
 //! and the purge jobs remove exactly what is spent.
 
-mod common;
+use crate::common;
 
 use common::{Backend, spawn};
 use lyceum_platform::{

@@ -2,8 +2,7 @@
 //! under a lease, retried, dead after too many failures, merged by key.
 //! Driven with `Worker::run_until_idle` — no sleeping.
 
-mod common;
-mod jobs_kit;
+use crate::{common, jobs_kit};
 
 use std::sync::Arc;
 

@@ -4,10 +4,7 @@
 //! broker named by `LYCEUM_TEST_AMQP_URL` (e.g. `amqp://guest:guest@127.0.0.1:5672/%2f`);
 //! each test uses its own prefix, so its exchanges and queues are its own.
 
-mod amqp_kit;
-mod common;
-mod forwarder;
-mod jobs_kit;
+use crate::{amqp_kit, common, forwarder, jobs_kit};
 
 use std::time::Duration;
 

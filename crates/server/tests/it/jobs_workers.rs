@@ -1,8 +1,7 @@
 //! Background job workers as a pool: graceful shutdown, lease renewal,
 //! concurrent claiming, and the metrics they leave on `/metrics`.
 
-mod common;
-mod jobs_kit;
+use crate::{common, jobs_kit};
 
 use std::time::Duration;
 
@@ -64,13 +63,10 @@ async fn concurrent_workers_draining_one_queue_run_each_job_exactly_once(backend
     app.stop().await;
 }
 
-/// The metrics registry is one per process and both backends' variants of the
-/// metrics test run side by side: each holds this while it moves and reads them.
-static METRICS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 async fn metrics_show_backlog_and_outcomes(backend: Backend) {
     let app = spawn(backend).await;
-    let _alone = METRICS.lock().await;
+    // No other scrape may reset the `metered` gauges between ours (see `common::METRICS`).
+    let _alone = common::METRICS.lock().await;
     let processed = "jobs_processed_total{kind=\"test.metered\"}";
     let before = metric(&app.client().get("/metrics").await.text, processed);
     enqueue::<Metered>(&app, &tag()).await.unwrap();

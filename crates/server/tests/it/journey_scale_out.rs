@@ -4,12 +4,7 @@
 //! certificate. Skipped, saying which, when any of the three is not configured
 //! (`.ci/run` configures all three).
 
-#[path = "../../platform/tests/support/s3.rs"]
-mod s3;
-
-mod common;
-mod courses_kit;
-mod learning_kit;
+use crate::{common, courses_kit, learning_kit, s3};
 
 use common::{Backend, postgres_url, spawn_with};
 use courses_kit as kit;

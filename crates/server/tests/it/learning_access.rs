@@ -2,9 +2,7 @@
 //! across course states and viewers (staff, enrolled, stranger, anonymous,
 //! previews), lesson media with ranges, and no IDOR on any learning route.
 
-mod common;
-mod courses_kit;
-mod learning_kit;
+use crate::{common, courses_kit, learning_kit};
 
 use common::{Backend, TestClient, spawn};
 use courses_kit as kit;

@@ -3,9 +3,7 @@
 //! last two lessons complete at once), the certificate's public page and
 //! notification, the staff progress table, and the learner's pages.
 
-mod common;
-mod courses_kit;
-mod learning_kit;
+use crate::{common, courses_kit, learning_kit};
 
 use common::{Backend, TestApp, TestClient, spawn};
 use learning_kit as lk;

@@ -2,9 +2,7 @@
 //! waits out its backoff in the queue, and is delivered once the real SMTP
 //! server (`aiosmtpd`) is back — exactly once, even if delivered twice.
 
-mod common;
-#[path = "../../platform/tests/smtp_server/mod.rs"]
-mod smtp_server;
+use crate::{common, smtp_server};
 
 use common::{Backend, spawn_with};
 use lyceum_platform::config::{MailTransport, Secret};

@@ -4,12 +4,13 @@
 //! Refusing a remote client on the main port is covered by the unit tests of
 //! `lyceum_platform::http::metrics::admits` (every test client here is loopback).
 
-mod common;
+use crate::common;
 
 use common::{Backend, spawn, spawn_with};
 
 async fn by_default_this_machine_may_scrape_the_main_port(backend: Backend) {
     let app = spawn(backend).await;
+    let _metrics = common::METRICS.lock().await;
     let reply = app.client().get("/metrics").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(reply.text.contains("db_pool_max_connections"), "{}", reply.text);
@@ -18,6 +19,7 @@ async fn by_default_this_machine_may_scrape_the_main_port(backend: Backend) {
 
 async fn with_a_token_only_its_holders_may_scrape(backend: Backend) {
     let app = spawn_with(backend, |s| s.metrics.token = lyceum_platform::config::Secret::new("scrape-me")).await;
+    let _metrics = common::METRICS.lock().await;
     assert_eq!(app.client().get("/metrics").await.status, 401, "no token, even from loopback");
     assert_eq!(app.bearer_client("wrong").get("/metrics").await.status, 401, "a wrong token");
     let reply = app.bearer_client("scrape-me").get("/metrics").await;
@@ -28,6 +30,7 @@ async fn with_a_token_only_its_holders_may_scrape(backend: Backend) {
 
 async fn with_a_bind_address_metrics_leave_the_main_port(backend: Backend) {
     let app = spawn_with(backend, |s| s.metrics.bind = "127.0.0.1:0".into()).await;
+    let _metrics = common::METRICS.lock().await;
     assert_eq!(app.client().get("/metrics").await.status, 404, "not on the public port");
     let own = app.running.as_ref().unwrap().metrics.as_ref().expect("own metrics listener").addr;
     let url = format!("http://{own}/metrics");

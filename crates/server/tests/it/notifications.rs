@@ -4,7 +4,7 @@
 //! digest lists each notice once. (Pages, unsubscribe and the header badge:
 //! notifications_pages.rs.)
 
-mod common;
+use crate::common;
 
 use common::{Backend, Mail, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_notifications::DailyDigest;

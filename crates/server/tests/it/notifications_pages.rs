@@ -1,6 +1,6 @@
 //! Notification pages, the header badge, and one-click unsubscribe (RFC 8058).
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;

@@ -1,7 +1,7 @@
 //! The account pages through a browser's eyes: urlencoded forms with the CSRF
 //! field, 303 redirects (not followed), flash messages and re-rendered forms.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;

@@ -2,7 +2,7 @@
 //! set-password` command, a reset link — ends the other sessions, revokes the
 //! API tokens (unless a self-service change opts out) and mails the owner.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! Profiles: API, avatar uploads, public pages, the settings page.
 
-mod common;
+use crate::common;
 
 use common::{Backend, spawn, spawn_with};
 use lyceum_platform::auth::Role;

@@ -8,9 +8,7 @@
 //! The processes are separate, so the test waits for their effects (a message
 //! in the Maildir) with a bounded poll: there is no in-process event to await.
 
-mod common;
-#[path = "../../platform/tests/smtp_server/mod.rs"]
-mod smtp_server;
+use crate::{common, smtp_server};
 
 use std::{
     io::{BufRead, BufReader},

@@ -1,7 +1,7 @@
 //! Your browser sessions: listed with where and when, signed out one by one or
 //! all but this one; nobody else's can be touched.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestClient, spawn};
 use lyceum_platform::auth::Role;

@@ -9,9 +9,7 @@
 //! backends keep behaving alike. Requests really overlap: each client has its
 //! own connection and all are sent at once with `join_all`.
 
-mod common;
-mod courses_kit;
-mod enrollment_kit;
+use crate::{common, courses_kit, enrollment_kit};
 
 use std::{
     sync::Arc,

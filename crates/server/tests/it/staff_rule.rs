@@ -4,9 +4,7 @@
 //! co-instructor demoted to learner, or removed from the course, loses all of
 //! them on the next request; promoted again, has them back.
 
-mod common;
-mod courses_kit;
-mod learning_kit;
+use crate::{common, learning_kit};
 
 use common::{Backend, TestClient, spawn};
 use learning_kit as lk;

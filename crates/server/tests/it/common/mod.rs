@@ -18,7 +18,7 @@ pub enum Backend {
 
 /// Defines `sqlite::NAME` and `postgres::NAME` tests that each call `NAME(backend)`.
 /// The PostgreSQL variant reports itself skipped when the URL is not set.
-#[macro_export]
+/// (In scope in every test module through `#[macro_use] mod common` in `main.rs`.)
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -48,6 +48,12 @@ pub async fn poll_until(limit: std::time::Duration, what: &str, mut probe: impl 
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Held by every test that reads `/metrics`. The metrics registry is one per
+/// process and every app in this test binary writes to it; a scrape also sets
+/// the job backlog gauges of every queue any scrape has seen (to 0 when its own
+/// database has none), so a test asserting a gauge must not scrape beside another.
+pub static METRICS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub fn postgres_url() -> Option<String> {
     std::env::var("LYCEUM_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
