@@ -1,5 +1,5 @@
 //! The SMTP mail adapter against a real SMTP server: Python's `aiosmtpd`
-//! (`pip install aiosmtpd`), started per test on a free port with its
+//! (`pip install aiosmtpd`), started per test on a port the OS picks, with its
 //! `Mailbox` handler, which stores every received message in a Maildir.
 //! Tests that need the server report themselves skipped when the module is
 //! not importable; `.ci/run` installs it.
@@ -12,7 +12,7 @@ use lyceum_platform::{
     config::Settings,
     mail::{self, Email, MailError},
 };
-use smtp_server::{SKIPPED, SmtpServer, aiosmtpd_installed, free_port};
+use smtp_server::{ClosedPort, SKIPPED, SmtpServer, aiosmtpd_installed};
 
 /// Settings as an operator would give them: through `LYCEUM_*` variables.
 fn smtp_settings(smtp_url: &str, data_dir: &Path) -> Settings {
@@ -98,7 +98,8 @@ async fn delivers_a_multipart_message_to_a_real_smtp_server() {
 #[tokio::test]
 async fn sending_to_a_closed_port_is_a_transport_error() {
     let data = tempfile::tempdir().expect("temp dir");
-    let settings = smtp_settings(&format!("smtp://127.0.0.1:{}", free_port()), data.path());
+    let closed = ClosedPort::new();
+    let settings = smtp_settings(&format!("smtp://127.0.0.1:{}", closed.port), data.path());
     let mailer = mail::from_settings(&settings).expect("smtp mailer");
 
     let sent = tokio::time::timeout(Duration::from_secs(20), mailer.send(email("ada@example.org", "Nobody home")))
@@ -115,7 +116,7 @@ async fn smtp_password_is_never_printed() {
     // Not a word that appears in the settings' field names (`storage.s3.secret_access_key`).
     let secret = "hunter2-smtp";
     let data = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
+    let port = 2525; // only parsed and printed here, never dialled
     let settings = smtp_settings(&format!("smtp://user:{secret}@127.0.0.1:{port}"), data.path());
     assert_eq!(settings.mail.smtp_url.expose(), format!("smtp://user:{secret}@127.0.0.1:{port}"));
     let debug = format!("{settings:?}");

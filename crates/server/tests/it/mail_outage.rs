@@ -1,12 +1,17 @@
 //! An SMTP outage delays account e-mail but loses none: the mail job fails,
 //! waits out its backoff in the queue, and is delivered once the real SMTP
-//! server (`aiosmtpd`) is back — exactly once, even if delivered twice.
+//! server (`aiosmtpd`) is back — exactly once, even if delivered twice. The
+//! outage is a cut network path: the app reaches the server through a
+//! forwarder that the test switches off and on.
 
-use crate::{common, smtp_server};
+use crate::{common, forwarder, smtp_server};
+
+use std::net::{Ipv4Addr, SocketAddr};
 
 use common::{Backend, spawn_with};
+use forwarder::Forwarder;
 use lyceum_platform::config::{MailTransport, Secret};
-use smtp_server::{SKIPPED, SmtpServer, aiosmtpd_installed, free_port};
+use smtp_server::{SKIPPED, SmtpServer, aiosmtpd_installed};
 
 const KIND: &str = "accounts.verification_mail";
 
@@ -28,14 +33,16 @@ async fn an_smtp_outage_delays_the_verification_mail_but_loses_nothing(backend: 
         lyceum_platform::testing::skip(SKIPPED);
         return;
     }
-    let port = free_port();
+    let server = SmtpServer::start();
+    let path = Forwarder::start(SocketAddr::from((Ipv4Addr::LOCALHOST, server.port))).await;
+    path.set(false);
     let app = spawn_with(backend, |s| {
         s.mail.transport = MailTransport::Smtp;
-        s.mail.smtp_url = Secret::new(format!("smtp://127.0.0.1:{port}"));
+        s.mail.smtp_url = Secret::new(path.url(&format!("smtp://127.0.0.1:{}", server.port)));
     })
     .await;
 
-    // The mail server is down: sign-up still succeeds, the e-mail waits.
+    // The mail server cannot be reached: sign-up still succeeds, the e-mail waits.
     let body = serde_json::json!({"email": "ada@example.org", "password": common::PASSWORD, "display_name": "Ada"});
     assert_eq!(app.client().post("/api/v1/auth/register", body).await.status, 202);
     app.drain_jobs().await;
@@ -46,8 +53,8 @@ async fn an_smtp_outage_delays_the_verification_mail_but_loses_nothing(backend: 
     app.drain_jobs().await;
     assert_eq!(mail_job(&app).await.1, 2, "still down: a second failed try");
 
-    // The server comes back; the retry delivers.
-    let server = SmtpServer::start_on(port);
+    // The server can be reached again; the retry delivers.
+    path.set(true);
     app.drain_jobs().await;
     assert_eq!(mail_job(&app).await.1, 2, "nothing runs before the backoff is over");
     assert!(server.messages().is_empty());

@@ -12,7 +12,6 @@ use crate::{common, smtp_server};
 
 use std::{
     io::{BufRead, BufReader},
-    net::TcpListener,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -68,8 +67,9 @@ impl Deployment {
     }
 
     /// Starts a long-running command (with `extra` variables) and waits for the
-    /// line that says it is ready. Its stderr goes to a file in the deployment dir.
-    fn start(&self, args: &[&str], extra: &[(&str, &str)], ready: &str) -> Process {
+    /// line that says it is ready; returns the process and that line. Its stderr
+    /// goes to a file in the deployment dir.
+    fn start(&self, args: &[&str], extra: &[(&str, &str)], ready: &str) -> (Process, String) {
         let log = std::fs::File::create(self.dir.path().join(format!("{}.log", args[0]))).unwrap();
         let child = self
             .command(args)
@@ -82,16 +82,19 @@ impl Deployment {
         let child_ref = child.0.as_mut().unwrap();
         let mut stdout = BufReader::new(child_ref.stdout.take().unwrap());
         let mut printed = String::new();
-        while !printed.contains(ready) {
+        let ready_line = loop {
             let mut line = String::new();
             if stdout.read_line(&mut line).unwrap() == 0 {
                 panic!("lyceum {args:?} exited before it was ready: {printed}");
             }
+            if line.contains(ready) {
+                break line.trim().to_string();
+            }
             printed.push_str(&line);
-        }
+        };
         // Keep reading (and dropping) its output, so it never writes into a closed pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        child
+        (child, ready_line)
     }
 }
 
@@ -171,12 +174,8 @@ async fn account_mail_flows_through_a_separate_worker_process() {
     }
     let smtp = SmtpServer::start();
     let db = Database::create(&pg).await;
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
     let mut env = vec![
         ("LYCEUM_DATABASE_URL", db.url.clone()),
-        ("LYCEUM_BIND", format!("127.0.0.1:{port}")),
-        ("LYCEUM_PUBLIC_URL", base.clone()),
         ("LYCEUM_LOG_LEVEL", "warn".into()),
         ("LYCEUM_MAIL__TRANSPORT", "smtp".into()),
         ("LYCEUM_MAIL__SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port)),
@@ -204,9 +203,14 @@ async fn account_mail_flows_through_a_separate_worker_process() {
         "--password",
         PASSWORD,
     ]);
-    // The web process runs no jobs: everything asynchronous is the worker's.
-    let web = deployment.start(&["serve"], &[("LYCEUM_JOBS__WORKERS", "0")], "Lyceum is running at");
-    let worker = deployment.start(&["worker"], &[("LYCEUM_JOBS__WORKERS", "2")], "Lyceum worker is running");
+    // The web process runs no jobs: everything asynchronous is the worker's. It
+    // listens on a port the OS picks and says which; the worker's links name it.
+    let port_zero =
+        [("LYCEUM_BIND", "127.0.0.1:0"), ("LYCEUM_PUBLIC_URL", "http://127.0.0.1:0"), ("LYCEUM_JOBS__WORKERS", "0")];
+    let (web, running) = deployment.start(&["serve"], &port_zero, "Lyceum is running at ");
+    let base = running.split("Lyceum is running at ").nth(1).expect("the address").to_string();
+    let worker_env = [("LYCEUM_PUBLIC_URL", base.as_str()), ("LYCEUM_JOBS__WORKERS", "2")];
+    let (worker, _) = deployment.start(&["worker"], &worker_env, "Lyceum worker is running");
     run_the_flows(&base, &smtp).await;
     worker.stop();
     web.stop();

@@ -10,10 +10,10 @@
 
 use std::{
     future::Future,
-    net::TcpListener,
+    io::{BufRead, BufReader},
     panic::AssertUnwindSafe,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Child, ChildStdout, Command, Stdio},
     time::Duration,
 };
 
@@ -195,25 +195,34 @@ pub async fn check_accessibility(c: &Client, axe: &str, page: &str) {
 // ---------------------------------------------------------------------------
 // ChromeDriver
 
-/// A ChromeDriver child process on a free local port; killed when dropped,
-/// also when the test panics.
+/// A ChromeDriver child process on a port it picks itself (`--port=0`, read
+/// back from what it prints); killed when dropped, also when the test panics.
 struct ChromeDriver {
     child: Child,
     url: String,
 }
 
+/// The line ChromeDriver prints once it listens.
+const STARTED_ON: &str = "ChromeDriver was started successfully on port ";
+
 impl ChromeDriver {
     async fn start(log_dir: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let log = log_dir.join("chromedriver.log");
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
             .arg(format!("--log-path={}", log.display()))
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
+        let port = Self::reported_port(child.stdout.take().expect("piped stdout")).await;
+        let Some(port) = port else {
+            let status = child.try_wait().ok().flatten();
+            let _ = child.kill();
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("chromedriver did not say where it listens within 15 s (exit: {status:?}):\n{log}");
+        };
         let mut driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}") };
 
         // Ready when GET /status answers {"value": {"ready": true}}.
@@ -233,6 +242,26 @@ impl ChromeDriver {
         }
         let log = std::fs::read_to_string(&log).unwrap_or_default();
         panic!("chromedriver did not become ready at {}:\n{log}", driver.url);
+    }
+
+    /// The port in ChromeDriver's [`STARTED_ON`] line, or `None` when it exits
+    /// or stays silent for 15 s. A thread reads the pipe (to its end, so the
+    /// driver never blocks on a full pipe).
+    async fn reported_port(stdout: ChildStdout) -> Option<u16> {
+        let (found, port) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let port =
+                    line.strip_prefix(STARTED_ON).and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok());
+                if let Some(port) = port
+                    && let Some(found) = found.take()
+                {
+                    let _ = found.send(port);
+                }
+            }
+        });
+        tokio::time::timeout(POLL_EVERY * POLL_TRIES, port).await.ok()?.ok()
     }
 
     /// Opens a WebDriver session with a fresh headless Chromium.

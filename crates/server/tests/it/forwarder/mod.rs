@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use tokio::{net::TcpListener, sync::watch};
 
-/// A TCP forwarder to the broker that can be switched off: then it cuts the
-/// connections it carries and drops new ones at once.
+/// A TCP forwarder to a server (a broker, a mail server) that can be switched
+/// off: then it cuts the connections it carries and drops new ones at once.
 pub struct Forwarder {
     addr: SocketAddr,
     up: watch::Sender<bool>,
