@@ -1,7 +1,7 @@
 //! Course authoring through the API: create, edit, validate, publish, reorder,
 //! upload, delete.
 
-use crate::{common, courses_kit};
+use crate::{common, courses_kit, enrollment_kit};
 
 use common::{Backend, spawn};
 use courses_kit as kit;
@@ -240,9 +240,9 @@ async fn uploads_are_checked_on_content(backend: Backend) {
 async fn delete_warns_when_learners_are_enrolled(backend: Backend) {
     let app = spawn(backend).await;
     let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let learner = app.create_user("ada@example.org", Role::Learner).await;
+    app.create_user("ada@example.org", Role::Learner).await;
     let (course, module, lesson) = kit::outline(&client, "Busy course").await;
-    kit::enroll(&app, &course, &learner).await;
+    enrollment_kit::add_to_roster(&client, &course, "ada@example.org").await;
 
     client.delete(&format!("/api/v1/lessons/{lesson}")).await.assert_problem(409, "course-has-enrollments");
     client.delete(&format!("/api/v1/modules/{module}")).await.assert_problem(409, "course-has-enrollments");
@@ -251,8 +251,8 @@ async fn delete_warns_when_learners_are_enrolled(backend: Backend) {
     assert!(refused.json()["detail"].as_str().unwrap().starts_with("1 learner is enrolled"), "{}", refused.text);
     let page = client.get(&format!("/teach/courses/{course}/delete")).await;
     assert!(page.text.contains("1 learner is enrolled; deleting removes their progress."), "{}", page.text);
-    let second = app.create_user("alan@example.org", Role::Learner).await;
-    kit::enroll(&app, &course, &second).await;
+    app.create_user("alan@example.org", Role::Learner).await;
+    enrollment_kit::add_to_roster(&client, &course, "alan@example.org").await;
     let page = client.get(&format!("/teach/courses/{course}/delete")).await;
     assert!(page.text.contains("2 learners are enrolled; deleting removes their progress."), "{}", page.text);
     assert!(page.text.contains("name=\"force\" value=\"true\""), "the confirmation carries force");

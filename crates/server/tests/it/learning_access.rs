@@ -2,7 +2,7 @@
 //! across course states and viewers (staff, enrolled, stranger, anonymous,
 //! previews), lesson media with ranges, and no IDOR on any learning route.
 
-use crate::{common, courses_kit, learning_kit};
+use crate::{common, courses_kit, enrollment_kit, learning_kit};
 
 use common::{Backend, TestClient, spawn};
 use courses_kit as kit;
@@ -22,7 +22,7 @@ async fn reach(client: &TestClient, c: &lk::Course, lesson: &str) -> (u16, u16, 
 async fn access_follows_course_state_and_enrollment(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
     let (stranger, _) = app.signed_in("eve@example.org", Role::Learner).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
     let anonymous = app.client();
@@ -41,7 +41,7 @@ async fn access_follows_course_state_and_enrollment(backend: Backend) {
     let (preview, file) = (c.lessons[0].clone(), c.lessons[1].clone());
     let up = kit::upload(&owner, &format!("/api/v1/lessons/{file}/media"), "media", kit::PDF.to_vec(), "n.pdf").await;
     assert_eq!(up.status, 200, "{}", up.text);
-    lk::enroll(&app, &c.id, &learner_id).await;
+    enrollment_kit::add_to_roster(&owner, &c.id, "ada@example.org").await;
 
     // Draft: only staff; enrolled learners, strangers and previews see nothing.
     assert_eq!(reach(&owner, &c, &file).await.0, 200);
@@ -110,12 +110,12 @@ async fn a_cancelled_enrollment_loses_access(backend: Backend) {
 async fn ids_of_other_courses_are_not_found(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
     let mine = lk::course_with(&owner, "Mine", &[("M", vec![lk::text("A")])]).await;
     let other = lk::course_with(&owner, "Other", &[("M", vec![lk::text("B")])]).await;
     lk::publish(&owner, &mine.id).await;
     lk::publish(&owner, &other.id).await;
-    lk::enroll(&app, &mine.id, &learner_id).await;
+    enrollment_kit::add_to_roster(&owner, &mine.id, "ada@example.org").await;
 
     let crossed = learner.get(&format!("/learn/{}/lessons/{}", mine.slug, other.lessons[0])).await;
     assert_eq!(crossed.status, 404, "another course's lesson under my course's slug");
@@ -132,7 +132,7 @@ async fn ids_of_other_courses_are_not_found(backend: Backend) {
 async fn lesson_media_is_served_with_ranges_to_those_allowed(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
     let c = lk::course_with(
         &owner,
         "Media course",
@@ -156,7 +156,7 @@ async fn lesson_media_is_served_with_ranges_to_those_allowed(backend: Backend) {
         assert_eq!(up.status, 200, "{}", up.text);
     }
     lk::publish(&owner, &c.id).await;
-    lk::enroll(&app, &c.id, &learner_id).await;
+    enrollment_kit::add_to_roster(&owner, &c.id, "ada@example.org").await;
 
     let whole = learner.get(&format!("/lessons/{video}/media")).await;
     assert_eq!(whole.status, 200);

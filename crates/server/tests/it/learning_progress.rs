@@ -3,15 +3,15 @@
 //! last two lessons complete at once), the certificate's public page and
 //! notification, the staff progress table, and the learner's pages.
 
-use crate::{common, courses_kit, learning_kit};
+use crate::{common, courses_kit, enrollment_kit, learning_kit};
 
-use common::{Backend, TestApp, TestClient, spawn};
+use common::{Backend, TestClient, spawn};
 use learning_kit as lk;
 use lyceum_platform::auth::Role;
 use serde_json::json;
 
-/// Module 1: a (text), b (video); module 2: c (text).
-async fn three_lessons(app: &TestApp, owner: &TestClient, learner_id: &str, title: &str) -> lk::Course {
+/// Module 1: a (text), b (video); module 2: c (text); published, with `learner` enrolled.
+async fn three_lessons(owner: &TestClient, learner: &str, title: &str) -> lk::Course {
     let c = lk::course_with(
         owner,
         title,
@@ -19,15 +19,15 @@ async fn three_lessons(app: &TestApp, owner: &TestClient, learner_id: &str, titl
     )
     .await;
     lk::publish(owner, &c.id).await;
-    lk::enroll(app, &c.id, learner_id).await;
+    enrollment_kit::add_to_roster(owner, &c.id, learner).await;
     c
 }
 
 async fn percentages_positions_and_continue(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
-    let c = three_lessons(&app, &owner, &learner_id, "Progress course").await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let c = three_lessons(&owner, "ada@example.org", "Progress course").await;
     let (a, b, lc) = (&c.lessons[0], &c.lessons[1], &c.lessons[2]);
     let path = format!("/api/v1/progress/courses/{}", c.id);
 
@@ -93,8 +93,8 @@ async fn percentages_positions_and_continue(backend: Backend) {
     );
 
     // Another learner's progress is theirs alone.
-    let (other, other_id) = app.signed_in("bob@example.org", Role::Learner).await;
-    lk::enroll(&app, &c.id, &other_id).await;
+    let (other, _) = app.signed_in("bob@example.org", Role::Learner).await;
+    enrollment_kit::add_to_roster(&owner, &c.id, "bob@example.org").await;
     assert_eq!(other.get(&path).await.json()["percent"], 0);
     assert!(other.get("/api/v1/progress/courses").await.json()["items"][0]["last_activity_at"].is_null());
     app.stop().await;
@@ -104,8 +104,9 @@ async fn completing_the_course_issues_one_certificate(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
     for round in 0..3 {
-        let (learner, learner_id) = app.signed_in(&format!("ada{round}@example.org"), Role::Learner).await;
-        let c = three_lessons(&app, &owner, &learner_id, &format!("Race course {round}")).await;
+        let email = format!("ada{round}@example.org");
+        let (learner, _) = app.signed_in(&email, Role::Learner).await;
+        let c = three_lessons(&owner, &email, &format!("Race course {round}")).await;
         lk::complete(&learner, &c.lessons[0]).await;
         // The last two lessons completed at the same time: exactly one completes the course.
         let (x, y) = tokio::join!(lk::complete(&learner, &c.lessons[1]), lk::complete(&learner, &c.lessons[2]));
@@ -132,8 +133,8 @@ async fn completing_the_course_issues_one_certificate(backend: Backend) {
 async fn certificates_are_public_verified_and_notified(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
-    let c = three_lessons(&app, &owner, &learner_id, "Certified course").await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let c = three_lessons(&owner, "ada@example.org", "Certified course").await;
     for lesson in &c.lessons {
         lk::complete(&learner, lesson).await;
     }
@@ -204,9 +205,11 @@ async fn staff_table_pages_over_learners(backend: Backend) {
     let c = lk::course_with(&owner, "Staff course", &[("M", vec![lk::text("a"), lk::text("b")])]).await;
     lk::publish(&owner, &c.id).await;
     let mut learners = Vec::new();
-    for (i, name) in ["one", "two", "three"].iter().enumerate() {
-        let (client, id) = app.signed_in(&format!("{name}@example.org"), Role::Learner).await;
-        lk::enroll_at(&app, &c.id, &id, 1_000 + i as i64).await;
+    // Enrolled one after the other: the table lists the newest first.
+    for name in ["one", "two", "three"] {
+        let email = format!("{name}@example.org");
+        let (client, id) = app.signed_in(&email, Role::Learner).await;
+        enrollment_kit::add_to_roster(&owner, &c.id, &email).await;
         learners.push((client, id));
     }
     lk::complete(&learners[0].0, &c.lessons[0]).await; // one: 1/2
@@ -257,8 +260,8 @@ async fn staff_table_pages_over_learners(backend: Backend) {
 async fn lesson_pages_work_without_javascript(backend: Backend) {
     let app = spawn(backend).await;
     let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
-    let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
-    let c = three_lessons(&app, &owner, &learner_id, "Page course").await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let c = three_lessons(&owner, "ada@example.org", "Page course").await;
     let (a, b) = (&c.lessons[0], &c.lessons[1]);
     let path = format!("/learn/{}/lessons/{a}", c.slug);
     let page = learner.get(&path).await;

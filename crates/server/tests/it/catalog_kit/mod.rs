@@ -72,15 +72,22 @@ pub async fn all_pages(client: &TestClient, query: &str, limit: usize) -> Vec<Va
     panic!("paging did not end");
 }
 
-/// Sets a course's enrollment counter directly: the enrollment service that keeps it
-/// is another branch (switch to enrolling through `POST /api/v1/enrollments` once merged).
-pub async fn set_enrolled_count(app: &TestApp, course_id: &str, n: i64) {
-    sqlx::query("UPDATE courses SET enrolled_count = $2 WHERE id = $1")
-        .bind(course_id)
-        .bind(n)
-        .execute(app.state().db.pool())
-        .await
-        .unwrap();
+/// `n` learner accounts (`learner{i}@example.org`), by e-mail, for [`enroll`].
+pub async fn learners(app: &TestApp, n: usize) -> Vec<String> {
+    let mut emails = Vec::new();
+    for i in 0..n {
+        let email = format!("learner{i}@example.org");
+        app.create_user(&email, lyceum_platform::auth::Role::Learner).await;
+        emails.push(email);
+    }
+    emails
+}
+
+/// Enrolls `learners` in `course_id` (by its `staff`), so its enrollment count is theirs.
+pub async fn enroll(staff: &TestClient, course_id: &str, learners: &[String]) {
+    for email in learners {
+        crate::enrollment_kit::add_to_roster(staff, course_id, email).await;
+    }
 }
 
 pub fn fields(reply: &Reply) -> Vec<String> {

@@ -53,20 +53,6 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 pub const MP4: &[u8] = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free";
 
-/// An active enrollment row written directly: set-up for authoring tests, which
-/// only count rows (the enrollment service and its counter are tested in `enrollment_*`).
-pub async fn enroll(app: &TestApp, course_id: &str, user_id: &str) {
-    sqlx::query(
-        "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) VALUES ($1, $2, $3, 'active', 0, 0)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(course_id)
-    .bind(user_id)
-    .execute(app.state().db.pool())
-    .await
-    .unwrap();
-}
-
 pub async fn count(app: &TestApp, sql: &'static str, id: &str) -> i64 {
     sqlx::query_scalar(sql).bind(id).fetch_one(app.state().db.pool()).await.unwrap()
 }

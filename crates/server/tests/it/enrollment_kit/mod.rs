@@ -31,6 +31,15 @@ pub async fn draft(instructor: &TestClient, title: &str, fields: Value) -> (Stri
     (id, slug)
 }
 
+/// `staff` (the course's instructor, or an admin) enrolls the account with
+/// `email` through the roster: free of charge and for drafts too, and the
+/// enrollment module keeps the course's seat count. The way test set-ups
+/// enroll someone; how enrolling itself behaves is tested in `enrollment_*`.
+pub async fn add_to_roster(staff: &TestClient, course_id: &str, email: &str) {
+    let reply = staff.post(&format!("/api/v1/courses/{course_id}/roster"), json!({"email": email})).await;
+    assert_eq!(reply.status, 201, "enroll {email} in {course_id}: {}", reply.text);
+}
+
 /// POST /api/v1/enrollments for `course_id`.
 pub async fn enroll(client: &TestClient, course_id: &str) -> crate::common::Reply {
     client.post("/api/v1/enrollments", json!({"course_id": course_id})).await

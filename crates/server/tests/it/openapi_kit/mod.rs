@@ -35,23 +35,23 @@ pub async fn enrollment(client: &TestClient) -> String {
     reply.json()["id"].as_str().expect("enrollment id").to_string()
 }
 
-/// A certificate of `user_id`, written directly (completing a course is tested in learning_progress.rs).
-pub async fn certificate(app: &common::TestApp, user_id: &str) -> String {
-    let code = "abcdefghijklmnopqrstuvwxyz".to_string();
-    sqlx::query(
-        "INSERT INTO certificates (id, code, user_id, course_id, learner_name, course_title, issued_at) \
-         VALUES ($1, $2, $3, NULL, 'Root', 'Walked course', 0) ON CONFLICT (code) DO NOTHING",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&code)
-    .bind(user_id)
-    .execute(app.state().db.pool())
-    .await
-    .unwrap();
-    code
+/// The code of a certificate the caller earns: a fresh one-lesson course of
+/// theirs, published, enrolled in and completed.
+pub async fn certificate(client: &TestClient) -> String {
+    let (course, _, lesson) = course_fixture(client).await;
+    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+    let reply = client.post("/api/v1/enrollments", json!({"course_id": course})).await;
+    assert_eq!(reply.status, 201, "enroll: {}", reply.text);
+    let path = format!("/api/v1/progress/lessons/{lesson}");
+    let done = client.send(reqwest::Method::PUT, &path, Some(&json!({"completed": true}))).await;
+    assert_eq!(done.json()["course_just_completed"], true, "complete: {}", done.text);
+    let mine = client.get("/api/v1/certificates").await.json();
+    mine["items"][0]["code"].as_str().expect("a certificate").to_string()
 }
 
-/// A dead job (the only kind that can be retried or discarded), written directly.
+/// A dead job (the only kind that can be retried or discarded), written
+/// directly: reaching it through a worker would take a failing job kind and
+/// every one of its attempts.
 pub async fn dead_job(app: &common::TestApp) -> String {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
