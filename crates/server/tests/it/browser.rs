@@ -1,6 +1,6 @@
 //! End-to-end test in a real headless Chromium (see `browser_kit`): sign up →
 //! verify the e-mail address → sign in → edit the profile, plus an axe-core
-//! accessibility check of the main pages.
+//! accessibility check of the main pages; on both backends.
 
 use crate::{browser_kit, common};
 
@@ -8,9 +8,10 @@ use browser_kit::{check_accessibility, field, header_text, poll, submit_form_of,
 use common::{Backend, PASSWORD, TestApp, spawn};
 use fantoccini::{Client, Locator};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_up_verify_sign_in_and_edit_profile_in_a_browser() {
-    let app = spawn(Backend::Sqlite).await;
+on_both_backends!(sign_up_verify_sign_in_and_edit_profile_in_a_browser);
+
+async fn sign_up_verify_sign_in_and_edit_profile_in_a_browser(backend: Backend) {
+    let app = spawn(backend).await;
     with_browser(async |browser: &Client, axe: Option<&str>| scenario(&app, browser, axe).await).await;
     app.stop().await;
 }

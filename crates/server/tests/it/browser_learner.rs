@@ -1,6 +1,7 @@
 //! The learner's journey in a real headless Chromium (see `browser_kit`), on
 //! the demo catalog: find a course by search, enroll, complete every lesson,
-//! see 100 % and open the certificate — plus axe-core on the pages passed.
+//! see 100 % and open the certificate — plus axe-core on the pages passed; on
+//! both backends.
 
 use crate::{browser_kit, common};
 
@@ -10,9 +11,10 @@ use fantoccini::{Client, Locator};
 
 const COURSE: &str = "SQL for Everyone";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_learner_finds_enrolls_completes_and_gets_the_certificate() {
-    let app = spawn(Backend::Sqlite).await;
+on_both_backends!(a_learner_finds_enrolls_completes_and_gets_the_certificate);
+
+async fn a_learner_finds_enrolls_completes_and_gets_the_certificate(backend: Backend) {
+    let app = spawn(backend).await;
     let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
     let learner = &loaded.accounts()[1];
     let journey = async |c: &Client, axe: Option<&str>| journey(&app, c, axe, learner.email, learner.password).await;
