@@ -1,5 +1,5 @@
 //! The in-process adapter. The Redis adapter's tests talk to a real Redis:
-//! crates/platform/tests/cache_redis.rs.
+//! crates/platform/tests/it/cache_redis.rs.
 
 use std::time::Duration;
 

@@ -1,0 +1,82 @@
+//! The learner's journey in a real headless Chromium (see `browser_kit`), on
+//! the demo catalog: find a course by search, enroll, complete every lesson,
+//! see 100 % and open the certificate — plus axe-core on the pages passed; on
+//! both backends.
+
+use crate::{browser_kit, common};
+
+use browser_kit::{check_accessibility, follow, main_text, poll, submit, submit_form_of, type_into, with_browser};
+use common::{Backend, TestApp, spawn};
+use fantoccini::{Client, Locator};
+
+const COURSE: &str = "SQL for Everyone";
+
+on_both_backends!(a_learner_finds_enrolls_completes_and_gets_the_certificate);
+
+async fn a_learner_finds_enrolls_completes_and_gets_the_certificate(backend: Backend) {
+    let app = spawn(backend).await;
+    let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let learner = &loaded.accounts()[1];
+    let journey = async |c: &Client, axe: Option<&str>| journey(&app, c, axe, learner.email, learner.password).await;
+    with_browser(journey).await;
+    app.stop().await;
+}
+
+async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, password: &str) {
+    let base = app.url.as_str();
+    let check = async |path: &str| {
+        if let Some(axe) = axe {
+            check_accessibility(c, axe, path).await;
+        }
+    };
+
+    c.goto(&format!("{base}/login")).await.expect("open /login");
+    type_into(c, "email", email).await;
+    type_into(c, "password", password).await;
+    submit_form_of(c, "email").await;
+
+    // Find the course by searching the catalog.
+    c.goto(&format!("{base}/courses")).await.expect("open the catalog");
+    check("/courses").await;
+    type_into(c, "q", "sql").await;
+    submit_form_of(c, "q").await;
+    assert!(main_text(c).await.contains(COURSE), "the search finds the course:\n{}", main_text(c).await);
+    check("/courses?q=…").await;
+    follow(c, COURSE).await;
+    check("/courses/{slug}").await;
+
+    // Enroll: the course opens at its first lesson.
+    submit(c, "//main//form[contains(@action, '/enroll')]").await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.path().contains("/learn/"), "enrolling opens the course, not {url}");
+    check("/learn/{slug}/lessons/{id}").await;
+
+    // Complete every lesson: each "Mark as complete" leads on to the next.
+    let mut completed = 0;
+    while c.find(Locator::XPath(COMPLETE)).await.is_ok() {
+        submit(c, COMPLETE).await;
+        completed += 1;
+        assert!(completed <= 20, "still offered a lesson to complete after {completed}");
+    }
+    assert_eq!(completed, 4, "the course has four lessons");
+
+    // 100 % on My courses, and the certificate, a public page.
+    c.goto(&format!("{base}/my/courses")).await.expect("open my courses");
+    check("/my/courses").await;
+    let text = main_text(c).await;
+    assert!(text.contains(COURSE) && text.contains("100%"), "my courses shows the course complete:\n{text}");
+    follow(c, "ertificate").await;
+    let certificate = c.current_url().await.unwrap();
+    poll(c, "the certificate page", move || async move {
+        let text = main_text(c).await;
+        (text.contains("Ada Lovelace") && text.contains(COURSE)).then_some(())
+    })
+    .await;
+    check("/certificates/{code}").await;
+    let anonymous = reqwest::get(certificate.as_str()).await.expect("fetch the certificate without a session");
+    assert_eq!(anonymous.status(), 200, "anyone can verify a certificate");
+    assert!(anonymous.text().await.unwrap().contains(COURSE));
+}
+
+/// The form that marks the open lesson complete.
+const COMPLETE: &str = "//main//form[contains(@action, '/complete')]";

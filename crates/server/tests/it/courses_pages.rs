@@ -1,0 +1,84 @@
+//! The editor's secondary forms: cover upload, co-instructors, lesson moves,
+//! media upload, and the module and lesson delete confirmations.
+
+use crate::{common, courses_kit};
+
+use common::{Backend, TestClient, spawn};
+use courses_kit as kit;
+use lyceum_platform::auth::Role;
+use serde_json::json;
+
+/// Posts a multipart form the way the editor's upload forms do (`?csrf=` in the query).
+async fn post_file(
+    client: &TestClient,
+    path: &str,
+    csrf: &str,
+    field: &str,
+    bytes: &[u8],
+    name: &str,
+) -> common::Reply {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part(field.to_string(), part);
+    let url = client
+        .url(&format!("{path}?csrf={}", url::form_urlencoded::byte_serialize(csrf.as_bytes()).collect::<String>()));
+    TestClient::reply(client.http.post(url).multipart(form).send().await.unwrap()).await
+}
+
+async fn editor_forms_work_without_javascript(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    app.create_user("alan@example.org", Role::Instructor).await;
+    app.create_user("ada@example.org", Role::Learner).await;
+    let (course, module, first) = kit::outline(&client, "Forms course").await;
+    let second = kit::lesson(&client, &module, json!({"title": "Second", "kind": "file"})).await;
+    let editor = format!("/teach/courses/{course}");
+    let csrf = client.page_csrf(&editor).await;
+
+    let refused = post_file(&client, &format!("{editor}/cover"), &csrf, "cover", b"not an image", "x.png").await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("The file is not a PNG, JPEG, GIF or WebP image."), "{}", refused.text);
+    let saved = post_file(&client, &format!("{editor}/cover"), &csrf, "cover", &kit::png(40, 30), "c.png").await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    assert!(client.get(&editor).await.text.contains(&format!("/courses/{course}/cover?v=")));
+
+    let learner = client.form(&format!("{editor}/instructors"), &[("csrf", &csrf), ("email", "ada@example.org")]).await;
+    assert_eq!(learner.status, 422);
+    assert!(learner.text.contains("Only instructors and administrators can teach a course"), "{}", learner.text);
+    let added = client.form(&format!("{editor}/instructors"), &[("csrf", &csrf), ("email", "alan@example.org")]).await;
+    assert_eq!(added.status, 303);
+    let instructors = client.get(&format!("/api/v1/courses/{course}/instructors")).await.json();
+    let co_id = instructors["items"][1]["user_id"].as_str().unwrap().to_string();
+    let removed = client.form(&format!("{editor}/instructors/{co_id}/remove"), &[("csrf", &csrf)]).await;
+    assert_eq!(removed.status, 303);
+    assert_eq!(
+        client.get(&format!("/api/v1/courses/{course}/instructors")).await.json()["items"].as_array().unwrap().len(),
+        1
+    );
+
+    let moved = client.form(&format!("/teach/lessons/{second}/move"), &[("csrf", &csrf), ("direction", "up")]).await;
+    assert_eq!(moved.status, 303);
+    let outline = client.get(&format!("/api/v1/courses/{course}")).await.json();
+    assert_eq!(outline["modules"][0]["lessons"][0]["id"], second.as_str());
+    assert_eq!(outline["modules"][0]["lessons"][1]["id"], first.as_str());
+
+    let lesson_page = format!("/teach/lessons/{second}");
+    let bad = post_file(&client, &format!("{lesson_page}/media"), &csrf, "media", kit::PDF, "slides.mp4").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains("its content is a PDF document"), "{}", bad.text);
+    let ok = post_file(&client, &format!("{lesson_page}/media"), &csrf, "media", kit::PDF, "slides.pdf").await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert!(client.get(&lesson_page).await.text.contains("slides.pdf"));
+
+    let confirm = client.get(&format!("/teach/lessons/{second}/delete")).await;
+    assert!(confirm.text.contains("Delete the lesson: Second") && !confirm.text.contains("learners are enrolled"));
+    assert_eq!(client.form(&format!("/teach/lessons/{second}/delete"), &[("csrf", &csrf)]).await.status, 303);
+    let confirm = client.get(&format!("/teach/modules/{module}/delete")).await;
+    assert!(confirm.text.contains("Delete the module: Basics"));
+    assert_eq!(client.form(&format!("/teach/modules/{module}/delete"), &[("csrf", &csrf)]).await.status, 303);
+    assert!(client.get(&format!("/api/v1/courses/{course}")).await.json()["modules"].as_array().unwrap().is_empty());
+    let forged = client.form(&format!("{editor}/delete"), &[("force", "true")]).await;
+    assert_eq!(forged.status, 403, "a form post without the CSRF token is refused");
+    app.stop().await;
+}
+
+on_both_backends!(editor_forms_work_without_javascript);

@@ -1,0 +1,84 @@
+//! The server's integration tests, as one test binary: each module below was
+//! a test file of its own, and each linked the whole application, so the
+//! links were most of a debug build. Run one former file with
+//! `cargo test -p lyceum --test it api_auth::`, one test with its full path
+//! (`api_auth::sqlite::register_verify_login`).
+//!
+//! Everything here shares one process: state that separate processes used to
+//! keep apart must be per test (a fresh app and database each, ports the OS
+//! picks, unique ids in global job counters) or held under a lock (the
+//! process-wide metrics registry: [`common::METRICS`]).
+
+#[macro_use]
+mod common;
+
+// Kits: helpers shared by several test modules.
+mod amqp_kit;
+mod browser_kit;
+mod catalog_kit;
+mod courses_kit;
+mod enrollment_kit;
+mod forwarder;
+mod jobs_kit;
+mod learning_kit;
+mod openapi_kit;
+#[path = "../../../platform/tests/it/s3.rs"]
+mod s3;
+#[path = "../../../platform/tests/it/smtp_server/mod.rs"]
+mod smtp_server;
+
+// The tests, one module per area.
+mod account_mail_jobs;
+mod api_admin;
+mod api_auth;
+mod api_contract;
+mod api_errors;
+mod api_jobs;
+mod api_openapi;
+mod api_openapi_shape;
+mod api_passwords;
+mod api_rate_limits;
+mod api_tokens;
+mod architecture_rules;
+mod avatar_visibility;
+mod browser;
+mod browser_learner;
+mod caching_personal;
+mod catalog;
+mod catalog_cache;
+mod catalog_pages;
+mod cli;
+mod courses_access;
+mod courses_authoring;
+mod courses_pages;
+mod courses_uploads;
+mod db_outage;
+mod demo;
+mod enrollment_api;
+mod enrollment_concurrency;
+mod enrollment_pages;
+mod first_admin;
+mod i18n_keys;
+mod invalid_token_is_401;
+mod job_failures;
+mod job_schedules;
+mod jobs;
+mod jobs_amqp;
+mod jobs_workers;
+mod journey_scale_out;
+mod learning_access;
+mod learning_progress;
+mod load_shedding;
+mod mail_outage;
+mod metrics_exposure;
+mod migrations;
+mod notifications;
+mod notifications_pages;
+mod pages_accounts;
+mod password_change_ends_access;
+mod profiles;
+mod scale_out;
+mod sessions;
+mod smoke;
+mod sqlite_contention;
+mod staff_rule;

@@ -1,0 +1,80 @@
+//! Fixtures for the OpenAPI tests: one real object of each kind an operation
+//! can name, so walking the document reaches every handler.
+
+use serde_json::json;
+
+use crate::common::{self, TestClient};
+
+/// A notification of `user_id`, sent through the queue.
+pub async fn notification(app: &common::TestApp, admin: &TestClient, user_id: &str) -> String {
+    let reply = admin.post("/api/v1/admin/notifications/test", json!({"user_id": user_id})).await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+    app.drain_jobs().await;
+    sqlx::query_scalar("SELECT id FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1")
+        .bind(user_id)
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap()
+}
+
+/// A course with one module and one lesson, made through the API: (course, module, lesson).
+pub async fn course_fixture(client: &TestClient) -> (String, String, String) {
+    let id = |r: common::Reply| r.json()["id"].as_str().expect("created id").to_string();
+    let course = id(client.post("/api/v1/courses", json!({"title": "Walked course"})).await);
+    let module = id(client.post(&format!("/api/v1/courses/{course}/modules"), json!({"title": "M"})).await);
+    let lesson = id(client.post(&format!("/api/v1/modules/{module}/lessons"), json!({"title": "L"})).await);
+    (course, module, lesson)
+}
+
+/// The caller's enrollment in a fresh published course.
+pub async fn enrollment(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+    let reply = client.post("/api/v1/enrollments", json!({"course_id": course})).await;
+    assert_eq!(reply.status, 201, "enroll: {}", reply.text);
+    reply.json()["id"].as_str().expect("enrollment id").to_string()
+}
+
+/// The code of a certificate the caller earns: a fresh one-lesson course of
+/// theirs, published, enrolled in and completed.
+pub async fn certificate(client: &TestClient) -> String {
+    let (course, _, lesson) = course_fixture(client).await;
+    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+    let reply = client.post("/api/v1/enrollments", json!({"course_id": course})).await;
+    assert_eq!(reply.status, 201, "enroll: {}", reply.text);
+    let path = format!("/api/v1/progress/lessons/{lesson}");
+    let done = client.send(reqwest::Method::PUT, &path, Some(&json!({"completed": true}))).await;
+    assert_eq!(done.json()["course_just_completed"], true, "complete: {}", done.text);
+    let mine = client.get("/api/v1/certificates").await.json();
+    mine["items"][0]["code"].as_str().expect("a certificate").to_string()
+}
+
+/// A dead job (the only kind that can be retried or discarded), written
+/// directly: reaching it through a worker would take a failing job kind and
+/// every one of its attempts.
+pub async fn dead_job(app: &common::TestApp) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO jobs (id, queue, kind, payload, state, attempts, max_attempts, run_at, last_error, \
+         created_at, updated_at, finished_at) VALUES ($1, 'default', 'openapi.walk', '{}', 'dead', 1, 1, 0, 'boom', 0, 0, 0)",
+    )
+    .bind(&id)
+    .execute(app.state().db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+/// Replaces every remaining `{param}` with `id` (a real user id).
+pub fn fill_path(template: &str, id: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').expect("closing brace") + start;
+        out.push_str(&rest[..start]);
+        out.push_str(id);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
