@@ -43,13 +43,12 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, who: Who) -
         let mut conn = state.db.pool().acquire().await?;
         access::editable(&mut conn, viewer, course_id).await?;
     }
+    // A lookup that answers "none" is the only "no such account"; a database fault stays one.
     let (field, found) = match &who {
-        Who::Email(email) => ("email", admin::find_by_email(state, email).await),
-        Who::UserId(id) => ("user_id", identity::get(state, id).await),
+        Who::Email(email) => ("email", admin::by_email(state, email).await?),
+        Who::UserId(id) => ("user_id", identity::find(state, id).await?),
     };
-    let user = found.map_err(|e| {
-        if e.fields.is_empty() { AppError::field(field, "There is no account with this address or id.") } else { e }
-    })?;
+    let user = found.ok_or_else(|| AppError::field(field, "There is no account with this address or id."))?;
     if user.is_disabled() || user.role() == Role::Learner {
         return Err(AppError::field(
             field,

@@ -79,9 +79,10 @@ async fn with_people(conn: &mut AnyConnection, rows: Vec<Enrollment>) -> Result<
 pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str) -> Result<Enrolled, EnrollError> {
     // Access first, so nobody learns which accounts exist through someone else's course.
     let offer = staff_offer(state, viewer, course_id).await?;
-    let user = admin::find_by_email(state, email).await.map_err(|e| {
-        if e.fields.is_empty() { AppError::field("email", "There is no account with this address.") } else { e }
-    })?;
+    // A lookup that answers "none" is the only "no such account"; a database fault stays one.
+    let user = admin::by_email(state, email)
+        .await?
+        .ok_or_else(|| AppError::field("email", "There is no account with this address."))?;
     if user.is_disabled() {
         return Err(AppError::field("email", "This account is disabled; it cannot be enrolled.").into());
     }
