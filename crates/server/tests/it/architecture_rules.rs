@@ -40,21 +40,33 @@ fn declared_events() -> Vec<String> {
     names
 }
 
-/// The "Every event" table of `docs/architecture.md`: event → observing job kinds.
-fn documented_events() -> BTreeMap<String, Vec<String>> {
+/// The rows of the table in `docs/architecture.md` whose header is `header`,
+/// each as its cells (the text between the `|`s, trimmed).
+fn doc_table(header: &str) -> Vec<Vec<String>> {
     let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/architecture.md");
     let text = std::fs::read_to_string(doc).unwrap();
-    let table = text.split("| event | published by | observed by |").nth(1).expect("the event table");
-    let ticked = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    let table = text.split(header).nth(1).unwrap_or_else(|| panic!("no table `{header}` in docs/architecture.md"));
     table
         .lines()
         .skip(2)
         .take_while(|line| line.starts_with('|'))
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').collect();
-            let mut kinds = ticked(cells[3]);
+        .map(|row| row.split('|').map(|cell| cell.trim().to_string()).collect())
+        .collect()
+}
+
+/// The names in backticks in a table cell.
+fn ticked(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The "Every event" table of `docs/architecture.md`: event → observing job kinds.
+fn documented_events() -> BTreeMap<String, Vec<String>> {
+    doc_table("| event | published by | observed by |")
+        .into_iter()
+        .map(|cells| {
+            let mut kinds = ticked(&cells[3]);
             kinds.sort();
-            (ticked(cells[1]).remove(0), kinds)
+            (ticked(&cells[1]).remove(0), kinds)
         })
         .collect()
 }
@@ -81,18 +93,9 @@ fn every_event_has_a_subscriber_and_the_docs_list_them_all() {
 /// The "Who owns which table" map of `docs/architecture.md`, in its row order:
 /// (crate, module, tables).
 fn ownership_map() -> Vec<(String, String, Vec<String>)> {
-    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/architecture.md");
-    let text = std::fs::read_to_string(doc).unwrap();
-    let table = text.split("| crate | module | tables |").nth(1).expect("the ownership table");
-    let ticked = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(str::to_string).collect() };
-    table
-        .lines()
-        .skip(2)
-        .take_while(|line| line.starts_with('|'))
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').collect();
-            (ticked(cells[1]).remove(0), cells[2].trim().to_string(), ticked(cells[3]))
-        })
+    doc_table("| crate | module | tables |")
+        .into_iter()
+        .map(|cells| (ticked(&cells[1]).remove(0), cells[2].clone(), ticked(&cells[3])))
         .collect()
 }
 
