@@ -48,7 +48,7 @@ impl Enrollment {
 }
 
 /// An enrollment with the course it is for (the learner's own list).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MyEnrollment {
     pub id: String,
     pub course_id: String,
@@ -74,7 +74,7 @@ impl MyEnrollment {
 }
 
 /// One learner on a course's roster.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RosterEntry {
     pub enrollment_id: String,
     pub user_id: String,
@@ -91,7 +91,7 @@ impl RosterEntry {
 }
 
 /// What enrollment reads of a course: whether it is open, its price and its seats.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Offer {
     pub id: String,
     pub slug: String,
