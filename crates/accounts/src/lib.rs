@@ -13,7 +13,7 @@ pub mod password;
 mod repo;
 pub mod service;
 
-pub use error::AccountError;
+pub use error::{AccountError, LoginError};
 pub use http::{api_routes, middleware::resolve_caller, page_routes};
 pub use service::mail_jobs::register_jobs;
 

@@ -26,11 +26,17 @@ impl Limiter {
 
     /// Counts one event for each key; fails with 429 and the wait if any key is over.
     pub fn check(&self, keys: &[String]) -> Result<(), AppError> {
+        self.admit(keys).map_err(Into::into)
+    }
+
+    /// Counts one event for each key; fails with how long to wait if any key
+    /// is over — for services that word the refusal themselves.
+    pub fn admit(&self, keys: &[String]) -> Result<(), Limited> {
         for key in keys {
             if let Err(not_until) = self.inner.check_key(key) {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 let secs = u32::try_from(wait.as_secs()).unwrap_or(u32::MAX).max(1);
-                return Err(AppError::rate_limited(secs));
+                return Err(Limited { retry_after_secs: secs });
             }
         }
         Ok(())
@@ -39,6 +45,18 @@ impl Limiter {
     /// Drops idle keys so memory stays bounded.
     pub fn sweep(&self) {
         self.inner.retain_recent();
+    }
+}
+
+/// A refusal by a limiter: the caller may try again after this many seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub retry_after_secs: u32,
+}
+
+impl From<Limited> for AppError {
+    fn from(l: Limited) -> Self {
+        AppError::rate_limited(l.retry_after_secs)
     }
 }
 

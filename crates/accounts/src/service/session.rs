@@ -4,6 +4,7 @@ use lyceum_platform::{AppError, AppState, auth::Credential, db, secrets};
 
 use super::Client;
 use crate::{
+    error::LoginError,
     model::{Email, Password, User},
     password,
     repo::{sessions, tokens, users},
@@ -16,8 +17,6 @@ pub struct NewSession {
     pub max_age_secs: i64,
 }
 
-const WRONG: &str = "Wrong e-mail address or password.";
-
 /// Checks credentials and opens a session. Unknown address and wrong password
 /// get the same answer and take the same time.
 pub async fn login(
@@ -25,7 +24,7 @@ pub async fn login(
     raw_email: &str,
     raw_password: &str,
     client: &Client,
-) -> Result<NewSession, AppError> {
+) -> Result<NewSession, LoginError> {
     if raw_email.trim().is_empty() || raw_password.is_empty() {
         let mut fields = Vec::new();
         if raw_email.trim().is_empty() {
@@ -34,7 +33,7 @@ pub async fn login(
         if raw_password.is_empty() {
             fields.push(lyceum_platform::FieldError::new("password", "Enter your password."));
         }
-        return Err(AppError::validation(fields));
+        return Err(AppError::validation(fields).into());
     }
     let ip_key = format!("ip:{}", client.ip);
     let email = match Email::parse(raw_email) {
@@ -43,11 +42,11 @@ pub async fn login(
             // No account can have this address or password. Count the attempt
             // against the client only — a limiter is never keyed on arbitrary
             // input — and answer as for any wrong credentials.
-            state.limits.login.check(&[ip_key])?;
-            return Err(AppError::unauthorized(WRONG).with_kind("invalid-credentials"));
+            state.limits.login.admit(&[ip_key])?;
+            return Err(LoginError::InvalidCredentials);
         }
     };
-    state.limits.login.check(&[format!("email:{}", email.as_str()), ip_key])?;
+    state.limits.login.admit(&[format!("email:{}", email.as_str()), ip_key])?;
 
     let found = users::credentials(state.db.pool(), email.as_str()).await?;
     let (user, hash) = match found {
@@ -57,23 +56,15 @@ pub async fn login(
     let ok = password::verify(raw_password, hash).await?;
     let user = match user {
         Some(user) if ok => user,
-        _ => return Err(AppError::unauthorized(WRONG).with_kind("invalid-credentials")),
+        _ => return Err(LoginError::InvalidCredentials),
     };
     if user.is_disabled() {
-        return Err(AppError::forbidden_kind(
-            "account-disabled",
-            "Account disabled",
-            "This account has been disabled. Contact an administrator if you think this is a mistake.",
-        ));
+        return Err(LoginError::Disabled);
     }
     if state.settings.auth.require_verified_email && !user.is_verified() {
-        return Err(AppError::forbidden_kind(
-            "email-unverified",
-            "E-mail address not confirmed",
-            "Confirm your e-mail address first: open the link we sent you, or ask for a new one.",
-        ));
+        return Err(LoginError::Unverified);
     }
-    open_session(state, user, client).await
+    Ok(open_session(state, user, client).await?)
 }
 
 pub async fn open_session(state: &AppState, user: User, client: &Client) -> Result<NewSession, AppError> {

@@ -16,8 +16,8 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::forms::{refused, safe_next};
-use crate::{http::cookies, service::session};
+use super::forms::{refused_login, safe_next};
+use crate::{LoginError, http::cookies, service::session};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
@@ -63,8 +63,8 @@ pub async fn login(
     match session::login(&state, &form.email, &form.password, &client).await {
         Ok(new) => Ok((cookies::set_session(jar, &state, &new), Redirect::to(&next)).into_response()),
         Err(e) => {
-            let Refused { errors, kind, reply, .. } = refused(&page, e)?;
-            let unverified = kind == "email-unverified";
+            let unverified = matches!(e, LoginError::Unverified);
+            let Refused { errors, reply, .. } = refused_login(&page, e)?;
             reply.render(&LoginPage { page, errors, email: form.email, next, unverified })
         }
     }

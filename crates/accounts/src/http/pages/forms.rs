@@ -9,6 +9,8 @@ use lyceum_platform::{
     web::{Page, Refused},
 };
 
+use crate::LoginError;
+
 /// A form with just an e-mail address (resend a link, ask for a reset).
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -26,24 +28,31 @@ pub struct TokenQuery {
 /// A refused form with the messages pages expect translated.
 pub fn refused(page: &Page, e: AppError) -> AppResult<Refused> {
     let mut refused = Refused::from_error(e)?;
-    if refused.errors.fields.is_empty() {
-        refused.errors.general = Some(general_message(page, &refused));
+    if let Some(secs) = refused.retry_after_secs {
+        refused.errors.general = Some(rate_limited(page, secs));
     }
     Ok(refused)
 }
 
-/// The message above a form: translated for the kinds pages expect, the
-/// service's own wording otherwise.
-fn general_message(page: &Page, r: &Refused) -> String {
-    match r.kind {
-        "invalid-credentials" => page.t("accounts.errors.invalid_credentials"),
-        "account-disabled" => page.t("accounts.errors.account_disabled"),
-        "email-unverified" => page.t("accounts.errors.email_unverified"),
-        "rate-limited" => {
-            page.t("accounts.errors.rate_limited").replace("{seconds}", &r.retry_after_secs.unwrap_or(60).to_string())
-        }
-        _ => r.errors.general.clone().unwrap_or_default(),
+/// "Too many attempts", in the viewer's language.
+pub fn rate_limited(page: &Page, secs: u32) -> String {
+    page.t("accounts.errors.rate_limited").replace("{seconds}", &secs.to_string())
+}
+
+/// A refused sign-in: each refusal in the viewer's language.
+pub fn refused_login(page: &Page, e: LoginError) -> AppResult<Refused> {
+    let message = match &e {
+        LoginError::InvalidCredentials => Some(page.t("accounts.errors.invalid_credentials")),
+        LoginError::Disabled => Some(page.t("accounts.errors.account_disabled")),
+        LoginError::Unverified => Some(page.t("accounts.errors.email_unverified")),
+        LoginError::RateLimited(l) => Some(rate_limited(page, l.retry_after_secs)),
+        LoginError::Other(_) => None,
+    };
+    let mut refused = Refused::from_error(e.into())?;
+    if message.is_some() {
+        refused.errors.general = message;
     }
+    Ok(refused)
 }
 
 /// A local path to go to after signing in; anything else (other sites,
