@@ -12,6 +12,9 @@ use sqlx::{
 
 use crate::config::Settings;
 
+mod args;
+pub use args::Args;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -153,12 +156,6 @@ pub fn now_ms() -> i64 {
 /// A stored timestamp as RFC 3339 (UTC), the format of every API timestamp.
 pub fn rfc3339(epoch_ms: i64) -> String {
     jiff::Timestamp::from_millisecond(epoch_ms).map(|t| t.to_string()).unwrap_or_default()
-}
-
-/// `$from, $from+1, …`: the placeholders of an `IN (…)` list of `n` values
-/// whose first is bound as parameter `from`.
-pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A new time-ordered id (UUID v7), stored as TEXT.

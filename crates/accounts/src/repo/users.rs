@@ -51,12 +51,9 @@ pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<User
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE id IN ({})", db::placeholders(1, ids.len()));
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    let mut args = db::Args::default();
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id IN ({})", args.list(ids));
+    args.query_as(sql).fetch_all(conn).await
 }
 
 pub async fn credentials(pool: &AnyPool, email: &str) -> Result<Option<(User, String)>, sqlx::Error> {

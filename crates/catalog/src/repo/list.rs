@@ -8,6 +8,7 @@
 //! `sort_text` (the lower-cased title), which is what the cursor holds.
 
 use lyceum_courses::service::read::Engine;
+use lyceum_platform::db::Args;
 use sqlx::AnyConnection;
 
 use crate::model::{PriceFilter, Search, Sort};
@@ -38,30 +39,6 @@ impl CardRow {
     }
 }
 
-enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-/// SQL text with its arguments, numbered `$1…` as they are added.
-#[derive(Default)]
-struct Statement {
-    args: Vec<Arg>,
-}
-
-impl Statement {
-    fn arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-    fn text(&mut self, value: &str) -> String {
-        self.arg(Arg::Text(value.to_string()))
-    }
-    fn int(&mut self, value: i64) -> String {
-        self.arg(Arg::Int(value))
-    }
-}
-
 /// The sort key columns of each order.
 fn sort_keys(sort: Sort, score: &str) -> (&str, &'static str) {
     match sort {
@@ -80,11 +57,11 @@ pub async fn page(
     s: &Search,
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
-    let mut st = Statement::default();
+    let mut args = Args::default();
     let mut join = String::new();
     let mut score = "CAST(0 AS BIGINT)".to_string();
     if !s.terms.is_empty() {
-        let query = st.text(&engine.query_text(&s.terms));
+        let query = args.text(engine.query_text(&s.terms));
         join = format!("JOIN ({}) m ON m.course_id = c.id", engine.matches(&query));
         score = "m.score".into();
     }
@@ -92,13 +69,13 @@ pub async fn page(
     let (num, text) = sort_keys(sort, &score);
     let mut conditions = vec!["c.state = 'published'".to_string()];
     if let Some(v) = &s.category {
-        conditions.push(format!("cat.slug = {}", st.text(v)));
+        conditions.push(format!("cat.slug = {}", args.text(v)));
     }
     if let Some(v) = s.level {
-        conditions.push(format!("c.level = {}", st.text(v)));
+        conditions.push(format!("c.level = {}", args.text(v)));
     }
     if let Some(v) = &s.language {
-        conditions.push(format!("c.language = {}", st.text(v)));
+        conditions.push(format!("c.language = {}", args.text(v)));
     }
     match s.price {
         Some(PriceFilter::Free) => conditions.push("c.price_minor = 0".into()),
@@ -106,16 +83,16 @@ pub async fn page(
         None => {}
     }
     if let Some(v) = s.min_price {
-        conditions.push(format!("c.price_minor >= {}", st.int(v)));
+        conditions.push(format!("c.price_minor >= {}", args.int(v)));
     }
     if let Some(v) = s.max_price {
-        conditions.push(format!("c.price_minor <= {}", st.int(v)));
+        conditions.push(format!("c.price_minor <= {}", args.int(v)));
     }
     if let Some(v) = &s.currency {
-        conditions.push(format!("c.currency = {}", st.text(v)));
+        conditions.push(format!("c.currency = {}", args.text(v)));
     }
     if let Some(v) = &s.tag {
-        let tag = st.text(v);
+        let tag = args.text(v);
         conditions.push(format!("EXISTS (SELECT 1 FROM course_tags t WHERE t.course_id = c.id AND t.tag = {tag})"));
     }
     let inner = format!(
@@ -133,21 +110,14 @@ pub async fn page(
     let after = match &s.after {
         None => "1 = 1".to_string(),
         Some((key, id)) => {
-            let key = if sort.text_key() { st.text(key) } else { st.int(key.parse().unwrap_or_default()) };
-            let id = st.text(id);
+            let key = if sort.text_key() { args.text(key) } else { args.int(key.parse().unwrap_or_default()) };
+            let id = args.text(id);
             format!("({column} {cmp} {key} OR ({column} = {key} AND id {cmp} {id}))")
         }
     };
-    let limit = st.int(limit);
+    let limit = args.int(limit);
     let sql = format!("SELECT * FROM ({inner}) x WHERE {after} ORDER BY {column} {dir}, id {dir} LIMIT {limit}");
-    let mut query = sqlx::query_as::<_, CardRow>(sqlx::AssertSqlSafe(sql));
-    for arg in st.args {
-        query = match arg {
-            Arg::Text(v) => query.bind(v),
-            Arg::Int(v) => query.bind(v),
-        };
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
 
 /// The tags of `ids`, as (course id, tag), in tag order.
@@ -155,13 +125,7 @@ pub async fn tags_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(St
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT course_id, tag FROM course_tags WHERE course_id IN ({}) ORDER BY tag",
-        lyceum_platform::db::placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    let mut args = Args::default();
+    let sql = format!("SELECT course_id, tag FROM course_tags WHERE course_id IN ({}) ORDER BY tag", args.list(ids));
+    args.query_as(sql).fetch_all(conn).await
 }

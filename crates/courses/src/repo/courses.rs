@@ -34,12 +34,9 @@ pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Cour
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT {COLUMNS} FROM courses WHERE id IN ({})", db::placeholders(1, ids.len()));
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    let mut args = db::Args::default();
+    let sql = format!("SELECT {COLUMNS} FROM courses WHERE id IN ({})", args.list(ids));
+    args.query_as(sql).fetch_all(conn).await
 }
 
 /// The course at address `slug`, in any state (callers check the state).

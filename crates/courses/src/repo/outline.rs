@@ -42,17 +42,14 @@ pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[String]) -> Res
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = db::Args::default();
     let sql = format!(
         "SELECT l.id, l.course_id, l.module_id, l.title, l.kind FROM lessons l \
          JOIN course_modules m ON m.id = l.module_id WHERE l.course_id IN ({}) \
          ORDER BY l.course_id, m.position, m.id, l.position, l.id",
-        db::placeholders(1, course_ids.len())
+        args.list(course_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in course_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
 
 pub async fn lesson_ids_of_module(conn: &mut AnyConnection, module_id: &str) -> Result<Vec<String>, sqlx::Error> {

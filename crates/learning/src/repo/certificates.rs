@@ -1,5 +1,6 @@
 //! The `certificates` table.
 
+use lyceum_platform::db::Args;
 use sqlx::AnyConnection;
 
 use crate::model::Certificate;
@@ -85,13 +86,11 @@ pub async fn of_user_courses(
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::default();
     let sql = format!(
-        "SELECT {COLUMNS} FROM certificates WHERE user_id = $1 AND course_id IN ({})",
-        lyceum_platform::db::placeholders(2, course_ids.len())
+        "SELECT {COLUMNS} FROM certificates WHERE user_id = {} AND course_id IN ({})",
+        args.text(user_id),
+        args.list(course_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
-    for id in course_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }

@@ -3,7 +3,7 @@
 use sqlx::AnyConnection;
 
 use crate::model::{CourseProgress, LessonProgress};
-use lyceum_platform::db::placeholders;
+use lyceum_platform::db::Args;
 
 /// Records activity in a course (and takes the row's lock on PostgreSQL, which
 /// serialises one learner's progress writes in one course: see the migration).
@@ -97,16 +97,14 @@ pub async fn completed_in(
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::default();
     let sql = format!(
-        "SELECT course_id, lesson_id FROM lesson_progress WHERE user_id = $1 AND completed_at IS NOT NULL \
+        "SELECT course_id, lesson_id FROM lesson_progress WHERE user_id = {} AND completed_at IS NOT NULL \
          AND course_id IN ({})",
-        placeholders(2, course_ids.len())
+        args.text(user_id),
+        args.list(course_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
-    for id in course_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
 
 pub async fn course(
@@ -133,16 +131,14 @@ pub async fn courses(
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::default();
     let sql = format!(
         "SELECT course_id, last_lesson_id, last_activity_at, completed_at FROM course_progress \
-         WHERE user_id = $1 AND course_id IN ({})",
-        placeholders(2, course_ids.len())
+         WHERE user_id = {} AND course_id IN ({})",
+        args.text(user_id),
+        args.list(course_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
-    for id in course_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
 
 /// Several learners' course-level progress in one course: `(user_id,
@@ -155,16 +151,14 @@ pub async fn course_rows_of_users(
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::default();
     let sql = format!(
         "SELECT user_id, last_activity_at, completed_at FROM course_progress \
-         WHERE course_id = $1 AND user_id IN ({})",
-        placeholders(2, user_ids.len())
+         WHERE course_id = {} AND user_id IN ({})",
+        args.text(course_id),
+        args.list(user_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(course_id);
-    for id in user_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
 
 /// Marks the course complete once (an earlier completion time is kept).
@@ -195,14 +189,12 @@ pub async fn completed_counts(
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::default();
     let sql = format!(
-        "SELECT user_id, COUNT(*) FROM lesson_progress WHERE course_id = $1 AND completed_at IS NOT NULL \
+        "SELECT user_id, COUNT(*) FROM lesson_progress WHERE course_id = {} AND completed_at IS NOT NULL \
          AND user_id IN ({}) GROUP BY user_id",
-        placeholders(2, user_ids.len())
+        args.text(course_id),
+        args.list(user_ids)
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(course_id);
-    for id in user_ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(conn).await
+    args.query_as(sql).fetch_all(conn).await
 }
