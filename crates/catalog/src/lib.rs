@@ -10,10 +10,13 @@ pub mod service;
 
 pub use http::{api_routes, page_routes};
 
+use lyceum_platform::web::nav::{Link, Menu};
+
 /// What catalog contributes to the application (see `lyceum_platform::module`).
 pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("catalog")
         .pages(page_routes)
         .api(api_routes)
+        .nav(Link::new(Menu::Main, 10, "/courses", "nav.courses"))
         .locale("en", include_str!("../locales/en.toml"))
 }

@@ -10,6 +10,8 @@ pub mod settings;
 
 pub use http::{api_routes, page_routes, wide_routes};
 
+use lyceum_platform::web::nav::{Audience, Link, Menu};
+
 /// What courses contributes to the application (see `lyceum_platform::module`).
 pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("courses")
@@ -17,6 +19,7 @@ pub fn module() -> lyceum_platform::module::Module {
         .api(api_routes)
         .wide_routes(wide_routes)
         .settings::<settings::CourseUploads>()
+        .nav(Link::new(Menu::Main, 40, "/teach", "nav.teach").audience(Audience::Staff))
         .on_start("creating the catalog search index", ensure_search_index)
         .locale("en", include_str!("../locales/en.toml"))
 }

@@ -36,7 +36,7 @@ mod tests {
     /// Flash keys are chosen in the handlers, where the template key test cannot see them.
     #[test]
     fn flash_keys_are_translated() {
-        crate::module().install_locales();
+        crate::module().install();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/pages");
         let mut missing = Vec::new();
         for entry in std::fs::read_dir(root).unwrap() {

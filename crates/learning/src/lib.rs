@@ -12,10 +12,13 @@ pub mod service;
 
 pub use http::{api_routes, page_routes};
 
+use lyceum_platform::web::nav::{Audience, Link, Menu};
+
 /// What learning contributes to the application (see `lyceum_platform::module`).
 pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("learning")
         .pages(page_routes)
         .api(api_routes)
+        .nav(Link::new(Menu::Main, 20, "/my/courses", "learning.nav").audience(Audience::SignedIn))
         .locale("en", include_str!("../locales/en.toml"))
 }

@@ -18,6 +18,8 @@ pub use service::{
     jobs::{DIGEST_AT, register_jobs},
 };
 
+use lyceum_platform::web::nav::{Audience, Link, Menu};
+
 /// What notifications contributes to the application (see `lyceum_platform::module`).
 pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("notifications")
@@ -26,6 +28,13 @@ pub fn module() -> lyceum_platform::module::Module {
         .jobs(register_jobs)
         .csrf_exempt(http::UNSUBSCRIBE_PATH)
         .badge(http::badge::NAME, http::badge::unread)
+        .nav(
+            Link::new(Menu::Main, 30, "/notifications", "notifications.nav")
+                .audience(Audience::SignedIn)
+                .badge(http::badge::NAME, "notifications.nav_unread"),
+        )
+        .nav(Link::new(Menu::Settings, 40, "/settings/notifications", "notifications.settings_tab"))
+        .nav(Link::new(Menu::Admin, 30, "/admin/notifications", "admin.notifications").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))
 }
 
@@ -56,7 +65,7 @@ mod tests {
     /// template test does not read) and the handlers use exists in English.
     #[test]
     fn keys_are_translated() {
-        crate::module().install_locales();
+        crate::module().install();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
         let mut files = Vec::new();

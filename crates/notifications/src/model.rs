@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn every_kind_and_channel_is_translated() {
         use lyceum_platform::web::i18n::has_key;
-        crate::module().install_locales();
+        crate::module().install();
         let mut keys: Vec<String> = KINDS.iter().flat_map(|k| [k.label_key(), k.title_key(), k.body_key()]).collect();
         keys.extend(["label", "title", "body"].map(|k| format!("notifications.kinds.unknown.{k}")));
         keys.extend(Channel::ALL.map(|c| format!("notifications.channels.{c}")));

@@ -31,7 +31,12 @@ pub use state::AppState;
 /// The platform's own part of the application: the background jobs pages
 /// and API for admins, and its housekeeping jobs.
 pub fn module() -> module::Module {
-    module::Module::new("platform").pages(jobs::pages::routes).api(jobs::api::routes).jobs(register_jobs)
+    use web::nav::{Audience, Link, Menu};
+    module::Module::new("platform")
+        .pages(jobs::pages::routes)
+        .api(jobs::api::routes)
+        .jobs(register_jobs)
+        .nav(Link::new(Menu::Admin, 20, "/admin/jobs", "admin.jobs").audience(Audience::Admin))
 }
 
 fn register_jobs(registry: &mut jobs::JobRegistry) {

@@ -2,7 +2,7 @@
 //! `pub fn module() -> Module` saying what it contributes; the composition
 //! root lists them once ([`Modules`]) and derives everything from that list:
 //! routes, the OpenAPI document, upload limits, CSRF exemptions, strings,
-//! settings, jobs, start-up work and navigation badges. The platform names no
+//! settings, jobs, start-up work, navigation links and badges. The platform names no
 //! module: adding one is writing its crate and one line in that list.
 //!
 //! `Module` is a plain value built with chained calls rather than a trait:
@@ -23,6 +23,7 @@ use crate::{
         badge::{Badge, CountFn},
         csrf::Exempt,
         i18n::{self, Locale},
+        nav::{self, Link},
     },
 };
 
@@ -45,6 +46,7 @@ pub struct Module {
     jobs: fn(&mut JobRegistry),
     on_start: Vec<(&'static str, StartFn)>,
     badges: Vec<Badge>,
+    links: Vec<Link>,
 }
 
 impl Module {
@@ -61,6 +63,7 @@ impl Module {
             jobs: |_| {},
             on_start: Vec::new(),
             badges: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -96,10 +99,12 @@ impl Module {
         self
     }
 
-    /// Adds its strings to the process's table (the app does this for every
-    /// module at start-up; a module's own unit tests call it for theirs).
-    pub fn install_locales(&self) {
+    /// Adds its strings and navigation links to the process's tables (the
+    /// app does this for every module at start-up; a module's own unit tests
+    /// call it for theirs).
+    pub fn install(&self) {
         i18n::install(&self.locales);
+        nav::install(&self.links);
     }
 
     /// Its settings table `T::NAME`, read with `settings.section::<T>()`.
@@ -125,6 +130,13 @@ impl Module {
     /// `page.badge(name)` (see [`crate::web::badge`]).
     pub fn badge(mut self, name: &'static str, count: CountFn) -> Self {
         self.badges.push(Badge { name, count });
+        self
+    }
+
+    /// A link in the site header, the settings tabs or the admin tabs (see
+    /// [`crate::web::nav`]).
+    pub fn nav(mut self, link: Link) -> Self {
+        self.links.push(link);
         self
     }
 }
@@ -187,8 +199,9 @@ impl Modules {
         self.0.iter().flat_map(|m| m.sections.iter().copied()).collect()
     }
 
-    pub fn install_locales(&self) {
-        self.0.iter().for_each(Module::install_locales);
+    /// Installs every module's strings and navigation links.
+    pub fn install(&self) {
+        self.0.iter().for_each(Module::install);
     }
 
     /// Runs every module's start-up work, in order; the first failure stops it.

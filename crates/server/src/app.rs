@@ -3,8 +3,19 @@
 use anyhow::Context;
 use axum::{Router, middleware, routing::get};
 use lyceum_platform::{
-    AppState, cache::Cache, config::Settings, db::Db, http, jobs::JobRegistry, mail, module::Modules, storage::Storage,
-    web,
+    AppState,
+    cache::Cache,
+    config::Settings,
+    db::Db,
+    http,
+    jobs::JobRegistry,
+    mail,
+    module::{Module, Modules},
+    storage::Storage,
+    web::{
+        self,
+        nav::{Link, Menu},
+    },
 };
 
 /// Every module of the application, in the order their routes are merged.
@@ -19,7 +30,18 @@ pub fn modules() -> Modules {
         lyceum_learning::module(),
         lyceum_catalog::module(),
         lyceum_notifications::module(),
+        site(),
     ])
+}
+
+/// The composition root's own pages: the home page and the API docs.
+fn site() -> Module {
+    Module::new("site").nav(Link::new(Menu::Main, 0, "/", "nav.home")).nav(Link::new(
+        Menu::Main,
+        90,
+        "/api/docs",
+        "nav.api",
+    ))
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -30,7 +52,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     lyceum_platform::install_crypto_provider();
     http::metrics::handle(); // install the recorder before the first request is counted
     let modules = modules();
-    modules.install_locales();
+    modules.install();
     let db = Db::connect(&settings).await?;
     MIGRATOR.run(db.pool()).await.context("applying database migrations")?;
     let mailer = mail::from_settings(&settings).context("configuring e-mail")?;

@@ -1,5 +1,6 @@
 //! Server-rendered pages: the page context every template gets, CSRF,
-//! flash messages, translations, navigation badges and embedded static assets.
+//! flash messages, translations, navigation links and badges, and embedded
+//! static assets.
 
 pub mod assets;
 pub mod badge;
@@ -8,11 +9,12 @@ pub mod flash;
 pub mod form;
 pub mod guard;
 pub mod i18n;
+pub mod nav;
 pub mod page;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
 pub use form::{FormErrors, Refused, Reply};
-pub use page::Page;
+pub use page::{NavItem, Page};
 
 /// Percent-encodes a value for a query string or `?next=` link.
 pub fn encode_query(value: &str) -> String {

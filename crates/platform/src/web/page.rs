@@ -7,7 +7,13 @@ use axum_extra::extract::CookieJar;
 
 use std::sync::Arc;
 
-use super::{assets, badge::Badges, csrf::CsrfToken, flash, i18n};
+use super::{
+    assets,
+    badge::Badges,
+    csrf::CsrfToken,
+    flash, i18n,
+    nav::{self, Menu},
+};
 use crate::{
     AppError,
     auth::{Caller, Role, Viewer},
@@ -111,6 +117,35 @@ impl Page {
         self.viewer.as_ref().map(|v| v.display_name.as_str()).unwrap_or("")
     }
 
+    /// The site header's links this viewer may see.
+    pub fn main_nav(&self) -> Vec<NavItem> {
+        self.nav(Menu::Main)
+    }
+
+    /// The tabs above the settings pages.
+    pub fn settings_tabs(&self) -> Vec<NavItem> {
+        self.nav(Menu::Settings)
+    }
+
+    /// The tabs above the administration pages.
+    pub fn admin_tabs(&self) -> Vec<NavItem> {
+        self.nav(Menu::Admin)
+    }
+
+    fn nav(&self, menu: Menu) -> Vec<NavItem> {
+        let role = self.viewer.as_ref().map(|v| v.role);
+        nav::visible(menu, role)
+            .into_iter()
+            .map(|link| NavItem {
+                href: link.href,
+                label: self.t(link.label),
+                current: self.current(link.current),
+                count: link.badge.map_or(0, |(name, _)| self.badge(name)),
+                spoken: link.badge.map(|(_, spoken)| self.t(spoken)).unwrap_or_default(),
+            })
+            .collect()
+    }
+
     /// `aria-current="page"` for the nav link that matches this page.
     pub fn current(&self, prefix: &str) -> &'static str {
         let here = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
@@ -138,4 +173,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         Ok(Page::from_parts(parts))
     }
+}
+
+/// A navigation link as a layout shows it to this viewer.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    /// `page` when this is the current page, `false` otherwise (for `aria-current`).
+    pub current: &'static str,
+    /// The link's badge count (0: none shown), and the words read out after it ("unread").
+    pub count: i64,
+    pub spoken: String,
 }

@@ -18,6 +18,29 @@ fn keys_used(text: &str) -> Vec<String> {
     text.split(".t(\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
 }
 
+/// The modules' navigation links name their labels by key too.
+#[test]
+fn every_navigation_label_has_an_english_string() {
+    use lyceum_platform::{
+        auth::Role,
+        web::{
+            i18n::has_key,
+            nav::{Menu, visible},
+        },
+    };
+    lyceum::modules().install();
+    let mut missing = Vec::new();
+    for menu in [Menu::Main, Menu::Settings, Menu::Admin] {
+        let links = visible(menu, Some(Role::Admin));
+        assert!(!links.is_empty(), "{menu:?} has no links");
+        for link in links {
+            let keys = std::iter::once(link.label).chain(link.badge.map(|(_, spoken)| spoken));
+            missing.extend(keys.filter(|key| !has_key(key)).map(|key| format!("{} ({menu:?}): {key}", link.href)));
+        }
+    }
+    assert!(missing.is_empty(), "navigation keys with no English string:\n{}", missing.join("\n"));
+}
+
 #[test]
 fn every_template_key_has_an_english_string() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
@@ -29,7 +52,7 @@ fn every_template_key_has_an_english_string() {
         }
     }
     assert!(files.len() > 5, "templates not found under {}", crates.display());
-    lyceum::modules().install_locales();
+    lyceum::modules().install();
     let mut missing = Vec::new();
     for file in &files {
         for key in keys_used(&std::fs::read_to_string(file).unwrap()) {

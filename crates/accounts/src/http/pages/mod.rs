@@ -62,7 +62,7 @@ mod tests {
     /// Every key the account templates and page handlers use exists in English.
     #[test]
     fn keys_are_translated() {
-        crate::module().install_locales();
+        crate::module().install();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
         for dir in ["templates/accounts", "src/http/pages"] {
