@@ -20,7 +20,8 @@ COURSES=${COURSES:-1000} LEARNERS=${LEARNERS:-10000} ENROLLMENTS=${ENROLLMENTS:-
 source bench/lib.sh
 
 cargo build --release -q -p lyceum --bin lyceum --example bench_data --example bench_reference
-BIN="$CARGO_TARGET_DIR/release/lyceum"
+# BIN=path runs another build of the server (an A/B against an older commit).
+BIN="${BIN:-$CARGO_TARGET_DIR/release/lyceum}"
 DATA=$(mktemp -d)
 export LYCEUM_DATA_DIR="$DATA" LYCEUM_BIND="127.0.0.1:$PORT" LYCEUM_LOG_LEVEL=warn
 # Sign-in is rate limited per address; the benchmark signs in from one.

@@ -8,7 +8,8 @@
 # the figures under KEY; a later `VS=KEY run …` adds the row's throughput as a
 # percentage of that reference's and its CPU per request as a multiple of it.
 # References run in the same invocation, so ratios hold however busy the
-# machine is (absolutes drift; ratios do not).
+# machine is (absolutes drift; ratios do not). `ONLY=REGEX` runs only the
+# rows whose label matches, e.g. `ONLY='POST|PUT'` for the writes.
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
@@ -34,6 +35,8 @@ row() { # LABEL RATIO
 
 run() {
   local label=$1; shift
+  # ONLY=REGEX runs just the rows whose label matches (references always run).
+  if [ -n "${ONLY:-}" ] && ! [[ $label =~ $ONLY ]]; then return 0; fi
   measure "$@"
   local ratio="" key=${VS:-}
   if [ -n "$key" ] && [ -n "${REF_RPS[$key]:-}" ]; then

@@ -3,7 +3,7 @@
 //! placeholders (both engines accept them), TEXT ids, BIGINT epoch-millisecond
 //! timestamps and integers instead of booleans.
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     AnyConnection, AnyPool, Connection, Executor,
@@ -13,7 +13,10 @@ use sqlx::{
 use crate::config::Settings;
 
 mod args;
+mod tx;
 pub use args::Args;
+pub use tx::Tx;
+use tx::WriteQueue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -26,9 +29,9 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: this process's writers, served one at a time in arrival order.
+    writers: Option<Arc<WriteQueue>>,
 }
-
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -92,7 +95,8 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(open)?;
-        Ok(Self { pool, backend })
+        let writers = (backend == Backend::Sqlite).then(|| Arc::new(WriteQueue::new(busy_timeout)));
+        Ok(Self { pool, backend, writers })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -115,12 +119,21 @@ impl Db {
     /// may come in any order. On PostgreSQL a plain `BEGIN`: row locks queue
     /// writers there.
     ///
-    /// The seam for a single in-process writer queue on SQLite, should one
-    /// replace the lock wait: every write transaction starts here.
+    /// On SQLite a transaction first waits for its turn in this process's
+    /// write queue (first come, first served; at most `busy_timeout`), so the
+    /// process's writers never meet in SQLite's busy handler, whose sleeps
+    /// grow and which serves nobody in order — the source of a long write
+    /// tail under contention. The turn is held until commit or rollback; the
+    /// busy handler still arbitrates between processes (a `lyceum worker`).
+    /// The turn is taken before a pooled connection, so queued writers hold
+    /// none that readers need.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+        match &self.writers {
+            Some(queue) => {
+                let turn = queue.turn().await?;
+                Ok(Tx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn)))
+            }
+            None => Ok(Tx::new(self.pool.begin().await?, None)),
         }
     }
 
@@ -169,9 +182,13 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 }
 
 /// True when `err` is SQLite's "database is locked" (SQLITE_BUSY and its
-/// extended codes): the write lock was not free within the busy timeout.
+/// extended codes): the write lock was not free within the busy timeout — or
+/// this process's write queue did not reach the transaction within it.
 pub fn is_busy(err: &sqlx::Error) -> bool {
     const SQLITE_BUSY: i32 = 5;
+    if tx::is_queue_timeout(err) {
+        return true;
+    }
     let sqlx::Error::Database(e) = err else { return false };
     if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none() {
         return false; // PostgreSQL's codes are SQLSTATEs, another numbering

@@ -341,18 +341,26 @@ mod tests {
     }
 
     /// SQLite's write lock held past the busy timeout is a busy service (503),
-    /// not a bug: a real lock, held by one transaction while another begins.
+    /// not a bug: a real lock, held by one transaction while another begins —
+    /// in another process (a second handle on the file: SQLite's busy handler
+    /// answers) and in this one (the write queue answers).
     #[tokio::test]
     async fn sqlite_busy_is_unavailable() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
         let second = std::time::Duration::from_secs(1);
-        let db = crate::db::Db::connect_url(&url, 2, second, std::time::Duration::ZERO).await.unwrap();
+        let connect = || crate::db::Db::connect_url(&url, 2, second, std::time::Duration::ZERO);
+        let (db, other_process) = (connect().await.unwrap(), connect().await.unwrap());
         let _holder = db.begin().await.unwrap();
-        let err = db.begin().await.expect_err("the write lock is taken");
-        assert!(crate::db::is_busy(&err), "{err}");
-        let e = AppError::from(err);
-        assert_eq!((e.status, e.kind, e.retry_after_secs), (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1)));
-        assert!(e.is_database_busy() && e.is_unavailable());
+        for err in [
+            other_process.begin().await.expect_err("the write lock is taken"),
+            db.begin().await.expect_err("this process's write turn is taken"),
+        ] {
+            assert!(crate::db::is_busy(&err), "{err}");
+            let e = AppError::from(err);
+            let status = (e.status, e.kind, e.retry_after_secs);
+            assert_eq!(status, (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(1)));
+            assert!(e.is_database_busy() && e.is_unavailable());
+        }
     }
 }
