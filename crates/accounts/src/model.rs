@@ -1,10 +1,11 @@
 //! Account types and the input types parsed at the edge.
 
 use lyceum_platform::{FieldError, auth::Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A user as the rest of the system sees it (never the password hash).
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Serialisable for the resolved-session cache (`service::session`).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -32,7 +33,8 @@ impl User {
 }
 
 /// `role` as stored (TEXT); a bad value is a decode error, not a silent default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct RoleColumn(pub Role);
 
 impl TryFrom<String> for RoleColumn {

@@ -114,6 +114,10 @@ pub struct DatabaseSettings {
 #[serde(deny_unknown_fields, default)]
 pub struct AuthSettings {
     pub session_ttl_hours: i64,
+    /// How long a resolved session is reused without reading the database
+    /// (0: never). Changes made in this process, or in any process sharing
+    /// Redis, end cached sessions at once; this bounds the rest.
+    pub session_cache_secs: u64,
     pub verification_ttl_hours: i64,
     pub reset_ttl_minutes: i64,
     /// When true, an account must confirm its e-mail address before signing in.
@@ -212,6 +216,7 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             session_ttl_hours: 24 * 14,
+            session_cache_secs: 10,
             verification_ttl_hours: 48,
             reset_ttl_minutes: 60,
             require_verified_email: true,

@@ -47,6 +47,7 @@ pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: 
     if users::set_role(&mut conn, id, role).await? == 0 {
         return Err(AccountError::NoSuchUser);
     }
+    super::session::forget_sessions(state).await;
     tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, %role, "role changed");
     users::by_id(&mut conn, id).await?.ok_or(AccountError::NoSuchUser)
 }
@@ -73,6 +74,7 @@ pub async fn set_disabled(
     }
     let user = users::by_id(&mut tx, id).await?.ok_or(AccountError::NoSuchUser)?;
     tx.commit().await?;
+    super::session::forget_sessions(state).await;
     tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, disabled, "account status changed");
     Ok(user)
 }
@@ -149,5 +151,7 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)
 /// to the password form; the API answers 403 `password-change-required`).
 pub async fn require_password_change(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    Ok(users::require_password_change(&mut conn, user_id).await?)
+    users::require_password_change(&mut conn, user_id).await?;
+    super::session::forget_sessions(state).await;
+    Ok(())
 }

@@ -67,6 +67,7 @@ pub async fn apply(state: &AppState, user_id: &str, valid: ValidIdentity) -> Res
     let identity =
         users::Identity { display_name: &valid.display_name, locale: &valid.locale, time_zone: &valid.time_zone };
     users::set_identity(state.db.pool(), user_id, identity).await?;
+    super::session::forget_sessions(state).await;
     get(state, user_id).await
 }
 

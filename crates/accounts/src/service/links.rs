@@ -118,6 +118,7 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
     passwords::set(&mut tx, &user_id, &new, passwords::Effects::END_ALL).await?;
     users::mark_verified(&mut tx, &user_id).await?;
     tx.commit().await?;
+    super::session::forget_sessions(state).await;
     tracing::info!(%user_id, "password reset");
     Ok(())
 }

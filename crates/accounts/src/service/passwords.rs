@@ -39,9 +39,9 @@ impl Effects<'_> {
 
 /// Stores `new` as `user_id`'s password on `tx`, the caller's transaction, with
 /// its `effects`, and queues the "your password was changed" e-mail there, so
-/// the mail goes out exactly when the change commits. The session and token
-/// lookups read the database on every request (there is no cache), so what
-/// ends here is refused from the next request on.
+/// the mail goes out exactly when the change commits. The caller calls
+/// `session::forget_sessions` after its commit, so the sessions that end here
+/// are refused from the next request on (token lookups are not cached).
 pub(crate) async fn set(
     tx: &mut AnyConnection,
     user_id: &str,
@@ -68,5 +68,6 @@ pub(crate) async fn set_alone(
     let mut tx = state.db.begin().await?;
     set(&mut tx, user_id, new, effects).await?;
     tx.commit().await?;
+    super::session::forget_sessions(state).await;
     Ok(())
 }

@@ -81,13 +81,44 @@ pub async fn open_session(state: &AppState, user: User, client: &Client) -> Resu
 pub async fn logout(state: &AppState, credential: &Credential) -> Result<(), AppError> {
     if let Credential::Session { session_hash } = credential {
         sessions::delete(state.db.pool(), session_hash).await?;
+        state.cache.delete(SESSIONS_CACHE, session_hash).await;
     }
     Ok(())
 }
 
+///
+/// A resolved session is cached for `auth.session_cache_secs` under its hash,
+/// so a signed-in page costs no query for it. Whatever changes what a cached
+/// session stands for forgets it after its commit: signing out deletes its
+/// entry; a change to a user or to their sessions (password, role, disabled,
+/// identity, sign-out elsewhere) calls [`forget_sessions`], which drops every
+/// cached session — in every process when the cache is Redis. Without Redis,
+/// a change made by another process (the `lyceum admin` command) shows within
+/// the TTL.
 pub async fn user_for_session(state: &AppState, secret: &str) -> Result<Option<(User, String)>, AppError> {
     let hash = secrets::token_hash(secret);
-    Ok(sessions::user_for(state.db.pool(), &hash).await?.map(|u| (u, hash)))
+    let ttl = std::time::Duration::from_secs(state.settings.auth.session_cache_secs);
+    if ttl.is_zero() {
+        return Ok(sessions::user_for(state.db.pool(), &hash).await?.map(|u| (u, hash)));
+    }
+    if let Some(user) = state.cache.get_json::<User>(SESSIONS_CACHE, &hash).await {
+        return Ok(Some((user, hash)));
+    }
+    let user = sessions::user_for(state.db.pool(), &hash).await?;
+    if let Some(user) = &user {
+        state.cache.set_json(SESSIONS_CACHE, &hash, user, ttl).await;
+    }
+    Ok(user.map(|u| (u, hash)))
+}
+
+/// The cache namespace of resolved sessions.
+const SESSIONS_CACHE: &str = "sessions";
+
+/// Drops every cached session, so each is read from the database again on
+/// its next request. Called after (never before) a change commits: a reader
+/// between the two would cache the old state again.
+pub async fn forget_sessions(state: &AppState) {
+    state.cache.bump(SESSIONS_CACHE).await;
 }
 
 /// The user behind a bearer token; records its use at most once a minute.

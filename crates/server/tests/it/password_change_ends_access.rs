@@ -6,8 +6,8 @@ use crate::common;
 
 use std::process::Command;
 
-use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
-use lyceum_platform::auth::Role;
+use common::{Backend, PASSWORD, TestApp, TestClient, spawn, spawn_with};
+use lyceum_platform::{auth::Role, config::Secret};
 use serde_json::json;
 
 const NEW_PASSWORD: &str = "a brand new secret";
@@ -109,10 +109,9 @@ async fn an_admin_set_password_ends_every_session_and_token(backend: Backend) {
 }
 
 /// The operator's command, run as a separate process against the app's database.
-async fn the_cli_set_password_ends_every_session_and_token(backend: Backend) {
-    let app = spawn(backend).await;
-    let (here, elsewhere, token) = owner_with_sessions_and_token(&app).await;
-
+/// Runs `lyceum admin set-password` as its own process on `app`'s database,
+/// with `env` added (the cache it shares with the server, if any).
+fn cli_set_password(app: &TestApp, env: &[(&str, String)]) {
     let database_url = app.state().settings.database_url.expose().to_string();
     let work = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lyceum"));
@@ -124,14 +123,48 @@ async fn the_cli_set_password_ends_every_session_and_token(backend: Backend) {
         .args(["admin", "set-password", EMAIL, "--password", NEW_PASSWORD])
         .env("LYCEUM_DATABASE_URL", &database_url)
         .env("LYCEUM_LOG_LEVEL", "warn")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("run lyceum");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
 
-    assert_token_refused(&app, &token).await;
-    assert_signed_out(&here).await;
-    assert_signed_out(&elsewhere).await;
-    assert_owner_told(&app).await;
+async fn assert_everything_ended(app: &TestApp, here: &TestClient, elsewhere: &TestClient, token: &str) {
+    assert_token_refused(app, token).await;
+    assert_signed_out(here).await;
+    assert_signed_out(elsewhere).await;
+    assert_owner_told(app).await;
+}
+
+/// Without a cache shared with the command, the server reads sessions from
+/// the database on every request only when told to (`auth.session_cache_secs
+/// = 0`); otherwise the change shows within that many seconds (documented).
+async fn the_cli_set_password_ends_every_session_and_token(backend: Backend) {
+    let app = spawn_with(backend, |s| s.auth.session_cache_secs = 0).await;
+    let (here, elsewhere, token) = owner_with_sessions_and_token(&app).await;
+    cli_set_password(&app, &[]);
+    assert_everything_ended(&app, &here, &elsewhere, &token).await;
+    app.stop().await;
+}
+
+/// With Redis shared by the server and the command, cached sessions (the
+/// default) end at once: the command's invalidation reaches the server.
+async fn the_cli_set_password_ends_cached_sessions_through_redis(backend: Backend) {
+    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
+        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so the shared session cache is not tested");
+        return;
+    };
+    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
+    let app = spawn_with(backend, |s| {
+        s.cache.redis_url = Secret::new(redis.clone());
+        s.cache.prefix = prefix.clone();
+    })
+    .await;
+    assert!(app.state().settings.auth.session_cache_secs > 0, "sessions are cached by default");
+    let (here, elsewhere, token) = owner_with_sessions_and_token(&app).await;
+    assert_eq!(elsewhere.get("/api/v1/users/me").await.status, 200, "the session is cached now");
+    cli_set_password(&app, &[("LYCEUM_CACHE__REDIS_URL", redis), ("LYCEUM_CACHE__PREFIX", prefix)]);
+    assert_everything_ended(&app, &here, &elsewhere, &token).await;
     app.stop().await;
 }
 
@@ -154,5 +187,6 @@ on_both_backends!(
     the_password_page_revokes_tokens_by_default,
     an_admin_set_password_ends_every_session_and_token,
     the_cli_set_password_ends_every_session_and_token,
+    the_cli_set_password_ends_cached_sessions_through_redis,
     a_reset_link_tells_the_owner,
 );

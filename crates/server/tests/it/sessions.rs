@@ -3,8 +3,9 @@
 
 use crate::common;
 
-use common::{Backend, PASSWORD, TestClient, spawn};
-use lyceum_platform::auth::Role;
+use common::{Backend, PASSWORD, TestClient, spawn, spawn_with};
+use lyceum_platform::{auth::Role, config::Secret};
+use serde_json::json;
 
 async fn second_browser(app: &common::TestApp, email: &str) -> TestClient {
     let mut other = app.client_from("127.0.0.7");
@@ -76,7 +77,62 @@ async fn the_sessions_page_signs_out_another_browser(backend: Backend) {
     app.stop().await;
 }
 
+/// Sessions are cached (`auth.session_cache_secs`); an account disabled
+/// through one replica is cut off at once on another that shares the
+/// database and Redis — its cached session included.
+async fn a_disabled_account_is_cut_off_on_every_replica(backend: Backend) {
+    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
+        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so replicas sharing Redis are not tested");
+        return;
+    };
+    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
+    let with_redis = |s: &mut lyceum_platform::config::Settings| {
+        s.cache.redis_url = Secret::new(redis.clone());
+        s.cache.prefix = prefix.clone();
+    };
+    let first = spawn_with(backend, with_redis).await;
+    let database = first.state().settings.database_url.clone();
+    let second = spawn_with(Backend::Sqlite, |s| {
+        with_redis(s);
+        s.database_url = database;
+    })
+    .await;
+    let (learner, learner_id) = second.signed_in("ada@example.org", Role::Learner).await;
+    assert_eq!(learner.get("/api/v1/users/me").await.status, 200, "signed in, and the session now cached");
+    assert_eq!(learner.get("/my/courses").await.status, 200);
+
+    let (root, _) = first.signed_in("root@example.org", Role::Admin).await;
+    let reply = root.patch(&format!("/api/v1/admin/users/{learner_id}"), json!({"disabled": true})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+
+    learner.get("/api/v1/users/me").await.assert_problem(401, "unauthorized");
+    let page = learner.get("/my/courses").await;
+    assert_eq!(page.status, 303, "pages send a signed-out visitor to sign in");
+    second.stop().await;
+    first.stop().await;
+}
+
+/// In one process, signing out ends the cached session at once.
+async fn signing_out_ends_the_cached_session(backend: Backend) {
+    let app = spawn(backend).await;
+    assert!(app.state().settings.auth.session_cache_secs > 0);
+    app.create_user("ada@example.org", Role::Learner).await;
+    let mut laptop = app.client();
+    let login = laptop.login("ada@example.org", PASSWORD).await;
+    let cookie = login.set_cookie("lyceum_session").expect("a session cookie");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    assert_eq!(laptop.get("/api/v1/users/me").await.status, 200, "signed in, and the session now cached");
+    assert_eq!(laptop.post("/api/v1/auth/logout", json!({})).await.status, 204);
+    // The same cookie, replayed by someone who kept a copy.
+    let replay = app.client();
+    let reply = replay.raw(replay.http.get(replay.url("/api/v1/users/me")).header("cookie", cookie)).await;
+    reply.assert_problem(401, "unauthorized");
+    app.stop().await;
+}
+
 on_both_backends!(
+    a_disabled_account_is_cut_off_on_every_replica,
+    signing_out_ends_the_cached_session,
     sessions_are_listed_and_revoked_one_by_one,
     signing_out_the_others_keeps_this_one,
     another_users_session_cannot_be_revoked,
