@@ -50,7 +50,7 @@ impl CourseState {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Course {
     pub id: String,
     pub slug: String,
@@ -104,7 +104,7 @@ pub struct Category {
     pub position: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Module {
     pub id: String,
     pub course_id: String,
@@ -112,7 +112,7 @@ pub struct Module {
     pub position: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Lesson {
     pub id: String,
     pub module_id: String,
@@ -145,7 +145,7 @@ impl Lesson {
 }
 
 /// A lesson's place in its course's outline, without its content.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct LessonRef {
     pub id: String,
     pub course_id: String,

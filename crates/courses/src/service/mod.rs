@@ -2,6 +2,7 @@
 //! viewer and checks access itself, so no handler can forget to.
 
 pub mod access;
+pub mod content;
 pub mod courses;
 pub mod instructors;
 pub mod media;
@@ -14,7 +15,8 @@ use lyceum_platform::{AppError, AppState, db::Tx};
 use crate::model::Course;
 
 /// The cache namespace of the catalog's reads (search result pages, course
-/// pages, categories); every course change invalidates it (see [`commit`]).
+/// pages, categories) and of course content ([`content`]); every course
+/// change invalidates it (see [`commit`]).
 pub const CATALOG_CACHE: &str = "catalog";
 
 /// Marks the course updated and rewrites its search document in `tx`, so

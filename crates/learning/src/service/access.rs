@@ -14,7 +14,11 @@
 
 use lyceum_courses::{
     model::{Course, CourseState, Lesson},
-    service::{access::is_staff, read},
+    service::{
+        access::{is_staff, is_staff_given},
+        content::CourseContent,
+        read,
+    },
 };
 use lyceum_platform::{AppError, auth::Viewer};
 use sqlx::AnyConnection;
@@ -66,18 +70,16 @@ impl Denied {
     }
 }
 
-/// The rule itself: `Ok(Err(denied))` is a refusal, `Err` a fault on the way.
-async fn decide(
+/// The rule itself, for a viewer already known to be `staff` of the course or
+/// not: `Ok(Err(denied))` is a refusal, `Err` a fault on the way.
+async fn decide_given(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
     course: Course,
+    staff: bool,
 ) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
     let enrolled = match viewer {
         Some(v) => lyceum_enrollment::is_active(conn, &course.id, &v.user_id).await?,
-        None => false,
-    };
-    let staff = match viewer {
-        Some(v) => is_staff(conn, v, &course.id).await?,
         None => false,
     };
     let state = course.state();
@@ -89,6 +91,19 @@ async fn decide(
     }
     let denied = if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden };
     Ok(Err((denied, course)))
+}
+
+/// [`decide_given`], reading whether the viewer is staff of the course.
+async fn decide(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    course: Course,
+) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
+    let staff = match viewer {
+        Some(v) => is_staff(conn, v, &course.id).await?,
+        None => false,
+    };
+    decide_given(conn, viewer, course, staff).await
 }
 
 /// The course's content as a whole (outline, progress): staff or enrolled
@@ -118,10 +133,28 @@ pub async fn viewable_lesson(
 ) -> Result<ViewableLesson, AppError> {
     let lesson = read::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
     let course = read::course(conn, &lesson.course_id).await?.ok_or_else(AppError::not_found)?;
-    let preview = lesson.preview() && course.state() == CourseState::Published;
-    match decide(conn, viewer, course).await? {
+    let decision = decide(conn, viewer, course).await?;
+    lesson_decision(lesson, decision)
+}
+
+/// [`viewable_lesson`] for a lesson of `content` (the cached course content,
+/// which says who teaches it): the same rule, without reading the course.
+pub async fn viewable_lesson_in(
+    conn: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    lesson: Lesson,
+    content: &CourseContent,
+) -> Result<ViewableLesson, AppError> {
+    let staff = viewer.is_some_and(|v| is_staff_given(v, content.teaches(&v.user_id)));
+    let decision = decide_given(conn, viewer, content.course.clone(), staff).await?;
+    lesson_decision(lesson, decision)
+}
+
+/// Preview lessons of a published course are open to whoever the course refuses.
+fn lesson_decision(lesson: Lesson, decision: Result<Viewable, (Denied, Course)>) -> Result<ViewableLesson, AppError> {
+    match decision {
         Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),
-        Err((_, course)) if preview => {
+        Err((_, course)) if lesson.preview() && course.state() == CourseState::Published => {
             let viewable = Viewable { course, seen: Seen::Preview, enrolled: false };
             Ok(ViewableLesson { lesson, viewable })
         }

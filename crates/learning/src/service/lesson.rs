@@ -3,7 +3,7 @@
 
 use lyceum_courses::{
     model::{Course, Lesson, LessonRef, Module},
-    service::read,
+    service::{content, read},
 };
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
@@ -14,6 +14,8 @@ use super::{
 
 pub struct LessonView {
     pub lesson: Lesson,
+    /// The lesson's body as sanitised HTML (rendered when it changed, not per view).
+    pub body_html: String,
     pub course: Course,
     pub seen: Seen,
     pub enrolled: bool,
@@ -32,27 +34,28 @@ impl LessonView {
 }
 
 /// The lesson `lesson_id` of the course `slug` (a lesson of another course is 404).
+///
+/// The hot path of a learner's day: the lesson, its body's HTML, the course,
+/// its outline and its teachers come from the cached course content; what is
+/// read per view is the viewer's enrollment and progress.
 pub async fn view(
     state: &AppState,
     viewer: Option<&Viewer>,
     slug: &str,
     lesson_id: &str,
 ) -> Result<LessonView, AppError> {
-    let mut conn = state.db.pool().acquire().await?;
-    let found = match access::viewable_lesson(&mut conn, viewer, lesson_id).await {
-        Ok(found) => found,
-        // A refusal only for a lesson really under this slug; another course's lesson is 404.
-        Err(e) if lesson_in(&mut conn, lesson_id, slug).await? => return Err(e),
-        Err(_) => return Err(AppError::not_found()),
-    };
-    let (lesson, viewable) = (found.lesson, found.viewable);
-    if viewable.course.slug != slug {
+    let rendered = content::lesson(state, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    let course = content::course(state, &rendered.lesson.course_id).await?.ok_or_else(AppError::not_found)?;
+    // Another course's lesson is 404 whoever asks, before any access answer.
+    if course.course.slug != slug {
         return Err(AppError::not_found());
     }
-    let modules = read::modules(&mut conn, &viewable.course.id).await?;
-    let refs = read::lesson_refs(&mut conn, std::slice::from_ref(&viewable.course.id)).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let found = access::viewable_lesson_in(&mut conn, viewer, rendered.lesson, &course).await?;
+    let (lesson, viewable) = (found.lesson, found.viewable);
+    let (modules, refs) = (course.modules, course.lessons);
     let progress = match viewer {
-        Some(v) => Some(progress::detail(&mut conn, &v.user_id, &viewable.course).await?),
+        Some(v) => Some(progress::detail_in(&mut conn, &v.user_id, &viewable.course, &refs).await?),
         None => None,
     };
     let at = refs.iter().position(|l| l.id == lesson.id);
@@ -67,6 +70,7 @@ pub async fn view(
         .collect();
     Ok(LessonView {
         lesson,
+        body_html: rendered.body_html,
         course: viewable.course,
         seen: viewable.seen,
         enrolled: viewable.enrolled,
@@ -75,12 +79,6 @@ pub async fn view(
         previous,
         next,
     })
-}
-
-async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &str, slug: &str) -> Result<bool, AppError> {
-    let Some(lesson) = read::lesson(conn, lesson_id).await? else { return Ok(false) };
-    let course = read::course(conn, &lesson.course_id).await?;
-    Ok(course.is_some_and(|c| c.slug == slug))
 }
 
 /// The lesson `/learn/{slug}` opens: the viewer's continue lesson (staff and

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{
-    model::{Course, LessonKind},
+    model::{Course, LessonKind, LessonRef},
     service::read,
 };
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
@@ -144,6 +144,17 @@ impl CourseDetail {
 pub async fn detail(conn: &mut AnyConnection, user_id: &str, course: &Course) -> Result<CourseDetail, AppError> {
     let ids = [course.id.clone()];
     let refs = read::lesson_refs(conn, &ids).await?;
+    detail_in(conn, user_id, course, &refs).await
+}
+
+/// [`detail`] for a course whose lessons (`refs`, in outline order) the
+/// caller already has (3 queries).
+pub async fn detail_in(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course: &Course,
+    refs: &[LessonRef],
+) -> Result<CourseDetail, AppError> {
     let rows = repo::progress::lessons_of_course(conn, user_id, &course.id).await?;
     let course_row = repo::progress::course(conn, user_id, &course.id).await?;
     let certificate = repo::certificates::of_user_course(conn, user_id, &course.id).await?;

@@ -85,8 +85,8 @@ impl LessonPage {
     fn file_size(&self) -> String {
         human_size(self.view.lesson.media_size.unwrap_or(0))
     }
-    fn body_html(&self) -> String {
-        self.view.lesson.body_html()
+    fn body_html(&self) -> &str {
+        &self.view.body_html
     }
 }
 
