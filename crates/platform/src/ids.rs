@@ -75,6 +75,12 @@ macro_rules! typed_ids {
             }
         }
 
+        impl From<&String> for $name {
+            fn from(id: &String) -> Self {
+                Self(id.clone())
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> Self {
                 id.0
@@ -108,6 +114,11 @@ typed_ids! {
     TokenId;
     /// An in-app notification's id (`notifications.id`).
     NotificationId;
+}
+
+/// Typed ids as the plain strings repositories bind (`&[CourseId]` to `Vec<String>`).
+pub fn strings<T: AsRef<str>>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(|id| id.as_ref().to_string()).collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use lyceum_courses::{
     model::{Course, CourseState, Lesson},
     service::{access::is_staff, read},
 };
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, auth::Viewer};
 use sqlx::AnyConnection;
 
@@ -73,11 +74,11 @@ async fn decide(
     course: Course,
 ) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
     let enrolled = match viewer {
-        Some(v) => lyceum_enrollment::is_active(conn, &course.id, &v.user_id).await?,
+        Some(v) => lyceum_enrollment::is_active(conn, &CourseId::from(&course.id), &v.id()).await?,
         None => false,
     };
     let staff = match viewer {
-        Some(v) => is_staff(conn, v, &course.id).await?,
+        Some(v) => is_staff(conn, v, &CourseId::from(&course.id)).await?,
         None => false,
     };
     let state = course.state();
@@ -104,7 +105,7 @@ pub async fn viewable_course(
 pub async fn viewable_course_by_id(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
-    course_id: &str,
+    course_id: &CourseId,
 ) -> Result<Viewable, AppError> {
     let course = read::course(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     viewable_course(conn, viewer, course).await
@@ -114,10 +115,10 @@ pub async fn viewable_course_by_id(
 pub async fn viewable_lesson(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
-    lesson_id: &str,
+    lesson_id: &LessonId,
 ) -> Result<ViewableLesson, AppError> {
     let lesson = read::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    let course = read::course(conn, &lesson.course_id).await?.ok_or_else(AppError::not_found)?;
+    let course = read::course(conn, &CourseId::from(&lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
     let preview = lesson.preview() && course.state() == CourseState::Published;
     match decide(conn, viewer, course).await? {
         Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),

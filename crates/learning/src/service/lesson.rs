@@ -5,6 +5,7 @@ use lyceum_courses::{
     model::{Course, Lesson, LessonRef, Module},
     service::read,
 };
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 use super::{
@@ -36,23 +37,24 @@ pub async fn view(
     state: &AppState,
     viewer: Option<&Viewer>,
     slug: &str,
-    lesson_id: &str,
+    lesson_id: &LessonId,
 ) -> Result<LessonView, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let found = match access::viewable_lesson(&mut conn, viewer, lesson_id).await {
         Ok(found) => found,
         // A refusal only for a lesson really under this slug; another course's lesson is 404.
-        Err(e) if lesson_in(&mut conn, lesson_id, slug).await? => return Err(e),
+        Err(e) if lesson_in(&mut conn, &lesson_id, slug).await? => return Err(e),
         Err(_) => return Err(AppError::not_found()),
     };
     let (lesson, viewable) = (found.lesson, found.viewable);
     if viewable.course.slug != slug {
         return Err(AppError::not_found());
     }
-    let modules = read::modules(&mut conn, &viewable.course.id).await?;
-    let refs = read::lesson_refs(&mut conn, std::slice::from_ref(&viewable.course.id)).await?;
+    let course_id = CourseId::from(&viewable.course.id);
+    let modules = read::modules(&mut conn, &course_id).await?;
+    let refs = read::lesson_refs(&mut conn, std::slice::from_ref(&course_id)).await?;
     let progress = match viewer {
-        Some(v) => Some(progress::detail(&mut conn, &v.user_id, &viewable.course).await?),
+        Some(v) => Some(progress::detail(&mut conn, &v.id(), &viewable.course).await?),
         None => None,
     };
     let at = refs.iter().position(|l| l.id == lesson.id);
@@ -77,9 +79,9 @@ pub async fn view(
     })
 }
 
-async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &str, slug: &str) -> Result<bool, AppError> {
+async fn lesson_in(conn: &mut sqlx::AnyConnection, lesson_id: &LessonId, slug: &str) -> Result<bool, AppError> {
     let Some(lesson) = read::lesson(conn, lesson_id).await? else { return Ok(false) };
-    let course = read::course(conn, &lesson.course_id).await?;
+    let course = read::course(conn, &CourseId::from(&lesson.course_id)).await?;
     Ok(course.is_some_and(|c| c.slug == slug))
 }
 
@@ -89,6 +91,6 @@ pub async fn continue_lesson(state: &AppState, viewer: &Viewer, slug: &str) -> R
     let mut conn = state.db.pool().acquire().await?;
     let course = read::course_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
     let viewable = access::viewable_course(&mut conn, Some(viewer), course).await?;
-    let detail = progress::detail(&mut conn, &viewer.user_id, &viewable.course).await?;
+    let detail = progress::detail(&mut conn, &viewer.id(), &viewable.course).await?;
     detail.summary.continue_lesson_id.ok_or_else(AppError::not_found)
 }

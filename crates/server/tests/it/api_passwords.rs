@@ -1,6 +1,7 @@
 //! Password reset by e-mailed link, and changing the password while signed in.
 
 use crate::common;
+use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, Reply, TestApp, spawn};
 use lyceum_platform::auth::Role;
@@ -120,7 +121,7 @@ async fn a_reset_confirmation_lists_every_missing_field(backend: Backend) {
 async fn a_disabled_account_gets_no_reset_mail(backend: Backend) {
     let app = spawn(backend).await;
     let id = app.create_user("off@example.org", Role::Learner).await;
-    lyceum_accounts::service::admin::set_disabled(app.state(), None, &id, true).await.unwrap();
+    lyceum_accounts::service::admin::set_disabled(app.state(), None, &UserId::from(&id), true).await.unwrap();
     let reply = app.client().post("/api/v1/auth/password-reset", json!({"email": "off@example.org"})).await;
     assert_eq!(reply.status, 202);
     assert!(app.mails_to("off@example.org").await.is_empty());

@@ -6,6 +6,7 @@
 //! (docs/architecture.md, Background jobs). Driven with `Worker::run_until_idle`.
 
 use crate::common;
+use lyceum_platform::ids::UserId;
 
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ impl Job for ReadsAnAccount {
     const KIND: &'static str = "test.reads_an_account";
     type Payload = String;
     async fn run(state: &AppState, user_id: String) -> Result<(), JobError> {
-        lyceum_accounts::service::identity::get(state, &user_id).await?;
+        lyceum_accounts::service::identity::get(state, &UserId::from(&user_id)).await?;
         Ok(())
     }
 }
@@ -59,7 +60,7 @@ impl Job for WritesBehindAHeldLock {
     type Payload = String;
     async fn run(state: &AppState, user_id: String) -> Result<(), JobError> {
         let _holder = state.db.begin().await?;
-        lyceum_accounts::service::admin::require_password_change(state, &user_id).await?;
+        lyceum_accounts::service::admin::require_password_change(state, &UserId::from(&user_id)).await?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! field, 303 redirects (not followed), flash messages and re-rendered forms.
 
 use crate::common;
+use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;
@@ -223,7 +224,7 @@ async fn user_admin_is_for_admins(backend: Backend) {
     let role = [("role", "instructor"), ("back", "/admin/users?q=learner")];
     let changed = submit(&admin, "/admin/users", &format!("/admin/users/{learner_id}/role"), &role).await;
     assert_redirect(&changed, "/admin/users?q=learner");
-    let user = lyceum_accounts::service::admin::get(app.state(), &learner_id).await.unwrap();
+    let user = lyceum_accounts::service::admin::get(app.state(), &UserId::from(&learner_id)).await.unwrap();
     assert_eq!(user.role(), Role::Instructor);
     let off = [("disabled", "true"), ("back", "https://evil.example/")];
     let disabled = submit(&admin, "/admin/users", &format!("/admin/users/{learner_id}/status"), &off).await;

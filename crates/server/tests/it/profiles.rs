@@ -1,6 +1,7 @@
 //! Profiles: API, avatar uploads, public pages, the settings page.
 
 use crate::common;
+use lyceum_platform::ids::UserId;
 
 use common::{Backend, spawn, spawn_with};
 use lyceum_platform::auth::Role;
@@ -141,7 +142,9 @@ async fn only_instructors_have_public_profiles(backend: Backend) {
     anonymous.get(&format!("/api/v1/users/{learner_id}/profile")).await.assert_problem(404, "not-found");
     assert_eq!(anonymous.get(&format!("/u/{learner_id}")).await.status, 404);
 
-    lyceum_accounts::service::admin::set_disabled(app.state(), None, &instructor_id, true).await.unwrap();
+    lyceum_accounts::service::admin::set_disabled(app.state(), None, &UserId::from(&instructor_id), true)
+        .await
+        .unwrap();
     assert_eq!(anonymous.get(&format!("/u/{instructor_id}")).await.status, 404);
     app.stop().await;
 }
