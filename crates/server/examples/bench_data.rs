@@ -12,7 +12,6 @@
 //! writes `OUT_DIR/courses.txt` (id, slug and price in cents per line) and `OUT_DIR/lessons.txt`
 //! (lesson ids of the first course, in which learners 0–63 are enrolled).
 
-use lyceum_platform::ids::{CourseId, ModuleId};
 use std::{fmt::Write as _, path::PathBuf};
 
 use lyceum_accounts::service::admin;
@@ -23,6 +22,7 @@ use lyceum_courses::{
         outline::{self, LessonInput},
     },
 };
+use lyceum_platform::ids::{CourseId, ModuleId};
 use lyceum_platform::{
     auth::{Credential, Role, Viewer},
     config::Settings,

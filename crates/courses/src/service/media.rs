@@ -4,12 +4,12 @@
 //! Storage goes through the small `store`/`load` functions below, so the
 //! storage port can change (S3, streaming) in one place.
 
-use lyceum_platform::ids::{CourseId, LessonId};
 use std::io::Cursor;
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
 
 use super::{access, changed, commit, remove_files};
@@ -244,7 +244,7 @@ where
     let size = store_stream(state, &key, found.mime, head, upload, max).await?;
     let name = display_name(file_name, found.ext);
     let media = Media { key: &key, content_type: found.mime, size: size as i64, file_name: &name };
-    let saved = record_media(state, viewer, &lesson_id, &media).await;
+    let saved = record_media(state, viewer, lesson_id, &media).await;
     if saved.is_err() {
         remove_files(state, std::slice::from_ref(&key)).await;
     }

@@ -1,8 +1,8 @@
 //! Modules and lessons: create, edit, reorder, delete.
 
-use lyceum_platform::ids::{self, CourseId, LessonId, ModuleId};
 use std::collections::HashSet;
 
+use lyceum_platform::ids::{self, CourseId, LessonId, ModuleId};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 

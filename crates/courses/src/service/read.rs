@@ -4,10 +4,10 @@
 //! Each function takes the caller's connection, so it runs inside the
 //! caller's transaction when there is one.
 
-use lyceum_platform::ids::{self, CourseId, LessonId};
 use std::collections::HashMap;
 
 use lyceum_platform::AppError;
+use lyceum_platform::ids::{self, CourseId, LessonId};
 use sqlx::AnyConnection;
 
 pub use crate::repo::search::{Engine, QUERY_MAX, terms as search_terms};

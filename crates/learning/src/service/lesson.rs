@@ -43,7 +43,7 @@ pub async fn view(
     let found = match access::viewable_lesson(&mut conn, viewer, lesson_id).await {
         Ok(found) => found,
         // A refusal only for a lesson really under this slug; another course's lesson is 404.
-        Err(e) if lesson_in(&mut conn, &lesson_id, slug).await? => return Err(e),
+        Err(e) if lesson_in(&mut conn, lesson_id, slug).await? => return Err(e),
         Err(_) => return Err(AppError::not_found()),
     };
     let (lesson, viewable) = (found.lesson, found.viewable);

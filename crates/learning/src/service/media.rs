@@ -1,9 +1,9 @@
 //! Which stored file a lesson serves, after the lesson access rule.
 
 use lyceum_courses::model::LessonKind;
-use lyceum_platform::ids::LessonId;
 
 use super::access;
+use lyceum_platform::ids::LessonId;
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 pub struct LessonFile {

@@ -4,11 +4,11 @@
 //! module, then one query each for the lessons, completions, progress rows and
 //! certificates of the whole page).
 
-use lyceum_platform::ids::{CourseId, UserId};
 use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{model::CourseState, service::read};
 use lyceum_enrollment::service::query as enrollments;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,

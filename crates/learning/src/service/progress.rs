@@ -1,13 +1,13 @@
 //! Recording progress, a learner's progress in one course, and completing a
 //! course (certificate + `course.completed`, in the same transaction).
 
-use lyceum_platform::ids::{CourseId, LessonId, UserId};
 use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{
     model::{Course, LessonKind},
     service::read,
 };
+use lyceum_platform::ids::{CourseId, LessonId, UserId};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 

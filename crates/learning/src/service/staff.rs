@@ -1,7 +1,6 @@
 //! The instructors' progress table: per learner of a course, lessons
 //! completed of the total, last activity and completion, a page at a time.
 
-use lyceum_platform::ids::{CourseId, UserId};
 use std::collections::HashMap;
 
 use lyceum_accounts::service::directory;
@@ -10,6 +9,7 @@ use lyceum_courses::{
     service::{access, read},
 };
 use lyceum_enrollment::service::query as enrollments;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,

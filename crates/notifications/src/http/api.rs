@@ -1,7 +1,6 @@
 //! `/api/v1/notifications`, `/api/v1/users/me/notification-preferences`,
 //! `/api/v1/admin/notifications/test`.
 
-use lyceum_platform::ids::{NotificationId, UserId};
 use std::collections::BTreeMap;
 
 use axum::{
@@ -9,6 +8,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::{
     AppResult, AppState,
     auth::{AdminUser, CurrentUser},

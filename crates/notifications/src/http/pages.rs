@@ -2,7 +2,6 @@
 //! `/notifications/unsubscribe` (one-click unsubscribe), `/admin/notifications`
 //! (send a test notification).
 
-use lyceum_platform::ids::{NotificationId, UserId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -10,6 +9,7 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::{AdminUser, CurrentUser},

@@ -1,8 +1,8 @@
 //! A user's own notifications: list, unread count, mark read.
 
-use lyceum_platform::ids::{NotificationId, UserId};
 use std::time::Duration;
 
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState};
 

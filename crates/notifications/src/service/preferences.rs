@@ -1,8 +1,8 @@
 //! Per-user channel per kind. Only choices that differ from the default are stored.
 
-use lyceum_platform::ids::UserId;
 use std::collections::BTreeMap;
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{AppError, AppState, FieldError};
 
 use crate::{

@@ -1,7 +1,6 @@
 //! `/settings/profile` (edit your profile and avatar) and `/u/{id}` (the profile
 //! page, public for instructors and admins).
 
-use lyceum_platform::ids::UserId;
 use std::sync::LazyLock;
 
 use askama::Template;
@@ -9,6 +8,7 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::{IntoResponse, Response},
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,

@@ -2,7 +2,6 @@
 //! service, as the demo instructor, so demo courses obey every rule a real
 //! instructor's do (validation, publishing needs a lesson, events, search).
 
-use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -14,6 +13,7 @@ use lyceum_courses::{
         outline::{self, LessonInput},
     },
 };
+use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::Viewer,

@@ -2,11 +2,11 @@
 //! cursor pagination, role changes, disabling and enabling accounts.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_accounts::service::admin;
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::{Value, json};
 
 async fn user(app: &TestApp, email: &str, name: &str, role: Role) -> String {

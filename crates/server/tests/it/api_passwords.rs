@@ -1,10 +1,10 @@
 //! Password reset by e-mailed link, and changing the password while signed in.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, Reply, TestApp, spawn};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 const NEW_PASSWORD: &str = "a brand new secret";

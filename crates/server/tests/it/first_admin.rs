@@ -2,11 +2,11 @@
 //! account chooses its own, nothing else is reachable.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, spawn};
 use lyceum_accounts::service::admin;
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 async fn the_bootstrap_admin_must_change_its_password(backend: Backend) {

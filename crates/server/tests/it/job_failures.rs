@@ -6,11 +6,11 @@
 //! (docs/architecture.md, Background jobs). Driven with `Worker::run_until_idle`.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use std::sync::Arc;
 
 use common::{Backend, TestApp, spawn, spawn_with};
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppState, db,
     jobs::{self, Job, JobError, JobRegistry, Worker},

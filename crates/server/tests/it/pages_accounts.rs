@@ -2,10 +2,10 @@
 //! field, 303 redirects (not followed), flash messages and re-rendered forms.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 
 /// Fetches `path` for its CSRF token, then posts `fields` plus that token.
 async fn submit(client: &TestClient, page: &str, action: &str, fields: &[(&str, &str)]) -> common::Reply {

@@ -1,10 +1,10 @@
 //! Profiles: API, avatar uploads, public pages, the settings page.
 
 use crate::common;
-use lyceum_platform::ids::UserId;
 
 use common::{Backend, spawn, spawn_with};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
