@@ -5,7 +5,7 @@
 use axum::{extract::FromRequestParts, http::request::Parts};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{error::AppError, ids::UserId};
 
 /// The browser session cookie (set by accounts; named here so the OpenAPI
 /// document and other modules can refer to it).
@@ -73,6 +73,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The viewer's id, typed for the service functions that take one.
+    pub fn id(&self) -> UserId {
+        UserId::from(self.user_id.as_str())
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

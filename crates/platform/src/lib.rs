@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod idempotency;
+pub mod ids;
 pub mod jobs;
 pub mod keyset;
 pub mod mail;

@@ -4,6 +4,7 @@ use lyceum_accounts::{
     model::User,
     service::identity::{self, IdentityChange},
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppState,
     auth::{Role, Viewer},
@@ -15,7 +16,7 @@ use crate::{
     repo,
 };
 
-pub async fn get(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
+pub async fn get(state: &AppState, user_id: &UserId) -> Result<Profile, AppError> {
     profile_of(state, identity::get(state, user_id).await?).await
 }
 
@@ -47,7 +48,7 @@ pub enum Audience {
 /// The one visibility rule for profiles and avatars: public profiles to anyone,
 /// private ones only to their owner and admins; "not found" to everyone else,
 /// so a private profile's existence is not revealed.
-pub async fn audience(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Audience, AppError> {
+pub async fn audience(state: &AppState, viewer: Option<&Viewer>, user_id: &UserId) -> Result<Audience, AppError> {
     audience_of(&identity::get(state, user_id).await?, viewer)
 }
 
@@ -62,7 +63,7 @@ fn audience_of(user: &User, viewer: Option<&Viewer>) -> Result<Audience, AppErro
 }
 
 /// A profile as `viewer` may see it (see [`audience`]).
-pub async fn get_visible(state: &AppState, viewer: Option<&Viewer>, user_id: &str) -> Result<Profile, AppError> {
+pub async fn get_visible(state: &AppState, viewer: Option<&Viewer>, user_id: &UserId) -> Result<Profile, AppError> {
     let user = identity::get(state, user_id).await?;
     audience_of(&user, viewer)?;
     profile_of(state, user).await
@@ -78,7 +79,7 @@ pub struct ProfileChange {
 
 /// Updates the fields given; reports every invalid field at once and changes
 /// nothing unless all are valid.
-pub async fn update(state: &AppState, user_id: &str, change: ProfileChange) -> Result<Profile, AppError> {
+pub async fn update(state: &AppState, user_id: &UserId, change: ProfileChange) -> Result<Profile, AppError> {
     let identity_change =
         IdentityChange { display_name: change.display_name, locale: change.locale, time_zone: change.time_zone };
     let identity = identity::validate(state, user_id, &identity_change).await;
@@ -87,7 +88,7 @@ pub async fn update(state: &AppState, user_id: &str, change: ProfileChange) -> R
         (Ok(valid), Ok(bio)) => {
             identity::apply(state, user_id, valid).await?;
             if let Some(bio) = bio {
-                repo::set_bio(state.db.pool(), user_id, &bio).await?;
+                repo::set_bio(state.db.pool(), user_id.as_str(), &bio).await?;
             }
             get(state, user_id).await
         }
@@ -104,19 +105,19 @@ pub async fn update(state: &AppState, user_id: &str, change: ProfileChange) -> R
 }
 
 /// Replaces the avatar with a normalised copy of `data`.
-pub async fn set_avatar(state: &AppState, user_id: &str, data: bytes::Bytes) -> Result<Profile, AppError> {
+pub async fn set_avatar(state: &AppState, user_id: &UserId, data: bytes::Bytes) -> Result<Profile, AppError> {
     let png =
         avatar::normalise(data, state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes).await?;
     let key = format!("avatars/{user_id}/{}.png", uuid::Uuid::now_v7().simple());
     state.storage.put(&key, png.into()).await?;
-    if let Some(old) = repo::set_avatar(state.db.pool(), user_id, Some(&key)).await? {
+    if let Some(old) = repo::set_avatar(state.db.pool(), user_id.as_str(), Some(&key)).await? {
         remove_file(state, &old).await;
     }
     get(state, user_id).await
 }
 
-pub async fn remove_avatar(state: &AppState, user_id: &str) -> Result<Profile, AppError> {
-    if let Some(old) = repo::set_avatar(state.db.pool(), user_id, None).await? {
+pub async fn remove_avatar(state: &AppState, user_id: &UserId) -> Result<Profile, AppError> {
+    if let Some(old) = repo::set_avatar(state.db.pool(), user_id.as_str(), None).await? {
         remove_file(state, &old).await;
     }
     get(state, user_id).await
@@ -127,10 +128,13 @@ pub async fn remove_avatar(state: &AppState, user_id: &str) -> Result<Profile, A
 pub async fn visible_avatar(
     state: &AppState,
     viewer: Option<&Viewer>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<(String, Audience), AppError> {
     let audience = audience(state, viewer, user_id).await?;
-    let key = repo::get(state.db.pool(), user_id).await?.and_then(|r| r.avatar_key).ok_or_else(AppError::not_found)?;
+    let key = repo::get(state.db.pool(), user_id.as_str())
+        .await?
+        .and_then(|r| r.avatar_key)
+        .ok_or_else(AppError::not_found)?;
     Ok((key, audience))
 }
 

@@ -22,6 +22,7 @@ use lyceum_courses::{
         outline::{self, LessonInput},
     },
 };
+use lyceum_platform::ids::{CourseId, ModuleId};
 use lyceum_platform::{
     auth::{Credential, Role, Viewer},
     config::Settings,
@@ -173,7 +174,7 @@ async fn make_course(
     let course = courses::create(state, viewer, input).await?.course;
     let mut lessons = Vec::new();
     for m in 1..=3 {
-        let module = outline::create_module(state, viewer, &course.id, &format!("Module {m}")).await?;
+        let module = outline::create_module(state, viewer, &CourseId::from(&course.id), &format!("Module {m}")).await?;
         for l in 1..=3 {
             let input = LessonInput {
                 title: Some(format!("Lesson {m}.{l}")),
@@ -182,10 +183,10 @@ async fn make_course(
                 is_preview: Some(m == 1 && l == 1),
                 ..LessonInput::default()
             };
-            lessons.push(outline::create_lesson(state, viewer, &module.id, input).await?.id);
+            lessons.push(outline::create_lesson(state, viewer, &ModuleId::from(&module.id), input).await?.id);
         }
     }
-    courses::transition(state, viewer, &course.id, CourseState::Published).await?;
+    courses::transition(state, viewer, &CourseId::from(&course.id), CourseState::Published).await?;
     Ok((course, lessons))
 }
 

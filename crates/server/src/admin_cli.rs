@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 use lyceum_accounts::{AccountError, model::User, service::admin};
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{AppError, AppState, auth::Role, config::Settings};
 
 #[derive(Subcommand)]
@@ -74,11 +75,11 @@ async fn account(state: &AppState, email: &str) -> Result<User, AccountError> {
 }
 
 async fn set_role(state: &AppState, email: &str, role: Role) -> Result<String, AccountError> {
-    let user = admin::set_role(state, None, &account(state, email).await?.id, role).await?;
+    let user = admin::set_role(state, None, &UserId::from(account(state, email).await?.id), role).await?;
     Ok(format!("{} is now {}", user.email, role))
 }
 
 async fn toggle(state: &AppState, email: &str, disabled: bool) -> Result<String, AccountError> {
-    let user = admin::set_disabled(state, None, &account(state, email).await?.id, disabled).await?;
+    let user = admin::set_disabled(state, None, &UserId::from(account(state, email).await?.id), disabled).await?;
     Ok(format!("{} is now {}", user.email, if disabled { "disabled" } else { "enabled" }))
 }

@@ -1,5 +1,6 @@
 //! User administration (API, pages and the `lyceum admin` command).
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState, auth::Role, secrets};
 
@@ -33,13 +34,21 @@ pub async fn list(state: &AppState, q: ListQuery) -> Result<Paged<User>, AppErro
     Ok(Paged::from_rows(rows, &q.page, |r| (r.created_at, r.id.as_str())))
 }
 
-pub async fn get(state: &AppState, id: &str) -> Result<User, AccountError> {
+pub async fn get(state: &AppState, id: &UserId) -> Result<User, AccountError> {
+    let id = id.as_str();
     let mut conn = state.db.pool().acquire().await?;
     users::by_id(&mut conn, id).await?.ok_or(AccountError::NoSuchUser)
 }
 
 /// Changes a role. An admin cannot change their own role (no accidental lock-out).
-pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: Role) -> Result<User, AccountError> {
+pub async fn set_role(
+    state: &AppState,
+    actor_id: Option<&UserId>,
+    id: &UserId,
+    role: Role,
+) -> Result<User, AccountError> {
+    let actor_id = actor_id.map(UserId::as_str);
+    let id = id.as_str();
     if actor_id == Some(id) {
         return Err(AccountError::OwnAccount("You cannot change your own role. Ask another administrator."));
     }
@@ -57,10 +66,12 @@ pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: 
 /// from the next one on, because every lookup checks `disabled_at`.
 pub async fn set_disabled(
     state: &AppState,
-    actor_id: Option<&str>,
-    id: &str,
+    actor_id: Option<&UserId>,
+    id: &UserId,
     disabled: bool,
 ) -> Result<User, AccountError> {
+    let actor_id = actor_id.map(UserId::as_str);
+    let id = id.as_str();
     if actor_id == Some(id) && disabled {
         return Err(AccountError::OwnAccount("You cannot disable your own account."));
     }
@@ -143,13 +154,14 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)
     }
     let pass: String = secrets::random_token().chars().take(20).collect();
     let admin = create_user(state, FIRST_ADMIN_EMAIL, "Administrator", Role::Admin, &pass).await?;
-    require_password_change(state, &admin.id).await?;
+    require_password_change(state, &UserId::from(&admin.id)).await?;
     Ok(Some((FIRST_ADMIN_EMAIL.to_string(), pass)))
 }
 
 /// The user must choose a new password before anything else (pages send them
 /// to the password form; the API answers 403 `password-change-required`).
-pub async fn require_password_change(state: &AppState, user_id: &str) -> Result<(), AppError> {
+pub async fn require_password_change(state: &AppState, user_id: &UserId) -> Result<(), AppError> {
+    let user_id = user_id.as_str();
     let mut conn = state.db.pool().acquire().await?;
     users::require_password_change(&mut conn, user_id).await?;
     super::session::forget_sessions(state).await;

@@ -3,6 +3,7 @@
 //! per list (never a query per person), on the caller's connection so it can
 //! run inside the caller's transaction.
 
+use lyceum_platform::ids::UserId;
 use std::collections::HashMap;
 
 use sqlx::AnyConnection;
@@ -18,8 +19,8 @@ pub struct Person {
 }
 
 /// The people behind `user_ids`, by id; ids with no account are absent.
-pub async fn people(conn: &mut AnyConnection, user_ids: &[String]) -> Result<HashMap<String, Person>, sqlx::Error> {
-    let mut unique = user_ids.to_vec();
+pub async fn people(conn: &mut AnyConnection, user_ids: &[UserId]) -> Result<HashMap<String, Person>, sqlx::Error> {
+    let mut unique: Vec<String> = user_ids.iter().map(|id| id.as_str().to_string()).collect();
     unique.sort();
     unique.dedup();
     let users = repo::users::by_ids(conn, &unique).await?;

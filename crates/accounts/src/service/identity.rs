@@ -1,5 +1,6 @@
 //! A user's own account settings: name, language, time zone, password.
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppState, FieldError,
     auth::{Credential, Viewer},
@@ -13,13 +14,13 @@ use crate::{
 };
 
 /// The account with this id, or `None` when no account has it.
-pub async fn find(state: &AppState, user_id: &str) -> Result<Option<User>, AppError> {
+pub async fn find(state: &AppState, user_id: &UserId) -> Result<Option<User>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    Ok(users::by_id(&mut conn, user_id).await?)
+    Ok(users::by_id(&mut conn, user_id.as_str()).await?)
 }
 
 /// [`find`], with no such account a 404, for callers that pass it on.
-pub async fn get(state: &AppState, user_id: &str) -> Result<User, AppError> {
+pub async fn get(state: &AppState, user_id: &UserId) -> Result<User, AppError> {
     find(state, user_id).await?.ok_or_else(AppError::not_found)
 }
 
@@ -39,7 +40,7 @@ pub struct ValidIdentity {
 }
 
 /// Checks a change against the current values; reports every invalid field.
-pub async fn validate(state: &AppState, user_id: &str, change: &IdentityChange) -> Result<ValidIdentity, AppError> {
+pub async fn validate(state: &AppState, user_id: &UserId, change: &IdentityChange) -> Result<ValidIdentity, AppError> {
     let current = get(state, user_id).await?;
     let mut errors: Vec<FieldError> = Vec::new();
     let mut pick = |given: Option<Result<String, FieldError>>, current: String| match given {
@@ -63,15 +64,15 @@ pub async fn validate(state: &AppState, user_id: &str, change: &IdentityChange) 
     }
 }
 
-pub async fn apply(state: &AppState, user_id: &str, valid: ValidIdentity) -> Result<User, AppError> {
+pub async fn apply(state: &AppState, user_id: &UserId, valid: ValidIdentity) -> Result<User, AppError> {
     let identity =
         users::Identity { display_name: &valid.display_name, locale: &valid.locale, time_zone: &valid.time_zone };
-    users::set_identity(state.db.pool(), user_id, identity).await?;
+    users::set_identity(state.db.pool(), user_id.as_str(), identity).await?;
     super::session::forget_sessions(state).await;
     get(state, user_id).await
 }
 
-pub async fn update(state: &AppState, user_id: &str, change: IdentityChange) -> Result<User, AppError> {
+pub async fn update(state: &AppState, user_id: &UserId, change: IdentityChange) -> Result<User, AppError> {
     let valid = validate(state, user_id, &change).await?;
     apply(state, user_id, valid).await
 }

@@ -1,5 +1,6 @@
 //! Personal API tokens: `lyc_<random>`, shown once, stored as a hash.
 
+use lyceum_platform::ids::{TokenId, UserId};
 use lyceum_platform::{AppError, AppState, FieldError, db, secrets};
 
 use crate::{model::ApiToken, repo::tokens};
@@ -14,10 +15,11 @@ pub struct Created {
 
 pub async fn create(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     name: &str,
     expires_in_days: Option<i64>,
 ) -> Result<Created, AppError> {
+    let user_id = user_id.as_str();
     let name = name.trim();
     let mut fields = Vec::new();
     if name.is_empty() || name.chars().count() > 100 {
@@ -45,11 +47,14 @@ pub async fn create(
     Ok(Created { token, secret })
 }
 
-pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<ApiToken>, AppError> {
+pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<ApiToken>, AppError> {
+    let user_id = user_id.as_str();
     Ok(tokens::list(state.db.pool(), user_id).await?)
 }
 
 /// Revokes one of the user's own tokens; someone else's token is "not found".
-pub async fn revoke(state: &AppState, user_id: &str, token_id: &str) -> Result<(), AppError> {
+pub async fn revoke(state: &AppState, user_id: &UserId, token_id: &TokenId) -> Result<(), AppError> {
+    let user_id = user_id.as_str();
+    let token_id = token_id.as_str();
     if tokens::revoke(state.db.pool(), user_id, token_id).await? { Ok(()) } else { Err(AppError::not_found()) }
 }

@@ -5,6 +5,7 @@ use lyceum_courses::{
     model::{self as courses_model, Course},
     service::{access, instructors, outline, read},
 };
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use sqlx::AnyConnection;
 
@@ -42,7 +43,7 @@ pub async fn page(state: &AppState, viewer: Option<&Viewer>, slug: &str) -> Resu
     let Some(viewer) = viewer else { return Ok(CoursePage { detail, enrolled: false, staff: false }) };
     let staff = is_staff(&detail, viewer);
     let mut conn = state.db.pool().acquire().await?;
-    let enrolled = lyceum_enrollment::is_active(&mut conn, &detail.id, &viewer.user_id).await?;
+    let enrolled = lyceum_enrollment::is_active(&mut conn, &CourseId::from(&detail.id), &viewer.id()).await?;
     Ok(CoursePage { detail, enrolled, staff })
 }
 
@@ -73,13 +74,13 @@ async fn build(conn: &mut AnyConnection, course: Course) -> Result<CourseDetail,
         .into_iter()
         .find(|c| Some(&c.id) == course.category_id.as_ref())
         .map(|c| CategoryRef { slug: c.slug, name: c.name });
-    let tags = read::tags(conn, &course.id).await?;
-    let instructors = instructors::of(conn, &course.id)
+    let tags = read::tags(conn, &CourseId::from(&course.id)).await?;
+    let instructors = instructors::of(conn, &CourseId::from(&course.id))
         .await?
         .into_iter()
         .map(|i| InstructorRef { user_id: i.user_id, display_name: i.display_name })
         .collect();
-    let modules: Vec<SyllabusModule> = outline::load(conn, &course.id)
+    let modules: Vec<SyllabusModule> = outline::load(conn, &CourseId::from(&course.id))
         .await?
         .into_iter()
         .map(|m| {

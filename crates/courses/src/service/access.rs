@@ -3,6 +3,7 @@
 //! course does not exist when it is not published (404), and refused (403)
 //! when it is published — they can see it, just not edit it.
 
+use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
     AppError,
     auth::{Role, Viewer},
@@ -47,7 +48,8 @@ pub fn is_staff_given(viewer: &Viewer, teaches_course: bool) -> bool {
 }
 
 /// [`is_staff_given`], reading the instructor list.
-pub async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<bool, AppError> {
+pub async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &CourseId) -> Result<bool, AppError> {
+    let course_id = course_id.as_str();
     if viewer.is_admin() {
         return Ok(true);
     }
@@ -55,7 +57,8 @@ pub async fn is_staff(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str
     Ok(is_staff_given(viewer, role.is_some()))
 }
 
-pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str) -> Result<Editable, AppError> {
+pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &CourseId) -> Result<Editable, AppError> {
+    let course_id = course_id.as_str();
     let course = repo::courses::by_id(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     let role = repo::instructors::role_of(conn, course_id, &viewer.user_id).await?;
     if is_staff_given(viewer, role.is_some()) {
@@ -73,17 +76,19 @@ pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &str
 pub async fn editable_module(
     conn: &mut AnyConnection,
     viewer: &Viewer,
-    module_id: &str,
+    module_id: &ModuleId,
 ) -> Result<(Editable, crate::model::Module), AppError> {
+    let module_id = module_id.as_str();
     let module = repo::outline::module(conn, module_id).await?.ok_or_else(AppError::not_found)?;
-    Ok((editable(conn, viewer, &module.course_id).await?, module))
+    Ok((editable(conn, viewer, &CourseId::from(&module.course_id)).await?, module))
 }
 
 pub async fn editable_lesson(
     conn: &mut AnyConnection,
     viewer: &Viewer,
-    lesson_id: &str,
+    lesson_id: &LessonId,
 ) -> Result<(Editable, crate::model::Lesson), AppError> {
+    let lesson_id = lesson_id.as_str();
     let lesson = repo::outline::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    Ok((editable(conn, viewer, &lesson.course_id).await?, lesson))
+    Ok((editable(conn, viewer, &CourseId::from(&lesson.course_id)).await?, lesson))
 }

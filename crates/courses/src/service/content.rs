@@ -6,7 +6,10 @@
 
 use std::time::Duration;
 
-use lyceum_platform::{AppError, AppState};
+use lyceum_platform::{
+    AppError, AppState,
+    ids::{CourseId, LessonId},
+};
 use serde::{Deserialize, Serialize};
 
 use super::CATALOG_CACHE;
@@ -43,7 +46,8 @@ pub struct RenderedLesson {
 }
 
 /// Course `course_id`'s content, `None` when there is no such course.
-pub async fn course(state: &AppState, course_id: &str) -> Result<Option<CourseContent>, AppError> {
+pub async fn course(state: &AppState, course_id: &CourseId) -> Result<Option<CourseContent>, AppError> {
+    let course_id = course_id.as_str();
     let key = format!("content:{course_id}");
     state.cache.get_or_load_json(CATALOG_CACHE, &key, TTL, load_course(state, course_id)).await
 }
@@ -58,7 +62,8 @@ async fn load_course(state: &AppState, course_id: &str) -> Result<Option<CourseC
 }
 
 /// Lesson `lesson_id` with its body rendered, `None` when there is no such lesson.
-pub async fn lesson(state: &AppState, lesson_id: &str) -> Result<Option<RenderedLesson>, AppError> {
+pub async fn lesson(state: &AppState, lesson_id: &LessonId) -> Result<Option<RenderedLesson>, AppError> {
+    let lesson_id = lesson_id.as_str();
     let key = format!("lesson:{lesson_id}");
     state.cache.get_or_load_json(CATALOG_CACHE, &key, TTL, load_lesson(state, lesson_id)).await
 }

@@ -1,5 +1,6 @@
 //! Creating, editing, publishing, listing and deleting courses.
 
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, money::Currency};
 use sqlx::AnyConnection;
@@ -187,31 +188,36 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: CourseInput) -> Re
     access::require_author(viewer)?;
     let mut tx = state.db.begin().await?;
     let valid = validate(&mut tx, input, None).await?;
-    let id = db::new_id();
-    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, &id).await?;
-    repo::courses::insert(&mut tx, &id, &valid.fields(&slug), &viewer.user_id).await.map_err(slug_race)?;
-    repo::courses::set_tags(&mut tx, &id, &valid.tags).await?;
-    repo::instructors::add(&mut tx, &id, &viewer.user_id, "owner").await?;
-    let course = repo::courses::by_id(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
+    let id = CourseId::new_v7();
+    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, id.as_str()).await?;
+    repo::courses::insert(&mut tx, id.as_str(), &valid.fields(&slug), &viewer.user_id).await.map_err(slug_race)?;
+    repo::courses::set_tags(&mut tx, id.as_str(), &valid.tags).await?;
+    repo::instructors::add(&mut tx, id.as_str(), &viewer.user_id, "owner").await?;
+    let course = repo::courses::by_id(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, &id).await
 }
 
-pub async fn update(state: &AppState, viewer: &Viewer, id: &str, input: CourseInput) -> Result<CourseView, AppError> {
+pub async fn update(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &CourseId,
+    input: CourseInput,
+) -> Result<CourseView, AppError> {
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, id).await?.course;
-    let tags = repo::courses::tags(&mut tx, id).await?;
+    let tags = repo::courses::tags(&mut tx, id.as_str()).await?;
     let valid = validate(&mut tx, input, Some((&course, &tags))).await?;
-    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, id).await?;
-    repo::courses::update(&mut tx, id, &valid.fields(&slug)).await.map_err(slug_race)?;
-    repo::courses::set_tags(&mut tx, id, &valid.tags).await?;
+    let slug = free_slug(&mut tx, valid.slug.as_deref(), &valid.title, id.as_str()).await?;
+    repo::courses::update(&mut tx, id.as_str(), &valid.fields(&slug)).await.map_err(slug_race)?;
+    repo::courses::set_tags(&mut tx, id.as_str(), &valid.tags).await?;
     changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, id).await
 }
 
-pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<CourseView, AppError> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: &CourseId) -> Result<CourseView, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let course = access::editable(&mut conn, viewer, id).await?.course;
     view(&mut conn, course).await
@@ -221,8 +227,8 @@ async fn view(conn: &mut AnyConnection, course: Course) -> Result<CourseView, Ap
     let categories = repo::courses::categories(conn).await?;
     let category = categories.into_iter().find(|c| Some(&c.id) == course.category_id.as_ref());
     let tags = repo::courses::tags(conn, &course.id).await?;
-    let instructors = super::instructors::of(conn, &course.id).await?;
-    let outline = super::outline::load(conn, &course.id).await?;
+    let instructors = super::instructors::of(conn, &CourseId::from(&course.id)).await?;
+    let outline = super::outline::load(conn, &CourseId::from(&course.id)).await?;
     let enrolled = course.enrolled_count;
     Ok(CourseView { course, category, tags, instructors, outline, enrolled })
 }
@@ -230,7 +236,12 @@ async fn view(conn: &mut AnyConnection, course: Course) -> Result<CourseView, Ap
 pub const NO_LESSONS: &str = "A course needs at least one lesson before it can be published.";
 
 /// Moves a course to `to` (see [`CourseState::can_become`]); publishing needs a lesson.
-pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseState) -> Result<CourseView, AppError> {
+pub async fn transition(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &CourseId,
+    to: CourseState,
+) -> Result<CourseView, AppError> {
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, id).await?.course;
     let from = course.state();
@@ -245,7 +256,7 @@ pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseS
     }
     let published_at = match to {
         CourseState::Published => {
-            if repo::outline::lesson_count(&mut tx, id).await? == 0 {
+            if repo::outline::lesson_count(&mut tx, id.as_str()).await? == 0 {
                 let mut e = AppError::validation(Vec::new()).with_kind("course-has-no-lessons");
                 e.title = "The course has no lessons";
                 e.detail = NO_LESSONS.into();
@@ -256,23 +267,23 @@ pub async fn transition(state: &AppState, viewer: &Viewer, id: &str, to: CourseS
         CourseState::Archived => course.published_at,
         CourseState::Draft => None,
     };
-    repo::courses::set_state(&mut tx, id, to.as_str(), published_at).await?;
+    repo::courses::set_state(&mut tx, id.as_str(), to.as_str(), published_at).await?;
     changed(&mut tx, &course, false).await?;
     commit(state, tx).await?;
     get(state, viewer, id).await
 }
 
 /// Deletes a course with its outline, tags and enrollments (cascade), then its files.
-pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, viewer: &Viewer, id: &CourseId, force: bool) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let editable = access::editable(&mut tx, viewer, id).await?;
     if !editable.may_delete(viewer) {
         return Err(AppError::forbidden("Only the course's owner or an administrator can delete it."));
     }
     guard_enrolled(editable.course.enrolled_count, force, "course")?;
-    let mut files = repo::outline::media_keys_of_course(&mut tx, id).await?;
+    let mut files = repo::outline::media_keys_of_course(&mut tx, id.as_str()).await?;
     files.extend(editable.course.cover_key.clone());
-    repo::courses::delete(&mut tx, id).await?;
+    repo::courses::delete(&mut tx, id.as_str()).await?;
     changed(&mut tx, &editable.course, true).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
@@ -280,7 +291,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &str, force: bool) ->
 }
 
 /// How many learners a delete would affect (for the confirmation page).
-pub async fn enrolled(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Course, i64), AppError> {
+pub async fn enrolled(state: &AppState, viewer: &Viewer, id: &CourseId) -> Result<(Course, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let course = access::editable(&mut conn, viewer, id).await?.course;
     let n = course.enrolled_count;

@@ -9,6 +9,7 @@ use std::io::Cursor;
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
 
 use super::{access, changed, commit, remove_files};
@@ -69,7 +70,12 @@ fn reencode(data: &[u8], format: ImageFormat) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data: Bytes) -> Result<Course, AppError> {
+pub async fn set_cover(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+    data: Bytes,
+) -> Result<Course, AppError> {
     {
         let mut conn = state.db.pool().acquire().await?;
         access::editable(&mut conn, viewer, course_id).await?;
@@ -80,18 +86,18 @@ pub async fn set_cover(state: &AppState, viewer: &Viewer, course_id: &str, data:
     store(state, &key, jpeg.into()).await?;
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
-    repo::courses::set_cover(&mut tx, course_id, Some(&key)).await?;
+    repo::courses::set_cover(&mut tx, course_id.as_str(), Some(&key)).await?;
     changed(&mut tx, &course, false).await?;
-    let updated = repo::courses::by_id(&mut tx, course_id).await?.ok_or_else(AppError::not_found)?;
+    let updated = repo::courses::by_id(&mut tx, course_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     remove_files(state, &course.cover_key.into_iter().collect::<Vec<_>>()).await;
     Ok(updated)
 }
 
 /// The cover of a published course (anyone), or of one the viewer edits.
-pub async fn cover(state: &AppState, viewer: Option<&Viewer>, course_id: &str) -> Result<Bytes, AppError> {
+pub async fn cover(state: &AppState, viewer: Option<&Viewer>, course_id: &CourseId) -> Result<Bytes, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let course = repo::courses::by_id(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
+    let course = repo::courses::by_id(&mut conn, course_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     if course.state() != CourseState::Published {
         // Only a viewer who may not edit it is told it is not there; a fault on the way stays itself.
         let viewer = viewer.ok_or_else(AppError::not_found)?;
@@ -206,7 +212,7 @@ const SNIFF_BYTES: usize = 8 * 1024;
 pub async fn set_lesson_media<S, E>(
     state: &AppState,
     viewer: &Viewer,
-    lesson_id: &str,
+    lesson_id: &LessonId,
     mut upload: S,
     file_name: &str,
 ) -> Result<Lesson, AppError>
@@ -309,14 +315,14 @@ fn broken_upload(reason: impl std::fmt::Display) -> AppError {
 async fn record_media(
     state: &AppState,
     viewer: &Viewer,
-    lesson_id: &str,
+    lesson_id: &LessonId,
     media: &Media<'_>,
 ) -> Result<(Lesson, Lesson), AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, lesson_id).await?;
-    repo::outline::set_media(&mut tx, lesson_id, Some(media)).await?;
+    repo::outline::set_media(&mut tx, lesson_id.as_str(), Some(media)).await?;
     changed(&mut tx, &editable.course, false).await?;
-    let updated = repo::outline::lesson(&mut tx, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    let updated = repo::outline::lesson(&mut tx, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok((updated, old))
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use lyceum_platform::ids::{self, CourseId, LessonId, ModuleId};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
@@ -15,7 +16,8 @@ use crate::{
 };
 
 /// A course's modules with their lessons, in order, in two queries.
-pub async fn load(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<ModuleOutline>, sqlx::Error> {
+pub async fn load(conn: &mut AnyConnection, course_id: &CourseId) -> Result<Vec<ModuleOutline>, sqlx::Error> {
+    let course_id = course_id.as_str();
     let modules = repo::outline::modules(conn, course_id).await?;
     let mut lessons = repo::outline::lessons_of_course(conn, course_id).await?;
     Ok(modules
@@ -35,32 +37,32 @@ fn module_title(raw: &str) -> Result<String, AppError> {
 pub async fn create_module(
     state: &AppState,
     viewer: &Viewer,
-    course_id: &str,
+    course_id: &CourseId,
     title: &str,
 ) -> Result<Module, AppError> {
     let title = module_title(title)?;
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
     let id = db::new_id();
-    repo::outline::insert_module(&mut tx, &id, course_id, &title).await?;
+    repo::outline::insert_module(&mut tx, &id, course_id.as_str(), &title).await?;
     changed(&mut tx, &course, false).await?;
     let module = repo::outline::module(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok(module)
 }
 
-pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &str, title: &str) -> Result<Module, AppError> {
+pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &ModuleId, title: &str) -> Result<Module, AppError> {
     let title = module_title(title)?;
     let mut tx = state.db.begin().await?;
     let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
-    repo::outline::rename_module(&mut tx, id, &title).await?;
+    repo::outline::rename_module(&mut tx, id.as_str(), &title).await?;
     changed(&mut tx, &editable.course, false).await?;
-    let module = repo::outline::module(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    let module = repo::outline::module(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     Ok(module)
 }
 
-pub async fn get_module(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Module, i64), AppError> {
+pub async fn get_module(state: &AppState, viewer: &Viewer, id: &ModuleId) -> Result<(Module, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (editable, module) = access::editable_module(&mut conn, viewer, id).await?;
     let enrolled = editable.course.enrolled_count;
@@ -68,12 +70,12 @@ pub async fn get_module(state: &AppState, viewer: &Viewer, id: &str) -> Result<(
 }
 
 /// Deletes a module and its lessons (409 while learners are enrolled, unless `force`).
-pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<(), AppError> {
+pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &ModuleId, force: bool) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
     guard_enrolled(editable.course.enrolled_count, force, "module")?;
-    let files = repo::outline::media_keys_of_module(&mut tx, id).await?;
-    repo::outline::delete_module(&mut tx, id).await?;
+    let files = repo::outline::media_keys_of_module(&mut tx, id.as_str()).await?;
+    repo::outline::delete_module(&mut tx, id.as_str()).await?;
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
@@ -100,14 +102,16 @@ fn check_order(current: &[String], wanted: &[String], what: &str) -> Result<(), 
 pub async fn reorder_modules(
     state: &AppState,
     viewer: &Viewer,
-    course_id: &str,
-    ids: &[String],
+    course_id: &CourseId,
+    ids: &[ModuleId],
 ) -> Result<Vec<ModuleOutline>, AppError> {
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
-    let current: Vec<String> = repo::outline::modules(&mut tx, course_id).await?.into_iter().map(|m| m.id).collect();
-    check_order(&current, ids, "module")?;
-    repo::outline::set_positions(&mut tx, Table::Modules, ids).await?;
+    let current: Vec<String> =
+        repo::outline::modules(&mut tx, course_id.as_str()).await?.into_iter().map(|m| m.id).collect();
+    let ids = ids::strings(ids);
+    check_order(&current, &ids, "module")?;
+    repo::outline::set_positions(&mut tx, Table::Modules, &ids).await?;
     changed(&mut tx, &course, false).await?;
     let outline = load(&mut tx, course_id).await?;
     commit(state, tx).await?;
@@ -117,45 +121,50 @@ pub async fn reorder_modules(
 pub async fn reorder_lessons(
     state: &AppState,
     viewer: &Viewer,
-    module_id: &str,
-    ids: &[String],
+    module_id: &ModuleId,
+    ids: &[LessonId],
 ) -> Result<Vec<Lesson>, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, _) = access::editable_module(&mut tx, viewer, module_id).await?;
-    let current = repo::outline::lesson_ids_of_module(&mut tx, module_id).await?;
-    check_order(&current, ids, "lesson")?;
-    repo::outline::set_positions(&mut tx, Table::Lessons, ids).await?;
+    let current = repo::outline::lesson_ids_of_module(&mut tx, module_id.as_str()).await?;
+    let ids = ids::strings(ids);
+    check_order(&current, &ids, "lesson")?;
+    repo::outline::set_positions(&mut tx, Table::Lessons, &ids).await?;
     changed(&mut tx, &editable.course, false).await?;
-    let outline = load(&mut tx, &editable.course.id).await?;
+    let outline = load(&mut tx, &CourseId::from(&editable.course.id)).await?;
     commit(state, tx).await?;
-    Ok(outline.into_iter().find(|m| m.module.id == module_id).map(|m| m.lessons).unwrap_or_default())
+    Ok(outline.into_iter().find(|m| m.module.id == module_id.as_str()).map(|m| m.lessons).unwrap_or_default())
 }
 
 /// Moves one item up (-1) or down (+1) among its siblings: the pages' move buttons.
-pub async fn move_module(state: &AppState, viewer: &Viewer, id: &str, step: i64) -> Result<String, AppError> {
+pub async fn move_module(state: &AppState, viewer: &Viewer, id: &ModuleId, step: i64) -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (_, module) = access::editable_module(&mut conn, viewer, id).await?;
-    let mut ids: Vec<String> =
-        repo::outline::modules(&mut conn, &module.course_id).await?.into_iter().map(|m| m.id).collect();
+    let mut ids: Vec<ModuleId> =
+        repo::outline::modules(&mut conn, &module.course_id).await?.into_iter().map(|m| ModuleId::from(m.id)).collect();
     drop(conn);
     if swap(&mut ids, id, step) {
-        reorder_modules(state, viewer, &module.course_id, &ids).await?;
+        reorder_modules(state, viewer, &CourseId::from(&module.course_id), &ids).await?;
     }
     Ok(module.course_id)
 }
 
-pub async fn move_lesson(state: &AppState, viewer: &Viewer, id: &str, step: i64) -> Result<String, AppError> {
+pub async fn move_lesson(state: &AppState, viewer: &Viewer, id: &LessonId, step: i64) -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (_, lesson) = access::editable_lesson(&mut conn, viewer, id).await?;
-    let mut ids = repo::outline::lesson_ids_of_module(&mut conn, &lesson.module_id).await?;
+    let mut ids: Vec<LessonId> = repo::outline::lesson_ids_of_module(&mut conn, &lesson.module_id)
+        .await?
+        .into_iter()
+        .map(LessonId::from)
+        .collect();
     drop(conn);
     if swap(&mut ids, id, step) {
-        reorder_lessons(state, viewer, &lesson.module_id, &ids).await?;
+        reorder_lessons(state, viewer, &ModuleId::from(&lesson.module_id), &ids).await?;
     }
     Ok(lesson.course_id)
 }
 
-fn swap(ids: &mut [String], id: &str, step: i64) -> bool {
+fn swap<T: PartialEq>(ids: &mut [T], id: &T, step: i64) -> bool {
     let Some(at) = ids.iter().position(|x| x == id) else { return false };
     let to = at as i64 + step;
     if to < 0 || to >= ids.len() as i64 {
@@ -229,7 +238,7 @@ fn validate_lesson(input: LessonInput, old: Option<&Lesson>) -> Result<ValidLess
 pub async fn create_lesson(
     state: &AppState,
     viewer: &Viewer,
-    module_id: &str,
+    module_id: &ModuleId,
     input: LessonInput,
 ) -> Result<Lesson, AppError> {
     let mut tx = state.db.begin().await?;
@@ -246,41 +255,41 @@ pub async fn create_lesson(
 pub async fn update_lesson(
     state: &AppState,
     viewer: &Viewer,
-    id: &str,
+    id: &LessonId,
     input: LessonInput,
 ) -> Result<Lesson, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, id).await?;
     let valid = validate_lesson(input, Some(&old))?;
-    repo::outline::update_lesson(&mut tx, id, &valid.fields()).await?;
+    repo::outline::update_lesson(&mut tx, id.as_str(), &valid.fields()).await?;
     // A file the new kind does not take (a video on a text lesson) goes with the change.
     let dropped = match (&old.media_key, &old.media_type) {
         (Some(key), Some(mime)) if !super::media::kind_keeps(valid.kind, mime) => Some(key.clone()),
         _ => None,
     };
     if dropped.is_some() {
-        repo::outline::set_media(&mut tx, id, None).await?;
+        repo::outline::set_media(&mut tx, id.as_str(), None).await?;
     }
     changed(&mut tx, &editable.course, false).await?;
-    let lesson = repo::outline::lesson(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    let lesson = repo::outline::lesson(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     commit(state, tx).await?;
     remove_files(state, &dropped.into_iter().collect::<Vec<_>>()).await;
     Ok(lesson)
 }
 
 /// A lesson for its editors, with the number of enrolled learners (for the delete warning).
-pub async fn get_lesson(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Lesson, i64), AppError> {
+pub async fn get_lesson(state: &AppState, viewer: &Viewer, id: &LessonId) -> Result<(Lesson, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (editable, lesson) = access::editable_lesson(&mut conn, viewer, id).await?;
     let enrolled = editable.course.enrolled_count;
     Ok((lesson, enrolled))
 }
 
-pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &str, force: bool) -> Result<String, AppError> {
+pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &LessonId, force: bool) -> Result<String, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, lesson) = access::editable_lesson(&mut tx, viewer, id).await?;
     guard_enrolled(editable.course.enrolled_count, force, "lesson")?;
-    repo::outline::delete_lesson(&mut tx, id).await?;
+    repo::outline::delete_lesson(&mut tx, id.as_str()).await?;
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use lyceum_platform::AppError;
+use lyceum_platform::ids::{self, CourseId, LessonId};
 use sqlx::AnyConnection;
 
 pub use crate::repo::search::{Engine, QUERY_MAX, terms as search_terms};
@@ -15,7 +16,8 @@ use crate::{
     repo,
 };
 
-pub async fn course(conn: &mut AnyConnection, id: &str) -> Result<Option<Course>, AppError> {
+pub async fn course(conn: &mut AnyConnection, id: &CourseId) -> Result<Option<Course>, AppError> {
+    let id = id.as_str();
     Ok(repo::courses::by_id(conn, id).await?)
 }
 
@@ -25,28 +27,31 @@ pub async fn course_by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Opti
 }
 
 /// Several courses by id in one query, keyed by id; unknown ids are absent.
-pub async fn courses(conn: &mut AnyConnection, ids: &[String]) -> Result<HashMap<String, Course>, AppError> {
-    let mut unique = ids.to_vec();
+pub async fn courses(conn: &mut AnyConnection, ids: &[CourseId]) -> Result<HashMap<String, Course>, AppError> {
+    let mut unique = ids::strings(ids);
     unique.sort();
     unique.dedup();
     Ok(repo::courses::by_ids(conn, &unique).await?.into_iter().map(|c| (c.id.clone(), c)).collect())
 }
 
-pub async fn lesson(conn: &mut AnyConnection, id: &str) -> Result<Option<Lesson>, AppError> {
+pub async fn lesson(conn: &mut AnyConnection, id: &LessonId) -> Result<Option<Lesson>, AppError> {
+    let id = id.as_str();
     Ok(repo::outline::lesson(conn, id).await?)
 }
 
 /// A course's modules in order (without lessons).
-pub async fn modules(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Module>, AppError> {
+pub async fn modules(conn: &mut AnyConnection, course_id: &CourseId) -> Result<Vec<Module>, AppError> {
+    let course_id = course_id.as_str();
     Ok(repo::outline::modules(conn, course_id).await?)
 }
 
 /// The lessons of several courses in outline order, without bodies (one query).
-pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[String]) -> Result<Vec<LessonRef>, AppError> {
-    Ok(repo::outline::lesson_refs(conn, course_ids).await?)
+pub async fn lesson_refs(conn: &mut AnyConnection, course_ids: &[CourseId]) -> Result<Vec<LessonRef>, AppError> {
+    Ok(repo::outline::lesson_refs(conn, &ids::strings(course_ids)).await?)
 }
 
-pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i64, AppError> {
+pub async fn lesson_count(conn: &mut AnyConnection, course_id: &CourseId) -> Result<i64, AppError> {
+    let course_id = course_id.as_str();
     Ok(repo::outline::lesson_count(conn, course_id).await?)
 }
 
@@ -54,6 +59,7 @@ pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<Category>, AppEr
     Ok(repo::courses::categories(conn).await?)
 }
 
-pub async fn tags(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, AppError> {
+pub async fn tags(conn: &mut AnyConnection, course_id: &CourseId) -> Result<Vec<String>, AppError> {
+    let course_id = course_id.as_str();
     Ok(repo::courses::tags(conn, course_id).await?)
 }

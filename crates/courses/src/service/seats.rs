@@ -4,17 +4,20 @@
 //! it writes, so the two commit together.
 
 use lyceum_platform::AppError;
+use lyceum_platform::ids::CourseId;
 use sqlx::AnyConnection;
 
 use crate::repo;
 
 /// Takes a seat if one is free; false when the course is full. Concurrent
 /// takers can never pass the limit (one conditional UPDATE).
-pub async fn take(conn: &mut AnyConnection, course_id: &str) -> Result<bool, AppError> {
+pub async fn take(conn: &mut AnyConnection, course_id: &CourseId) -> Result<bool, AppError> {
+    let course_id = course_id.as_str();
     Ok(repo::courses::take_seat(conn, course_id).await?)
 }
 
 /// Gives a seat back (never below 0).
-pub async fn give_back(conn: &mut AnyConnection, course_id: &str) -> Result<(), AppError> {
+pub async fn give_back(conn: &mut AnyConnection, course_id: &CourseId) -> Result<(), AppError> {
+    let course_id = course_id.as_str();
     Ok(repo::courses::give_back_seat(conn, course_id).await?)
 }

@@ -1,6 +1,7 @@
 //! Unenrolling: the learner themself, the course's staff or an admin. The
 //! enrollment row stays (status `cancelled`) so enrolling again reactivates it.
 
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 
 use super::visible_enrollment;
@@ -16,7 +17,8 @@ pub async fn unenroll(state: &AppState, viewer: &Viewer, id: &str) -> Result<Enr
     let (enrollment, offer) = {
         let mut conn = state.db.pool().acquire().await?;
         let enrollment = visible_enrollment(&mut conn, viewer, id).await?;
-        let offer = seats::offer(&mut conn, &enrollment.course_id).await?.ok_or_else(AppError::not_found)?;
+        let offer =
+            seats::offer(&mut conn, &CourseId::from(&enrollment.course_id)).await?.ok_or_else(AppError::not_found)?;
         (enrollment, offer)
     };
     let by_staff = enrollment.user_id != viewer.user_id;
@@ -54,7 +56,7 @@ pub(crate) async fn cancel(
         tx.rollback().await?;
         return Ok(false);
     }
-    seats::give_back(&mut tx, &enrollment.course_id).await?;
+    seats::give_back(&mut tx, &CourseId::from(&enrollment.course_id)).await?;
     let event = EnrollmentCancelled {
         enrollment_id: enrollment.id.clone(),
         course_id: enrollment.course_id.clone(),

@@ -7,6 +7,7 @@
 //! learner.
 
 use lyceum_courses::model::CourseState;
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 
 use super::check_visible;
@@ -39,14 +40,14 @@ impl Enrolled {
 }
 
 /// The viewer enrolls in `course_id`.
-pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Enrolled, EnrollError> {
+pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Enrolled, EnrollError> {
     let offer = {
         let mut conn = state.db.pool().acquire().await?;
         let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
         check_visible(&mut conn, viewer, &offer).await?;
         // Already enrolled: the same answer whatever the course's state or price now.
         if let Some(existing) =
-            enrollments::of(&mut conn, course_id, &viewer.user_id).await?.filter(Enrollment::is_active)
+            enrollments::of(&mut conn, course_id.as_str(), &viewer.user_id).await?.filter(Enrollment::is_active)
         {
             return Ok(Enrolled::Existing(existing));
         }
@@ -63,7 +64,7 @@ pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Re
         let mut conn = state.db.pool().acquire().await?;
         seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?
     };
-    let enrolled = enroll(state, viewer, &offer.id).await?;
+    let enrolled = enroll(state, viewer, &CourseId::from(&offer.id)).await?;
     Ok((offer, enrolled))
 }
 
@@ -101,7 +102,7 @@ pub(crate) async fn admit(
         tx.rollback().await?;
         return Ok(Enrolled::Existing(existing));
     }
-    if !seats::take(&mut tx, &offer.id).await? {
+    if !seats::take(&mut tx, &CourseId::from(&offer.id)).await? {
         tx.rollback().await?;
         return Err(EnrollError::CourseFull(Box::new(offer.clone())));
     }

@@ -8,6 +8,7 @@ pub mod roster;
 pub(crate) mod seats;
 
 use lyceum_courses::service::access::is_staff;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{AppError, auth::Viewer};
 use sqlx::AnyConnection;
 
@@ -19,7 +20,9 @@ use crate::{
 /// Whether `user_id` is actively enrolled in `course_id`: the one query for
 /// it, asked by the lesson access rule (learning), the course page (catalog)
 /// and enrollment itself.
-pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, AppError> {
+pub async fn is_active(conn: &mut AnyConnection, course_id: &CourseId, user_id: &UserId) -> Result<bool, AppError> {
+    let course_id = course_id.as_str();
+    let user_id = user_id.as_str();
     Ok(repo::enrollments::is_active(conn, course_id, user_id).await?)
 }
 
@@ -27,7 +30,7 @@ pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str)
 pub(crate) async fn visible_offer(
     conn: &mut AnyConnection,
     viewer: &Viewer,
-    course_id: &str,
+    course_id: &CourseId,
 ) -> Result<Offer, AppError> {
     let offer = seats::offer(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     check_visible(conn, viewer, &offer).await?;
@@ -36,11 +39,11 @@ pub(crate) async fn visible_offer(
 
 pub(crate) async fn check_visible(conn: &mut AnyConnection, viewer: &Viewer, offer: &Offer) -> Result<(), AppError> {
     use lyceum_courses::model::CourseState;
-    if offer.state() != CourseState::Draft || is_staff(conn, viewer, &offer.id).await? {
+    if offer.state() != CourseState::Draft || is_staff(conn, viewer, &CourseId::from(&offer.id)).await? {
         return Ok(());
     }
     // A learner still enrolled in a course taken back to draft keeps seeing their enrollment.
-    if is_active(conn, &offer.id, &viewer.user_id).await? {
+    if is_active(conn, &CourseId::from(&offer.id), &viewer.id()).await? {
         return Ok(());
     }
     Err(AppError::not_found())
@@ -57,7 +60,7 @@ pub(crate) async fn visible_enrollment(
     let enrollment = repo::enrollments::by_id(conn, id).await?.ok_or_else(AppError::not_found)?;
     if enrollment.user_id == viewer.user_id
         || viewer.is_admin()
-        || is_staff(conn, viewer, &enrollment.course_id).await?
+        || is_staff(conn, viewer, &CourseId::from(&enrollment.course_id)).await?
     {
         return Ok(enrollment);
     }

@@ -2,6 +2,7 @@
 //! status of a course for the viewer.
 
 use lyceum_courses::model::CourseState;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,
@@ -29,7 +30,7 @@ pub async fn mine(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Resu
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let rows = enrollments::active_of_user(&mut conn, &viewer.user_id, before, page.fetch()).await?;
     let Paged { items: rows, next_cursor } = Paged::from_rows(rows, page, |r| (r.created_at, r.id.as_str()));
-    let ids: Vec<String> = rows.iter().map(|e| e.course_id.clone()).collect();
+    let ids: Vec<CourseId> = rows.iter().map(|e| CourseId::from(&e.course_id)).collect();
     let courses = read::courses(&mut conn, &ids).await?;
     let items = rows
         .into_iter()
@@ -54,10 +55,11 @@ pub async fn mine(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Resu
 /// learning's "my courses"). `before` is the last row's `(created_at, id)`.
 pub async fn active_of_user(
     conn: &mut AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     before: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<Enrollment>, AppError> {
+    let user_id = user_id.as_str();
     Ok(enrollments::active_of_user(conn, user_id, before, limit).await?)
 }
 
@@ -65,10 +67,11 @@ pub async fn active_of_user(
 /// learning's progress table). No access check: the caller has made it.
 pub async fn active_of_course(
     conn: &mut AnyConnection,
-    course_id: &str,
+    course_id: &CourseId,
     before: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<Enrollment>, AppError> {
+    let course_id = course_id.as_str();
     Ok(enrollments::of_course(conn, course_id, Some("active"), before, limit).await?)
 }
 
@@ -93,10 +96,10 @@ impl StatusView {
     }
 }
 
-pub async fn status(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<StatusView, AppError> {
+pub async fn status(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<StatusView, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let offer = visible_offer(&mut conn, viewer, course_id).await?;
-    let enrollment = enrollments::of(&mut conn, course_id, &viewer.user_id).await?;
+    let enrollment = enrollments::of(&mut conn, course_id.as_str(), &viewer.user_id).await?;
     Ok(StatusView { offer, enrollment })
 }
 
@@ -106,5 +109,5 @@ pub async fn status_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Re
         let mut conn = state.db.pool().acquire().await?;
         seats::offer_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?.id
     };
-    status(state, viewer, &id).await
+    status(state, viewer, &CourseId::from(id)).await
 }

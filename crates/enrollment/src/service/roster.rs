@@ -3,6 +3,7 @@
 
 use lyceum_accounts::service::{admin, directory};
 use lyceum_courses::{model::CourseState, service::access};
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,
@@ -27,7 +28,7 @@ pub struct RosterPage {
 }
 
 /// Staff's course, or 404 / 403 by the authoring rule.
-async fn staff_offer(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<Offer, AppError> {
+async fn staff_offer(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Offer, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     access::editable(&mut conn, viewer, course_id).await?;
     seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)
@@ -37,7 +38,7 @@ async fn staff_offer(state: &AppState, viewer: &Viewer, course_id: &str) -> Resu
 pub async fn list(
     state: &AppState,
     viewer: &Viewer,
-    course_id: &str,
+    course_id: &CourseId,
     status: Option<Status>,
     page: &PageRequest,
 ) -> Result<RosterPage, AppError> {
@@ -46,7 +47,7 @@ pub async fn list(
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let mut conn = state.db.pool().acquire().await?;
     let status = status.map(Status::as_str);
-    let rows = enrollments::of_course(&mut conn, course_id, status, before, page.fetch()).await?;
+    let rows = enrollments::of_course(&mut conn, course_id.as_str(), status, before, page.fetch()).await?;
     let Paged { items, next_cursor } = Paged::from_rows(rows, page, |r| (r.created_at, r.id.as_str()));
     let items = with_people(&mut conn, items).await?;
     Ok(RosterPage { offer, entries: Paged { items, next_cursor } })
@@ -55,7 +56,7 @@ pub async fn list(
 /// Roster lines for `rows`, with the learners' names and addresses read from
 /// accounts in one batch.
 async fn with_people(conn: &mut AnyConnection, rows: Vec<Enrollment>) -> Result<Vec<RosterEntry>, AppError> {
-    let ids: Vec<String> = rows.iter().map(|e| e.user_id.clone()).collect();
+    let ids: Vec<UserId> = rows.iter().map(|e| UserId::from(&e.user_id)).collect();
     let people = directory::people(conn, &ids).await?;
     Ok(rows
         .into_iter()
@@ -76,7 +77,12 @@ async fn with_people(conn: &mut AnyConnection, rows: Vec<Enrollment>) -> Result<
 /// Staff enroll the account with `email`: no payment, still within the seat
 /// limit; draft courses too (a cohort can be ready before publishing), not
 /// archived ones.
-pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str) -> Result<Enrolled, EnrollError> {
+pub async fn add(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+    email: &str,
+) -> Result<Enrolled, EnrollError> {
     // Access first, so nobody learns which accounts exist through someone else's course.
     let offer = staff_offer(state, viewer, course_id).await?;
     // A lookup that answers "none" is the only "no such account"; a database fault stays one.
@@ -95,11 +101,12 @@ pub async fn add(state: &AppState, viewer: &Viewer, course_id: &str, email: &str
 }
 
 /// Staff remove a learner; 404 when they are not actively enrolled.
-pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id: &str) -> Result<(), AppError> {
+pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &CourseId, user_id: &UserId) -> Result<(), AppError> {
+    let user_id = user_id.as_str();
     let offer = staff_offer(state, viewer, course_id).await?;
     let enrollment = {
         let mut conn = state.db.pool().acquire().await?;
-        enrollments::of(&mut conn, course_id, user_id)
+        enrollments::of(&mut conn, course_id.as_str(), user_id)
             .await?
             .filter(Enrollment::is_active)
             .ok_or_else(AppError::not_found)?
@@ -111,12 +118,13 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &str, user_id:
 pub async fn entry(
     state: &AppState,
     viewer: &Viewer,
-    course_id: &str,
-    user_id: &str,
+    course_id: &CourseId,
+    user_id: &UserId,
 ) -> Result<(Offer, RosterEntry), AppError> {
+    let user_id = user_id.as_str();
     let offer = staff_offer(state, viewer, course_id).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let enrollment = enrollments::of(&mut conn, course_id, user_id).await?;
+    let enrollment = enrollments::of(&mut conn, course_id.as_str(), user_id).await?;
     let enrollment = enrollment.filter(Enrollment::is_active).ok_or_else(AppError::not_found)?;
     let entry = with_people(&mut conn, vec![enrollment]).await?.pop().ok_or_else(AppError::not_found)?;
     Ok((offer, entry))

@@ -4,13 +4,14 @@
 
 use lyceum_courses::{model::Course, service::read};
 use lyceum_platform::AppError;
+use lyceum_platform::ids::CourseId;
 use sqlx::AnyConnection;
 
 pub use lyceum_courses::service::seats::{give_back, take};
 
 use crate::model::Offer;
 
-pub async fn offer(conn: &mut AnyConnection, course_id: &str) -> Result<Option<Offer>, AppError> {
+pub async fn offer(conn: &mut AnyConnection, course_id: &CourseId) -> Result<Option<Offer>, AppError> {
     Ok(read::course(conn, course_id).await?.map(offer_of))
 }
 

@@ -6,6 +6,7 @@ use axum::{
     response::Response,
 };
 use http::{HeaderMap, HeaderValue, Method, header};
+use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::MaybeUser,
@@ -20,7 +21,7 @@ const CACHING: Caching = Caching::Private { max_age_secs: 300 };
 pub async fn serve(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

@@ -20,6 +20,7 @@ use lyceum_courses::{
         read,
     },
 };
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, auth::Viewer};
 use sqlx::AnyConnection;
 
@@ -79,7 +80,7 @@ async fn decide_given(
     staff: bool,
 ) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
     let enrolled = match viewer {
-        Some(v) => lyceum_enrollment::is_active(conn, &course.id, &v.user_id).await?,
+        Some(v) => lyceum_enrollment::is_active(conn, &CourseId::from(&course.id), &v.id()).await?,
         None => false,
     };
     let state = course.state();
@@ -100,7 +101,7 @@ async fn decide(
     course: Course,
 ) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
     let staff = match viewer {
-        Some(v) => is_staff(conn, v, &course.id).await?,
+        Some(v) => is_staff(conn, v, &CourseId::from(&course.id)).await?,
         None => false,
     };
     decide_given(conn, viewer, course, staff).await
@@ -119,7 +120,7 @@ pub async fn viewable_course(
 pub async fn viewable_course_by_id(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
-    course_id: &str,
+    course_id: &CourseId,
 ) -> Result<Viewable, AppError> {
     let course = read::course(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     viewable_course(conn, viewer, course).await
@@ -129,10 +130,10 @@ pub async fn viewable_course_by_id(
 pub async fn viewable_lesson(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
-    lesson_id: &str,
+    lesson_id: &LessonId,
 ) -> Result<ViewableLesson, AppError> {
     let lesson = read::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    let course = read::course(conn, &lesson.course_id).await?.ok_or_else(AppError::not_found)?;
+    let course = read::course(conn, &CourseId::from(&lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
     let decision = decide(conn, viewer, course).await?;
     lesson_decision(lesson, decision)
 }

@@ -5,6 +5,7 @@ use lyceum_courses::{
     model::Course,
     service::{instructors as course_instructors, read},
 };
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,
@@ -75,9 +76,10 @@ pub async fn verify(state: &AppState, code: &str) -> Result<Verified, AppError> 
     let mut conn = state.db.pool().acquire().await?;
     let certificate = repo::certificates::by_code(&mut conn, code).await?.ok_or_else(AppError::not_found)?;
     let (mut instructors, mut course_slug) = (Vec::new(), None);
-    if let Some(course_id) = &certificate.course_id {
-        instructors = course_instructors::of(&mut conn, course_id).await?.into_iter().map(|i| i.display_name).collect();
-        let course = read::course(&mut conn, course_id).await?;
+    if let Some(course_id) = certificate.course_id.as_ref().map(CourseId::from) {
+        instructors =
+            course_instructors::of(&mut conn, &course_id).await?.into_iter().map(|i| i.display_name).collect();
+        let course = read::course(&mut conn, &course_id).await?;
         course_slug = course.filter(|c| c.state == "published").map(|c| c.slug);
     }
     Ok(Verified { certificate, instructors, course_slug })

@@ -5,6 +5,7 @@ use lyceum_courses::{
     model::{Course, Lesson, LessonRef, Module},
     service::{content, read},
 };
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 use super::{
@@ -42,10 +43,11 @@ pub async fn view(
     state: &AppState,
     viewer: Option<&Viewer>,
     slug: &str,
-    lesson_id: &str,
+    lesson_id: &LessonId,
 ) -> Result<LessonView, AppError> {
     let rendered = content::lesson(state, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    let course = content::course(state, &rendered.lesson.course_id).await?.ok_or_else(AppError::not_found)?;
+    let course =
+        content::course(state, &CourseId::from(&rendered.lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
     // Another course's lesson is 404 whoever asks, before any access answer.
     if course.course.slug != slug {
         return Err(AppError::not_found());
@@ -55,7 +57,7 @@ pub async fn view(
     let (lesson, viewable) = (found.lesson, found.viewable);
     let (modules, refs) = (course.modules, course.lessons);
     let progress = match viewer {
-        Some(v) => Some(progress::detail_in(&mut conn, &v.user_id, &viewable.course, &refs).await?),
+        Some(v) => Some(progress::detail_in(&mut conn, &v.id(), &viewable.course, &refs).await?),
         None => None,
     };
     let at = refs.iter().position(|l| l.id == lesson.id);
@@ -87,6 +89,6 @@ pub async fn continue_lesson(state: &AppState, viewer: &Viewer, slug: &str) -> R
     let mut conn = state.db.pool().acquire().await?;
     let course = read::course_by_slug(&mut conn, slug).await?.ok_or_else(AppError::not_found)?;
     let viewable = access::viewable_course(&mut conn, Some(viewer), course).await?;
-    let detail = progress::detail(&mut conn, &viewer.user_id, &viewable.course).await?;
+    let detail = progress::detail(&mut conn, &viewer.id(), &viewable.course).await?;
     detail.summary.continue_lesson_id.ok_or_else(AppError::not_found)
 }

@@ -3,6 +3,7 @@
 use lyceum_courses::model::LessonKind;
 
 use super::access;
+use lyceum_platform::ids::LessonId;
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 pub struct LessonFile {
@@ -12,7 +13,11 @@ pub struct LessonFile {
     pub download_name: Option<String>,
 }
 
-pub async fn lesson_file(state: &AppState, viewer: Option<&Viewer>, lesson_id: &str) -> Result<LessonFile, AppError> {
+pub async fn lesson_file(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    lesson_id: &LessonId,
+) -> Result<LessonFile, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let lesson = access::viewable_lesson(&mut conn, viewer, lesson_id).await?.lesson;
     let key = lesson.media_key.clone().ok_or_else(AppError::not_found)?;

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use lyceum_courses::{model::CourseState, service::read};
 use lyceum_enrollment::service::query as enrollments;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,
@@ -47,7 +48,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Resu
     let rows = openable(&mut conn, user, before_ref, page.fetch()).await?;
     let Paged { items: page, next_cursor } = Paged::from_rows(rows, page, |e| (e.created_at, e.id.as_str()));
     let ids: Vec<String> = page.iter().map(|e| e.course_id.clone()).collect();
-    let refs = read::lesson_refs(&mut conn, &ids).await?;
+    let refs = read::lesson_refs(&mut conn, &ids.iter().map(CourseId::from).collect::<Vec<_>>()).await?;
     let completed: HashSet<String> =
         repo::progress::completed_in(&mut conn, user, &ids).await?.into_iter().map(|(_, lesson)| lesson).collect();
     let rows: HashMap<String, _> =
@@ -90,10 +91,10 @@ async fn openable(
     let mut after: Option<(i64, String)> = before.map(|(at, id)| (at, id.to_string()));
     loop {
         let at = after.as_ref().map(|(at, id)| (*at, id.as_str()));
-        let batch = enrollments::active_of_user(conn, user_id, at, want).await?;
+        let batch = enrollments::active_of_user(conn, &UserId::from(user_id), at, want).await?;
         let exhausted = (batch.len() as i64) < want;
         after = batch.last().map(|e| (e.created_at, e.id.clone()));
-        let ids: Vec<String> = batch.iter().map(|e| e.course_id.clone()).collect();
+        let ids: Vec<CourseId> = batch.iter().map(|e| CourseId::from(&e.course_id)).collect();
         let courses = read::courses(conn, &ids).await?;
         for e in batch {
             let Some(course) = courses.get(&e.course_id) else { continue };

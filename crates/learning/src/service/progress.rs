@@ -7,6 +7,7 @@ use lyceum_courses::{
     model::{Course, LessonKind, LessonRef},
     service::read,
 };
+use lyceum_platform::ids::{CourseId, LessonId, UserId};
 use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
 use sqlx::AnyConnection;
 
@@ -76,7 +77,7 @@ impl Recorded {
 pub async fn record(
     state: &AppState,
     viewer: &Viewer,
-    lesson_id: &str,
+    lesson_id: &LessonId,
     input: ProgressInput,
 ) -> Result<Recorded, AppError> {
     let (lesson, course) = {
@@ -92,21 +93,21 @@ pub async fn record(
     let mut tx = state.db.begin().await?;
     // A write first: it takes the course_progress row lock on PostgreSQL (see
     // the progress migration); SQLite's write lock is held since `begin`.
-    repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id, now).await?;
-    if !lyceum_enrollment::is_active(&mut tx, &course.id, &viewer.user_id).await? {
+    repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id.as_str(), now).await?;
+    if !lyceum_enrollment::is_active(&mut tx, &CourseId::from(&course.id), &viewer.id()).await? {
         return Err(learners_only());
     }
     repo::progress::upsert_lesson(
         &mut tx,
         &viewer.user_id,
-        lesson_id,
+        lesson_id.as_str(),
         &course.id,
         input.completed,
         input.position_seconds,
         now,
     )
     .await?;
-    let mut detail = detail(&mut tx, &viewer.user_id, &course).await?;
+    let mut detail = detail(&mut tx, &viewer.id(), &course).await?;
     let mut just_completed = false;
     if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
         repo::progress::set_course_completed(&mut tx, &viewer.user_id, &course.id, now).await?;
@@ -115,7 +116,8 @@ pub async fn record(
         detail.completed_at = detail.completed_at.or(Some(now));
         detail.certificate = Some(certificate);
     }
-    let lesson = repo::progress::lesson(&mut tx, &viewer.user_id, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    let lesson =
+        repo::progress::lesson(&mut tx, &viewer.user_id, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(Recorded { lesson, course: detail, just_completed, course_slug: course.slug })
 }
@@ -141,8 +143,8 @@ impl CourseDetail {
 }
 
 /// Computes a learner's progress in `course` (4 queries).
-pub async fn detail(conn: &mut AnyConnection, user_id: &str, course: &Course) -> Result<CourseDetail, AppError> {
-    let ids = [course.id.clone()];
+pub async fn detail(conn: &mut AnyConnection, user_id: &UserId, course: &Course) -> Result<CourseDetail, AppError> {
+    let ids = [CourseId::from(&course.id)];
     let refs = read::lesson_refs(conn, &ids).await?;
     detail_in(conn, user_id, course, &refs).await
 }
@@ -151,10 +153,11 @@ pub async fn detail(conn: &mut AnyConnection, user_id: &str, course: &Course) ->
 /// caller already has (3 queries).
 pub async fn detail_in(
     conn: &mut AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     course: &Course,
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
+    let user_id = user_id.as_str();
     let rows = repo::progress::lessons_of_course(conn, user_id, &course.id).await?;
     let course_row = repo::progress::course(conn, user_id, &course.id).await?;
     let certificate = repo::certificates::of_user_course(conn, user_id, &course.id).await?;
@@ -179,8 +182,12 @@ pub async fn detail_in(
 }
 
 /// The viewer's progress in a course they may open (enrolled learners; staff see their own, usually empty).
-pub async fn course_progress(state: &AppState, viewer: &Viewer, course_id: &str) -> Result<CourseDetail, AppError> {
+pub async fn course_progress(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+) -> Result<CourseDetail, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let viewable = access::viewable_course_by_id(&mut conn, Some(viewer), course_id).await?;
-    detail(&mut conn, &viewer.user_id, &viewable.course).await
+    detail(&mut conn, &viewer.id(), &viewable.course).await
 }

@@ -9,6 +9,7 @@ use lyceum_courses::{
     service::{access, read},
 };
 use lyceum_enrollment::service::query as enrollments;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppState,
     auth::Viewer,
@@ -43,7 +44,7 @@ pub struct ProgressTable {
 pub async fn table(
     state: &AppState,
     viewer: &Viewer,
-    course_id: &str,
+    course_id: &CourseId,
     page: &PageRequest,
 ) -> Result<ProgressTable, AppError> {
     let before = page.before()?;
@@ -54,15 +55,15 @@ pub async fn table(
     let rows = enrollments::active_of_course(&mut conn, course_id, before_ref, page.fetch()).await?;
     let Paged { items: page, next_cursor } = Paged::from_rows(rows, page, |e| (e.created_at, e.id.as_str()));
     let user_ids: Vec<String> = page.iter().map(|e| e.user_id.clone()).collect();
-    let people = directory::people(&mut conn, &user_ids).await?;
+    let people = directory::people(&mut conn, &user_ids.iter().map(UserId::from).collect::<Vec<_>>()).await?;
     let progress: HashMap<String, (i64, Option<i64>)> =
-        repo::progress::course_rows_of_users(&mut conn, course_id, &user_ids)
+        repo::progress::course_rows_of_users(&mut conn, course_id.as_str(), &user_ids)
             .await?
             .into_iter()
             .map(|(user, last, completed)| (user, (last, completed)))
             .collect();
     let counts: HashMap<String, i64> =
-        repo::progress::completed_counts(&mut conn, course_id, &user_ids).await?.into_iter().collect();
+        repo::progress::completed_counts(&mut conn, course_id.as_str(), &user_ids).await?.into_iter().collect();
     let rows = page
         .into_iter()
         .filter_map(|e| {

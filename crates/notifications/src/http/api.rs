@@ -8,6 +8,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::{
     AppResult, AppState,
     auth::{AdminUser, CurrentUser},
@@ -156,7 +157,7 @@ pub async fn list(
         unread_only: p.unread.unwrap_or(false),
         page: lyceum_platform::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?,
     };
-    let page = inbox::list(&state, &v.user_id, query).await?;
+    let page = inbox::list(&state, &v.id(), query).await?;
     let locale = i18n::supported(&v.locale);
     let items = page.items.into_iter().map(|n| NotificationDto::new(n, locale)).collect();
     Ok(Json(NotificationList { items, next_cursor: page.next_cursor }))
@@ -166,7 +167,7 @@ pub async fn list(
 #[utoipa::path(get, operation_id = "count_unread_notifications", path = "/api/v1/notifications/unread-count", security(("bearer" = []), ("session" = [])), tag = "notifications",
     responses((status = 200, body = UnreadCount), (status = 401, body = Problem)))]
 pub async fn unread_count(State(state): State<AppState>, CurrentUser(v): CurrentUser) -> AppResult<Json<UnreadCount>> {
-    Ok(Json(UnreadCount { unread: inbox::unread_count(&state, &v.user_id).await? }))
+    Ok(Json(UnreadCount { unread: inbox::unread_count(&state, &v.id()).await? }))
 }
 
 /// Mark one of your notifications read (another user's id is 404).
@@ -176,9 +177,9 @@ pub async fn unread_count(State(state): State<AppState>, CurrentUser(v): Current
 pub async fn mark_read(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<NotificationId>,
 ) -> AppResult<Json<NotificationDto>> {
-    let n = inbox::mark_read(&state, &v.user_id, &id).await?;
+    let n = inbox::mark_read(&state, &v.id(), &id).await?;
     Ok(Json(NotificationDto::new(n, i18n::supported(&v.locale))))
 }
 
@@ -186,7 +187,7 @@ pub async fn mark_read(
 #[utoipa::path(post, operation_id = "mark_all_notifications_read", path = "/api/v1/notifications/read-all", security(("bearer" = []), ("session" = [])), tag = "notifications",
     responses((status = 200, body = MarkedRead), (status = 401, body = Problem)))]
 pub async fn mark_all_read(State(state): State<AppState>, CurrentUser(v): CurrentUser) -> AppResult<Json<MarkedRead>> {
-    Ok(Json(MarkedRead { marked: inbox::mark_all_read(&state, &v.user_id).await? }))
+    Ok(Json(MarkedRead { marked: inbox::mark_all_read(&state, &v.id()).await? }))
 }
 
 /// How you receive each kind of notification.
@@ -197,7 +198,7 @@ pub async fn get_preferences(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
 ) -> AppResult<Json<PreferenceList>> {
-    let list = preferences::list(&state, &v.user_id).await?;
+    let list = preferences::list(&state, &v.id()).await?;
     Ok(Json(dto_list(list, &v.locale)))
 }
 
@@ -212,7 +213,7 @@ pub async fn put_preferences(
     CurrentUser(v): CurrentUser,
     ApiJson(body): ApiJson<PreferencesUpdate>,
 ) -> AppResult<Json<PreferenceList>> {
-    let list = preferences::update(&state, &v.user_id, &body.preferences, "preferences.").await?;
+    let list = preferences::update(&state, &v.id(), &body.preferences, "preferences.").await?;
     Ok(Json(dto_list(list, &v.locale)))
 }
 
@@ -232,7 +233,7 @@ pub async fn send_test(
     AdminUser(_admin): AdminUser,
     ApiJson(body): ApiJson<TestNotificationBody>,
 ) -> AppResult<(StatusCode, Json<Queued>)> {
-    admin::send_test(&state, &body.user_id, body.message.as_deref()).await?;
+    admin::send_test(&state, &UserId::from(&body.user_id), body.message.as_deref()).await?;
     let queued = Queued { status: "queued", message: "The test notification is queued for delivery." };
     Ok((StatusCode::ACCEPTED, Json(queued)))
 }

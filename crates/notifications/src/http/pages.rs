@@ -9,6 +9,7 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::{AdminUser, CurrentUser},
@@ -65,9 +66,9 @@ pub async fn list(
     let page_request =
         lyceum_platform::keyset::PageRequest::sized(lyceum_platform::keyset::DEFAULT_LIMIT, Some(&f.cursor));
     let query = ListQuery { unread_only, page: page_request };
-    let found = inbox::list(&state, &v.user_id, query).await?;
+    let found = inbox::list(&state, &v.id(), query).await?;
     let back = if unread_only { "/notifications?unread=1" } else { "/notifications?unread=0" }.to_string();
-    let any_unread = inbox::unread_count(&state, &v.user_id).await? > 0;
+    let any_unread = inbox::unread_count(&state, &v.id()).await? > 0;
     let tpl = ListPage {
         page,
         items: found.items,
@@ -97,10 +98,10 @@ impl BackForm {
 pub async fn mark_read(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<NotificationId>,
     PageForm(form): PageForm<BackForm>,
 ) -> AppResult<Response> {
-    inbox::mark_read(&state, &v.user_id, &id).await?;
+    inbox::mark_read(&state, &v.id(), &id).await?;
     Ok(redirect_with_flash(form.target(), FlashKind::Success, "notifications.flash.marked_read"))
 }
 
@@ -109,7 +110,7 @@ pub async fn mark_all_read(
     CurrentUser(v): CurrentUser,
     PageForm(form): PageForm<BackForm>,
 ) -> AppResult<Response> {
-    inbox::mark_all_read(&state, &v.user_id).await?;
+    inbox::mark_all_read(&state, &v.id()).await?;
     Ok(redirect_with_flash(form.target(), FlashKind::Success, "notifications.flash.all_read"))
 }
 
@@ -137,7 +138,7 @@ pub async fn preferences(
     CurrentUser(v): CurrentUser,
     page: Page,
 ) -> AppResult<Response> {
-    let preferences = preferences::list(&state, &v.user_id).await?;
+    let preferences = preferences::list(&state, &v.id()).await?;
     Reply::OK.render(&PreferencesPage { page, preferences, chosen: BTreeMap::new(), errors: FormErrors::none() })
 }
 
@@ -150,11 +151,11 @@ pub async fn save_preferences(
 ) -> AppResult<Response> {
     let chosen: BTreeMap<String, String> =
         form.into_iter().filter_map(|(k, c)| Some((k.strip_prefix("kind.")?.to_string(), c))).collect();
-    match preferences::update(&state, &v.user_id, &chosen, "kind.").await {
+    match preferences::update(&state, &v.id(), &chosen, "kind.").await {
         Ok(_) => Ok(redirect_with_flash("/settings/notifications", FlashKind::Success, "notifications.flash.saved")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
-            let preferences = preferences::list(&state, &v.user_id).await?;
+            let preferences = preferences::list(&state, &v.id()).await?;
             reply.render(&PreferencesPage { page, preferences, chosen, errors })
         }
     }
@@ -226,7 +227,7 @@ pub async fn admin_send(
     PageForm(form): PageForm<TestForm>,
 ) -> AppResult<Response> {
     let sent = match user_id_for(&state, &form.user).await {
-        Ok(id) => admin::send_test(&state, &id, Some(&form.message)).await,
+        Ok(id) => admin::send_test(&state, &UserId::from(id), Some(&form.message)).await,
         Err(e) => Err(SendError::Other(e)),
     };
     match sent {

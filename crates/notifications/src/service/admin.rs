@@ -1,6 +1,7 @@
 //! An administrator's test notification: proves the queue, the preferences
 //! and the e-mail path end to end for one user.
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{AppError, AppState, FieldError, db};
 
 use super::{
@@ -11,7 +12,8 @@ use super::{
 use crate::model::MESSAGE_MAX;
 
 /// Queues a test notification for `user_id` (422 for bad input, 404 for an unknown user).
-pub async fn send_test(state: &AppState, user_id: &str, message: Option<&str>) -> Result<(), SendError> {
+pub async fn send_test(state: &AppState, user_id: &UserId, message: Option<&str>) -> Result<(), SendError> {
+    let user_id = user_id.as_str();
     let user_id = user_id.trim();
     let message = message.map(str::trim).unwrap_or_default();
     let mut errors = Vec::new();

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use lyceum_platform::ids::{NotificationId, UserId};
 use lyceum_platform::keyset::{PageRequest, Paged};
 use lyceum_platform::{AppError, AppState};
 
@@ -13,7 +14,8 @@ pub struct ListQuery {
 }
 
 /// Newest first; the cursor is the last row's `created_at:id`.
-pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Paged<Notification>, AppError> {
+pub async fn list(state: &AppState, user_id: &UserId, q: ListQuery) -> Result<Paged<Notification>, AppError> {
+    let user_id = user_id.as_str();
     let before = q.page.before()?;
     let filter = notifications::Filter {
         user_id,
@@ -33,7 +35,8 @@ pub async fn list(state: &AppState, user_id: &str, q: ListQuery) -> Result<Paged
 const UNREAD: &str = "notifications.unread";
 const UNREAD_TTL: Duration = Duration::from_secs(30);
 
-pub async fn unread_count(state: &AppState, user_id: &str) -> Result<i64, AppError> {
+pub async fn unread_count(state: &AppState, user_id: &UserId) -> Result<i64, AppError> {
+    let user_id = user_id.as_str();
     let load = async { Ok::<_, AppError>(notifications::unread_count(state.db.pool(), user_id).await?) };
     state.cache.get_or_load_json(UNREAD, user_id, UNREAD_TTL, load).await
 }
@@ -44,7 +47,9 @@ pub(crate) async fn forget_unread(state: &AppState, user_id: &str) {
 }
 
 /// Marks one of the user's notifications read; another user's id is 404 (not 403: no probing).
-pub async fn mark_read(state: &AppState, user_id: &str, id: &str) -> Result<Notification, AppError> {
+pub async fn mark_read(state: &AppState, user_id: &UserId, id: &NotificationId) -> Result<Notification, AppError> {
+    let user_id = user_id.as_str();
+    let id = id.as_str();
     if notifications::mark_read(state.db.pool(), user_id, id).await? == 0 {
         return Err(AppError::not_found());
     }
@@ -53,7 +58,8 @@ pub async fn mark_read(state: &AppState, user_id: &str, id: &str) -> Result<Noti
 }
 
 /// Returns how many were unread.
-pub async fn mark_all_read(state: &AppState, user_id: &str) -> Result<u64, AppError> {
+pub async fn mark_all_read(state: &AppState, user_id: &UserId) -> Result<u64, AppError> {
+    let user_id = user_id.as_str();
     let marked = notifications::mark_all_read(state.db.pool(), user_id).await?;
     forget_unread(state, user_id).await;
     Ok(marked)

@@ -11,6 +11,7 @@ pub mod purge;
 pub mod unsubscribe;
 
 use lyceum_platform::AppError;
+use lyceum_platform::ids::UserId;
 
 /// Why a notification was not sent to the user asked for: the module's own
 /// refusal, matched by the pages, turned into HTTP at the edge
@@ -53,5 +54,5 @@ pub(crate) async fn recipient(
     state: &lyceum_platform::AppState,
     user_id: &str,
 ) -> Result<Option<lyceum_accounts::model::User>, AppError> {
-    lyceum_accounts::service::identity::find(state, user_id).await
+    lyceum_accounts::service::identity::find(state, &UserId::from(user_id)).await
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{AppError, AppState, FieldError};
 
 use crate::{
@@ -17,7 +18,8 @@ pub struct Preference {
 }
 
 /// Every kind, in declaration order, with the user's channel (or the default).
-pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<Preference>, AppError> {
+pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<Preference>, AppError> {
+    let user_id = user_id.as_str();
     let stored = preferences::for_user(state.db.pool(), user_id).await?;
     Ok(KINDS
         .iter()
@@ -33,7 +35,7 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<Preference>, Ap
 /// reported on the field `<field_prefix><kind id>`.
 pub async fn update(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     changes: &BTreeMap<String, String>,
     field_prefix: &str,
 ) -> Result<Vec<Preference>, AppError> {
@@ -50,7 +52,7 @@ pub async fn update(
     }
     let mut tx = state.db.begin().await?;
     for (k, channel) in valid {
-        set(&mut tx, user_id, k, channel).await?;
+        set(&mut tx, user_id.as_str(), k, channel).await?;
     }
     tx.commit().await?;
     list(state, user_id).await

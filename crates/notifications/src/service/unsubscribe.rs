@@ -5,6 +5,7 @@
 //! `in_app` (always allowed, even for security notices): the notices stay
 //! listed in the app, the e-mails stop.
 
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{AppError, AppState, secrets};
 
 use super::preferences::{self, Preference};
@@ -68,7 +69,7 @@ async fn find(state: &AppState, token: &str) -> Result<(String, String), AppErro
 /// since turned off or moved in-app is left alone); the digest scope is every
 /// kind now on the digest.
 async fn kinds_of(state: &AppState, user_id: &str, scope: &str) -> Result<Vec<Preference>, AppError> {
-    let all = preferences::list(state, user_id).await?;
+    let all = preferences::list(state, &UserId::from(user_id)).await?;
     if scope == DIGEST_SCOPE {
         return Ok(all.into_iter().filter(|p| p.channel == Channel::Digest).collect());
     }

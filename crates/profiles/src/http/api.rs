@@ -2,6 +2,7 @@ use axum::{
     Json,
     extract::{Multipart, Path, State, multipart::MultipartRejection},
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::{CurrentUser, MaybeUser, Role},
@@ -76,7 +77,7 @@ pub async fn get_my_profile(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
 ) -> AppResult<Json<MyProfileDto>> {
-    Ok(Json(service::get(&state, &v.user_id).await?.into()))
+    Ok(Json(service::get(&state, &v.id()).await?.into()))
 }
 
 /// Edit your profile; omitted fields stay as they are.
@@ -93,7 +94,7 @@ pub async fn update_my_profile(
         locale: body.locale,
         time_zone: body.time_zone,
     };
-    Ok(Json(service::update(&state, &v.user_id, change).await?.into()))
+    Ok(Json(service::update(&state, &v.id(), change).await?.into()))
 }
 
 /// The multipart body of an avatar upload, for the document (the handler
@@ -118,7 +119,7 @@ pub async fn upload_avatar(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<MyProfileDto>> {
     let data = super::avatar::read_upload(multipart).await?;
-    Ok(Json(service::set_avatar(&state, &v.user_id, data).await?.into()))
+    Ok(Json(service::set_avatar(&state, &v.id(), data).await?.into()))
 }
 
 /// Remove your avatar.
@@ -128,7 +129,7 @@ pub async fn delete_avatar(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
 ) -> AppResult<Json<MyProfileDto>> {
-    Ok(Json(service::remove_avatar(&state, &v.user_id).await?.into()))
+    Ok(Json(service::remove_avatar(&state, &v.id()).await?.into()))
 }
 
 /// A user's profile: instructors' and admins' are public; a learner's is seen
@@ -139,7 +140,7 @@ pub async fn delete_avatar(
 pub async fn get_public_profile(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
 ) -> AppResult<Json<ProfileDto>> {
     Ok(Json((&service::get_visible(&state, viewer.as_ref(), &id).await?).into()))
 }

@@ -5,6 +5,7 @@ use axum::{
     http::{HeaderMap, Method},
     response::Response,
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::MaybeUser,
@@ -27,7 +28,7 @@ const PRIVATE: Caching = Caching::Private { max_age_secs: 300 };
 pub async fn serve(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

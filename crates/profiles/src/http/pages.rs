@@ -8,6 +8,7 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::{IntoResponse, Response},
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -91,7 +92,7 @@ fn edit_page(
 }
 
 pub async fn edit(State(state): State<AppState>, CurrentUser(v): CurrentUser, page: Page) -> AppResult<Response> {
-    let profile = service::get(&state, &v.user_id).await?;
+    let profile = service::get(&state, &v.id()).await?;
     let form = ProfileForm::from_profile(&profile);
     edit_page(&state, page, &profile, form, FormErrors::none(), FormErrors::none(), Reply::OK)
 }
@@ -108,11 +109,11 @@ pub async fn save(
         locale: Some(form.locale.clone()),
         time_zone: Some(form.time_zone.clone()),
     };
-    match service::update(&state, &v.user_id, change).await {
+    match service::update(&state, &v.id(), change).await {
         Ok(_) => Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.saved")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
-            let profile = service::get(&state, &v.user_id).await?;
+            let profile = service::get(&state, &v.id()).await?;
             edit_page(&state, page, &profile, form, errors, FormErrors::none(), reply)
         }
     }
@@ -126,7 +127,7 @@ pub async fn upload_avatar(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let result = match super::avatar::read_upload(multipart).await {
-        Ok(data) => service::set_avatar(&state, &v.user_id, data).await,
+        Ok(data) => service::set_avatar(&state, &v.id(), data).await,
         Err(e) => Err(e),
     };
     match result {
@@ -136,7 +137,7 @@ pub async fn upload_avatar(
             if let Some(general) = avatar_errors.general.take() {
                 avatar_errors.fields.push(lyceum_platform::FieldError::new("avatar", general));
             }
-            let profile = service::get(&state, &v.user_id).await?;
+            let profile = service::get(&state, &v.id()).await?;
             let form = ProfileForm::from_profile(&profile);
             edit_page(&state, page, &profile, form, FormErrors::none(), avatar_errors, reply)
         }
@@ -144,11 +145,11 @@ pub async fn upload_avatar(
 }
 
 pub async fn remove_avatar(State(state): State<AppState>, CurrentUser(v): CurrentUser) -> AppResult<Response> {
-    service::remove_avatar(&state, &v.user_id).await?;
+    service::remove_avatar(&state, &v.id()).await?;
     Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.avatar_removed"))
 }
 
-pub async fn public(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn public(State(state): State<AppState>, page: Page, Path(id): Path<UserId>) -> AppResult<Response> {
     let profile = service::get_visible(&state, page.viewer.as_ref(), &id).await?;
     Ok(render(&Public { page, profile: &profile })?.into_response())
 }

@@ -13,6 +13,7 @@ use lyceum_courses::{
         outline::{self, LessonInput},
     },
 };
+use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::Viewer,
@@ -112,7 +113,9 @@ pub async fn seed(state: &AppState, instructor: &Viewer) -> Result<Loaded, DemoE
             }
             Some(unfinished) => {
                 tracing::warn!(slug, "replacing a demo course an earlier load left unfinished");
-                courses::delete(state, instructor, &unfinished.id, false).await.map_err(failed(&slug))?;
+                courses::delete(state, instructor, &CourseId::from(&unfinished.id), false)
+                    .await
+                    .map_err(failed(&slug))?;
                 loaded.repaired += 1;
             }
             None => loaded.created += 1,
@@ -152,7 +155,7 @@ async fn is_finished(state: &AppState, instructor: &Viewer, found: &Course, want
     if wanted.state != "draft" {
         return Ok(false);
     }
-    let outline = courses::get(state, instructor, &found.id).await?.outline;
+    let outline = courses::get(state, instructor, &CourseId::from(&found.id)).await?.outline;
     let same_shape = outline.len() == wanted.module.len()
         && outline.iter().zip(&wanted.module).all(|(have, want)| {
             have.lessons.len() == want.lesson.len()
@@ -175,10 +178,10 @@ async fn create_course(state: &AppState, viewer: &Viewer, c: DemoCourse, index: 
         currency: Some(c.currency),
         seat_limit: Some(c.seat_limit),
     };
-    let id = courses::create(state, viewer, input).await?.course.id;
+    let id = CourseId::from(courses::create(state, viewer, input).await?.course.id);
     media::set_cover(state, viewer, &id, Bytes::from(super::cover::render(index))).await?;
     for module in c.module {
-        let module_id = outline::create_module(state, viewer, &id, &module.title).await?.id;
+        let module_id = ModuleId::from(outline::create_module(state, viewer, &id, &module.title).await?.id);
         for lesson in module.lesson {
             create_lesson(state, viewer, &module_id, lesson).await?;
         }
@@ -190,7 +193,7 @@ async fn create_course(state: &AppState, viewer: &Viewer, c: DemoCourse, index: 
     Ok(to)
 }
 
-async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &str, l: DemoLesson) -> AppResult<()> {
+async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &ModuleId, l: DemoLesson) -> AppResult<()> {
     let input = LessonInput {
         title: Some(l.title),
         kind: Some(l.kind),
@@ -203,7 +206,7 @@ async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &str, l: De
     if let Some(name) = l.video.or(l.file) {
         let data = demo_file(&name).unwrap_or_else(|| panic!("demo file {name} is not embedded"));
         let upload = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from_static(data))]);
-        media::set_lesson_media(state, viewer, &lesson.id, upload, &name).await?;
+        media::set_lesson_media(state, viewer, &LessonId::from(&lesson.id), upload, &name).await?;
     }
     Ok(())
 }

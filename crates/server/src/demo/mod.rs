@@ -16,6 +16,7 @@ mod catalog;
 mod cover;
 
 use lyceum_accounts::{model::User, service::admin};
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::{Credential, Role, Viewer},
@@ -102,10 +103,10 @@ async fn ensure_account(
         Some(user) => user,
         None => admin::create_user(state, account.email, name, account.role, account.password).await?,
     };
-    if profiles::get(state, &user.id).await?.bio.is_empty() {
+    if profiles::get(state, &UserId::from(&user.id)).await?.bio.is_empty() {
         let change =
             ProfileChange { bio: Some(bio.to_string()), time_zone: Some(time_zone.to_string()), ..Default::default() };
-        profiles::update(state, &user.id, change).await?;
+        profiles::update(state, &UserId::from(&user.id), change).await?;
     }
     Ok(user)
 }

@@ -6,6 +6,7 @@ use crate::common;
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_accounts::service::admin;
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::{Value, json};
 
 async fn user(app: &TestApp, email: &str, name: &str, role: Role) -> String {
@@ -45,7 +46,7 @@ async fn only_admins_may_use_the_admin_routes(backend: Backend) {
         client.get(&one).await.assert_problem(403, "forbidden");
         client.patch(&one, json!({"role": "admin"})).await.assert_problem(403, "forbidden");
     }
-    assert_eq!(admin::get(app.state(), &target).await.unwrap().role(), Role::Learner, "nothing changed");
+    assert_eq!(admin::get(app.state(), &UserId::from(&target)).await.unwrap().role(), Role::Learner, "nothing changed");
     app.stop().await;
 }
 
@@ -82,7 +83,7 @@ async fn admins_filter_by_role_and_status(backend: Backend) {
     user(&app, "teach@example.org", "Teacher", Role::Instructor).await;
     user(&app, "learn@example.org", "Learner", Role::Learner).await;
     let gone = user(&app, "gone@example.org", "Gone", Role::Learner).await;
-    admin::set_disabled(app.state(), None, &gone, true).await.unwrap();
+    admin::set_disabled(app.state(), None, &UserId::from(&gone), true).await.unwrap();
 
     assert_eq!(emails(&root, "role=instructor").await, ["teach@example.org"]);
     assert_eq!(emails(&root, "role=learner").await, ["gone@example.org", "learn@example.org"]);

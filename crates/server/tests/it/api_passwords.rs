@@ -4,6 +4,7 @@ use crate::common;
 
 use common::{Backend, PASSWORD, Reply, TestApp, spawn};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 const NEW_PASSWORD: &str = "a brand new secret";
@@ -120,7 +121,7 @@ async fn a_reset_confirmation_lists_every_missing_field(backend: Backend) {
 async fn a_disabled_account_gets_no_reset_mail(backend: Backend) {
     let app = spawn(backend).await;
     let id = app.create_user("off@example.org", Role::Learner).await;
-    lyceum_accounts::service::admin::set_disabled(app.state(), None, &id, true).await.unwrap();
+    lyceum_accounts::service::admin::set_disabled(app.state(), None, &UserId::from(&id), true).await.unwrap();
     let reply = app.client().post("/api/v1/auth/password-reset", json!({"email": "off@example.org"})).await;
     assert_eq!(reply.status, 202);
     assert!(app.mails_to("off@example.org").await.is_empty());

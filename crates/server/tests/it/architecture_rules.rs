@@ -350,3 +350,112 @@ fn the_platform_names_no_module() {
         named.join("\n")
     );
 }
+
+/// Service functions that take two or more ids take typed ids
+/// (`lyceum_platform::ids`): with `course_id: &str, user_id: &str` a swapped
+/// pair compiles and answers wrongly; with `&CourseId, &UserId` it is a type
+/// error. Scans every `pub fn` / `pub async fn` signature (up to its `{` or
+/// `;`, over several lines) in `crates/*/src/service/**`, `crates/*/src/service.rs`
+/// and each crate's `lib.rs`, and counts parameters that are ids as plain
+/// strings: named `id`, `*_id` or `*ids` and typed `&str`, `String`,
+/// `Option<&str>`, `&[String]` or `&[&str]`.
+#[test]
+fn service_functions_with_several_ids_take_typed_ids() {
+    /// The parameters of the signature starting at `sig` (`pub fn name<…>(…)`).
+    fn params(sig: &str) -> Vec<String> {
+        let Some(open) = sig.find('(') else { return Vec::new() };
+        let (mut depth, mut current, mut out) = (0i32, String::new(), Vec::new());
+        let mut previous = ' ';
+        for c in sig[open + 1..].chars() {
+            match c {
+                '(' | '<' | '[' => depth += 1,
+                '>' if previous == '-' => {}
+                ')' | '>' | ']' if depth > 0 => depth -= 1,
+                ')' => break,
+                ',' if depth == 0 => {
+                    out.push(std::mem::take(&mut current));
+                    previous = c;
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+            previous = c;
+        }
+        out.push(current);
+        out.into_iter().map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+    }
+    fn is_plain_id(param: &str) -> bool {
+        let Some((name, ty)) = param.split_once(':') else { return false };
+        let (name, ty) = (name.trim().trim_start_matches("mut "), ty.trim());
+        let id_name = name == "id" || name.ends_with("_id") || name.ends_with("ids");
+        id_name && ["&str", "String", "Option<&str>", "&[String]", "&[&str]"].contains(&ty)
+    }
+    /// `name: params` of each public function in `text` with two or more plain-string ids.
+    fn offenders(text: &str) -> Vec<String> {
+        let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+        let code = code.join("\n");
+        let mut found = Vec::new();
+        for (at, _) in code.match_indices("pub ") {
+            let rest = &code[at..];
+            let head = rest.strip_prefix("pub ").unwrap().trim_start();
+            let head = head.strip_prefix("async ").unwrap_or(head).trim_start();
+            let Some(head) = head.strip_prefix("fn ") else { continue };
+            let end = head.find(['{', ';']).unwrap_or(head.len());
+            let sig = &head[..end];
+            let ids: Vec<String> = params(sig).into_iter().filter(|p| is_plain_id(p)).collect();
+            if ids.len() >= 2 {
+                let name: String = sig.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                found.push(format!("{name}({})", ids.join(", ")));
+            }
+        }
+        found
+    }
+
+    // The scan itself: what it must catch, and what it must leave alone.
+    for caught in [
+        "pub async fn is_active(conn: &mut AnyConnection, course_id: &str, user_id: &str) -> Result<bool, AppError> {",
+        "pub async fn remove(\n    state: &AppState,\n    viewer: &Viewer,\n    course_id: &str,\n    user_id: String,\n) -> R {",
+        "pub async fn set_role(state: &AppState, actor_id: Option<&str>, id: &str, role: Role) -> Result<User, E> {",
+        "pub fn reorder<S>(course_id: &str, ids: &[String], f: impl Fn(&str) -> bool) {",
+    ] {
+        assert_eq!(offenders(caught).len(), 1, "not caught: {caught}");
+    }
+    for fine in [
+        "pub async fn is_active(conn: &mut AnyConnection, course_id: &CourseId, user_id: &UserId) -> R {",
+        "pub async fn view(state: &AppState, slug: &str, lesson_id: &LessonId) -> R {",
+        "pub(crate) async fn admit(state: &AppState, course_id: &str, user_id: &str) -> R {",
+        "pub async fn revoke(state: &AppState, viewer: &Viewer, id: &str) -> R {",
+        "// pub async fn old(course_id: &str, user_id: &str) {}",
+    ] {
+        assert!(offenders(fine).is_empty(), "caught: {fine}");
+    }
+
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(crates).unwrap().flatten() {
+        let src = krate.path().join("src");
+        if src.join("service").is_dir() {
+            rust_files(&src.join("service"), &mut files);
+        }
+        for file in ["service.rs", "lib.rs"] {
+            if src.join(file).is_file() {
+                files.push(src.join(file));
+            }
+        }
+    }
+    assert!(files.len() > 40, "service sources not found under {}", crates.display());
+    let mut found = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(crates).unwrap().display().to_string();
+        for offender in offenders(&std::fs::read_to_string(file).unwrap()) {
+            found.push(format!("crates/{rel}: {offender}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a service function takes several ids as plain strings; take `&CourseId`, `&UserId`, … \
+         (lyceum_platform::ids) so that swapping two is a compile error:\n{}",
+        found.join("\n")
+    );
+}

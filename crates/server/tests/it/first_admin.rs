@@ -6,6 +6,7 @@ use crate::common;
 use common::{Backend, PASSWORD, spawn};
 use lyceum_accounts::service::admin;
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 async fn the_bootstrap_admin_must_change_its_password(backend: Backend) {
@@ -18,7 +19,7 @@ async fn the_bootstrap_admin_must_change_its_password(backend: Backend) {
 async fn the_api_refuses_everything_but_the_password_change(backend: Backend) {
     let app = spawn(backend).await;
     let (client, id) = app.signed_in("root@example.org", Role::Admin).await;
-    admin::require_password_change(app.state(), &id).await.unwrap();
+    admin::require_password_change(app.state(), &UserId::from(&id)).await.unwrap();
 
     client.get("/api/v1/tokens").await.assert_problem(403, "password-change-required");
     client.get("/api/v1/admin/users").await.assert_problem(403, "password-change-required");
@@ -35,7 +36,7 @@ async fn the_api_refuses_everything_but_the_password_change(backend: Backend) {
 async fn pages_lead_to_the_password_form_until_it_is_changed(backend: Backend) {
     let app = spawn(backend).await;
     let (client, id) = app.signed_in("root@example.org", Role::Admin).await;
-    admin::require_password_change(app.state(), &id).await.unwrap();
+    admin::require_password_change(app.state(), &UserId::from(&id)).await.unwrap();
 
     let blocked = client.get("/admin/users").await;
     assert_eq!(blocked.status, 303);

@@ -10,6 +10,7 @@ use crate::common;
 use std::sync::Arc;
 
 use common::{Backend, TestApp, spawn, spawn_with};
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppState, db,
     jobs::{self, Job, JobError, JobRegistry, Worker},
@@ -34,7 +35,7 @@ impl Job for ReadsAnAccount {
     const KIND: &'static str = "test.reads_an_account";
     type Payload = String;
     async fn run(state: &AppState, user_id: String) -> Result<(), JobError> {
-        lyceum_accounts::service::identity::get(state, &user_id).await?;
+        lyceum_accounts::service::identity::get(state, &UserId::from(&user_id)).await?;
         Ok(())
     }
 }
@@ -59,7 +60,7 @@ impl Job for WritesBehindAHeldLock {
     type Payload = String;
     async fn run(state: &AppState, user_id: String) -> Result<(), JobError> {
         let _holder = state.db.begin().await?;
-        lyceum_accounts::service::admin::require_password_change(state, &user_id).await?;
+        lyceum_accounts::service::admin::require_password_change(state, &UserId::from(&user_id)).await?;
         Ok(())
     }
 }

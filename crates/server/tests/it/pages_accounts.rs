@@ -5,6 +5,7 @@ use crate::common;
 
 use common::{Backend, PASSWORD, TestApp, TestClient, spawn};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 
 /// Fetches `path` for its CSRF token, then posts `fields` plus that token.
 async fn submit(client: &TestClient, page: &str, action: &str, fields: &[(&str, &str)]) -> common::Reply {
@@ -223,7 +224,7 @@ async fn user_admin_is_for_admins(backend: Backend) {
     let role = [("role", "instructor"), ("back", "/admin/users?q=learner")];
     let changed = submit(&admin, "/admin/users", &format!("/admin/users/{learner_id}/role"), &role).await;
     assert_redirect(&changed, "/admin/users?q=learner");
-    let user = lyceum_accounts::service::admin::get(app.state(), &learner_id).await.unwrap();
+    let user = lyceum_accounts::service::admin::get(app.state(), &UserId::from(&learner_id)).await.unwrap();
     assert_eq!(user.role(), Role::Instructor);
     let off = [("disabled", "true"), ("back", "https://evil.example/")];
     let disabled = submit(&admin, "/admin/users", &format!("/admin/users/{learner_id}/status"), &off).await;

@@ -4,6 +4,7 @@ use crate::common;
 
 use common::{Backend, spawn, spawn_with};
 use lyceum_platform::auth::Role;
+use lyceum_platform::ids::UserId;
 use serde_json::json;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -141,7 +142,9 @@ async fn only_instructors_have_public_profiles(backend: Backend) {
     anonymous.get(&format!("/api/v1/users/{learner_id}/profile")).await.assert_problem(404, "not-found");
     assert_eq!(anonymous.get(&format!("/u/{learner_id}")).await.status, 404);
 
-    lyceum_accounts::service::admin::set_disabled(app.state(), None, &instructor_id, true).await.unwrap();
+    lyceum_accounts::service::admin::set_disabled(app.state(), None, &UserId::from(&instructor_id), true)
+        .await
+        .unwrap();
     assert_eq!(anonymous.get(&format!("/u/{instructor_id}")).await.status, 404);
     app.stop().await;
 }

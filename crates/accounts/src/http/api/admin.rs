@@ -2,6 +2,7 @@ use axum::{
     Json,
     extract::{Path, State},
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::AdminUser,
@@ -38,7 +39,7 @@ pub async fn list_users(
 pub async fn get_user(
     State(state): State<AppState>,
     AdminUser(_admin): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
 ) -> AppResult<Json<UserDto>> {
     Ok(Json(admin::get(&state, &id).await?.into()))
 }
@@ -52,15 +53,15 @@ pub async fn get_user(
 pub async fn update_user(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     ApiJson(body): ApiJson<AdminUserPatch>,
 ) -> AppResult<Json<UserDto>> {
     let mut user = admin::get(&state, &id).await?;
     if let Some(role) = body.role.filter(|r| *r != user.role()) {
-        user = admin::set_role(&state, Some(&actor.user_id), &id, role).await?;
+        user = admin::set_role(&state, Some(&actor.id()), &id, role).await?;
     }
     if let Some(disabled) = body.disabled.filter(|d| *d != user.is_disabled()) {
-        user = admin::set_disabled(&state, Some(&actor.user_id), &id, disabled).await?;
+        user = admin::set_disabled(&state, Some(&actor.id()), &id, disabled).await?;
     }
     Ok(Json(user.into()))
 }

@@ -12,7 +12,7 @@ use crate::service::identity::{self, IdentityChange, PasswordChange};
 #[utoipa::path(get, path = "/api/v1/users/me", security(("bearer" = []), ("session" = [])), tag = "users",
     responses((status = 200, body = UserDto), (status = 401, body = Problem)))]
 pub async fn get_me(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<UserDto>> {
-    Ok(Json(identity::get(&state, &viewer.user_id).await?.into()))
+    Ok(Json(identity::get(&state, &viewer.id()).await?.into()))
 }
 
 /// Change your display name, language or time zone (omitted fields stay).
@@ -24,7 +24,7 @@ pub async fn update_me(
     ApiJson(body): ApiJson<UpdateMeBody>,
 ) -> AppResult<Json<UserDto>> {
     let change = IdentityChange { display_name: body.display_name, locale: body.locale, time_zone: body.time_zone };
-    Ok(Json(identity::update(&state, &viewer.user_id, change).await?.into()))
+    Ok(Json(identity::update(&state, &viewer.id(), change).await?.into()))
 }
 
 /// Change your password: your other sessions are signed out, your API tokens

@@ -3,6 +3,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
+use lyceum_platform::ids::TokenId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -16,7 +17,7 @@ use crate::service::tokens;
 #[utoipa::path(get, operation_id = "list_tokens", path = "/api/v1/tokens", security(("bearer" = []), ("session" = [])), tag = "tokens",
     responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
 pub async fn list(State(state): State<AppState>, CurrentUser(viewer): CurrentUser) -> AppResult<Json<TokenList>> {
-    let items = tokens::list(&state, &viewer.user_id).await?.into_iter().map(TokenDto::from).collect();
+    let items = tokens::list(&state, &viewer.id()).await?.into_iter().map(TokenDto::from).collect();
     Ok(Json(TokenList { items }))
 }
 
@@ -30,7 +31,7 @@ pub async fn create(
     CurrentUser(viewer): CurrentUser,
     ApiJson(body): ApiJson<CreateTokenBody>,
 ) -> AppResult<(StatusCode, Json<CreatedTokenDto>)> {
-    let created = tokens::create(&state, &viewer.user_id, &body.name, body.expires_in_days).await?;
+    let created = tokens::create(&state, &viewer.id(), &body.name, body.expires_in_days).await?;
     Ok((StatusCode::CREATED, Json(CreatedTokenDto { token: created.secret, info: created.token.into() })))
 }
 
@@ -40,8 +41,8 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     CurrentUser(viewer): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<TokenId>,
 ) -> AppResult<StatusCode> {
-    tokens::revoke(&state, &viewer.user_id, &id).await?;
+    tokens::revoke(&state, &viewer.id(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
+use lyceum_platform::ids::UserId;
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::Role,
@@ -117,11 +118,11 @@ pub struct RoleForm {
 pub async fn set_role(
     State(state): State<AppState>,
     AdminPage { viewer, .. }: AdminPage,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     PageForm(form): PageForm<RoleForm>,
 ) -> AppResult<Response> {
     let role: Role = form.role.parse().map_err(AppError::bad_request)?;
-    let done = admin::set_role(&state, Some(&viewer.user_id), &id, role).await;
+    let done = admin::set_role(&state, Some(&viewer.id()), &id, role).await;
     finish(done, &form.back, "accounts.flash.role_changed")
 }
 
@@ -135,10 +136,10 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     AdminPage { viewer, .. }: AdminPage,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     PageForm(form): PageForm<StatusForm>,
 ) -> AppResult<Response> {
-    let done = admin::set_disabled(&state, Some(&viewer.user_id), &id, form.disabled).await;
+    let done = admin::set_disabled(&state, Some(&viewer.id()), &id, form.disabled).await;
     let key = if form.disabled { "accounts.flash.user_disabled" } else { "accounts.flash.user_enabled" };
     finish(done, &form.back, key)
 }

@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderValue, header},
     response::Response,
 };
+use lyceum_platform::ids::TokenId;
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
@@ -48,7 +49,7 @@ impl TokensPage {
 }
 
 pub async fn list(State(state): State<AppState>, SignedIn { page, viewer }: SignedIn) -> AppResult<Response> {
-    let live = tokens::list(&state, &viewer.user_id).await?;
+    let live = tokens::list(&state, &viewer.id()).await?;
     Reply::OK.render(&TokensPage::new(page, live))
 }
 
@@ -71,12 +72,12 @@ pub async fn create(
         raw => raw.parse::<i64>().map(Some),
     };
     let result = match days {
-        Ok(days) => tokens::create(&state, &viewer.user_id, &form.name, days).await,
+        Ok(days) => tokens::create(&state, &viewer.id(), &form.name, days).await,
         Err(_) => Err(lyceum_platform::AppError::field("expires_in_days", page.t("accounts.tokens.expiry_invalid"))),
     };
     match result {
         Ok(created) => {
-            let live = tokens::list(&state, &viewer.user_id).await?;
+            let live = tokens::list(&state, &viewer.id()).await?;
             let tpl = TokensPage { secret: Some(created.secret), ..TokensPage::new(page, live) };
             let mut response = Reply::OK.render(&tpl)?;
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -84,7 +85,7 @@ pub async fn create(
         }
         Err(e) => {
             let Refused { errors, reply, .. } = refused(&page, e)?;
-            let live = tokens::list(&state, &viewer.user_id).await?;
+            let live = tokens::list(&state, &viewer.id()).await?;
             let tpl = TokensPage {
                 errors,
                 name: form.name,
@@ -99,8 +100,8 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     SignedIn { viewer, .. }: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<TokenId>,
 ) -> AppResult<Response> {
-    tokens::revoke(&state, &viewer.user_id, &id).await?;
+    tokens::revoke(&state, &viewer.id(), &id).await?;
     Ok(redirect_with_flash("/settings/tokens", FlashKind::Success, "accounts.flash.token_revoked"))
 }

@@ -5,6 +5,7 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
 };
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::CurrentUser,
@@ -81,7 +82,7 @@ pub async fn create_course(
 pub async fn get_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Json<CourseDto>> {
     Ok(Json(courses::get(&state, &v, &id).await?.into()))
 }
@@ -94,7 +95,7 @@ pub async fn get_course(
 pub async fn update_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<CourseBody>,
 ) -> AppResult<Json<CourseDto>> {
     Ok(Json(courses::update(&state, &v, &id, body.into()).await?.into()))
@@ -109,7 +110,7 @@ pub async fn update_course(
 pub async fn delete_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> AppResult<StatusCode> {
     courses::delete(&state, &v, &id, q.force).await?;
@@ -119,7 +120,7 @@ pub async fn delete_course(
 async fn transition(
     state: &AppState,
     v: &lyceum_platform::auth::Viewer,
-    id: &str,
+    id: &CourseId,
     to: CourseState,
 ) -> AppResult<Json<CourseDto>> {
     Ok(Json(courses::transition(state, v, id, to).await?.into()))
@@ -133,7 +134,7 @@ async fn transition(
 pub async fn publish_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Json<CourseDto>> {
     transition(&state, &v, &id, CourseState::Published).await
 }
@@ -146,7 +147,7 @@ pub async fn publish_course(
 pub async fn archive_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Json<CourseDto>> {
     transition(&state, &v, &id, CourseState::Archived).await
 }
@@ -159,7 +160,7 @@ pub async fn archive_course(
 pub async fn unpublish_course(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Json<CourseDto>> {
     transition(&state, &v, &id, CourseState::Draft).await
 }
@@ -175,7 +176,7 @@ pub async fn unpublish_course(
 pub async fn upload_cover(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<CourseSummaryDto>> {
     let (data, _) = crate::http::upload::read(multipart, "cover").await?;
@@ -190,7 +191,7 @@ pub async fn upload_cover(
 pub async fn list_instructors(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Json<InstructorList>> {
     let all = instructors::list(&state, &v, &id).await?;
     Ok(Json(InstructorList { items: all.into_iter().map(InstructorDto::from).collect() }))
@@ -204,7 +205,7 @@ pub async fn list_instructors(
 pub async fn add_instructor(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<InstructorBody>,
 ) -> AppResult<Json<InstructorList>> {
     let who = match (body.email.filter(|e| !e.trim().is_empty()), body.user_id.filter(|u| !u.trim().is_empty())) {
@@ -224,7 +225,7 @@ pub async fn add_instructor(
 pub async fn remove_instructor(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(CourseId, UserId)>,
 ) -> AppResult<StatusCode> {
     instructors::remove(&state, &v, &id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,6 +8,7 @@ use axum::{
     },
     http::StatusCode,
 };
+use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -44,7 +45,7 @@ impl From<LessonBody> for LessonInput {
 pub async fn create_module(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<ModuleBody>,
 ) -> AppResult<(StatusCode, Json<ModuleDto>)> {
     Ok((StatusCode::CREATED, Json(outline::create_module(&state, &v, &id, &body.title).await?.into())))
@@ -58,7 +59,7 @@ pub async fn create_module(
 pub async fn update_module(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     ApiJson(body): ApiJson<ModuleBody>,
 ) -> AppResult<Json<ModuleDto>> {
     Ok(Json(outline::rename_module(&state, &v, &id, &body.title).await?.into()))
@@ -72,7 +73,7 @@ pub async fn update_module(
 pub async fn delete_module(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> AppResult<StatusCode> {
     outline::delete_module(&state, &v, &id, q.force).await?;
@@ -87,10 +88,11 @@ pub async fn delete_module(
 pub async fn reorder_modules(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<OrderBody>,
 ) -> AppResult<Json<ModuleList>> {
-    let outline = outline::reorder_modules(&state, &v, &id, &body.ids).await?;
+    let ids: Vec<ModuleId> = body.ids.into_iter().map(ModuleId::from).collect();
+    let outline = outline::reorder_modules(&state, &v, &id, &ids).await?;
     Ok(Json(ModuleList { items: outline.into_iter().map(ModuleDto::from).collect() }))
 }
 
@@ -102,7 +104,7 @@ pub async fn reorder_modules(
 pub async fn create_lesson(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     ApiJson(body): ApiJson<LessonBody>,
 ) -> AppResult<(StatusCode, Json<LessonDto>)> {
     Ok((StatusCode::CREATED, Json(outline::create_lesson(&state, &v, &id, body.into()).await?.into())))
@@ -116,7 +118,7 @@ pub async fn create_lesson(
 pub async fn get_lesson(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
 ) -> AppResult<Json<LessonDto>> {
     Ok(Json(outline::get_lesson(&state, &v, &id).await?.0.into()))
 }
@@ -129,7 +131,7 @@ pub async fn get_lesson(
 pub async fn update_lesson(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     ApiJson(body): ApiJson<LessonBody>,
 ) -> AppResult<Json<LessonDto>> {
     Ok(Json(outline::update_lesson(&state, &v, &id, body.into()).await?.into()))
@@ -143,7 +145,7 @@ pub async fn update_lesson(
 pub async fn delete_lesson(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     ApiQuery(q): ApiQuery<ForceQuery>,
 ) -> AppResult<StatusCode> {
     outline::delete_lesson(&state, &v, &id, q.force).await?;
@@ -158,10 +160,11 @@ pub async fn delete_lesson(
 pub async fn reorder_lessons(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     ApiJson(body): ApiJson<OrderBody>,
 ) -> AppResult<Json<LessonList>> {
-    let lessons = outline::reorder_lessons(&state, &v, &id, &body.ids).await?;
+    let ids: Vec<LessonId> = body.ids.into_iter().map(LessonId::from).collect();
+    let lessons = outline::reorder_lessons(&state, &v, &id, &ids).await?;
     Ok(Json(LessonList { items: lessons.into_iter().map(LessonDto::from).collect() }))
 }
 
@@ -177,7 +180,7 @@ pub async fn reorder_lessons(
 pub async fn upload_media(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<LessonDto>> {
     let store = async |field: Field<'_>, name: String| media::set_lesson_media(&state, &v, &id, field, &name).await;

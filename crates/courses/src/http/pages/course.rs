@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppError, AppResult, AppState, FieldError,
     auth::MaybeUser,
@@ -208,7 +209,7 @@ pub(crate) fn editor_url(id: &str) -> String {
 async fn editor_page(
     state: &AppState,
     s: SignedIn,
-    id: &str,
+    id: &CourseId,
     form: Option<CourseForm>,
     errors: Sections,
     reply: Reply,
@@ -228,19 +229,24 @@ async fn editor_page(
     reply.render(&tpl)
 }
 
-pub(crate) async fn editor_outline_error(state: &AppState, s: SignedIn, id: &str, e: AppError) -> AppResult<Response> {
+pub(crate) async fn editor_outline_error(
+    state: &AppState,
+    s: SignedIn,
+    id: &CourseId,
+    e: AppError,
+) -> AppResult<Response> {
     let Refused { errors, reply, .. } = Refused::from_error(e)?;
     editor_page(state, s, id, None, Sections { outline: errors, ..Default::default() }, reply).await
 }
 
-pub async fn editor(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn editor(State(state): State<AppState>, s: SignedIn, Path(id): Path<CourseId>) -> AppResult<Response> {
     editor_page(&state, s, &id, None, Sections::default(), Reply::OK).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<CourseForm>,
 ) -> AppResult<Response> {
     let result = match form.input() {
@@ -248,7 +254,7 @@ pub async fn save(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.saved")),
+        Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.saved")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
             editor_page(&state, s, &id, Some(form), Sections { details: errors, ..Default::default() }, reply).await
@@ -265,12 +271,12 @@ pub struct StateForm {
 pub async fn change_state(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<StateForm>,
 ) -> AppResult<Response> {
     let to = CourseState::parse(&form.to).ok_or_else(|| AppError::bad_request("Unknown course state."))?;
     match courses::transition(&state, &s.viewer, &id, to).await {
-        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.state_changed")),
+        Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.state_changed")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
             editor_page(&state, s, &id, None, Sections { state: errors, ..Default::default() }, reply).await
@@ -282,7 +288,7 @@ pub async fn change_state(
 pub async fn upload_cover(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let result = match crate::http::upload::read(multipart, "cover").await {
@@ -290,7 +296,7 @@ pub async fn upload_cover(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.cover_saved")),
+        Ok(()) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.cover_saved")),
         Err(e) => {
             let Refused { errors, reply, .. } = refused_upload(e, "cover")?;
             editor_page(&state, s, &id, None, Sections { cover: errors, ..Default::default() }, reply).await
@@ -307,11 +313,13 @@ pub struct InstructorForm {
 pub async fn add_instructor(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<InstructorForm>,
 ) -> AppResult<Response> {
     match instructors::add(&state, &s.viewer, &id, Who::Email(form.email)).await {
-        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.instructor_added")),
+        Ok(_) => {
+            Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_added"))
+        }
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
@@ -322,10 +330,12 @@ pub async fn add_instructor(
 pub async fn remove_instructor(
     State(state): State<AppState>,
     s: SignedIn,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(CourseId, UserId)>,
 ) -> AppResult<Response> {
     match instructors::remove(&state, &s.viewer, &id, &user_id).await {
-        Ok(()) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.instructor_removed")),
+        Ok(()) => {
+            Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_removed"))
+        }
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
@@ -345,7 +355,11 @@ pub(crate) struct ConfirmDelete {
     pub back: String,
 }
 
-pub async fn confirm_delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<CourseId>,
+) -> AppResult<Response> {
     let (course, enrolled) = courses::enrolled(&state, &s.viewer, &id).await?;
     Reply::OK.render(&ConfirmDelete {
         page: s.page,
@@ -353,14 +367,14 @@ pub async fn confirm_delete(State(state): State<AppState>, s: SignedIn, Path(id)
         name: course.title,
         enrolled,
         action: format!("/teach/courses/{id}/delete"),
-        back: editor_url(&id),
+        back: editor_url(id.as_str()),
     })
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<DeleteForm>,
 ) -> AppResult<Response> {
     courses::delete(&state, &s.viewer, &id, form.force == "true").await?;
@@ -372,7 +386,7 @@ pub async fn delete(
 pub async fn serve_cover(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
 ) -> AppResult<Response> {
     let bytes = media::cover(&state, viewer.as_ref(), &id).await?;
     let cache = if viewer.is_some() { "private, max-age=300" } else { "public, max-age=86400" };

@@ -8,6 +8,7 @@ use axum::{
     },
     response::Response,
 };
+use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     http::extract::PageForm,
@@ -35,19 +36,19 @@ pub struct TitleForm {
 }
 
 /// A refused outline form (module or lesson title) is shown above the editor's outline.
-async fn outline_error(state: &AppState, s: SignedIn, module_id: &str, e: AppError) -> AppResult<Response> {
+async fn outline_error(state: &AppState, s: SignedIn, module_id: &ModuleId, e: AppError) -> AppResult<Response> {
     let (module, _) = outline::get_module(state, &s.viewer, module_id).await?;
-    editor_outline_error(state, s, &module.course_id, e).await
+    editor_outline_error(state, s, &CourseId::from(&module.course_id), e).await
 }
 
 pub async fn add_module(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<TitleForm>,
 ) -> AppResult<Response> {
     match outline::create_module(&state, &s.viewer, &id, &form.title).await {
-        Ok(_) => Ok(redirect_with_flash(&editor_url(&id), FlashKind::Success, "courses.flash.module_added")),
+        Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.module_added")),
         Err(e) => editor_outline_error(&state, s, &id, e).await,
     }
 }
@@ -55,7 +56,7 @@ pub async fn add_module(
 pub async fn rename_module(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     PageForm(form): PageForm<TitleForm>,
 ) -> AppResult<Response> {
     match outline::rename_module(&state, &s.viewer, &id, &form.title).await {
@@ -82,7 +83,7 @@ impl MoveForm {
 pub async fn move_module(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     PageForm(form): PageForm<MoveForm>,
 ) -> AppResult<Response> {
     let course_id = outline::move_module(&state, &s.viewer, &id, form.step()).await?;
@@ -92,7 +93,7 @@ pub async fn move_module(
 pub async fn move_lesson(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     PageForm(form): PageForm<MoveForm>,
 ) -> AppResult<Response> {
     let course_id = outline::move_lesson(&state, &s.viewer, &id, form.step()).await?;
@@ -102,7 +103,7 @@ pub async fn move_lesson(
 pub async fn confirm_delete_module(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
 ) -> AppResult<Response> {
     let (module, enrolled) = outline::get_module(&state, &s.viewer, &id).await?;
     Reply::OK.render(&ConfirmDelete {
@@ -118,7 +119,7 @@ pub async fn confirm_delete_module(
 pub async fn delete_module(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<ModuleId>,
     PageForm(form): PageForm<DeleteForm>,
 ) -> AppResult<Response> {
     let (module, _) = outline::get_module(&state, &s.viewer, &id).await?;
@@ -168,7 +169,7 @@ impl LessonForm {
 pub async fn add_lesson(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(module_id): Path<String>,
+    Path(module_id): Path<ModuleId>,
     PageForm(form): PageForm<TitleForm>,
 ) -> AppResult<Response> {
     let input = LessonInput { title: Some(form.title), ..Default::default() };
@@ -196,7 +197,7 @@ struct LessonEditor {
 async fn lesson_page(
     state: &AppState,
     s: SignedIn,
-    id: &str,
+    id: &LessonId,
     form: Option<LessonForm>,
     errors: FormErrors,
     media_errors: FormErrors,
@@ -216,14 +217,14 @@ async fn lesson_page(
     reply.render(&tpl)
 }
 
-pub async fn edit_lesson(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn edit_lesson(State(state): State<AppState>, s: SignedIn, Path(id): Path<LessonId>) -> AppResult<Response> {
     lesson_page(&state, s, &id, None, FormErrors::none(), FormErrors::none(), Reply::OK).await
 }
 
 pub async fn save_lesson(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     PageForm(form): PageForm<LessonForm>,
 ) -> AppResult<Response> {
     let result = match form.input() {
@@ -243,7 +244,7 @@ pub async fn save_lesson(
 pub async fn upload_media(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let store =
@@ -263,7 +264,7 @@ pub async fn upload_media(
 pub async fn confirm_delete_lesson(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
 ) -> AppResult<Response> {
     let (lesson, enrolled) = outline::get_lesson(&state, &s.viewer, &id).await?;
     Reply::OK.render(&ConfirmDelete {
@@ -279,7 +280,7 @@ pub async fn confirm_delete_lesson(
 pub async fn delete_lesson(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<LessonId>,
     PageForm(form): PageForm<DeleteForm>,
 ) -> AppResult<Response> {
     let course_id = outline::delete_lesson(&state, &s.viewer, &id, form.force == "true").await?;

@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -41,7 +42,7 @@ pub async fn enroll(
 ) -> AppResult<Response> {
     let fingerprint = idempotency::fingerprint("POST /api/v1/enrollments", &body);
     idempotency::once(&state, &v.user_id, key, fingerprint, async {
-        let enrolled = enrolling::enroll(&state, &v, &body.course_id).await?;
+        let enrolled = enrolling::enroll(&state, &v, &CourseId::from(&body.course_id)).await?;
         let status = if enrolled.is_new() { StatusCode::CREATED } else { StatusCode::OK };
         Ok((status, EnrollmentDto::from(enrolled.enrollment())))
     })
@@ -74,7 +75,7 @@ pub async fn enrollment_status(
     CurrentUser(v): CurrentUser,
     ApiQuery(p): ApiQuery<StatusParams>,
 ) -> AppResult<Json<EnrollmentStatusDto>> {
-    Ok(Json((&query::status(&state, &v, &p.course_id).await?).into()))
+    Ok(Json((&query::status(&state, &v, &CourseId::from(&p.course_id)).await?).into()))
 }
 
 /// One enrollment: yours, or one of a course you teach (admins: any). Others: 404.

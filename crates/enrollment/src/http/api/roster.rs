@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -28,7 +29,7 @@ use crate::service::roster;
 pub async fn list_roster(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiQuery(p): ApiQuery<RosterParams>,
 ) -> AppResult<Json<RosterList>> {
     let page_request = lyceum_platform::keyset::PageRequest::new(p.limit, p.cursor.as_deref())?;
@@ -48,7 +49,7 @@ pub async fn list_roster(
 pub async fn add_to_roster(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<RosterBody>,
 ) -> AppResult<Response> {
@@ -69,7 +70,7 @@ pub async fn add_to_roster(
 pub async fn remove_from_roster(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(CourseId, UserId)>,
 ) -> AppResult<StatusCode> {
     roster::remove(&state, &v, &id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,6 +5,7 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
     AppResult, AppState,
     http::extract::PageForm,
@@ -58,7 +59,7 @@ fn roster_url(id: &str) -> String {
 pub async fn roster(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     Query(q): Query<CursorQuery>,
 ) -> AppResult<Response> {
     roster_page(&state, s, &id, Some(&q.cursor), String::new(), FormErrors::none(), Reply::OK).await
@@ -67,7 +68,7 @@ pub async fn roster(
 async fn roster_page(
     state: &AppState,
     s: SignedIn,
-    id: &str,
+    id: &CourseId,
     cursor: Option<&str>,
     email: String,
     errors: FormErrors,
@@ -76,7 +77,7 @@ async fn roster_page(
     let RosterPage { offer, entries } =
         roster::list(state, &s.viewer, id, None, &PageRequest::sized(PAGE_SIZE, cursor)).await?;
     let Paged { items, next_cursor } = entries;
-    let next_url = next_cursor.map(|c| format!("{}?cursor={}", roster_url(id), encode_query(&c)));
+    let next_url = next_cursor.map(|c| format!("{}?cursor={}", roster_url(id.as_str()), encode_query(&c)));
     reply.render(&Roster { page: s.page, offer, items, next_url, email, errors })
 }
 
@@ -84,14 +85,14 @@ async fn roster_page(
 pub async fn add(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     PageForm(form): PageForm<AddForm>,
 ) -> AppResult<Response> {
     match roster::add(&state, &s.viewer, &id, &form.email).await {
         Ok(e) if e.is_new() => {
-            Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_added"))
+            Ok(redirect_with_flash(&roster_url(id.as_str()), FlashKind::Success, "enrollment.flash.learner_added"))
         }
-        Ok(_) => Ok(redirect_with_flash(&roster_url(&id), FlashKind::Info, "enrollment.flash.learner_already")),
+        Ok(_) => Ok(redirect_with_flash(&roster_url(id.as_str()), FlashKind::Info, "enrollment.flash.learner_already")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e.into())?;
             roster_page(&state, s, &id, None, form.email, errors, reply).await
@@ -103,7 +104,7 @@ pub async fn add(
 pub async fn confirm_remove(
     State(state): State<AppState>,
     s: SignedIn,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(CourseId, UserId)>,
 ) -> AppResult<Response> {
     let (offer, entry) = roster::entry(&state, &s.viewer, &id, &user_id).await?;
     Reply::OK.render(&ConfirmRemove { page: s.page, offer, entry })
@@ -112,8 +113,8 @@ pub async fn confirm_remove(
 pub async fn remove(
     State(state): State<AppState>,
     s: SignedIn,
-    Path((id, user_id)): Path<(String, String)>,
+    Path((id, user_id)): Path<(CourseId, UserId)>,
 ) -> AppResult<Response> {
     roster::remove(&state, &s.viewer, &id, &user_id).await?;
-    Ok(redirect_with_flash(&roster_url(&id), FlashKind::Success, "enrollment.flash.learner_removed"))
+    Ok(redirect_with_flash(&roster_url(id.as_str()), FlashKind::Success, "enrollment.flash.learner_removed"))
 }

@@ -4,6 +4,7 @@ use axum::{
     Json,
     extract::{Path, State},
 };
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
@@ -31,7 +32,7 @@ use crate::service::{
 pub async fn put_lesson_progress(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(lesson_id): Path<String>,
+    Path(lesson_id): Path<LessonId>,
     ApiJson(body): ApiJson<ProgressBody>,
 ) -> AppResult<Json<LessonProgressDto>> {
     let input = ProgressInput { completed: body.completed, position_seconds: body.position_seconds };
@@ -63,7 +64,7 @@ pub async fn my_courses(
 pub async fn course_progress(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(course_id): Path<String>,
+    Path(course_id): Path<CourseId>,
 ) -> AppResult<Json<CourseProgressDto>> {
     Ok(Json(CourseProgressDto::from(&progress::course_progress(&state, &v, &course_id).await?)))
 }
@@ -76,7 +77,7 @@ pub async fn course_progress(
 pub async fn learners_progress(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> AppResult<Json<LearnerProgressList>> {
     let table = staff::table(&state, &v, &id, &q.request()?).await?;

@@ -7,6 +7,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use lyceum_courses::model::{LessonKind, LessonRef};
+use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
     web::{FlashKind, Page, Reply, guard::SignedIn, redirect_with_flash},
@@ -93,20 +94,24 @@ impl LessonPage {
 pub async fn lesson(
     State(state): State<AppState>,
     page: Page,
-    Path((slug, id)): Path<(String, String)>,
+    Path((slug, id)): Path<(String, LessonId)>,
 ) -> AppResult<Response> {
     let view = lesson::view(&state, page.viewer.as_ref(), &slug, &id).await?;
     Reply::OK.render(&LessonPage { page, view })
 }
 
 /// Marks the lesson complete and goes on to the next one (or, at the end, back to it).
-pub async fn complete(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn complete(State(state): State<AppState>, s: SignedIn, Path(id): Path<LessonId>) -> AppResult<Response> {
     let input = ProgressInput { completed: Some(true), position_seconds: None };
     let recorded = progress::record(&state, &s.viewer, &id, input).await?;
     let slug = &recorded.course_slug;
     if recorded.just_completed {
-        return Ok(redirect_with_flash(&lesson_url(slug, &id), FlashKind::Success, "learning.flash.course_completed"));
+        return Ok(redirect_with_flash(
+            &lesson_url(slug, id.as_str()),
+            FlashKind::Success,
+            "learning.flash.course_completed",
+        ));
     }
-    let to = recorded.next_lesson_id().unwrap_or(&id);
+    let to = recorded.next_lesson_id().unwrap_or(id.as_str());
     Ok(redirect_with_flash(&lesson_url(slug, to), FlashKind::Success, "learning.flash.lesson_completed"))
 }

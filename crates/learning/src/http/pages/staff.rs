@@ -5,6 +5,7 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
+use lyceum_platform::ids::CourseId;
 use lyceum_platform::{
     AppResult, AppState,
     keyset::PageRequest,
@@ -25,7 +26,7 @@ struct StaffPage {
 pub async fn page(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<CourseId>,
     Query(q): Query<CursorQuery>,
 ) -> AppResult<Response> {
     let table = staff::table(&state, &s.viewer, &id, &PageRequest::sized(50, Some(&q.cursor))).await?;
