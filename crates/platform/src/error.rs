@@ -350,10 +350,10 @@ mod tests {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
         let second = std::time::Duration::from_secs(1);
         let connect = || crate::db::Db::connect_url(&url, 2, second, std::time::Duration::ZERO);
-        let (db, other_process) = (connect().await.unwrap(), connect().await.unwrap());
+        let (db, other_process_db) = (connect().await.unwrap(), connect().await.unwrap());
         let _holder = db.begin().await.unwrap();
         for err in [
-            other_process.begin().await.expect_err("the write lock is taken"),
+            other_process_db.begin().await.expect_err("the write lock is taken"),
             db.begin().await.expect_err("this process's write turn is taken"),
         ] {
             assert!(crate::db::is_busy(&err), "{err}");

@@ -204,7 +204,46 @@ async fn lesson_media_is_served_with_ranges_to_those_allowed(backend: Backend) {
     app.stop().await;
 }
 
+/// The lesson view reads the course's content from the cache; every change
+/// the authors make shows in it at once: a lesson's body, a module's title, a
+/// new lesson in the outline, a co-instructor removed, the course unpublished.
+async fn course_changes_show_in_the_lesson_view_at_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (co, co_id) = app.signed_in("alan@example.org", Role::Instructor).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let c = lk::course_with(&owner, "Cached content", &[("Basics", vec![lk::text("First"), lk::text("Second")])]).await;
+    let added =
+        owner.post(&format!("/api/v1/courses/{}/instructors", c.id), json!({"email": "alan@example.org"})).await;
+    assert!(added.status.is_success(), "{}", added.text);
+    lk::publish(&owner, &c.id).await;
+    assert_eq!(learner.post("/api/v1/enrollments", json!({"course_id": c.id})).await.status, 201);
+    let first = format!("/learn/{}/lessons/{}", c.slug, c.lessons[0]);
+    let page = learner.get(&first).await;
+    assert!(page.text.contains("About <strong>First</strong>") && page.text.contains("Basics"), "{}", page.text);
+    assert_eq!(co.get(&first).await.status, 200, "a co-instructor opens it");
+
+    let edit = owner.patch(&format!("/api/v1/lessons/{}", c.lessons[0]), json!({"body": "Now **edited**."})).await;
+    assert_eq!(edit.status, 200, "{}", edit.text);
+    let renamed = owner.patch(&format!("/api/v1/modules/{}", c.modules[0]), json!({"title": "Foundations"})).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let third = kit::lesson(&owner, &c.modules[0], lk::text("Third")).await;
+    let page = learner.get(&first).await;
+    assert!(page.text.contains("Now <strong>edited</strong>."), "the new body: {}", page.text);
+    assert!(page.text.contains("Foundations") && !page.text.contains("Basics"), "the new module title");
+    assert!(page.text.contains(&format!("/lessons/{third}")), "the new lesson in the outline");
+
+    let removed = owner.delete(&format!("/api/v1/courses/{}/instructors/{co_id}", c.id)).await;
+    assert!(removed.status.is_success(), "{}", removed.text);
+    assert_eq!(co.get(&first).await.status, 403, "no longer staff, not enrolled");
+
+    assert_eq!(owner.post(&format!("/api/v1/courses/{}/unpublish", c.id), json!({})).await.status, 200);
+    assert_eq!(learner.get(&first).await.status, 404, "a course back in draft is hidden from learners");
+    app.stop().await;
+}
+
 on_both_backends!(
+    course_changes_show_in_the_lesson_view_at_once,
     access_follows_course_state_and_enrollment,
     a_cancelled_enrollment_loses_access,
     ids_of_other_courses_are_not_found,
