@@ -19,7 +19,8 @@ PORT=${PORT:-18182}
 COURSES=${COURSES:-1000} LEARNERS=${LEARNERS:-10000} ENROLLMENTS=${ENROLLMENTS:-50000}
 source bench/lib.sh
 
-cargo build --release -q -p lyceum --bin lyceum --example bench_data --example bench_reference
+# SKIP_BUILD=1 uses the release build already there (with BIN=…, an A/B).
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p lyceum --bin lyceum --example bench_data --example bench_reference
 # BIN=path runs another build of the server (an A/B against an older commit).
 BIN="${BIN:-$CARGO_TARGET_DIR/release/lyceum}"
 DATA=$(mktemp -d)

@@ -4,16 +4,18 @@
 use axum::{
     Json,
     extract::{Path, State},
+    response::{IntoResponse, Response},
 };
 use lyceum_platform::{
     AppResult, AppState,
     auth::MaybeUser,
     http::{errors::Problem, extract::ApiQuery},
+    web::page_cache::PageRequest,
 };
 
 use crate::{
     model::{CatalogPage, CatalogParams, CategoryList, CourseDetail},
-    service::{self, course, search},
+    service::{self, CATALOG_CACHE, course, search},
 };
 
 /// Search and browse published courses: filters, full-text search, sorts, cursor pages.
@@ -22,9 +24,11 @@ use crate::{
 pub async fn list_courses(
     State(state): State<AppState>,
     MaybeUser(_viewer): MaybeUser,
+    cached: PageRequest,
     ApiQuery(params): ApiQuery<CatalogParams>,
-) -> AppResult<Json<CatalogPage>> {
-    Ok(Json(search::search(&state, &params).await?))
+) -> AppResult<Response> {
+    let found = || async { Ok(Json::<CatalogPage>(search::search(&state, &params).await?).into_response()) };
+    cached.serve(&state, CATALOG_CACHE, found).await
 }
 
 /// A published course with its syllabus, instructors, price and enrollment count
@@ -34,9 +38,12 @@ pub async fn list_courses(
 pub async fn get_course(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
+    cached: PageRequest,
     Path(slug): Path<String>,
-) -> AppResult<Json<CourseDetail>> {
-    Ok(Json(course::detail(&state, viewer.as_ref(), &slug).await?))
+) -> AppResult<Response> {
+    let detail =
+        || async { Ok(Json::<CourseDetail>(course::detail(&state, viewer.as_ref(), &slug).await?).into_response()) };
+    cached.serve(&state, CATALOG_CACHE, detail).await
 }
 
 /// Categories with their number of published courses.

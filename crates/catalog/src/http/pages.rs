@@ -12,13 +12,13 @@ use lyceum_platform::{
     AppResult, AppState,
     http::extract::ApiQuery,
     money::Currency,
-    web::{FormErrors, Page, Refused, Reply, encode_query},
+    web::{FormErrors, Page, Refused, Reply, encode_query, page_cache::PageRequest},
 };
 
 use crate::{
     model::{CatalogParams, CategoryCount, CourseCard, CourseDetail, Sort},
     service::{
-        self,
+        self, CATALOG_CACHE,
         course::{self, CoursePage},
         search,
     },
@@ -108,20 +108,26 @@ impl CatalogView {
 pub async fn catalog(
     State(state): State<AppState>,
     page: Page,
+    cached: PageRequest,
     ApiQuery(params): ApiQuery<CatalogParams>,
 ) -> AppResult<Response> {
-    catalog_page(&state, page, params, None).await
+    cached.serve(&state, CATALOG_CACHE, || catalog_page(&state, page, params, None)).await
 }
 
 pub async fn category(
     State(state): State<AppState>,
     page: Page,
+    cached: PageRequest,
     Path(slug): Path<String>,
     ApiQuery(mut params): ApiQuery<CatalogParams>,
 ) -> AppResult<Response> {
-    let category = service::category(&state, &slug).await?;
-    params.category = Some(category.slug.clone());
-    catalog_page(&state, page, params, Some(category)).await
+    cached
+        .serve(&state, CATALOG_CACHE, || async {
+            let category = service::category(&state, &slug).await?;
+            params.category = Some(category.slug.clone());
+            catalog_page(&state, page, params, Some(category)).await
+        })
+        .await
 }
 
 async fn catalog_page(
@@ -168,8 +174,17 @@ struct CourseView {
     login_url: String,
 }
 
-pub async fn course(State(state): State<AppState>, page: Page, Path(slug): Path<String>) -> AppResult<Response> {
-    let CoursePage { detail, enrolled, staff } = course::page(&state, page.viewer.as_ref(), &slug).await?;
-    let login_url = format!("/login?next={}", encode_query(&format!("/courses/{}", detail.slug)));
-    Reply::OK.render(&CourseView { page, course: detail, enrolled, staff, login_url })
+pub async fn course(
+    State(state): State<AppState>,
+    page: Page,
+    cached: PageRequest,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    cached
+        .serve(&state, CATALOG_CACHE, || async {
+            let CoursePage { detail, enrolled, staff } = course::page(&state, page.viewer.as_ref(), &slug).await?;
+            let login_url = format!("/login?next={}", encode_query(&format!("/courses/{}", detail.slug)));
+            Reply::OK.render(&CourseView { page, course: detail, enrolled, staff, login_url })
+        })
+        .await
 }

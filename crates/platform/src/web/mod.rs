@@ -11,6 +11,7 @@ pub mod guard;
 pub mod i18n;
 pub mod nav;
 pub mod page;
+pub mod page_cache;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
 pub use form::{FormErrors, Refused, Reply};
