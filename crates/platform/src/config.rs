@@ -70,6 +70,12 @@ pub struct Settings {
     /// Requests handled at once; more are answered 503 with `Retry-After` at
     /// once (health checks and metrics never). 0: 64 per core.
     pub max_in_flight: usize,
+    /// Connections open at once; more wait in the listen backlog until one
+    /// closes (so a flood cannot exhaust file descriptors).
+    pub max_connections: usize,
+    /// Longest wait for a request's headers; a client slower than that
+    /// (slowloris) is disconnected.
+    pub header_read_timeout_secs: u64,
     /// Load the demo users and sample content before serving (`serve --demo`).
     pub demo: bool,
     /// Comma-separated addresses or CIDR ranges of the reverse proxies in front
@@ -189,6 +195,8 @@ impl Default for Settings {
             request_timeout_secs: 30,
             max_body_bytes: 4 * 1024 * 1024,
             max_in_flight: 0,
+            max_connections: 4096,
+            header_read_timeout_secs: 10,
             demo: false,
             trusted_proxies: String::new(),
             trusted_proxy_nets: Vec::new(),

@@ -4,6 +4,7 @@ pub mod admin_cli;
 pub mod app;
 pub mod demo;
 pub mod home;
+mod listener;
 pub mod openapi;
 pub mod serve;
 

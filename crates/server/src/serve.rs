@@ -104,7 +104,8 @@ impl MetricsListener {
             .await
             .with_context(|| format!("cannot listen on {bind} (LYCEUM_METRICS__BIND): is the port already in use?"))?;
         let addr = listener.local_addr()?;
-        let serving = Serving::spawn(listener, lyceum_platform::http::metrics::own_listener_router(state.clone()));
+        let router = lyceum_platform::http::metrics::own_listener_router(state.clone());
+        let serving = Serving::spawn(listener, router, &state.settings);
         tracing::info!(%addr, "serving /metrics");
         Ok(Some(Self { addr, serving }))
     }
@@ -118,16 +119,15 @@ struct Serving {
 }
 
 impl Serving {
-    fn spawn(listener: TcpListener, app: axum::Router) -> Self {
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    fn spawn(listener: TcpListener, app: axum::Router, settings: &Settings) -> Self {
+        let limits = crate::listener::Limits {
+            max_connections: settings.max_connections,
+            header_read_timeout: std::time::Duration::from_secs(settings.header_read_timeout_secs.max(1)),
+        };
         let (shutdown, stop) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stop.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(crate::listener::serve(listener, app, limits, async {
+            let _ = stop.await;
+        }));
         Self { shutdown, task }
     }
 
@@ -159,7 +159,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let metrics = MetricsListener::start(&state).await?;
     let housekeeping = spawn_housekeeping(state.clone());
     let workers = start_workers(&state, state.settings.jobs.workers);
-    let serving = Serving::spawn(listener, crate::router(state.clone()));
+    let serving = Serving::spawn(listener, crate::router(state.clone()), &state.settings);
     tracing::info!(%addr, "listening");
     Ok(Running { addr, state, serving, housekeeping, workers, metrics, demo })
 }

@@ -8,7 +8,10 @@ use crate::common;
 use common::{Backend, TestApp, spawn_with};
 use reqwest::StatusCode;
 use std::time::Duration;
-use tokio::{io::AsyncWriteExt, net::TcpStream};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_past_the_limit_are_shed_at_once() {
@@ -70,4 +73,48 @@ async fn slow_request(addr: &str) -> TcpStream {
     .await
     .unwrap();
     slow
+}
+
+/// A client that never finishes its request's headers (slowloris) is
+/// disconnected after `header_read_timeout_secs` instead of holding a
+/// connection for as long as it likes.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let app = spawn_with(Backend::Sqlite, |s| s.header_read_timeout_secs = 1).await;
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let mut slow = TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut rest = Vec::new();
+    // Well under hyper's own 30 s default, so only our setting can close it in time.
+    let closed = tokio::time::timeout(Duration::from_secs(15), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the connection is still open 15 s after a 1 s header deadline");
+    app.stop().await;
+}
+
+/// Past `max_connections` open connections the next one waits in the listen
+/// backlog, holding no file descriptor of the server's, and is served as soon
+/// as one closes.
+#[tokio::test]
+async fn a_connection_past_the_cap_waits_until_one_closes() {
+    let app = spawn_with(Backend::Sqlite, |s| s.max_connections = 1).await;
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let mut first = TcpStream::connect(&addr).await.unwrap();
+    first.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buf = [0u8; 256];
+    assert!(first.read(&mut buf).await.unwrap() > 0, "the first connection is served and kept alive");
+
+    let mut second = TcpStream::connect(&addr).await.unwrap();
+    second.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    // Not served while the first holds the only place (this can only pass
+    // wrongly, on a machine too slow to answer within the wait, never fail so).
+    let early = tokio::time::timeout(Duration::from_millis(300), second.read(&mut buf)).await;
+    assert!(early.is_err(), "served past the connection cap");
+    drop(first);
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), second.read_to_end(&mut reply))
+        .await
+        .expect("served once the first connection closed")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&reply));
+    app.stop().await;
 }
