@@ -138,7 +138,7 @@ mod tests {
         for (name, value) in headers {
             map.insert(name.clone(), HeaderValue::from_str(value).unwrap());
         }
-        PageRequest::of(&Method::GET, &"/courses?q=rust".parse().unwrap(), &map)
+        PageRequest::of(&Method::GET, &"/list?q=rust".parse().unwrap(), &map)
     }
 
     #[test]
@@ -146,14 +146,14 @@ mod tests {
         assert!(request(&[]).key.is_some());
         assert!(request(&[(header::COOKIE, "lyceum_flash=x")]).key.is_none());
         assert!(request(&[(header::AUTHORIZATION, "Bearer x")]).key.is_none());
-        let post = PageRequest::of(&Method::POST, &"/courses".parse().unwrap(), &HeaderMap::new());
+        let post = PageRequest::of(&Method::POST, &"/list".parse().unwrap(), &HeaderMap::new());
         assert!(post.key.is_none());
     }
 
     #[test]
     fn the_key_holds_the_negotiated_page_language_and_the_whole_address() {
         let key = request(&[(header::ACCEPT_LANGUAGE, "xx-YY")]).key.unwrap();
-        assert_eq!(key, format!("page:{}:/courses?q=rust", i18n::negotiate("xx-YY")));
+        assert_eq!(key, format!("page:{}:/list?q=rust", i18n::negotiate("xx-YY")));
     }
 
     #[test]
