@@ -72,17 +72,21 @@ pub async fn consume(
         .await
 }
 
-/// Whether a token is still usable, without using it (to show the reset form).
-pub async fn is_live(conn: &mut AnyConnection, purpose: Purpose, token_hash: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+/// The account a token belongs to while it is still usable, without using it
+/// (to show the reset form, and to compare a new password with the old one).
+pub async fn live_owner(
+    conn: &mut AnyConnection,
+    purpose: Purpose,
+    token_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM email_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(token_hash)
     .bind(purpose.as_str())
     .bind(db::now_ms())
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Deletes links that can no longer be used (used or expired); returns how many.

@@ -94,6 +94,9 @@ pub async fn change_password(state: &AppState, viewer: &Viewer, change: Password
     if !password::verify(change.current, Some(stored)).await? {
         return Err(AppError::field("current_password", "The current password is not correct."));
     }
+    if change.new == change.current {
+        return Err(AppError::field("new_password", passwords::REUSED));
+    }
     let new = passwords::NewPassword::hash(&new).await?;
     let keep_session = match &viewer.credential {
         Credential::Session { session_hash } => Some(session_hash.as_str()),

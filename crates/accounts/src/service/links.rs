@@ -96,8 +96,12 @@ pub(crate) async fn send_reset(state: &AppState, user: &User) -> Result<(), AppE
 
 /// Whether a reset link can still be used (to decide between form and "expired" page).
 pub async fn reset_link_is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    Ok(reset_link_owner(state, token).await?.is_some())
+}
+
+async fn reset_link_owner(state: &AppState, token: &str) -> Result<Option<String>, sqlx::Error> {
     let mut conn = state.db.pool().acquire().await?;
-    Ok(email_tokens::is_live(&mut conn, Purpose::ResetPassword, &secrets::token_hash(token)).await?)
+    email_tokens::live_owner(&mut conn, Purpose::ResetPassword, &secrets::token_hash(token)).await
 }
 
 /// Sets a new password from a reset link. Ends every session and API token of
@@ -110,6 +114,9 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
             return Err(AppError::validation(token.into_iter().chain(password.err()).collect()).into());
         }
     };
+    if let Some(owner) = reset_link_owner(state, token).await? {
+        passwords::refuse_reuse(state, &owner, "password", new_password.expose()).await?;
+    }
     let new = passwords::NewPassword::hash(&new_password).await?;
     let mut tx = state.db.begin().await?;
     let user_id = email_tokens::consume(&mut tx, Purpose::ResetPassword, &secrets::token_hash(token))

@@ -22,6 +22,20 @@ impl NewPassword {
     }
 }
 
+/// The refusal of a new password equal to the current one.
+pub(crate) const REUSED: &str = "Choose a password different from your current one.";
+
+/// Refuses a new password that is the account's current one, on `field`: a
+/// change that keeps the password (a forced change answered with the one-time
+/// password, a reset to the same secret) would protect nothing.
+pub async fn refuse_reuse(state: &AppState, user_id: &str, field: &str, new: &str) -> Result<(), AppError> {
+    let stored = users::password_hash(state.db.pool(), user_id).await?;
+    if password::verify(new, Some(stored)).await? {
+        return Err(AppError::field(field, REUSED));
+    }
+    Ok(())
+}
+
 /// What else a password change ends.
 pub struct Effects<'a> {
     /// The session to keep signed in (the one making a self-service change);

@@ -153,6 +153,23 @@ async fn changing_the_password_checks_the_new_one(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_new_password_must_differ_from_the_current_one(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("same@example.org", Role::Learner).await;
+    let body = json!({"current_password": PASSWORD, "new_password": PASSWORD});
+    let reply = client.post("/api/v1/users/me/password", body).await;
+    reply.assert_problem(422, "validation");
+    assert_eq!(reply.error_fields(), ["new_password"]);
+    assert!(reply.text.contains("different from your current one"), "{}", reply.text);
+
+    let token = request_reset(&app, "same@example.org").await;
+    let reused = confirm(&app, &token, PASSWORD).await;
+    reused.assert_problem(422, "validation");
+    assert_eq!(reused.error_fields(), ["password"]);
+    assert_eq!(confirm(&app, &token, NEW_PASSWORD).await.status, 204, "the link stays usable");
+    app.stop().await;
+}
+
 async fn changing_the_password_signs_out_other_sessions_only(backend: Backend) {
     let app = spawn(backend).await;
     let (current, _) = app.signed_in("keep@example.org", Role::Learner).await;
@@ -182,5 +199,6 @@ on_both_backends!(
     a_disabled_account_gets_no_reset_mail,
     changing_the_password_needs_the_current_one,
     changing_the_password_checks_the_new_one,
+    a_new_password_must_differ_from_the_current_one,
     changing_the_password_signs_out_other_sessions_only,
 );

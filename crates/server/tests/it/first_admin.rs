@@ -46,6 +46,13 @@ async fn pages_lead_to_the_password_form_until_it_is_changed(backend: Backend) {
     assert!(form.text.contains("Choose your own to continue."), "the reason is shown");
 
     let csrf = client.page_csrf("/settings/password").await;
+    let same = [("csrf", csrf.as_str()), ("current_password", PASSWORD), ("new_password", PASSWORD)];
+    let refused = client.form("/settings/password", &same).await;
+    assert_eq!(refused.status, 422, "the one-time password cannot be kept");
+    assert!(refused.text.contains("different from your current one"), "{}", refused.text);
+    assert_eq!(client.get("/admin/users").await.status, 303, "still blocked");
+
+    let csrf = client.page_csrf("/settings/password").await;
     let fields = [("csrf", csrf.as_str()), ("current_password", PASSWORD), ("new_password", "my own secret words")];
     assert_eq!(client.form("/settings/password", &fields).await.status, 303);
     assert_eq!(client.get("/admin/users").await.status, 200);
