@@ -5,7 +5,9 @@
 
 use crate::{browser_kit, common};
 
-use browser_kit::{check_accessibility, follow, main_text, poll, submit, submit_form_of, type_into, with_browser};
+use browser_kit::{
+    check_accessibility, fits_a_phone, follow, main_text, poll, submit, submit_form_of, type_into, with_browser,
+};
 use common::{Backend, TestApp, spawn};
 use fantoccini::{Client, Locator};
 
@@ -50,6 +52,10 @@ async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, pass
     let url = c.current_url().await.unwrap();
     assert!(url.path().contains("/learn/"), "enrolling opens the course, not {url}");
     check("/learn/{slug}/lessons/{id}").await;
+    // The first lesson shows SQL: highlighted, in its own scrolling box, also on a phone.
+    let code = c.find(Locator::Css("main pre.hl-code")).await.expect("the lesson's code block");
+    assert!(code.html(false).await.unwrap().contains("class=\"hl-"), "the code is highlighted");
+    fits_a_phone(c, "/learn/{slug}/lessons/{id}").await;
 
     // Complete every lesson: each "Mark as complete" leads on to the next.
     let mut completed = 0;

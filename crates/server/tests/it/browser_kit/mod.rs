@@ -153,6 +153,29 @@ fn axe_script() -> Option<String> {
     Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("LYCEUM_AXE_JS={}: {e}", path.display())))
 }
 
+/// The phone width the layout checks use (a common phone's CSS pixels).
+pub const PHONE: (u32, u32) = (390, 844);
+/// The window every scenario starts with.
+pub const DESKTOP: (u32, u32) = (1280, 900);
+
+/// Reloads the current page at the phone width and fails when anything on it
+/// is wider than the screen (a horizontal scroll); then back to the desktop width.
+pub async fn fits_a_phone(c: &Client, page: &str) {
+    resize(c, PHONE).await;
+    c.refresh().await.unwrap_or_else(|e| panic!("reload {page}: {e}"));
+    let widths = c
+        .execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("measure {page}: {e}"));
+    let (scroll, inner) = (widths[0].as_u64().unwrap_or(u64::MAX), widths[1].as_u64().unwrap_or(0));
+    resize(c, DESKTOP).await;
+    assert!(scroll <= inner, "{page} scrolls sideways on a phone: {scroll} px of content in {inner} px");
+}
+
+async fn resize(c: &Client, (width, height): (u32, u32)) {
+    c.set_window_size(width, height).await.unwrap_or_else(|e| panic!("resize the window to {width}x{height}: {e}"));
+}
+
 /// Runs axe-core on the current page; fails on any "serious" or "critical" violation.
 pub async fn check_accessibility(c: &Client, axe: &str, page: &str) {
     c.execute(axe, vec![]).await.unwrap_or_else(|e| panic!("inject axe-core into {page}: {e}"));
@@ -277,7 +300,7 @@ impl ChromeDriver {
             "--disable-background-networking".into(),
             "--disable-component-update".into(),
             "--disable-sync".into(),
-            "--window-size=1280,900".into(),
+            format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
             format!("--user-data-dir={}", user_data.display()),
         ];
         let capabilities = json!({
