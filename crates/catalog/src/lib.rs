@@ -7,6 +7,7 @@ pub mod http;
 pub mod model;
 pub(crate) mod repo;
 pub mod service;
+pub mod settings;
 
 pub use http::{api_routes, page_routes};
 
@@ -18,5 +19,6 @@ pub fn module() -> lyceum_platform::module::Module {
         .pages(page_routes)
         .api(api_routes)
         .nav(Link::new(Menu::Main, 10, "/courses", "nav.courses"))
+        .settings::<settings::CatalogSettings>()
         .locale("en", include_str!("../locales/en.toml"))
 }

@@ -173,7 +173,7 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         None => {}
         Some("free") => s.price = Some(PriceFilter::Free),
         Some("paid") => s.price = Some(PriceFilter::Paid),
-        Some(_) => errors.push(FieldError::new("price", "Use `free` or `paid`.")),
+        Some(_) => errors.push(FieldError::new("price", "Use free or paid.")),
     }
     s.min_price = amount("min_price", &p.min_price, &mut errors);
     s.max_price = amount("max_price", &p.max_price, &mut errors);
@@ -201,7 +201,7 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
     match given(&p.sort).map(|v| (v, Sort::parse(v))) {
         None => s.sort = (!s.terms.is_empty()).then_some(Sort::Relevance),
         Some((_, Some(Sort::Relevance))) if s.terms.is_empty() => {
-            errors.push(FieldError::new("sort", "Sorting by relevance needs a search query (`q`)."))
+            errors.push(FieldError::new("sort", "Sorting by relevance needs a search query."))
         }
         Some((_, Some(sort))) => s.sort = Some(sort),
         Some(_) => errors.push(FieldError::new("sort", "Use relevance, newest, enrolled, title or price.")),
@@ -288,9 +288,21 @@ pub struct CourseCard {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct CatalogPage {
     pub items: Vec<CourseCard>,
+    /// How many courses match the query in all, over every page.
+    pub total: i64,
     /// Pass as `cursor` (with the same filters and sort) for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// What the published courses offer to filter by: the catalog's menus list
+/// these, not every language and currency there is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Facets {
+    /// Language tags in use, in order.
+    pub languages: Vec<String>,
+    /// Currencies of paid courses, in order.
+    pub currencies: Vec<Currency>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -7,24 +7,39 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use lyceum_courses::model::Level;
+use lyceum_courses::model::{Level, language_name};
 use lyceum_platform::{
-    AppResult, AppState,
+    AppError, AppResult, AppState, FieldError,
     http::extract::ApiQuery,
-    money::Currency,
+    money::{Currency, Money},
     web::{FormErrors, Page, Refused, Reply, encode_query, page_cache::PageRequest},
 };
+use serde::Deserialize;
 
 use crate::{
-    model::{CatalogParams, CategoryCount, CourseCard, CourseDetail, Sort},
+    model::{CatalogParams, CategoryCount, CourseCard, CourseDetail, Facets, Sort},
     service::{
         self, CATALOG_CACHE,
         course::{self, CoursePage},
         search,
     },
+    settings::CatalogSettings,
 };
 
-/// The submitted filter values, echoed back into the form.
+/// The page's query: the API's parameters, except that a price range is
+/// typed in the currency's units (`min=19.99`), not in cents.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageParams {
+    #[serde(flatten)]
+    api: CatalogParams,
+    /// Lowest price, in major units of the chosen (or the site's) currency.
+    min: Option<String>,
+    /// Highest price, likewise.
+    max: Option<String>,
+}
+
+/// The submitted filter values, echoed back into the form and the page links.
 #[derive(Default)]
 struct Echo {
     q: String,
@@ -32,31 +47,34 @@ struct Echo {
     level: String,
     language: String,
     price: String,
-    min_price: String,
-    max_price: String,
+    min: String,
+    max: String,
     currency: String,
     tag: String,
     sort: String,
+    limit: String,
 }
 
 impl Echo {
-    fn of(p: &CatalogParams) -> Self {
+    fn of(p: &PageParams) -> Self {
         let v = |o: &Option<String>| o.as_deref().unwrap_or_default().trim().to_string();
+        let api = &p.api;
         Self {
-            q: v(&p.q),
-            category: v(&p.category),
-            level: v(&p.level),
-            language: v(&p.language),
-            price: v(&p.price),
-            min_price: v(&p.min_price),
-            max_price: v(&p.max_price),
-            currency: v(&p.currency),
-            tag: v(&p.tag),
-            sort: v(&p.sort),
+            q: v(&api.q),
+            category: v(&api.category),
+            level: v(&api.level),
+            language: v(&api.language),
+            price: v(&api.price),
+            min: v(&p.min),
+            max: v(&p.max),
+            currency: v(&api.currency),
+            tag: v(&api.tag),
+            sort: v(&api.sort),
+            limit: v(&api.limit),
         }
     }
 
-    /// The query string of these filters (non-empty ones), for the next-page link.
+    /// The query string of these filters (non-empty ones), for the page links.
     fn query(&self, category_fixed: bool) -> url::form_urlencoded::Serializer<'static, String> {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         let pairs = [
@@ -65,11 +83,12 @@ impl Echo {
             ("level", &self.level),
             ("language", &self.language),
             ("price", &self.price),
-            ("min_price", &self.min_price),
-            ("max_price", &self.max_price),
+            ("min", &self.min),
+            ("max", &self.max),
             ("currency", &self.currency),
             ("tag", &self.tag),
             ("sort", &self.sort),
+            ("limit", &self.limit),
         ];
         for (name, value) in pairs {
             if !value.is_empty() {
@@ -77,6 +96,15 @@ impl Echo {
             }
         }
         out
+    }
+
+    /// How many filters (beyond the search words) are set: the summary of the folded filter box says so.
+    fn active_filters(&self, category_fixed: bool) -> usize {
+        let category = if category_fixed { "" } else { self.category.as_str() };
+        [category, &self.level, &self.language, &self.price, &self.min, &self.max, &self.tag]
+            .iter()
+            .filter(|v| !v.is_empty())
+            .count()
     }
 }
 
@@ -90,9 +118,14 @@ struct CatalogView {
     errors: FormErrors,
     categories: Vec<CategoryCount>,
     levels: &'static [Level],
-    currencies: &'static [Currency],
+    facets: Facets,
+    /// The currency of a price range when none is chosen.
+    site_currency: Currency,
     sorts: [Sort; 5],
     results: Vec<CourseCard>,
+    total: i64,
+    /// Set on every page after the first.
+    first_url: Option<String>,
     next_url: Option<String>,
 }
 
@@ -103,13 +136,40 @@ impl CatalogView {
             None => "/courses".into(),
         }
     }
+
+    /// This list's address with its filters, at `cursor` (the first page without).
+    fn url(&self, cursor: Option<&str>) -> String {
+        let mut query = self.form.query(self.category.is_some());
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
+        let query = query.finish();
+        if query.is_empty() { self.action() } else { format!("{}?{query}", self.action()) }
+    }
+
+    fn language(&self, tag: &str) -> String {
+        language_name(tag)
+    }
+
+    fn filters_open(&self) -> bool {
+        self.form.active_filters(self.category.is_some()) > 0 || !self.errors.fields.is_empty()
+    }
+
+    fn active_filters(&self) -> usize {
+        self.form.active_filters(self.category.is_some())
+    }
+
+    /// The currency a typed price range is in: the chosen one, else the site's.
+    fn range_currency(&self) -> String {
+        Currency::parse(&self.form.currency).unwrap_or(self.site_currency).to_string()
+    }
 }
 
 pub async fn catalog(
     State(state): State<AppState>,
     page: Page,
     cached: PageRequest,
-    ApiQuery(params): ApiQuery<CatalogParams>,
+    ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Response> {
     cached.serve(&state, CATALOG_CACHE, || catalog_page(&state, page, params, None)).await
 }
@@ -119,48 +179,95 @@ pub async fn category(
     page: Page,
     cached: PageRequest,
     Path(slug): Path<String>,
-    ApiQuery(mut params): ApiQuery<CatalogParams>,
+    ApiQuery(mut params): ApiQuery<PageParams>,
 ) -> AppResult<Response> {
     cached
         .serve(&state, CATALOG_CACHE, || async {
             let category = service::category(&state, &slug).await?;
-            params.category = Some(category.slug.clone());
+            params.api.category = Some(category.slug.clone());
             catalog_page(&state, page, params, Some(category)).await
         })
         .await
 }
 
+/// The API's parameters for the page's: the typed price range in minor units
+/// of its currency, and "relevance" dropped when there is nothing to rank (the
+/// menu offers it always; without words it means the default order).
+fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogParams, Vec<FieldError>> {
+    let mut api = params.api.clone();
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    if given(&api.q).is_none() && given(&api.sort).as_deref() == Some("relevance") {
+        api.sort = None;
+    }
+    let (min, max) = (given(&params.min), given(&params.max));
+    if min.is_none() && max.is_none() {
+        return Ok(api);
+    }
+    let currency = match given(&api.currency) {
+        None => site_currency,
+        Some(code) => Currency::parse(&code).map_err(|e| vec![FieldError::new("currency", e.to_string())])?,
+    };
+    api.currency = Some(currency.as_str().to_string());
+    let mut errors = Vec::new();
+    let mut minor = |field: &str, raw: Option<String>| {
+        raw.and_then(|raw| match Money::parse_major(&raw, currency) {
+            Ok(m) => Some(m.minor.to_string()),
+            Err(e) => {
+                errors.push(FieldError::new(field, e.to_string()));
+                None
+            }
+        })
+    };
+    api.min_price = minor("min", min);
+    api.max_price = minor("max", max);
+    if errors.is_empty() { Ok(api) } else { Err(errors) }
+}
+
 async fn catalog_page(
     state: &AppState,
     page: Page,
-    params: CatalogParams,
+    params: PageParams,
     category: Option<CategoryCount>,
 ) -> AppResult<Response> {
     let categories = service::categories(state).await?;
-    let (found, errors, reply) = match search::search_in(state, &params, &categories).await {
+    let facets = service::facets(state).await?;
+    let site_currency = state.settings.section::<CatalogSettings>().currency;
+    let found = match api_params(&params, site_currency) {
+        Ok(api) => search::search_in(state, &api, &categories).await,
+        Err(fields) => Err(AppError::validation(fields)),
+    };
+    let (found, errors, reply) = match found {
         Ok(found) => (found, FormErrors::none(), Reply::OK),
         Err(e) => {
-            let refused = Refused::from_error(e)?;
+            let mut refused = Refused::from_error(e)?;
+            // The range's own check ("highest not below lowest") names the API's field.
+            for f in &mut refused.errors.fields {
+                f.field = match f.field.as_str() {
+                    "min_price" => "min".into(),
+                    "max_price" => "max".into(),
+                    other => other.to_string(),
+                };
+            }
             (Default::default(), refused.errors, refused.reply)
         }
     };
-    let form = Echo::of(&params);
     let mut view = CatalogView {
         page,
         category,
-        form,
+        form: Echo::of(&params),
         errors,
         categories,
         levels: Level::ALL,
-        currencies: Currency::ALL,
+        facets,
+        site_currency,
         sorts: Sort::ALL,
         results: found.items,
+        total: found.total,
+        first_url: None,
         next_url: None,
     };
-    view.next_url = found.next_cursor.map(|cursor| {
-        let mut query = view.form.query(view.category.is_some());
-        format!("{}?{}", view.action(), query.append_pair("cursor", &cursor).finish())
-    });
+    view.next_url = found.next_cursor.as_deref().map(|cursor| view.url(Some(cursor)));
+    view.first_url = params.api.cursor.as_deref().filter(|c| !c.trim().is_empty()).map(|_| view.url(None));
     reply.render(&view)
 }
 
@@ -172,6 +279,12 @@ struct CourseView {
     enrolled: bool,
     staff: bool,
     login_url: String,
+}
+
+impl CourseView {
+    fn language(&self, tag: &str) -> String {
+        language_name(tag)
+    }
 }
 
 pub async fn course(

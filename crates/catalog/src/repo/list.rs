@@ -50,6 +50,63 @@ fn sort_keys(sort: Sort, score: &str) -> (&str, &'static str) {
     }
 }
 
+/// The rows `s` matches, whatever the page: the search join, its score and the filters.
+struct Matching {
+    join: String,
+    score: String,
+    conditions: Vec<String>,
+}
+
+impl Matching {
+    fn of(args: &mut Args, engine: Engine, s: &Search) -> Self {
+        let mut join = String::new();
+        let mut score = "CAST(0 AS BIGINT)".to_string();
+        if !s.terms.is_empty() {
+            let query = args.text(engine.query_text(&s.terms));
+            join = format!("JOIN ({}) m ON m.course_id = c.id", engine.matches(&query));
+            score = "m.score".into();
+        }
+        let mut conditions = vec!["c.state = 'published'".to_string()];
+        if let Some(v) = &s.category {
+            conditions.push(format!("cat.slug = {}", args.text(v)));
+        }
+        if let Some(v) = s.level {
+            conditions.push(format!("c.level = {}", args.text(v)));
+        }
+        if let Some(v) = &s.language {
+            conditions.push(format!("c.language = {}", args.text(v)));
+        }
+        match s.price {
+            Some(PriceFilter::Free) => conditions.push("c.price_minor = 0".into()),
+            Some(PriceFilter::Paid) => conditions.push("c.price_minor > 0".into()),
+            None => {}
+        }
+        if let Some(v) = s.min_price {
+            conditions.push(format!("c.price_minor >= {}", args.int(v)));
+        }
+        if let Some(v) = s.max_price {
+            conditions.push(format!("c.price_minor <= {}", args.int(v)));
+        }
+        if let Some(v) = &s.currency {
+            conditions.push(format!("c.currency = {}", args.text(v)));
+        }
+        if let Some(v) = &s.tag {
+            let tag = args.text(v);
+            conditions.push(format!("EXISTS (SELECT 1 FROM course_tags t WHERE t.course_id = c.id AND t.tag = {tag})"));
+        }
+        Self { join, score, conditions }
+    }
+
+    /// `FROM … WHERE …` of the matching courses.
+    fn from(&self) -> String {
+        format!(
+            "FROM courses c LEFT JOIN categories cat ON cat.id = c.category_id {} WHERE {}",
+            self.join,
+            self.conditions.join(" AND ")
+        )
+    }
+}
+
 /// `limit` rows of the list `s` describes, after `s.after`.
 pub async fn page(
     conn: &mut AnyConnection,
@@ -58,49 +115,14 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
     let mut args = Args::default();
-    let mut join = String::new();
-    let mut score = "CAST(0 AS BIGINT)".to_string();
-    if !s.terms.is_empty() {
-        let query = args.text(engine.query_text(&s.terms));
-        join = format!("JOIN ({}) m ON m.course_id = c.id", engine.matches(&query));
-        score = "m.score".into();
-    }
+    let matching = Matching::of(&mut args, engine, s);
     let sort = s.sort();
-    let (num, text) = sort_keys(sort, &score);
-    let mut conditions = vec!["c.state = 'published'".to_string()];
-    if let Some(v) = &s.category {
-        conditions.push(format!("cat.slug = {}", args.text(v)));
-    }
-    if let Some(v) = s.level {
-        conditions.push(format!("c.level = {}", args.text(v)));
-    }
-    if let Some(v) = &s.language {
-        conditions.push(format!("c.language = {}", args.text(v)));
-    }
-    match s.price {
-        Some(PriceFilter::Free) => conditions.push("c.price_minor = 0".into()),
-        Some(PriceFilter::Paid) => conditions.push("c.price_minor > 0".into()),
-        None => {}
-    }
-    if let Some(v) = s.min_price {
-        conditions.push(format!("c.price_minor >= {}", args.int(v)));
-    }
-    if let Some(v) = s.max_price {
-        conditions.push(format!("c.price_minor <= {}", args.int(v)));
-    }
-    if let Some(v) = &s.currency {
-        conditions.push(format!("c.currency = {}", args.text(v)));
-    }
-    if let Some(v) = &s.tag {
-        let tag = args.text(v);
-        conditions.push(format!("EXISTS (SELECT 1 FROM course_tags t WHERE t.course_id = c.id AND t.tag = {tag})"));
-    }
+    let (num, text) = sort_keys(sort, &matching.score);
     let inner = format!(
         "SELECT c.id, c.slug, c.title, c.summary, c.cover_key, c.level, c.language, c.price_minor, c.currency, \
          c.enrolled_count, c.published_at, cat.slug AS category_slug, cat.name AS category_name, \
-         {num} AS sort_num, {text} AS sort_text \
-         FROM courses c LEFT JOIN categories cat ON cat.id = c.category_id {join} WHERE {}",
-        conditions.join(" AND ")
+         {num} AS sort_num, {text} AS sort_text {}",
+        matching.from()
     );
     let (column, dir, cmp) = match (sort.text_key(), sort.ascending()) {
         (true, _) => ("sort_text", "ASC", ">"),
@@ -118,6 +140,14 @@ pub async fn page(
     let limit = args.int(limit);
     let sql = format!("SELECT * FROM ({inner}) x WHERE {after} ORDER BY {column} {dir}, id {dir} LIMIT {limit}");
     args.query_as(sql).fetch_all(conn).await
+}
+
+/// How many courses `s` matches in all (every page).
+pub async fn count(conn: &mut AnyConnection, engine: Engine, s: &Search) -> Result<i64, sqlx::Error> {
+    let mut args = Args::default();
+    let matching = Matching::of(&mut args, engine, s);
+    let sql = format!("SELECT COUNT(*) {}", matching.from());
+    args.query_scalar(sql).fetch_one(conn).await
 }
 
 /// The tags of `ids`, as (course id, tag), in tag order.

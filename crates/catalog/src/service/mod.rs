@@ -11,7 +11,10 @@ use lyceum_platform::{AppError, AppState};
 
 pub use lyceum_courses::service::CATALOG_CACHE;
 
-use crate::{model::CategoryCount, repo};
+use crate::{
+    model::{CategoryCount, Facets},
+    repo,
+};
 
 /// How long a cached read lives when nothing changes. Course edits invalidate
 /// at once; enrollment counts are not edits, so they may lag by this much.
@@ -31,4 +34,15 @@ pub async fn categories(state: &AppState) -> Result<Vec<CategoryCount>, AppError
 /// One category by slug (404 when there is none).
 pub async fn category(state: &AppState, slug: &str) -> Result<CategoryCount, AppError> {
     categories(state).await?.into_iter().find(|c| c.slug == slug).ok_or_else(AppError::not_found)
+}
+
+/// The languages and currencies the filter menus offer.
+pub async fn facets(state: &AppState) -> Result<Facets, AppError> {
+    state
+        .cache
+        .get_or_load_json(CATALOG_CACHE, "facets", CACHE_TTL, async {
+            let mut conn = state.db.pool().acquire().await?;
+            Ok::<_, AppError>(repo::facets(&mut conn).await?)
+        })
+        .await
 }

@@ -35,6 +35,7 @@ async fn load(state: &AppState, search: &Search) -> Result<CatalogPage, AppError
         let last = rows.last().expect("a full page");
         keyset::encode_sorted(sort.as_str(), &last.sort_key(sort), &last.id)
     });
+    let total = repo::list::count(&mut conn, Engine::of(&state.db), search).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let tags = repo::list::tags_of(&mut conn, &ids).await?;
     let items = rows
@@ -44,7 +45,7 @@ async fn load(state: &AppState, search: &Search) -> Result<CatalogPage, AppError
             card(row, mine)
         })
         .collect();
-    Ok(CatalogPage { items, next_cursor })
+    Ok(CatalogPage { items, total, next_cursor })
 }
 
 fn card(row: CardRow, tags: Vec<String>) -> CourseCard {

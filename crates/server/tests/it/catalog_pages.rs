@@ -38,16 +38,21 @@ async fn catalog_page_searches_filters_and_pages(backend: Backend) {
     let marker = r#"<a href=""#;
     let next = found.text.split(marker).find(|s| s.contains("rel=\"next\"")).expect("next link");
     let next = next.split('"').next().unwrap().replace("&#38;", "&");
-    assert!(next.starts_with("/courses?q=algebra&sort=title&cursor="), "{next}");
+    assert!(next.starts_with("/courses?q=algebra&sort=title&limit=2&cursor="), "keeps the page size: {next}");
+    assert!(found.text.contains("· 3 courses"), "the result count covers every page");
     let second = c.get(&next).await;
     assert!(second.text.contains("Algebra part 2") && !second.text.contains("Algebra part 0"), "{}", second.text);
     assert!(!second.text.contains("rel=\"next\""));
+    assert!(second.text.contains(r#"<a href="/courses?q=algebra&#38;sort=title&#38;limit=2">← First page</a>"#));
 
-    let bad = c.get("/courses?level=expert&sort=relevance").await;
+    let bad = c.get("/courses?level=expert").await;
     assert_eq!(bad.status, 422);
     assert!(bad.text.contains("Choose beginner, intermediate or advanced."));
-    assert!(bad.text.contains("Sorting by relevance needs a search query"));
     assert!(bad.text.contains(r#"id="level" name="level" aria-invalid="true""#));
+    assert!(bad.text.contains("<details class=\"filters-box\" open>"), "filters with an error are unfolded");
+    let relevance = c.get("/courses?sort=relevance").await;
+    assert_eq!(relevance.status, 200, "relevance without words is the default order, not an error");
+    assert!(relevance.text.contains("Painting") && !relevance.text.contains('`'));
 
     let category = c.get("/categories/mathematics?sort=title").await;
     assert_eq!(category.status, 200);
@@ -60,7 +65,7 @@ async fn catalog_page_searches_filters_and_pages(backend: Backend) {
 
 async fn course_page_call_to_action_fits_the_viewer(backend: Backend) {
     let app = spawn(backend).await;
-    let (author, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (author, author_id) = app.signed_in("grace@example.org", Role::Instructor).await;
     let (learner, learner_id) = app.signed_in("ada@example.org", Role::Learner).await;
     let (enrolled, _) = app.signed_in("alan@example.org", Role::Learner).await;
     let (admin, _) = app.signed_in("root@example.org", Role::Admin).await;
@@ -82,6 +87,7 @@ async fn course_page_call_to_action_fits_the_viewer(backend: Backend) {
     assert!(anonymous.text.contains("4 seats left"), "one of the 5 seats is taken: {}", anonymous.text);
     assert!(anonymous.text.contains(&format!(r#"<a href="/learn/{slug}/lessons/{peek}">Peek</a>"#)), "preview link");
     assert!(anonymous.text.contains("15 min"), "total duration");
+    assert!(anonymous.text.contains(&format!(r#"<a href="/u/{author_id}">"#)), "instructors link to their page");
 
     let page = learner.get(&path).await.text;
     assert!(page.contains(&format!(r#"<form method="post" action="/courses/{slug}/enroll""#)), "{page}");
@@ -131,6 +137,45 @@ async fn course_fields_are_escaped_on_every_page(backend: Backend) {
     app.stop().await;
 }
 
+/// Prices are typed in the currency's units (the site's currency when none is
+/// chosen), the menus offer only the languages and currencies in use, by name.
+async fn filters_speak_the_visitors_language(backend: Backend) {
+    let app = spawn(backend).await;
+    let (author, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    kit::published(&author, json!({"title": "Cheap USD", "price_minor": 999, "currency": "USD", "language": "fr"}))
+        .await;
+    kit::published(&author, json!({"title": "Dear USD", "price_minor": 4999, "currency": "USD"})).await;
+    kit::published(&author, json!({"title": "Cheap EUR", "price_minor": 999, "currency": "EUR", "language": "pt-BR"}))
+        .await;
+    let c = app.client();
+
+    let home = c.get("/courses").await.text;
+    assert!(home.contains("<details class=\"filters-box\">"), "filters folded until used");
+    let currencies = home.split("id=\"currency\"").nth(1).unwrap().split("</select>").next().unwrap().to_string();
+    assert_eq!(currencies.matches("<option").count(), 3, "any, EUR, USD: {currencies}");
+    assert!(home.contains(r#"<option value="fr">Français</option>"#), "languages by name");
+    assert!(home.contains(r#"<option value="pt-BR">Português (BR)</option>"#));
+    assert!(home.contains("Lowest price <span class=\"hint\">(USD)</span>"), "the site's currency by default");
+
+    let page = c.get("/courses?max=10").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("Cheap USD") && !page.text.contains("Dear USD") && !page.text.contains("Cheap EUR"));
+    assert!(page.text.contains("<details class=\"filters-box\" open>"));
+    let eur = c.get("/courses?min=5&max=19.99&currency=EUR").await.text;
+    assert!(eur.contains("Cheap EUR") && !eur.contains("Cheap USD"), "{eur}");
+    let french = c.get("/courses?language=fr").await.text;
+    assert!(french.contains("Cheap USD") && !french.contains("Dear USD"));
+
+    let bad = c.get("/courses?min=ten&max=1.999").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains(r#"id="min" name="min""#) && bad.text.contains(r#"id="min-error""#), "{}", bad.text);
+    assert!(bad.text.contains(r#"id="max-error""#), "too many decimals for USD");
+    let reversed = c.get("/courses?min=20&max=10").await;
+    assert_eq!(reversed.status, 422);
+    assert!(reversed.text.contains(r#"id="max-error""#), "the range check names the page's field");
+    app.stop().await;
+}
+
 /// Prices are written in the viewer's own language, even one the pages are
 /// not translated into yet (the profile's language list offers only those).
 async fn a_french_speaking_viewer_reads_french_prices(backend: Backend) {
@@ -156,4 +201,5 @@ on_both_backends!(
     course_page_call_to_action_fits_the_viewer,
     course_fields_are_escaped_on_every_page,
     a_french_speaking_viewer_reads_french_prices,
+    filters_speak_the_visitors_language,
 );
