@@ -88,6 +88,13 @@ impl Course {
     pub fn cover_url(&self) -> Option<String> {
         cover_url(&self.id, self.cover_key.as_deref())
     }
+
+    /// The price; `None` when the course is free.
+    pub fn price(&self) -> Option<money::Money> {
+        // Codes were checked against the list when the course was saved, and the list only grows.
+        let currency = Currency::parse(self.currency.as_deref()?).ok()?;
+        (self.price_minor > 0).then_some(money::Money { minor: self.price_minor, currency })
+    }
 }
 
 /// The URL of course `id`'s cover stored under `cover_key`, versioned by the key.
@@ -225,7 +232,7 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
 
 /// A BCP 47 language tag in its usual case: `en`, `pt-BR`, `zh-Hant`.
 pub fn parse_language(raw: &str) -> Result<String, FieldError> {
-    let error = || FieldError::new("language", "Use a language tag such as `en`, `fr` or `pt-BR`.");
+    let error = || FieldError::new("language", "Use a language tag such as en, fr or pt-BR.");
     let mut parts = raw.trim().split('-');
     let primary = parts.next().filter(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     let mut out = primary.ok_or_else(error)?.to_ascii_lowercase();
@@ -241,6 +248,54 @@ pub fn parse_language(raw: &str) -> Result<String, FieldError> {
         });
     }
     Ok(out)
+}
+
+/// Languages by their own names (what a speaker looks for in a menu), for
+/// the common primary subtags; others are shown as their tag.
+const LANGUAGE_NAMES: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("ca", "Català"),
+    ("cs", "Čeština"),
+    ("da", "Dansk"),
+    ("de", "Deutsch"),
+    ("el", "Ελληνικά"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fi", "Suomi"),
+    ("fr", "Français"),
+    ("he", "עברית"),
+    ("hi", "हिन्दी"),
+    ("hu", "Magyar"),
+    ("id", "Bahasa Indonesia"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("nl", "Nederlands"),
+    ("no", "Norsk"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("ru", "Русский"),
+    ("sv", "Svenska"),
+    ("sw", "Kiswahili"),
+    ("th", "ไทย"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+];
+
+/// A language tag as a person reads it: "Français", "Português (BR)"; an
+/// unknown language stays its tag.
+pub fn language_name(tag: &str) -> String {
+    let (primary, rest) = tag.split_once('-').unwrap_or((tag, ""));
+    match LANGUAGE_NAMES.iter().find(|(code, _)| *code == primary) {
+        Some((_, name)) if rest.is_empty() => (*name).to_string(),
+        Some((_, name)) => format!("{name} ({rest})"),
+        None => tag.to_string(),
+    }
 }
 
 /// Price rules: an integer amount of minor units within the price range
@@ -318,6 +373,13 @@ pub fn check_video_url(kind: LessonKind, raw: Option<&str>) -> Result<Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_read_by_their_own_names() {
+        assert_eq!(language_name("fr"), "Français");
+        assert_eq!(language_name("pt-BR"), "Português (BR)");
+        assert_eq!(language_name("tlh"), "tlh");
+    }
 
     #[test]
     fn slugs_from_titles() {

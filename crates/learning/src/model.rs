@@ -73,9 +73,16 @@ pub fn looks_like_code(raw: &str) -> bool {
     raw.len() == 26 && raw.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
 }
 
-/// Whole percent, rounded down, so 100 means every lesson is complete.
+/// Whole percent, rounded to the nearest (2 of 3 is 67 %), except that 100
+/// means every lesson is complete and 0 that none is.
 pub fn percent(done: usize, total: usize) -> u8 {
-    (done * 100).checked_div(total).map_or(0, |p| p.min(100) as u8)
+    if total == 0 || done == 0 {
+        return 0;
+    }
+    if done >= total {
+        return 100;
+    }
+    ((done * 100 + total / 2) / total).clamp(1, 99) as u8
 }
 
 /// One module's share of a learner's progress.
@@ -150,6 +157,13 @@ pub fn by_course(refs: &[LessonRef]) -> HashMap<&str, Vec<&LessonRef>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_round_to_the_nearest_but_100_means_all() {
+        assert_eq!([percent(0, 3), percent(1, 3), percent(2, 3), percent(3, 3)], [0, 33, 67, 100]);
+        assert_eq!((percent(199, 200), percent(1, 1000), percent(0, 0)), (99, 1, 0));
+        assert_eq!(percent(5, 4), 100);
+    }
 
     fn lesson(id: &str, module: &str) -> LessonRef {
         LessonRef {

@@ -1,6 +1,7 @@
 //! Account rules. Pages and the API both call these, so they share every check.
 
 pub mod admin;
+mod device;
 pub mod directory;
 pub mod housekeeping;
 pub mod identity;

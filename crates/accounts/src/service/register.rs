@@ -31,7 +31,8 @@ pub async fn register(state: &AppState, input: RegisterInput, client: &Client) -
     );
     let (email, pass, name) = match parsed {
         (Ok(e), Ok(p), Ok(n)) => (e, p, n),
-        (e, p, n) => return Err(AppError::validation([e.err(), p.err(), n.err()].into_iter().flatten().collect())),
+        // Listed in the order the sign-up form shows the fields.
+        (e, p, n) => return Err(AppError::validation([e.err(), n.err(), p.err()].into_iter().flatten().collect())),
     };
 
     state.limits.register.check(&[format!("ip:{}", client.ip)])?;

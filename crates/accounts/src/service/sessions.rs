@@ -20,6 +20,18 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+impl SessionInfo {
+    /// The browser the session was signed in from, when known ("Firefox").
+    pub fn browser(&self) -> Option<&'static str> {
+        super::device::describe(&self.user_agent).0
+    }
+
+    /// The system the session was signed in from, when known ("Windows").
+    pub fn system(&self) -> Option<&'static str> {
+        super::device::describe(&self.user_agent).1
+    }
+}
+
 fn current_hash(viewer: &Viewer) -> Option<&str> {
     match &viewer.credential {
         Credential::Session { session_hash } => Some(session_hash),

@@ -26,6 +26,11 @@ impl CourseView {
     pub fn lesson_count(&self) -> usize {
         self.outline.iter().map(|m| m.lessons.len()).sum()
     }
+
+    /// The first lesson in outline order, where "preview as a learner" starts.
+    pub fn first_lesson_id(&self) -> Option<&str> {
+        self.outline.iter().flat_map(|m| m.lessons.first()).map(|l| l.id.as_str()).next()
+    }
 }
 
 /// Fields of a create or an edit; `None` leaves a field as it is (create: the

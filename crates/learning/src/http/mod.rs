@@ -30,6 +30,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/learn/{slug}", get(learn::resume))
         .route("/learn/{slug}/lessons/{id}", get(learn::lesson))
         .route("/learn/lessons/{id}/complete", post(learn::complete))
+        .route("/learn/lessons/{id}/incomplete", post(learn::reopen))
         .route("/my/courses", get(mine::page))
         .route("/certificates/{code}", get(certificate::page))
         .route("/teach/courses/{id}/progress", get(staff::page))

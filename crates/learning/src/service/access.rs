@@ -135,30 +135,34 @@ pub async fn viewable_lesson(
     let lesson = read::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
     let course = read::course(conn, &CourseId::from(&lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
     let decision = decide(conn, viewer, course).await?;
-    lesson_decision(lesson, decision)
+    lesson_decision(lesson, decision).map_err(|(denied, _)| denied.into_error())
 }
 
 /// [`viewable_lesson`] for a lesson of `content` (the cached course content,
 /// which says who teaches it): the same rule, without reading the course.
+/// `Ok(Err(..))` is a refusal with the course, so a page can offer to enroll.
 pub async fn viewable_lesson_in(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
     lesson: Lesson,
     content: &CourseContent,
-) -> Result<ViewableLesson, AppError> {
+) -> Result<Result<ViewableLesson, (Denied, Box<Course>)>, AppError> {
     let staff = viewer.is_some_and(|v| is_staff_given(v, content.teaches(&v.user_id)));
     let decision = decide_given(conn, viewer, content.course.clone(), staff).await?;
-    lesson_decision(lesson, decision)
+    Ok(lesson_decision(lesson, decision))
 }
 
 /// Preview lessons of a published course are open to whoever the course refuses.
-fn lesson_decision(lesson: Lesson, decision: Result<Viewable, (Denied, Course)>) -> Result<ViewableLesson, AppError> {
+fn lesson_decision(
+    lesson: Lesson,
+    decision: Result<Viewable, (Denied, Course)>,
+) -> Result<ViewableLesson, (Denied, Box<Course>)> {
     match decision {
         Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),
         Err((_, course)) if lesson.preview() && course.state() == CourseState::Published => {
             let viewable = Viewable { course, seen: Seen::Preview, enrolled: false };
             Ok(ViewableLesson { lesson, viewable })
         }
-        Err((denied, _)) => Err(denied.into_error()),
+        Err((denied, course)) => Err((denied, Box::new(course))),
     }
 }

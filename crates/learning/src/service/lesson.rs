@@ -13,6 +13,37 @@ use super::{
     progress::{self, CourseDetail},
 };
 
+/// Why a lesson page cannot be shown.
+#[derive(Debug)]
+pub enum LessonRefused {
+    /// A lesson of a published course the viewer is not enrolled in (403
+    /// `enrollment-required`): the page offers the course's way in.
+    EnrollFirst(Box<Course>),
+    /// Hidden (404), or a fault on the way.
+    Other(AppError),
+}
+
+impl From<AppError> for LessonRefused {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for LessonRefused {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<LessonRefused> for AppError {
+    fn from(e: LessonRefused) -> Self {
+        match e {
+            LessonRefused::EnrollFirst(_) => access::Denied::EnrollmentRequired.into_error(),
+            LessonRefused::Other(e) => e,
+        }
+    }
+}
+
 pub struct LessonView {
     pub lesson: Lesson,
     /// The lesson's body as sanitised HTML (rendered when it changed, not per view).
@@ -44,16 +75,20 @@ pub async fn view(
     viewer: Option<&Viewer>,
     slug: &str,
     lesson_id: &LessonId,
-) -> Result<LessonView, AppError> {
+) -> Result<LessonView, LessonRefused> {
     let rendered = content::lesson(state, lesson_id).await?.ok_or_else(AppError::not_found)?;
     let course =
         content::course(state, &CourseId::from(&rendered.lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
     // Another course's lesson is 404 whoever asks, before any access answer.
     if course.course.slug != slug {
-        return Err(AppError::not_found());
+        return Err(AppError::not_found().into());
     }
     let mut conn = state.db.pool().acquire().await?;
-    let found = access::viewable_lesson_in(&mut conn, viewer, rendered.lesson, &course).await?;
+    let found = match access::viewable_lesson_in(&mut conn, viewer, rendered.lesson, &course).await? {
+        Ok(found) => found,
+        Err((access::Denied::EnrollmentRequired, course)) => return Err(LessonRefused::EnrollFirst(course)),
+        Err((denied, _)) => return Err(denied.into_error().into()),
+    };
     let (lesson, viewable) = (found.lesson, found.viewable);
     let (modules, refs) = (course.modules, course.lessons);
     let progress = match viewer {

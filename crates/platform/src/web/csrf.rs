@@ -1,6 +1,7 @@
 //! CSRF protection by double submit: a random `lyceum_csrf` cookie (SameSite
 //! Strict) must be echoed in every state-changing request — as the `csrf`
-//! form field, the `csrf` query parameter (multipart uploads) or the
+//! form field (in a multipart upload, its first field: the file behind it is
+//! not read to find it), the `csrf` query parameter (scripts) or the
 //! `X-CSRF-Token` header. API calls are checked only when a session cookie
 //! actually authenticates them (they must then send the header); bearer-token
 //! and anonymous API calls carry no ambient credential and are exempt, as are
@@ -23,6 +24,8 @@ use crate::{
     auth::{Caller, Credential},
     secrets,
 };
+
+mod multipart;
 
 pub const COOKIE: &str = "lyceum_csrf";
 pub const HEADER: &str = "x-csrf-token";
@@ -121,12 +124,11 @@ async fn presented_token(req: Request, limit: usize) -> Result<(Option<String>, 
     if let Some(v) = req.uri().query().and_then(|q| find_field(q.as_bytes())) {
         return Ok((Some(v), req));
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if let Some(boundary) = multipart::boundary(content_type) {
+        return Ok(multipart::first_field_token(req, &boundary).await);
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();

@@ -154,8 +154,23 @@ impl Page {
 
     /// A stored epoch-millisecond timestamp, in the viewer's time zone.
     pub fn datetime(&self, epoch_ms: &i64) -> String {
-        jiff::Timestamp::from_millisecond(*epoch_ms)
-            .map(|ts| ts.to_zoned(self.time_zone.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string())
+        self.zoned(*epoch_ms, "%Y-%m-%d %H:%M %Z")
+    }
+
+    /// A file size as people read it ("512 MB", "147 KB"); see [`super::human_size`].
+    pub fn size(&self, bytes: impl super::ByteCount) -> String {
+        super::human_size(bytes.byte_count())
+    }
+
+    /// The day of a timestamp, without its time ("5 December 2026"), for dates
+    /// where the hour means nothing ("member since", "issued").
+    pub fn date(&self, epoch_ms: &i64) -> String {
+        self.zoned(*epoch_ms, "%-d %B %Y")
+    }
+
+    fn zoned(&self, epoch_ms: i64, format: &str) -> String {
+        jiff::Timestamp::from_millisecond(epoch_ms)
+            .map(|ts| ts.to_zoned(self.time_zone.clone()).strftime(format).to_string())
             .unwrap_or_default()
     }
 

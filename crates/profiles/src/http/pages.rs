@@ -39,7 +39,7 @@ struct Edit<'a> {
     avatar_errors: FormErrors,
     time_zones: &'a [String],
     locales: Vec<&'static str>,
-    avatar_max_kb: usize,
+    avatar_max_bytes: usize,
 }
 
 #[derive(Template)]
@@ -86,7 +86,7 @@ fn edit_page(
         avatar_errors,
         time_zones: &TIME_ZONES,
         locales: i18n::available(),
-        avatar_max_kb: state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes / 1024,
+        avatar_max_bytes: state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes,
     };
     reply.render(&tpl)
 }

@@ -8,7 +8,8 @@ use courses_kit as kit;
 use lyceum_platform::auth::Role;
 use serde_json::json;
 
-/// Posts a multipart form the way the editor's upload forms do (`?csrf=` in the query).
+/// Posts a multipart form the way the editor's upload forms do: the `csrf`
+/// field first, then the file.
 async fn post_file(
     client: &TestClient,
     path: &str,
@@ -18,10 +19,8 @@ async fn post_file(
     name: &str,
 ) -> common::Reply {
     let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part(field.to_string(), part);
-    let url = client
-        .url(&format!("{path}?csrf={}", url::form_urlencoded::byte_serialize(csrf.as_bytes()).collect::<String>()));
-    TestClient::reply(client.http.post(url).multipart(form).send().await.unwrap()).await
+    let form = reqwest::multipart::Form::new().text("csrf", csrf.to_string()).part(field.to_string(), part);
+    TestClient::reply(client.http.post(client.url(path)).multipart(form).send().await.unwrap()).await
 }
 
 async fn editor_forms_work_without_javascript(backend: Backend) {
@@ -34,6 +33,16 @@ async fn editor_forms_work_without_javascript(backend: Backend) {
     let editor = format!("/teach/courses/{course}");
     let csrf = client.page_csrf(&editor).await;
 
+    let page = client.get(&editor).await.text;
+    assert!(!page.contains("?csrf="), "the token never goes into an address");
+    assert!(page.contains("4 MB."), "the cover limit is readable");
+    let forged = post_file(&client, &format!("{editor}/cover"), "forged", "cover", &kit::png(40, 30), "c.png").await;
+    assert_eq!(forged.status, 403, "the multipart token is checked");
+    let part = reqwest::multipart::Part::bytes(kit::png(40, 30)).file_name("c.png");
+    let file_first = reqwest::multipart::Form::new().part("cover", part).text("csrf", csrf.clone());
+    let url = client.url(&format!("{editor}/cover"));
+    let file_first = TestClient::reply(client.http.post(url).multipart(file_first).send().await.unwrap()).await;
+    assert_eq!(file_first.status, 403, "the token must come before the file");
     let refused = post_file(&client, &format!("{editor}/cover"), &csrf, "cover", b"not an image", "x.png").await;
     assert_eq!(refused.status, 422);
     assert!(refused.text.contains("The file is not a PNG, JPEG, GIF or WebP image."), "{}", refused.text);
@@ -67,7 +76,9 @@ async fn editor_forms_work_without_javascript(backend: Backend) {
     assert!(bad.text.contains("its content is a PDF document"), "{}", bad.text);
     let ok = post_file(&client, &format!("{lesson_page}/media"), &csrf, "media", kit::PDF, "slides.pdf").await;
     assert_eq!(ok.status, 303, "{}", ok.text);
-    assert!(client.get(&lesson_page).await.text.contains("slides.pdf"));
+    let shown = client.get(&lesson_page).await.text;
+    assert!(shown.contains("slides.pdf"));
+    assert!(shown.contains("512 MB."), "sizes as people read them, not 524288 KB: {shown}");
 
     let confirm = client.get(&format!("/teach/lessons/{second}/delete")).await;
     assert!(confirm.text.contains("Delete the lesson: Second") && !confirm.text.contains("learners are enrolled"));

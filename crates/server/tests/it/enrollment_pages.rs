@@ -37,7 +37,10 @@ async fn enroll_and_unenroll_from_the_course_page(backend: Backend) {
     let missing = learner.form(&format!("/courses/{slug}/enroll"), &[]).await;
     assert_eq!(missing.status, 403, "no CSRF token, no enrollment");
 
-    // Unenrolling asks first, then leaves.
+    // Both the course page and "My courses" lead to leaving; leaving asks first.
+    let leave = format!("href=\"/courses/{slug}/unenroll\"");
+    assert!(learner.get(&format!("/courses/{slug}")).await.text.contains(&leave), "course page links to leaving");
+    assert!(learner.get("/my/courses").await.text.contains(&leave), "my courses links to leaving");
     let confirm = learner.get(&format!("/courses/{slug}/unenroll")).await;
     assert_eq!(confirm.status, 200);
     assert!(confirm.text.contains("Leave this course?") && confirm.text.contains("Page course"));

@@ -62,7 +62,14 @@ async fn access_follows_course_state_and_enrollment(backend: Backend) {
     lk::put_progress(&stranger, &file, json!({"completed": true})).await.assert_problem(403, "enrollment-required");
     assert_eq!(stranger.get(&format!("/learn/{}/lessons/{preview}", c.slug)).await.status, 200);
     assert_eq!(anonymous.get(&format!("/learn/{}/lessons/{preview}", c.slug)).await.status, 200, "anonymous preview");
-    assert_eq!(anonymous.get(&format!("/learn/{}/lessons/{file}", c.slug)).await.status, 403);
+    // The refused lesson page is the course's way in, not a dead end.
+    let locked = anonymous.get(&format!("/learn/{}/lessons/{file}", c.slug)).await;
+    assert_eq!(locked.status, 403);
+    let back = format!("/login?next=%2Flearn%2F{}%2Flessons%2F{file}", c.slug);
+    assert!(locked.text.contains(&back), "sign in and come back: {}", locked.text);
+    assert!(locked.text.contains(&format!("href=\"/courses/{}\"", c.slug)), "the course page is linked");
+    let offer = stranger.get(&format!("/learn/{}/lessons/{file}", c.slug)).await;
+    assert!(offer.text.contains(&format!("action=\"/courses/{}/enroll\"", c.slug)), "{}", offer.text);
     assert_eq!(anonymous.get(&format!("/lessons/{file}/media")).await.status, 403);
     // A preview opens the lesson, not progress: only enrolled learners record it.
     lk::put_progress(&stranger, &preview, json!({"completed": true})).await.assert_problem(403, "enrollment-required");

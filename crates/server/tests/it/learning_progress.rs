@@ -71,7 +71,7 @@ async fn percentages_positions_and_continue(backend: Backend) {
     assert_eq!(modules, [50, 0]);
     assert_eq!(done["course"]["continue_lesson_id"], json!(b));
     let done = lk::complete(&learner, b).await;
-    assert_eq!((done["course"]["percent"].as_u64(), done["position_seconds"].as_i64()), (Some(66), Some(42)));
+    assert_eq!((done["course"]["percent"].as_u64(), done["position_seconds"].as_i64()), (Some(67), Some(42)));
     assert_eq!(done["course"]["continue_lesson_id"], json!(lc));
     assert_eq!(done["course"]["completed_lesson_ids"], json!([a, b]));
     assert_eq!(done["course_just_completed"], false);
@@ -84,7 +84,7 @@ async fn percentages_positions_and_continue(backend: Backend) {
 
     let mine = learner.get("/api/v1/progress/courses").await.json();
     let item = &mine["items"][0];
-    assert_eq!((item["slug"].as_str(), item["percent"].as_u64()), (Some(c.slug.as_str()), Some(66)));
+    assert_eq!((item["slug"].as_str(), item["percent"].as_u64()), (Some(c.slug.as_str()), Some(67)));
     assert_eq!(item["continue_lesson_id"], json!(lc));
     assert_eq!(item["continue_url"], format!("/learn/{}/lessons/{lc}", c.slug));
     assert_eq!(
@@ -173,6 +173,12 @@ async fn certificates_are_public_verified_and_notified(backend: Backend) {
     for text in ["Test User", "Certified course", "verified by Lyceum", "<meta name=\"robots\" content=\"noindex\">"] {
         assert!(page.text.contains(text), "certificate page shows {text}");
     }
+    // Shared by its full address (to copy, to print, to LinkedIn), printed without the site's frame.
+    assert!(page.text.contains(&format!("value=\"{}/certificates/{code}\"", app.url)), "{}", page.text);
+    assert!(page.text.contains("data-print") && page.text.contains("linkedin.com/profile/add"));
+    let stylesheet = page.text.split("href=\"").find(|s| s.contains("app.")).unwrap().split('"').next().unwrap();
+    let css = anonymous.get(stylesheet).await;
+    assert!(css.text.contains("@media print") && css.text.contains(".site-header, .site-footer"), "a print stylesheet");
     let verified = anonymous.get(&format!("/api/v1/certificates/{code}")).await;
     assert_eq!(verified.status, 200);
     assert_eq!(
@@ -279,8 +285,21 @@ async fn lesson_pages_work_without_javascript(backend: Backend) {
     assert!(next.text.contains("learn.") && next.text.contains(".js"), "the position script is loaded");
     let forged = learner.form(&format!("/learn/lessons/{b}/complete"), &[("csrf", "forged")]).await;
     assert_eq!(forged.status, 403, "CSRF is checked");
+    // A completed lesson can be reopened from its page, which stays where it is.
+    let done_page = learner.get(&path).await;
+    assert!(done_page.text.contains(&format!("action=\"/learn/lessons/{a}/incomplete\"")));
+    let reopened = learner.form(&format!("/learn/lessons/{a}/incomplete"), &[("csrf", &csrf)]).await;
+    assert_eq!((reopened.status.as_u16(), reopened.header("location")), (303, path.as_str()));
+    assert!(learner.get(&path).await.text.contains("Mark as complete"), "back to not complete");
+    learner.form(&format!("/learn/lessons/{a}/complete"), &[("csrf", &csrf)]).await;
     let my = learner.get("/my/courses").await;
     assert!(my.text.contains("Page course") && my.text.contains("33%"));
+    // The home page is the learner's: the course to continue, where they stopped.
+    let home = learner.get("/").await.text;
+    assert!(home.contains("Continue learning") && home.contains("Page course") && home.contains("33%"), "{home}");
+    assert!(home.contains(&format!("href=\"/learn/{}/lessons/{b}\"", c.slug)), "continues at the next lesson");
+    let teaching = owner.get("/").await.text;
+    assert!(teaching.contains("Your courses") && teaching.contains("Page course"), "{teaching}");
     assert_eq!(app.client().get("/my/courses").await.status, 303, "signed-out visitors sign in first");
     app.stop().await;
 }

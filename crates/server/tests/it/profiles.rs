@@ -122,6 +122,11 @@ async fn an_avatar_body_that_is_not_multipart_is_a_problem(backend: Backend) {
     app.stop().await;
 }
 
+/// This year, as the page writes it after the day and month.
+fn this_year() -> String {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).strftime("%Y").to_string()
+}
+
 async fn only_instructors_have_public_profiles(backend: Backend) {
     let app = spawn(backend).await;
     let (instructor, instructor_id) = app.signed_in("grace@example.org", Role::Instructor).await;
@@ -138,6 +143,8 @@ async fn only_instructors_have_public_profiles(backend: Backend) {
     assert_eq!(page.status, 200);
     assert!(page.text.contains("<strong>COBOL</strong>"));
     assert!(!page.text.contains("<script>alert"), "bio must be sanitised");
+    let since = page.text.split("Member since ").nth(1).and_then(|rest| rest.split("</p>").next()).unwrap();
+    assert!(!since.contains(':') && since.trim().ends_with(&this_year()), "a day, not a time: {since}");
 
     anonymous.get(&format!("/api/v1/users/{learner_id}/profile")).await.assert_problem(404, "not-found");
     assert_eq!(anonymous.get(&format!("/u/{learner_id}")).await.status, 404);

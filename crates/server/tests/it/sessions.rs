@@ -7,8 +7,10 @@ use common::{Backend, PASSWORD, TestClient, spawn, spawn_with};
 use lyceum_platform::{auth::Role, config::Secret};
 use serde_json::json;
 
+const FIREFOX_ON_ANDROID: &str = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+
 async fn second_browser(app: &common::TestApp, email: &str) -> TestClient {
-    let mut other = app.client_from("127.0.0.7");
+    let mut other = app.browser_from("127.0.0.7", FIREFOX_ON_ANDROID);
     other.login(email, PASSWORD).await;
     other
 }
@@ -67,6 +69,7 @@ async fn the_sessions_page_signs_out_another_browser(backend: Backend) {
     assert_eq!(page.status, 200);
     assert!(page.text.contains("This browser"));
     assert!(page.text.contains("127.0.0.7"));
+    assert!(page.text.contains("Firefox on Android"), "browser and system, not the raw header: {}", page.text);
     let action = page.text.split("action=\"/settings/sessions/").nth(1).unwrap().split('"').next().unwrap();
     assert!(action.ends_with("/revoke"), "{action}");
     let csrf = laptop.page_csrf("/settings/sessions").await;

@@ -102,7 +102,7 @@ struct Editor<'a> {
     categories: Vec<Category>,
     levels: &'static [Level],
     currencies: &'static [Currency],
-    cover_max_kb: usize,
+    cover_max_bytes: usize,
 }
 
 impl Editor<'_> {
@@ -224,7 +224,7 @@ async fn editor_page(
         categories: courses::categories(state).await?,
         levels: Level::ALL,
         currencies: Currency::ALL,
-        cover_max_kb: state.settings.section::<crate::settings::CourseUploads>().cover_max_bytes / 1024,
+        cover_max_bytes: state.settings.section::<crate::settings::CourseUploads>().cover_max_bytes,
     };
     reply.render(&tpl)
 }
@@ -276,7 +276,15 @@ pub async fn change_state(
 ) -> AppResult<Response> {
     let to = CourseState::parse(&form.to).ok_or_else(|| AppError::bad_request("Unknown course state."))?;
     match courses::transition(&state, &s.viewer, &id, to).await {
-        Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.state_changed")),
+        Ok(_) => {
+            // Say what happened, and what it means for learners.
+            let said = match to {
+                CourseState::Published => "courses.flash.published",
+                CourseState::Archived => "courses.flash.archived",
+                CourseState::Draft => "courses.flash.unpublished",
+            };
+            Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, said))
+        }
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e)?;
             editor_page(&state, s, &id, None, Sections { state: errors, ..Default::default() }, reply).await

@@ -191,7 +191,7 @@ struct LessonEditor {
     errors: FormErrors,
     media_errors: FormErrors,
     kinds: &'static [LessonKind],
-    media_max_kb: usize,
+    media_max_bytes: usize,
 }
 
 async fn lesson_page(
@@ -212,7 +212,7 @@ async fn lesson_page(
         errors,
         media_errors,
         kinds: LessonKind::ALL,
-        media_max_kb: state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes / 1024,
+        media_max_bytes: state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes,
     };
     reply.render(&tpl)
 }

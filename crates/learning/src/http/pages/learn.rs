@@ -2,21 +2,21 @@
 //! `POST /learn/lessons/{id}/complete`.
 
 use askama::Template;
+use axum::http::StatusCode;
 use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use lyceum_courses::model::{LessonKind, LessonRef};
+use lyceum_courses::model::{Course, LessonKind, LessonRef};
 use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
-    web::{FlashKind, Page, Reply, guard::SignedIn, redirect_with_flash},
+    web::{FlashKind, Page, Reply, encode_query, guard::SignedIn, human_size, redirect_with_flash},
 };
 
-use super::human_size;
 use crate::service::{
     access::Seen,
-    lesson::{self, LessonView},
+    lesson::{self, LessonRefused, LessonView},
     progress::{self, ProgressInput},
 };
 
@@ -84,11 +84,22 @@ impl LessonPage {
         self.view.lesson.file_name.as_deref().unwrap_or("download")
     }
     fn file_size(&self) -> String {
-        human_size(self.view.lesson.media_size.unwrap_or(0))
+        human_size(self.view.lesson.media_size.unwrap_or(0).max(0) as u64)
     }
     fn body_html(&self) -> &str {
         &self.view.body_html
     }
+}
+
+/// A lesson of a course the visitor has not joined: the course's way in
+/// (sign in, enroll, buy) instead of a bare refusal.
+#[derive(Template)]
+#[template(path = "learning/enroll_first.html")]
+struct EnrollFirstPage {
+    page: Page,
+    course: Course,
+    /// Back to this lesson after signing in.
+    login_url: String,
 }
 
 pub async fn lesson(
@@ -96,8 +107,14 @@ pub async fn lesson(
     page: Page,
     Path((slug, id)): Path<(String, LessonId)>,
 ) -> AppResult<Response> {
-    let view = lesson::view(&state, page.viewer.as_ref(), &slug, &id).await?;
-    Reply::OK.render(&LessonPage { page, view })
+    match lesson::view(&state, page.viewer.as_ref(), &slug, &id).await {
+        Ok(view) => Reply::OK.render(&LessonPage { page, view }),
+        Err(LessonRefused::EnrollFirst(course)) => {
+            let login_url = format!("/login?next={}", encode_query(&lesson_url(&slug, id.as_str())));
+            Reply::status(StatusCode::FORBIDDEN).render(&EnrollFirstPage { page, course: *course, login_url })
+        }
+        Err(LessonRefused::Other(e)) => Err(e),
+    }
 }
 
 /// Marks the lesson complete and goes on to the next one (or, at the end, back to it).
@@ -114,4 +131,12 @@ pub async fn complete(State(state): State<AppState>, s: SignedIn, Path(id): Path
     }
     let to = recorded.next_lesson_id().unwrap_or(id.as_str());
     Ok(redirect_with_flash(&lesson_url(slug, to), FlashKind::Success, "learning.flash.lesson_completed"))
+}
+
+/// Marks the lesson not complete again (a learner who wants to redo it) and stays on it.
+pub async fn reopen(State(state): State<AppState>, s: SignedIn, Path(id): Path<LessonId>) -> AppResult<Response> {
+    let input = ProgressInput { completed: Some(false), position_seconds: None };
+    let recorded = progress::record(&state, &s.viewer, &id, input).await?;
+    let to = lesson_url(&recorded.course_slug, id.as_str());
+    Ok(redirect_with_flash(&to, FlashKind::Success, "learning.flash.lesson_reopened"))
 }

@@ -14,9 +14,3 @@ use serde::Deserialize;
 pub struct CursorQuery {
     pub cursor: String,
 }
-
-/// "12.3 MB", "800 KB" for a file size.
-pub fn human_size(bytes: i64) -> String {
-    const MB: i64 = 1024 * 1024;
-    if bytes >= MB { format!("{:.1} MB", bytes as f64 / MB as f64) } else { format!("{} KB", (bytes + 1023) / 1024) }
-}

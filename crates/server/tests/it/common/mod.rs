@@ -317,13 +317,19 @@ impl TestApp {
     /// A client whose connections come from `ip` (any 127.x.y.z is loopback on
     /// Linux), to tell per-address rate limits from per-account ones.
     pub fn client_from(&self, ip: &str) -> TestClient {
-        let http = reqwest::Client::builder()
+        self.browser_from(ip, "")
+    }
+
+    /// [`Self::client_from`] that sends `user_agent` as its User-Agent (none when empty).
+    pub fn browser_from(&self, ip: &str, user_agent: &str) -> TestClient {
+        let mut http = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
-            .local_address(ip.parse::<std::net::IpAddr>().expect("ip address"))
-            .build()
-            .unwrap();
-        TestClient { http, base: self.url.clone(), csrf: None, bearer: None }
+            .local_address(ip.parse::<std::net::IpAddr>().expect("ip address"));
+        if !user_agent.is_empty() {
+            http = http.user_agent(user_agent);
+        }
+        TestClient { http: http.build().unwrap(), base: self.url.clone(), csrf: None, bearer: None }
     }
 
     /// A client without cookies that authenticates with `token` only.
