@@ -129,6 +129,17 @@ mod tests {
     }
 
     #[test]
+    fn the_site_currency_is_a_known_code() {
+        use lyceum_catalog::settings::CatalogSettings;
+        use lyceum_platform::money::Currency;
+        assert_eq!(load("", &[]).unwrap().section::<CatalogSettings>().currency, Currency::USD, "the default");
+        let s = load("[catalog]\ncurrency = \"eur\"\n", &[]).unwrap();
+        assert_eq!(s.section::<CatalogSettings>().currency, Currency::EUR);
+        let err = load("", &[("LYCEUM_CATALOG__CURRENCY", "XXX")]).unwrap_err();
+        assert!(err.contains("catalog.currency"), "{err}");
+    }
+
+    #[test]
     fn bad_upload_settings_are_named() {
         let err = load("[uploads]\navatar_max_byte = 1\n", &[]).unwrap_err();
         assert!(err.contains("unknown setting `uploads.avatar_max_byte`"), "{err}");

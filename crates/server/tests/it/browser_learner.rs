@@ -44,8 +44,10 @@ async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, pass
     submit_form_of(c, "q").await;
     assert!(main_text(c).await.contains(COURSE), "the search finds the course:\n{}", main_text(c).await);
     check("/courses?q=…").await;
+    fits_a_phone(c, "/courses?q=…").await;
     follow(c, COURSE).await;
     check("/courses/{slug}").await;
+    fits_a_phone(c, "/courses/{slug}").await;
 
     // Enroll: the course opens at its first lesson.
     submit(c, "//main//form[contains(@action, '/enroll')]").await;
@@ -69,6 +71,7 @@ async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, pass
     // 100 % on My courses, and the certificate, a public page.
     c.goto(&format!("{base}/my/courses")).await.expect("open my courses");
     check("/my/courses").await;
+    fits_a_phone(c, "/my/courses").await;
     let text = main_text(c).await;
     assert!(text.contains(COURSE) && text.contains("100%"), "my courses shows the course complete:\n{text}");
     follow(c, "ertificate").await;
@@ -79,6 +82,10 @@ async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, pass
     })
     .await;
     check("/certificates/{code}").await;
+    fits_a_phone(c, "/certificates/{code}").await;
+    c.goto(&format!("{base}/")).await.expect("open the home page");
+    check("/ (signed in)").await;
+    fits_a_phone(c, "/ (signed in)").await;
     let anonymous = reqwest::get(certificate.as_str()).await.expect("fetch the certificate without a session");
     assert_eq!(anonymous.status(), 200, "anyone can verify a certificate");
     assert!(anonymous.text().await.unwrap().contains(COURSE));

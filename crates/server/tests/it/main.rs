@@ -43,6 +43,7 @@ mod architecture_rules;
 mod avatar_visibility;
 mod browser;
 mod browser_learner;
+mod browser_staff;
 mod caching_personal;
 mod catalog;
 mod catalog_cache;

@@ -161,15 +161,31 @@ pub const DESKTOP: (u32, u32) = (1280, 900);
 /// Reloads the current page at the phone width and fails when anything on it
 /// is wider than the screen (a horizontal scroll); then back to the desktop width.
 pub async fn fits_a_phone(c: &Client, page: &str) {
+    screenshot(c, page, "desktop").await;
     resize(c, PHONE).await;
     c.refresh().await.unwrap_or_else(|e| panic!("reload {page}: {e}"));
+    screenshot(c, page, "phone").await;
     let widths = c
         .execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![])
         .await
         .unwrap_or_else(|e| panic!("measure {page}: {e}"));
     let (scroll, inner) = (widths[0].as_u64().unwrap_or(u64::MAX), widths[1].as_u64().unwrap_or(0));
     resize(c, DESKTOP).await;
+    assert!(
+        inner <= u64::from(PHONE.0),
+        "the window did not shrink to a phone's width ({inner} px), so {page} was not checked"
+    );
     assert!(scroll <= inner, "{page} scrolls sideways on a phone: {scroll} px of content in {inner} px");
+}
+
+/// With `LYCEUM_SCREENSHOTS=<dir>`, saves the page as `<dir>/<page>-<width>.png`
+/// (how docs/screenshots was made); without it, nothing.
+async fn screenshot(c: &Client, page: &str, width: &str) {
+    let Some(dir) = std::env::var_os("LYCEUM_SCREENSHOTS") else { return };
+    let name: String = page.chars().map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' }).collect();
+    let png = c.screenshot().await.unwrap_or_else(|e| panic!("screenshot {page}: {e}"));
+    let path = PathBuf::from(dir).join(format!("{}-{width}.png", name.trim_matches('_')));
+    std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
 
 async fn resize(c: &Client, (width, height): (u32, u32)) {

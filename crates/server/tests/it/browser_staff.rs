@@ -1,0 +1,63 @@
+//! The staff's pages in a real headless Chromium (see `browser_kit`) at the
+//! desktop and the phone width: the demo instructor's course list, editor,
+//! roster and learner progress, the sessions page, and the admin's user list
+//! and job queue — each passes axe-core and has no horizontal scroll at 390 px
+//! (tables become stacked cards there); on both backends.
+
+use crate::{browser_kit, common};
+
+use browser_kit::{check_accessibility, fits_a_phone, follow, main_text, submit_form_of, type_into, with_browser};
+use common::{Backend, PASSWORD, TestApp, spawn};
+use fantoccini::Client;
+use lyceum_platform::auth::Role;
+
+const COURSE: &str = "SQL for Everyone";
+
+on_both_backends!(staff_pages_work_at_both_widths);
+
+async fn staff_pages_work_at_both_widths(backend: Backend) {
+    let app = spawn(backend).await;
+    let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let instructor = &loaded.accounts()[0];
+    assert_eq!(instructor.role, Role::Instructor);
+    app.create_user("root@example.org", Role::Admin).await;
+    let scenario = async |c: &Client, axe: Option<&str>| {
+        sign_in(&app, c, instructor.email, instructor.password).await;
+        let page = async |label: &str| {
+            if let Some(axe) = axe {
+                check_accessibility(c, axe, label).await;
+            }
+            fits_a_phone(c, label).await;
+        };
+        c.goto(&format!("{}/teach", app.url)).await.expect("open /teach");
+        page("/teach").await;
+        follow(c, COURSE).await;
+        assert!(main_text(c).await.contains("View course page"), "the editor links to the course page");
+        page("/teach/courses/{id}").await;
+        follow(c, "(roster)").await;
+        page("/teach/courses/{id}/roster").await;
+        c.goto(&format!("{}/settings/sessions", app.url)).await.expect("open the sessions page");
+        page("/settings/sessions").await;
+
+        sign_out(&app, c).await;
+        sign_in(&app, c, "root@example.org", PASSWORD).await;
+        for path in ["/admin/users", "/admin/jobs"] {
+            c.goto(&format!("{}{path}", app.url)).await.expect("open an admin page");
+            page(path).await;
+        }
+    };
+    with_browser(scenario).await;
+    app.stop().await;
+}
+
+async fn sign_in(app: &TestApp, c: &Client, email: &str, password: &str) {
+    c.goto(&format!("{}/login", app.url)).await.expect("open /login");
+    type_into(c, "email", email).await;
+    type_into(c, "password", password).await;
+    submit_form_of(c, "email").await;
+}
+
+async fn sign_out(app: &TestApp, c: &Client) {
+    c.delete_all_cookies().await.expect("forget the session");
+    c.goto(&format!("{}/", app.url)).await.expect("open the home page");
+}
