@@ -13,7 +13,10 @@ use fantoccini::{Client, Locator};
 
 const COURSE: &str = "SQL for Everyone";
 
-on_both_backends!(a_learner_finds_enrolls_completes_and_gets_the_certificate);
+on_both_backends!(
+    a_learner_finds_enrolls_completes_and_gets_the_certificate,
+    a_video_played_to_its_end_completes_the_lesson
+);
 
 async fn a_learner_finds_enrolls_completes_and_gets_the_certificate(backend: Backend) {
     let app = spawn(backend).await;
@@ -93,3 +96,48 @@ async fn journey(app: &TestApp, c: &Client, axe: Option<&str>, email: &str, pass
 
 /// The form that marks the open lesson complete.
 const COMPLETE: &str = "//main//form[contains(@action, '/complete')]";
+
+/// The demo's Rust course has a video lesson: played to its end (muted, from
+/// just before the end), it is recorded complete without pressing the button,
+/// and the page says so; reloaded, the server says so too.
+async fn a_video_played_to_its_end_completes_the_lesson(backend: Backend) {
+    let app = spawn(backend).await;
+    let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let learner = &loaded.accounts()[1];
+    let scenario = async |c: &Client, _axe: Option<&str>| {
+        let base = app.url.as_str();
+        c.goto(&format!("{base}/login")).await.expect("open /login");
+        type_into(c, "email", learner.email).await;
+        type_into(c, "password", learner.password).await;
+        submit_form_of(c, "email").await;
+        c.goto(&format!("{base}/courses")).await.expect("open the catalog");
+        follow(c, "Rust from Scratch").await;
+        submit(c, "//main//form[contains(@action, '/enroll')]").await;
+        follow(c, "Installing the toolchain").await;
+        let ended = c
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   const v = document.querySelector("video[data-progress-url]");
+                   if (!v) { done("no tracked video"); return; }
+                   v.addEventListener("ended", () => done("ended"), { once: true });
+                   const go = () => { v.muted = true; v.currentTime = Math.max(0, v.duration - 0.3);
+                                      v.play().catch((e) => done("play: " + e)); };
+                   if (v.readyState >= 1) go(); else v.addEventListener("loadedmetadata", go, { once: true });"#,
+                vec![],
+            )
+            .await
+            .expect("play the video");
+        assert_eq!(ended.as_str(), Some("ended"), "{ended}");
+        poll(c, "the page to say the lesson is complete", move || async move {
+            let note = c.find(Locator::Css("[data-once-complete]")).await.ok()?;
+            note.is_displayed().await.ok()?.then_some(())
+        })
+        .await;
+        c.refresh().await.expect("reload the lesson");
+        let status = c.find(Locator::Css("main .badge-done")).await.expect("the server's completed badge");
+        assert!(status.text().await.unwrap().contains("Completed"));
+        assert!(c.find(Locator::XPath(COMPLETE)).await.is_err(), "no 'Mark as complete' any more");
+    };
+    with_browser(scenario).await;
+    app.stop().await;
+}
