@@ -370,9 +370,73 @@ pub fn check_video_url(kind: LessonKind, raw: Option<&str>) -> Result<Option<Str
     }
 }
 
+/// The hosts lesson videos may be embedded from: the providers' privacy-enhanced
+/// players. The Content-Security-Policy's `frame-src` names exactly these.
+pub const EMBED_HOSTS: [&str; 2] = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"];
+
+/// The embeddable player for a YouTube or Vimeo address (watch, share, shorts
+/// and embed forms), on the privacy-enhanced hosts; `None` for anything else,
+/// which stays a link out.
+pub fn embed_url(video_url: &str) -> Option<String> {
+    let url = url::Url::parse(video_url).ok()?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return None;
+    }
+    let host = url.host_str()?.trim_start_matches("www.").trim_start_matches("m.");
+    let mut path = url.path_segments()?.filter(|s| !s.is_empty());
+    let youtube = |id: &str| {
+        let ok = id.len() == 11 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| format!("{}/embed/{id}", EMBED_HOSTS[0]))
+    };
+    match host {
+        "youtube.com" | "youtube-nocookie.com" => match path.next()? {
+            "watch" => url.query_pairs().find(|(k, _)| k == "v").and_then(|(_, id)| youtube(&id)),
+            "embed" | "shorts" | "live" => youtube(path.next()?),
+            _ => None,
+        },
+        "youtu.be" => youtube(path.next()?),
+        "vimeo.com" | "player.vimeo.com" => {
+            let id = path.find(|s| s.bytes().all(|b| b.is_ascii_digit()))?;
+            Some(format!("{}/video/{id}?dnt=1", EMBED_HOSTS[1]))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn youtube_and_vimeo_addresses_embed_on_privacy_enhanced_players() {
+        let yt = Some("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ".to_string());
+        for url in [
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42",
+            "https://youtu.be/dQw4w9WgXcQ?si=abc",
+            "https://m.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube.com/shorts/dQw4w9WgXcQ",
+            "https://www.youtube.com/embed/dQw4w9WgXcQ",
+        ] {
+            assert_eq!(embed_url(url), yt, "{url}");
+        }
+        assert_eq!(
+            embed_url("https://vimeo.com/76979871"),
+            Some("https://player.vimeo.com/video/76979871?dnt=1".into())
+        );
+        assert_eq!(
+            embed_url("https://player.vimeo.com/video/76979871").as_deref(),
+            Some("https://player.vimeo.com/video/76979871?dnt=1")
+        );
+        for other in [
+            "https://videos.example/intro.mp4",
+            "https://www.youtube.com/watch?v=short",
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ\"><script>",
+            "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(embed_url(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn languages_read_by_their_own_names() {

@@ -9,7 +9,10 @@ use axum::{
 
 use crate::AppState;
 
+/// `frame-src` allows exactly the lesson video players (`lyceum_courses::model::EMBED_HOSTS`;
+/// a test keeps the two lists equal).
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 /// The API docs page (Swagger UI) needs inline styles and its own bootstrap script.
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \

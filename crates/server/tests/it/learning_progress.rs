@@ -304,7 +304,37 @@ async fn lesson_pages_work_without_javascript(backend: Backend) {
     app.stop().await;
 }
 
+/// A YouTube or Vimeo address plays in the page on the provider's
+/// privacy-enhanced player, which the CSP allows and nothing else; any other
+/// address stays a link out.
+async fn youtube_and_vimeo_lessons_play_in_the_page(backend: Backend) {
+    let app = spawn(backend).await;
+    let (owner, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (learner, _) = app.signed_in("ada@example.org", Role::Learner).await;
+    let clips = vec![
+        json!({"title": "Tube", "kind": "video", "video_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}),
+        json!({"title": "Vim", "kind": "video", "video_url": "https://vimeo.com/76979871"}),
+        json!({"title": "Elsewhere", "kind": "video", "video_url": "https://videos.example/intro.mp4"}),
+    ];
+    let c = lk::course_with(&owner, "Clips", &[("M", clips)]).await;
+    lk::publish(&owner, &c.id).await;
+    enrollment_kit::add_to_roster(&owner, &c.id, "ada@example.org").await;
+    let page = async |i: usize| learner.get(&format!("/learn/{}/lessons/{}", c.slug, c.lessons[i])).await;
+
+    let tube = page(0).await;
+    assert!(tube.text.contains(r#"<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ""#), "{}", tube.text);
+    let csp = tube.header("content-security-policy");
+    let frame_src = csp.split(';').map(str::trim).find(|d| d.starts_with("frame-src")).expect("a frame-src directive");
+    let allowed: Vec<&str> = frame_src.split_whitespace().skip(1).collect();
+    assert_eq!(allowed, lyceum_courses::model::EMBED_HOSTS, "the CSP allows exactly the embed hosts");
+    assert!(page(1).await.text.contains(r#"<iframe src="https://player.vimeo.com/video/76979871?dnt=1""#));
+    let elsewhere = page(2).await.text;
+    assert!(!elsewhere.contains("<iframe") && elsewhere.contains(r#"href="https://videos.example/intro.mp4""#));
+    app.stop().await;
+}
+
 on_both_backends!(
+    youtube_and_vimeo_lessons_play_in_the_page,
     percentages_positions_and_continue,
     completing_the_course_issues_one_certificate,
     certificates_are_public_verified_and_notified,

@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use lyceum_courses::model::{Course, LessonKind, LessonRef};
+use lyceum_courses::model::{Course, LessonKind, LessonRef, embed_url};
 use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
@@ -79,6 +79,10 @@ impl LessonPage {
     fn external_video(&self) -> Option<&str> {
         let url = self.view.lesson.video_url.as_deref()?;
         (self.view.lesson.kind() == LessonKind::Video && url.starts_with("https://")).then_some(url)
+    }
+    /// The privacy-enhanced player of a YouTube or Vimeo address, embedded in the page.
+    fn embedded_video(&self) -> Option<String> {
+        self.external_video().and_then(embed_url)
     }
     fn file_name(&self) -> &str {
         self.view.lesson.file_name.as_deref().unwrap_or("download")
