@@ -45,6 +45,18 @@ document.addEventListener("DOMContentLoaded", () => {
       button.textContent = button.dataset.copied;
     });
   }
+  // Insert a field's text (an image's markdown) at the cursor of a textarea.
+  for (const button of document.querySelectorAll("[data-insert]")) {
+    const source = document.getElementById(button.dataset.insert);
+    const target = document.getElementById(button.dataset.into);
+    if (!source || !target) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const at = target.selectionStart ?? target.value.length;
+      target.setRangeText(`\n${source.value}\n`, at, target.selectionEnd ?? at, "end");
+      target.focus();
+    });
+  }
   for (const button of document.querySelectorAll("[data-print]")) {
     button.hidden = false;
     button.addEventListener("click", () => window.print());

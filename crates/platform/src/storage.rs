@@ -212,6 +212,31 @@ impl Storage {
             Err(e) => Err(e.into()),
         }
     }
+
+    /// The keys under the folder `prefix` (e.g. `courses/<id>/lessons/<id>/images`), in key order.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let mut listed = self.store.list(Some(&Self::path(prefix)?));
+        let mut keys = Vec::new();
+        while let Some(meta) = listed.next().await {
+            match meta {
+                Ok(meta) => keys.push(meta.location.to_string()),
+                // A folder that was never written is empty, not an error.
+                Err(object_store::Error::NotFound { .. }) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Deletes every object under the folder `prefix`; returns how many.
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<usize, StorageError> {
+        let keys = self.list(prefix).await?;
+        for key in &keys {
+            self.delete(key).await?;
+        }
+        Ok(keys.len())
+    }
 }
 
 /// object_store's errors as ours: a missing object is `NotFound`, a failed `if_match` is `Changed`.

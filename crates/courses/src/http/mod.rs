@@ -33,6 +33,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(o::get_lesson, o::update_lesson, o::delete_lesson))
         .routes(routes!(o::reorder_lessons))
         .routes(routes!(o::upload_media))
+        .routes(routes!(o::list_images, o::upload_image))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -53,6 +54,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/lessons/{id}", get(l::edit_lesson).post(l::save_lesson))
         .route("/teach/lessons/{id}/move", post(l::move_lesson))
         .route("/teach/lessons/{id}/media", post(l::upload_media))
+        .route("/teach/lessons/{id}/images", post(l::upload_image))
         .route("/teach/lessons/{id}/delete", get(l::confirm_delete_lesson).post(l::delete_lesson))
         // `{slug}` holds the course id: the catalog serves `/courses/{slug}`, and the router needs one
         // parameter name per position.

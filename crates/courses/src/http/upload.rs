@@ -27,7 +27,14 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
         max_body: uploads.cover_max_bytes + FORM_OVERHEAD,
         timeout: Duration::from_secs(settings.request_timeout_secs),
     };
+    let image = |route| Wide {
+        route,
+        max_body: uploads.lesson_image_max_bytes + FORM_OVERHEAD,
+        timeout: Duration::from_secs(settings.request_timeout_secs),
+    };
     vec![
+        image("/api/v1/lessons/{id}/images"),
+        image("/teach/lessons/{id}/images"),
         media("/api/v1/lessons/{id}/media"),
         media("/teach/lessons/{id}/media"),
         cover("/api/v1/courses/{id}/cover"),

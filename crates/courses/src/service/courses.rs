@@ -292,6 +292,10 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &CourseId, force: boo
     changed(&mut tx, &editable.course, true).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
+    // Every lesson's images, in one folder per course.
+    if let Err(e) = state.storage.delete_prefix(&format!("courses/{id}/lessons")).await {
+        tracing::warn!(course_id = %id, error = %e, "lesson images not removed");
+    }
     Ok(())
 }
 

@@ -38,8 +38,31 @@ fn too_large(len: usize, max: usize) -> AppError {
 /// Checks an uploaded image on its content and re-encodes it as a JPEG of at
 /// most 1600×900 (dropping metadata and anything appended to the image).
 pub async fn normalise_cover(data: Bytes, max_bytes: usize) -> Result<Vec<u8>, AppError> {
+    let fit = Fit { field: "cover", width: COVER_WIDTH, height: COVER_HEIGHT, keep_alpha: false };
+    Ok(normalise_image(data, max_bytes, fit).await?.0)
+}
+
+/// How an uploaded image is re-encoded: the form field it came in (for the
+/// messages), the box it is shrunk into, and whether a PNG, GIF or WebP keeps
+/// its transparency (as a PNG) or everything becomes a JPEG.
+#[derive(Clone, Copy)]
+pub(crate) struct Fit {
+    pub field: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub keep_alpha: bool,
+}
+
+/// Checks an uploaded image on its content (PNG, JPEG, GIF or WebP) and
+/// re-encodes it within `fit` — dropping metadata (camera, place) and anything
+/// appended to the image. Returns the bytes and their format (PNG or JPEG).
+pub(crate) async fn normalise_image(
+    data: Bytes,
+    max_bytes: usize,
+    fit: Fit,
+) -> Result<(Vec<u8>, ImageFormat), AppError> {
     if data.is_empty() {
-        return Err(AppError::field("cover", "Choose an image file to upload."));
+        return Err(AppError::field(fit.field, "Choose an image file to upload."));
     }
     if data.len() > max_bytes {
         return Err(too_large(data.len(), max_bytes));
@@ -48,26 +71,29 @@ pub async fn normalise_cover(data: Bytes, max_bytes: usize) -> Result<Vec<u8>, A
     let format = image::guess_format(&data)
         .ok()
         .filter(|f| accepted.contains(f))
-        .ok_or_else(|| AppError::field("cover", "The file is not a PNG, JPEG, GIF or WebP image."))?;
-    tokio::task::spawn_blocking(move || reencode(&data, format)).await.map_err(AppError::internal)?
+        .ok_or_else(|| AppError::field(fit.field, "The file is not a PNG, JPEG, GIF or WebP image."))?;
+    tokio::task::spawn_blocking(move || reencode(&data, format, fit)).await.map_err(AppError::internal)?
 }
 
-fn reencode(data: &[u8], format: ImageFormat) -> Result<Vec<u8>, AppError> {
-    let unreadable = |_| AppError::field("cover", "The image could not be read; it may be damaged.");
+fn reencode(data: &[u8], format: ImageFormat, fit: Fit) -> Result<(Vec<u8>, ImageFormat), AppError> {
+    let unreadable = |_| AppError::field(fit.field, "The image could not be read; it may be damaged.");
     let mut reader = ImageReader::with_format(Cursor::new(data), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     reader.limits(limits);
     let mut image = reader.decode().map_err(unreadable)?;
-    if image.width() > COVER_WIDTH || image.height() > COVER_HEIGHT {
-        image = image.resize(COVER_WIDTH, COVER_HEIGHT, FilterType::Triangle);
+    if image.width() > fit.width || image.height() > fit.height {
+        image = image.resize(fit.width, fit.height, FilterType::Triangle);
     }
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(image.to_rgb8())
-        .write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg)
-        .map_err(AppError::internal)?;
-    Ok(out)
+    let (image, out_format) = if fit.keep_alpha && format != ImageFormat::Jpeg {
+        (image::DynamicImage::ImageRgba8(image.to_rgba8()), ImageFormat::Png)
+    } else {
+        (image::DynamicImage::ImageRgb8(image.to_rgb8()), ImageFormat::Jpeg)
+    };
+    image.write_to(&mut Cursor::new(&mut out), out_format).map_err(AppError::internal)?;
+    Ok((out, out_format))
 }
 
 pub async fn set_cover(

@@ -5,6 +5,7 @@ pub mod access;
 pub mod content;
 pub mod courses;
 pub mod instructors;
+pub mod images;
 pub mod media;
 pub mod outline;
 pub mod read;

@@ -75,10 +75,12 @@ pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &ModuleId, for
     let (editable, _) = access::editable_module(&mut tx, viewer, id).await?;
     guard_enrolled(editable.course.enrolled_count, force, "module")?;
     let files = repo::outline::media_keys_of_module(&mut tx, id.as_str()).await?;
+    let lessons = repo::outline::lesson_ids_of_module(&mut tx, id.as_str()).await?;
     repo::outline::delete_module(&mut tx, id.as_str()).await?;
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
+    super::images::remove_folders(state, &editable.course.id, &lessons).await;
     Ok(())
 }
 
@@ -293,5 +295,6 @@ pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &LessonId, for
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;
+    super::images::remove_folders(state, &lesson.course_id, std::slice::from_ref(&lesson.id)).await;
     Ok(lesson.course_id)
 }

@@ -1,4 +1,5 @@
-//! `GET|HEAD /lessons/{id}/media`: a lesson's video or file, after the lesson
+//! `GET|HEAD /lessons/{id}/media`: a lesson's video or file, and
+//! `/lessons/{id}/images/{name}`: the images of its text — after the lesson
 //! access rule, with Range, validators and private caching (`http::media`).
 
 use axum::{
@@ -13,7 +14,7 @@ use lyceum_platform::{
     http::media::{self, Caching, Media},
 };
 
-use crate::service::media::lesson_file;
+use crate::service::media::{lesson_file, lesson_image};
 
 /// Only the viewer's browser may keep a copy (access depends on who asks).
 const CACHING: Caching = Caching::Private { max_age_secs: 300 };
@@ -33,6 +34,20 @@ pub async fn serve(
         response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// `GET|HEAD /lessons/{id}/images/{name}`: an image of the lesson's text, for
+/// whoever may open the lesson.
+pub async fn serve_image(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path((id, name)): Path<(LessonId, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let image = lesson_image(&state, viewer.as_ref(), &id, &name).await?;
+    let served = Media { key: &image.key, content_type: &image.content_type, caching: CACHING };
+    media::serve(&state.storage, served, &method, &headers).await
 }
 
 /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / 8187): an ASCII

@@ -35,4 +35,5 @@ pub fn page_routes() -> Router<AppState> {
         .route("/certificates/{code}", get(certificate::page))
         .route("/teach/courses/{id}/progress", get(staff::page))
         .route("/lessons/{id}/media", get(media::serve))
+        .route("/lessons/{id}/images/{name}", get(media::serve_image))
 }

@@ -1,6 +1,6 @@
 //! Which stored file a lesson serves, after the lesson access rule.
 
-use lyceum_courses::model::LessonKind;
+use lyceum_courses::{model::LessonKind, service::images};
 
 use super::access;
 use lyceum_platform::ids::LessonId;
@@ -25,4 +25,18 @@ pub async fn lesson_file(
     let download_name =
         (lesson.kind() == LessonKind::File).then(|| lesson.file_name.clone().unwrap_or_else(|| "download".into()));
     Ok(LessonFile { key, content_type, download_name })
+}
+
+/// An image of a lesson's text (`lyceum_courses::service::images`), after the
+/// same access rule as the lesson: its storage key and content type.
+pub async fn lesson_image(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    lesson_id: &LessonId,
+    name: &str,
+) -> Result<LessonFile, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let lesson = access::viewable_lesson(&mut conn, viewer, lesson_id).await?.lesson;
+    let key = images::key(&lesson.course_id, &lesson.id, name).ok_or_else(AppError::not_found)?;
+    Ok(LessonFile { key, content_type: images::content_type(name).into(), download_name: None })
 }

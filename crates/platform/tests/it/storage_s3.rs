@@ -69,6 +69,17 @@ async fn contract(storage: &Storage) {
     storage.delete("lessons/1/notes.txt").await.unwrap();
     assert!(matches!(storage.head("lessons/1/notes.txt").await, Err(StorageError::NotFound)));
     storage.delete("lessons/1/notes.txt").await.expect("deleting what is gone is fine");
+
+    // Folders: listed in key order, deleted whole, neighbours untouched; a folder never written is empty.
+    for key in ["c/1/images/b.png", "c/1/images/a.png", "c/1/imagesx/keep.png", "c/2/images/keep.png"] {
+        storage.put(key, sample(10)).await.unwrap();
+    }
+    assert_eq!(storage.list("c/1/images").await.unwrap(), ["c/1/images/a.png", "c/1/images/b.png"]);
+    assert_eq!(storage.list("c/9/images").await.unwrap(), Vec::<String>::new());
+    assert_eq!(storage.delete_prefix("c/1/images").await.unwrap(), 2);
+    assert!(storage.list("c/1/images").await.unwrap().is_empty());
+    assert_eq!(storage.list("c").await.unwrap(), ["c/1/imagesx/keep.png", "c/2/images/keep.png"]);
+    storage.delete_prefix("c").await.unwrap();
 }
 
 /// Large uploads are written from a stream, in parts; a failing stream leaves nothing behind.

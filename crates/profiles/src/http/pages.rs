@@ -119,7 +119,7 @@ pub async fn save(
     }
 }
 
-/// Multipart form; its CSRF token travels in the query string (`?csrf=`).
+/// Multipart form; its CSRF token is its first field (see `web::csrf`).
 pub async fn upload_avatar(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,

@@ -45,7 +45,7 @@ const NOTIFICATIONS_OPERATIONS: [(&str, &str); 7] = [
     ("POST", "/api/v1/admin/notifications/test"),
 ];
 
-const COURSES_OPERATIONS: [(&str, &str); 23] = [
+const COURSES_OPERATIONS: [(&str, &str); 25] = [
     ("GET", "/api/v1/courses"),
     ("POST", "/api/v1/courses"),
     ("GET", "/api/v1/courses/{id}"),
@@ -68,6 +68,8 @@ const COURSES_OPERATIONS: [(&str, &str); 23] = [
     ("PATCH", "/api/v1/lessons/{id}"),
     ("DELETE", "/api/v1/lessons/{id}"),
     ("PUT", "/api/v1/lessons/{id}/media"),
+    ("GET", "/api/v1/lessons/{id}/images"),
+    ("POST", "/api/v1/lessons/{id}/images"),
     ("GET", "/api/v1/categories"),
 ];
 

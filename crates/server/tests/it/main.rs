@@ -69,6 +69,7 @@ mod jobs_workers;
 mod journey_scale_out;
 mod learning_access;
 mod learning_progress;
+mod lesson_images;
 mod load_shedding;
 mod mail_outage;
 mod metrics_exposure;

@@ -346,3 +346,34 @@ impl ToSchema for NewCourseBody {
         <CourseBody as ToSchema>::schemas(schemas);
     }
 }
+
+/// An image uploaded into a lesson: put `markdown` into the lesson's body to show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonImageDto {
+    /// The image's file name in the lesson (`<id>.png` or `.jpg`).
+    pub name: String,
+    /// Where it is served, to whoever may open the lesson.
+    pub url: String,
+    /// `![](url)`, ready to paste; add a description between the brackets.
+    pub markdown: String,
+}
+
+impl From<crate::service::images::LessonImage> for LessonImageDto {
+    fn from(i: crate::service::images::LessonImage) -> Self {
+        Self { markdown: i.markdown(""), name: i.name, url: i.url }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonImageList {
+    pub items: Vec<LessonImageDto>,
+}
+
+/// The multipart body of a lesson image upload, for the document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImageUpload {
+    /// A PNG, JPEG, GIF or WebP image; stored re-encoded (PNG or JPEG, at most 2400 px a side, no metadata).
+    #[schema(value_type = String, format = Binary)]
+    pub image: Vec<u8>,
+}

@@ -20,7 +20,7 @@ use lyceum_platform::{
 
 use super::{ForceQuery, dto::*};
 use crate::service::{
-    media,
+    images, media,
     outline::{self, LessonInput},
 };
 
@@ -185,4 +185,38 @@ pub async fn upload_media(
 ) -> AppResult<Json<LessonDto>> {
     let store = async |field: Field<'_>, name: String| media::set_lesson_media(&state, &v, &id, field, &name).await;
     Ok(Json(crate::http::upload::stream(multipart, "media", store).await?.into()))
+}
+
+/// Upload an image into a lesson (multipart field `image`: PNG, JPEG, GIF or
+/// WebP, decided by the content). It is stored re-encoded, without metadata;
+/// the answer's `markdown` shows it in the lesson's body. Learners get it with
+/// the lesson's access rule.
+#[utoipa::path(post, operation_id = "upload_lesson_image", path = "/api/v1/lessons/{id}/images", security(("bearer" = []), ("session" = [])), tag = "courses",
+    params(("id" = String, Path)),
+    request_body(content = ImageUpload, content_type = "multipart/form-data", description = "field `image`: the image"),
+    responses((status = 201, body = LessonImageDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn upload_image(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<LessonId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<(StatusCode, Json<LessonImageDto>)> {
+    let (data, _) = crate::http::upload::read(multipart, "image").await?;
+    Ok((StatusCode::CREATED, Json(images::add(&state, &v, &id, data).await?.into())))
+}
+
+/// The images uploaded into a lesson, oldest first (its editors only).
+#[utoipa::path(get, operation_id = "list_lesson_images", path = "/api/v1/lessons/{id}/images", security(("bearer" = []), ("session" = [])), tag = "courses",
+    params(("id" = String, Path)),
+    responses((status = 200, body = LessonImageList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn list_images(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<LessonId>,
+) -> AppResult<Json<LessonImageList>> {
+    let items = images::list(&state, &v, &id).await?.into_iter().map(LessonImageDto::from).collect();
+    Ok(Json(LessonImageList { items }))
 }

@@ -292,7 +292,7 @@ pub async fn change_state(
     }
 }
 
-/// Multipart form; its CSRF token travels in the query string (`?csrf=`).
+/// Multipart form; its CSRF token is its first field (see `web::csrf`).
 pub async fn upload_cover(
     State(state): State<AppState>,
     s: SignedIn,

@@ -24,6 +24,7 @@ use super::{
 use crate::{
     model::{Lesson, LessonKind},
     service::{
+        images::{self, LessonImage},
         media,
         outline::{self, LessonInput},
     },
@@ -189,9 +190,18 @@ struct LessonEditor {
     lesson: Lesson,
     form: LessonForm,
     errors: FormErrors,
-    media_errors: FormErrors,
+    /// The refusal of a file upload: the lesson's media (field `media`) or an image (`image`).
+    upload_errors: FormErrors,
     kinds: &'static [LessonKind],
     media_max_bytes: usize,
+    images: Vec<LessonImage>,
+    image_max_bytes: usize,
+}
+
+impl LessonEditor {
+    fn image_markdown(&self, image: &LessonImage) -> String {
+        image.markdown("")
+    }
 }
 
 async fn lesson_page(
@@ -200,19 +210,23 @@ async fn lesson_page(
     id: &LessonId,
     form: Option<LessonForm>,
     errors: FormErrors,
-    media_errors: FormErrors,
+    upload_errors: FormErrors,
     reply: Reply,
 ) -> AppResult<Response> {
     let (lesson, _) = outline::get_lesson(state, &s.viewer, id).await?;
+    let images = images::list(state, &s.viewer, id).await?;
     let form = form.unwrap_or_else(|| LessonForm::from_lesson(&lesson));
+    let uploads = state.settings.section::<crate::settings::CourseUploads>();
     let tpl = LessonEditor {
         page: s.page,
         lesson,
         form,
         errors,
-        media_errors,
+        upload_errors,
         kinds: LessonKind::ALL,
-        media_max_bytes: state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes,
+        media_max_bytes: uploads.lesson_media_max_bytes,
+        images,
+        image_max_bytes: uploads.lesson_image_max_bytes,
     };
     reply.render(&tpl)
 }
@@ -240,7 +254,31 @@ pub async fn save_lesson(
     }
 }
 
-/// Multipart form; its CSRF token travels in the query string (`?csrf=`).
+/// Multipart form; its CSRF token is its first field (see `web::csrf`).
+pub async fn upload_image(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<LessonId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Response> {
+    let result = match crate::http::upload::read(multipart, "image").await {
+        Ok((data, _)) => images::add(&state, &s.viewer, &id, data).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/teach/lessons/{id}#images"),
+            FlashKind::Success,
+            "courses.flash.image_added",
+        )),
+        Err(e) => {
+            let Refused { errors, reply, .. } = refused_upload(e, "image")?;
+            lesson_page(&state, s, &id, None, FormErrors::none(), errors, reply).await
+        }
+    }
+}
+
+/// Multipart form; its CSRF token is its first field (see `web::csrf`).
 pub async fn upload_media(
     State(state): State<AppState>,
     s: SignedIn,
