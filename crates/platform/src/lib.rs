@@ -34,10 +34,15 @@ pub use state::AppState;
 pub fn module() -> module::Module {
     use web::nav::{Audience, Link, Menu};
     module::Module::new("platform")
-        .pages(jobs::pages::routes)
+        .pages(page_routes)
         .api(jobs::api::routes)
         .jobs(register_jobs)
         .nav(Link::new(Menu::Admin, 20, "/admin/jobs", "admin.jobs").audience(Audience::Admin))
+}
+
+/// The platform's own pages: the admin's job queue and the markdown preview.
+fn page_routes() -> axum::Router<AppState> {
+    jobs::pages::routes().merge(web::preview::routes())
 }
 
 fn register_jobs(registry: &mut jobs::JobRegistry) {

@@ -61,7 +61,12 @@ pub fn content_type(name: &str) -> &'static str {
 }
 
 /// Stores an uploaded image in a lesson the viewer edits.
-pub async fn add(state: &AppState, viewer: &Viewer, lesson_id: &LessonId, data: Bytes) -> Result<LessonImage, AppError> {
+pub async fn add(
+    state: &AppState,
+    viewer: &Viewer,
+    lesson_id: &LessonId,
+    data: Bytes,
+) -> Result<LessonImage, AppError> {
     let lesson = {
         let mut conn = state.db.pool().acquire().await?;
         access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
@@ -102,8 +107,13 @@ mod tests {
     #[test]
     fn only_names_we_make_become_keys() {
         let name = "0192f0c1a2b37c8d9e0f112233445566.png";
-        assert_eq!(key("c", "l", name).as_deref(), Some("courses/c/lessons/l/images/0192f0c1a2b37c8d9e0f112233445566.png"));
-        for bad in ["../x.png", "0192f0c1a2b37c8d9e0f112233445566.svg", "a.png", "0192F0C1A2B37C8D9E0F112233445566.png", ""] {
+        assert_eq!(
+            key("c", "l", name).as_deref(),
+            Some("courses/c/lessons/l/images/0192f0c1a2b37c8d9e0f112233445566.png")
+        );
+        for bad in
+            ["../x.png", "0192f0c1a2b37c8d9e0f112233445566.svg", "a.png", "0192F0C1A2B37C8D9E0F112233445566.png", ""]
+        {
             assert_eq!(key("c", "l", bad), None, "{bad:?}");
         }
     }

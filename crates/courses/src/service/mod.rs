@@ -4,8 +4,8 @@
 pub mod access;
 pub mod content;
 pub mod courses;
-pub mod instructors;
 pub mod images;
+pub mod instructors;
 pub mod media;
 pub mod outline;
 pub mod read;

@@ -29,6 +29,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/learn.js"),
     },
+    // The markdown editor (toolbar, preview, drafts) of the authoring forms.
+    Asset {
+        name: "editor.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/editor.js"),
+    },
     Asset { name: "logo.svg", content_type: "image/svg+xml", body: include_bytes!("../../assets/logo.svg") },
 ];
 

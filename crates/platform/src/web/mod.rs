@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod nav;
 pub mod page;
 pub mod page_cache;
+pub mod preview;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
 pub use form::{FormErrors, Refused, Reply};

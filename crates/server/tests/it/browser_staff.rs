@@ -6,9 +6,11 @@
 
 use crate::{browser_kit, common};
 
-use browser_kit::{check_accessibility, fits_a_phone, follow, main_text, submit_form_of, type_into, with_browser};
+use browser_kit::{
+    check_accessibility, fits_a_phone, follow, main_text, poll, submit_form_of, type_into, with_browser,
+};
 use common::{Backend, PASSWORD, TestApp, spawn};
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use lyceum_platform::auth::Role;
 
 const COURSE: &str = "SQL for Everyone";
@@ -34,6 +36,11 @@ async fn staff_pages_work_at_both_widths(backend: Backend) {
         follow(c, COURSE).await;
         assert!(main_text(c).await.contains("View course page"), "the editor links to the course page");
         page("/teach/courses/{id}").await;
+        follow(c, "SELECT and WHERE").await;
+        page("/teach/lessons/{id}").await;
+        markdown_editor(c).await;
+        c.goto(&format!("{}/teach", app.url)).await.expect("open /teach");
+        follow(c, COURSE).await;
         follow(c, "(roster)").await;
         page("/teach/courses/{id}/roster").await;
         c.goto(&format!("{}/settings/sessions", app.url)).await.expect("open the sessions page");
@@ -48,6 +55,30 @@ async fn staff_pages_work_at_both_widths(backend: Backend) {
     };
     with_browser(scenario).await;
     app.stop().await;
+}
+
+/// The lesson editor's markdown field: the toolbar wraps the selection, the
+/// preview is the server's rendering, and text not yet saved survives a reload.
+async fn markdown_editor(c: &Client) {
+    let body = c.find(Locator::Css("textarea#body")).await.expect("the lesson's text");
+    body.clear().await.unwrap();
+    body.send_keys("Hello world").await.unwrap();
+    c.execute("const b = document.getElementById('body'); b.setSelectionRange(6, 11);", vec![]).await.unwrap();
+    c.find(Locator::Css(".md-toolbar button[aria-label^='Bold']")).await.expect("a bold button").click().await.unwrap();
+    assert_eq!(body.prop("value").await.unwrap().as_deref(), Some("Hello **world**"));
+    c.find(Locator::Css(".md-toolbar button[aria-pressed]")).await.expect("the preview toggle").click().await.unwrap();
+    poll(c, "the server-rendered preview", move || async move {
+        let html = c.find(Locator::Css(".md-preview")).await.ok()?.html(true).await.ok()?;
+        html.contains("<strong>world</strong>").then_some(())
+    })
+    .await;
+    // Leave without saving, come back: the text is offered back.
+    c.refresh().await.expect("reload the editor");
+    let restore =
+        c.find(Locator::Css(".md-draft button:not(.secondary)")).await.expect("an offer to restore the draft");
+    restore.click().await.unwrap();
+    let body = c.find(Locator::Css("textarea#body")).await.unwrap();
+    assert_eq!(body.prop("value").await.unwrap().as_deref(), Some("Hello **world**"));
 }
 
 async fn sign_in(app: &TestApp, c: &Client, email: &str, password: &str) {

@@ -92,4 +92,21 @@ async fn editor_forms_work_without_javascript(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends!(editor_forms_work_without_javascript);
+/// The editor's preview is the server's rendering: sanitised, code highlighted;
+/// for signed-in users, with the CSRF token, like every form.
+async fn the_markdown_preview_renders_like_the_lesson(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let csrf = client.page_csrf("/teach").await;
+    let text = "**Bold** <script>alert(1)</script>\n\n```rust\nfn main() {}\n```\n";
+    let shown = client.form("/markdown/preview", &[("csrf", csrf.as_str()), ("text", text)]).await;
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    assert!(shown.text.contains("<strong>Bold</strong>") && shown.text.contains("<pre class=\"hl-code\">"));
+    assert!(!shown.text.contains("<script"), "{}", shown.text);
+    assert_eq!(client.form("/markdown/preview", &[("text", "x")]).await.status, 403, "CSRF is checked");
+    let anonymous = app.client().form("/markdown/preview", &[("text", "x")]).await;
+    assert!(matches!(anonymous.status.as_u16(), 303 | 403), "no preview for visitors: {}", anonymous.status);
+    app.stop().await;
+}
+
+on_both_backends!(the_markdown_preview_renders_like_the_lesson, editor_forms_work_without_javascript);

@@ -70,7 +70,10 @@ async fn lesson_images_follow_the_lesson(backend: Backend) {
     let csrf = owner.page_csrf(&editor).await;
     let part = reqwest::multipart::Part::bytes(kit::png(8, 8)).file_name("second.png");
     let form = reqwest::multipart::Form::new().text("csrf", csrf).part("image", part);
-    let posted = TestClient::reply(owner.http.post(owner.url(&format!("{editor}/images"))).multipart(form).send().await.unwrap()).await;
+    let posted = TestClient::reply(
+        owner.http.post(owner.url(&format!("{editor}/images"))).multipart(form).send().await.unwrap(),
+    )
+    .await;
     assert_eq!((posted.status.as_u16(), posted.header("location")), (303, format!("{editor}#images").as_str()));
     let listed = owner.get(&format!("/api/v1/lessons/{drawn}/images")).await.json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
