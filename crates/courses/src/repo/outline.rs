@@ -70,6 +70,19 @@ pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i
     sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id = $1").bind(course_id).fetch_one(conn).await
 }
 
+/// Titles of the lessons that have nothing to show yet: video lessons with
+/// neither a file nor an address, file lessons without a file (outline order).
+pub async fn empty_media_lessons(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT l.title FROM lessons l JOIN course_modules m ON m.id = l.module_id WHERE l.course_id = $1 AND l.media_key IS NULL \
+         AND (l.kind = 'file' OR (l.kind = 'video' AND (l.video_url IS NULL OR l.video_url = ''))) \
+         ORDER BY m.position, l.position",
+    )
+    .bind(course_id)
+    .fetch_all(conn)
+    .await
+}
+
 pub async fn insert_module(
     conn: &mut AnyConnection,
     id: &str,

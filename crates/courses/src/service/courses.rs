@@ -267,6 +267,16 @@ pub async fn transition(
                 e.detail = NO_LESSONS.into();
                 return Err(e);
             }
+            let empty = repo::outline::empty_media_lessons(&mut tx, id.as_str()).await?;
+            if !empty.is_empty() {
+                let mut e = AppError::validation(Vec::new()).with_kind("course-has-empty-lessons");
+                e.title = "Some lessons have nothing to show";
+                e.detail = format!(
+                    "Add the video or file of these lessons, or change their kind, before publishing: {}.",
+                    empty.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ")
+                );
+                return Err(e);
+            }
             Some(db::now_ms())
         }
         CourseState::Archived => course.published_at,

@@ -143,7 +143,13 @@ async fn publishing_needs_a_lesson(backend: Backend) {
     client.post(&format!("/api/v1/courses/{id}/archive"), json!({})).await.assert_problem(409, "invalid-state-change");
 
     let module = kit::module(&client, &id, "Only module").await;
+    let video = kit::lesson(&client, &module, json!({"title": "Intro video", "kind": "video"})).await;
     kit::lesson(&client, &module, json!({"title": "Only lesson"})).await;
+    let empty = client.post(&format!("/api/v1/courses/{id}/publish"), json!({})).await;
+    empty.assert_problem(422, "course-has-empty-lessons");
+    assert!(empty.json()["detail"].as_str().unwrap().contains("\u{201c}Intro video\u{201d}"), "{}", empty.text);
+    let address = json!({"video_url": "https://videos.example/intro.mp4"});
+    assert_eq!(client.patch(&format!("/api/v1/lessons/{video}"), address).await.status, 200);
     let published = client.post(&format!("/api/v1/courses/{id}/publish"), json!({})).await;
     assert_eq!(published.status, 200, "{}", published.text);
     assert_eq!(published.json()["state"], "published");

@@ -15,7 +15,16 @@ async fn three_lessons(owner: &TestClient, learner: &str, title: &str) -> lk::Co
     let c = lk::course_with(
         owner,
         title,
-        &[("First", vec![lk::text("a"), json!({"title": "b", "kind": "video"})]), ("Second", vec![lk::text("c")])],
+        &[
+            (
+                "First",
+                vec![
+                    lk::text("a"),
+                    json!({"title": "b", "kind": "video", "video_url": "https://videos.example/b.mp4"}),
+                ],
+            ),
+            ("Second", vec![lk::text("c")]),
+        ],
     )
     .await;
     lk::publish(owner, &c.id).await;
