@@ -6,7 +6,8 @@
 use crate::{browser_kit, common};
 
 use browser_kit::{
-    check_accessibility, fits_a_phone, follow, main_text, poll, submit, submit_form_of, type_into, with_browser,
+    Scheme, check_accessibility, fits_a_phone, follow, main_text, poll, submit, submit_form_of, type_into,
+    with_browser, with_browser_in,
 };
 use common::{Backend, TestApp, spawn};
 use fantoccini::{Client, Locator};
@@ -15,8 +16,33 @@ const COURSE: &str = "SQL for Everyone";
 
 on_both_backends!(
     a_learner_finds_enrolls_completes_and_gets_the_certificate,
-    a_video_played_to_its_end_completes_the_lesson
+    a_video_played_to_its_end_completes_the_lesson,
+    the_dark_theme_passes_the_same_checks
 );
+
+/// With the system in dark mode the pages switch to the dark theme, and the
+/// visitor's pages still pass axe-core (contrast included) at both widths.
+async fn the_dark_theme_passes_the_same_checks(backend: Backend) {
+    let app = spawn(backend).await;
+    lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let scenario = async |c: &Client, axe: Option<&str>| {
+        let base = app.url.as_str();
+        for path in ["/", "/courses", "/courses/sql-for-everyone", "/login", "/register"] {
+            c.goto(&format!("{base}{path}")).await.expect("open a page");
+            let background = c
+                .execute("return getComputedStyle(document.body).backgroundColor", vec![])
+                .await
+                .expect("read the page background");
+            assert_eq!(background.as_str(), Some("rgb(11, 18, 32)"), "{path} follows the dark system setting");
+            if let Some(axe) = axe {
+                check_accessibility(c, axe, &format!("{path} (dark)")).await;
+            }
+            fits_a_phone(c, &format!("{path} (dark)")).await;
+        }
+    };
+    with_browser_in(Scheme::Dark, scenario).await;
+    app.stop().await;
+}
 
 async fn a_learner_finds_enrolls_completes_and_gets_the_certificate(backend: Backend) {
     let app = spawn(backend).await;

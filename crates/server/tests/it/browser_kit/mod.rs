@@ -36,6 +36,21 @@ pub async fn with_browser<F>(scenario: F) -> bool
 where
     F: AsyncFnOnce(&Client, Option<&str>),
 {
+    with_browser_in(Scheme::Light, scenario).await
+}
+
+/// The colour scheme the browser reports to pages (`prefers-color-scheme`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Light,
+    Dark,
+}
+
+/// [`with_browser`] with the system set to `scheme`.
+pub async fn with_browser_in<F>(scheme: Scheme, scenario: F) -> bool
+where
+    F: AsyncFnOnce(&Client, Option<&str>),
+{
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         lyceum_platform::testing::skip("browser test: chromium/chromedriver not installed");
         return false;
@@ -43,7 +58,7 @@ where
     let axe = axe_script();
     let profile_dir = tempfile::tempdir().expect("temp dir for the browser profile");
     let driver = ChromeDriver::start(profile_dir.path()).await;
-    let browser = driver.connect(profile_dir.path()).await;
+    let browser = driver.connect(profile_dir.path(), scheme).await;
     let outcome = AssertUnwindSafe(scenario(&browser, axe.as_deref())).catch_unwind().await;
     let _ = browser.close().await;
     drop(driver);
@@ -304,7 +319,7 @@ impl ChromeDriver {
     }
 
     /// Opens a WebDriver session with a fresh headless Chromium.
-    async fn connect(&self, profile_dir: &Path) -> Client {
+    async fn connect(&self, profile_dir: &Path, scheme: Scheme) -> Client {
         let user_data = profile_dir.join("chromium");
         let args = [
             "--headless=new".to_string(),
@@ -319,6 +334,9 @@ impl ChromeDriver {
             format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
             format!("--user-data-dir={}", user_data.display()),
         ];
+        let dark = ["--force-dark-mode".to_string(), "--blink-settings=preferredColorScheme=0".into()];
+        let args: Vec<String> =
+            if scheme == Scheme::Dark { args.into_iter().chain(dark).collect() } else { args.into() };
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
