@@ -9,7 +9,7 @@
 
 use bytes::Bytes;
 use image::ImageFormat;
-use lyceum_platform::ids::LessonId;
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 use super::{
@@ -42,14 +42,14 @@ impl LessonImage {
 }
 
 /// The folder of a lesson's images.
-pub fn folder(course_id: &str, lesson_id: &str) -> String {
+pub fn folder(course_id: &CourseId, lesson_id: &LessonId) -> String {
     format!("courses/{course_id}/lessons/{lesson_id}/images")
 }
 
 /// The storage key of image `name` of a lesson, when `name` is one we could
 /// have made (a 32-digit hex id and our extension), so a crafted name never
 /// reaches storage.
-pub fn key(course_id: &str, lesson_id: &str, name: &str) -> Option<String> {
+pub fn key(course_id: &CourseId, lesson_id: &LessonId, name: &str) -> Option<String> {
     let (id, ext) = name.split_once('.')?;
     let ours = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
     (ours && matches!(ext, "png" | "jpg")).then(|| format!("{}/{name}", folder(course_id, lesson_id)))
@@ -75,7 +75,7 @@ pub async fn add(
     let (bytes, format) = normalise_image(data, max, FIT).await?;
     let ext = if format == ImageFormat::Png { "png" } else { "jpg" };
     let name = format!("{}.{ext}", uuid::Uuid::now_v7().simple());
-    let key = key(&lesson.course_id, lesson_id.as_str(), &name).expect("a name made here");
+    let key = key(&CourseId::from(&lesson.course_id), lesson_id, &name).expect("a name made here");
     state.storage.put_typed(&key, bytes.into(), content_type(&name)).await?;
     Ok(LessonImage::new(lesson_id.as_str(), &name))
 }
@@ -86,16 +86,16 @@ pub async fn list(state: &AppState, viewer: &Viewer, lesson_id: &LessonId) -> Re
         let mut conn = state.db.pool().acquire().await?;
         access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
     };
-    let keys = state.storage.list(&folder(&lesson.course_id, lesson_id.as_str())).await?;
+    let keys = state.storage.list(&folder(&CourseId::from(&lesson.course_id), lesson_id)).await?;
     let names = keys.iter().filter_map(|k| k.rsplit('/').next());
     Ok(names.map(|name| LessonImage::new(lesson_id.as_str(), name)).collect())
 }
 
 /// Deletes the image folders of lessons that are gone (after their delete committed).
-pub(crate) async fn remove_folders(state: &AppState, course_id: &str, lesson_ids: &[String]) {
+pub(crate) async fn remove_folders(state: &AppState, course_id: &CourseId, lesson_ids: &[LessonId]) {
     for lesson_id in lesson_ids {
         if let Err(e) = state.storage.delete_prefix(&folder(course_id, lesson_id)).await {
-            tracing::warn!(course_id, lesson_id, error = %e, "lesson images not removed");
+            tracing::warn!(%course_id, %lesson_id, error = %e, "lesson images not removed");
         }
     }
 }
@@ -107,14 +107,15 @@ mod tests {
     #[test]
     fn only_names_we_make_become_keys() {
         let name = "0192f0c1a2b37c8d9e0f112233445566.png";
+        let (c, l) = (CourseId::from("c"), LessonId::from("l"));
         assert_eq!(
-            key("c", "l", name).as_deref(),
+            key(&c, &l, name).as_deref(),
             Some("courses/c/lessons/l/images/0192f0c1a2b37c8d9e0f112233445566.png")
         );
         for bad in
             ["../x.png", "0192f0c1a2b37c8d9e0f112233445566.svg", "a.png", "0192F0C1A2B37C8D9E0F112233445566.png", ""]
         {
-            assert_eq!(key("c", "l", bad), None, "{bad:?}");
+            assert_eq!(key(&c, &l, bad), None, "{bad:?}");
         }
     }
 

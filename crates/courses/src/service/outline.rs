@@ -80,7 +80,8 @@ pub async fn delete_module(state: &AppState, viewer: &Viewer, id: &ModuleId, for
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &files).await;
-    super::images::remove_folders(state, &editable.course.id, &lessons).await;
+    let lessons: Vec<LessonId> = lessons.iter().map(LessonId::from).collect();
+    super::images::remove_folders(state, &CourseId::from(&editable.course.id), &lessons).await;
     Ok(())
 }
 
@@ -295,6 +296,6 @@ pub async fn delete_lesson(state: &AppState, viewer: &Viewer, id: &LessonId, for
     changed(&mut tx, &editable.course, false).await?;
     commit(state, tx).await?;
     remove_files(state, &lesson.media_key.into_iter().collect::<Vec<_>>()).await;
-    super::images::remove_folders(state, &lesson.course_id, std::slice::from_ref(&lesson.id)).await;
+    super::images::remove_folders(state, &CourseId::from(&lesson.course_id), std::slice::from_ref(id)).await;
     Ok(lesson.course_id)
 }

@@ -3,7 +3,7 @@
 use lyceum_courses::{model::LessonKind, service::images};
 
 use super::access;
-use lyceum_platform::ids::LessonId;
+use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 pub struct LessonFile {
@@ -37,6 +37,6 @@ pub async fn lesson_image(
 ) -> Result<LessonFile, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let lesson = access::viewable_lesson(&mut conn, viewer, lesson_id).await?.lesson;
-    let key = images::key(&lesson.course_id, &lesson.id, name).ok_or_else(AppError::not_found)?;
+    let key = images::key(&CourseId::from(&lesson.course_id), lesson_id, name).ok_or_else(AppError::not_found)?;
     Ok(LessonFile { key, content_type: images::content_type(name).into(), download_name: None })
 }
