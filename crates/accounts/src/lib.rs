@@ -31,4 +31,5 @@ pub fn module() -> lyceum_platform::module::Module {
         .nav(Link::new(Menu::Settings, 50, "/settings/tokens", "settings.tokens"))
         .nav(Link::new(Menu::Admin, 10, "/admin/users", "admin.users").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }

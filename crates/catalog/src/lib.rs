@@ -21,4 +21,5 @@ pub fn module() -> lyceum_platform::module::Module {
         .nav(Link::new(Menu::Main, 10, "/courses", "nav.courses"))
         .settings::<settings::CatalogSettings>()
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }

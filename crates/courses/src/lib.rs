@@ -22,6 +22,7 @@ pub fn module() -> lyceum_platform::module::Module {
         .nav(Link::new(Menu::Main, 40, "/teach", "nav.teach").audience(Audience::Staff))
         .on_start("creating the catalog search index", ensure_search_index)
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }
 
 /// The full-text index is engine-specific DDL over a portable table, applied

@@ -27,6 +27,7 @@ pub fn module() -> lyceum_platform::module::Module {
         .pages(page_routes)
         .api(api_routes)
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }
 
 #[cfg(test)]

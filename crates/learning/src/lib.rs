@@ -21,4 +21,5 @@ pub fn module() -> lyceum_platform::module::Module {
         .api(api_routes)
         .nav(Link::new(Menu::Main, 20, "/my/courses", "learning.nav").audience(Audience::SignedIn))
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }

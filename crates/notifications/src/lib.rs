@@ -36,6 +36,7 @@ pub fn module() -> lyceum_platform::module::Module {
         .nav(Link::new(Menu::Settings, 40, "/settings/notifications", "notifications.settings_tab"))
         .nav(Link::new(Menu::Admin, 30, "/admin/notifications", "admin.notifications").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }
 
 #[cfg(test)]

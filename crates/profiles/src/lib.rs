@@ -27,4 +27,5 @@ pub fn module() -> lyceum_platform::module::Module {
         )
         .nav(Link::new(Menu::Settings, 10, "/settings/profile", "settings.profile"))
         .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
 }

@@ -16,14 +16,16 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub verified: bool,
+    /// The interface language to start with (a supported code).
+    pub locale: &'a str,
 }
 
 pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, sqlx::Error> {
     let (id, now) = (db::new_id(), db::now_ms());
     sqlx::query(
         "INSERT INTO users (id, email, password_hash, display_name, display_name_folded, role, email_verified_at, \
-                            created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                            created_at, updated_at, locale) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
     )
     .bind(&id)
     .bind(new.email)
@@ -33,6 +35,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, 
     .bind(new.role.as_str())
     .bind(new.verified.then_some(now))
     .bind(now)
+    .bind(new.locale)
     .execute(&mut *conn)
     .await?;
     by_id(conn, &id).await?.ok_or(sqlx::Error::RowNotFound)

@@ -111,6 +111,7 @@ pub async fn create_user(
         display_name: name.as_str(),
         role,
         verified: true,
+        locale: "en",
     };
     users::insert(&mut conn, new).await.map_err(|e| {
         if lyceum_platform::db::is_unique_violation(&e) {

@@ -30,7 +30,7 @@ async fn issue_token(state: &AppState, user: &User, purpose: Purpose, ttl_ms: i6
 pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
     let ttl_ms = state.settings.auth.verification_ttl_hours * 3_600_000;
     let token = issue_token(state, user, Purpose::VerifyEmail, ttl_ms).await?;
-    mail::send_verification(state, &user.email, &user.display_name, &token).await
+    mail::send_verification(state, user, &token).await
 }
 
 /// Confirms an address from the e-mailed link. Returns the verified user.
@@ -91,7 +91,7 @@ pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -
 pub(crate) async fn send_reset(state: &AppState, user: &User) -> Result<(), AppError> {
     let ttl_ms = state.settings.auth.reset_ttl_minutes * 60_000;
     let token = issue_token(state, user, Purpose::ResetPassword, ttl_ms).await?;
-    mail::send_reset(state, &user.email, &user.display_name, &token).await
+    mail::send_reset(state, user, &token).await
 }
 
 /// Whether a reset link can still be used (to decide between form and "expired" page).

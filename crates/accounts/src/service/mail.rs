@@ -1,124 +1,145 @@
-//! The account e-mails, rendered from templates (plain text and HTML).
+//! The account e-mails, rendered from templates (plain text and HTML) in the
+//! recipient's language (`users.locale`), with the strings under `accounts.mail`.
 
 use askama::Template;
-use lyceum_platform::{AppError, AppState, mail::Email};
+use lyceum_platform::{AppError, AppState, mail::Email, web::i18n};
 
-#[derive(Template)]
-#[template(path = "accounts/mail/verify.txt")]
-struct VerifyText<'a> {
+use crate::model::User;
+
+/// What an account e-mail's templates read: the recipient's language and
+/// name, the link it carries (empty when none), and the values of its
+/// strings' `{placeholders}`.
+struct Letter<'a> {
+    locale: &'static str,
     name: &'a str,
-    link: &'a str,
-    hours: i64,
+    link: String,
+    fills: Vec<(&'static str, String)>,
 }
 
-#[derive(Template)]
-#[template(path = "accounts/mail/verify.html")]
-struct VerifyHtml<'a> {
-    name: &'a str,
-    link: &'a str,
-    hours: i64,
+impl<'a> Letter<'a> {
+    fn to(user: &'a User, link: String, fills: Vec<(&'static str, String)>) -> Self {
+        Self { locale: i18n::supported(&user.locale), name: &user.display_name, link, fills }
+    }
+
+    /// `key` in the recipient's language with its `{placeholders}` filled in.
+    /// A key ending in `_html` is HTML, written unescaped by the templates
+    /// (`|safe`), so the values put into it are escaped here.
+    fn t(&self, key: &str) -> String {
+        let html = key.ends_with("_html");
+        self.fills.iter().fold(i18n::t(self.locale, key), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), &if html { escape(value) } else { value.clone() })
+        })
+    }
 }
 
-#[derive(Template)]
-#[template(path = "accounts/mail/reset.txt")]
-struct ResetText<'a> {
-    name: &'a str,
-    link: &'a str,
-    minutes: i64,
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-#[derive(Template)]
-#[template(path = "accounts/mail/reset.html")]
-struct ResetHtml<'a> {
-    name: &'a str,
-    link: &'a str,
-    minutes: i64,
+/// The plain-text and HTML templates of one e-mail, both reading `mail`.
+macro_rules! letters {
+    ($($ty:ident = $path:literal),* $(,)?) => {$(
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $ty<'a> {
+            mail: &'a Letter<'a>,
+        }
+    )*};
 }
+letters!(
+    VerifyText = "accounts/mail/verify.txt",
+    VerifyHtml = "accounts/mail/verify.html",
+    ResetText = "accounts/mail/reset.txt",
+    ResetHtml = "accounts/mail/reset.html",
+    AlreadyText = "accounts/mail/already_registered.txt",
+    AlreadyHtml = "accounts/mail/already_registered.html",
+    PasswordChangedText = "accounts/mail/password_changed.txt",
+    PasswordChangedHtml = "accounts/mail/password_changed.html",
+);
 
-pub async fn send_verification(state: &AppState, to: &str, name: &str, token: &str) -> Result<(), AppError> {
+pub async fn send_verification(state: &AppState, user: &User, token: &str) -> Result<(), AppError> {
     let link = format!("{}/verify-email?token={token}", state.settings.public_url);
-    let hours = state.settings.auth.verification_ttl_hours;
-    let email = Email {
-        to: to.to_string(),
-        subject: "Confirm your e-mail address for Lyceum".into(),
-        text: VerifyText { name, link: &link, hours }.render().map_err(AppError::internal)?,
-        html: VerifyHtml { name, link: &link, hours }.render().map_err(AppError::internal)?,
-        // Account mail answers the user's own action: there is nothing to unsubscribe from.
-        unsubscribe: None,
-    };
-    deliver(state, email).await
+    let mail = Letter::to(user, link, vec![("hours", state.settings.auth.verification_ttl_hours.to_string())]);
+    let (text, html) = (VerifyText { mail: &mail }.render(), VerifyHtml { mail: &mail }.render());
+    deliver(state, user, mail.t("accounts.mail.verify.subject"), text, html).await
 }
 
-pub async fn send_reset(state: &AppState, to: &str, name: &str, token: &str) -> Result<(), AppError> {
+pub async fn send_reset(state: &AppState, user: &User, token: &str) -> Result<(), AppError> {
     let link = format!("{}/password-reset/confirm?token={token}", state.settings.public_url);
-    let minutes = state.settings.auth.reset_ttl_minutes;
-    let email = Email {
-        to: to.to_string(),
-        subject: "Reset your Lyceum password".into(),
-        text: ResetText { name, link: &link, minutes }.render().map_err(AppError::internal)?,
-        html: ResetHtml { name, link: &link, minutes }.render().map_err(AppError::internal)?,
-        // Account mail answers the user's own action: there is nothing to unsubscribe from.
-        unsubscribe: None,
-    };
-    deliver(state, email).await
-}
-
-#[derive(Template)]
-#[template(path = "accounts/mail/already_registered.txt")]
-struct AlreadyText<'a> {
-    name: &'a str,
-    base: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "accounts/mail/already_registered.html")]
-struct AlreadyHtml<'a> {
-    name: &'a str,
-    base: &'a str,
+    let mail = Letter::to(user, link, vec![("minutes", state.settings.auth.reset_ttl_minutes.to_string())]);
+    let (text, html) = (ResetText { mail: &mail }.render(), ResetHtml { mail: &mail }.render());
+    deliver(state, user, mail.t("accounts.mail.reset.subject"), text, html).await
 }
 
 /// Sent instead of an error when someone signs up with a registered address.
-pub async fn send_already_registered(state: &AppState, to: &str, name: &str) -> Result<(), AppError> {
+pub async fn send_already_registered(state: &AppState, user: &User) -> Result<(), AppError> {
     let base = &state.settings.public_url;
-    let email = Email {
-        to: to.to_string(),
-        subject: "You already have a Lyceum account".into(),
-        text: AlreadyText { name, base }.render().map_err(AppError::internal)?,
-        html: AlreadyHtml { name, base }.render().map_err(AppError::internal)?,
-        // Account mail answers the user's own action: there is nothing to unsubscribe from.
-        unsubscribe: None,
-    };
-    deliver(state, email).await
-}
-
-#[derive(Template)]
-#[template(path = "accounts/mail/password_changed.txt")]
-struct PasswordChangedText<'a> {
-    name: &'a str,
-    base: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "accounts/mail/password_changed.html")]
-struct PasswordChangedHtml<'a> {
-    name: &'a str,
-    base: &'a str,
+    let fills = vec![("login", format!("{base}/login")), ("reset", format!("{base}/password-reset"))];
+    let mail = Letter::to(user, String::new(), fills);
+    let (text, html) = (AlreadyText { mail: &mail }.render(), AlreadyHtml { mail: &mail }.render());
+    deliver(state, user, mail.t("accounts.mail.already_registered.subject"), text, html).await
 }
 
 /// Tells the owner their password was changed (and what to do if it wasn't them).
-pub async fn send_password_changed(state: &AppState, to: &str, name: &str) -> Result<(), AppError> {
+pub async fn send_password_changed(state: &AppState, user: &User) -> Result<(), AppError> {
     let base = &state.settings.public_url;
-    let email = Email {
-        to: to.to_string(),
-        subject: "Your Lyceum password was changed".into(),
-        text: PasswordChangedText { name, base }.render().map_err(AppError::internal)?,
-        html: PasswordChangedHtml { name, base }.render().map_err(AppError::internal)?,
-        // A security notice about the account: there is nothing to unsubscribe from.
-        unsubscribe: None,
-    };
-    deliver(state, email).await
+    let fills = vec![("reset", format!("{base}/password-reset")), ("sessions", format!("{base}/settings/sessions"))];
+    let mail = Letter::to(user, String::new(), fills);
+    let (text, html) = (PasswordChangedText { mail: &mail }.render(), PasswordChangedHtml { mail: &mail }.render());
+    deliver(state, user, mail.t("accounts.mail.password_changed.subject"), text, html).await
 }
 
-async fn deliver(state: &AppState, email: Email) -> Result<(), AppError> {
+async fn deliver(
+    state: &AppState,
+    user: &User,
+    subject: String,
+    text: askama::Result<String>,
+    html: askama::Result<String>,
+) -> Result<(), AppError> {
+    let email = Email {
+        to: user.email.clone(),
+        subject,
+        text: text.map_err(AppError::internal)?,
+        html: html.map_err(AppError::internal)?,
+        // Account mail answers the user's own action or tells of a change to
+        // the account: there is nothing to unsubscribe from.
+        unsubscribe: None,
+    };
     state.mailer.send(email).await.map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(locale: &str) -> User {
+        User {
+            id: "u1".into(),
+            email: "ada@example.org".into(),
+            display_name: "Ada <3".into(),
+            role: crate::model::RoleColumn(lyceum_platform::auth::Role::Learner),
+            locale: locale.into(),
+            time_zone: "UTC".into(),
+            email_verified_at: None,
+            disabled_at: None,
+            password_change_due_at: None,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn letters_speak_the_recipients_language_and_escape_what_they_fill_in() {
+        crate::module().install();
+        let fills = || vec![("reset", "https://x.example/a?b=1&c=2".to_string()), ("sessions", "/s".to_string())];
+        let (english, french) = (user("en"), user("fr"));
+        let (en, fr) = (Letter::to(&english, String::new(), fills()), Letter::to(&french, String::new(), fills()));
+        assert_eq!(en.t("accounts.mail.password_changed.subject"), "Your Lyceum password was changed");
+        assert_eq!(fr.t("accounts.mail.password_changed.subject"), "Votre mot de passe Lyceum a été modifié");
+        let html = PasswordChangedHtml { mail: &fr }.render().unwrap();
+        assert!(html.contains(r#"<html lang="fr">"#) && html.contains("Bonjour Ada &#60;3,"), "{html}");
+        assert!(html.contains(r#"<a href="https://x.example/a?b=1&amp;c=2">choisissez-en un nouveau"#), "{html}");
+        let text = PasswordChangedText { mail: &fr }.render().unwrap();
+        assert!(text.contains("Bonjour Ada <3,") && text.contains("sur https://x.example/a?b=1&c=2 et"), "{text}");
+        assert_eq!(Letter::to(&user("pt-BR"), String::new(), vec![]).locale, "en", "a language we lack is English");
+    }
 }

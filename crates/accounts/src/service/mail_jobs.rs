@@ -113,7 +113,7 @@ impl Job for AlreadyRegisteredMail {
     async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
-        mail::send_already_registered(state, &user.email, &user.display_name).await?;
+        mail::send_already_registered(state, &user).await?;
         Ok(deliveries::record_sent(state.db.pool(), &key).await?)
     }
 }
@@ -128,7 +128,7 @@ impl Job for PasswordChangedMail {
     async fn run(state: &AppState, req: MailRequest) -> Result<(), JobError> {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
-        mail::send_password_changed(state, &user.email, &user.display_name).await?;
+        mail::send_password_changed(state, &user).await?;
         Ok(deliveries::record_sent(state.db.pool(), &key).await?)
     }
 }

@@ -15,6 +15,9 @@ pub struct RegisterInput {
     pub email: String,
     pub password: String,
     pub display_name: String,
+    /// The language the visitor was reading (the page's, or `Accept-Language`
+    /// for the API): the new account's interface and e-mail language.
+    pub locale: &'static str,
 }
 
 /// Creates a learner account and publishes `user.registered` in the same
@@ -45,6 +48,7 @@ pub async fn register(state: &AppState, input: RegisterInput, client: &Client) -
         display_name: name.as_str(),
         role: Role::Learner,
         verified,
+        locale: lyceum_platform::web::i18n::supported(input.locale),
     };
     match users::insert(&mut tx, new).await {
         Ok(user) => {

@@ -3,8 +3,9 @@
 //! (a session on sign-in, its removal on sign-out, a CSRF token), is marked
 //! `private, no-store` unless its handler already chose a private policy (lesson
 //! media, covers: `private` with validators or a short max-age). Responses that
-//! differ by caller say so with `Vary: Cookie, Authorization`, so a shared cache
-//! keeps the anonymous public pages apart from signed-in ones. A handler whose
+//! differ by caller say so with `Vary: Cookie, Authorization, Accept-Language`,
+//! so a shared cache keeps the anonymous public pages apart from signed-in ones,
+//! and a French visitor's page apart from an English one. A handler whose
 //! answer is the same whoever asks (content-hashed assets, public avatars)
 //! says so with the [`SameForEveryone`] response extension and keeps its policy.
 
@@ -19,7 +20,7 @@ use axum_extra::extract::CookieJar;
 use crate::auth::SESSION_COOKIE;
 
 const PRIVATE_NO_STORE: HeaderValue = HeaderValue::from_static("private, no-store");
-const VARY_BY_CALLER: HeaderValue = HeaderValue::from_static("Cookie, Authorization");
+const VARY_BY_CALLER: HeaderValue = HeaderValue::from_static("Cookie, Authorization, Accept-Language");
 
 /// Response extension: this answer does not depend on the caller, so its own
 /// `Cache-Control` stands even for a signed-in caller and no `Vary` is added.

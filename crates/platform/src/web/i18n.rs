@@ -1,8 +1,9 @@
 //! One translation lookup for every user-facing string. A language is one
 //! TOML file of `key = "text"` per module; English is the fallback.
 //!
-//! The platform's own strings (`locales/en/core.toml`, `jobs.toml`) are always
-//! there; each module embeds its own file and hands it over through its
+//! The platform's own strings (`locales/<lang>/core.toml`, `jobs.toml`, in
+//! English and French) are always there; each module embeds its own files
+//! (`locales/en.toml`, `fr.toml`) and hands them over through its
 //! [`crate::module::Module`], and the composition root [`install`]s them at
 //! start-up. The strings live in one process-wide table rather than in
 //! `AppState` because they are compile-time data that templates, e-mails and
@@ -29,6 +30,8 @@ pub struct Locale {
 const PLATFORM: &[Locale] = &[
     Locale { lang: "en", toml: include_str!("../../locales/en/core.toml") },
     Locale { lang: "en", toml: include_str!("../../locales/en/jobs.toml") },
+    Locale { lang: "fr", toml: include_str!("../../locales/fr/core.toml") },
+    Locale { lang: "fr", toml: include_str!("../../locales/fr/jobs.toml") },
 ];
 
 /// Every language's strings and the files they came from.
@@ -119,14 +122,27 @@ pub fn available() -> Vec<&'static str> {
     codes
 }
 
-/// Picks the first supported language in an `Accept-Language` header.
+/// Picks the supported language an `Accept-Language` header prefers: by
+/// weight (`q`, 1 when absent; `q=0` refuses), then in header order, by
+/// primary subtag (`fr-CH` is `fr`); English when none is supported.
 pub fn negotiate(accept_language: &str) -> &'static str {
     let table = current();
-    accept_language
+    let mut wanted: Vec<(f32, String)> = accept_language
         .split(',')
-        .filter_map(|part| part.split(';').next())
-        .map(|tag| tag.trim().split('-').next().unwrap_or_default().to_ascii_lowercase())
-        .find_map(|lang| table.languages.get_key_value(lang.as_str()).map(|(code, _)| *code))
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let lang = pieces.next()?.trim().split('-').next()?.to_ascii_lowercase();
+            let q = match pieces.find_map(|p| p.trim().strip_prefix("q=")) {
+                Some(q) => q.trim().parse::<f32>().ok()?,
+                None => 1.0,
+            };
+            (q > 0.0).then_some((q, lang))
+        })
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted
+        .iter()
+        .find_map(|(_, lang)| table.languages.get_key_value(lang.as_str()).map(|(code, _)| *code))
         .unwrap_or("en")
 }
 
@@ -146,17 +162,64 @@ pub fn has_key(key: &str) -> bool {
     current().languages.get("en").is_some_and(|s| s.contains_key(key))
 }
 
+/// Every key `locale` has a string of its own for (not through the English
+/// fallback), sorted; empty for a language we have no strings in. For the
+/// translation tests: every installed language has the keys English has.
+pub fn keys(locale: &str) -> Vec<String> {
+    let mut keys: Vec<String> =
+        current().languages.get(locale).map(|s| s.keys().cloned().collect()).unwrap_or_default();
+    keys.sort_unstable();
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn negotiates_and_falls_back() {
-        assert_eq!(negotiate("fr-CH, fr;q=0.9, en;q=0.8"), "en");
+        // French is the platform's own (`locales/fr/`), so it is here without any module installed.
+        assert!(available().contains(&"fr"), "{:?}", available());
+        assert_eq!(negotiate("fr-CH, fr;q=0.9, en;q=0.8"), "fr");
+        assert_eq!(negotiate("FR"), "fr");
+        assert_eq!(negotiate("de-DE, de;q=0.9, en;q=0.5, fr;q=0.4"), "en", "the first supported one");
+        assert_eq!(negotiate("en;q=0.5, fr"), "fr", "by weight, not by place");
+        assert_eq!(negotiate("fr;q=0, en;q=0.1"), "en", "q=0 refuses a language");
+        assert_eq!(negotiate("de, *;q=0.5"), "en");
         assert_eq!(negotiate(""), "en");
+        assert_eq!(supported("fr"), "fr");
+        assert_eq!(supported("pt-BR"), "en");
         assert_eq!(t("en", "nav.home"), "Home");
+        assert_eq!(t("fr", "nav.home"), "Accueil");
         assert_eq!(t("xx", "nav.home"), "Home");
         assert_eq!(t("en", "no.such.key"), "no.such.key");
+        assert_eq!(t("fr", "no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn a_language_without_a_string_falls_back_to_english() {
+        const ENGLISH_ONLY: Locale = Locale { lang: "en", toml: "[i18n_fallback_test]\ngreeting = \"Hello\"\n" };
+        install(&[ENGLISH_ONLY]);
+        assert_eq!(t("fr", "i18n_fallback_test.greeting"), "Hello");
+        assert!(!keys("fr").contains(&"i18n_fallback_test.greeting".to_string()), "keys are a language's own");
+        assert!(keys("en").contains(&"i18n_fallback_test.greeting".to_string()));
+    }
+
+    #[test]
+    fn the_platform_speaks_french_for_every_english_key() {
+        let own = |lang| {
+            let mut table = Translations::default();
+            PLATFORM.iter().filter(|l| l.lang == lang).for_each(|l| table.add(*l));
+            let mut keys: Vec<String> =
+                table.languages.get(lang).map(|s| s.keys().cloned().collect()).unwrap_or_default();
+            keys.sort_unstable();
+            keys
+        };
+        let (english, french) = (own("en"), own("fr"));
+        assert!(!english.is_empty());
+        let missing: Vec<&String> = english.iter().filter(|k| !french.contains(k)).collect();
+        let extra: Vec<&String> = french.iter().filter(|k| !english.contains(k)).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "no French string: {missing:?}; French only: {extra:?}");
     }
 
     #[test]

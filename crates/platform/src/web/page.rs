@@ -51,8 +51,9 @@ impl Page {
         let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let locale = viewer.as_ref().map(|v| i18n::supported(&v.locale)).unwrap_or_else(|| i18n::negotiate(accept));
         // A signed-in viewer's own language, even one without translations yet
-        // (`fr` reads `19,99 €` on English pages). Anonymous pages stay the same
-        // for every visitor: shared caches keep them without `Vary: Accept-Language`.
+        // (`de` reads `19,99 €` on English pages); an anonymous visitor's is the
+        // page's, so numbers and words agree on a page negotiated from
+        // `Accept-Language` (which is part of the page cache's key).
         let number_locale = viewer.as_ref().map(|v| v.locale.clone()).unwrap_or_else(|| locale.to_string());
         let time_zone =
             viewer.as_ref().and_then(|v| jiff::tz::TimeZone::get(&v.time_zone).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -162,10 +163,13 @@ impl Page {
         super::human_size(bytes.byte_count())
     }
 
-    /// The day of a timestamp, without its time ("5 December 2026"), for dates
-    /// where the hour means nothing ("member since", "issued").
+    /// The day of a timestamp, without its time, in the page's language
+    /// ("5 December 2026", "5 décembre 2026"), for dates where the hour means
+    /// nothing ("member since", "issued").
     pub fn date(&self, epoch_ms: &i64) -> String {
-        self.zoned(*epoch_ms, "%-d %B %Y")
+        jiff::Timestamp::from_millisecond(*epoch_ms)
+            .map(|ts| day_in(self.locale, &ts.to_zoned(self.time_zone.clone())))
+            .unwrap_or_default()
     }
 
     fn zoned(&self, epoch_ms: i64, format: &str) -> String {
@@ -181,6 +185,45 @@ impl Page {
     pub fn flash_kind(&self) -> &'static str {
         self.flash.as_ref().map(|f| f.kind.as_str()).unwrap_or("")
     }
+}
+
+/// How a language writes a day, where it is not as jiff writes English.
+struct DayWords {
+    lang: &'static str,
+    /// The first of the month ("1er" in French).
+    first: &'static str,
+    /// January first.
+    months: [&'static str; 12],
+}
+
+const DAY_WORDS: &[DayWords] = &[DayWords {
+    lang: "fr",
+    first: "1er",
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+}];
+
+/// `day` as [`Page::date`] writes it in `locale`: "5 December 2026",
+/// "5 décembre 2026", "1er décembre 2026".
+fn day_in(locale: &str, day: &jiff::Zoned) -> String {
+    let Some(words) = DAY_WORDS.iter().find(|w| w.lang == locale) else {
+        return day.strftime("%-d %B %Y").to_string();
+    };
+    let month = words.months[usize::try_from(day.month() - 1).unwrap_or_default()];
+    let number = if day.day() == 1 { words.first.to_string() } else { day.day().to_string() };
+    format!("{number} {month} {}", day.year())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -200,4 +243,38 @@ pub struct NavItem {
     /// The link's badge count (0: none shown), and the words read out after it ("unread").
     pub count: i64,
     pub spoken: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page for an anonymous visitor whose browser asks for `accept_language`.
+    fn page(accept_language: &str) -> Page {
+        let request = http::Request::builder().uri("/").header(http::header::ACCEPT_LANGUAGE, accept_language);
+        let (parts, ()) = request.body(()).expect("request").into_parts();
+        Page::from_parts(&parts)
+    }
+
+    /// Midnight UTC of `date` ("2026-12-05"), in epoch milliseconds.
+    fn ms(date: &str) -> i64 {
+        format!("{date}T00:00:00Z").parse::<jiff::Timestamp>().expect("timestamp").as_millisecond()
+    }
+
+    #[test]
+    fn dates_are_written_in_the_page_language() {
+        let (english, french) = (page("en"), page("fr-FR, fr;q=0.9"));
+        assert_eq!((english.locale, french.locale), ("en", "fr"));
+        assert_eq!(english.date(&ms("2026-12-05")), "5 December 2026");
+        assert_eq!(french.date(&ms("2026-12-05")), "5 décembre 2026");
+        assert_eq!(french.date(&ms("2026-02-01")), "1er février 2026");
+        assert_eq!(french.date(&ms("2026-08-31")), "31 août 2026");
+        assert_eq!(english.date(&ms("2026-02-01")), "1 February 2026");
+        assert_eq!(page("de").date(&ms("2026-12-05")), "5 December 2026", "English for a language we lack");
+        assert_eq!(
+            french.datetime(&ms("2026-12-05")),
+            english.datetime(&ms("2026-12-05")),
+            "date and time stay numeric"
+        );
+    }
 }

@@ -65,7 +65,10 @@ async fn anonymous_catalog_pages_stay_cacheable(backend: Backend) {
         assert_eq!(reply.status, 200, "{path}");
         assert!(!reply.header("cache-control").contains("no-store"), "{path}: {}", reply.header("cache-control"));
         assert!(reply.headers.get("set-cookie").is_none(), "{path} sets no cookie for anonymous viewers");
-        assert!(vary(&reply).contains("Cookie, Authorization"), "{path} says it differs by caller");
+        assert!(
+            vary(&reply).contains("Cookie, Authorization, Accept-Language"),
+            "{path} says it differs by caller and language"
+        );
     }
     app.stop().await;
 }

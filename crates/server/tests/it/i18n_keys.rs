@@ -1,7 +1,15 @@
 //! Every `page.t("key")` in any module's templates has an English string, so
-//! no page ever shows a raw key.
+//! no page ever shows a raw key; and every English string has a French one
+//! (file by file, with the same placeholders and markup, in French typography),
+//! so a French page is French throughout.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+/// The languages besides English the interface is complete in.
+const TRANSLATIONS: &[&str] = &["fr"];
 
 fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -71,4 +79,156 @@ fn every_template_key_has_an_english_string() {
 #[test]
 fn the_key_scanner_finds_keys() {
     assert_eq!(keys_used(r#"{{ page.t("nav.home") }} and {{ page.t("a.b") }}"#), ["nav.home", "a.b"]);
+}
+
+/// The `crates/` directory.
+fn crates_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+/// Every locale file of `lang` in the workspace, under the name it shares
+/// with its other languages: `crates/<module>/locales/<lang>.toml` is
+/// `<module>`, `crates/platform/locales/<lang>/<file>.toml` is `platform/<file>`.
+fn locale_files(lang: &str) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    for krate in std::fs::read_dir(crates_dir()).unwrap().flatten() {
+        let name = krate.file_name().to_string_lossy().into_owned();
+        let dir = krate.path().join("locales");
+        let single = dir.join(format!("{lang}.toml"));
+        if single.is_file() {
+            files.insert(name.clone(), single);
+        }
+        for entry in std::fs::read_dir(dir.join(lang)).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.insert(format!("{name}/{}", path.file_stem().unwrap().to_string_lossy()), path);
+            }
+        }
+    }
+    files
+}
+
+/// A locale file's strings by dotted key, as `web::i18n` reads them.
+fn strings(path: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = BTreeMap::new();
+    flatten(path, "", &table, &mut out);
+    out
+}
+
+fn flatten(path: &Path, prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(inner) => flatten(path, &key, inner, out),
+            toml::Value::String(text) => drop(out.insert(key, text.clone())),
+            other => panic!("{}: {key} is not a string: {other:?}", path.display()),
+        }
+    }
+}
+
+/// What a translation must keep byte for byte: `{placeholders}` and `<tags>`, sorted.
+fn fixed_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for (open, close) in [('{', '}'), ('<', '>')] {
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            let Some(len) = rest[start..].find(close) else { break };
+            parts.push(&rest[start..=start + len]);
+            rest = &rest[start + len + 1..];
+        }
+    }
+    parts.sort_unstable();
+    parts
+}
+
+#[test]
+fn every_english_file_has_a_translation_with_the_same_keys() {
+    let english = locale_files("en");
+    assert!(english.len() > 5, "English locale files not found under {}", crates_dir().display());
+    let mut problems = Vec::new();
+    for lang in TRANSLATIONS {
+        let translated = locale_files(lang);
+        for (name, path) in &english {
+            let Some(other) = translated.get(name) else {
+                problems.push(format!("{name}: no {lang} file beside {}", path.display()));
+                continue;
+            };
+            let (en, tr) = (strings(path), strings(other));
+            problems.extend(
+                en.keys().filter(|k| !tr.contains_key(*k)).map(|k| format!("{name}: {k} has no {lang} string")),
+            );
+            problems.extend(
+                tr.keys().filter(|k| !en.contains_key(*k)).map(|k| format!("{name}: {lang} key {k} is not in English")),
+            );
+            for (key, text) in &en {
+                if let Some(translation) = tr.get(key).filter(|t| fixed_parts(t) != fixed_parts(text)) {
+                    problems.push(format!("{name}: {lang} {key} changes placeholders or markup: {translation:?}"));
+                }
+            }
+        }
+        problems.extend(
+            translated
+                .keys()
+                .filter(|name| !english.contains_key(*name))
+                .map(|name| format!("{name}: a {lang} file with no English one")),
+        );
+    }
+    assert!(problems.is_empty(), "translations out of step with English:\n{}", problems.join("\n"));
+}
+
+/// What the app installs, not only what is on disk: each module registers its
+/// French file (`.locale("fr", …)`) beside its English one.
+#[test]
+fn every_english_string_is_installed_in_french() {
+    use lyceum_platform::web::i18n;
+    lyceum::modules().install();
+    let (english, french) = (i18n::keys("en"), i18n::keys("fr"));
+    let missing: Vec<&String> = english.iter().filter(|k| french.binary_search(k).is_err()).collect();
+    let extra: Vec<&String> = french.iter().filter(|k| english.binary_search(k).is_err()).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "not installed in French: {missing:?}\nFrench only: {extra:?}");
+    assert!(i18n::available().contains(&"fr"));
+    assert_eq!(i18n::t("fr", "learning.nav"), "Mes cours");
+}
+
+/// French puts a narrow no-break space (U+202F) before `; : ! ?` and inside
+/// `« »`; a plain or no-break space there is a line break waiting to happen
+/// at the wrong place.
+#[test]
+fn french_strings_keep_french_typography() {
+    const NARROW: char = '\u{202F}';
+    let mut problems = Vec::new();
+    for (name, path) in locale_files("fr") {
+        for (key, text) in strings(&path) {
+            let chars: Vec<char> = text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let before = i.checked_sub(1).map(|j| chars[j]);
+                let after = chars.get(i + 1).copied();
+                let ends_a_phrase = after.is_none_or(char::is_whitespace);
+                let wrong = match c {
+                    ';' | ':' | '!' | '?' => ends_a_phrase && before != Some(NARROW),
+                    '»' => before != Some(NARROW),
+                    '«' => after != Some(NARROW),
+                    _ => false,
+                };
+                if wrong {
+                    problems.push(format!("{name}: {key}: {c:?} in {text:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "French punctuation without its narrow no-break space (U+202F):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_fixed_parts_are_placeholders_and_tags() {
+    assert_eq!(
+        fixed_parts(r#"Wait {seconds} s, <a href="{login}">sign in</a>"#),
+        ["</a>", r#"<a href="{login}">"#, "{login}", "{seconds}"]
+    );
 }

@@ -59,6 +59,7 @@ mod enrollment_api;
 mod enrollment_concurrency;
 mod enrollment_pages;
 mod first_admin;
+mod french;
 mod i18n_keys;
 mod invalid_token_is_401;
 mod job_failures;

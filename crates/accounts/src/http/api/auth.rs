@@ -27,9 +27,12 @@ const CHECK_INBOX: Accepted = Accepted {
 pub async fn register(
     State(state): State<AppState>,
     client: Client,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> AppResult<impl IntoResponse> {
-    let input = RegisterInput { email: body.email, password: body.password, display_name: body.display_name };
+    let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let locale = lyceum_platform::web::i18n::negotiate(accept);
+    let input = RegisterInput { email: body.email, password: body.password, display_name: body.display_name, locale };
     service::register(&state, input, &client).await?;
     Ok((StatusCode::ACCEPTED, Json(CHECK_INBOX)))
 }

@@ -50,8 +50,12 @@ pub async fn register(
     client: Client,
     PageForm(form): PageForm<RegisterForm>,
 ) -> AppResult<Response> {
-    let input =
-        RegisterInput { email: form.email.clone(), password: form.password, display_name: form.display_name.clone() };
+    let input = RegisterInput {
+        email: form.email.clone(),
+        password: form.password,
+        display_name: form.display_name.clone(),
+        locale: page.locale,
+    };
     match service::register(&state, input, &client).await {
         Ok(()) if state.settings.auth.require_verified_email => Ok(Redirect::to("/check-email").into_response()),
         Ok(()) => Ok(redirect_with_flash("/login", FlashKind::Success, "accounts.flash.registered")),
