@@ -176,8 +176,8 @@ async fn filters_speak_the_visitors_language(backend: Backend) {
     app.stop().await;
 }
 
-/// Prices are written in the viewer's own language, even one the pages are
-/// not translated into yet (the profile's language list offers only those).
+/// Prices are written in the viewer's own language (here French, with its
+/// separators and the currency after the amount).
 async fn a_french_speaking_viewer_reads_french_prices(backend: Backend) {
     let app = spawn(backend).await;
     let (author, _) = app.signed_in("grace@example.org", Role::Instructor).await;
