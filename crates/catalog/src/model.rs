@@ -195,6 +195,9 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         let t = t.to_lowercase();
         if t.chars().count() > TAG_LEN_MAX {
             errors.push(FieldError::new("tag", format!("Tags have at most {TAG_LEN_MAX} characters.")));
+        } else if t.chars().any(char::is_control) {
+            // No tag holds one, and PostgreSQL refuses a NUL in any text.
+            errors.push(FieldError::new("tag", "Tags have no control characters."));
         }
         s.tag = Some(t);
     }
@@ -435,6 +438,11 @@ mod tests {
         assert_eq!(fields(parse(&params(&[("sort", "relevance")]), &cats).unwrap_err()), ["sort"]);
         assert_eq!(fields(parse(&params(&[("max_price", "100")]), &cats).unwrap_err()), ["currency"]);
         assert_eq!(fields(parse(&params(&[("q", "?!")]), &cats).unwrap_err()), ["q"]);
+        assert_eq!(
+            fields(parse(&params(&[("tag", "a\0b")]), &cats).unwrap_err()),
+            ["tag"],
+            "a NUL never reaches the database"
+        );
         let cursor = keyset::encode_sorted("newest", "not-a-number", "id");
         assert_eq!(fields(parse(&params(&[("cursor", &cursor)]), &cats).unwrap_err()), ["cursor"]);
     }

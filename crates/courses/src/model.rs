@@ -188,6 +188,9 @@ pub fn parse_title(field: &str, raw: &str, min: usize) -> Result<String, FieldEr
     if n < min || n > TITLE_MAX {
         return Err(FieldError::new(field, format!("Use between {min} and {TITLE_MAX} characters.")));
     }
+    if title.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "Use a title on one line, without control characters."));
+    }
     Ok(title.to_string())
 }
 
@@ -226,6 +229,10 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
     let text = raw.trim();
     if chars(text) > max {
         return Err(FieldError::new(field, format!("Keep this under {max} characters.")));
+    }
+    // Line breaks and tabs are text; other control characters (a NUL) are not.
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "Remove the control characters (such as NUL) from this text."));
     }
     Ok(text.to_string())
 }

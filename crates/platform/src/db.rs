@@ -181,6 +181,13 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// True when PostgreSQL refused a text value it cannot store (a NUL character:
+/// SQLSTATE 22021), which is bad input, not a fault. Inputs are checked before
+/// they reach the database; this is the net under the checks.
+pub fn is_unstorable_text(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.code().as_deref() == Some("22021"))
+}
+
 /// True when `err` is SQLite's "database is locked" (SQLITE_BUSY and its
 /// extended codes): the write lock was not free within the busy timeout — or
 /// this process's write queue did not reach the transaction within it.

@@ -219,6 +219,13 @@ impl From<sqlx::Error> for AppError {
             _ if is_connection_fault(&err) => {
                 Self::database_unavailable("The database cannot be reached just now. Try again in a moment.", &err)
             }
+            _ if crate::db::is_unstorable_text(&err) => {
+                let mut e = Self::validation(Vec::new());
+                e.detail =
+                    "The text contains a character that cannot be stored (a NUL). Remove it and try again.".into();
+                e.internal = Some(err.to_string());
+                e
+            }
             _ if crate::db::is_unique_violation(&err) => {
                 let mut e = Self::conflict("That already exists.");
                 e.internal = Some(err.to_string());

@@ -70,6 +70,21 @@ pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i
     sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id = $1").bind(course_id).fetch_one(conn).await
 }
 
+/// Moves a lesson to the end of another module (of the same course: the caller checks).
+pub async fn move_lesson_to(conn: &mut AnyConnection, id: &str, module_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE lessons SET module_id = $2, \
+         position = (SELECT COALESCE(MAX(position), 0) + 1 FROM lessons WHERE module_id = $2), updated_at = $3 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(module_id)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Titles of the lessons that have nothing to show yet: video lessons with
 /// neither a file nor an address, file lessons without a file (outline order).
 pub async fn empty_media_lessons(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, sqlx::Error> {

@@ -62,6 +62,13 @@ pub async fn rename_module(state: &AppState, viewer: &Viewer, id: &ModuleId, tit
     Ok(module)
 }
 
+/// The modules of a course the viewer edits, in order (the lesson editor's module menu).
+pub async fn modules(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Vec<Module>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    access::editable(&mut conn, viewer, course_id).await?;
+    Ok(repo::outline::modules(&mut conn, course_id.as_str()).await?)
+}
+
 pub async fn get_module(state: &AppState, viewer: &Viewer, id: &ModuleId) -> Result<(Module, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (editable, module) = access::editable_module(&mut conn, viewer, id).await?;
@@ -186,6 +193,8 @@ pub struct LessonInput {
     pub video_url: Option<Option<String>>,
     pub duration_minutes: Option<i64>,
     pub is_preview: Option<bool>,
+    /// Edits only: move the lesson to the end of this module of the same course.
+    pub module_id: Option<ModuleId>,
 }
 
 struct ValidLesson {
@@ -263,8 +272,16 @@ pub async fn update_lesson(
 ) -> Result<Lesson, AppError> {
     let mut tx = state.db.begin().await?;
     let (editable, old) = access::editable_lesson(&mut tx, viewer, id).await?;
+    let target = input.module_id.clone().filter(|m| m.as_str() != old.module_id);
     let valid = validate_lesson(input, Some(&old))?;
     repo::outline::update_lesson(&mut tx, id.as_str(), &valid.fields()).await?;
+    if let Some(module_id) = target {
+        let module = repo::outline::module(&mut tx, module_id.as_str()).await?;
+        if module.is_none_or(|m| m.course_id != old.course_id) {
+            return Err(AppError::field("module_id", "Choose one of this course's modules."));
+        }
+        repo::outline::move_lesson_to(&mut tx, id.as_str(), module_id.as_str()).await?;
+    }
     // A file the new kind does not take (a video on a text lesson) goes with the change.
     let dropped = match (&old.media_key, &old.media_type) {
         (Some(key), Some(mime)) if !super::media::kind_keeps(valid.kind, mime) => Some(key.clone()),

@@ -201,6 +201,7 @@ async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &ModuleId, 
         video_url: None,
         duration_minutes: Some(l.minutes),
         is_preview: Some(l.preview),
+        module_id: None,
     };
     let lesson = outline::create_lesson(state, viewer, module_id, input).await?;
     if let Some(name) = l.video.or(l.file) {

@@ -116,6 +116,10 @@ async fn every_rule_names_its_field(backend: Backend) {
         .await;
     assert_eq!(ok.status, 201, "{}", ok.text);
     assert_eq!(ok.json()["is_preview"], true);
+    // A NUL is bad input on both databases (PostgreSQL could not even store it).
+    let nul = client.post("/api/v1/courses", json!({"title": "Null\u{0}title", "summary": "a\u{0}b"})).await;
+    nul.assert_problem(422, "validation");
+    assert_eq!(nul.error_fields(), ["title", "summary"]);
     app.stop().await;
 }
 
@@ -243,6 +247,39 @@ async fn uploads_are_checked_on_content(backend: Backend) {
     app.stop().await;
 }
 
+/// A lesson moves to the end of another module of its course (API and the
+/// lesson editor's module menu); never into another course.
+async fn lessons_move_between_modules(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (course, first, lesson) = kit::outline(&client, "Moving course").await;
+    let second = kit::module(&client, &course, "Second").await;
+    let already = kit::lesson(&client, &second, json!({"title": "Already there"})).await;
+    let moved = client.patch(&format!("/api/v1/lessons/{lesson}"), json!({"module_id": second})).await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    let outline = client.get(&format!("/api/v1/courses/{course}")).await.json();
+    assert!(outline["modules"][0]["lessons"].as_array().unwrap().is_empty(), "{outline}");
+    let ids: Vec<&str> =
+        outline["modules"][1]["lessons"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [already.as_str(), lesson.as_str()], "appended at the end");
+
+    let (_, elsewhere, _) = kit::outline(&client, "Other course").await;
+    let refused = client.patch(&format!("/api/v1/lessons/{lesson}"), json!({"module_id": elsewhere})).await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["module_id"]);
+
+    // The editor's menu offers the course's modules and moves the lesson back.
+    let editor = format!("/teach/lessons/{lesson}");
+    let page = client.get(&editor).await.text;
+    assert!(page.contains(&format!(r#"<option value="{second}" selected>Second</option>"#)), "{page}");
+    let csrf = client.page_csrf(&editor).await;
+    let fields = [("csrf", csrf.as_str()), ("title", "Welcome"), ("kind", "text"), ("module_id", first.as_str())];
+    assert_eq!(client.form(&editor, &fields).await.status, 303);
+    let outline = client.get(&format!("/api/v1/courses/{course}")).await.json();
+    assert_eq!(outline["modules"][0]["lessons"][0]["id"], lesson.as_str());
+    app.stop().await;
+}
+
 async fn delete_warns_when_learners_are_enrolled(backend: Backend) {
     let app = spawn(backend).await;
     let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
@@ -289,4 +326,5 @@ on_both_backends!(
     reorder_checks_the_id_set,
     uploads_are_checked_on_content,
     delete_warns_when_learners_are_enrolled,
+    lessons_move_between_modules,
 );

@@ -290,6 +290,8 @@ pub struct LessonBody {
     pub duration_minutes: Option<i64>,
     /// Anyone may open a preview lesson.
     pub is_preview: Option<bool>,
+    /// On edit: move the lesson to the end of this module (of the same course).
+    pub module_id: Option<String>,
 }
 
 /// The complete new order: every id exactly once.

@@ -33,6 +33,7 @@ impl From<LessonBody> for LessonInput {
             video_url: b.video_url,
             duration_minutes: b.duration_minutes,
             is_preview: b.is_preview,
+            module_id: b.module_id.map(ModuleId::from),
         }
     }
 }

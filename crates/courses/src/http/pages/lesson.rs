@@ -22,7 +22,7 @@ use super::{
     refused_upload,
 };
 use crate::{
-    model::{Lesson, LessonKind},
+    model::{Lesson, LessonKind, Module},
     service::{
         images::{self, LessonImage},
         media,
@@ -137,6 +137,7 @@ pub struct LessonForm {
     video_url: String,
     duration_minutes: String,
     is_preview: String,
+    module_id: String,
 }
 
 impl LessonForm {
@@ -148,6 +149,7 @@ impl LessonForm {
             video_url: l.video_url.clone().unwrap_or_default(),
             duration_minutes: l.duration_minutes.to_string(),
             is_preview: if l.preview() { "on".into() } else { String::new() },
+            module_id: l.module_id.clone(),
         }
     }
 
@@ -163,6 +165,7 @@ impl LessonForm {
             video_url: Some(Some(self.video_url.clone()).filter(|u| !u.trim().is_empty())),
             duration_minutes: Some(duration),
             is_preview: Some(!self.is_preview.is_empty()),
+            module_id: Some(ModuleId::from(self.module_id.trim())).filter(|m| !m.as_str().is_empty()),
         })
     }
 }
@@ -196,6 +199,8 @@ struct LessonEditor {
     media_max_bytes: usize,
     images: Vec<LessonImage>,
     image_max_bytes: usize,
+    /// The course's modules, to move the lesson to another.
+    modules: Vec<Module>,
 }
 
 impl LessonEditor {
@@ -215,6 +220,7 @@ async fn lesson_page(
 ) -> AppResult<Response> {
     let (lesson, _) = outline::get_lesson(state, &s.viewer, id).await?;
     let images = images::list(state, &s.viewer, id).await?;
+    let modules = outline::modules(state, &s.viewer, &CourseId::from(&lesson.course_id)).await?;
     let form = form.unwrap_or_else(|| LessonForm::from_lesson(&lesson));
     let uploads = state.settings.section::<crate::settings::CourseUploads>();
     let tpl = LessonEditor {
@@ -227,6 +233,7 @@ async fn lesson_page(
         media_max_bytes: uploads.lesson_media_max_bytes,
         images,
         image_max_bytes: uploads.lesson_image_max_bytes,
+        modules,
     };
     reply.render(&tpl)
 }
