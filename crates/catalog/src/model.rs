@@ -250,8 +250,8 @@ impl Price {
     /// `None` for a free course. Codes were checked against the list when the
     /// course was saved, and the list only grows.
     pub fn of(amount_minor: i64, currency: Option<String>) -> Option<Self> {
-        let currency = Currency::parse(&currency?).ok()?;
-        (amount_minor > 0).then_some(Price { amount_minor, currency })
+        let money = Money::stored_price(amount_minor, currency.as_deref())?;
+        Some(Price { amount_minor: money.minor, currency: money.currency })
     }
 
     /// For the one formatter (`page.money`).

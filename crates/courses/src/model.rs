@@ -91,9 +91,7 @@ impl Course {
 
     /// The price; `None` when the course is free.
     pub fn price(&self) -> Option<money::Money> {
-        // Codes were checked against the list when the course was saved, and the list only grows.
-        let currency = Currency::parse(self.currency.as_deref()?).ok()?;
-        (self.price_minor > 0).then_some(money::Money { minor: self.price_minor, currency })
+        money::Money::stored_price(self.price_minor, self.currency.as_deref())
     }
 }
 

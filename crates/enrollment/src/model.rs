@@ -1,7 +1,7 @@
 //! Enrollments as stored, and the view of a course enrollment needs.
 
 use lyceum_courses::model::CourseState;
-use lyceum_platform::money::{Currency, Money};
+use lyceum_platform::money::Money;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -116,15 +116,14 @@ impl Offer {
     }
     /// The price, for the one formatter; `None` when the course is free.
     pub fn price(&self) -> Option<Money> {
-        // Codes were checked against the list when the course was saved, and the list only grows.
-        let currency = Currency::parse(self.currency.as_deref()?).ok()?;
-        (!self.is_free()).then_some(Money { minor: self.price_minor, currency })
+        Money::stored_price(self.price_minor, self.currency.as_deref())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lyceum_platform::money::Currency;
 
     fn offer(price_minor: i64, currency: Option<&str>) -> Offer {
         Offer {

@@ -157,6 +157,14 @@ pub struct Money {
 }
 
 impl Money {
+    /// A stored price: `minor` units of the stored `currency` code; `None` when
+    /// the price is free (0) or the code is not one we accept (codes are
+    /// checked when a price is saved, and the list only grows).
+    pub fn stored_price(minor: i64, currency: Option<&str>) -> Option<Self> {
+        let currency = Currency::parse(currency?).ok()?;
+        (minor > 0).then_some(Money { minor, currency })
+    }
+
     /// A price: `minor` within 0 to [`MAX_MINOR`].
     pub fn new(minor: i64, currency: Currency) -> Result<Self, MoneyError> {
         if minor < 0 {

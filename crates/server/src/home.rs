@@ -31,13 +31,6 @@ struct Home {
 }
 
 impl Home {
-    fn continue_url(&self, c: &MyCourse) -> String {
-        match &c.summary.continue_lesson_id {
-            Some(id) => format!("/learn/{}/lessons/{id}", c.enrollment.slug),
-            None => format!("/learn/{}", c.enrollment.slug),
-        }
-    }
-
     fn teaches(&self) -> bool {
         self.page.viewer.as_ref().is_some_and(|v| v.role != Role::Learner)
     }

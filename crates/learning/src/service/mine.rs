@@ -40,6 +40,16 @@ pub struct MyCourse {
     pub certificate: Option<Certificate>,
 }
 
+impl MyCourse {
+    /// Where "continue" leads: the next lesson to do, else the course's own resume route.
+    pub fn continue_url(&self) -> String {
+        match &self.summary.continue_lesson_id {
+            Some(id) => format!("/learn/{}/lessons/{id}", self.enrollment.slug),
+            None => format!("/learn/{}", self.enrollment.slug),
+        }
+    }
+}
+
 pub async fn list(state: &AppState, viewer: &Viewer, page: &PageRequest) -> Result<Paged<MyCourse>, AppError> {
     let before = page.before()?;
     let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));

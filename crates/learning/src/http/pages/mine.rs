@@ -22,15 +22,6 @@ struct MyCoursesPage {
     next_url: Option<String>,
 }
 
-impl MyCoursesPage {
-    fn continue_url(&self, c: &MyCourse) -> String {
-        match &c.summary.continue_lesson_id {
-            Some(id) => format!("/learn/{}/lessons/{id}", c.enrollment.slug),
-            None => format!("/learn/{}", c.enrollment.slug),
-        }
-    }
-}
-
 pub async fn page(State(state): State<AppState>, s: SignedIn, Query(q): Query<CursorQuery>) -> AppResult<Response> {
     let found = mine::list(&state, &s.viewer, &PageRequest::sized(25, Some(&q.cursor))).await?;
     let next_url = found.next_cursor.map(|c| format!("/my/courses?cursor={}", encode_query(&c)));
