@@ -131,7 +131,8 @@ impl Search {
 }
 
 /// A non-empty, trimmed value.
-fn given(value: &Option<String>) -> Option<&str> {
+/// A parameter that was given: present and not blank, trimmed.
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 

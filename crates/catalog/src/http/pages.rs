@@ -17,7 +17,7 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use crate::{
-    model::{CatalogParams, CategoryCount, CourseCard, CourseDetail, Facets, Sort},
+    model::{CatalogParams, CategoryCount, CourseCard, CourseDetail, Facets, Sort, given},
     service::{
         self, CATALOG_CACHE,
         course::{self, CoursePage},
@@ -195,17 +195,16 @@ pub async fn category(
 /// menu offers it always; without words it means the default order).
 fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogParams, Vec<FieldError>> {
     let mut api = params.api.clone();
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    if given(&api.q).is_none() && given(&api.sort).as_deref() == Some("relevance") {
+    if given(&api.q).is_none() && given(&api.sort) == Some("relevance") {
         api.sort = None;
     }
-    let (min, max) = (given(&params.min), given(&params.max));
+    let (min, max) = (given(&params.min).map(str::to_string), given(&params.max).map(str::to_string));
     if min.is_none() && max.is_none() {
         return Ok(api);
     }
     let currency = match given(&api.currency) {
         None => site_currency,
-        Some(code) => Currency::parse(&code).map_err(|e| vec![FieldError::new("currency", e.to_string())])?,
+        Some(code) => Currency::parse(code).map_err(|e| vec![FieldError::new("currency", e.to_string())])?,
     };
     api.currency = Some(currency.as_str().to_string());
     let mut errors = Vec::new();
