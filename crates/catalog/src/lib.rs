@@ -19,6 +19,7 @@ pub fn module() -> lyceum_platform::module::Module {
         .pages(page_routes)
         .api(api_routes)
         .nav(Link::new(Menu::Main, 10, "/courses", "nav.courses"))
+        .panel(http::TEACHES)
         .settings::<settings::CatalogSettings>()
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))

@@ -96,6 +96,9 @@ pub struct CatalogParams {
     #[param(pattern = "^[A-Za-z]{3}$")]
     pub currency: Option<String>,
     pub tag: Option<String>,
+    /// A person's user id: only the courses they teach (their profile page links here).
+    #[param(pattern = "^[0-9A-Fa-f-]{1,36}$")]
+    pub instructor: Option<String>,
     /// `relevance` (needs `q`; the default with `q`), `newest` (the default without), `enrolled`, `title`, `price`.
     #[param(inline, value_type = Option<Sort>)]
     pub sort: Option<String>,
@@ -118,6 +121,7 @@ pub struct Search {
     pub max_price: Option<i64>,
     pub currency: Option<String>,
     pub tag: Option<String>,
+    pub instructor: Option<String>,
     pub sort: Option<Sort>,
     pub limit: i64,
     /// The (sort key, id) the page starts after.
@@ -202,6 +206,14 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         }
         s.tag = Some(t);
     }
+    if let Some(id) = given(&p.instructor) {
+        match is_id(id) {
+            true => s.instructor = Some(id.to_ascii_lowercase()),
+            false => {
+                errors.push(FieldError::new("instructor", "Use a person's id, as in the address of their profile."))
+            }
+        }
+    }
     match given(&p.sort).map(|v| (v, Sort::parse(v))) {
         None => s.sort = (!s.terms.is_empty()).then_some(Sort::Relevance),
         Some((_, Some(Sort::Relevance))) if s.terms.is_empty() => {
@@ -224,6 +236,12 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         errors.push(FieldError::new("cursor", "This cursor is not valid; start from the first page."));
     }
     if errors.is_empty() { Ok(s) } else { Err(AppError::validation(errors)) }
+}
+
+/// The shape of our ids (UUIDs): anything else cannot match, and a NUL or a
+/// long string never reaches the database.
+fn is_id(v: &str) -> bool {
+    (1..=36).contains(&v.len()) && v.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 fn amount(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Option<i64> {
@@ -286,6 +304,13 @@ pub struct CourseCard {
     pub enrolled_count: i64,
     /// RFC 3339.
     pub published_at: String,
+}
+
+impl CourseCard {
+    /// Its language's name ("English"), for the card.
+    pub fn language_name(&self) -> String {
+        lyceum_courses::model::language_name(&self.language)
+    }
 }
 
 /// One page of catalog results.
@@ -429,11 +454,22 @@ mod tests {
             ("sort", "best"),
             ("limit", "many"),
             ("cursor", "???"),
+            ("instructor", "1 OR 1=1"),
         ]);
         let got = fields(parse(&bad, &cats).unwrap_err());
-        for f in
-            ["category", "level", "language", "price", "min_price", "max_price", "currency", "sort", "limit", "cursor"]
-        {
+        for f in [
+            "category",
+            "level",
+            "language",
+            "price",
+            "min_price",
+            "max_price",
+            "currency",
+            "sort",
+            "limit",
+            "cursor",
+            "instructor",
+        ] {
             assert!(got.contains(&f.to_string()), "{f} in {got:?}");
         }
         assert_eq!(fields(parse(&params(&[("sort", "relevance")]), &cats).unwrap_err()), ["sort"]);
@@ -460,6 +496,9 @@ mod tests {
         for outside in ["0", "101"] {
             assert_eq!(fields(parse(&params(&[("limit", outside)]), &cats).unwrap_err()), ["limit"], "{outside}");
         }
+        let id = "0193A5B2-7C3D-7E4F-8A9B-0C1D2E3F4A5B";
+        let s = parse(&params(&[("instructor", id)]), &cats).unwrap();
+        assert_eq!(s.instructor.as_deref(), Some(id.to_ascii_lowercase().as_str()), "ids are lowercase");
         let s = parse(&params(&[("q", ""), ("level", "")]), &cats).unwrap();
         assert_eq!((s.sort(), s.limit, s.level), (Sort::Newest, DEFAULT_PAGE, None));
     }

@@ -2,7 +2,7 @@
 //! `pub fn module() -> Module` saying what it contributes; the composition
 //! root lists them once ([`Modules`]) and derives everything from that list:
 //! routes, the OpenAPI document, upload limits, CSRF exemptions, strings,
-//! settings, jobs, start-up work, navigation links and badges. The platform names no
+//! settings, jobs, start-up work, navigation links, badges and panels. The platform names no
 //! module: adding one is writing its crate and one line in that list.
 //!
 //! `Module` is a plain value built with chained calls rather than a trait:
@@ -24,6 +24,7 @@ use crate::{
         csrf::Exempt,
         i18n::{self, Locale},
         nav::{self, Link},
+        panel::{self, Panel},
     },
 };
 
@@ -47,6 +48,7 @@ pub struct Module {
     on_start: Vec<(&'static str, StartFn)>,
     badges: Vec<Badge>,
     links: Vec<Link>,
+    panels: Vec<Panel>,
 }
 
 impl Module {
@@ -64,6 +66,7 @@ impl Module {
             on_start: Vec::new(),
             badges: Vec::new(),
             links: Vec::new(),
+            panels: Vec::new(),
         }
     }
 
@@ -99,12 +102,13 @@ impl Module {
         self
     }
 
-    /// Adds its strings and navigation links to the process's tables (the
+    /// Adds its strings, navigation links and panels to the process's tables (the
     /// app does this for every module at start-up; a module's own unit tests
     /// call it for theirs).
     pub fn install(&self) {
         i18n::install(&self.locales);
         nav::install(&self.links);
+        panel::install(&self.panels);
     }
 
     /// Its settings table `T::NAME`, read with `settings.section::<T>()`.
@@ -137,6 +141,12 @@ impl Module {
     /// [`crate::web::nav`]).
     pub fn nav(mut self, link: Link) -> Self {
         self.links.push(link);
+        self
+    }
+
+    /// A part of another module's page it fills in (see [`crate::web::panel`]).
+    pub fn panel(mut self, panel: Panel) -> Self {
+        self.panels.push(panel);
         self
     }
 }

@@ -1,8 +1,12 @@
 //! The catalog over HTTP: `/api/v1/catalog/…` and the pages `/courses`,
-//! `/categories/{slug}` and `/courses/{slug}`.
+//! `/categories/{slug}` and `/courses/{slug}`, and the panel of a teacher's
+//! courses on their profile page.
 
 mod api;
 mod pages;
+mod panel;
+
+pub use panel::TEACHES;
 
 use axum::{Router, routing::get};
 use lyceum_platform::AppState;

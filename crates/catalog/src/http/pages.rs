@@ -51,6 +51,7 @@ struct Echo {
     max: String,
     currency: String,
     tag: String,
+    instructor: String,
     sort: String,
     limit: String,
 }
@@ -69,6 +70,7 @@ impl Echo {
             max: v(&p.max),
             currency: v(&api.currency),
             tag: v(&api.tag),
+            instructor: v(&api.instructor),
             sort: v(&api.sort),
             limit: v(&api.limit),
         }
@@ -87,6 +89,7 @@ impl Echo {
             ("max", &self.max),
             ("currency", &self.currency),
             ("tag", &self.tag),
+            ("instructor", &self.instructor),
             ("sort", &self.sort),
             ("limit", &self.limit),
         ];
@@ -124,6 +127,8 @@ struct CatalogView {
     sorts: [Sort; 5],
     results: Vec<CourseCard>,
     total: i64,
+    /// The name of the person the list is limited to (`?instructor=`).
+    instructor_name: Option<String>,
     /// Set on every page after the first.
     first_url: Option<String>,
     next_url: Option<String>,
@@ -149,6 +154,15 @@ impl CatalogView {
 
     fn language(&self, tag: &str) -> String {
         language_name(tag)
+    }
+
+    /// This list without its instructor limit (first page).
+    fn without_instructor(&self) -> String {
+        let query = self.form.query(self.category.is_some()).finish();
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        out.extend_pairs(url::form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "instructor"));
+        let query = out.finish();
+        if query.is_empty() { self.action() } else { format!("{}?{query}", self.action()) }
     }
 
     fn filters_open(&self) -> bool {
@@ -235,6 +249,13 @@ async fn catalog_page(
         Ok(api) => search::search_in(state, &api, &categories).await,
         Err(fields) => Err(AppError::validation(fields)),
     };
+    // A name is public once its person teaches a published course (the course
+    // page shows it); for anyone else the list is empty and no name is shown.
+    let teaches = found.as_ref().is_ok_and(|f| f.total > 0);
+    let instructor_name = match teaches.then(|| given(&params.api.instructor)).flatten() {
+        Some(id) => service::instructor_name(state, id).await?,
+        None => None,
+    };
     let (found, errors, reply) = match found {
         Ok(found) => (found, FormErrors::none(), Reply::OK),
         Err(e) => {
@@ -262,6 +283,7 @@ async fn catalog_page(
         sorts: Sort::ALL,
         results: found.items,
         total: found.total,
+        instructor_name,
         first_url: None,
         next_url: None,
     };

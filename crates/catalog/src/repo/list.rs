@@ -95,6 +95,12 @@ impl Matching {
             let tag = args.text(v);
             conditions.push(format!("EXISTS (SELECT 1 FROM course_tags t WHERE t.course_id = c.id AND t.tag = {tag})"));
         }
+        if let Some(v) = &s.instructor {
+            let user = args.text(v);
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM course_instructors i WHERE i.course_id = c.id AND i.user_id = {user})"
+            ));
+        }
         Self { matches, score, conditions }
     }
 

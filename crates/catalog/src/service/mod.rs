@@ -7,7 +7,8 @@ pub mod search;
 
 use std::time::Duration;
 
-use lyceum_platform::{AppError, AppState};
+use lyceum_accounts::service::directory;
+use lyceum_platform::{AppError, AppState, ids::UserId};
 
 pub use lyceum_courses::service::CATALOG_CACHE;
 
@@ -34,6 +35,15 @@ pub async fn categories(state: &AppState) -> Result<Vec<CategoryCount>, AppError
 /// One category by slug (404 when there is none).
 pub async fn category(state: &AppState, slug: &str) -> Result<CategoryCount, AppError> {
     categories(state).await?.into_iter().find(|c| c.slug == slug).ok_or_else(AppError::not_found)
+}
+
+/// The display name of the person with this id, when there is one. Only for
+/// people whose courses are listed: their names are on those courses' pages.
+pub async fn instructor_name(state: &AppState, user_id: &str) -> Result<Option<String>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let id = UserId::from(user_id);
+    let mut people = directory::people(&mut conn, std::slice::from_ref(&id)).await?;
+    Ok(people.remove(id.as_str()).map(|p| p.display_name))
 }
 
 /// The languages and currencies the filter menus offer.

@@ -1,5 +1,5 @@
 //! Server-rendered pages: the page context every template gets, CSRF,
-//! flash messages, translations, navigation links and badges, and embedded
+//! flash messages, translations, navigation links, badges and panels, and embedded
 //! static assets.
 
 pub mod assets;
@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod nav;
 pub mod page;
 pub mod page_cache;
+pub mod panel;
 pub mod preview;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
@@ -50,9 +51,15 @@ impl<T: ByteCount> ByteCount for &T {
 /// A file size as people read it: "512 MB", "1.5 GB", "147 KB", "12 bytes"
 /// (binary units, one decimal only where it says something).
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    human_size_in(bytes, "en")
+}
+
+/// [`human_size`] in `locale`: its unit names (`size.*` strings: "Ko" in
+/// French) and decimal comma.
+pub fn human_size_in(bytes: u64, locale: &str) -> String {
+    const UNITS: [&str; 3] = ["size.kb", "size.mb", "size.gb"];
     if bytes < 1024 {
-        return format!("{bytes} bytes");
+        return format!("{bytes} {}", i18n::t(locale, "size.bytes"));
     }
     let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;
@@ -62,7 +69,8 @@ pub fn human_size(bytes: u64) -> String {
     }
     let shown =
         if value >= 100.0 { format!("{value:.0}") } else { format!("{value:.1}").trim_end_matches(".0").to_string() };
-    format!("{shown} {}", UNITS[unit])
+    let shown = if locale == "en" { shown } else { shown.replace('.', ",") };
+    format!("{shown} {}", i18n::t(locale, UNITS[unit]))
 }
 
 /// Renders an askama template into an HTML response, turning a template fault into a 500.
@@ -72,7 +80,7 @@ pub fn render<T: askama::Template>(template: &T) -> crate::AppResult<axum::respo
 
 #[cfg(test)]
 mod tests {
-    use super::human_size;
+    use super::{human_size, human_size_in};
 
     #[test]
     fn sizes_read_as_people_write_them() {
@@ -82,5 +90,8 @@ mod tests {
         assert_eq!(human_size(1536 * 1024), "1.5 MB");
         assert_eq!(human_size(524_288 * 1024), "512 MB");
         assert_eq!(human_size(3 * 1024 * 1024 * 1024 / 2), "1.5 GB");
+        assert_eq!(human_size_in(12, "fr"), "12 octets");
+        assert_eq!(human_size_in(1536 * 1024, "fr"), "1,5 Mo");
+        assert_eq!(human_size_in(150_657, "fr"), "147 Ko");
     }
 }

@@ -13,7 +13,11 @@ use lyceum_platform::{
     AppResult, AppState,
     auth::CurrentUser,
     http::extract::PageForm,
-    web::{FlashKind, FormErrors, Page, Refused, Reply, i18n, redirect_with_flash, render},
+    web::{
+        FlashKind, FormErrors, Page, Refused, Reply, i18n,
+        panel::{self, Slot},
+        redirect_with_flash, render,
+    },
 };
 use serde::Deserialize;
 
@@ -47,6 +51,8 @@ struct Edit<'a> {
 struct Public<'a> {
     page: Page,
     profile: &'a Profile,
+    /// What other modules show about this person (the courses they teach).
+    panels: Vec<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -151,5 +157,6 @@ pub async fn remove_avatar(State(state): State<AppState>, CurrentUser(v): Curren
 
 pub async fn public(State(state): State<AppState>, page: Page, Path(id): Path<UserId>) -> AppResult<Response> {
     let profile = service::get_visible(&state, page.viewer.as_ref(), &id).await?;
-    Ok(render(&Public { page, profile: &profile })?.into_response())
+    let panels = panel::render(&state, &page, Slot::Profile, id.as_str()).await?;
+    Ok(render(&Public { page, profile: &profile, panels })?.into_response())
 }

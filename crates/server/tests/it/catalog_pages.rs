@@ -196,10 +196,57 @@ async fn a_french_speaking_viewer_reads_french_prices(backend: Backend) {
     app.stop().await;
 }
 
+/// An instructor's public page lists the courses they teach (the catalog's
+/// panel on the profile), and the catalog filters by instructor.
+async fn a_teachers_profile_lists_their_courses(backend: Backend) {
+    let app = spawn(backend).await;
+    let (grace, grace_id) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (ada, ada_id) = app.signed_in("ada@example.org", Role::Instructor).await;
+    let (_, learner_id) = app.signed_in("lea@example.org", Role::Learner).await;
+    for i in 1..=7 {
+        kit::published(&grace, json!({"title": format!("Grace course {i}")})).await;
+    }
+    kit::draft(&grace, json!({"title": "Grace draft"})).await;
+    kit::published(&ada, json!({"title": "Ada course"})).await;
+    let c = app.client();
+
+    let profile = c.get(&format!("/u/{grace_id}")).await;
+    assert_eq!(profile.status, 200);
+    assert!(profile.text.contains("· 7 courses"), "{}", profile.text);
+    for i in 2..=7 {
+        assert!(profile.text.contains(&format!("Grace course {i}</a>")), "the six newest: {i}");
+    }
+    assert!(!profile.text.contains("Grace course 1<") && !profile.text.contains("Grace draft"));
+    assert!(!profile.text.contains("Ada course"));
+    let all = format!(r#"<a href="/courses?instructor={grace_id}">All courses by this instructor →</a>"#);
+    assert!(profile.text.contains(&all), "{}", profile.text);
+
+    let ada_page = c.get(&format!("/u/{ada_id}")).await.text;
+    assert!(ada_page.contains("Ada course</a>") && ada_page.contains("· 1 course<"), "{ada_page}");
+    assert!(!ada_page.contains("All courses by"), "everything is shown already");
+
+    let listed = c.get(&format!("/courses?instructor={grace_id}")).await;
+    assert_eq!(listed.status, 200);
+    assert!(listed.text.contains(&format!(r#"Courses by <a href="/u/{grace_id}">Test User</a>"#)), "{}", listed.text);
+    assert!(listed.text.contains("Grace course 1</a>") && listed.text.contains("· 7 courses"));
+    assert!(!listed.text.contains("Ada course"));
+    assert!(listed.text.contains(&format!(r#"<input type="hidden" name="instructor" value="{grace_id}">"#)));
+    let api = kit::list(&c, &format!("instructor={}", grace_id.to_uppercase())).await;
+    assert_eq!(api["total"], 7, "ids in any case");
+
+    let nobody = c.get(&format!("/courses?instructor={learner_id}")).await;
+    assert_eq!(nobody.status, 200);
+    assert!(!nobody.text.contains("Courses by") && nobody.text.contains("· 0 courses"), "no name for a non-teacher");
+    let bad = c.get("/api/v1/catalog/courses?instructor=1%20OR%201=1").await;
+    assert_eq!((bad.status.as_u16(), kit::fields(&bad)), (422, vec!["instructor".to_string()]));
+    app.stop().await;
+}
+
 on_both_backends!(
     catalog_page_searches_filters_and_pages,
     course_page_call_to_action_fits_the_viewer,
     course_fields_are_escaped_on_every_page,
     a_french_speaking_viewer_reads_french_prices,
     filters_speak_the_visitors_language,
+    a_teachers_profile_lists_their_courses,
 );
