@@ -160,7 +160,7 @@ impl Page {
 
     /// A file size as people read it ("512 MB", "147 KB"); see [`super::human_size`].
     pub fn size(&self, bytes: impl super::ByteCount) -> String {
-        super::human_size(bytes.byte_count())
+        super::human_size_in(bytes.byte_count(), self.locale)
     }
 
     /// The day of a timestamp, without its time, in the page's language

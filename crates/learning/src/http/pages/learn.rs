@@ -11,7 +11,7 @@ use lyceum_courses::model::{Course, LessonKind, LessonRef, embed_url};
 use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
-    web::{FlashKind, Page, Reply, encode_query, guard::SignedIn, human_size, redirect_with_flash},
+    web::{FlashKind, Page, Reply, encode_query, guard::SignedIn, redirect_with_flash},
 };
 
 use crate::service::{
@@ -88,7 +88,7 @@ impl LessonPage {
         self.view.lesson.file_name.as_deref().unwrap_or("download")
     }
     fn file_size(&self) -> String {
-        human_size(self.view.lesson.media_size.unwrap_or(0).max(0) as u64)
+        self.page.size(self.view.lesson.media_size.unwrap_or(0))
     }
     fn body_html(&self) -> &str {
         &self.view.body_html
