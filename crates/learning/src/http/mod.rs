@@ -33,6 +33,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/learn/lessons/{id}/incomplete", post(learn::reopen))
         .route("/my/courses", get(mine::page))
         .route("/certificates/{code}", get(certificate::page))
+        .route("/certificates/{code}/pdf", get(certificate::pdf))
         .route("/teach/courses/{id}/progress", get(staff::page))
         .route("/lessons/{id}/media", get(media::serve))
         .route("/lessons/{id}/images/{name}", get(media::serve_image))

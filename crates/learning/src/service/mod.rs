@@ -3,6 +3,7 @@
 //! forget to.
 
 pub mod access;
+pub mod certificate_pdf;
 pub mod certificates;
 pub mod lesson;
 pub mod media;

@@ -188,6 +188,12 @@ async fn certificates_are_public_verified_and_notified(backend: Backend) {
     let stylesheet = page.text.split("href=\"").find(|s| s.contains("app.")).unwrap().split('"').next().unwrap();
     let css = anonymous.get(stylesheet).await;
     assert!(css.text.contains("@media print") && css.text.contains(".site-header, .site-footer"), "a print stylesheet");
+    assert!(page.text.contains(&format!(r#"href="/certificates/{code}/pdf" download>Download PDF</a>"#)));
+    let pdf = anonymous.get(&format!("/certificates/{code}/pdf")).await;
+    assert_eq!((pdf.status.as_u16(), pdf.header("content-type")), (200, "application/pdf"));
+    assert_eq!(pdf.header("content-disposition"), format!("attachment; filename=\"certificate-{code}.pdf\""));
+    assert!(pdf.text.starts_with("%PDF-") && pdf.header("x-robots-tag") == "noindex");
+    assert_eq!(anonymous.get(&format!("/certificates/{}/pdf", "a".repeat(26))).await.status, 404);
     let verified = anonymous.get(&format!("/api/v1/certificates/{code}")).await;
     assert_eq!(verified.status, 200);
     assert_eq!(
