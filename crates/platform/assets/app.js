@@ -26,12 +26,16 @@ document.addEventListener("DOMContentLoaded", () => {
       [...row.children].forEach((cell, i) => { if (headings[i]) cell.dataset.label = headings[i]; });
     }
   }
-  // Parts of a form that belong to one choice of a select (data-for-kind)
-  // show only while it is chosen.
+  // Parts of a page that belong to some choices of a select (data-for-kind,
+  // space-separated) show only while one of them is chosen; [data-kind-copy]
+  // fields carry the choice into another form (a lesson's upload).
   const kind = document.querySelector("select#kind");
   if (kind) {
     const sync = () => {
-      for (const part of document.querySelectorAll("[data-for-kind]")) part.hidden = part.dataset.forKind !== kind.value;
+      for (const part of document.querySelectorAll("[data-for-kind]")) {
+        part.hidden = !part.dataset.forKind.split(" ").includes(kind.value);
+      }
+      for (const copy of document.querySelectorAll("[data-kind-copy]")) copy.value = kind.value;
     };
     kind.addEventListener("change", sync);
   }

@@ -9,7 +9,7 @@ use axum::extract::{
 };
 use lyceum_platform::{AppError, AppResult, config::Settings, http::limits::Wide};
 
-use crate::settings::CourseUploads;
+use crate::{model::LessonKind, settings::CourseUploads};
 
 /// Room for the multipart framing and small fields around the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
@@ -66,17 +66,51 @@ pub async fn read(multipart: Result<Multipart, MultipartRejection>, name: &str) 
     Err(missing(name))
 }
 
-/// Hands field `name` (a stream of chunks) and the client's file name to `store`.
+/// The `kind` a lesson's upload makes it (`video` or `file`); absent: its own.
+pub fn lesson_kind(raw: Option<&str>) -> AppResult<Option<LessonKind>> {
+    match raw.map(|k| (k, LessonKind::parse(k))) {
+        None => Ok(None),
+        Some((_, Some(kind @ (LessonKind::Video | LessonKind::File)))) => Ok(Some(kind)),
+        Some(_) => Err(AppError::field("kind", "A lesson with a file is a video or a file lesson: use video or file.")),
+    }
+}
+
+/// The small text fields sent before the file (e.g. `kind`), by name.
+#[derive(Debug, Default)]
+pub struct TextFields(Vec<(String, String)>);
+
+impl TextFields {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+}
+
+/// The most text fields, and bytes in each, read before the file: anything
+/// beyond is a client sending something else than our forms do.
+const TEXT_FIELDS_MAX: usize = 8;
+const TEXT_FIELD_BYTES: usize = 1024;
+
+/// Hands field `name` (a stream of chunks), the client's file name and the
+/// text fields sent before it to `store`.
 pub async fn stream<T>(
     multipart: Result<Multipart, MultipartRejection>,
     name: &str,
-    store: impl AsyncFnOnce(Field<'_>, String) -> AppResult<T>,
+    store: impl AsyncFnOnce(Field<'_>, String, TextFields) -> AppResult<T>,
 ) -> AppResult<T> {
     let mut multipart = open(multipart)?;
+    let mut fields = TextFields::default();
     while let Some(field) = multipart.next_field().await.map_err(too_large)? {
         if field.name() == Some(name) {
             let file_name = field.file_name().unwrap_or_default().to_string();
-            return store(field, file_name).await;
+            return store(field, file_name, fields).await;
+        }
+        let field_name = field.name().unwrap_or_default().to_string();
+        if field.file_name().is_none() && fields.0.len() < TEXT_FIELDS_MAX {
+            let value = field.text().await.map_err(too_large)?;
+            if value.len() > TEXT_FIELD_BYTES {
+                return Err(AppError::field(&field_name, "This field is too long."));
+            }
+            fields.0.push((field_name, value));
         }
     }
     Err(missing(name))

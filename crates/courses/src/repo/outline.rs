@@ -211,12 +211,17 @@ pub struct Media<'a> {
     pub content_type: &'a str,
     pub size: i64,
     pub file_name: &'a str,
+    /// The lesson's kind with this file (a text lesson becomes a video lesson).
+    pub kind: &'a str,
+    /// A video's length read from the file: the lesson's duration when it has none.
+    pub duration_minutes: Option<i64>,
 }
 
 pub async fn set_media(conn: &mut AnyConnection, id: &str, m: Option<&Media<'_>>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE lessons SET media_key = $2, media_type = $3, media_size = $4, file_name = $5, updated_at = $6 \
-         WHERE id = $1",
+        "UPDATE lessons SET media_key = $2, media_type = $3, media_size = $4, file_name = $5, updated_at = $6, \
+         duration_minutes = CASE WHEN duration_minutes = 0 THEN COALESCE($7, 0) ELSE duration_minutes END, \
+         kind = COALESCE($8, kind) WHERE id = $1",
     )
     .bind(id)
     .bind(m.map(|m| m.key))
@@ -224,6 +229,8 @@ pub async fn set_media(conn: &mut AnyConnection, id: &str, m: Option<&Media<'_>>
     .bind(m.map(|m| m.size))
     .bind(m.map(|m| m.file_name))
     .bind(db::now_ms())
+    .bind(m.and_then(|m| m.duration_minutes))
+    .bind(m.map(|m| m.kind))
     .execute(conn)
     .await
     .map(|_| ())

@@ -12,7 +12,10 @@ use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
 use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
 
-use super::{access, changed, commit, remove_files};
+use super::{
+    access, changed, commit, remove_files,
+    video_length::{self, Mp4Length},
+};
 use crate::{
     model::{Course, CourseState, Lesson, LessonKind},
     repo::{self, outline::Media},
@@ -241,6 +244,7 @@ pub async fn set_lesson_media<S, E>(
     lesson_id: &LessonId,
     mut upload: S,
     file_name: &str,
+    becomes: Option<LessonKind>,
 ) -> Result<Lesson, AppError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
@@ -250,7 +254,8 @@ where
         let mut conn = state.db.pool().acquire().await?;
         access::editable_lesson(&mut conn, viewer, lesson_id).await?.1
     };
-    let (allowed, rule) = accepts(lesson.kind())?;
+    let kind = becomes.unwrap_or(lesson.kind());
+    let (allowed, rule) = accepts(kind)?;
     let max = state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes;
     let head = read_head(&mut upload).await?;
     if head.is_empty() {
@@ -267,9 +272,19 @@ where
         ));
     }
     let key = format!("lessons/{lesson_id}/{}.{}", uuid::Uuid::now_v7().simple(), found.ext);
-    let size = store_stream(state, &key, found.mime, head, upload, max).await?;
+    let webm_seconds = (found == WEBM).then(|| video_length::webm_seconds(&head)).flatten();
+    let mut mp4 = Mp4Length::default();
+    let size = store_stream(state, &key, found.mime, head, upload, max, |chunk| mp4.feed(chunk)).await?;
+    let seconds = if found == MP4 { mp4.seconds() } else { webm_seconds };
     let name = display_name(file_name, found.ext);
-    let media = Media { key: &key, content_type: found.mime, size: size as i64, file_name: &name };
+    let media = Media {
+        key: &key,
+        content_type: found.mime,
+        size: size as i64,
+        file_name: &name,
+        kind: kind.as_str(),
+        duration_minutes: seconds.map(minutes),
+    };
     let saved = record_media(state, viewer, lesson_id, &media).await;
     if saved.is_err() {
         remove_files(state, std::slice::from_ref(&key)).await;
@@ -296,7 +311,14 @@ where
     Ok(head)
 }
 
-/// Streams `head` then the rest of `upload` to `key`; returns the size.
+/// A video's length in whole minutes for the syllabus: rounded to the
+/// nearest, and at least 1 (a 20-second clip is not "0 min").
+fn minutes(seconds: u64) -> i64 {
+    i64::try_from(seconds.saturating_add(30) / 60).unwrap_or(i64::MAX).max(1)
+}
+
+/// Streams `head` then the rest of `upload` to `key`, showing every chunk to
+/// `seen_chunk` on the way; returns the size.
 async fn store_stream<S, E>(
     state: &AppState,
     key: &str,
@@ -304,6 +326,7 @@ async fn store_stream<S, E>(
     head: BytesMut,
     upload: S,
     max: usize,
+    mut seen_chunk: impl FnMut(&[u8]) + Send,
 ) -> Result<u64, AppError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
@@ -318,6 +341,7 @@ where
             if seen > max {
                 return Err(StorageError::TooLarge(max));
             }
+            seen_chunk(&chunk);
             Ok(chunk)
         });
     match state.storage.put_stream(key, content_type, Box::pin(body)).await {

@@ -10,6 +10,7 @@ pub mod media;
 pub mod outline;
 pub mod read;
 pub mod seats;
+pub mod video_length;
 
 use lyceum_platform::{AppError, AppState, db::Tx};
 

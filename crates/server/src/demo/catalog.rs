@@ -207,7 +207,7 @@ async fn create_lesson(state: &AppState, viewer: &Viewer, module_id: &ModuleId, 
     if let Some(name) = l.video.or(l.file) {
         let data = demo_file(&name).unwrap_or_else(|| panic!("demo file {name} is not embedded"));
         let upload = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from_static(data))]);
-        media::set_lesson_media(state, viewer, &LessonId::from(&lesson.id), upload, &name).await?;
+        media::set_lesson_media(state, viewer, &LessonId::from(&lesson.id), upload, &name, None).await?;
     }
     Ok(())
 }

@@ -109,4 +109,51 @@ async fn the_markdown_preview_renders_like_the_lesson(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends!(the_markdown_preview_renders_like_the_lesson, editor_forms_work_without_javascript);
+/// An MP4 whose movie header says it plays for `ms` milliseconds.
+fn mp4_lasting(ms: u32) -> Vec<u8> {
+    let boxed = |kind: &[u8], body: &[u8]| [&(8 + body.len() as u32).to_be_bytes()[..], kind, body].concat();
+    let mvhd = [&[0u8; 12][..], &1000u32.to_be_bytes(), &ms.to_be_bytes(), &[0u8; 80]].concat();
+    [kit::MP4.to_vec(), boxed(b"mdat", &[7; 4096]), boxed(b"moov", &boxed(b"mvhd", &mvhd))].concat()
+}
+
+/// The editor's upload box is there before a lesson is saved as a video: the
+/// upload says what the lesson becomes, and a video's length is read from it.
+async fn a_text_lesson_takes_a_file_and_becomes_its_kind(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("grace@example.org", Role::Instructor).await;
+    let (_, module, text) = kit::outline(&client, "Uploads").await;
+    let page = format!("/teach/lessons/{text}");
+    let csrf = client.page_csrf(&page).await;
+    let editor = client.get(&page).await.text;
+    assert!(editor.contains(r#"data-for-kind="video file" hidden>"#), "hidden until video or file is chosen: {editor}");
+    assert!(editor.contains(r#"<input type="hidden" name="kind" value="video" data-kind-copy>"#));
+
+    let post = |kind: &'static str, bytes: Vec<u8>, name: &'static str| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).text("kind", kind).part("media", part);
+        let req = client.http.post(client.url(&format!("{page}/media"))).multipart(form);
+        async move { TestClient::reply(req.send().await.unwrap()).await }
+    };
+    let wrong = post("text", mp4_lasting(1000), "a.mp4").await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text.contains("use video or file"), "{}", wrong.text);
+    assert_eq!(post("video", mp4_lasting(185_000), "talk.mp4").await.status, 303);
+    let lesson = client.get(&format!("/api/v1/lessons/{text}")).await.json();
+    assert_eq!((lesson["kind"].as_str(), lesson["duration_minutes"].as_i64()), (Some("video"), Some(3)), "{lesson}");
+
+    // A length the author gave stays; the API takes `kind` too.
+    let timed = kit::lesson(&client, &module, json!({"title": "Timed", "duration_minutes": 7})).await;
+    let part = reqwest::multipart::Part::bytes(mp4_lasting(60_000)).file_name("t.mp4");
+    let form = reqwest::multipart::Form::new().text("kind", "video").part("media", part);
+    let req = client.http.put(client.url(&format!("/api/v1/lessons/{timed}/media"))).multipart(form);
+    let reply = TestClient::reply(req.header("x-csrf-token", client.csrf.clone().unwrap()).send().await.unwrap()).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!((reply.json()["kind"].as_str(), reply.json()["duration_minutes"].as_i64()), (Some("video"), Some(7)));
+    app.stop().await;
+}
+
+on_both_backends!(
+    the_markdown_preview_renders_like_the_lesson,
+    editor_forms_work_without_javascript,
+    a_text_lesson_takes_a_file_and_becomes_its_kind,
+);

@@ -323,6 +323,10 @@ pub struct CoverUpload {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct MediaUpload {
+    /// The kind the lesson becomes with this file (sent before `media`); the
+    /// lesson's own kind when absent. A text lesson needs it.
+    #[schema(value_type = Option<String>, pattern = "^(video|file)$")]
+    pub kind: Option<String>,
     /// Video lessons: MP4 or WebM; file lessons: PDF, ZIP, PNG, JPEG or text.
     #[schema(value_type = String, format = Binary)]
     pub media: Vec<u8>,

@@ -19,6 +19,7 @@ use lyceum_platform::{
 };
 
 use super::{ForceQuery, dto::*};
+use crate::http::upload::{self, TextFields};
 use crate::service::{
     images, media,
     outline::{self, LessonInput},
@@ -174,7 +175,7 @@ pub async fn reorder_lessons(
 /// is decided by the content; a name promising another type is refused.
 #[utoipa::path(put, operation_id = "upload_lesson_media", path = "/api/v1/lessons/{id}/media", security(("bearer" = []), ("session" = [])), tag = "courses",
     params(("id" = String, Path)),
-    request_body(content = MediaUpload, content_type = "multipart/form-data", description = "field `media`: the file"),
+    request_body(content = MediaUpload, content_type = "multipart/form-data", description = "field `media`: the file; before it, optionally `kind` (`video` or `file`), the kind the lesson becomes with it"),
     responses((status = 200, body = LessonDto), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)))]
@@ -184,8 +185,11 @@ pub async fn upload_media(
     Path(id): Path<LessonId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<LessonDto>> {
-    let store = async |field: Field<'_>, name: String| media::set_lesson_media(&state, &v, &id, field, &name).await;
-    Ok(Json(crate::http::upload::stream(multipart, "media", store).await?.into()))
+    let store = async |field: Field<'_>, name: String, fields: TextFields| {
+        let becomes = upload::lesson_kind(fields.get("kind"))?;
+        media::set_lesson_media(&state, &v, &id, field, &name, becomes).await
+    };
+    Ok(Json(upload::stream(multipart, "media", store).await?.into()))
 }
 
 /// Upload an image into a lesson (multipart field `image`: PNG, JPEG, GIF or

@@ -22,6 +22,7 @@ use super::{
     refused_upload,
 };
 use crate::{
+    http::upload::{self, TextFields},
     model::{Lesson, LessonKind, Module},
     service::{
         images::{self, LessonImage},
@@ -268,7 +269,7 @@ pub async fn upload_image(
     Path(id): Path<LessonId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    let result = match crate::http::upload::read(multipart, "image").await {
+    let result = match upload::read(multipart, "image").await {
         Ok((data, _)) => images::add(&state, &s.viewer, &id, data).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -292,9 +293,11 @@ pub async fn upload_media(
     Path(id): Path<LessonId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    let store =
-        async |field: Field<'_>, name: String| media::set_lesson_media(&state, &s.viewer, &id, field, &name).await;
-    let result = crate::http::upload::stream(multipart, "media", store).await.map(|_| ());
+    let store = async |field: Field<'_>, name: String, fields: TextFields| {
+        let becomes = upload::lesson_kind(fields.get("kind"))?;
+        media::set_lesson_media(&state, &s.viewer, &id, field, &name, becomes).await
+    };
+    let result = upload::stream(multipart, "media", store).await.map(|_| ());
     match result {
         Ok(()) => {
             Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.media_saved"))
