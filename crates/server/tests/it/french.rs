@@ -63,7 +63,8 @@ async fn a_french_speaking_learner_reads_french_pages(backend: Backend) {
     assert_has(
         &profile,
         &[
-            "<h1>Votre profil</h1>",
+            "<title>Votre profil · Paramètres · Lyceum</title>",
+            "<h1>Paramètres</h1>",
             ">Langue</label>",
             ">Fuseau horaire</label>",
             r#"<option value="en">English</option>"#,

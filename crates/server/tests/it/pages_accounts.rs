@@ -267,6 +267,27 @@ async fn password_reset_through_the_pages(backend: Backend) {
     app.stop().await;
 }
 
+/// Every settings tab is one page of "Settings": the same heading, and a
+/// title that names the tab and then the settings.
+async fn settings_tabs_share_their_heading_and_title(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("grace@example.org", Role::Learner).await;
+    let tabs = [
+        ("/settings/profile", "Your profile"),
+        ("/settings/password", "Change password"),
+        ("/settings/sessions", "Where you&#39;re signed in"),
+        ("/settings/tokens", "API tokens"),
+        ("/settings/notifications", "Notifications"),
+    ];
+    for (path, tab) in tabs {
+        let page = client.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.text.contains("<h1>Settings</h1>"), "{path}");
+        assert!(page.text.contains(&format!("<title>{tab} · Settings · Lyceum</title>")), "{path}: {}", page.text);
+    }
+    app.stop().await;
+}
+
 on_both_backends!(
     sign_up_verify_sign_in_and_out,
     sign_up_errors_are_shown_by_their_fields,
@@ -278,5 +299,6 @@ on_both_backends!(
     change_password_checks_the_current_one,
     a_token_secret_is_shown_once_and_can_be_revoked,
     user_admin_is_for_admins,
+    settings_tabs_share_their_heading_and_title,
     password_reset_through_the_pages,
 );
