@@ -48,6 +48,35 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<User, Account
     Ok(user)
 }
 
+/// Which address a browser signed up with, by the hash of the secret in its
+/// sign-up cookie: the verification link signs in only the browser that
+/// signed up (someone else who gets the link, or a mail scanner that opens
+/// it, confirms the address and nothing more). Kept in the cache: losing an
+/// entry only means signing in by hand.
+const SIGNUP_BROWSERS: &str = "accounts.signup_browser";
+
+/// Remembers that this browser signed up with `raw_email`; returns the secret
+/// for its cookie (valid as long as the verification link).
+pub async fn remember_signup_browser(state: &AppState, raw_email: &str) -> Option<String> {
+    let email = Email::parse(raw_email).ok()?;
+    let secret = secrets::random_token();
+    let ttl = std::time::Duration::from_secs(state.settings.auth.verification_ttl_hours.max(0) as u64 * 3600);
+    let key = secrets::token_hash(&secret);
+    state.cache.set(SIGNUP_BROWSERS, &key, email.as_str().as_bytes().to_vec().into(), ttl).await;
+    Some(secret)
+}
+
+/// Whether the browser with sign-up secret `secret` signed up as `user`
+/// (once: the entry is forgotten when it matches).
+pub async fn is_signup_browser(state: &AppState, secret: &str, user: &User) -> bool {
+    let key = secrets::token_hash(secret);
+    let matches = state.cache.get(SIGNUP_BROWSERS, &key).await.is_some_and(|email| email == user.email.as_bytes());
+    if matches {
+        state.cache.delete(SIGNUP_BROWSERS, &key).await;
+    }
+    matches
+}
+
 /// An absent token is a malformed request (422), not an expired link (410).
 fn missing_token(token: &str) -> Option<FieldError> {
     token.trim().is_empty().then(|| FieldError::new("token", "The token from the e-mailed link is required."))

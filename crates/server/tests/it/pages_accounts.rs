@@ -38,10 +38,14 @@ async fn sign_up_verify_sign_in_and_out(backend: Backend) {
     let inbox = client.get("/check-email").await;
     assert!(inbox.status == 200 && inbox.text.contains("action=\"/verify-email/resend\""), "{}", inbox.text);
 
+    // Opened in another browser (or by a mail scanner), the link confirms the
+    // address and signs nobody in.
     let token = app.last_token("ada@example.org", "/verify-email").await;
-    let verified = client.get(&format!("/verify-email?token={token}")).await;
+    let elsewhere = app.client();
+    let verified = elsewhere.get(&format!("/verify-email?token={token}")).await;
     assert_eq!(verified.status, 200, "{}", verified.text);
     assert!(verified.text.contains("E-mail address confirmed") && verified.text.contains("href=\"/login\""));
+    assert!(verified.set_cookie("lyceum_session").is_none() && !elsewhere.get("/").await.text.contains("Ada Lovelace"));
     let again = client.get(&format!("/verify-email?token={token}")).await;
     assert_eq!(again.status, 410);
     assert!(again.text.contains("action=\"/verify-email/resend\""), "{}", again.text);
@@ -55,6 +59,20 @@ async fn sign_up_verify_sign_in_and_out(backend: Backend) {
     assert_redirect(&submit(&client, "/", "/logout", &[]).await, "/");
     let home = client.get("/").await;
     assert!(!home.text.contains("Ada Lovelace") && home.text.contains("You are signed out."), "{}", home.text);
+
+    // Opened in the browser that signed up, the link also signs in, once.
+    let browser = app.client();
+    let fields = [("email", "alan@example.org"), ("display_name", "Alan Turing"), ("password", PASSWORD)];
+    let signed_up = submit(&browser, "/register", "/register", &fields).await;
+    assert!(
+        signed_up
+            .set_cookie("lyceum_signup")
+            .is_some_and(|c| c.contains("Path=/verify-email") && c.contains("HttpOnly"))
+    );
+    let token = app.last_token("alan@example.org", "/verify-email").await;
+    assert_redirect(&browser.get(&format!("/verify-email?token={token}")).await, "/");
+    let home = browser.get("/").await.text;
+    assert!(home.contains("Alan Turing") && home.contains("you are signed in. Welcome to Lyceum!"), "{home}");
     app.stop().await;
 }
 

@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use axum_extra::extract::CookieJar;
 use lyceum_platform::{
     AppResult, AppState,
     http::{
@@ -19,7 +20,8 @@ use serde::Deserialize;
 use super::forms::{EmailForm, TokenQuery, refused};
 use crate::{
     AccountError,
-    service::{self, links, register::RegisterInput},
+    http::cookies,
+    service::{self, links, register::RegisterInput, session},
 };
 
 #[derive(Template)]
@@ -48,6 +50,7 @@ pub async fn register(
     State(state): State<AppState>,
     page: Page,
     client: Client,
+    jar: CookieJar,
     PageForm(form): PageForm<RegisterForm>,
 ) -> AppResult<Response> {
     let input = RegisterInput {
@@ -57,7 +60,13 @@ pub async fn register(
         locale: page.locale,
     };
     match service::register(&state, input, &client).await {
-        Ok(()) if state.settings.auth.require_verified_email => Ok(Redirect::to("/check-email").into_response()),
+        Ok(()) if state.settings.auth.require_verified_email => {
+            let jar = match links::remember_signup_browser(&state, &form.email).await {
+                Some(secret) => cookies::set_signup(jar, &state, &secret),
+                None => jar,
+            };
+            Ok((jar, Redirect::to("/check-email")).into_response())
+        }
         Ok(()) => Ok(redirect_with_flash("/login", FlashKind::Success, "accounts.flash.registered")),
         Err(e) => {
             let Refused { errors, reply, .. } = refused(&page, e)?;
@@ -113,6 +122,8 @@ struct VerifyExpiredPage {
 pub async fn verify(
     State(state): State<AppState>,
     page: Page,
+    client: Client,
+    jar: CookieJar,
     ApiQuery(q): ApiQuery<TokenQuery>,
 ) -> AppResult<Response> {
     let expired = |page: Page| {
@@ -122,9 +133,20 @@ pub async fn verify(
     if q.token.is_empty() {
         return expired(page);
     }
-    match links::verify_email(&state, &q.token).await {
-        Ok(user) => Reply::OK.render(&VerifiedPage { page, email: user.email }),
-        Err(AccountError::LinkExpired) => expired(page),
-        Err(e) => Err(e.into()),
+    let user = match links::verify_email(&state, &q.token).await {
+        Ok(user) => user,
+        Err(AccountError::LinkExpired) => return expired(page),
+        Err(e) => return Err(e.into()),
+    };
+    // The browser that signed up is signed in; any other only confirms.
+    let secret = jar.get(cookies::SIGNUP_COOKIE).map(|c| c.value().to_string());
+    match secret {
+        Some(secret) if links::is_signup_browser(&state, &secret, &user).await => {
+            let session = session::open_session(&state, user, &client).await?;
+            let jar = cookies::clear_signup(cookies::set_session(jar, &state, &session));
+            let welcome = redirect_with_flash("/", FlashKind::Success, "accounts.flash.verified_signed_in");
+            Ok((jar, welcome).into_response())
+        }
+        _ => Reply::OK.render(&VerifiedPage { page, email: user.email }),
     }
 }
