@@ -45,31 +45,33 @@ def sign_in(driver, email, password):
     driver.find_element(By.NAME, "password").submit()
 
 
-def first_link(driver, path, pattern):
-    driver.get(BASE + path)
-    for a in driver.find_elements(By.TAG_NAME, "a"):
-        href = a.get_attribute("href") or ""
-        if re.search(pattern, href):
-            return href.removeprefix(BASE)
-    raise SystemExit(f"no link like {pattern} on {path}")
+def first_link(driver, pattern, *paths):
+    """The first link matching `pattern` on the first of `paths` that has one."""
+    for path in paths:
+        driver.get(BASE + path)
+        for a in driver.find_elements(By.TAG_NAME, "a"):
+            href = a.get_attribute("href") or ""
+            if re.search(pattern, href):
+                return href.removeprefix(BASE)
+    raise SystemExit(f"no link like {pattern} on {paths}")
 
 
 driver = browser()
 try:
     shoot(driver, "/courses?q=rust", "courses_q")
-    course = first_link(driver, "/courses", r"/courses/[a-z0-9-]+$")
+    course = first_link(driver, r"/courses/[a-z0-9-]+$", "/courses")
     shoot(driver, course, "courses__slug")
 
     sign_in(driver, "ada@demo.lyceum.localhost", "demo-learner")
     shoot(driver, "/", "signed_in")
     shoot(driver, "/my/courses", "my_courses")
-    lesson = first_link(driver, "/my/courses", r"/learn/[^/]+(/lessons/[^/]+)?$")
+    lesson = first_link(driver, r"/learn/[^/]+/lessons/[^/?]+$", "/my/courses", course)
     shoot(driver, lesson, "learn__slug__lessons__id")
     shoot(driver, "/settings/sessions", "settings_sessions")
 
     sign_in(driver, "grace@demo.lyceum.localhost", "demo-instructor")
     shoot(driver, "/teach", "teach")
-    editor = first_link(driver, "/teach", r"/teach/courses/[^/]+$")
+    editor = first_link(driver, r"/teach/courses/[^/]+$", "/teach")
     shoot(driver, editor, "teach_courses__id")
     shoot(driver, editor + "/roster", "teach_courses__id__roster")
 
