@@ -238,7 +238,7 @@ async fn catalog_page(
     let (found, errors, reply) = match found {
         Ok(found) => (found, FormErrors::none(), Reply::OK),
         Err(e) => {
-            let mut refused = Refused::from_error(e)?;
+            let mut refused = Refused::from_error(e, page.locale)?;
             // The range's own check ("highest not below lowest") names the API's field.
             for f in &mut refused.errors.fields {
                 f.field = match f.field.as_str() {

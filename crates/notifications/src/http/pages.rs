@@ -154,7 +154,7 @@ pub async fn save_preferences(
     match preferences::update(&state, &v.id(), &chosen, "kind.").await {
         Ok(_) => Ok(redirect_with_flash("/settings/notifications", FlashKind::Success, "notifications.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, page.locale)?;
             let preferences = preferences::list(&state, &v.id()).await?;
             reply.render(&PreferencesPage { page, preferences, chosen, errors })
         }
@@ -240,7 +240,7 @@ pub async fn admin_send(
                 SendError::UnknownUser => AppError::field("user", NO_SUCH_USER),
                 SendError::Other(e) => e,
             };
-            let Refused { mut errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { mut errors, reply, .. } = Refused::from_error(e, page.locale)?;
             // The service names `user_id`; this form's field is `user`.
             for f in errors.fields.iter_mut().filter(|f| f.field == "user_id") {
                 f.field = "user".into();

@@ -76,7 +76,7 @@ pub async fn create(
     match courses::create(&state, &s.viewer, input).await {
         Ok(view) => Ok(redirect_with_flash(&editor_url(&view.course.id), FlashKind::Success, "courses.flash.created")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             teach_page(&state, s, None, form, errors, reply).await
         }
     }
@@ -235,7 +235,7 @@ pub(crate) async fn editor_outline_error(
     id: &CourseId,
     e: AppError,
 ) -> AppResult<Response> {
-    let Refused { errors, reply, .. } = Refused::from_error(e)?;
+    let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
     editor_page(state, s, id, None, Sections { outline: errors, ..Default::default() }, reply).await
 }
 
@@ -256,7 +256,7 @@ pub async fn save(
     match result {
         Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, Some(form), Sections { details: errors, ..Default::default() }, reply).await
         }
     }
@@ -286,7 +286,7 @@ pub async fn change_state(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, said))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { state: errors, ..Default::default() }, reply).await
         }
     }
@@ -306,7 +306,7 @@ pub async fn upload_cover(
     match result {
         Ok(()) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.cover_saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "cover")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "cover", s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { cover: errors, ..Default::default() }, reply).await
         }
     }
@@ -329,7 +329,7 @@ pub async fn add_instructor(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_added"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
         }
     }
@@ -345,7 +345,7 @@ pub async fn remove_instructor(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_removed"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
         }
     }

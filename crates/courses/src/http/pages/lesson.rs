@@ -255,7 +255,7 @@ pub async fn save_lesson(
     match result {
         Ok(_) => Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             lesson_page(&state, s, &id, Some(form), errors, FormErrors::none(), reply).await
         }
     }
@@ -279,7 +279,7 @@ pub async fn upload_image(
             "courses.flash.image_added",
         )),
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "image")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "image", s.page.locale)?;
             lesson_page(&state, s, &id, None, FormErrors::none(), errors, reply).await
         }
     }
@@ -300,7 +300,7 @@ pub async fn upload_media(
             Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.media_saved"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "media")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "media", s.page.locale)?;
             lesson_page(&state, s, &id, None, FormErrors::none(), errors, reply).await
         }
     }
