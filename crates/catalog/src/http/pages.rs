@@ -204,7 +204,7 @@ fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogPar
     }
     let currency = match given(&api.currency) {
         None => site_currency,
-        Some(code) => Currency::parse(code).map_err(|e| vec![FieldError::new("currency", e.to_string())])?,
+        Some(code) => Currency::parse(code).map_err(|e| vec![FieldError::new("currency", e)])?,
     };
     api.currency = Some(currency.as_str().to_string());
     let mut errors = Vec::new();
@@ -212,7 +212,7 @@ fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogPar
         raw.and_then(|raw| match Money::parse_major(&raw, currency) {
             Ok(m) => Some(m.minor.to_string()),
             Err(e) => {
-                errors.push(FieldError::new(field, e.to_string()));
+                errors.push(FieldError::new(field, e));
                 None
             }
         })

@@ -7,7 +7,7 @@ use axum::extract::{
     Multipart,
     multipart::{Field, MultipartRejection},
 };
-use lyceum_platform::{AppError, AppResult, config::Settings, http::limits::Wide};
+use lyceum_platform::{AppError, AppResult, Text, config::Settings, http::limits::Wide};
 
 use crate::settings::CourseUploads;
 
@@ -43,15 +43,15 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
 }
 
 fn open(multipart: Result<Multipart, MultipartRejection>) -> AppResult<Multipart> {
-    multipart.map_err(|_| AppError::unsupported_media_type("Send the file as `multipart/form-data`."))
+    multipart.map_err(|_| AppError::unsupported_media_type(Text::new("courses.errors.multipart")))
 }
 
 fn too_large(_: axum::extract::multipart::MultipartError) -> AppError {
-    AppError::payload_too_large("The upload is larger than the server accepts.")
+    AppError::payload_too_large(Text::new("courses.errors.upload_too_large"))
 }
 
 fn missing(name: &str) -> AppError {
-    AppError::field(name, format!("Send the file in a multipart field named `{name}`."))
+    AppError::field(name, Text::new("courses.errors.multipart_field").arg("name", name))
 }
 
 /// The bytes and the client's file name of field `name`.

@@ -8,7 +8,7 @@ use axum::{
 };
 use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
-    AppError, AppResult, AppState, FieldError,
+    AppError, AppResult, AppState, FieldError, Text,
     auth::MaybeUser,
     http::extract::PageForm,
     keyset::PageRequest,
@@ -159,7 +159,7 @@ impl CourseForm {
             bad.push(e.clone());
         }
         if seat_limit.is_err() {
-            bad.push(FieldError::new("seat_limit", "Enter a whole number of seats, or leave it empty."));
+            bad.push(FieldError::new("seat_limit", Text::new("courses.errors.seat_limit_number")));
         }
         if !bad.is_empty() {
             return Err(AppError::validation(bad));
@@ -189,10 +189,10 @@ impl CourseForm {
             return Ok(0);
         }
         let currency = match self.currency.trim() {
-            "" => return Err(FieldError::new("currency", "Choose the currency of the price.")),
-            code => Currency::parse(code).map_err(|e| FieldError::new("currency", e.to_string()))?,
+            "" => return Err(FieldError::new("currency", Text::new("courses.errors.price_currency"))),
+            code => Currency::parse(code).map_err(|e| FieldError::new("currency", e))?,
         };
-        Money::parse_major(raw, currency).map(|m| m.minor).map_err(|e| FieldError::new("price", e.to_string()))
+        Money::parse_major(raw, currency).map(|m| m.minor).map_err(|e| FieldError::new("price", e))
     }
 }
 

@@ -10,7 +10,7 @@ use axum::{
 };
 use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppError, AppResult, AppState, Text,
     http::extract::PageForm,
     web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
 };
@@ -156,8 +156,8 @@ impl LessonForm {
     fn input(&self) -> Result<LessonInput, AppError> {
         let minutes = self.duration_minutes.trim();
         let duration = if minutes.is_empty() { Ok(0) } else { minutes.parse::<i64>() };
-        let duration = duration
-            .map_err(|_| AppError::field("duration_minutes", "Enter the estimated duration as whole minutes."))?;
+        let duration =
+            duration.map_err(|_| AppError::field("duration_minutes", Text::new("courses.errors.duration_number")))?;
         Ok(LessonInput {
             title: Some(self.title.clone()),
             kind: Some(self.kind.clone()),
