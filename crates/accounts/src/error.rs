@@ -2,7 +2,7 @@
 //! `lyceum admin` command, other modules — as the module's own type, turned
 //! into HTTP only at the edge (`From<AccountError> for AppError`).
 
-use lyceum_platform::{AppError, ratelimit::Limited};
+use lyceum_platform::{AppError, Text, ratelimit::Limited};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -10,11 +10,11 @@ pub enum AccountError {
     #[error("no such account")]
     NoSuchUser,
     /// The e-mailed link has expired or was already used (410 `link-expired`).
-    #[error("This link has expired or was already used. Request a new one.")]
+    #[error("{}", Text::new("accounts.errors.link_expired"))]
     LinkExpired,
     /// An administrator may not do this to their own account (409 `conflict`):
-    /// no accidental lock-out. The text says what was refused.
-    #[error("{0}")]
+    /// no accidental lock-out. The key of the text that says what was refused.
+    #[error("{}", Text::new(.0))]
     OwnAccount(&'static str),
     /// Anything else on the way: invalid input, a database fault.
     #[error(transparent)]
@@ -31,8 +31,8 @@ impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::NoSuchUser => AppError::not_found(),
-            AccountError::LinkExpired => AppError::gone(e.to_string()),
-            AccountError::OwnAccount(detail) => AppError::conflict(detail),
+            AccountError::LinkExpired => AppError::gone(Text::new("accounts.errors.link_expired")),
+            AccountError::OwnAccount(key) => AppError::conflict(Text::new(key)),
             AccountError::Other(e) => e,
         }
     }

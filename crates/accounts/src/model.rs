@@ -1,6 +1,6 @@
 //! Account types and the input types parsed at the edge.
 
-use lyceum_platform::{FieldError, auth::Role};
+use lyceum_platform::{FieldError, Text, auth::Role};
 use serde::{Deserialize, Serialize};
 
 /// A user as the rest of the system sees it (never the password hash).
@@ -63,9 +63,9 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let email = raw.trim().to_lowercase();
-        let invalid = || FieldError::new("email", "Enter a valid e-mail address, like name@example.com.");
+        let invalid = || FieldError::new("email", Text::new("accounts.errors.email_invalid"));
         if email.is_empty() {
-            return Err(FieldError::new("email", "Enter your e-mail address."));
+            return Err(FieldError::new("email", Text::new("accounts.errors.email_empty")));
         }
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
@@ -97,13 +97,13 @@ impl Password {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let n = raw.chars().count();
         if n < Self::MIN {
-            return Err(FieldError::new(field, format!("Use at least {} characters.", Self::MIN)));
+            return Err(FieldError::new(field, Text::new("accounts.errors.too_short").arg("min", Self::MIN)));
         }
         if n > Self::MAX {
-            return Err(FieldError::new(field, format!("Use at most {} characters.", Self::MAX)));
+            return Err(FieldError::new(field, Text::new("accounts.errors.too_long").arg("max", Self::MAX)));
         }
         if raw.trim().is_empty() {
-            return Err(FieldError::new(field, "The password cannot be only spaces."));
+            return Err(FieldError::new(field, Text::new("accounts.errors.password_spaces")));
         }
         Ok(Self(raw.to_string()))
     }
@@ -129,13 +129,13 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err(FieldError::new("display_name", "Enter the name others will see."));
+            return Err(FieldError::new("display_name", Text::new("accounts.errors.name_empty")));
         }
         if name.chars().count() > Self::MAX {
-            return Err(FieldError::new("display_name", format!("Use at most {} characters.", Self::MAX)));
+            return Err(FieldError::new("display_name", Text::new("accounts.errors.too_long").arg("max", Self::MAX)));
         }
         if name.chars().any(char::is_control) {
-            return Err(FieldError::new("display_name", "The name contains characters that cannot be shown."));
+            return Err(FieldError::new("display_name", Text::new("accounts.errors.name_unshowable")));
         }
         Ok(Self(name.to_string()))
     }
@@ -150,7 +150,7 @@ pub fn parse_time_zone(raw: &str) -> Result<String, FieldError> {
     let tz = raw.trim();
     jiff::tz::TimeZone::get(tz)
         .map(|_| tz.to_string())
-        .map_err(|_| FieldError::new("time_zone", "Choose a time zone from the list, like Europe/Paris or UTC."))
+        .map_err(|_| FieldError::new("time_zone", Text::new("accounts.errors.time_zone")))
 }
 
 pub fn parse_locale(raw: &str) -> Result<String, FieldError> {
@@ -158,7 +158,7 @@ pub fn parse_locale(raw: &str) -> Result<String, FieldError> {
     if lyceum_platform::web::i18n::available().contains(&locale) {
         Ok(locale.to_string())
     } else {
-        Err(FieldError::new("locale", "Choose a language from the list."))
+        Err(FieldError::new("locale", Text::new("accounts.errors.locale")))
     }
 }
 

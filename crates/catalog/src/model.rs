@@ -7,7 +7,7 @@ use lyceum_courses::{
     service::read::{QUERY_MAX, search_terms as terms},
 };
 use lyceum_platform::{
-    AppError, FieldError, keyset,
+    AppError, FieldError, Text, keyset,
     money::{self, Currency, Money},
 };
 use serde::{Deserialize, Serialize};
@@ -148,24 +148,21 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
     if let Some(q) = given(&p.q) {
         s.terms = terms(q);
         if q.chars().count() > QUERY_MAX {
-            errors.push(FieldError::new("q", format!("Keep the search under {QUERY_MAX} characters.")));
+            errors.push(FieldError::new("q", Text::new("catalog.errors.search_too_long").arg("max", QUERY_MAX)));
         } else if s.terms.is_empty() {
-            errors.push(FieldError::new("q", "Search with at least one letter or digit."));
+            errors.push(FieldError::new("q", Text::new("catalog.errors.search_no_word")));
         }
     }
     if let Some(c) = given(&p.category) {
         match categories.iter().find(|known| known.as_str() == c) {
             Some(known) => s.category = Some(known.clone()),
-            None => errors.push(FieldError::new(
-                "category",
-                "Choose one of the categories listed by /api/v1/catalog/categories.",
-            )),
+            None => errors.push(FieldError::new("category", Text::new("catalog.errors.category"))),
         }
     }
     if let Some(l) = given(&p.level) {
         match Level::parse(l) {
             Some(level) => s.level = Some(level.as_str()),
-            None => errors.push(FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+            None => errors.push(FieldError::new("level", Text::new("catalog.errors.level"))),
         }
     }
     if let Some(l) = given(&p.language) {
@@ -178,54 +175,52 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         None => {}
         Some("free") => s.price = Some(PriceFilter::Free),
         Some("paid") => s.price = Some(PriceFilter::Paid),
-        Some(_) => errors.push(FieldError::new("price", "Use free or paid.")),
+        Some(_) => errors.push(FieldError::new("price", Text::new("catalog.errors.price"))),
     }
     s.min_price = amount("min_price", &p.min_price, &mut errors);
     s.max_price = amount("max_price", &p.max_price, &mut errors);
     if let (Some(min), Some(max)) = (s.min_price, s.max_price)
         && min > max
     {
-        errors.push(FieldError::new("max_price", "The highest price must not be below the lowest."));
+        errors.push(FieldError::new("max_price", Text::new("catalog.errors.price_range")));
     }
     if let Some(c) = given(&p.currency) {
         match Currency::parse(c) {
             Ok(currency) => s.currency = Some(currency.as_str().to_string()),
-            Err(e) => errors.push(FieldError::new("currency", e.to_string())),
+            Err(e) => errors.push(FieldError::new("currency", e)),
         }
     } else if s.min_price.is_some() || s.max_price.is_some() {
         // Amounts in different currencies do not compare; a range is within one currency.
-        errors.push(FieldError::new("currency", "Choose the currency of the price range."));
+        errors.push(FieldError::new("currency", Text::new("catalog.errors.range_currency")));
     }
     if let Some(t) = given(&p.tag) {
         let t = t.to_lowercase();
         if t.chars().count() > TAG_LEN_MAX {
-            errors.push(FieldError::new("tag", format!("Tags have at most {TAG_LEN_MAX} characters.")));
+            errors.push(FieldError::new("tag", Text::new("catalog.errors.tag_too_long").arg("max", TAG_LEN_MAX)));
         } else if t.chars().any(char::is_control) {
             // No tag holds one, and PostgreSQL refuses a NUL in any text.
-            errors.push(FieldError::new("tag", "Tags have no control characters."));
+            errors.push(FieldError::new("tag", Text::new("catalog.errors.tag_control")));
         }
         s.tag = Some(t);
     }
     if let Some(id) = given(&p.instructor) {
         match is_id(id) {
             true => s.instructor = Some(id.to_ascii_lowercase()),
-            false => {
-                errors.push(FieldError::new("instructor", "Use a person's id, as in the address of their profile."))
-            }
+            false => errors.push(FieldError::new("instructor", Text::new("catalog.errors.instructor"))),
         }
     }
     match given(&p.sort).map(|v| (v, Sort::parse(v))) {
         None => s.sort = (!s.terms.is_empty()).then_some(Sort::Relevance),
         Some((_, Some(Sort::Relevance))) if s.terms.is_empty() => {
-            errors.push(FieldError::new("sort", "Sorting by relevance needs a search query."))
+            errors.push(FieldError::new("sort", Text::new("catalog.errors.relevance_needs_query")))
         }
         Some((_, Some(sort))) => s.sort = Some(sort),
-        Some(_) => errors.push(FieldError::new("sort", "Use relevance, newest, enrolled, title or price.")),
+        Some(_) => errors.push(FieldError::new("sort", Text::new("catalog.errors.sort"))),
     }
     if let Some(l) = given(&p.limit) {
         match l.parse::<i64>().map(|n| keyset::limit(Some(n))) {
             Ok(Ok(n)) => s.limit = n,
-            _ => errors.push(FieldError::new("limit", format!("Use a whole number from 1 to {MAX_PAGE}."))),
+            _ => errors.push(FieldError::new("limit", Text::new("catalog.errors.limit").arg("max", MAX_PAGE))),
         }
     }
     match keyset::decode_sorted(given(&p.cursor), s.sort().as_str()) {
@@ -233,7 +228,7 @@ pub fn parse(p: &CatalogParams, categories: &[String]) -> Result<Search, AppErro
         Err(e) => errors.extend(e.fields),
     }
     if given(&p.cursor).is_some() && s.after.is_none() && !errors.iter().any(|e| e.field == "cursor") {
-        errors.push(FieldError::new("cursor", "This cursor is not valid; start from the first page."));
+        errors.push(FieldError::new("cursor", Text::new("errors.cursor")));
     }
     if errors.is_empty() { Ok(s) } else { Err(AppError::validation(errors)) }
 }
@@ -248,7 +243,7 @@ fn amount(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Op
     match money::parse_minor(given(raw)?) {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.push(FieldError::new(field, "Use a whole number of minor units (cents), 0 or more."));
+            errors.push(FieldError::new(field, Text::new("catalog.errors.minor_units")));
             None
         }
     }

@@ -1,7 +1,7 @@
 //! Courses, modules and lessons as stored, and the rules their fields obey.
 
 use lyceum_platform::{
-    FieldError,
+    FieldError, Text,
     money::{self, Currency},
 };
 use serde::{Deserialize, Serialize};
@@ -184,10 +184,13 @@ pub fn parse_title(field: &str, raw: &str, min: usize) -> Result<String, FieldEr
     let title = raw.trim();
     let n = chars(title);
     if n < min || n > TITLE_MAX {
-        return Err(FieldError::new(field, format!("Use between {min} and {TITLE_MAX} characters.")));
+        return Err(FieldError::new(
+            field,
+            Text::new("courses.errors.title_length").arg("min", min).arg("max", TITLE_MAX),
+        ));
     }
     if title.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "Use a title on one line, without control characters."));
+        return Err(FieldError::new(field, Text::new("courses.errors.title_control")));
     }
     Ok(title.to_string())
 }
@@ -197,10 +200,7 @@ pub fn parse_slug(raw: &str) -> Result<String, FieldError> {
     let valid = (3..=SLUG_MAX).contains(&slug.len())
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid {
-        return Err(FieldError::new(
-            "slug",
-            format!("Use 3 to {SLUG_MAX} lower-case letters, digits and hyphens, e.g. `intro-to-rust`."),
-        ));
+        return Err(FieldError::new("slug", Text::new("courses.errors.slug").arg("max", SLUG_MAX)));
     }
     Ok(slug.to_string())
 }
@@ -226,18 +226,18 @@ pub fn suggest_slug(title: &str) -> String {
 pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let text = raw.trim();
     if chars(text) > max {
-        return Err(FieldError::new(field, format!("Keep this under {max} characters.")));
+        return Err(FieldError::new(field, Text::new("courses.errors.text_too_long").arg("max", max)));
     }
     // Line breaks and tabs are text; other control characters (a NUL) are not.
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(FieldError::new(field, "Remove the control characters (such as NUL) from this text."));
+        return Err(FieldError::new(field, Text::new("courses.errors.text_control")));
     }
     Ok(text.to_string())
 }
 
 /// A BCP 47 language tag in its usual case: `en`, `pt-BR`, `zh-Hant`.
 pub fn parse_language(raw: &str) -> Result<String, FieldError> {
-    let error = || FieldError::new("language", "Use a language tag such as en, fr or pt-BR.");
+    let error = || FieldError::new("language", Text::new("courses.errors.language"));
     let mut parts = raw.trim().split('-');
     let primary = parts.next().filter(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     let mut out = primary.ok_or_else(error)?.to_ascii_lowercase();
@@ -308,19 +308,15 @@ pub fn language_name(tag: &str) -> String {
 pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<Currency>, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !money::within_range(price_minor) {
-        errors.push(FieldError::new(
-            "price_minor",
-            format!("Use a whole number of minor units (cents) from 0 to {}.", money::MAX_MINOR),
-        ));
+        errors
+            .push(FieldError::new("price_minor", Text::new("courses.errors.price_minor").arg("max", money::MAX_MINOR)));
     }
     let code = currency.map(str::trim).filter(|c| !c.is_empty());
     let currency = match (code, price_minor > 0) {
         (None, false) => Ok(None),
-        (None, true) => Err(FieldError::new("currency", "Choose the currency of the price.")),
-        (Some(_), false) => {
-            Err(FieldError::new("currency", "A free course has no currency; leave it empty or set a price above 0."))
-        }
-        (Some(code), true) => Currency::parse(code).map(Some).map_err(|e| FieldError::new("currency", e.to_string())),
+        (None, true) => Err(FieldError::new("currency", Text::new("courses.errors.price_currency"))),
+        (Some(_), false) => Err(FieldError::new("currency", Text::new("courses.errors.free_no_currency"))),
+        (Some(code), true) => Currency::parse(code).map(Some).map_err(|e| FieldError::new("currency", e)),
     };
     match currency {
         Ok(currency) if errors.is_empty() => Ok(currency),
@@ -334,7 +330,7 @@ pub fn check_price(price_minor: i64, currency: Option<&str>) -> Result<Option<Cu
 
 pub fn check_seat_limit(seats: Option<i64>) -> Result<Option<i64>, FieldError> {
     match seats {
-        Some(n) if n < 1 => Err(FieldError::new("seat_limit", "Use at least 1 seat, or leave it empty for no limit.")),
+        Some(n) if n < 1 => Err(FieldError::new("seat_limit", Text::new("courses.errors.seat_limit_min"))),
         other => Ok(other),
     }
 }
@@ -344,21 +340,21 @@ pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, FieldError> {
     let mut tags: Vec<String> = Vec::new();
     for tag in raw.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
         if chars(&tag) > TAG_LEN_MAX {
-            return Err(FieldError::new("tags", format!("Keep each tag under {TAG_LEN_MAX} characters.")));
+            return Err(FieldError::new("tags", Text::new("courses.errors.tag_too_long").arg("max", TAG_LEN_MAX)));
         }
         if !tags.contains(&tag) {
             tags.push(tag);
         }
     }
     if tags.len() > TAGS_MAX {
-        return Err(FieldError::new("tags", format!("Use at most {TAGS_MAX} tags.")));
+        return Err(FieldError::new("tags", Text::new("courses.errors.too_many_tags").arg("max", TAGS_MAX)));
     }
     Ok(tags)
 }
 
 pub fn check_duration(minutes: i64) -> Result<i64, FieldError> {
     if !(0..=DURATION_MAX).contains(&minutes) {
-        return Err(FieldError::new("duration_minutes", format!("Use 0 to {DURATION_MAX} minutes.")));
+        return Err(FieldError::new("duration_minutes", Text::new("courses.errors.duration").arg("max", DURATION_MAX)));
     }
     Ok(minutes)
 }
@@ -367,11 +363,11 @@ pub fn check_duration(minutes: i64) -> Result<i64, FieldError> {
 pub fn check_video_url(kind: LessonKind, raw: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
     if kind != LessonKind::Video {
-        return Err(FieldError::new("video_url", "Only video lessons have a video address."));
+        return Err(FieldError::new("video_url", Text::new("courses.errors.video_not_video")));
     }
     match url::Url::parse(raw) {
         Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => Ok(Some(u.to_string())),
-        _ => Err(FieldError::new("video_url", "Use a full https:// address, e.g. https://videos.example/intro.mp4.")),
+        _ => Err(FieldError::new("video_url", Text::new("courses.errors.video_url"))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Why an enrollment is refused: the module's own error, matched by its pages
 //! and turned into HTTP only at the edge (`From<EnrollError> for AppError`).
 
-use lyceum_platform::AppError;
+use lyceum_platform::{AppError, Text};
 
 use crate::model::Offer;
 
@@ -11,7 +11,8 @@ pub enum EnrollError {
     PaymentRequired(Box<Offer>),
     /// Every seat is taken (409 `course-full`).
     CourseFull(Box<Offer>),
-    /// The course does not take enrollments now: a draft, or archived (409 `course-not-open`).
+    /// The course does not take enrollments now: a draft, or archived (409
+    /// `course-not-open`); the key of the text that says which.
     NotOpen(&'static str),
     /// Anything else on the way: not found, a database fault, access.
     Other(AppError),
@@ -40,13 +41,10 @@ impl From<EnrollError> for AppError {
             )),
             EnrollError::CourseFull(offer) => {
                 let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);
-                AppError::conflict(format!(
-                    "\u{201c}{}\u{201d} is full: all {seats} seats are taken. A seat frees up when a learner unenrolls.",
-                    offer.title
-                ))
-                .with_kind("course-full")
+                let full = Text::new("enrollment.errors.full").arg("title", &offer.title).arg("seats", seats);
+                AppError::conflict(full).with_kind("course-full")
             }
-            EnrollError::NotOpen(detail) => AppError::conflict(detail).with_kind("course-not-open"),
+            EnrollError::NotOpen(key) => AppError::conflict(Text::new(key)).with_kind("course-not-open"),
             EnrollError::Other(e) => e,
         }
     }

@@ -135,7 +135,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminUser {
         if viewer.is_admin() {
             Ok(AdminUser(viewer))
         } else {
-            Err(AppError::forbidden("Only administrators can do this."))
+            Err(AppError::forbidden(crate::Text::new("errors.admin_only")))
         }
     }
 }

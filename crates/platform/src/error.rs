@@ -11,16 +11,30 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Serialize;
 
+use crate::text::{Message, Text};
+
 /// A problem with one input field, shown beside that field.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// In English (the API's language).
     pub message: String,
+    /// The message's key and arguments, for a page in another language.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub text: Option<Text>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+    /// `message` is a [`Text`] (translated on pages) or, rarely, plain text.
+    pub fn new(field: impl Into<String>, message: impl Into<Message>) -> Self {
+        let Message { english, text } = message.into();
+        Self { field: field.into(), message: english, text }
+    }
+
+    /// The message in `locale` (plain text as it is).
+    pub fn in_lang(&self, locale: &str) -> String {
+        self.text.as_ref().map_or_else(|| self.message.clone(), |t| t.in_lang(locale))
     }
 }
 
@@ -30,11 +44,16 @@ pub struct AppError {
     /// Stable machine-readable kind, e.g. `validation`; becomes `urn:lyceum:problem:<kind>`.
     pub kind: &'static str,
     pub title: &'static str,
+    /// In English (the API's language).
     pub detail: String,
+    /// `detail`'s key and arguments when it has them, for a page in another
+    /// language ([`AppError::detail_in`]).
+    pub detail_text: Option<Box<Text>>,
     pub fields: Vec<FieldError>,
     pub retry_after_secs: Option<u32>,
     /// Logged with the request id, never sent to the client.
-    pub internal: Option<String>,
+    /// (A boxed `str`, with `detail_text` boxed, keeps `AppError` small.)
+    pub internal: Option<Box<str>>,
     /// SQLite's write lock stayed taken past the busy timeout: not the
     /// caller's fault, so a job postpones instead of spending an attempt.
     database_busy: bool,
@@ -43,12 +62,14 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<Message>) -> Self {
+        let Message { english, text } = detail.into();
         Self {
             status,
             kind,
             title,
-            detail: detail.into(),
+            detail: english,
+            detail_text: text.map(Box::new),
             fields: Vec::new(),
             retry_after_secs: None,
             internal: None,
@@ -67,19 +88,19 @@ impl AppError {
         e
     }
 
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<Message>) -> Self {
         Self::validation(vec![FieldError::new(field, message)])
     }
 
-    pub fn bad_request(detail: impl Into<String>) -> Self {
+    pub fn bad_request(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", detail)
     }
 
-    pub fn unauthorized(detail: impl Into<String>) -> Self {
+    pub fn unauthorized(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Sign-in required", detail)
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Self {
+    pub fn forbidden(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
     }
 
@@ -96,30 +117,30 @@ impl AppError {
         )
     }
 
-    pub fn conflict(detail: impl Into<String>) -> Self {
+    pub fn conflict(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
     }
 
     /// 402: the action needs a payment first (paid enrollment until billing exists).
-    pub fn payment_required(detail: impl Into<String>) -> Self {
+    pub fn payment_required(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::PAYMENT_REQUIRED, "payment-required", "Payment required", detail)
     }
 
     /// A link or token that has expired or was already used.
-    pub fn gone(detail: impl Into<String>) -> Self {
+    pub fn gone(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::GONE, "link-expired", "Link expired", detail)
     }
 
     /// Refused for a reason specific to the account, with a stable `kind`.
-    pub fn forbidden_kind(kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    pub fn forbidden_kind(kind: &'static str, title: &'static str, detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::FORBIDDEN, kind, title, detail)
     }
 
-    pub fn payload_too_large(detail: impl Into<String>) -> Self {
+    pub fn payload_too_large(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Too large", detail)
     }
 
-    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+    pub fn unsupported_media_type(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type", detail)
     }
 
@@ -128,18 +149,18 @@ impl AppError {
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
             "Too many attempts",
-            format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+            Text::new("errors.rate_limited").arg("seconds", retry_after_secs),
         );
         e.retry_after_secs = Some(retry_after_secs);
         e
     }
 
     /// 408: the client did not send its request (body) in time.
-    pub fn request_timeout(detail: impl Into<String>) -> Self {
+    pub fn request_timeout(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::REQUEST_TIMEOUT, "request-timeout", "Request timed out", detail)
     }
 
-    pub fn unavailable(detail: impl Into<String>) -> Self {
+    pub fn unavailable(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
     }
 
@@ -160,8 +181,20 @@ impl AppError {
             "Something went wrong",
             "An unexpected error occurred. It has been logged; quote the request id if you report it.",
         );
-        e.internal = Some(cause.to_string());
+        e.internal = Some(cause.to_string().into());
         e
+    }
+
+    /// The same error with another `detail`.
+    pub fn with_detail(mut self, detail: impl Into<Message>) -> Self {
+        let Message { english, text } = detail.into();
+        (self.detail, self.detail_text) = (english, text.map(Box::new));
+        self
+    }
+
+    /// `detail` in `locale` (plain text as it is).
+    pub fn detail_in(&self, locale: &str) -> String {
+        self.detail_text.as_ref().map_or_else(|| self.detail.clone(), |t| t.in_lang(locale))
     }
 
     /// The same error with a more specific stable `kind`.
@@ -220,15 +253,13 @@ impl From<sqlx::Error> for AppError {
                 Self::database_unavailable("The database cannot be reached just now. Try again in a moment.", &err)
             }
             _ if crate::db::is_unstorable_text(&err) => {
-                let mut e = Self::validation(Vec::new());
-                e.detail =
-                    "The text contains a character that cannot be stored (a NUL). Remove it and try again.".into();
-                e.internal = Some(err.to_string());
+                let mut e = Self::validation(Vec::new()).with_detail(Text::new("errors.unstorable_text"));
+                e.internal = Some(err.to_string().into());
                 e
             }
             _ if crate::db::is_unique_violation(&err) => {
-                let mut e = Self::conflict("That already exists.");
-                e.internal = Some(err.to_string());
+                let mut e = Self::conflict(Text::new("errors.already_exists"));
+                e.internal = Some(err.to_string().into());
                 e
             }
             _ => Self::internal(err),
@@ -240,7 +271,7 @@ impl AppError {
     /// 503 with `Retry-After`: the database is busy or out of reach, which passes.
     fn database_unavailable(detail: &str, err: &sqlx::Error) -> Self {
         let mut e = Self::unavailable(detail);
-        e.internal = Some(err.to_string());
+        e.internal = Some(err.to_string().into());
         e.retry_after_secs = Some(1);
         e
     }

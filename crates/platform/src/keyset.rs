@@ -10,7 +10,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::Deserialize;
 
-use crate::AppError;
+use crate::{AppError, Text};
 
 /// A page's size when `limit` is not given.
 pub const DEFAULT_LIMIT: i64 = 25;
@@ -108,7 +108,7 @@ pub fn limit(given: Option<i64>) -> Result<i64, AppError> {
     match given {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(AppError::field("limit", format!("Use a whole number from 1 to {MAX_LIMIT}."))),
+        Some(_) => Err(AppError::field("limit", Text::new("errors.limit").arg("max", MAX_LIMIT))),
     }
 }
 
@@ -117,7 +117,7 @@ pub fn limit(given: Option<i64>) -> Result<i64, AppError> {
 pub fn before(cursor: Option<&str>) -> Result<Option<(i64, String)>, AppError> {
     let Some(cursor) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
     let parsed = cursor.split_once(':').and_then(|(at, id)| Some((at.parse().ok()?, id.to_string())));
-    parsed.map(Some).ok_or_else(|| AppError::field("cursor", "This cursor is not valid; start from the first page."))
+    parsed.map(Some).ok_or_else(|| AppError::field("cursor", Text::new("errors.cursor")))
 }
 
 /// Cuts `rows` (fetched with `limit + 1`) to `limit`; returns the cursor of the
@@ -151,9 +151,7 @@ pub fn decode_sorted(cursor: Option<&str>, sort: &str) -> Result<Option<(String,
         let (s, id, key) = (it.next()?, it.next()?, it.next()?);
         (s == sort && !id.is_empty()).then(|| (key.to_string(), id.to_string()))
     });
-    parts.map(Some).ok_or_else(|| {
-        AppError::field("cursor", "This cursor is not valid for this list and sort; start from the first page.")
-    })
+    parts.map(Some).ok_or_else(|| AppError::field("cursor", Text::new("errors.cursor_sort")))
 }
 
 #[cfg(test)]

@@ -23,11 +23,13 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod testing;
+pub mod text;
 pub mod upload;
 pub mod web;
 
 pub use error::{AppError, AppResult, FieldError};
 pub use state::AppState;
+pub use text::{Message, Text};
 
 /// The platform's own part of the application: the background jobs pages
 /// and API for admins, and its housekeeping jobs.

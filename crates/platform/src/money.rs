@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::{Message, Text};
+
 /// The largest price, in minor units (10,000,000.00 in a two-decimal currency).
 pub const MAX_MINOR: i64 = 1_000_000_000;
 
@@ -123,26 +125,44 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
-/// Why an amount or a currency was refused; each message tells the person what to type instead.
+/// Why an amount or a currency was refused; each message tells the person
+/// what to type instead ([`MoneyError::text`]; `Display` is its English).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.text())]
 pub enum MoneyError {
-    #[error("Use an ISO 4217 currency code we support, such as EUR, USD or GBP.")]
     UnknownCurrency,
-    #[error("Enter an amount, e.g. 19.99.")]
     Empty,
-    #[error("Enter the amount without a sign, e.g. 19.99.")]
     Signed,
-    #[error("Enter the amount with digits and at most one decimal point or comma, e.g. 19.99.")]
     NotANumber,
-    #[error("{} amounts are whole numbers, e.g. 1500 (without thousands separators).", .0)]
     NoDecimals(Currency),
-    #[error("{} amounts have at most {} decimals, e.g. 19.99 (without thousands separators).", .0, .0.exponent())]
     TooManyDecimals(Currency),
-    #[error("Use an amount from 0 to {}.", largest(.0))]
     TooLarge(Currency),
     /// A count of minor units beyond any amount (more than 19 digits).
-    #[error("Enter a smaller number.")]
     Overflow,
+}
+
+impl MoneyError {
+    /// The message, to show beside the amount or currency field.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::UnknownCurrency => Text::new("errors.money.unknown_currency"),
+            Self::Empty => Text::new("errors.money.empty"),
+            Self::Signed => Text::new("errors.money.signed"),
+            Self::NotANumber => Text::new("errors.money.not_a_number"),
+            Self::NoDecimals(c) => Text::new("errors.money.no_decimals").arg("currency", c),
+            Self::TooManyDecimals(c) => {
+                Text::new("errors.money.too_many_decimals").arg("currency", c).arg("decimals", c.exponent())
+            }
+            Self::TooLarge(c) => Text::new("errors.money.too_large").arg("max", largest(c)),
+            Self::Overflow => Text::new("errors.money.overflow"),
+        }
+    }
+}
+
+impl From<MoneyError> for Message {
+    fn from(e: MoneyError) -> Self {
+        e.text().into()
+    }
 }
 
 fn largest(currency: &Currency) -> String {

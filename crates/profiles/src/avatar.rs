@@ -6,7 +6,7 @@
 use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
-use lyceum_platform::AppError;
+use lyceum_platform::{AppError, Text};
 
 pub const SIZE: u32 = 256;
 const MAX_SIDE: u32 = 8000;
@@ -15,24 +15,22 @@ const ACCEPTED: [ImageFormat; 4] = [ImageFormat::Png, ImageFormat::Jpeg, ImageFo
 /// Validates and normalises an uploaded image; returns PNG bytes.
 pub async fn normalise(data: bytes::Bytes, max_bytes: usize) -> Result<Vec<u8>, AppError> {
     if data.is_empty() {
-        return Err(AppError::field("avatar", "Choose an image file to upload."));
+        return Err(AppError::field("avatar", Text::new("profiles.errors.choose_image")));
     }
     if data.len() > max_bytes {
-        return Err(AppError::payload_too_large(format!(
-            "The image is {} KB; the limit is {} KB.",
-            data.len() / 1024,
-            max_bytes / 1024
-        )));
+        return Err(AppError::payload_too_large(
+            Text::new("profiles.errors.image_too_large").arg("size", data.len() / 1024).arg("max", max_bytes / 1024),
+        ));
     }
     let format = image::guess_format(&data)
         .ok()
         .filter(|f| ACCEPTED.contains(f))
-        .ok_or_else(|| AppError::unsupported_media_type("The file is not a PNG, JPEG, GIF or WebP image."))?;
+        .ok_or_else(|| AppError::unsupported_media_type(Text::new("profiles.errors.not_an_image")))?;
     tokio::task::spawn_blocking(move || decode_and_resize(&data, format)).await.map_err(AppError::internal)?
 }
 
 fn decode_and_resize(data: &[u8], format: ImageFormat) -> Result<Vec<u8>, AppError> {
-    let unreadable = |_| AppError::unsupported_media_type("The image could not be read; it may be damaged.");
+    let unreadable = |_| AppError::unsupported_media_type(Text::new("profiles.errors.image_unreadable"));
     let mut reader = ImageReader::with_format(Cursor::new(data), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);

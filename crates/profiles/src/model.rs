@@ -37,7 +37,10 @@ pub const BIO_MAX: usize = 2000;
 pub fn parse_bio(raw: &str) -> Result<String, FieldError> {
     let bio = raw.trim();
     if bio.chars().count() > BIO_MAX {
-        return Err(FieldError::new("bio", format!("Keep the bio under {BIO_MAX} characters.")));
+        return Err(FieldError::new(
+            "bio",
+            lyceum_platform::Text::new("profiles.errors.bio_too_long").arg("max", BIO_MAX),
+        ));
     }
     Ok(bio.to_string())
 }

@@ -50,7 +50,7 @@ pub async fn set_role(
     let actor_id = actor_id.map(UserId::as_str);
     let id = id.as_str();
     if actor_id == Some(id) {
-        return Err(AccountError::OwnAccount("You cannot change your own role. Ask another administrator."));
+        return Err(AccountError::OwnAccount("accounts.errors.own_role"));
     }
     let mut conn = state.db.pool().acquire().await?;
     if users::set_role(&mut conn, id, role).await? == 0 {
@@ -73,7 +73,7 @@ pub async fn set_disabled(
     let actor_id = actor_id.map(UserId::as_str);
     let id = id.as_str();
     if actor_id == Some(id) && disabled {
-        return Err(AccountError::OwnAccount("You cannot disable your own account."));
+        return Err(AccountError::OwnAccount("accounts.errors.own_disable"));
     }
     let mut tx = state.db.begin().await?;
     if users::set_disabled(&mut tx, id, disabled).await? == 0 {
@@ -115,7 +115,7 @@ pub async fn create_user(
     };
     users::insert(&mut conn, new).await.map_err(|e| {
         if lyceum_platform::db::is_unique_violation(&e) {
-            AppError::field("email", "An account with this e-mail address already exists.")
+            AppError::field("email", lyceum_platform::Text::new("accounts.errors.email_taken"))
         } else {
             e.into()
         }

@@ -92,10 +92,13 @@ pub async fn change_password(state: &AppState, viewer: &Viewer, change: Password
     let new = Password::parse("new_password", change.new).map_err(|e| AppError::validation(vec![e]))?;
     let stored = users::password_hash(state.db.pool(), &viewer.user_id).await?;
     if !password::verify(change.current, Some(stored)).await? {
-        return Err(AppError::field("current_password", "The current password is not correct."));
+        return Err(AppError::field(
+            "current_password",
+            lyceum_platform::Text::new("accounts.errors.current_password_wrong"),
+        ));
     }
     if change.new == change.current {
-        return Err(AppError::field("new_password", passwords::REUSED));
+        return Err(AppError::field("new_password", lyceum_platform::Text::new(passwords::REUSED)));
     }
     let new = passwords::NewPassword::hash(&new).await?;
     let keep_session = match &viewer.credential {

@@ -79,7 +79,10 @@ pub async fn is_signup_browser(state: &AppState, secret: &str, user: &User) -> b
 
 /// An absent token is a malformed request (422), not an expired link (410).
 fn missing_token(token: &str) -> Option<FieldError> {
-    token.trim().is_empty().then(|| FieldError::new("token", "The token from the e-mailed link is required."))
+    token
+        .trim()
+        .is_empty()
+        .then(|| FieldError::new("token", lyceum_platform::Text::new("accounts.errors.link_token_required")))
 }
 
 /// Queues a fresh verification link if the address belongs to an unverified

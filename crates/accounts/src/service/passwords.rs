@@ -23,7 +23,7 @@ impl NewPassword {
 }
 
 /// The refusal of a new password equal to the current one.
-pub(crate) const REUSED: &str = "Choose a password different from your current one.";
+pub(crate) const REUSED: &str = "accounts.errors.password_reused";
 
 /// Refuses a new password that is the account's current one, on `field`: a
 /// change that keeps the password (a forced change answered with the one-time
@@ -31,7 +31,7 @@ pub(crate) const REUSED: &str = "Choose a password different from your current o
 pub async fn refuse_reuse(state: &AppState, user_id: &str, field: &str, new: &str) -> Result<(), AppError> {
     let stored = users::password_hash(state.db.pool(), user_id).await?;
     if password::verify(new, Some(stored)).await? {
-        return Err(AppError::field(field, REUSED));
+        return Err(AppError::field(field, lyceum_platform::Text::new(REUSED)));
     }
     Ok(())
 }

@@ -28,10 +28,16 @@ pub async fn login(
     if raw_email.trim().is_empty() || raw_password.is_empty() {
         let mut fields = Vec::new();
         if raw_email.trim().is_empty() {
-            fields.push(lyceum_platform::FieldError::new("email", "Enter your e-mail address."));
+            fields.push(lyceum_platform::FieldError::new(
+                "email",
+                lyceum_platform::Text::new("accounts.errors.email_empty"),
+            ));
         }
         if raw_password.is_empty() {
-            fields.push(lyceum_platform::FieldError::new("password", "Enter your password."));
+            fields.push(lyceum_platform::FieldError::new(
+                "password",
+                lyceum_platform::Text::new("accounts.errors.password_empty"),
+            ));
         }
         return Err(AppError::validation(fields).into());
     }

@@ -1,7 +1,7 @@
 //! Personal API tokens: `lyc_<random>`, shown once, stored as a hash.
 
 use lyceum_platform::ids::{TokenId, UserId};
-use lyceum_platform::{AppError, AppState, FieldError, db, secrets};
+use lyceum_platform::{AppError, AppState, FieldError, Text, db, secrets};
 
 use crate::{model::ApiToken, repo::tokens};
 
@@ -23,21 +23,16 @@ pub async fn create(
     let name = name.trim();
     let mut fields = Vec::new();
     if name.is_empty() || name.chars().count() > 100 {
-        fields.push(FieldError::new("name", "Give the token a name of 1 to 100 characters, like \"grading script\"."));
+        fields.push(FieldError::new("name", Text::new("accounts.errors.token_name")));
     }
     if let Some(days) = expires_in_days.filter(|d| !(1..=3650).contains(d)) {
-        fields.push(FieldError::new(
-            "expires_in_days",
-            format!("Choose between 1 and 3650 days (got {days}), or no expiry."),
-        ));
+        fields.push(FieldError::new("expires_in_days", Text::new("accounts.errors.token_expiry").arg("days", days)));
     }
     if !fields.is_empty() {
         return Err(AppError::validation(fields));
     }
     if tokens::list(state.db.pool(), user_id).await?.len() >= MAX_PER_USER {
-        return Err(AppError::conflict(format!(
-            "You already have {MAX_PER_USER} tokens. Revoke one you no longer use."
-        )));
+        return Err(AppError::conflict(Text::new("accounts.errors.token_limit").arg("max", MAX_PER_USER)));
     }
     let secret = format!("lyc_{}", secrets::random_token());
     let prefix: String = secret.chars().take(10).collect();

@@ -218,7 +218,7 @@ fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogPar
     }
     let currency = match given(&api.currency) {
         None => site_currency,
-        Some(code) => Currency::parse(code).map_err(|e| vec![FieldError::new("currency", e.to_string())])?,
+        Some(code) => Currency::parse(code).map_err(|e| vec![FieldError::new("currency", e)])?,
     };
     api.currency = Some(currency.as_str().to_string());
     let mut errors = Vec::new();
@@ -226,7 +226,7 @@ fn api_params(params: &PageParams, site_currency: Currency) -> Result<CatalogPar
         raw.and_then(|raw| match Money::parse_major(&raw, currency) {
             Ok(m) => Some(m.minor.to_string()),
             Err(e) => {
-                errors.push(FieldError::new(field, e.to_string()));
+                errors.push(FieldError::new(field, e));
                 None
             }
         })
@@ -259,7 +259,7 @@ async fn catalog_page(
     let (found, errors, reply) = match found {
         Ok(found) => (found, FormErrors::none(), Reply::OK),
         Err(e) => {
-            let mut refused = Refused::from_error(e)?;
+            let mut refused = Refused::from_error(e, page.locale)?;
             // The range's own check ("highest not below lowest") names the API's field.
             for f in &mut refused.errors.fields {
                 f.field = match f.field.as_str() {

@@ -7,7 +7,7 @@ use axum::extract::{
     Multipart,
     multipart::{Field, MultipartRejection},
 };
-use lyceum_platform::{AppError, AppResult, config::Settings, http::limits::Wide};
+use lyceum_platform::{AppError, AppResult, Text, config::Settings, http::limits::Wide};
 
 use crate::{model::LessonKind, settings::CourseUploads};
 
@@ -43,15 +43,15 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
 }
 
 fn open(multipart: Result<Multipart, MultipartRejection>) -> AppResult<Multipart> {
-    multipart.map_err(|_| AppError::unsupported_media_type("Send the file as `multipart/form-data`."))
+    multipart.map_err(|_| AppError::unsupported_media_type(Text::new("courses.errors.multipart")))
 }
 
 fn too_large(_: axum::extract::multipart::MultipartError) -> AppError {
-    AppError::payload_too_large("The upload is larger than the server accepts.")
+    AppError::payload_too_large(Text::new("courses.errors.upload_too_large"))
 }
 
 fn missing(name: &str) -> AppError {
-    AppError::field(name, format!("Send the file in a multipart field named `{name}`."))
+    AppError::field(name, Text::new("courses.errors.multipart_field").arg("name", name))
 }
 
 /// The bytes and the client's file name of field `name`.
@@ -71,7 +71,7 @@ pub fn lesson_kind(raw: Option<&str>) -> AppResult<Option<LessonKind>> {
     match raw.map(|k| (k, LessonKind::parse(k))) {
         None => Ok(None),
         Some((_, Some(kind @ (LessonKind::Video | LessonKind::File)))) => Ok(Some(kind)),
-        Some(_) => Err(AppError::field("kind", "A lesson with a file is a video or a file lesson: use video or file.")),
+        Some(_) => Err(AppError::field("kind", Text::new("courses.errors.upload_kind"))),
     }
 }
 
@@ -108,7 +108,7 @@ pub async fn stream<T>(
         if field.file_name().is_none() && fields.0.len() < TEXT_FIELDS_MAX {
             let value = field.text().await.map_err(too_large)?;
             if value.len() > TEXT_FIELD_BYTES {
-                return Err(AppError::field(&field_name, "This field is too long."));
+                return Err(AppError::field(&field_name, Text::new("courses.errors.upload_field_too_long")));
             }
             fields.0.push((field_name, value));
         }

@@ -5,7 +5,7 @@
 
 use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
-    AppError,
+    AppError, Text,
     auth::{Role, Viewer},
 };
 use sqlx::AnyConnection;
@@ -31,9 +31,7 @@ impl Editable {
 pub fn require_author(viewer: &Viewer) -> Result<(), AppError> {
     match viewer.role {
         Role::Admin | Role::Instructor => Ok(()),
-        Role::Learner => Err(AppError::forbidden(
-            "Only instructors and administrators can create courses. Ask an administrator for the instructor role.",
-        )),
+        Role::Learner => Err(AppError::forbidden(Text::new("courses.errors.author_only"))),
     }
 }
 
@@ -66,7 +64,7 @@ pub async fn editable(conn: &mut AnyConnection, viewer: &Viewer, course_id: &Cou
         return Ok(Editable { course, is_owner });
     }
     if course.state() == CourseState::Published {
-        Err(AppError::forbidden("Only this course's instructors and administrators can edit it."))
+        Err(AppError::forbidden(Text::new("courses.errors.edit_staff_only")))
     } else {
         Err(AppError::not_found())
     }

@@ -2,7 +2,7 @@
 
 use lyceum_platform::ids::CourseId;
 use lyceum_platform::keyset::{PageRequest, Paged};
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db, money::Currency};
+use lyceum_platform::{AppError, AppState, FieldError, Text, auth::Viewer, db, money::Currency};
 use sqlx::AnyConnection;
 
 use super::{access, changed, commit, guard_enrolled, remove_files};
@@ -125,9 +125,7 @@ async fn validate(
         None => old.map(|c| c.slug.clone()),
     };
     let level = p.take(
-        Level::parse(level.trim())
-            .map(Some)
-            .ok_or_else(|| FieldError::new("level", "Choose beginner, intermediate or advanced.")),
+        Level::parse(level.trim()).map(Some).ok_or_else(|| FieldError::new("level", Text::new("courses.errors.level"))),
     );
     let valid = Valid {
         slug,
@@ -159,11 +157,11 @@ async fn resolve_category(
         .into_iter()
         .find(|c| c.slug == wanted || c.id == wanted)
         .map(|c| Some(c.id))
-        .ok_or_else(|| FieldError::new("category", "Choose one of the categories listed by /api/v1/categories.")))
+        .ok_or_else(|| FieldError::new("category", Text::new("courses.errors.category"))))
 }
 
 fn slug_clash() -> AppError {
-    AppError::field("slug", "Another course already uses this address; choose a different slug.")
+    AppError::field("slug", Text::new("courses.errors.slug_taken"))
 }
 
 /// The explicit slug if free (else a field error), or one made from the title with a numeric suffix.
@@ -238,8 +236,6 @@ async fn view(conn: &mut AnyConnection, course: Course) -> Result<CourseView, Ap
     Ok(CourseView { course, category, tags, instructors, outline, enrolled })
 }
 
-pub const NO_LESSONS: &str = "A course needs at least one lesson before it can be published.";
-
 /// Moves a course to `to` (see [`CourseState::can_become`]); publishing needs a lesson.
 pub async fn transition(
     state: &AppState,
@@ -251,30 +247,29 @@ pub async fn transition(
     let course = access::editable(&mut tx, viewer, id).await?.course;
     let from = course.state();
     if !from.can_become(to) {
-        return Err(AppError::conflict(format!(
-            "A {} course cannot become {}.{}",
-            from.as_str(),
-            to.as_str(),
-            if from == CourseState::Draft { " Publish it first." } else { "" }
-        ))
-        .with_kind("invalid-state-change"));
+        let key = if from == CourseState::Draft {
+            "courses.errors.state_change_draft"
+        } else {
+            "courses.errors.state_change"
+        };
+        let refusal = Text::new(key).arg("from", from.as_str()).arg("to", to.as_str());
+        return Err(AppError::conflict(refusal).with_kind("invalid-state-change"));
     }
     let published_at = match to {
         CourseState::Published => {
             if repo::outline::lesson_count(&mut tx, id.as_str()).await? == 0 {
-                let mut e = AppError::validation(Vec::new()).with_kind("course-has-no-lessons");
+                let mut e = AppError::validation(Vec::new())
+                    .with_kind("course-has-no-lessons")
+                    .with_detail(Text::new("courses.errors.no_lessons"));
                 e.title = "The course has no lessons";
-                e.detail = NO_LESSONS.into();
                 return Err(e);
             }
             let empty = repo::outline::empty_media_lessons(&mut tx, id.as_str()).await?;
             if !empty.is_empty() {
                 let mut e = AppError::validation(Vec::new()).with_kind("course-has-empty-lessons");
                 e.title = "Some lessons have nothing to show";
-                e.detail = format!(
-                    "Add the video or file of these lessons, or change their kind, before publishing: {}.",
-                    empty.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ")
-                );
+                let titles = empty.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ");
+                e = e.with_detail(Text::new("courses.errors.empty_lessons").arg("lessons", titles));
                 return Err(e);
             }
             Some(db::now_ms())
@@ -293,7 +288,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: &CourseId, force: boo
     let mut tx = state.db.begin().await?;
     let editable = access::editable(&mut tx, viewer, id).await?;
     if !editable.may_delete(viewer) {
-        return Err(AppError::forbidden("Only the course's owner or an administrator can delete it."));
+        return Err(AppError::forbidden(Text::new("courses.errors.delete_owner_only")));
     }
     guard_enrolled(editable.course.enrolled_count, force, "course")?;
     let mut files = repo::outline::media_keys_of_course(&mut tx, id.as_str()).await?;

@@ -3,7 +3,7 @@
 use lyceum_accounts::service::{admin, directory, identity};
 use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
-    AppError, AppState,
+    AppError, AppState, Text,
     auth::{Role, Viewer},
 };
 use sqlx::AnyConnection;
@@ -55,12 +55,9 @@ pub async fn add(
         Who::Email(email) => ("email", admin::by_email(state, email).await?),
         Who::UserId(id) => ("user_id", identity::find(state, &UserId::from(id)).await?),
     };
-    let user = found.ok_or_else(|| AppError::field(field, "There is no account with this address or id."))?;
+    let user = found.ok_or_else(|| AppError::field(field, Text::new("courses.errors.no_account")))?;
     if user.is_disabled() || user.role() == Role::Learner {
-        return Err(AppError::field(
-            field,
-            "Only instructors and administrators can teach a course; ask an administrator to give them the instructor role.",
-        ));
+        return Err(AppError::field(field, Text::new("courses.errors.not_a_teacher")));
     }
     let mut tx = state.db.begin().await?;
     let course = access::editable(&mut tx, viewer, course_id).await?.course;
@@ -78,7 +75,7 @@ pub async fn remove(state: &AppState, viewer: &Viewer, course_id: &CourseId, use
     match repo::instructors::role_of(&mut tx, course_id.as_str(), user_id).await?.as_deref() {
         None => return Err(AppError::not_found()),
         Some("owner") => {
-            return Err(AppError::conflict("The course's owner cannot be removed from it.").with_kind("owner-required"));
+            return Err(AppError::conflict(Text::new("courses.errors.owner_required")).with_kind("owner-required"));
         }
         Some(_) => {}
     }

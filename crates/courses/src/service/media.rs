@@ -10,7 +10,7 @@ use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
 use lyceum_platform::ids::{CourseId, LessonId};
-use lyceum_platform::{AppError, AppState, auth::Viewer, storage::StorageError};
+use lyceum_platform::{AppError, AppState, Text, auth::Viewer, storage::StorageError};
 
 use super::{
     access, changed, commit, remove_files,
@@ -35,7 +35,9 @@ async fn load(state: &AppState, key: &str) -> Result<Bytes, AppError> {
 }
 
 fn too_large(len: usize, max: usize) -> AppError {
-    AppError::payload_too_large(format!("The file is {} KB; the limit is {} KB.", len.div_ceil(1024), max / 1024))
+    AppError::payload_too_large(
+        Text::new("courses.errors.file_too_large_kb").arg("size", len.div_ceil(1024)).arg("max", max / 1024),
+    )
 }
 
 /// Checks an uploaded image on its content and re-encodes it as a JPEG of at
@@ -65,7 +67,7 @@ pub(crate) async fn normalise_image(
     fit: Fit,
 ) -> Result<(Vec<u8>, ImageFormat), AppError> {
     if data.is_empty() {
-        return Err(AppError::field(fit.field, "Choose an image file to upload."));
+        return Err(AppError::field(fit.field, Text::new("courses.errors.choose_image")));
     }
     if data.len() > max_bytes {
         return Err(too_large(data.len(), max_bytes));
@@ -74,12 +76,12 @@ pub(crate) async fn normalise_image(
     let format = image::guess_format(&data)
         .ok()
         .filter(|f| accepted.contains(f))
-        .ok_or_else(|| AppError::field(fit.field, "The file is not a PNG, JPEG, GIF or WebP image."))?;
+        .ok_or_else(|| AppError::field(fit.field, Text::new("courses.errors.not_an_image")))?;
     tokio::task::spawn_blocking(move || reencode(&data, format, fit)).await.map_err(AppError::internal)?
 }
 
 fn reencode(data: &[u8], format: ImageFormat, fit: Fit) -> Result<(Vec<u8>, ImageFormat), AppError> {
-    let unreadable = |_| AppError::field(fit.field, "The image could not be read; it may be damaged.");
+    let unreadable = |_| AppError::field(fit.field, Text::new("courses.errors.image_unreadable"));
     let mut reader = ImageReader::with_format(Cursor::new(data), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -144,16 +146,18 @@ pub async fn cover(state: &AppState, viewer: Option<&Viewer>, course_id: &Course
 pub struct Sniffed {
     pub mime: &'static str,
     pub ext: &'static str,
+    /// The key of its name in messages ("a PDF document").
     pub label: &'static str,
 }
 
-const MP4: Sniffed = Sniffed { mime: "video/mp4", ext: "mp4", label: "an MP4 video" };
-const WEBM: Sniffed = Sniffed { mime: "video/webm", ext: "webm", label: "a WebM video" };
-const PDF: Sniffed = Sniffed { mime: "application/pdf", ext: "pdf", label: "a PDF document" };
-const ZIP: Sniffed = Sniffed { mime: "application/zip", ext: "zip", label: "a ZIP archive" };
-const PNG: Sniffed = Sniffed { mime: "image/png", ext: "png", label: "a PNG image" };
-const JPEG: Sniffed = Sniffed { mime: "image/jpeg", ext: "jpg", label: "a JPEG image" };
-const TEXT: Sniffed = Sniffed { mime: "text/plain; charset=utf-8", ext: "txt", label: "a text file" };
+const MP4: Sniffed = Sniffed { mime: "video/mp4", ext: "mp4", label: "courses.errors.file_types.mp4" };
+const WEBM: Sniffed = Sniffed { mime: "video/webm", ext: "webm", label: "courses.errors.file_types.webm" };
+const PDF: Sniffed = Sniffed { mime: "application/pdf", ext: "pdf", label: "courses.errors.file_types.pdf" };
+const ZIP: Sniffed = Sniffed { mime: "application/zip", ext: "zip", label: "courses.errors.file_types.zip" };
+const PNG: Sniffed = Sniffed { mime: "image/png", ext: "png", label: "courses.errors.file_types.png" };
+const JPEG: Sniffed = Sniffed { mime: "image/jpeg", ext: "jpg", label: "courses.errors.file_types.jpeg" };
+const TEXT: Sniffed =
+    Sniffed { mime: "text/plain; charset=utf-8", ext: "txt", label: "courses.errors.file_types.text" };
 
 pub fn sniff(data: &[u8]) -> Option<Sniffed> {
     if data.len() >= 12 && &data[4..8] == b"ftyp" {
@@ -213,16 +217,11 @@ fn display_name(raw: &str, ext: &str) -> String {
 }
 
 /// Which content a lesson kind accepts, and how to say so.
-fn accepts(kind: LessonKind) -> Result<(&'static [Sniffed], &'static str), AppError> {
+fn accepts(kind: LessonKind) -> Result<(&'static [Sniffed], Text), AppError> {
     match kind {
-        LessonKind::Video => Ok((&[MP4, WEBM], "Video lessons take an MP4 or WebM video.")),
-        LessonKind::File => Ok((
-            &[PDF, ZIP, PNG, JPEG, TEXT],
-            "Downloadable files must be a PDF, a ZIP archive (including Office and EPUB files), a PNG or JPEG image, or plain text.",
-        )),
-        LessonKind::Text => {
-            Err(AppError::field("media", "Text lessons have no file. Change the lesson's kind to video or file first."))
-        }
+        LessonKind::Video => Ok((&[MP4, WEBM], Text::new("courses.errors.media_video"))),
+        LessonKind::File => Ok((&[PDF, ZIP, PNG, JPEG, TEXT], Text::new("courses.errors.media_file"))),
+        LessonKind::Text => Err(AppError::field("media", Text::new("courses.errors.media_text"))),
     }
 }
 
@@ -259,17 +258,13 @@ where
     let max = state.settings.section::<crate::settings::CourseUploads>().lesson_media_max_bytes;
     let head = read_head(&mut upload).await?;
     if head.is_empty() {
-        return Err(AppError::field("media", "Choose a file to upload."));
+        return Err(AppError::field("media", Text::new("courses.errors.choose_file")));
     }
     let found = sniff(&head).filter(|s| allowed.contains(s)).ok_or_else(|| AppError::field("media", rule))?;
     if let Some(named) = promised(file_name).filter(|p| *p != found) {
-        return Err(AppError::field(
-            "media",
-            format!(
-                "The file is named like {} but its content is {}. Upload the right file.",
-                named.label, found.label
-            ),
-        ));
+        let mismatch =
+            Text::new("courses.errors.media_mismatch").arg_key("named", named.label).arg_key("found", found.label);
+        return Err(AppError::field("media", mismatch));
     }
     let key = format!("lessons/{lesson_id}/{}.{}", uuid::Uuid::now_v7().simple(), found.ext);
     let webm_seconds = (found == WEBM).then(|| video_length::webm_seconds(&head)).flatten();
@@ -346,10 +341,9 @@ where
         });
     match state.storage.put_stream(key, content_type, Box::pin(body)).await {
         Ok(size) => Ok(size),
-        Err(StorageError::TooLarge(max)) => Err(AppError::payload_too_large(format!(
-            "The file is larger than the limit of {} MB.",
-            max / (1024 * 1024)
-        ))),
+        Err(StorageError::TooLarge(max)) => Err(AppError::payload_too_large(
+            Text::new("courses.errors.file_too_large_mb").arg("max", max / (1024 * 1024)),
+        )),
         Err(StorageError::Source(reason)) => Err(broken_upload(reason)),
         Err(e) => Err(e.into()),
     }
@@ -357,7 +351,7 @@ where
 
 fn broken_upload(reason: impl std::fmt::Display) -> AppError {
     tracing::info!(%reason, "lesson upload broke off");
-    AppError::bad_request("The upload broke off before the file was complete. Try again.")
+    AppError::bad_request(Text::new("courses.errors.upload_broke"))
 }
 
 /// Records the stored file on the lesson (and the change); returns the

@@ -12,7 +12,7 @@ pub mod read;
 pub mod seats;
 pub mod video_length;
 
-use lyceum_platform::{AppError, AppState, db::Tx};
+use lyceum_platform::{AppError, AppState, Text, db::Tx};
 
 use crate::model::Course;
 
@@ -58,9 +58,13 @@ pub(crate) fn guard_enrolled(enrolled: i64, force: bool, what: &str) -> Result<(
     if enrolled == 0 || force {
         return Ok(());
     }
-    let learners = if enrolled == 1 { "1 learner is".to_string() } else { format!("{enrolled} learners are") };
-    Err(AppError::conflict(format!(
-        "{learners} enrolled; deleting this {what} removes their progress. Repeat with `force=true` to delete anyway."
-    ))
-    .with_kind("course-has-enrollments"))
+    let key = match (enrolled == 1, what) {
+        (true, "module") => "courses.errors.enrolled_one_module",
+        (false, "module") => "courses.errors.enrolled_many_module",
+        (true, "lesson") => "courses.errors.enrolled_one_lesson",
+        (false, "lesson") => "courses.errors.enrolled_many_lesson",
+        (true, _) => "courses.errors.enrolled_one_course",
+        (false, _) => "courses.errors.enrolled_many_course",
+    };
+    Err(AppError::conflict(Text::new(key).arg("count", enrolled)).with_kind("course-has-enrollments"))
 }

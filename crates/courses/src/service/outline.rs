@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use lyceum_platform::ids::{self, CourseId, LessonId, ModuleId};
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
+use lyceum_platform::{AppError, AppState, FieldError, Text, auth::Viewer, db};
 use sqlx::AnyConnection;
 
 use super::{access, changed, commit, guard_enrolled, remove_files};
@@ -100,13 +100,8 @@ fn check_order(current: &[String], wanted: &[String], what: &str) -> Result<(), 
     if same {
         return Ok(());
     }
-    Err(AppError::field(
-        "ids",
-        format!(
-            "List every {what} of this {} exactly once, in the new order.",
-            if what == "module" { "course" } else { "module" }
-        ),
-    ))
+    let message = if what == "module" { "courses.errors.order_modules" } else { "courses.errors.order_lessons" };
+    Err(AppError::field("ids", Text::new(message)))
 }
 
 pub async fn reorder_modules(
@@ -225,7 +220,7 @@ fn validate_lesson(input: LessonInput, old: Option<&Lesson>) -> Result<ValidLess
     let title = model::parse_title("title", &title, 1).map_err(|e| errors.push(e)).ok();
     let kind = input.kind.unwrap_or_else(|| old.map(|l| l.kind.clone()).unwrap_or_else(|| "text".into()));
     let kind = LessonKind::parse(kind.trim())
-        .ok_or_else(|| errors.push(FieldError::new("kind", "Choose text, video or file.")))
+        .ok_or_else(|| errors.push(FieldError::new("kind", Text::new("courses.errors.lesson_kind"))))
         .ok();
     let body = input.body.or_else(|| old.map(|l| l.body_md.clone())).unwrap_or_default();
     let body = model::parse_text("body", &body, model::DESCRIPTION_MAX).map_err(|e| errors.push(e)).ok();
@@ -278,7 +273,7 @@ pub async fn update_lesson(
     if let Some(module_id) = target {
         let module = repo::outline::module(&mut tx, module_id.as_str()).await?;
         if module.is_none_or(|m| m.course_id != old.course_id) {
-            return Err(AppError::field("module_id", "Choose one of this course's modules."));
+            return Err(AppError::field("module_id", Text::new("courses.errors.module_id")));
         }
         repo::outline::move_lesson_to(&mut tx, id.as_str(), module_id.as_str()).await?;
     }

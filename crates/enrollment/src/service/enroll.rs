@@ -72,12 +72,8 @@ pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Re
 fn check_open(offer: &Offer) -> Result<(), EnrollError> {
     match offer.state() {
         CourseState::Published => Ok(()),
-        CourseState::Archived => {
-            Err(EnrollError::NotOpen("This course is archived and no longer accepts new enrollments."))
-        }
-        CourseState::Draft => {
-            Err(EnrollError::NotOpen("This course is not published yet; learners can enroll once it is published."))
-        }
+        CourseState::Archived => Err(EnrollError::NotOpen("enrollment.errors.archived")),
+        CourseState::Draft => Err(EnrollError::NotOpen("enrollment.errors.not_published")),
     }
 }
 

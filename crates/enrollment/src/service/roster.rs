@@ -5,7 +5,7 @@ use lyceum_accounts::service::{admin, directory};
 use lyceum_courses::{model::CourseState, service::access};
 use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
-    AppError, AppState,
+    AppError, AppState, Text,
     auth::Viewer,
     keyset::{PageRequest, Paged},
 };
@@ -88,14 +88,12 @@ pub async fn add(
     // A lookup that answers "none" is the only "no such account"; a database fault stays one.
     let user = admin::by_email(state, email)
         .await?
-        .ok_or_else(|| AppError::field("email", "There is no account with this address."))?;
+        .ok_or_else(|| AppError::field("email", Text::new("enrollment.errors.no_account")))?;
     if user.is_disabled() {
-        return Err(AppError::field("email", "This account is disabled; it cannot be enrolled.").into());
+        return Err(AppError::field("email", Text::new("enrollment.errors.account_disabled")).into());
     }
     if offer.state() == CourseState::Archived {
-        return Err(EnrollError::NotOpen(
-            "This course is archived; bring it back as a draft or published course to enroll learners.",
-        ));
+        return Err(EnrollError::NotOpen("enrollment.errors.archived_roster"));
     }
     admit(state, &offer, &user.id, true).await
 }

@@ -21,7 +21,7 @@ use lyceum_courses::{
     },
 };
 use lyceum_platform::ids::{CourseId, LessonId};
-use lyceum_platform::{AppError, auth::Viewer};
+use lyceum_platform::{AppError, Text, auth::Viewer};
 use sqlx::AnyConnection;
 
 /// Why the viewer may see a course's content.
@@ -49,7 +49,11 @@ pub struct ViewableLesson {
 }
 
 pub fn enrollment_required() -> AppError {
-    AppError::forbidden_kind("enrollment-required", "Enrollment required", "Enroll in this course to open this lesson.")
+    AppError::forbidden_kind(
+        "enrollment-required",
+        "Enrollment required",
+        Text::new("learning.errors.enrollment_required"),
+    )
 }
 
 /// Why a viewer may not open a course's content: the access rule's own answer,

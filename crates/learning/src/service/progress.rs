@@ -8,7 +8,7 @@ use lyceum_courses::{
     service::read,
 };
 use lyceum_platform::ids::{CourseId, LessonId, UserId};
-use lyceum_platform::{AppError, AppState, FieldError, auth::Viewer, db};
+use lyceum_platform::{AppError, AppState, FieldError, Text, auth::Viewer, db};
 use sqlx::AnyConnection;
 
 use super::{
@@ -30,27 +30,21 @@ pub struct ProgressInput {
 fn check(input: &ProgressInput, kind: LessonKind) -> Result<(), AppError> {
     let mut errors = Vec::new();
     if input.completed.is_none() && input.position_seconds.is_none() {
-        errors.push(FieldError::new("completed", "Send `completed`, `position_seconds`, or both."));
+        errors.push(FieldError::new("completed", Text::new("learning.errors.progress_empty")));
     }
     if let Some(p) = input.position_seconds {
         if kind != LessonKind::Video {
-            errors.push(FieldError::new("position_seconds", "Only video lessons have a playback position."));
+            errors.push(FieldError::new("position_seconds", Text::new("learning.errors.position_not_video")));
         } else if !(0..=POSITION_MAX_SECONDS).contains(&p) {
-            errors.push(FieldError::new(
-                "position_seconds",
-                format!("Use a whole number of seconds from 0 to {POSITION_MAX_SECONDS}."),
-            ));
+            let range = Text::new("learning.errors.position_range").arg("max", POSITION_MAX_SECONDS);
+            errors.push(FieldError::new("position_seconds", range));
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::validation(errors)) }
 }
 
 fn learners_only() -> AppError {
-    AppError::forbidden_kind(
-        "enrollment-required",
-        "Enrollment required",
-        "Only learners enrolled in this course record progress in it.",
-    )
+    AppError::forbidden_kind("enrollment-required", "Enrollment required", Text::new("learning.errors.learners_only"))
 }
 
 /// The result of a progress write.

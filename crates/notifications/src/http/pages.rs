@@ -154,7 +154,7 @@ pub async fn save_preferences(
     match preferences::update(&state, &v.id(), &chosen, "kind.").await {
         Ok(_) => Ok(redirect_with_flash("/settings/notifications", FlashKind::Success, "notifications.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, page.locale)?;
             let preferences = preferences::list(&state, &v.id()).await?;
             reply.render(&PreferencesPage { page, preferences, chosen, errors })
         }
@@ -237,10 +237,10 @@ pub async fn admin_send(
         Err(e) => {
             // On this form an unknown user is a field to correct, not a missing page.
             let e = match e {
-                SendError::UnknownUser => AppError::field("user", NO_SUCH_USER),
+                SendError::UnknownUser => AppError::field("user", lyceum_platform::Text::new(NO_SUCH_USER)),
                 SendError::Other(e) => e,
             };
-            let Refused { mut errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { mut errors, reply, .. } = Refused::from_error(e, page.locale)?;
             // The service names `user_id`; this form's field is `user`.
             for f in errors.fields.iter_mut().filter(|f| f.field == "user_id") {
                 f.field = "user".into();
@@ -250,7 +250,7 @@ pub async fn admin_send(
     }
 }
 
-const NO_SUCH_USER: &str = "No account has this e-mail address or id.";
+const NO_SUCH_USER: &str = "notifications.errors.no_such_user";
 
 /// An e-mail address is looked up through accounts' admin search; anything else is taken as an id.
 async fn user_id_for(state: &AppState, user: &str) -> AppResult<String> {
@@ -270,5 +270,5 @@ async fn user_id_for(state: &AppState, user: &str) -> AppResult<String> {
         .into_iter()
         .find(|u| u.email.eq_ignore_ascii_case(user))
         .map(|u| u.id)
-        .ok_or_else(|| AppError::field("user", NO_SUCH_USER))
+        .ok_or_else(|| AppError::field("user", lyceum_platform::Text::new(NO_SUCH_USER)))
 }

@@ -2,7 +2,7 @@
 //! and the e-mail path end to end for one user.
 
 use lyceum_platform::ids::UserId;
-use lyceum_platform::{AppError, AppState, FieldError, db};
+use lyceum_platform::{AppError, AppState, FieldError, Text, db};
 
 use super::{
     SendError,
@@ -18,10 +18,13 @@ pub async fn send_test(state: &AppState, user_id: &UserId, message: Option<&str>
     let message = message.map(str::trim).unwrap_or_default();
     let mut errors = Vec::new();
     if user_id.is_empty() {
-        errors.push(FieldError::new("user_id", "Give the id of the user to notify."));
+        errors.push(FieldError::new("user_id", Text::new("notifications.errors.user_id_required")));
     }
     if message.chars().count() > MESSAGE_MAX {
-        errors.push(FieldError::new("message", format!("Keep the message under {MESSAGE_MAX} characters.")));
+        errors.push(FieldError::new(
+            "message",
+            Text::new("notifications.errors.message_too_long").arg("max", MESSAGE_MAX),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors).into());

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use lyceum_platform::ids::UserId;
-use lyceum_platform::{AppError, AppState, FieldError};
+use lyceum_platform::{AppError, AppState, FieldError, Text};
 
 use crate::{
     model::{Channel, KINDS, Kind, kind},
@@ -72,14 +72,16 @@ pub(crate) async fn set(
     }
 }
 
-fn check(kind_id: &str, raw: &str) -> Result<(&'static Kind, Channel), String> {
+fn check(kind_id: &str, raw: &str) -> Result<(&'static Kind, Channel), Text> {
     let known = KINDS.iter().map(|k| k.id).collect::<Vec<_>>().join(", ");
-    let k = kind(kind_id).ok_or_else(|| format!("There is no notification kind {kind_id:?}; use one of: {known}."))?;
-    let channel =
-        Channel::parse(raw).ok_or_else(|| format!("{raw:?} is not a channel; use in_app, email, digest or off."))?;
+    let unknown =
+        || Text::new("notifications.errors.unknown_kind").arg("kind", format!("{kind_id:?}")).arg("known", known);
+    let k = kind(kind_id).ok_or_else(unknown)?;
+    let channel = Channel::parse(raw)
+        .ok_or_else(|| Text::new("notifications.errors.not_a_channel").arg("channel", format!("{raw:?}")))?;
     if !k.allows(channel) {
         let allowed = k.allowed().iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(format!("Security notices cannot be turned off; choose one of: {allowed}."));
+        return Err(Text::new("notifications.errors.security_on").arg("allowed", allowed));
     }
     Ok((k, channel))
 }

@@ -6,7 +6,7 @@
 //! listed in the app, the e-mails stop.
 
 use lyceum_platform::ids::UserId;
-use lyceum_platform::{AppError, AppState, secrets};
+use lyceum_platform::{AppError, AppState, Text, secrets};
 
 use super::preferences::{self, Preference};
 use crate::{
@@ -17,8 +17,7 @@ use crate::{
 /// The scope of a digest e-mail's token: every kind on the digest channel.
 pub const DIGEST_SCOPE: &str = "digest";
 
-const INVALID: &str =
-    "This unsubscribe link is not valid. Change your e-mail settings on the notification settings page.";
+const INVALID: &str = "notifications.errors.unsubscribe_invalid";
 
 /// A fresh token for `scope`; returns the full unsubscribe URL.
 pub(crate) async fn issue(state: &AppState, user_id: &str, scope: &str) -> Result<String, AppError> {
@@ -60,9 +59,11 @@ pub async fn apply(state: &AppState, token: &str) -> Result<Target, AppError> {
 
 async fn find(state: &AppState, token: &str) -> Result<(String, String), AppError> {
     if token.trim().is_empty() {
-        return Err(AppError::field("token", "The token from the e-mailed link is required."));
+        return Err(AppError::field("token", Text::new("notifications.errors.token_required")));
     }
-    unsubscribe::find(state.db.pool(), &secrets::token_hash(token.trim())).await?.ok_or_else(|| AppError::gone(INVALID))
+    unsubscribe::find(state.db.pool(), &secrets::token_hash(token.trim()))
+        .await?
+        .ok_or_else(|| AppError::gone(Text::new(INVALID)))
 }
 
 /// A kind scope is that kind while it still sends e-mail (a kind the user has
@@ -73,7 +74,7 @@ async fn kinds_of(state: &AppState, user_id: &str, scope: &str) -> Result<Vec<Pr
     if scope == DIGEST_SCOPE {
         return Ok(all.into_iter().filter(|p| p.channel == Channel::Digest).collect());
     }
-    let kind = kind(scope).ok_or_else(|| AppError::gone(INVALID))?;
+    let kind = kind(scope).ok_or_else(|| AppError::gone(Text::new(INVALID)))?;
     let mails = |c: Channel| matches!(c, Channel::Email | Channel::Digest);
     Ok(all.into_iter().filter(|p| p.kind.id == kind.id && mails(p.channel)).collect())
 }

@@ -43,7 +43,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Err(_) => format!("no answer from the database within {} ms", budget.as_millis()),
     };
     let mut err = AppError::unavailable("The database is not reachable.");
-    err.internal = Some(cause);
+    err.internal = Some(cause.into());
     err.retry_after_secs = Some(1);
     err.into_response()
 }

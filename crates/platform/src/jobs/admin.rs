@@ -3,7 +3,7 @@
 use sqlx::AnyPool;
 
 use crate::{
-    AppError, db,
+    AppError, Text, db,
     keyset::{PageRequest, Paged},
 };
 
@@ -42,7 +42,7 @@ pub struct ListQuery<'a> {
 pub async fn list(pool: &AnyPool, q: ListQuery<'_>) -> Result<Paged<JobRow>, AppError> {
     let state = q.state.filter(|s| !s.is_empty());
     if state.is_some_and(|s| !STATES.contains(&s)) {
-        return Err(AppError::field("state", "Use one of queued, running, done, dead."));
+        return Err(AppError::field("state", Text::new("jobs.errors.state")));
     }
     let before = q.page.before()?;
     let sql = format!(
@@ -76,19 +76,22 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<JobRow, AppError> {
 
 /// Why an administrator's retry or discard was refused; the pages match on
 /// it, `From<AdminError> for AppError` makes the API's problem.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum AdminError {
     /// Only dead jobs can be retried or discarded; this one is in the given
     /// state, still in play (409 `job-not-dead`).
-    #[error("Only dead jobs can be retried or discarded; this one is {0}.")]
     NotDead(String),
     /// A job of the same kind and key is queued or running: it does the same
     /// work (409 `conflict`).
-    #[error("A job of this kind with the same key is already pending; it does the same work.")]
     DuplicatePending,
     /// Anything else on the way: no such job, a database fault.
-    #[error(transparent)]
-    Other(#[from] AppError),
+    Other(AppError),
+}
+
+impl From<AppError> for AdminError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
 }
 
 impl From<sqlx::Error> for AdminError {
@@ -97,11 +100,25 @@ impl From<sqlx::Error> for AdminError {
     }
 }
 
+/// A refusal's message in English (the keys: `From<AdminError> for AppError`).
+impl std::fmt::Display for AdminError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Other(e) => e.fmt(f),
+            Self::NotDead(_) | Self::DuplicatePending => f.write_str(&AppError::from(self.clone()).detail),
+        }
+    }
+}
+
+impl std::error::Error for AdminError {}
+
 impl From<AdminError> for AppError {
     fn from(e: AdminError) -> Self {
         match e {
-            AdminError::NotDead(_) => AppError::conflict(e.to_string()).with_kind("job-not-dead"),
-            AdminError::DuplicatePending => AppError::conflict(e.to_string()),
+            AdminError::NotDead(state) => {
+                AppError::conflict(Text::new("jobs.errors.not_dead").arg("state", state)).with_kind("job-not-dead")
+            }
+            AdminError::DuplicatePending => AppError::conflict(Text::new("jobs.errors.duplicate_pending")),
             AdminError::Other(e) => e,
         }
     }

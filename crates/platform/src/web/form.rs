@@ -79,14 +79,16 @@ pub struct Refused {
 
 impl Refused {
     /// A 4xx error becomes messages on the re-rendered form (answered with the
-    /// same status); anything else (5xx) goes on to the error page.
-    pub fn from_error(e: AppError) -> AppResult<Self> {
+    /// same status), in `locale` (the page's, `page.locale`) when they have a
+    /// key; anything else (5xx) goes on to the error page.
+    pub fn from_error(e: AppError, locale: &str) -> AppResult<Self> {
         if !e.status.is_client_error() {
             return Err(e);
         }
-        let general = e.fields.is_empty().then_some(e.detail);
+        let general = e.fields.is_empty().then(|| e.detail_in(locale));
+        let fields = e.fields.iter().map(|f| FieldError { message: f.in_lang(locale), ..f.clone() }).collect();
         Ok(Self {
-            errors: FormErrors { general, fields: e.fields },
+            errors: FormErrors { general, fields },
             kind: e.kind,
             retry_after_secs: e.retry_after_secs,
             reply: Reply { status: e.status, retry_after: e.retry_after_secs },
@@ -108,8 +110,20 @@ mod tests {
 
     #[test]
     fn client_errors_stay_on_the_form_and_server_errors_do_not() {
-        let refused = Refused::from_error(AppError::field("email", "bad")).unwrap();
-        assert_eq!(refused.errors.for_field("email"), Some("bad"));
-        assert!(Refused::from_error(AppError::internal("boom")).is_err());
+        let refused = Refused::from_error(AppError::field("email", "bad"), "fr").unwrap();
+        assert_eq!(refused.errors.for_field("email"), Some("bad"), "plain text as it is");
+        assert!(Refused::from_error(AppError::internal("boom"), "en").is_err());
+    }
+
+    #[test]
+    fn keyed_messages_are_shown_in_the_page_language() {
+        let field = AppError::field("limit", crate::Text::new("errors.limit").arg("max", 100));
+        assert_eq!(field.fields[0].message, "Use a whole number from 1 to 100.", "the API's English");
+        let refused = Refused::from_error(field, "fr").unwrap();
+        assert_eq!(refused.errors.for_field("limit"), Some("Utilisez un nombre entier de 1 à 100."));
+        let conflict = AppError::conflict(crate::Text::new("errors.already_exists"));
+        assert_eq!(conflict.detail, "That already exists.");
+        let refused = Refused::from_error(conflict, "fr").unwrap();
+        assert_eq!(refused.errors.general.as_deref(), Some("Cela existe déjà."));
     }
 }

@@ -39,7 +39,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminPage {
         if viewer.is_admin() {
             Ok(AdminPage { page, viewer })
         } else {
-            Err(AppError::forbidden("Only administrators can open this page.").into_response())
+            Err(AppError::forbidden(crate::Text::new("errors.admin_page")).into_response())
         }
     }
 }

@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn preview(_: SignedIn, PageForm(form): PageForm<PreviewForm>) -> AppResult<Response> {
     if form.text.chars().count() > PREVIEW_MAX_CHARS {
-        return Err(crate::AppError::field("text", "The text is too long to preview."));
+        return Err(crate::AppError::field("text", crate::Text::new("errors.preview_too_long")));
     }
     let html =
         tokio::task::spawn_blocking(move || markdown::render(&form.text)).await.map_err(crate::AppError::internal)?;

@@ -7,7 +7,7 @@ use axum::{
 };
 use lyceum_platform::ids::UserId;
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppError, AppResult, AppState, Text,
     auth::MaybeUser,
     http::{
         caching::SameForEveryone,
@@ -46,12 +46,12 @@ pub async fn serve(
 pub async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> AppResult<bytes::Bytes> {
     // axum's own rejection is a text/plain 400; ours is problem+json like every API error.
     let mut multipart =
-        multipart.map_err(|_| AppError::unsupported_media_type("Send the image as `multipart/form-data`."))?;
-    let too_large = |_| AppError::payload_too_large("The upload is larger than the server accepts.");
+        multipart.map_err(|_| AppError::unsupported_media_type(Text::new("profiles.errors.multipart")))?;
+    let too_large = |_| AppError::payload_too_large(Text::new("profiles.errors.upload_too_large"));
     while let Some(field) = multipart.next_field().await.map_err(too_large)? {
         if field.name() == Some("avatar") {
             return field.bytes().await.map_err(too_large);
         }
     }
-    Err(AppError::field("avatar", "Send the image in a multipart field named `avatar`."))
+    Err(AppError::field("avatar", Text::new("profiles.errors.multipart_field")))
 }

@@ -118,7 +118,7 @@ pub async fn save(
     match service::update(&state, &v.id(), change).await {
         Ok(_) => Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, page.locale)?;
             let profile = service::get(&state, &v.id()).await?;
             edit_page(&state, page, &profile, form, errors, FormErrors::none(), reply)
         }
@@ -139,7 +139,7 @@ pub async fn upload_avatar(
     match result {
         Ok(_) => Ok(redirect_with_flash("/settings/profile", FlashKind::Success, "profiles.flash.avatar_saved")),
         Err(e) => {
-            let Refused { errors: mut avatar_errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors: mut avatar_errors, reply, .. } = Refused::from_error(e, page.locale)?;
             if let Some(general) = avatar_errors.general.take() {
                 avatar_errors.fields.push(lyceum_platform::FieldError::new("avatar", general));
             }

@@ -210,7 +210,152 @@ async fn signing_up_in_french_makes_a_french_account(backend: Backend) {
     app.stop().await;
 }
 
+/// A form posted with the browser asking for `accept_language`.
+async fn form_in(client: &TestClient, path: &str, fields: &[(&str, &str)], accept_language: &str) -> Reply {
+    client.raw(client.http.post(client.url(path)).header("accept-language", accept_language).form(fields)).await
+}
+
+/// A refused form re-rendered in French: the status, the French phrases, and
+/// none of the English ones.
+#[track_caller]
+fn assert_refused_in_french(page: &Reply, status: u16, french: &[&str], english: &[&str]) {
+    assert_eq!(page.status, status, "{}", page.text);
+    assert!(page.text.contains(r#"<html lang="fr">"#), "{}", page.text);
+    for phrase in french {
+        assert!(page.text.contains(phrase), "{phrase:?} is not on the page:\n{}", page.text);
+    }
+    assert_lacks(page, english);
+}
+
+/// The API's messages for the same input stay English, by field.
+#[track_caller]
+fn assert_api_english(reply: &Reply, status: u16, messages: &[(&str, &str)]) {
+    assert_eq!(reply.status, status, "{}", reply.text);
+    let errors = reply.json()["errors"].as_array().cloned().unwrap_or_default();
+    for (field, message) in messages {
+        let found =
+            errors.iter().find(|e| e["field"] == *field).unwrap_or_else(|| panic!("no error on {field}: {errors:?}"));
+        assert_eq!(found["message"], *message, "{}", reply.text);
+    }
+}
+
+/// The catalog's filters: a reversed price range and an amount that is not
+/// one, on a page the browser asked for in French.
+async fn a_french_visitor_reads_catalog_filter_errors_in_french(backend: Backend) {
+    let app = spawn(backend).await;
+    let visitor = app.client();
+    let reversed = get_in(&visitor, "/courses?min=20&max=10", "fr").await;
+    let french = ["Le prix le plus élevé ne doit pas être inférieur au plus bas."];
+    assert_refused_in_french(&reversed, 422, &french, &["The highest price must not be below the lowest."]);
+    let bad = get_in(&visitor, "/courses?min=ten&max=1.999", "fr").await;
+    let french = [
+        "Saisissez le montant en chiffres, avec au plus une virgule ou un point décimal, par exemple 19,99.",
+        "Les montants en USD ont au plus 2 décimales, par exemple 19,99 (sans séparateur de milliers).",
+    ];
+    assert_refused_in_french(&bad, 422, &french, &["Enter the amount with digits", "USD amounts have at most"]);
+
+    let api = get_in(&visitor, "/api/v1/catalog/courses?currency=USD&min_price=2000&max_price=1000", "fr").await;
+    assert_api_english(&api, 422, &[("max_price", "The highest price must not be below the lowest.")]);
+    app.stop().await;
+}
+
+/// Sign-up, anonymous: the field messages in the browser's language.
+async fn a_french_visitor_reads_sign_up_errors_in_french(backend: Backend) {
+    let app = spawn(backend).await;
+    let visitor = app.client();
+    let csrf = {
+        let form = get_in(&visitor, "/register", "fr").await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = form.text.find(marker).expect("a csrf field") + marker.len();
+        form.text[start..].split('"').next().unwrap().to_string()
+    };
+    let fields =
+        [("csrf", csrf.as_str()), ("email", "pas-une-adresse"), ("display_name", "Chloé"), ("password", "court")];
+    let refused = form_in(&visitor, "/register", &fields, "fr").await;
+    let french =
+        ["Saisissez une adresse de courriel valide, comme nom@example.com.", "Utilisez au moins 8 caractères."];
+    let english = ["Enter a valid e-mail address", "Use at least 8 characters."];
+    assert_refused_in_french(&refused, 422, &french, &english);
+
+    let body = json!({"email": "pas-une-adresse", "password": "court", "display_name": "Chloé"});
+    let api = visitor
+        .raw(visitor.http.post(visitor.url("/api/v1/auth/register")).header("accept-language", "fr").json(&body))
+        .await;
+    let english =
+        [("email", "Enter a valid e-mail address, like name@example.com."), ("password", "Use at least 8 characters.")];
+    assert_api_english(&api, 422, &english);
+    app.stop().await;
+}
+
+/// The course editor of a French-speaking instructor: a field message (an
+/// empty title) and a refusal shown as the form's general message
+/// (publishing a course without lessons).
+async fn a_french_instructor_reads_course_editor_errors_in_french(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("amelie@example.org", Role::Instructor).await;
+    app.exec("UPDATE users SET locale = 'fr' WHERE email = 'amelie@example.org'").await;
+    let csrf = client.page_csrf("/teach").await;
+    let created = client.form("/teach", &[("csrf", &csrf), ("title", "Peinture")]).await;
+    assert_eq!(created.status, 303, "{}", created.text);
+    let editor = created.header("location").to_string();
+    let id = editor.rsplit('/').next().unwrap().to_string();
+
+    let details = [
+        ("csrf", csrf.as_str()),
+        ("title", ""),
+        ("slug", "peinture"),
+        ("summary", ""),
+        ("description", ""),
+        ("category", ""),
+        ("level", "beginner"),
+        ("language", "fr"),
+        ("tags", ""),
+        ("price", ""),
+        ("currency", ""),
+        ("seat_limit", ""),
+    ];
+    let refused = client.form(&editor, &details).await;
+    assert_refused_in_french(
+        &refused,
+        422,
+        &["Utilisez entre 3 et 120 caractères."],
+        &["Use between 3 and 120 characters."],
+    );
+    let publish = client.form(&format!("{editor}/state"), &[("csrf", &csrf), ("to", "published")]).await;
+    let french = ["Un cours doit avoir au moins une leçon pour être publié."];
+    assert_refused_in_french(&publish, 422, &french, &["A course needs at least one lesson"]);
+
+    let api = client.patch(&format!("/api/v1/courses/{id}"), json!({"title": ""})).await;
+    assert_api_english(&api, 422, &[("title", "Use between 3 and 120 characters.")]);
+    let api = client.post(&format!("/api/v1/courses/{id}/publish"), json!({})).await;
+    assert_eq!(api.status, 422, "{}", api.text);
+    assert_eq!(api.json()["detail"], "A course needs at least one lesson before it can be published.");
+    app.stop().await;
+}
+
+/// The profile form of a French-speaking user: a bio over the limit.
+async fn a_french_user_reads_profile_errors_in_french(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("amelie@example.org", Role::Learner).await;
+    app.exec("UPDATE users SET locale = 'fr' WHERE email = 'amelie@example.org'").await;
+    let csrf = client.page_csrf("/settings/profile").await;
+    let bio = "a".repeat(2001);
+    let fields =
+        [("csrf", csrf.as_str()), ("display_name", "Amélie"), ("bio", &bio), ("time_zone", "UTC"), ("locale", "fr")];
+    let refused = client.form("/settings/profile", &fields).await;
+    let french = ["La biographie doit compter moins de 2000 caractères."];
+    assert_refused_in_french(&refused, 422, &french, &["Keep the bio under 2000 characters."]);
+
+    let api = client.patch("/api/v1/users/me/profile", json!({"bio": bio})).await;
+    assert_api_english(&api, 422, &[("bio", "Keep the bio under 2000 characters.")]);
+    app.stop().await;
+}
+
 on_both_backends!(
+    a_french_visitor_reads_catalog_filter_errors_in_french,
+    a_french_visitor_reads_sign_up_errors_in_french,
+    a_french_instructor_reads_course_editor_errors_in_french,
+    a_french_user_reads_profile_errors_in_french,
     signing_up_in_french_makes_a_french_account,
     a_french_speaking_learner_reads_french_pages,
     choosing_french_in_the_language_menu_turns_the_pages_french,

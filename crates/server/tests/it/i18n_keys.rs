@@ -81,6 +81,90 @@ fn the_key_scanner_finds_keys() {
     assert_eq!(keys_used(r#"{{ page.t("nav.home") }} and {{ page.t("a.b") }}"#), ["nav.home", "a.b"]);
 }
 
+fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The message keys a Rust source names: the literal of every
+/// `Text::new("…")` and `.arg_key(…, "…")`, and every string literal shaped
+/// like a message key (`<module>.errors.…`, the platform's `errors.…`), which
+/// also finds keys kept in constants and tables before they reach `Text::new`.
+fn rust_keys_used(text: &str) -> Vec<String> {
+    let is_key = |s: &str| {
+        s.contains('.')
+            && !s.ends_with('.')
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+    };
+    // The literal `rest` starts with, if it does.
+    let literal =
+        |rest: &str| rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()).map(str::to_string);
+    let mut keys: Vec<String> = text.split("Text::new(").skip(1).filter_map(literal).collect();
+    for arg in text.split(".arg_key(").skip(1) {
+        // The second argument: `.arg_key("name", "key")`.
+        let second = arg.trim_start().strip_prefix('"').and_then(|r| r.split_once('"')).map(|(_, r)| r);
+        keys.extend(second.and_then(|r| literal(r.trim_start().strip_prefix(',')?)));
+    }
+    for (i, literal) in text.split('"').enumerate() {
+        if i % 2 == 1 && literal.split('.').any(|part| part == "errors") && is_key(literal) {
+            keys.push(literal.to_string());
+        }
+    }
+    keys.retain(|k| is_key(k));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn every_message_key_in_rust_has_an_english_string() {
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(crates_dir()).unwrap().flatten() {
+        let dir = krate.path().join("src");
+        if dir.is_dir() {
+            rust_sources(&dir, &mut files);
+        }
+    }
+    lyceum::modules().install();
+    let mut found = 0;
+    let mut missing = Vec::new();
+    for file in &files {
+        for key in rust_keys_used(&std::fs::read_to_string(file).unwrap()) {
+            found += 1;
+            if !lyceum_platform::web::i18n::has_key(&key) {
+                missing.push(format!("{}: {key}", file.display()));
+            }
+        }
+    }
+    assert!(found > 100, "only {found} message keys found under {}", crates_dir().display());
+    assert!(
+        missing.is_empty(),
+        "message keys in Rust with no English string (locales/en.toml, crates/platform/locales/en/):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn the_rust_key_scanner_finds_keys() {
+    let source = r#"
+        FieldError::new("q", Text::new("catalog.errors.search_too_long").arg("max", 200));
+        const REUSED: &str = "accounts.errors.password_reused";
+        Text::new(key).arg_key("named", "courses.errors.file_types.pdf").arg_key("found", found.label);
+        /// `Text::new("…")`
+        let plain = "Use free or paid."; let path = "crates/errors.rs"; let short = "errors.";
+    "#;
+    assert_eq!(
+        rust_keys_used(source),
+        ["accounts.errors.password_reused", "catalog.errors.search_too_long", "courses.errors.file_types.pdf"]
+    );
+}
+
 /// The `crates/` directory.
 fn crates_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()

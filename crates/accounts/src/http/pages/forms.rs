@@ -27,7 +27,7 @@ pub struct TokenQuery {
 
 /// A refused form with the messages pages expect translated.
 pub fn refused(page: &Page, e: AppError) -> AppResult<Refused> {
-    let mut refused = Refused::from_error(e)?;
+    let mut refused = Refused::from_error(e, page.locale)?;
     if let Some(secs) = refused.retry_after_secs {
         refused.errors.general = Some(rate_limited(page, secs));
     }
@@ -48,7 +48,7 @@ pub fn refused_login(page: &Page, e: LoginError) -> AppResult<Refused> {
         LoginError::RateLimited(l) => Some(rate_limited(page, l.retry_after_secs)),
         LoginError::Other(_) => None,
     };
-    let mut refused = Refused::from_error(e.into())?;
+    let mut refused = Refused::from_error(e.into(), page.locale)?;
     if message.is_some() {
         refused.errors.general = message;
     }

@@ -73,7 +73,10 @@ pub async fn create(
     };
     let result = match days {
         Ok(days) => tokens::create(&state, &viewer.id(), &form.name, days).await,
-        Err(_) => Err(lyceum_platform::AppError::field("expires_in_days", page.t("accounts.tokens.expiry_invalid"))),
+        Err(_) => Err(lyceum_platform::AppError::field(
+            "expires_in_days",
+            lyceum_platform::Text::new("accounts.tokens.expiry_invalid"),
+        )),
     };
     match result {
         Ok(created) => {

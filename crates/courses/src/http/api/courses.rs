@@ -7,7 +7,7 @@ use axum::{
 };
 use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppError, AppResult, AppState, Text,
     auth::CurrentUser,
     http::{
         errors::Problem,
@@ -211,7 +211,7 @@ pub async fn add_instructor(
     let who = match (body.email.filter(|e| !e.trim().is_empty()), body.user_id.filter(|u| !u.trim().is_empty())) {
         (Some(email), None) => Who::Email(email),
         (None, Some(user_id)) => Who::UserId(user_id),
-        _ => return Err(AppError::field("email", "Give either `email` or `user_id` of the instructor to add.")),
+        _ => return Err(AppError::field("email", Text::new("courses.errors.instructor_who"))),
     };
     let all = instructors::add(&state, &v, &id, who).await?;
     Ok(Json(InstructorList { items: all.into_iter().map(InstructorDto::from).collect() }))

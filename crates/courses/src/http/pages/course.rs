@@ -8,7 +8,7 @@ use axum::{
 };
 use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{
-    AppError, AppResult, AppState, FieldError,
+    AppError, AppResult, AppState, FieldError, Text,
     auth::MaybeUser,
     http::extract::PageForm,
     keyset::PageRequest,
@@ -76,7 +76,7 @@ pub async fn create(
     match courses::create(&state, &s.viewer, input).await {
         Ok(view) => Ok(redirect_with_flash(&editor_url(&view.course.id), FlashKind::Success, "courses.flash.created")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             teach_page(&state, s, None, form, errors, reply).await
         }
     }
@@ -159,7 +159,7 @@ impl CourseForm {
             bad.push(e.clone());
         }
         if seat_limit.is_err() {
-            bad.push(FieldError::new("seat_limit", "Enter a whole number of seats, or leave it empty."));
+            bad.push(FieldError::new("seat_limit", Text::new("courses.errors.seat_limit_number")));
         }
         if !bad.is_empty() {
             return Err(AppError::validation(bad));
@@ -189,10 +189,10 @@ impl CourseForm {
             return Ok(0);
         }
         let currency = match self.currency.trim() {
-            "" => return Err(FieldError::new("currency", "Choose the currency of the price.")),
-            code => Currency::parse(code).map_err(|e| FieldError::new("currency", e.to_string()))?,
+            "" => return Err(FieldError::new("currency", Text::new("courses.errors.price_currency"))),
+            code => Currency::parse(code).map_err(|e| FieldError::new("currency", e))?,
         };
-        Money::parse_major(raw, currency).map(|m| m.minor).map_err(|e| FieldError::new("price", e.to_string()))
+        Money::parse_major(raw, currency).map(|m| m.minor).map_err(|e| FieldError::new("price", e))
     }
 }
 
@@ -235,7 +235,7 @@ pub(crate) async fn editor_outline_error(
     id: &CourseId,
     e: AppError,
 ) -> AppResult<Response> {
-    let Refused { errors, reply, .. } = Refused::from_error(e)?;
+    let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
     editor_page(state, s, id, None, Sections { outline: errors, ..Default::default() }, reply).await
 }
 
@@ -256,7 +256,7 @@ pub async fn save(
     match result {
         Ok(_) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, Some(form), Sections { details: errors, ..Default::default() }, reply).await
         }
     }
@@ -286,7 +286,7 @@ pub async fn change_state(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, said))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { state: errors, ..Default::default() }, reply).await
         }
     }
@@ -306,7 +306,7 @@ pub async fn upload_cover(
     match result {
         Ok(()) => Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.cover_saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "cover")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "cover", s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { cover: errors, ..Default::default() }, reply).await
         }
     }
@@ -329,7 +329,7 @@ pub async fn add_instructor(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_added"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
         }
     }
@@ -345,7 +345,7 @@ pub async fn remove_instructor(
             Ok(redirect_with_flash(&editor_url(id.as_str()), FlashKind::Success, "courses.flash.instructor_removed"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             editor_page(&state, s, &id, None, Sections { instructors: errors, ..Default::default() }, reply).await
         }
     }

@@ -10,7 +10,7 @@ use axum::{
 };
 use lyceum_platform::ids::{CourseId, LessonId, ModuleId};
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppError, AppResult, AppState, Text,
     http::extract::PageForm,
     web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
 };
@@ -157,8 +157,8 @@ impl LessonForm {
     fn input(&self) -> Result<LessonInput, AppError> {
         let minutes = self.duration_minutes.trim();
         let duration = if minutes.is_empty() { Ok(0) } else { minutes.parse::<i64>() };
-        let duration = duration
-            .map_err(|_| AppError::field("duration_minutes", "Enter the estimated duration as whole minutes."))?;
+        let duration =
+            duration.map_err(|_| AppError::field("duration_minutes", Text::new("courses.errors.duration_number")))?;
         Ok(LessonInput {
             title: Some(self.title.clone()),
             kind: Some(self.kind.clone()),
@@ -256,7 +256,7 @@ pub async fn save_lesson(
     match result {
         Ok(_) => Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.saved")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e)?;
+            let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
             lesson_page(&state, s, &id, Some(form), errors, FormErrors::none(), reply).await
         }
     }
@@ -280,7 +280,7 @@ pub async fn upload_image(
             "courses.flash.image_added",
         )),
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "image")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "image", s.page.locale)?;
             lesson_page(&state, s, &id, None, FormErrors::none(), errors, reply).await
         }
     }
@@ -303,7 +303,7 @@ pub async fn upload_media(
             Ok(redirect_with_flash(&format!("/teach/lessons/{id}"), FlashKind::Success, "courses.flash.media_saved"))
         }
         Err(e) => {
-            let Refused { errors, reply, .. } = refused_upload(e, "media")?;
+            let Refused { errors, reply, .. } = refused_upload(e, "media", s.page.locale)?;
             lesson_page(&state, s, &id, None, FormErrors::none(), errors, reply).await
         }
     }

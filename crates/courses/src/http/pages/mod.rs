@@ -6,9 +6,9 @@ pub mod lesson;
 
 use lyceum_platform::{AppResult, FieldError, web::Refused};
 
-/// A refused upload's general message shown beside its file input.
-pub(crate) fn refused_upload(e: lyceum_platform::AppError, field: &str) -> AppResult<Refused> {
-    let mut refused = Refused::from_error(e)?;
+/// A refused upload's general message shown beside its file input, in `locale`.
+pub(crate) fn refused_upload(e: lyceum_platform::AppError, field: &str, locale: &str) -> AppResult<Refused> {
+    let mut refused = Refused::from_error(e, locale)?;
     if let Some(general) = refused.errors.general.take() {
         refused.errors.fields.push(FieldError::new(field, general));
     }

@@ -94,7 +94,7 @@ pub async fn add(
         }
         Ok(_) => Ok(redirect_with_flash(&roster_url(id.as_str()), FlashKind::Info, "enrollment.flash.learner_already")),
         Err(e) => {
-            let Refused { errors, reply, .. } = Refused::from_error(e.into())?;
+            let Refused { errors, reply, .. } = Refused::from_error(e.into(), s.page.locale)?;
             roster_page(&state, s, &id, None, form.email, errors, reply).await
         }
     }
