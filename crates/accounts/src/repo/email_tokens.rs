@@ -5,6 +5,8 @@ use sqlx::AnyConnection;
 pub enum Purpose {
     VerifyEmail,
     ResetPassword,
+    /// Confirms a new address; the row keeps it (`new_email`).
+    ChangeEmail,
 }
 
 impl Purpose {
@@ -12,6 +14,7 @@ impl Purpose {
         match self {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::ChangeEmail => "change_email",
         }
     }
 }
@@ -24,6 +27,7 @@ pub async fn issue(
     purpose: Purpose,
     token_hash: &str,
     expires_at: i64,
+    new_email: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let now = db::now_ms();
     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
@@ -33,13 +37,15 @@ pub async fn issue(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at, new_email) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash)
     .bind(user_id)
     .bind(purpose.as_str())
     .bind(now)
     .bind(expires_at)
+    .bind(new_email)
     .execute(conn)
     .await
     .map(|_| ())
@@ -70,6 +76,15 @@ pub async fn consume(
         .bind(token_hash)
         .fetch_optional(conn)
         .await
+}
+
+/// The address a consumed `change_email` token confirms.
+pub async fn new_email_of(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT new_email FROM email_tokens WHERE token_hash = $1 AND purpose = 'change_email'")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
 }
 
 /// The account a token belongs to while it is still usable, without using it

@@ -103,6 +103,20 @@ pub async fn require_password_change(conn: &mut AnyConnection, id: &str) -> Resu
         .map(|_| ())
 }
 
+/// Replaces the address (already normalised) and marks it verified: it was
+/// confirmed by a link sent to it.
+pub async fn set_email(conn: &mut AnyConnection, id: &str, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET email = $1, email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $3",
+    )
+    .bind(email)
+    .bind(db::now_ms())
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Marks the address verified; keeps the first verification time.
 pub async fn mark_verified(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2")

@@ -22,7 +22,8 @@ use crate::{
 async fn issue_token(state: &AppState, user: &User, purpose: Purpose, ttl_ms: i64) -> Result<String, AppError> {
     let token = secrets::random_token();
     let mut conn = state.db.pool().acquire().await?;
-    email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), db::now_ms() + ttl_ms).await?;
+    let expires = db::now_ms() + ttl_ms;
+    email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), expires, None).await?;
     Ok(token)
 }
 

@@ -55,6 +55,10 @@ letters!(
     AlreadyHtml = "accounts/mail/already_registered.html",
     PasswordChangedText = "accounts/mail/password_changed.txt",
     PasswordChangedHtml = "accounts/mail/password_changed.html",
+    EmailChangeText = "accounts/mail/email_change.txt",
+    EmailChangeHtml = "accounts/mail/email_change.html",
+    EmailChangedText = "accounts/mail/email_changed.txt",
+    EmailChangedHtml = "accounts/mail/email_changed.html",
 );
 
 pub async fn send_verification(state: &AppState, user: &User, token: &str) -> Result<(), AppError> {
@@ -89,6 +93,30 @@ pub async fn send_password_changed(state: &AppState, user: &User) -> Result<(), 
     deliver(state, user, mail.t("accounts.mail.password_changed.subject"), text, html).await
 }
 
+/// The link that confirms a new address, sent to that address.
+pub async fn send_email_change_link(
+    state: &AppState,
+    user: &User,
+    new_email: &str,
+    token: &str,
+) -> Result<(), AppError> {
+    let link = format!("{}/confirm-email?token={token}", state.settings.public_url);
+    let fills = vec![("hours", state.settings.auth.verification_ttl_hours.to_string()), ("email", new_email.into())];
+    let mail = Letter::to(user, link, fills);
+    let (text, html) = (EmailChangeText { mail: &mail }.render(), EmailChangeHtml { mail: &mail }.render());
+    deliver_to(state, new_email, mail.t("accounts.mail.email_change.subject"), text, html).await
+}
+
+/// Tells the address an account left that it changed (and what to do if the
+/// owner did not change it).
+pub async fn send_email_changed(state: &AppState, user: &User, old_email: &str) -> Result<(), AppError> {
+    let base = &state.settings.public_url;
+    let fills = vec![("email", user.email.clone()), ("reset", format!("{base}/password-reset"))];
+    let mail = Letter::to(user, String::new(), fills);
+    let (text, html) = (EmailChangedText { mail: &mail }.render(), EmailChangedHtml { mail: &mail }.render());
+    deliver_to(state, old_email, mail.t("accounts.mail.email_changed.subject"), text, html).await
+}
+
 async fn deliver(
     state: &AppState,
     user: &User,
@@ -96,8 +124,18 @@ async fn deliver(
     text: askama::Result<String>,
     html: askama::Result<String>,
 ) -> Result<(), AppError> {
+    deliver_to(state, &user.email, subject, text, html).await
+}
+
+async fn deliver_to(
+    state: &AppState,
+    to: &str,
+    subject: String,
+    text: askama::Result<String>,
+    html: askama::Result<String>,
+) -> Result<(), AppError> {
     let email = Email {
-        to: user.email.clone(),
+        to: to.to_string(),
         subject,
         text: text.map_err(AppError::internal)?,
         html: html.map_err(AppError::internal)?,

@@ -31,6 +31,8 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .register::<ResetMail>()
         .register::<AlreadyRegisteredMail>()
         .register::<PasswordChangedMail>()
+        .register::<EmailChangeLinkMail>()
+        .register::<EmailChangedMail>()
         .schedule::<super::housekeeping::PurgeExpired>(Every::hours(1));
 }
 
@@ -129,6 +131,68 @@ impl Job for PasswordChangedMail {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_password_changed(state, &user).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
+
+/// The payload of a mail about an address change: the account, the other
+/// address the mail goes to (the new one for the link, the old one for the
+/// notice; the account's own admins can see addresses anyway), and a request id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AddressMail {
+    pub user_id: String,
+    pub address: String,
+    pub request_id: String,
+}
+
+/// Enqueues the confirmation link to `new_email` (committed at once).
+pub(crate) async fn request_email_change(state: &AppState, user_id: &str, new_email: &str) -> Result<(), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let payload = AddressMail { user_id: user_id.into(), address: new_email.into(), request_id: db::new_id() };
+    jobs::enqueue::<EmailChangeLinkMail>(&mut conn, &payload).await?;
+    Ok(())
+}
+
+/// Enqueues the notice to the `old_email` on `conn`, the change's transaction.
+pub(crate) async fn request_email_changed_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    old_email: &str,
+) -> Result<(), AppError> {
+    let payload = AddressMail { user_id: user_id.into(), address: old_email.into(), request_id: db::new_id() };
+    jobs::enqueue::<EmailChangedMail>(conn, &payload).await?;
+    Ok(())
+}
+
+/// "Change my address" → a confirmation link to the new address, unless the
+/// account was disabled since. Idempotent through the key
+/// `accounts.email_change_mail:<request id>` (see the module doc).
+pub struct EmailChangeLinkMail;
+impl Job for EmailChangeLinkMail {
+    const KIND: &'static str = "accounts.email_change_mail";
+    type Payload = AddressMail;
+    async fn run(state: &AppState, req: AddressMail) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
+        if user.is_disabled() {
+            return Ok(());
+        }
+        super::email_change::send_link(state, &user, &req.address).await?;
+        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+    }
+}
+
+/// An address change → a notice to the address the account left, so a change
+/// its owner did not make does not go unnoticed.
+/// Idempotent through the key `accounts.email_changed_mail:<request id>` (see the module doc).
+pub struct EmailChangedMail;
+impl Job for EmailChangedMail {
+    const KIND: &'static str = "accounts.email_changed_mail";
+    type Payload = AddressMail;
+    async fn run(state: &AppState, req: AddressMail) -> Result<(), JobError> {
+        let key = format!("{}:{}", Self::KIND, req.request_id);
+        let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
+        mail::send_email_changed(state, &user, &req.address).await?;
         Ok(deliveries::record_sent(state.db.pool(), &key).await?)
     }
 }

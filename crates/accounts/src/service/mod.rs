@@ -3,6 +3,7 @@
 pub mod admin;
 mod device;
 pub mod directory;
+pub mod email_change;
 pub mod housekeeping;
 pub mod identity;
 pub mod links;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 const ACCOUNTS_TAGS: [&str; 4] = ["auth", "users", "tokens", "admin"];
 
-const ACCOUNTS_OPERATIONS: [(&str, &str); 19] = [
+const ACCOUNTS_OPERATIONS: [(&str, &str); 21] = [
     ("POST", "/api/v1/auth/register"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
@@ -24,6 +24,8 @@ const ACCOUNTS_OPERATIONS: [(&str, &str); 19] = [
     ("GET", "/api/v1/users/me"),
     ("PATCH", "/api/v1/users/me"),
     ("POST", "/api/v1/users/me/password"),
+    ("POST", "/api/v1/users/me/email"),
+    ("POST", "/api/v1/auth/confirm-email"),
     ("GET", "/api/v1/users/me/sessions"),
     ("DELETE", "/api/v1/users/me/sessions"),
     ("DELETE", "/api/v1/users/me/sessions/{id}"),

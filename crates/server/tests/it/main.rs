@@ -55,6 +55,7 @@ mod courses_pages;
 mod courses_uploads;
 mod db_outage;
 mod demo;
+mod email_change;
 mod enrollment_api;
 mod enrollment_concurrency;
 mod enrollment_pages;

@@ -10,7 +10,7 @@ use lyceum_platform::{
 use super::dto::*;
 use crate::{
     http::cookies,
-    service::{self, links, register::RegisterInput, session},
+    service::{self, email_change, links, register::RegisterInput, session},
 };
 
 const CHECK_INBOX: Accepted = Accepted {
@@ -71,6 +71,18 @@ pub async fn logout(
     responses((status = 200, body = UserDto), (status = 410, description = "expired or used", body = Problem)))]
 pub async fn verify(State(state): State<AppState>, ApiJson(body): ApiJson<TokenBody>) -> AppResult<Json<UserDto>> {
     Ok(Json(links::verify_email(&state, &body.token).await?.into()))
+}
+
+/// Confirm a new address with the token from the change link: the account
+/// takes it (409 when another account took it meanwhile).
+#[utoipa::path(post, path = "/api/v1/auth/confirm-email", tag = "auth", request_body = TokenBody,
+    responses((status = 200, body = UserDto), (status = 409, body = Problem),
+        (status = 410, description = "expired or used", body = Problem), (status = 422, body = Problem)))]
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<TokenBody>,
+) -> AppResult<Json<UserDto>> {
+    Ok(Json(email_change::confirm(&state, &body.token).await?.into()))
 }
 
 /// Send a new verification link to an unconfirmed address.

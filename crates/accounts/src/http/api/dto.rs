@@ -106,6 +106,16 @@ pub struct UpdateMeBody {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+pub struct ChangeEmailBody {
+    /// The new address; a link sent there confirms it.
+    #[schema(required = true, format = "email", max_length = 254)]
+    pub email: String,
+    #[schema(required = true, min_length = 1)]
+    pub current_password: String,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct ChangePasswordBody {
     #[schema(required = true, min_length = 1)]
     pub current_password: String,

@@ -6,7 +6,10 @@ use lyceum_platform::{
 };
 
 use super::dto::*;
-use crate::service::identity::{self, IdentityChange, PasswordChange};
+use crate::service::{
+    Client, email_change,
+    identity::{self, IdentityChange, PasswordChange},
+};
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/users/me", security(("bearer" = []), ("session" = [])), tag = "users",
@@ -43,4 +46,25 @@ pub async fn change_password(
     };
     identity::change_password(&state, &viewer, change).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+const LINK_SENT: Accepted = Accepted {
+    status: "accepted",
+    message: "A link was sent to the new address; the account takes it when the link is opened.",
+};
+
+/// Change your e-mail address: a link is sent to the new address, and the
+/// account takes it when the link is opened (`POST /api/v1/auth/confirm-email`
+/// with its token); the old address is then told of the change.
+#[utoipa::path(post, path = "/api/v1/users/me/email", security(("bearer" = []), ("session" = [])), tag = "users", request_body = ChangeEmailBody,
+    responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem)))]
+pub async fn change_email(
+    State(state): State<AppState>,
+    CurrentUser(viewer): CurrentUser,
+    client: Client,
+    ApiJson(body): ApiJson<ChangeEmailBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
+    email_change::request(&state, &viewer, &body.email, &body.current_password, &client).await?;
+    Ok((StatusCode::ACCEPTED, Json(LINK_SENT)))
 }

@@ -21,6 +21,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::confirm_reset))
         .routes(routes!(me::get_me, me::update_me))
         .routes(routes!(me::change_password))
+        .routes(routes!(me::change_email))
+        .routes(routes!(auth::confirm_email))
         .routes(routes!(sessions::list, sessions::revoke_others))
         .routes(routes!(sessions::revoke))
         .routes(routes!(tokens::list, tokens::create))

@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/check-email-reset", get(reset::sent))
         .route("/password-reset/confirm", get(reset::confirm_form).post(reset::confirm))
         .route("/settings/password", get(settings::form).post(settings::change))
+        .route("/settings/email", post(settings::change_email))
+        .route("/confirm-email", get(settings::confirm_email))
         .route("/settings/sessions", get(sessions::list))
         .route("/settings/sessions/{id}/revoke", post(sessions::revoke))
         .route("/settings/sessions/revoke-others", post(sessions::revoke_others))
