@@ -45,6 +45,18 @@ async fn staff_pages_work_at_both_widths(backend: Backend) {
         page("/teach/courses/{id}/roster").await;
         c.goto(&format!("{}/settings/sessions", app.url)).await.expect("open the sessions page");
         page("/settings/sessions").await;
+        c.goto(&format!("{}/settings/password", app.url)).await.expect("open the password and e-mail page");
+        page("/settings/password").await;
+        // The course page names its instructor; her page lists what she teaches.
+        c.goto(&format!("{}/teach", app.url)).await.expect("open /teach");
+        follow(c, COURSE).await;
+        follow(c, "View course page").await;
+        follow(c, "Grace Hopper").await;
+        // She teaches more than the page shows: the newest, and a link to all of them.
+        page("/u/{id}").await;
+        follow(c, "All courses by this instructor").await;
+        assert!(main_text(c).await.contains(COURSE), "her courses include the SQL one:\n{}", main_text(c).await);
+        page("/courses?instructor={id}").await;
 
         sign_out(&app, c).await;
         sign_in(&app, c, "root@example.org", PASSWORD).await;
