@@ -9,7 +9,7 @@
 
 use lyceum_platform::{AppError, AppState, Text, auth::Viewer, db, secrets};
 
-use super::{Client, mail, mail_jobs, session};
+use super::{Client, links, mail, mail_jobs, session};
 use crate::{
     AccountError,
     model::{Email, User},
@@ -42,11 +42,8 @@ pub async fn request(
 
 /// Issues the link token for `new_email` and mails it there; run by the mail job.
 pub(crate) async fn send_link(state: &AppState, user: &User, new_email: &str) -> Result<(), AppError> {
-    let token = secrets::random_token();
     let ttl_ms = state.settings.auth.verification_ttl_hours * 3_600_000;
-    let mut conn = state.db.pool().acquire().await?;
-    let (hash, expires) = (secrets::token_hash(&token), db::now_ms() + ttl_ms);
-    email_tokens::issue(&mut conn, &user.id, Purpose::ChangeEmail, &hash, expires, Some(new_email)).await?;
+    let token = links::issue_token(state, user, Purpose::ChangeEmail, ttl_ms, Some(new_email)).await?;
     mail::send_email_change_link(state, user, new_email, &token).await
 }
 

@@ -18,19 +18,26 @@ use crate::{
 };
 
 /// A new link token for `purpose`, valid for `ttl_ms`; it voids the user's
-/// earlier unused ones, and only its hash is stored.
-async fn issue_token(state: &AppState, user: &User, purpose: Purpose, ttl_ms: i64) -> Result<String, AppError> {
+/// earlier unused ones, and only its hash is stored (with the address a
+/// `ChangeEmail` token confirms).
+pub(crate) async fn issue_token(
+    state: &AppState,
+    user: &User,
+    purpose: Purpose,
+    ttl_ms: i64,
+    new_email: Option<&str>,
+) -> Result<String, AppError> {
     let token = secrets::random_token();
     let mut conn = state.db.pool().acquire().await?;
     let expires = db::now_ms() + ttl_ms;
-    email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), expires, None).await?;
+    email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), expires, new_email).await?;
     Ok(token)
 }
 
 /// Issues a verification token and mails its link; run by the mail jobs.
 pub(crate) async fn send_verification(state: &AppState, user: &User) -> Result<(), AppError> {
     let ttl_ms = state.settings.auth.verification_ttl_hours * 3_600_000;
-    let token = issue_token(state, user, Purpose::VerifyEmail, ttl_ms).await?;
+    let token = issue_token(state, user, Purpose::VerifyEmail, ttl_ms, None).await?;
     mail::send_verification(state, user, &token).await
 }
 
@@ -123,7 +130,7 @@ pub async fn request_reset(state: &AppState, raw_email: &str, client: &Client) -
 /// Issues a reset token and mails its link; run by [`ResetMail`].
 pub(crate) async fn send_reset(state: &AppState, user: &User) -> Result<(), AppError> {
     let ttl_ms = state.settings.auth.reset_ttl_minutes * 60_000;
-    let token = issue_token(state, user, Purpose::ResetPassword, ttl_ms).await?;
+    let token = issue_token(state, user, Purpose::ResetPassword, ttl_ms, None).await?;
     mail::send_reset(state, user, &token).await
 }
 

@@ -40,7 +40,7 @@ pub struct PageParams {
 }
 
 /// The submitted filter values, echoed back into the form and the page links.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Echo {
     q: String,
     category: String,
@@ -144,7 +144,12 @@ impl CatalogView {
 
     /// This list's address with its filters, at `cursor` (the first page without).
     fn url(&self, cursor: Option<&str>) -> String {
-        let mut query = self.form.query(self.category.is_some());
+        self.url_of(&self.form, cursor)
+    }
+
+    /// The list's address with `form`'s filters, at `cursor`.
+    fn url_of(&self, form: &Echo, cursor: Option<&str>) -> String {
+        let mut query = form.query(self.category.is_some());
         if let Some(cursor) = cursor {
             query.append_pair("cursor", cursor);
         }
@@ -158,11 +163,7 @@ impl CatalogView {
 
     /// This list without its instructor limit (first page).
     fn without_instructor(&self) -> String {
-        let query = self.form.query(self.category.is_some()).finish();
-        let mut out = url::form_urlencoded::Serializer::new(String::new());
-        out.extend_pairs(url::form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "instructor"));
-        let query = out.finish();
-        if query.is_empty() { self.action() } else { format!("{}?{query}", self.action()) }
+        self.url_of(&Echo { instructor: String::new(), ..self.form.clone() }, None)
     }
 
     fn filters_open(&self) -> bool {

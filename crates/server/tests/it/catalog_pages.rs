@@ -231,6 +231,7 @@ async fn a_teachers_profile_lists_their_courses(backend: Backend) {
     assert!(listed.text.contains("Grace course 1</a>") && listed.text.contains("· 7 courses"));
     assert!(!listed.text.contains("Ada course"));
     assert!(listed.text.contains(&format!(r#"<input type="hidden" name="instructor" value="{grace_id}">"#)));
+    assert!(listed.text.contains(r#"<a href="/courses">Show every course</a>"#), "the limit can be removed");
     let api = kit::list(&c, &format!("instructor={}", grace_id.to_uppercase())).await;
     assert_eq!(api["total"], 7, "ids in any case");
 

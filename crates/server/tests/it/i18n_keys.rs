@@ -11,12 +11,13 @@ use std::{
 /// The languages besides English the interface is complete in.
 const TRANSLATIONS: &[&str] = &["fr"];
 
-fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose name ends in `.{ext}` (templates, Rust sources).
+fn files_named(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {
-            templates(&path, out);
-        } else if path.extension().is_some_and(|e| e == "html") {
+            files_named(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
@@ -56,7 +57,7 @@ fn every_template_key_has_an_english_string() {
     for krate in std::fs::read_dir(crates).unwrap().flatten() {
         let dir = krate.path().join("templates");
         if dir.is_dir() {
-            templates(&dir, &mut files);
+            files_named(&dir, "html", &mut files);
         }
     }
     assert!(files.len() > 5, "templates not found under {}", crates.display());
@@ -79,17 +80,6 @@ fn every_template_key_has_an_english_string() {
 #[test]
 fn the_key_scanner_finds_keys() {
     assert_eq!(keys_used(r#"{{ page.t("nav.home") }} and {{ page.t("a.b") }}"#), ["nav.home", "a.b"]);
-}
-
-fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The message keys a Rust source names: the literal of every
@@ -128,7 +118,7 @@ fn every_message_key_in_rust_has_an_english_string() {
     for krate in std::fs::read_dir(crates_dir()).unwrap().flatten() {
         let dir = krate.path().join("src");
         if dir.is_dir() {
-            rust_sources(&dir, &mut files);
+            files_named(&dir, "rs", &mut files);
         }
     }
     lyceum::modules().install();
