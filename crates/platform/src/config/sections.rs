@@ -123,12 +123,12 @@ fn check_unknown(figment: &Figment, specs: &[SectionSpec]) -> Result<(), ConfigE
         let Some(table) = value.as_dict() else {
             return Err(ConfigError(format!(
                 "setting `{name}`{} must be a table of keys",
-                super::origin(figment, name)
+                super::sources::origin(figment, name)
             )));
         };
         for key in table.keys().map(|k| format!("{name}.{k}")) {
             if !known.contains(&key) {
-                return Err(ConfigError(format!("unknown setting `{key}`{}", super::origin(figment, &key))));
+                return Err(ConfigError(format!("unknown setting `{key}`{}", super::sources::origin(figment, &key))));
             }
         }
     }
