@@ -39,9 +39,9 @@ enum Backend {
 pub struct CacheSetupError(String);
 
 impl Cache {
-    /// The in-process adapter, holding at most `max_entries` entries.
-    pub fn memory(max_entries: u64) -> Self {
-        Self { backend: Backend::Memory(memory::MemoryCache::new(max_entries)) }
+    /// The in-process adapter, holding at most `max_bytes` of keys and values.
+    pub fn memory(max_bytes: u64) -> Self {
+        Self { backend: Backend::Memory(memory::MemoryCache::new(max_bytes)) }
     }
 
     /// The Redis adapter. Keys are prefixed with `prefix` (tests use a unique
@@ -54,7 +54,7 @@ impl Cache {
 
     pub async fn from_settings(settings: &CacheSettings) -> Result<Self, CacheSetupError> {
         if settings.redis_url.is_empty() {
-            return Ok(Self::memory(settings.memory_max_entries));
+            return Ok(Self::memory(settings.memory_max_bytes));
         }
         let timeout = Duration::from_millis(settings.command_timeout_ms);
         Self::redis(settings.redis_url.expose(), &settings.prefix, timeout).await
@@ -78,9 +78,15 @@ impl Cache {
     }
 
     pub async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
+        self.lookup(namespace, key).await.map(|(bytes, _)| bytes)
+    }
+
+    /// The entry's bytes, with its decoded value when the in-process adapter
+    /// kept one; counted as a hit or a miss.
+    async fn lookup(&self, namespace: &str, key: &str) -> Option<(Bytes, Option<memory::Shared>)> {
         let found = match &self.backend {
             Backend::Memory(m) => m.get(namespace, key),
-            Backend::Redis(r) => r.get(namespace, key).await,
+            Backend::Redis(r) => r.get(namespace, key).await.map(|bytes| (bytes, None)),
         };
         let outcome = if found.is_some() { "hit" } else { "miss" };
         metrics::counter!("cache_requests_total", "namespace" => namespace.to_string(), "outcome" => outcome)
@@ -90,7 +96,7 @@ impl Cache {
 
     pub async fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
         match &self.backend {
-            Backend::Memory(m) => m.set(namespace, key, value, ttl),
+            Backend::Memory(m) => m.set(namespace, key, value, None, ttl),
             Backend::Redis(r) => r.set(namespace, key, value, ttl).await,
         }
     }
@@ -111,9 +117,16 @@ impl Cache {
     }
 
     /// A JSON value; an entry that no longer decodes (say, after an upgrade
-    /// changed the type) is a miss.
-    pub async fn get_json<T: DeserializeOwned>(&self, namespace: &str, key: &str) -> Option<T> {
-        let bytes = self.get(namespace, key).await?;
+    /// changed the type) is a miss. The in-process adapter keeps the value
+    /// decoded beside its bytes ([`Cache::set_json`]): a hit is then a clone.
+    pub async fn get_json<T>(&self, namespace: &str, key: &str) -> Option<T>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
+        let (bytes, decoded) = self.lookup(namespace, key).await?;
+        if let Some(value) = decoded.as_ref().and_then(|d| d.downcast_ref::<T>()) {
+            return Some(value.clone());
+        }
         match serde_json::from_slice(&bytes) {
             Ok(value) => Some(value),
             Err(e) => {
@@ -123,10 +136,17 @@ impl Cache {
         }
     }
 
-    pub async fn set_json<T: Serialize>(&self, namespace: &str, key: &str, value: &T, ttl: Duration) {
-        match serde_json::to_vec(value) {
-            Ok(bytes) => self.set(namespace, key, bytes.into(), ttl).await,
-            Err(e) => tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
+    pub async fn set_json<T>(&self, namespace: &str, key: &str, value: &T, ttl: Duration)
+    where
+        T: Serialize + Clone + Send + Sync + 'static,
+    {
+        let bytes = match serde_json::to_vec(value) {
+            Ok(bytes) => Bytes::from(bytes),
+            Err(e) => return tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
+        };
+        match &self.backend {
+            Backend::Memory(m) => m.set(namespace, key, bytes, Some(std::sync::Arc::new(value.clone())), ttl),
+            Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
         }
     }
 
@@ -134,7 +154,7 @@ impl Cache {
     /// are returned and not cached.
     pub async fn get_or_load_json<T, E, F>(&self, namespace: &str, key: &str, ttl: Duration, load: F) -> Result<T, E>
     where
-        T: Serialize + DeserializeOwned,
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
         if let Some(hit) = self.get_json(namespace, key).await {

@@ -1,9 +1,15 @@
-//! The in-process adapter: a bounded `moka` cache with a TTL per entry.
+//! The in-process adapter: a `moka` cache bounded in bytes, with a TTL per
+//! entry. The bound is in bytes, not entries, because entries range from a
+//! counter of a few bytes to a rendered catalog page of tens of kilobytes:
+//! ten thousand pages held a server at hundreds of megabytes.
+//! A JSON entry also keeps its decoded value (`Shared`), so a hit on the
+//! hot paths (the session, a course's content) is a clone, not a parse.
 //! Generations live in a plain map beside it, never in the evicting cache:
 //! an evicted counter would restart at 0 and revive entries written before
 //! an earlier bump.
 
 use std::{
+    any::Any,
     collections::HashMap,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -24,9 +30,13 @@ impl std::fmt::Debug for MemoryCache {
     }
 }
 
+/// A decoded value kept beside its bytes (see [`super::Cache::get_json`]).
+pub(super) type Shared = Arc<dyn Any + Send + Sync>;
+
 #[derive(Clone)]
 struct Entry {
     value: Bytes,
+    decoded: Option<Shared>,
     ttl: Duration,
 }
 
@@ -43,9 +53,18 @@ impl Expiry<String, Entry> for PerEntryTtl {
     }
 }
 
+/// What an entry counts against the bound: its key and value, and about
+/// what moka keeps beside each entry. A decoded value is counted as large
+/// as its JSON (strings and vectors hold about what the JSON spells out).
+fn weight(key: &String, entry: &Entry) -> u32 {
+    const OVERHEAD: usize = 96;
+    let copies = if entry.decoded.is_some() { 2 } else { 1 };
+    u32::try_from(key.len() + copies * entry.value.len() + OVERHEAD).unwrap_or(u32::MAX)
+}
+
 impl MemoryCache {
-    pub(super) fn new(max_entries: u64) -> Self {
-        let entries = Moka::builder().max_capacity(max_entries).expire_after(PerEntryTtl).build();
+    pub(super) fn new(max_bytes: u64) -> Self {
+        let entries = Moka::builder().max_capacity(max_bytes).weigher(weight).expire_after(PerEntryTtl).build();
         Self { entries, generations: Arc::default() }
     }
 
@@ -58,23 +77,24 @@ impl MemoryCache {
         super::entry_key(namespace, self.generation(namespace), key)
     }
 
-    pub(super) fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
-        self.entries.get(&self.key(namespace, key)).map(|e| e.value)
+    /// The entry's bytes, and its decoded value when it was stored with one.
+    pub(super) fn get(&self, namespace: &str, key: &str) -> Option<(Bytes, Option<Shared>)> {
+        self.entries.get(&self.key(namespace, key)).map(|e| (e.value, e.decoded))
     }
 
-    pub(super) fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
-        self.entries.insert(self.key(namespace, key), Entry { value, ttl });
+    pub(super) fn set(&self, namespace: &str, key: &str, value: Bytes, decoded: Option<Shared>, ttl: Duration) {
+        self.entries.insert(self.key(namespace, key), Entry { value, decoded, ttl });
     }
 
     pub(super) fn delete(&self, namespace: &str, key: &str) {
         self.entries.invalidate(&self.key(namespace, key));
     }
 
-    /// Entries held now, after pending evictions are applied.
+    /// Bytes held now (as [`weight`] counts them), after pending evictions are applied.
     #[cfg(test)]
-    pub(super) fn len(&self) -> u64 {
+    pub(super) fn weighted_size(&self) -> u64 {
         self.entries.run_pending_tasks();
-        self.entries.entry_count()
+        self.entries.weighted_size()
     }
 
     pub(super) fn bump(&self, namespace: &str) {

@@ -73,11 +73,30 @@ async fn get_or_load_loads_once_and_does_not_cache_errors() {
 }
 
 #[tokio::test]
-async fn capacity_is_bounded() {
-    let cache = Cache::memory(10);
+async fn memory_is_bounded_in_bytes() {
+    let cache = Cache::memory(1024 * 1024);
+    let page = Bytes::from(vec![b'x'; 50_000]);
     for i in 0..200 {
-        cache.set("n", &i.to_string(), Bytes::from_static(b"v"), HOUR).await;
+        cache.set("n", &i.to_string(), page.clone(), HOUR).await;
     }
     let Cache { backend: super::Backend::Memory(memory) } = &cache else { panic!("memory adapter") };
-    assert!(memory.len() <= 10, "holds {} entries", memory.len());
+    // 200 pages of 50 KB are 10 MB; the cache keeps what fits in 1 MiB.
+    let held = memory.weighted_size();
+    assert!(held <= 1024 * 1024, "holds {held} bytes");
+    assert!(held >= 10 * 50_000, "keeps what fits: {held} bytes");
+}
+
+#[tokio::test]
+async fn json_values_are_kept_decoded_in_process() {
+    let cache = Cache::memory(1024 * 1024);
+    cache.set_json("n", "list", &vec!["Algebra".to_string()], HOUR).await;
+    let Cache { backend: super::Backend::Memory(memory) } = &cache else { panic!("memory adapter") };
+    let (bytes, decoded) = memory.get("n", "list").expect("stored");
+    assert_eq!(&bytes[..], br#"["Algebra"]"#, "the bytes stay readable as JSON");
+    assert_eq!(decoded.and_then(|d| d.downcast_ref::<Vec<String>>().cloned()), Some(vec!["Algebra".to_string()]));
+    assert_eq!(cache.get_json::<Vec<String>>("n", "list").await, Some(vec!["Algebra".to_string()]));
+    // Read as another type, the entry is parsed from its bytes instead.
+    cache.set_json("n", "numbers", &vec![1u32, 2], HOUR).await;
+    assert_eq!(cache.get_json::<Vec<u64>>("n", "numbers").await, Some(vec![1, 2]));
+    assert_eq!(cache.get_json::<String>("n", "numbers").await, None, "what does not decode is a miss");
 }

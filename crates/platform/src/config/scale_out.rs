@@ -61,8 +61,8 @@ pub struct CacheSettings {
     pub prefix: String,
     /// Upper bound of a Redis command; past it the read is a miss.
     pub command_timeout_ms: u64,
-    /// Entries the in-process cache holds before evicting the least used.
-    pub memory_max_entries: u64,
+    /// Bytes (keys and values) the in-process cache holds before evicting the least used.
+    pub memory_max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +103,7 @@ impl Default for CacheSettings {
             redis_url: Secret::default(),
             prefix: "lyceum:".into(),
             command_timeout_ms: 250,
-            memory_max_entries: 10_000,
+            memory_max_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -135,10 +135,10 @@ impl Settings {
                     .into(),
             ));
         }
-        if self.cache.command_timeout_ms == 0 || self.cache.memory_max_entries == 0 {
+        if self.cache.command_timeout_ms == 0 || self.cache.memory_max_bytes == 0 {
             return Err(ConfigError(
-                "cache.command_timeout_ms (LYCEUM_CACHE__COMMAND_TIMEOUT_MS) and cache.memory_max_entries \
-                 (LYCEUM_CACHE__MEMORY_MAX_ENTRIES) must be greater than 0"
+                "cache.command_timeout_ms (LYCEUM_CACHE__COMMAND_TIMEOUT_MS) and cache.memory_max_bytes \
+                 (LYCEUM_CACHE__MEMORY_MAX_BYTES) must be greater than 0"
                     .into(),
             ));
         }
