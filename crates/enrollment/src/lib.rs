@@ -19,7 +19,7 @@ pub mod service;
 
 pub use error::EnrollError;
 pub use http::{api_routes, page_routes};
-pub use service::is_active;
+pub use service::{is_active, is_active_cached};
 
 /// What enrollment contributes to the application (see `lyceum_platform::module`).
 pub fn module() -> lyceum_platform::module::Module {

@@ -9,7 +9,7 @@ pub(crate) mod seats;
 
 use lyceum_courses::service::access::is_staff;
 use lyceum_platform::ids::{CourseId, UserId};
-use lyceum_platform::{AppError, auth::Viewer};
+use lyceum_platform::{AppError, AppState, auth::Viewer};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -24,6 +24,43 @@ pub async fn is_active(conn: &mut AnyConnection, course_id: &CourseId, user_id: 
     let course_id = course_id.as_str();
     let user_id = user_id.as_str();
     Ok(repo::enrollments::is_active(conn, course_id, user_id).await?)
+}
+
+/// The cache namespace of "yes, enrolled" answers ([`is_active_cached`]).
+const ACTIVE_CACHE: &str = "enrollment.active";
+/// How long a yes is kept. Cancelling drops it at once (through Redis, in
+/// every process); without Redis, another process's cancel shows within this.
+const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn active_key(course_id: &str, user_id: &str) -> String {
+    format!("{course_id}:{user_id}")
+}
+
+/// [`is_active`] for the read paths a learner crosses on every click (the
+/// lesson view). Only a yes is cached: enrolling needs no invalidation (a
+/// no is always read again, so a learner who just enrolled is let in at
+/// once), and cancelling drops the yes after its commit ([`forget_active`]).
+/// Writes that depend on the answer ask [`is_active`] in their transaction.
+pub async fn is_active_cached(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    course_id: &CourseId,
+    user_id: &UserId,
+) -> Result<bool, AppError> {
+    let key = active_key(course_id.as_str(), user_id.as_str());
+    if state.cache.get(ACTIVE_CACHE, &key).await.is_some() {
+        return Ok(true);
+    }
+    let active = is_active(conn, course_id, user_id).await?;
+    if active {
+        state.cache.set(ACTIVE_CACHE, &key, bytes::Bytes::from_static(b"1"), ACTIVE_TTL).await;
+    }
+    Ok(active)
+}
+
+/// Drops a cached yes; called after (never before) the cancel commits.
+pub(crate) async fn forget_active(state: &AppState, course_id: &str, user_id: &str) {
+    state.cache.delete(ACTIVE_CACHE, &active_key(course_id, user_id)).await;
 }
 
 /// The course, unless the viewer may not know it exists (a draft of someone else's).

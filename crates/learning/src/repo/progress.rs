@@ -72,20 +72,38 @@ pub async fn lesson(
     .await
 }
 
-/// Every lesson row of one learner in one course.
-pub async fn lessons_of_course(
+/// One learner's progress in one course in one query: the course row (if
+/// any) and every lesson row. The two tables' rows come back as one result
+/// (`kind` 1 is the course row), so a lesson view pays one round trip.
+pub async fn of_course(
     conn: &mut AnyConnection,
     user_id: &str,
     course_id: &str,
-) -> Result<Vec<LessonProgress>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT lesson_id, completed_at, position_seconds, updated_at FROM lesson_progress \
-         WHERE user_id = $1 AND course_id = $2",
+) -> Result<(Option<CourseProgress>, Vec<LessonProgress>), sqlx::Error> {
+    // (kind, lesson id or last lesson id, completed_at, position, updated_at or last activity)
+    type Row = (i64, Option<String>, Option<i64>, i64, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT CAST(0 AS BIGINT), lesson_id, completed_at, position_seconds, updated_at FROM lesson_progress \
+         WHERE user_id = $1 AND course_id = $2 \
+         UNION ALL \
+         SELECT CAST(1 AS BIGINT), last_lesson_id, completed_at, CAST(0 AS BIGINT), last_activity_at \
+         FROM course_progress WHERE user_id = $1 AND course_id = $2",
     )
     .bind(user_id)
     .bind(course_id)
     .fetch_all(conn)
-    .await
+    .await?;
+    let mut course = None;
+    let mut lessons = Vec::with_capacity(rows.len());
+    for (kind, id, completed_at, position_seconds, at) in rows {
+        if kind == 1 {
+            let (course_id, last_lesson_id) = (course_id.to_string(), id);
+            course = Some(CourseProgress { course_id, last_lesson_id, last_activity_at: at, completed_at });
+        } else if let Some(lesson_id) = id {
+            lessons.push(LessonProgress { lesson_id, completed_at, position_seconds, updated_at: at });
+        }
+    }
+    Ok((course, lessons))
 }
 
 /// (course_id, lesson_id) of one learner's completed lessons in several courses.
@@ -105,21 +123,6 @@ pub async fn completed_in(
         args.list(course_ids)
     );
     args.query_as(sql).fetch_all(conn).await
-}
-
-pub async fn course(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    course_id: &str,
-) -> Result<Option<CourseProgress>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT course_id, last_lesson_id, last_activity_at, completed_at FROM course_progress \
-         WHERE user_id = $1 AND course_id = $2",
-    )
-    .bind(user_id)
-    .bind(course_id)
-    .fetch_optional(conn)
-    .await
 }
 
 /// One learner's course rows for several courses.

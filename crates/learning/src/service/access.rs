@@ -21,7 +21,7 @@ use lyceum_courses::{
     },
 };
 use lyceum_platform::ids::{CourseId, LessonId};
-use lyceum_platform::{AppError, Text, auth::Viewer};
+use lyceum_platform::{AppError, AppState, Text, auth::Viewer};
 use sqlx::AnyConnection;
 
 /// Why the viewer may see a course's content.
@@ -87,15 +87,20 @@ async fn decide_given(
         Some(v) => lyceum_enrollment::is_active(conn, &CourseId::from(&course.id), &v.id()).await?,
         None => false,
     };
+    Ok(rule(course, staff, enrolled))
+}
+
+/// The rule once the facts are known: staff, an active enrollment, the course's state.
+fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Course)> {
     let state = course.state();
     if staff {
-        return Ok(Ok(Viewable { course, seen: Seen::Staff, enrolled }));
+        return Ok(Viewable { course, seen: Seen::Staff, enrolled });
     }
     if enrolled && matches!(state, CourseState::Published | CourseState::Archived) {
-        return Ok(Ok(Viewable { course, seen: Seen::Enrolled, enrolled }));
+        return Ok(Viewable { course, seen: Seen::Enrolled, enrolled });
     }
     let denied = if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden };
-    Ok(Err((denied, course)))
+    Err((denied, course))
 }
 
 /// [`decide_given`], reading whether the viewer is staff of the course.
@@ -143,17 +148,23 @@ pub async fn viewable_lesson(
 }
 
 /// [`viewable_lesson`] for a lesson of `content` (the cached course content,
-/// which says who teaches it): the same rule, without reading the course.
-/// `Ok(Err(..))` is a refusal with the course, so a page can offer to enroll.
+/// which says who teaches it): the same rule, without reading the course, and
+/// with the enrollment answer from enrollment's cache (a learner's every
+/// lesson view asks it). `Ok(Err(..))` is a refusal with the course, so a page
+/// can offer to enroll.
 pub async fn viewable_lesson_in(
+    state: &AppState,
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
     lesson: Lesson,
     content: &CourseContent,
 ) -> Result<Result<ViewableLesson, (Denied, Box<Course>)>, AppError> {
     let staff = viewer.is_some_and(|v| is_staff_given(v, content.teaches(&v.user_id)));
-    let decision = decide_given(conn, viewer, content.course.clone(), staff).await?;
-    Ok(lesson_decision(lesson, decision))
+    let enrolled = match viewer {
+        Some(v) => lyceum_enrollment::is_active_cached(state, conn, &CourseId::from(&content.course.id), &v.id()).await?,
+        None => false,
+    };
+    Ok(lesson_decision(lesson, rule(content.course.clone(), staff, enrolled)))
 }
 
 /// Preview lessons of a published course are open to whoever the course refuses.

@@ -84,7 +84,7 @@ pub async fn view(
         return Err(AppError::not_found().into());
     }
     let mut conn = state.db.pool().acquire().await?;
-    let found = match access::viewable_lesson_in(&mut conn, viewer, rendered.lesson, &course).await? {
+    let found = match access::viewable_lesson_in(state, &mut conn, viewer, rendered.lesson, &course).await? {
         Ok(found) => found,
         Err((access::Denied::EnrollmentRequired, course)) => return Err(LessonRefused::EnrollFirst(course)),
         Err((denied, _)) => return Err(denied.into_error().into()),

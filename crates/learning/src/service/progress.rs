@@ -136,7 +136,7 @@ impl CourseDetail {
     }
 }
 
-/// Computes a learner's progress in `course` (4 queries).
+/// Computes a learner's progress in `course` (2 queries; 3 once completed).
 pub async fn detail(conn: &mut AnyConnection, user_id: &UserId, course: &Course) -> Result<CourseDetail, AppError> {
     let ids = [CourseId::from(&course.id)];
     let refs = read::lesson_refs(conn, &ids).await?;
@@ -144,7 +144,7 @@ pub async fn detail(conn: &mut AnyConnection, user_id: &UserId, course: &Course)
 }
 
 /// [`detail`] for a course whose lessons (`refs`, in outline order) the
-/// caller already has (2 queries; 3 once the course is completed).
+/// caller already has (1 query; 2 once the course is completed).
 pub async fn detail_in(
     conn: &mut AnyConnection,
     user_id: &UserId,
@@ -152,8 +152,7 @@ pub async fn detail_in(
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
     let user_id = user_id.as_str();
-    let rows = repo::progress::lessons_of_course(conn, user_id, &course.id).await?;
-    let course_row = repo::progress::course(conn, user_id, &course.id).await?;
+    let (course_row, rows) = repo::progress::of_course(conn, user_id, &course.id).await?;
     // A certificate is issued with the course's completion, in its transaction:
     // no completion, no certificate to look for (one query fewer per view).
     let certificate = match course_row.as_ref().and_then(|c| c.completed_at) {

@@ -4,10 +4,10 @@
 
 use crate::{common, courses_kit, enrollment_kit, learning_kit};
 
-use common::{Backend, TestClient, spawn};
+use common::{Backend, TestClient, spawn, spawn_with};
 use courses_kit as kit;
 use learning_kit as lk;
-use lyceum_platform::auth::Role;
+use lyceum_platform::{auth::Role, config::Secret};
 use serde_json::json;
 
 /// (page, media, progress PUT, course progress GET) statuses of `lesson` for `client`.
@@ -249,10 +249,48 @@ async fn course_changes_show_in_the_lesson_view_at_once(backend: Backend) {
     app.stop().await;
 }
 
+/// The lesson view keeps "enrolled" answers in the cache; with replicas
+/// sharing the database and Redis, a learner removed through one replica is
+/// refused at once on another that had just let them in.
+async fn a_removed_learner_is_cut_off_on_every_replica(backend: Backend) {
+    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
+        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so replicas sharing Redis are not tested");
+        return;
+    };
+    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
+    let with_redis = |s: &mut lyceum_platform::config::Settings| {
+        s.cache.redis_url = Secret::new(redis.clone());
+        s.cache.prefix = prefix.clone();
+    };
+    let first = spawn_with(backend, with_redis).await;
+    let database = first.state().settings.database_url.clone();
+    let second = spawn_with(Backend::Sqlite, |s| {
+        with_redis(s);
+        s.database_url = database;
+    })
+    .await;
+    let (learner, _) = second.signed_in("ada@example.org", Role::Learner).await;
+    let (owner, _) = first.signed_in("grace@example.org", Role::Instructor).await;
+    let c = lk::course_with(&owner, "Replicated course", &[("One", vec![lk::text("Notes")])]).await;
+    lk::publish(&owner, &c.id).await;
+    let added = owner.post(&format!("/api/v1/courses/{}/roster", c.id), json!({"email": "ada@example.org"})).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let lesson = format!("/learn/{}/lessons/{}", c.slug, c.lessons[0]);
+    assert_eq!(learner.get(&lesson).await.status, 200, "enrolled, and the answer now cached");
+
+    let enrollment = added.json()["id"].as_str().unwrap().to_string();
+    let removed = owner.delete(&format!("/api/v1/enrollments/{enrollment}")).await;
+    assert_eq!(removed.status, 200, "{}", removed.text);
+    assert_eq!(learner.get(&lesson).await.status, 403, "removed through the other replica");
+    second.stop().await;
+    first.stop().await;
+}
+
 on_both_backends!(
     course_changes_show_in_the_lesson_view_at_once,
     access_follows_course_state_and_enrollment,
     a_cancelled_enrollment_loses_access,
+    a_removed_learner_is_cut_off_on_every_replica,
     ids_of_other_courses_are_not_found,
     lesson_media_is_served_with_ranges_to_those_allowed,
 );
