@@ -20,6 +20,10 @@ use axum::{
 };
 use lyceum_platform::db::Db;
 
+/// The server's allocator, so the yardstick measures the same stack.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROWS: i64 = 10_000;
 
 #[derive(Clone)]

@@ -6,6 +6,13 @@ use clap::{Parser, Subcommand};
 use lyceum::{admin_cli, serve};
 use lyceum_platform::config::Settings;
 
+/// mimalloc instead of the C library's allocator: a request allocates and
+/// frees hundreds of small objects, glibc's malloc was a quarter of the
+/// server's CPU time under load, and its per-thread arenas kept memory a
+/// flood had used (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "lyceum", version, about = "Lyceum — an open-source learning platform.", long_about = None)]
 struct Cli {
