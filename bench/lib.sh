@@ -10,6 +10,10 @@
 # References run in the same invocation, so ratios hold however busy the
 # machine is (absolutes drift; ratios do not). `ONLY=REGEX` runs only the
 # rows whose label matches, e.g. `ONLY='POST|PUT'` for the writes.
+# `PROFILE=DIR` also samples the server with `perf record` (cpu-clock; Debian's
+# linux-perf) during each row and writes the hottest functions to
+# DIR/<row>.txt: for finding where the time goes, not for the figures (the
+# sampling costs a few per cent).
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
@@ -18,7 +22,18 @@ declare -A REF_RPS REF_CPU
 # measure WRK-ARGS… → sets RPS P50 P99 CPU_MS NON2XX for the last run.
 measure() {
   local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
+  local perf=""
+  if [ -n "${PROFILE:-}" ] && [ -n "${PROFILE_LABEL:-}" ]; then
+    mkdir -p "$PROFILE"
+    perf record -q -e cpu-clock -F 1999 -p "$SERVER" -o "$PROFILE/perf.data" -- sleep "$DURATION" 2>/dev/null &
+    perf=$!
+  fi
   local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
+  if [ -n "$perf" ]; then
+    wait "$perf" || true
+    perf report -q -i "$PROFILE/perf.data" --stdio --no-children --sort symbol 2>/dev/null |
+      grep -v '^$' | head -60 >"$PROFILE/${PROFILE_LABEL//[^A-Za-z0-9]/_}.txt" || true
+  fi
   local cpu1; cpu1=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
   local reqs; reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   local ticks; ticks=$(getconf CLK_TCK)
@@ -37,7 +52,7 @@ run() {
   local label=$1; shift
   # ONLY=REGEX runs just the rows whose label matches (references always run).
   if [ -n "${ONLY:-}" ] && ! [[ $label =~ $ONLY ]]; then return 0; fi
-  measure "$@"
+  PROFILE_LABEL=$label measure "$@"
   local ratio="" key=${VS:-}
   if [ -n "$key" ] && [ -n "${REF_RPS[$key]:-}" ]; then
     ratio=$(awk -v r="$RPS" -v rr="${REF_RPS[$key]}" -v c="$CPU_MS" -v rc="${REF_CPU[$key]}" -v k="$key" \

@@ -10,7 +10,11 @@
 //!
 //! `cargo run --release --example bench_data -- COURSES LEARNERS ENROLLMENTS OUT_DIR`
 //! writes `OUT_DIR/courses.txt` (id, slug and price in cents per line) and `OUT_DIR/lessons.txt`
-//! (lesson ids of the first course, in which learners 0–63 are enrolled).
+//! (lesson ids of the first course, in which learners 0–63 are enrolled) and
+//! `OUT_DIR/active.txt` (the first ten courses, a line each: slug, then lesson
+//! ids). With `BENCH_ACTIVE=N`, learners 0..N (at least 64) are enrolled in the
+//! first course and learner n also in course 1 + n % 9: the signed-in learners
+//! of the mixed load (`bench/mix.sh`).
 
 use std::{fmt::Write as _, path::PathBuf};
 
@@ -32,6 +36,8 @@ use lyceum_platform::{
 const PASSWORD: &str = "bench password 1";
 /// Learners the benchmark signs in to write with (one per connection).
 const WRITERS: usize = 64;
+/// Courses whose outlines `active.txt` lists: the active learners' courses.
+const ACTIVE_COURSES: usize = 10;
 const CATEGORIES: [&str; 6] = ["programming", "data-science", "design", "business", "languages", "mathematics"];
 const SUBJECTS: [&str; 24] = [
     "Rust",
@@ -120,14 +126,14 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut listing = String::new();
-    let mut first_lessons = Vec::new();
+    let mut active_outlines = String::new();
     let mut course_ids = Vec::new();
     for n in 0..courses {
         let (course, lessons) = make_course(&state, &viewer, &mut rng, n).await?;
         let (id, slug, price) = (course.id, course.slug, course.price_minor);
         writeln!(listing, "{id} {slug} {price}")?;
-        if n == 0 {
-            first_lessons = lessons;
+        if n < ACTIVE_COURSES {
+            writeln!(active_outlines, "{slug} {}", lessons.join(" "))?;
         }
         course_ids.push(id);
     }
@@ -144,7 +150,9 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("{learners} learners, {enrollments} enrollments in {:.1} s", started.elapsed().as_secs_f64());
 
     std::fs::write(out.join("courses.txt"), listing)?;
-    std::fs::write(out.join("lessons.txt"), first_lessons.join("\n") + "\n")?;
+    let first_lessons = active_outlines.lines().next().unwrap_or_default().split(' ').skip(1);
+    std::fs::write(out.join("lessons.txt"), first_lessons.collect::<Vec<_>>().join("\n") + "\n")?;
+    std::fs::write(out.join("active.txt"), active_outlines)?;
     state.db.close().await;
     Ok(())
 }
@@ -213,8 +221,9 @@ async fn insert_learners(state: &lyceum_platform::AppState, hash: &str, count: u
     Ok(ids)
 }
 
-/// `count` distinct (learner, course) pairs; the first [`WRITERS`] learners are
-/// enrolled in the first course (the benchmark's lesson views and completions).
+/// `count` distinct (learner, course) pairs; the first [`WRITERS`] learners (or
+/// `BENCH_ACTIVE`) are enrolled in the first course (the benchmark's lesson
+/// views and completions), and active learner n in course 1 + n % 9 too.
 async fn insert_enrollments(
     state: &lyceum_platform::AppState,
     rng: &mut Rng,
@@ -223,7 +232,12 @@ async fn insert_enrollments(
     count: usize,
 ) -> anyhow::Result<()> {
     let mut pairs = std::collections::HashSet::new();
-    pairs.extend((0..WRITERS.min(learners.len())).map(|l| (l, 0)));
+    let active: usize = std::env::var("BENCH_ACTIVE").ok().and_then(|v| v.parse().ok()).unwrap_or(WRITERS);
+    let active = active.max(WRITERS).min(learners.len());
+    pairs.extend((0..active).map(|l| (l, 0)));
+    if courses.len() >= ACTIVE_COURSES {
+        pairs.extend((0..active).map(|l| (l, 1 + l % (ACTIVE_COURSES - 1))));
+    }
     while pairs.len() < count.min(learners.len() * courses.len()) {
         pairs.insert((rng.next(learners.len()), rng.next(courses.len())));
     }
