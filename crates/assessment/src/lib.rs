@@ -1,0 +1,14 @@
+//! Assessment: the question model, grading and the GIFT / Moodle XML formats
+//! for quizzes. Pure functions and plain data, no I/O, so the quiz module's
+//! tables, service and pages can build on rules that are tested on their own.
+
+pub mod cloze;
+pub mod question;
+pub mod text;
+mod validate;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use question::{Question, QuestionError, QuestionKind};
+pub use text::{Text, TextFormat};
