@@ -3,6 +3,7 @@
 //! tables, service and pages can build on rules that are tested on their own.
 
 pub mod cloze;
+pub mod layout;
 pub mod question;
 pub mod text;
 mod validate;
@@ -10,5 +11,6 @@ mod validate;
 #[cfg(test)]
 mod fixtures;
 
+pub use layout::Layout;
 pub use question::{Question, QuestionError, QuestionKind};
 pub use text::{Text, TextFormat};
