@@ -7,6 +7,7 @@ pub mod layout;
 pub mod question;
 pub mod text;
 mod validate;
+pub mod view;
 
 #[cfg(test)]
 mod fixtures;
@@ -14,3 +15,4 @@ mod fixtures;
 pub use layout::Layout;
 pub use question::{Question, QuestionError, QuestionKind};
 pub use text::{Text, TextFormat};
+pub use view::QuestionView;
