@@ -4,7 +4,9 @@
 
 pub mod cloze;
 pub mod layout;
+pub mod number;
 pub mod question;
+pub mod response;
 pub mod text;
 mod validate;
 pub mod view;
@@ -14,5 +16,6 @@ mod fixtures;
 
 pub use layout::Layout;
 pub use question::{Question, QuestionError, QuestionKind};
+pub use response::{Response, ResponseError};
 pub use text::{Text, TextFormat};
 pub use view::QuestionView;
