@@ -3,6 +3,7 @@
 //! tables, service and pages can build on rules that are tested on their own.
 
 pub mod cloze;
+pub mod grading;
 pub mod layout;
 pub mod number;
 pub mod question;
@@ -14,6 +15,7 @@ pub mod view;
 #[cfg(test)]
 mod fixtures;
 
+pub use grading::{Outcome, State, grade, manual_grade};
 pub use layout::Layout;
 pub use question::{Question, QuestionError, QuestionKind};
 pub use response::{Response, ResponseError};
