@@ -3,6 +3,7 @@
 //! tables, service and pages can build on rules that are tested on their own.
 
 pub mod cloze;
+pub mod format;
 pub mod grading;
 pub mod layout;
 pub mod number;
