@@ -5,6 +5,7 @@
 //! written and what was lost from the others.
 
 pub mod gift;
+pub mod moodle_xml;
 
 use serde::{Deserialize, Serialize};
 
