@@ -144,6 +144,17 @@ impl QuestionKind {
     }
 }
 
+impl NumericAnswer {
+    /// The tolerance of an answer that takes any number: Moodle's `*`
+    /// answer, a catch-all listed last to give feedback to every other number.
+    pub const ANY: f64 = f64::MAX;
+
+    /// Whether this is a catch-all answer (see `ANY`).
+    pub fn is_any(&self) -> bool {
+        self.tolerance == Self::ANY
+    }
+}
+
 impl MatchPair {
     /// The answers a matching question offers: each pair's answer once, in
     /// order, then the distractors that are not already among them. Layouts

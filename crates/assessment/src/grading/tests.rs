@@ -177,3 +177,36 @@ fn a_response_that_does_not_fit_is_an_error_not_a_wrong_answer() {
     assert_eq!(grade(&q, &layout, &Response::Choices(vec![7])), Err(ResponseError::OutOfRange { index: 7, count: 3 }));
     assert!(grade(&fixtures::description(), &Layout::Fixed, &Response::Unanswered).is_err());
 }
+
+#[test]
+fn a_catch_all_numerical_answer_gives_its_feedback_to_any_other_number() {
+    let mut q = fixtures::numerical();
+    if let QuestionKind::Numerical { answers, .. } = &mut q.kind {
+        answers.push(crate::question::NumericAnswer {
+            value: 0.0,
+            tolerance: crate::question::NumericAnswer::ANY,
+            fraction: 0.0,
+            feedback: Text::plain("Measure again."),
+        });
+    }
+    assert_eq!(q.validate(), Ok(()));
+    let far = graded(&q, &Layout::Fixed, Response::Number("-1e300".into()));
+    assert_eq!(far.state, State::Incorrect);
+    assert_eq!(far.feedback, vec![Text::plain("Measure again.")]);
+    assert_eq!(graded(&q, &Layout::Fixed, Response::Number("1.5".into())).state, State::Correct);
+}
+
+#[test]
+fn questions_responses_and_outcomes_survive_serde() {
+    for q in fixtures::all() {
+        let json = serde_json::to_string(&q).unwrap();
+        assert_eq!(serde_json::from_str::<Question>(&json).unwrap(), q);
+    }
+    let response =
+        Response::Cloze(vec![BlankResponse::Text("cat".into()), BlankResponse::Choice(1), BlankResponse::Empty]);
+    let json = serde_json::to_string(&response).unwrap();
+    assert_eq!(serde_json::from_str::<Response>(&json).unwrap(), response);
+    let outcome = manual_grade(0.5, Text::plain("ok")).unwrap();
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
+}

@@ -1,6 +1,7 @@
 //! Writing questions as GIFT. GIFT has no place for ordering or cloze
-//! questions (skipped), nor for marks, units, case sensitivity, unshuffled
-//! choices or essay settings (written without them, and said so).
+//! questions (skipped), nor for marks, units, catch-all numerical answers,
+//! case sensitivity, unshuffled choices or essay settings (written without
+//! them, and said so).
 
 use super::syntax::escape;
 use crate::format::ExportReport;
@@ -70,6 +71,7 @@ fn answers(q: &Question) -> Option<String> {
         QuestionKind::Numerical { answers, .. } => {
             let answers: String = answers
                 .iter()
+                .filter(|a| !a.is_any())
                 .map(|a| {
                     let number = format!("{}:{}", a.value, a.tolerance);
                     format!("\n    ={}{}", percent(a.fraction), number) + &feedback(&a.feedback)
@@ -123,7 +125,14 @@ fn lost(q: &Question) -> Vec<String> {
             lost.push("answers kept in order (GIFT questions are shuffled)".into())
         }
         QuestionKind::ShortAnswer { case_sensitive: true, .. } => lost.push("case sensitivity".into()),
-        QuestionKind::Numerical { units, .. } if !units.is_empty() => lost.push("units".into()),
+        QuestionKind::Numerical { units, answers } => {
+            if !units.is_empty() {
+                lost.push("units".into());
+            }
+            if answers.iter().any(|a| a.is_any()) {
+                lost.push("the catch-all (*) answer".into());
+            }
+        }
         QuestionKind::Essay { response_required, attachments_allowed, grader_info }
             if !*response_required || *attachments_allowed > 0 || !grader_info.is_blank() =>
         {

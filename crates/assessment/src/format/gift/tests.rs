@@ -180,6 +180,11 @@ fn exports_and_reimports_every_kind_gift_can_hold() {
 fn export_skips_ordering_and_cloze_and_names_what_is_lost() {
     let mut numerical = fixtures::numerical();
     numerical.default_mark = 2.0;
+    if let QuestionKind::Numerical { answers, .. } = &mut numerical.kind {
+        let mut any = answers[0].clone();
+        any.tolerance = crate::question::NumericAnswer::ANY;
+        answers.push(any);
+    }
     let input = [fixtures::ordering(), fixtures::cloze(), numerical, fixtures::essay()].map(|q| (None, q));
     let report = to_gift(&input);
     assert_eq!(
@@ -192,9 +197,15 @@ fn export_skips_ordering_and_cloze_and_names_what_is_lost() {
     let lossy: Vec<&str> = report.lossy.iter().map(|(_, what)| what.as_str()).collect();
     assert_eq!(
         lossy,
-        ["default mark 2", "units", "essay settings (required response, attachments, grader information)"]
+        [
+            "default mark 2",
+            "units",
+            "the catch-all (*) answer",
+            "essay settings (required response, attachments, grader information)"
+        ]
     );
     assert!(!report.text.contains("$CATEGORY"));
+    assert!(!report.text.contains("e308") && report.text.len() < 1000, "{}", report.text);
 }
 
 /// The fixture as GIFT can carry it: shuffled, no units, default essay

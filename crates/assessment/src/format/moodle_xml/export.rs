@@ -64,8 +64,12 @@ fn write_kind(out: &mut Xml, kind: &QuestionKind) {
         }
         QuestionKind::Numerical { answers, units } => {
             for a in answers {
-                let tolerance = format!("<tolerance>{}</tolerance>", a.tolerance);
-                out.answer(a.fraction, &Text::plain(a.value.to_string()), &a.feedback, &tolerance);
+                let (value, tolerance) = match a.is_any() {
+                    true => ("*".to_owned(), 0.0),
+                    false => (a.value.to_string(), a.tolerance),
+                };
+                let tolerance = format!("<tolerance>{tolerance}</tolerance>");
+                out.answer(a.fraction, &Text::plain(value), &a.feedback, &tolerance);
             }
             out.open("units", "");
             for u in units {

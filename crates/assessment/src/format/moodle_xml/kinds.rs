@@ -95,12 +95,11 @@ fn numerical(q: &Element) -> Result<QuestionKind, Bad> {
         .map(|(a, fraction)| {
             let number =
                 |raw: &str| raw.trim().parse::<f64>().map_err(|_| Bad::at(a, format!("\"{raw}\" is not a number")));
-            Ok(NumericAnswer {
-                value: number(&a.text_of_answer())?,
-                tolerance: number(a.value("tolerance").unwrap_or("0"))?,
-                fraction,
-                feedback: text_in(a, "feedback"),
-            })
+            let (value, tolerance) = match a.text_of_answer().as_str() {
+                "*" => (0.0, NumericAnswer::ANY),
+                value => (number(value)?, number(a.value("tolerance").unwrap_or("0"))?),
+            };
+            Ok(NumericAnswer { value, tolerance, fraction, feedback: text_in(a, "feedback") })
         })
         .collect::<Result<_, Bad>>()?;
     let units = q

@@ -45,6 +45,7 @@ GgoAAAA=</file>
     <name><text>Length</text></name>
     <questiontext format="markdown"><text>How long is the rod?</text></questiontext>
     <answer fraction="100"><text>2</text><tolerance>0.05</tolerance><feedback><text>Yes.</text></feedback></answer>
+    <answer fraction="0"><text>*</text><tolerance>0</tolerance><feedback><text>Measure again.</text></feedback></answer>
     <units>
       <unit><multiplier>1</multiplier><unit_name>m</unit_name></unit>
       <unit><multiplier>100</multiplier><unit_name>cm</unit_name></unit>
@@ -142,6 +143,7 @@ fn reads_each_kind_settings() {
     assert!(*case_sensitive);
     let QuestionKind::Numerical { answers, units } = kind(3) else { panic!("numerical") };
     assert_eq!((answers[0].value, answers[0].tolerance), (2.0, 0.05));
+    assert!(answers[1].is_any());
     assert_eq!(units[1].unit, "cm");
     assert_eq!(units[1].multiplier, 100.0);
     let QuestionKind::Matching { shuffle, pairs, distractors } = kind(4) else { panic!("matching") };
