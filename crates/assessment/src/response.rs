@@ -87,13 +87,9 @@ impl Response {
             (QuestionKind::TrueFalse { .. }, Self::TrueFalse(_))
             | (QuestionKind::ShortAnswer { .. }, Self::Text(_)) => Ok(()),
             (QuestionKind::Numerical { units, .. }, Self::Number(text)) => number(text, units),
-            (QuestionKind::Matching { .. }, Self::Matching(chosen)) => {
+            (QuestionKind::Matching { pairs, .. }, Self::Matching(chosen)) => {
                 let Layout::Matching { options } = layout else { return Err(wrong_kind) };
-                let stems = match &question.kind {
-                    QuestionKind::Matching { pairs, .. } => pairs.len(),
-                    _ => 0,
-                };
-                count(stems, chosen.len())?;
+                count(pairs.len(), chosen.len())?;
                 chosen.iter().flatten().try_for_each(|&i| in_range(i, options.len()))
             }
             (QuestionKind::Ordering { items }, Self::Order(order)) => {
