@@ -129,6 +129,11 @@ impl Question {
 }
 
 impl QuestionKind {
+    /// A cloze question's text is in the kind, and its own `text` unused.
+    pub fn is_cloze(&self) -> bool {
+        matches!(self, Self::Cloze { .. })
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::MultipleChoice { .. } => "multichoice",

@@ -59,7 +59,7 @@ pub(crate) fn question(q: &Question) -> Result<(), QuestionError> {
     if q.name.trim().is_empty() {
         return Err(QuestionError::EmptyName);
     }
-    let has_own_text = !matches!(q.kind, QuestionKind::Cloze { .. });
+    let has_own_text = !q.kind.is_cloze();
     if has_own_text && q.text.is_blank() {
         return Err(QuestionError::EmptyText);
     }

@@ -161,7 +161,7 @@ fn a_bad_question_is_reported_with_its_line_and_the_rest_imported() {
 fn exports_and_reimports_every_kind_gift_can_hold() {
     let questions: Vec<Question> = fixtures::all()
         .into_iter()
-        .filter(|q| !matches!(q.kind, QuestionKind::Ordering { .. } | QuestionKind::Cloze { .. }))
+        .filter(|q| !matches!(q.kind_name(), "ordering" | "cloze"))
         .map(gift_shaped)
         .collect();
     let input: Vec<_> = questions.iter().map(|q| (Some("Bank".to_owned()), q.clone())).collect();

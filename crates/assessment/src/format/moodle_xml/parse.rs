@@ -72,7 +72,7 @@ fn question(element: &Element) -> Result<(Question, Vec<Attachment>), Bad> {
     let question = Question {
         general_feedback: text_in(element, "generalfeedback"),
         default_mark,
-        ..Question::new(name, if kind.name() == "cloze" { Text::default() } else { text }, kind)
+        ..Question::new(name, if kind.is_cloze() { Text::default() } else { text }, kind)
     };
     Ok((question, attachments(element)?))
 }
