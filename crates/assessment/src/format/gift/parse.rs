@@ -42,6 +42,8 @@ struct Block<'a> {
 fn blocks(input: &str) -> Vec<Block<'_>> {
     let mut blocks = Vec::new();
     let mut current = Block { lines: Vec::new(), tags: Vec::new() };
+    // A byte-order mark is not text (editors on Windows add one).
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     for (i, line) in input.lines().enumerate() {
         let trimmed = line.trim();
         if let Some(comment) = trimmed.strip_prefix("//") {

@@ -243,3 +243,21 @@ fn gift_shaped(mut q: Question) -> Question {
     }
     q
 }
+
+#[test]
+fn reads_windows_files_and_multi_line_texts() {
+    let input = "\u{feff}$CATEGORY: Win\r\n\r\n::Long::First line\r\nsecond line {\r\n=yes\r\n~no\r\n}\r\n";
+    let report = parse(input);
+    assert_eq!(report.problems, vec![]);
+    assert_eq!(report.questions[0].category.as_deref(), Some("Win"));
+    assert_eq!(report.questions[0].question.text.body, "First line\nsecond line");
+    assert_eq!(report.questions[0].line, 3);
+}
+
+#[test]
+fn no_truncation_of_a_bank_makes_the_parser_panic() {
+    for (end, _) in BANK.char_indices() {
+        let report = parse(&BANK[..end]);
+        assert!(report.questions.len() <= 11);
+    }
+}

@@ -211,3 +211,12 @@ fn every_kind_survives_an_export_and_import() {
     }
     assert_eq!(exported.text.matches("type=\"category\"").count(), 2);
 }
+
+#[test]
+fn no_truncation_of_an_export_makes_the_parser_panic() {
+    for (end, _) in BANK.char_indices().step_by(3) {
+        let report = parse(&BANK[..end]);
+        assert!(report.questions.len() <= 9);
+        assert!(end == 0 || !report.problems.is_empty() || report.questions.len() == 9);
+    }
+}

@@ -61,11 +61,11 @@ pub(super) struct Document {
 
 pub(super) fn read(xml: &str) -> Document {
     let mut reader = Reader::from_str(xml);
-    let line_at = |position: u64| xml[..(position as usize).min(xml.len())].matches('\n').count() + 1;
+    let mut lines = Lines { xml, position: 0, line: 1 };
     let mut stack = vec![Element::default()];
     loop {
         let event = reader.read_event();
-        let line = line_at(reader.buffer_position());
+        let line = lines.at(reader.buffer_position());
         let result = match event {
             Ok(Event::Start(start)) => open(&start, line).map(|e| stack.push(e)),
             Ok(Event::Empty(start)) => open(&start, line).map(|e| attach(&mut stack, e)),
@@ -92,10 +92,33 @@ pub(super) fn read(xml: &str) -> Document {
         if let Err(message) = result {
             let line = match reader.error_position() {
                 0 => line,
-                position => line_at(position),
+                position => lines.at(position),
             };
             return Document { root: salvage(stack), broken: Some((line, format!("the XML is broken: {message}"))) };
         }
+    }
+}
+
+/// Line numbers of positions met in increasing order, counted once
+/// (a Moodle export with embedded files runs to megabytes). Counted in
+/// bytes: an error position may fall inside a character.
+struct Lines<'a> {
+    xml: &'a str,
+    position: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, position: u64) -> usize {
+        let end = usize::try_from(position).unwrap_or(usize::MAX).min(self.xml.len());
+        if end < self.position {
+            self.position = 0;
+            self.line = 1;
+        }
+        let newlines = self.xml.as_bytes()[self.position..end].iter().filter(|&&b| b == b'\n').count();
+        self.line += newlines;
+        self.position = end;
+        self.line
     }
 }
 
