@@ -22,6 +22,7 @@ mod forwarder;
 mod jobs_kit;
 mod learning_kit;
 mod openapi_kit;
+mod quiz_kit;
 #[path = "../../../platform/tests/it/s3.rs"]
 mod s3;
 #[path = "../../../platform/tests/it/smtp_server/mod.rs"]
@@ -81,6 +82,8 @@ mod notifications_pages;
 mod pages_accounts;
 mod password_change_ends_access;
 mod profiles;
+mod quiz_bank;
+mod quiz_bank_pages;
 mod scale_out;
 mod sessions;
 mod smoke;
