@@ -35,6 +35,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/courses/{id}/questions/import", post(b::import))
         .route("/teach/courses/{id}/questions/export", get(b::export))
         .route("/teach/courses/{id}/question-categories", post(b::add_category))
+        .route("/teach/courses/{id}/question-categories/{category_id}/delete", post(b::delete_category))
         .route("/teach/questions/{id}", get(q::show).post(q::edit))
         .route("/teach/questions/{id}/try", post(q::try_it))
         .route("/teach/questions/{id}/delete", get(q::confirm_delete).post(q::delete))

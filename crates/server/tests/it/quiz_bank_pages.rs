@@ -52,6 +52,25 @@ async fn a_teacher_imports_writes_tries_edits_and_deletes(backend: Backend) {
     assert_eq!(empty.status, 422);
     assert!(empty.text.contains("Choose a file to import"), "{}", empty.text);
 
+    let added = teacher
+        .form(&format!("/teach/courses/{course}/question-categories"), &[("csrf", &csrf), ("name", "Empty")])
+        .await;
+    assert_eq!(added.status, 303, "{}", added.text);
+    let tree = teacher.get(&format!("/api/v1/courses/{course}/question-categories")).await.json();
+    let id_of = |name: &str| {
+        tree["items"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let delete_category = |id: String| format!("/teach/courses/{course}/question-categories/{id}/delete");
+    let full = teacher.form(&delete_category(id_of("Geography")), &[("csrf", &csrf)]).await;
+    assert_eq!(full.status, 409);
+    assert!(full.text.contains("still holds 0 question(s) and 2 category(ies)"), "{}", full.text);
+    let emptied = teacher.form(&delete_category(id_of("Empty")), &[("csrf", &csrf)]).await;
+    assert_eq!(emptied.status, 303, "{}", emptied.text);
+    assert!(!teacher.get(&bank).await.text.contains(">Empty<"), "the category is gone");
+
     let list = teacher.get(&format!("{bank}?kind=truefalse")).await;
     assert!(list.text.contains("Seine") && !list.text.contains("Capital of Japan"), "{}", list.text);
     let file = teacher.get(&format!("{bank}/export?format=moodle_xml")).await;

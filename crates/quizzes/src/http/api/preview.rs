@@ -24,9 +24,9 @@ use crate::{model::QuestionId, service::preview};
 pub async fn preview_question(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ApiJson(body): ApiJson<PreviewBody>,
 ) -> AppResult<Json<PreviewDto>> {
-    let p = preview::preview(&state, &v, &QuestionId::from(&id), body.layout, body.response).await?;
+    let p = preview::preview(&state, &v, &id, body.layout, body.response).await?;
     Ok(Json(PreviewDto { layout: p.layout, view: p.view, outcome: p.outcome }))
 }

@@ -83,9 +83,9 @@ pub async fn create_question(
 pub async fn get_question(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
 ) -> AppResult<Json<QuestionDto>> {
-    let question = questions::get(&state, &v, &QuestionId::from(&id)).await?;
+    let question = questions::get(&state, &v, &id).await?;
     Ok(Json(QuestionDto::from(&question)))
 }
 
@@ -97,11 +97,11 @@ pub async fn get_question(
 pub async fn update_question(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     ApiJson(body): ApiJson<QuestionBody>,
 ) -> AppResult<Json<QuestionDto>> {
     let (category, draft) = draft(body)?;
-    let edited = questions::edit(&state, &v, &QuestionId::from(&id), category.as_ref(), draft).await?;
+    let edited = questions::edit(&state, &v, &id, category.as_ref(), draft).await?;
     Ok(Json(QuestionDto::from(&edited)))
 }
 
@@ -112,9 +112,9 @@ pub async fn update_question(
 pub async fn delete_question(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
 ) -> AppResult<StatusCode> {
-    questions::delete(&state, &v, &QuestionId::from(&id)).await?;
+    questions::delete(&state, &v, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,9 +125,9 @@ pub async fn delete_question(
 pub async fn list_versions(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
 ) -> AppResult<Json<VersionList>> {
-    let versions = questions::versions(&state, &v, &QuestionId::from(&id)).await?;
+    let versions = questions::versions(&state, &v, &id).await?;
     Ok(Json(VersionList { items: versions.iter().map(VersionDto::from).collect() }))
 }
 

@@ -45,6 +45,7 @@ struct Bank {
     errors: FormErrors,
     import: Option<ImportShown>,
     import_errors: FormErrors,
+    category_errors: FormErrors,
 }
 
 impl Bank {
@@ -120,6 +121,7 @@ struct Extra {
     errors: FormErrors,
     import: Option<ImportShown>,
     import_errors: FormErrors,
+    category_errors: FormErrors,
 }
 
 async fn render(
@@ -140,7 +142,7 @@ async fn render(
     let next_url = bank.items.next_cursor.as_deref().map(|c| query.url(id.as_str(), c));
     let items =
         bank.items.items.into_iter().map(|r| (bank.versions.get(&r.id).copied().unwrap_or(1), r)).map(|(n, r)| (r, n));
-    let Extra { gift, errors, import, import_errors } = extra;
+    let Extra { gift, errors, import, import_errors, category_errors } = extra;
     reply.render(&Bank {
         page: s.page,
         course,
@@ -153,6 +155,7 @@ async fn render(
         errors,
         import,
         import_errors,
+        category_errors,
     })
 }
 
@@ -247,7 +250,24 @@ pub async fn add_category(
         Ok(_) => Ok(redirect_with_flash(&bank_url(id.as_str()), FlashKind::Success, "quizzes.flash.category_added")),
         Err(e) => {
             let Refused { errors, reply, .. } = Refused::from_error(e, s.page.locale)?;
-            render(&state, s, &id, BankQuery::default(), Extra { errors, ..Extra::default() }, reply).await
+            render(&state, s, &id, BankQuery::default(), Extra { category_errors: errors, ..Extra::default() }, reply)
+                .await
+        }
+    }
+}
+
+/// Deletes an empty category; one that still holds something says what, above the list.
+pub async fn delete_category(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, category_id)): Path<(CourseId, String)>,
+) -> AppResult<Response> {
+    match categories::delete(&state, &s.viewer, &id, &CategoryId::from(&category_id)).await {
+        Ok(()) => Ok(redirect_with_flash(&bank_url(id.as_str()), FlashKind::Success, "quizzes.flash.category_deleted")),
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e.into(), s.page.locale)?;
+            render(&state, s, &id, BankQuery::default(), Extra { category_errors: errors, ..Extra::default() }, reply)
+                .await
         }
     }
 }

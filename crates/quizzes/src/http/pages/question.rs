@@ -53,8 +53,8 @@ struct ConfirmDelete {
     name: String,
 }
 
-pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
-    render(&state, s, &QuestionId::from(&id), None, Vec::new(), None, FormErrors::none(), Reply::OK).await
+pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<QuestionId>) -> AppResult<Response> {
+    render(&state, s, &id, None, Vec::new(), None, FormErrors::none(), Reply::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -106,14 +106,14 @@ async fn render(
 pub async fn try_it(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let layout = form.iter().find(|(k, _)| k == "layout").and_then(|(_, v)| serde_json::from_str(v).ok());
     let answers: Vec<(String, String)> = form.into_iter().filter(|(k, _)| k != "csrf" && k != "layout").collect();
     // An empty answer still grades (as unanswered): keep one marker so the outcome shows.
     let answers = if answers.is_empty() { vec![("submitted".to_string(), String::new())] } else { answers };
-    render(&state, s, &QuestionId::from(&id), layout, answers, None, FormErrors::none(), Reply::OK).await
+    render(&state, s, &id, layout, answers, None, FormErrors::none(), Reply::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -126,10 +126,9 @@ pub struct EditForm {
 pub async fn edit(
     State(state): State<AppState>,
     s: SignedIn,
-    Path(id): Path<String>,
+    Path(id): Path<QuestionId>,
     PageForm(form): PageForm<EditForm>,
 ) -> AppResult<Response> {
-    let id = QuestionId::from(&id);
     match questions::edit(&state, &s.viewer, &id, None, Draft::Gift(form.gift.clone())).await {
         Ok(q) => Ok(redirect_with_flash(&question_url(&q.row.id), FlashKind::Success, "quizzes.flash.saved")),
         Err(e) => {
@@ -139,13 +138,16 @@ pub async fn edit(
     }
 }
 
-pub async fn confirm_delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
-    let (course, q) = questions::with_course(&state, &s.viewer, &QuestionId::from(&id)).await?;
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<QuestionId>,
+) -> AppResult<Response> {
+    let (course, q) = questions::with_course(&state, &s.viewer, &id).await?;
     Reply::OK.render(&ConfirmDelete { page: s.page, course, id: q.row.id, name: q.row.name })
 }
 
-pub async fn delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
-    let id = QuestionId::from(&id);
+pub async fn delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<QuestionId>) -> AppResult<Response> {
     let (course, _) = questions::with_course(&state, &s.viewer, &id).await?;
     questions::delete(&state, &s.viewer, &id).await?;
     Ok(redirect_with_flash(&bank_url(&course.id), FlashKind::Success, "quizzes.flash.deleted"))
