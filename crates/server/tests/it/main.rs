@@ -44,6 +44,7 @@ mod architecture_rules;
 mod avatar_visibility;
 mod browser;
 mod browser_learner;
+mod browser_quiz;
 mod browser_staff;
 mod caching_personal;
 mod catalog;
