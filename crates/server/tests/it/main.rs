@@ -85,6 +85,7 @@ mod password_change_ends_access;
 mod profiles;
 mod quiz_bank;
 mod quiz_bank_pages;
+mod quiz_bank_races;
 mod scale_out;
 mod sessions;
 mod smoke;
