@@ -140,8 +140,11 @@ async fn render(
     let page = PageRequest::sized(PAGE_SIZE, Some(&query.cursor));
     let bank = questions::list(state, &s.viewer, id, &query.filter(), &page).await?;
     let next_url = bank.items.next_cursor.as_deref().map(|c| query.url(id.as_str(), c));
-    let items =
-        bank.items.items.into_iter().map(|r| (bank.versions.get(&r.id).copied().unwrap_or(1), r)).map(|(n, r)| (r, n));
+    let versions = &bank.versions;
+    let items = bank.items.items.into_iter().map(|r| {
+        let count = versions.get(&r.id).copied().unwrap_or(1);
+        (r, count)
+    });
     let Extra { gift, errors, import, import_errors, category_errors } = extra;
     reply.render(&Bank {
         page: s.page,
