@@ -41,12 +41,32 @@ fn field_of(e: &QuestionError) -> &'static str {
     }
 }
 
+/// The broken rule in the viewer's language where this module has its words;
+/// the rules that name a part of the question ("choice 2 is empty") quote the
+/// assessment crate's English inside a translated sentence.
+fn rule(e: &QuestionError) -> Text {
+    let key = |k: &'static str| Text::new(k);
+    match e {
+        QuestionError::EmptyName => key("quizzes.rules.empty_name"),
+        QuestionError::EmptyText => key("quizzes.rules.empty_text"),
+        QuestionError::BadMark(mark) => key("quizzes.rules.bad_mark").arg("mark", mark),
+        QuestionError::TooFewChoices => key("quizzes.rules.too_few_choices"),
+        QuestionError::NoFullMarkChoice => key("quizzes.rules.no_full_mark_choice"),
+        QuestionError::CorrectChoicesNotWhole(sum) => key("quizzes.rules.choices_not_whole").arg("sum", sum),
+        QuestionError::NoAnswers => key("quizzes.rules.no_answers"),
+        QuestionError::NoFullMarkAnswer => key("quizzes.rules.no_full_mark_answer"),
+        QuestionError::TooFewPairs => key("quizzes.rules.too_few_pairs"),
+        QuestionError::TooFewItems => key("quizzes.rules.too_few_items"),
+        QuestionError::TooManyAttachments { max } => key("quizzes.rules.too_many_attachments").arg("max", max),
+        other => key("quizzes.errors.invalid_question").arg("reason", other),
+    }
+}
+
 impl From<BankError> for AppError {
     fn from(e: BankError) -> Self {
         match e {
             BankError::Invalid(e) => {
-                let text = Text::new("quizzes.errors.invalid_question").arg("reason", &e);
-                AppError::validation(vec![FieldError::new(format!("question.{}", field_of(&e)), text)])
+                AppError::validation(vec![FieldError::new(format!("question.{}", field_of(&e)), rule(&e))])
             }
             BankError::CategoryNotEmpty { questions, children } => AppError::conflict(
                 Text::new("quizzes.errors.category_not_empty").arg("questions", questions).arg("children", children),
@@ -57,5 +77,21 @@ impl From<BankError> for AppError {
             }
             BankError::Other(e) => e,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_rule_names_its_field_in_the_viewers_language() {
+        crate::module().install();
+        let e: AppError = BankError::Invalid(QuestionError::TooFewChoices).into();
+        assert_eq!(e.fields[0].field, "question.kind");
+        assert!(e.fields[0].message.contains("at least two choices"), "{}", e.fields[0].message);
+        assert!(e.fields[0].in_lang("fr").contains("au moins deux choix"), "{}", e.fields[0].in_lang("fr"));
+        let other: AppError = BankError::Invalid(QuestionError::Duplicate("Paris".into())).into();
+        assert!(other.fields[0].message.contains("\"Paris\" is offered twice"), "{}", other.fields[0].message);
     }
 }
