@@ -30,6 +30,7 @@ pub fn modules() -> Modules {
         lyceum_learning::module(),
         lyceum_catalog::module(),
         lyceum_notifications::module(),
+        lyceum_quizzes::module(),
         site(),
     ])
 }

@@ -40,6 +40,7 @@ mod problems;
         (name = "progress", description = "Lesson progress, course completion, my courses, learners' progress (staff)"),
         (name = "certificates", description = "Certificates of completion: yours, and public verification by code"),
         (name = "catalog", description = "Public catalog: search and browse published courses, course pages, categories"),
+        (name = "questions", description = "Question banks: a course's questions and categories, versions, GIFT / Moodle XML import and export, previews (course staff only)"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]

@@ -14,6 +14,7 @@
 
 mod catalog;
 mod cover;
+mod questions;
 
 use lyceum_accounts::{model::User, service::admin};
 use lyceum_platform::ids::UserId;
@@ -88,7 +89,8 @@ pub async fn seed(state: &AppState) -> Result<Loaded, DemoError> {
         users.push(user);
     }
     let loaded = catalog::seed(state, &acting_as(&users[0])).await?;
-    tracing::info!(?loaded, "demo catalog loaded");
+    let questions = questions::seed(state, &acting_as(&users[0])).await?;
+    tracing::info!(?loaded, questions, "demo catalog loaded");
     Ok(loaded)
 }
 

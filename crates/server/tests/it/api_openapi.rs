@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
-use openapi_kit::{certificate, course_fixture, dead_job, enrollment, fill_path, notification};
+use openapi_kit::{bank_question, certificate, course_fixture, dead_job, enrollment, fill_path, notification};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -193,6 +193,16 @@ async fn every_documented_operation_is_served(backend: Backend) {
                 .replace("/courses/{id}", &format!("/courses/{course}"))
                 .replace("/modules/{id}", &format!("/modules/{module}"))
                 .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
+        }
+        if path.contains("/questions/{id}") {
+            concrete = concrete.replace("/questions/{id}", &format!("/questions/{}", bank_question(&bearer).await));
+        }
+        if path.contains("{category_id}") {
+            // A category of the fresh course above, so there is one to edit or delete.
+            let course = concrete.split('/').nth(4).unwrap().to_string();
+            let made =
+                bearer.post(&format!("/api/v1/courses/{course}/question-categories"), json!({"name": "Walked"})).await;
+            concrete = concrete.replace("{category_id}", made.json()["id"].as_str().expect("category id"));
         }
         if path.contains("/enrollments/{id}") {
             concrete = concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(&bearer).await));

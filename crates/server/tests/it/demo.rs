@@ -63,6 +63,9 @@ async fn serves_the_whole_demo_from_the_first_request(backend: Backend) {
     assert!(categories.len() >= 5, "several categories: {categories:?}");
     assert!((1..12).contains(&paid), "free and paid courses: {paid} paid");
     assert!(lessons >= 40, "{lessons} lessons");
+    let rust = courses.iter().find(|c| c["slug"] == "rust-from-scratch").expect("the Rust course");
+    let bank = instructor.get(&format!("/api/v1/courses/{}/questions", rust["id"].as_str().unwrap())).await.json();
+    assert_eq!(bank["items"].as_array().unwrap().len(), 5, "the demo question bank: {bank}");
 
     let mut learner = app.client();
     let reply = learner.login(ACCOUNTS[1].email, ACCOUNTS[1].password).await;

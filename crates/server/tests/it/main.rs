@@ -22,6 +22,7 @@ mod forwarder;
 mod jobs_kit;
 mod learning_kit;
 mod openapi_kit;
+mod quiz_kit;
 #[path = "../../../platform/tests/it/s3.rs"]
 mod s3;
 #[path = "../../../platform/tests/it/smtp_server/mod.rs"]
@@ -43,6 +44,7 @@ mod architecture_rules;
 mod avatar_visibility;
 mod browser;
 mod browser_learner;
+mod browser_quiz;
 mod browser_staff;
 mod caching_personal;
 mod catalog;
@@ -81,6 +83,9 @@ mod notifications_pages;
 mod pages_accounts;
 mod password_change_ends_access;
 mod profiles;
+mod quiz_bank;
+mod quiz_bank_pages;
+mod quiz_bank_races;
 mod scale_out;
 mod sessions;
 mod smoke;

@@ -26,6 +26,15 @@ pub async fn course_fixture(client: &TestClient) -> (String, String, String) {
     (course, module, lesson)
 }
 
+/// A question in the bank of a fresh course of the caller's.
+pub async fn bank_question(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let body = json!({"gift": "::Walked::Is this question walked? {T}"});
+    let reply = client.post(&format!("/api/v1/courses/{course}/questions"), body).await;
+    assert_eq!(reply.status, 201, "create question: {}", reply.text);
+    reply.json()["id"].as_str().expect("question id").to_string()
+}
+
 /// The caller's enrollment in a fresh published course.
 pub async fn enrollment(client: &TestClient) -> String {
     let (course, _, _) = course_fixture(client).await;

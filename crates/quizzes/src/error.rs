@@ -1,0 +1,97 @@
+//! Why the bank refuses a change: the module's own error, turned into HTTP
+//! only at the edge (`From<BankError> for AppError`). The assessment crate's
+//! messages are English; they travel as the `reason` argument of this
+//! module's translated sentence, so a page names the field in the viewer's
+//! language and quotes the rule.
+
+use lyceum_assessment::{QuestionError, ResponseError};
+use lyceum_platform::{AppError, FieldError, Text};
+
+#[derive(Debug)]
+pub enum BankError {
+    /// The question breaks a rule of its kind (422 on the field it concerns).
+    Invalid(QuestionError),
+    /// A category still holds questions or categories (409 `category-not-empty`).
+    CategoryNotEmpty { questions: i64, children: i64 },
+    /// A preview's answer does not fit the question as shown (422 on `response`).
+    BadResponse(ResponseError),
+    /// Anything else on the way: not found, access, a database fault.
+    Other(AppError),
+}
+
+impl From<AppError> for BankError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for BankError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+/// The field of the question a rule is about, so a form marks the right input.
+fn field_of(e: &QuestionError) -> &'static str {
+    match e {
+        QuestionError::EmptyName => "name",
+        QuestionError::EmptyText => "text",
+        QuestionError::BadMark(_) => "default_mark",
+        _ => "kind",
+    }
+}
+
+/// The broken rule in the viewer's language where this module has its words;
+/// the rules that name a part of the question ("choice 2 is empty") quote the
+/// assessment crate's English inside a translated sentence.
+fn rule(e: &QuestionError) -> Text {
+    let key = |k: &'static str| Text::new(k);
+    match e {
+        QuestionError::EmptyName => key("quizzes.rules.empty_name"),
+        QuestionError::EmptyText => key("quizzes.rules.empty_text"),
+        QuestionError::BadMark(mark) => key("quizzes.rules.bad_mark").arg("mark", mark),
+        QuestionError::TooFewChoices => key("quizzes.rules.too_few_choices"),
+        QuestionError::NoFullMarkChoice => key("quizzes.rules.no_full_mark_choice"),
+        QuestionError::CorrectChoicesNotWhole(sum) => key("quizzes.rules.choices_not_whole").arg("sum", sum),
+        QuestionError::NoAnswers => key("quizzes.rules.no_answers"),
+        QuestionError::NoFullMarkAnswer => key("quizzes.rules.no_full_mark_answer"),
+        QuestionError::TooFewPairs => key("quizzes.rules.too_few_pairs"),
+        QuestionError::TooFewItems => key("quizzes.rules.too_few_items"),
+        QuestionError::TooManyAttachments { max } => key("quizzes.rules.too_many_attachments").arg("max", max),
+        other => key("quizzes.errors.invalid_question").arg("reason", other),
+    }
+}
+
+impl From<BankError> for AppError {
+    fn from(e: BankError) -> Self {
+        match e {
+            BankError::Invalid(e) => {
+                AppError::validation(vec![FieldError::new(format!("question.{}", field_of(&e)), rule(&e))])
+            }
+            BankError::CategoryNotEmpty { questions, children } => AppError::conflict(
+                Text::new("quizzes.errors.category_not_empty").arg("questions", questions).arg("children", children),
+            )
+            .with_kind("category-not-empty"),
+            BankError::BadResponse(e) => {
+                AppError::field("response", Text::new("quizzes.errors.bad_response").arg("reason", &e))
+            }
+            BankError::Other(e) => e,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_rule_names_its_field_in_the_viewers_language() {
+        crate::module().install();
+        let e: AppError = BankError::Invalid(QuestionError::TooFewChoices).into();
+        assert_eq!(e.fields[0].field, "question.kind");
+        assert!(e.fields[0].message.contains("at least two choices"), "{}", e.fields[0].message);
+        assert!(e.fields[0].in_lang("fr").contains("au moins deux choix"), "{}", e.fields[0].in_lang("fr"));
+        let other: AppError = BankError::Invalid(QuestionError::Duplicate("Paris".into())).into();
+        assert!(other.fields[0].message.contains("\"Paris\" is offered twice"), "{}", other.fields[0].message);
+    }
+}

@@ -1,0 +1,10 @@
+//! The bank's staff pages: the list under `/teach/courses/{id}/questions`
+//! and each question under `/teach/questions/{id}`.
+
+pub mod bank;
+pub mod question;
+mod shown;
+
+pub(crate) fn question_url(id: &str) -> String {
+    format!("/teach/questions/{id}")
+}

@@ -1,0 +1,156 @@
+//! The question bank as stored: categories, questions and their versions,
+//! plus the typed ids the service takes.
+
+use std::fmt;
+
+use lyceum_assessment::Question;
+use serde::{Deserialize, Serialize};
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_string())
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(id: &String) -> Self {
+                Self(id.clone())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// A bank question's id (`questions.id`).
+    QuestionId;
+    /// A question category's id (`question_categories.id`).
+    CategoryId;
+}
+
+/// The category every course's bank starts with, made on first use.
+pub const DEFAULT_CATEGORY: &str = "Default";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Category {
+    pub id: String,
+    pub course_id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub position: i64,
+    pub created_at: i64,
+}
+
+/// A category with the number of live questions in it (not in its children).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CategoryCount {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub position: i64,
+    pub questions: i64,
+}
+
+/// A question's row: what lists show, without its answers.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QuestionRow {
+    pub id: String,
+    pub course_id: String,
+    pub category_id: String,
+    pub name: String,
+    pub kind: String,
+    pub current_version: i64,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One stored version of a question.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VersionRow {
+    pub question_id: String,
+    pub version: i64,
+    pub data: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+}
+
+/// A question with its current content.
+#[derive(Debug, Clone)]
+pub struct BankQuestion {
+    pub row: QuestionRow,
+    pub question: Question,
+}
+
+/// A version with its content read back.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub question: Question,
+}
+
+/// What a bank list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub category_id: Option<CategoryId>,
+    pub kind: Option<String>,
+    /// Words in the question's name (case-insensitive, anywhere).
+    pub search: Option<String>,
+}
+
+/// The two file formats of a bank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    #[default]
+    Gift,
+    MoodleXml,
+}
+
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Gift => "text/plain; charset=utf-8",
+            Format::MoodleXml => "application/xml; charset=utf-8",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Gift => "gift.txt",
+            Format::MoodleXml => "xml",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "gift" => Some(Format::Gift),
+            "moodle_xml" => Some(Format::MoodleXml),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds a question can be, as stored in `questions.kind` (Moodle's names).
+pub const KINDS: [&str; 9] =
+    ["multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "cloze", "essay", "description"];
