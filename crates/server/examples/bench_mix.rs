@@ -110,11 +110,15 @@ impl Mix {
         let visitor = r % 2 == 0;
         let (method, path, body) = match action {
             Action::Catalog => (Method::GET, "/courses".to_string(), None),
-            Action::Search => (Method::GET, format!("/courses?q={}", SEARCHES[(r >> 8) as usize % SEARCHES.len()]), None),
+            Action::Search => {
+                (Method::GET, format!("/courses?q={}", SEARCHES[(r >> 8) as usize % SEARCHES.len()]), None)
+            }
             Action::Category => {
                 (Method::GET, format!("/courses?category={}", CATEGORIES[(r >> 8) as usize % CATEGORIES.len()]), None)
             }
-            Action::CoursePage => (Method::GET, format!("/courses/{}", self.slugs[(r >> 8) as usize % self.slugs.len()]), None),
+            Action::CoursePage => {
+                (Method::GET, format!("/courses/{}", self.slugs[(r >> 8) as usize % self.slugs.len()]), None)
+            }
             Action::Lesson => {
                 let outline = &self.outlines[learner.courses[(r >> 8) as usize % learner.courses.len()]];
                 let lesson = &outline.lessons[(r >> 16) as usize % outline.lessons.len()];
@@ -126,7 +130,11 @@ impl Mix {
                 let outline = &self.outlines[learner.courses[(r >> 8) as usize % learner.courses.len()]];
                 let lesson = &outline.lessons[(r >> 16) as usize % outline.lessons.len()];
                 let completed = (r >> 24) % 4 != 0;
-                (Method::PUT, format!("/api/v1/progress/lessons/{lesson}"), Some(format!("{{\"completed\":{completed}}}")))
+                (
+                    Method::PUT,
+                    format!("/api/v1/progress/lessons/{lesson}"),
+                    Some(format!("{{\"completed\":{completed}}}")),
+                )
             }
             Action::Enroll => {
                 let k = learner.enrolled.fetch_add(1, Ordering::Relaxed);
@@ -134,13 +142,15 @@ impl Mix {
                 (Method::POST, "/api/v1/enrollments".to_string(), Some(format!("{{\"course_id\":\"{course}\"}}")))
             }
         };
-        let anonymous = visitor && matches!(action, Action::Catalog | Action::Search | Action::Category | Action::CoursePage);
+        let anonymous =
+            visitor && matches!(action, Action::Catalog | Action::Search | Action::Category | Action::CoursePage);
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if !anonymous {
             request = request.header("cookie", &learner.cookies);
         }
         if let Some(body) = body {
-            request = request.header("x-csrf-token", &learner.csrf).header("content-type", "application/json").body(body);
+            request =
+                request.header("x-csrf-token", &learner.csrf).header("content-type", "application/json").body(body);
         }
         let status = match request.send().await {
             Ok(response) => {

@@ -161,7 +161,9 @@ pub async fn viewable_lesson_in(
 ) -> Result<Result<ViewableLesson, (Denied, Box<Course>)>, AppError> {
     let staff = viewer.is_some_and(|v| is_staff_given(v, content.teaches(&v.user_id)));
     let enrolled = match viewer {
-        Some(v) => lyceum_enrollment::is_active_cached(state, conn, &CourseId::from(&content.course.id), &v.id()).await?,
+        Some(v) => {
+            lyceum_enrollment::is_active_cached(state, conn, &CourseId::from(&content.course.id), &v.id()).await?
+        }
         None => false,
     };
     Ok(lesson_decision(lesson, rule(content.course.clone(), staff, enrolled)))
