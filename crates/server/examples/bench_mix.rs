@@ -107,7 +107,7 @@ impl Mix {
         let r = scramble(n.rotate_left(17));
         let learner = &self.learners[(r % self.learners.len() as u64) as usize];
         // Half the catalog traffic is visitors who are not signed in.
-        let visitor = r % 2 == 0;
+        let visitor = r.is_multiple_of(2);
         let (method, path, body) = match action {
             Action::Catalog => (Method::GET, "/courses".to_string(), None),
             Action::Search => {
@@ -129,7 +129,7 @@ impl Mix {
             Action::Complete => {
                 let outline = &self.outlines[learner.courses[(r >> 8) as usize % learner.courses.len()]];
                 let lesson = &outline.lessons[(r >> 16) as usize % outline.lessons.len()];
-                let completed = (r >> 24) % 4 != 0;
+                let completed = !(r >> 24).is_multiple_of(4);
                 (
                     Method::PUT,
                     format!("/api/v1/progress/lessons/{lesson}"),

@@ -87,11 +87,11 @@ async fn decide_given(
         Some(v) => lyceum_enrollment::is_active(conn, &CourseId::from(&course.id), &v.id()).await?,
         None => false,
     };
-    Ok(rule(course, staff, enrolled))
+    Ok(rule(course, staff, enrolled).map_err(|(denied, course)| (denied, *course)))
 }
 
 /// The rule once the facts are known: staff, an active enrollment, the course's state.
-fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Course)> {
+fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Box<Course>)> {
     let state = course.state();
     if staff {
         return Ok(Viewable { course, seen: Seen::Staff, enrolled });
@@ -100,7 +100,7 @@ fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied
         return Ok(Viewable { course, seen: Seen::Enrolled, enrolled });
     }
     let denied = if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden };
-    Err((denied, course))
+    Err((denied, Box::new(course)))
 }
 
 /// [`decide_given`], reading whether the viewer is staff of the course.
@@ -166,7 +166,8 @@ pub async fn viewable_lesson_in(
         }
         None => false,
     };
-    Ok(lesson_decision(lesson, rule(content.course.clone(), staff, enrolled)))
+    let decision = rule(content.course.clone(), staff, enrolled).map_err(|(denied, course)| (denied, *course));
+    Ok(lesson_decision(lesson, decision))
 }
 
 /// Preview lessons of a published course are open to whoever the course refuses.

@@ -56,7 +56,7 @@ impl Expiry<String, Entry> for PerEntryTtl {
 /// What an entry counts against the bound: its key and value, and about
 /// what moka keeps beside each entry. A decoded value is counted as large
 /// as its JSON (strings and vectors hold about what the JSON spells out).
-fn weight(key: &String, entry: &Entry) -> u32 {
+fn weight(key: &str, entry: &Entry) -> u32 {
     const OVERHEAD: usize = 96;
     let copies = if entry.decoded.is_some() { 2 } else { 1 };
     u32::try_from(key.len() + copies * entry.value.len() + OVERHEAD).unwrap_or(u32::MAX)
@@ -64,7 +64,11 @@ fn weight(key: &String, entry: &Entry) -> u32 {
 
 impl MemoryCache {
     pub(super) fn new(max_bytes: u64) -> Self {
-        let entries = Moka::builder().max_capacity(max_bytes).weigher(weight).expire_after(PerEntryTtl).build();
+        let entries = Moka::builder()
+            .max_capacity(max_bytes)
+            .weigher(|key: &String, entry: &Entry| weight(key, entry))
+            .expire_after(PerEntryTtl)
+            .build();
         Self { entries, generations: Arc::default() }
     }
 
