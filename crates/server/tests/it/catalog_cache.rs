@@ -5,8 +5,8 @@
 use crate::{catalog_kit, common};
 
 use catalog_kit as kit;
-use common::{Backend, TestApp, TestClient, spawn, spawn_with};
-use lyceum_platform::{auth::Role, config::Secret};
+use common::{Backend, TestApp, TestClient, spawn};
+use lyceum_platform::auth::Role;
 use serde_json::json;
 
 /// Renames the course behind the application's back: a read that still shows
@@ -82,23 +82,7 @@ async fn a_change_shows_at_once_through_the_in_process_cache(backend: Backend) {
 /// Two processes on one database and one Redis: an edit through the first
 /// shows at once when reading through the second.
 async fn a_change_shows_at_once_in_another_process_through_redis(backend: Backend) {
-    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so the Redis cache is not tested");
-        return;
-    };
-    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
-    let with_redis = |s: &mut lyceum_platform::config::Settings| {
-        s.cache.redis_url = Secret::new(redis.clone());
-        s.cache.prefix = prefix.clone();
-    };
-    let first = spawn_with(backend, with_redis).await;
-    let database = first.state().settings.database_url.clone();
-    // The second process: same database, same Redis prefix (its own SQLite temp dir goes unused).
-    let second = spawn_with(Backend::Sqlite, |s| {
-        with_redis(s);
-        s.database_url = database;
-    })
-    .await;
+    let Some((first, second)) = common::replicas_sharing_redis(backend, "the Redis cache").await else { return };
     assert_eq!((first.state().cache.kind(), second.state().cache.kind()), ("redis", "redis"));
     let (author, _) = first.signed_in("grace@example.org", Role::Instructor).await;
     changes_show_at_once(&first, &author, &second.client()).await;

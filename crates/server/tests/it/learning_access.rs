@@ -4,10 +4,10 @@
 
 use crate::{common, courses_kit, enrollment_kit, learning_kit};
 
-use common::{Backend, TestClient, spawn, spawn_with};
+use common::{Backend, TestClient, spawn};
 use courses_kit as kit;
 use learning_kit as lk;
-use lyceum_platform::{auth::Role, config::Secret};
+use lyceum_platform::auth::Role;
 use serde_json::json;
 
 /// (page, media, progress PUT, course progress GET) statuses of `lesson` for `client`.
@@ -253,22 +253,7 @@ async fn course_changes_show_in_the_lesson_view_at_once(backend: Backend) {
 /// sharing the database and Redis, a learner removed through one replica is
 /// refused at once on another that had just let them in.
 async fn a_removed_learner_is_cut_off_on_every_replica(backend: Backend) {
-    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so replicas sharing Redis are not tested");
-        return;
-    };
-    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
-    let with_redis = |s: &mut lyceum_platform::config::Settings| {
-        s.cache.redis_url = Secret::new(redis.clone());
-        s.cache.prefix = prefix.clone();
-    };
-    let first = spawn_with(backend, with_redis).await;
-    let database = first.state().settings.database_url.clone();
-    let second = spawn_with(Backend::Sqlite, |s| {
-        with_redis(s);
-        s.database_url = database;
-    })
-    .await;
+    let Some((first, second)) = common::replicas_sharing_redis(backend, "replicas sharing Redis").await else { return };
     let (learner, _) = second.signed_in("ada@example.org", Role::Learner).await;
     let (owner, _) = first.signed_in("grace@example.org", Role::Instructor).await;
     let c = lk::course_with(&owner, "Replicated course", &[("One", vec![lk::text("Notes")])]).await;

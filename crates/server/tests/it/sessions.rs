@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use common::{Backend, PASSWORD, TestClient, spawn, spawn_with};
-use lyceum_platform::{auth::Role, config::Secret};
+use common::{Backend, PASSWORD, TestClient, spawn};
+use lyceum_platform::auth::Role;
 use serde_json::json;
 
 const FIREFOX_ON_ANDROID: &str = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
@@ -84,22 +84,7 @@ async fn the_sessions_page_signs_out_another_browser(backend: Backend) {
 /// through one replica is cut off at once on another that shares the
 /// database and Redis — its cached session included.
 async fn a_disabled_account_is_cut_off_on_every_replica(backend: Backend) {
-    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        lyceum_platform::testing::skip("LYCEUM_TEST_REDIS_URL is not set, so replicas sharing Redis are not tested");
-        return;
-    };
-    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
-    let with_redis = |s: &mut lyceum_platform::config::Settings| {
-        s.cache.redis_url = Secret::new(redis.clone());
-        s.cache.prefix = prefix.clone();
-    };
-    let first = spawn_with(backend, with_redis).await;
-    let database = first.state().settings.database_url.clone();
-    let second = spawn_with(Backend::Sqlite, |s| {
-        with_redis(s);
-        s.database_url = database;
-    })
-    .await;
+    let Some((first, second)) = common::replicas_sharing_redis(backend, "replicas sharing Redis").await else { return };
     let (learner, learner_id) = second.signed_in("ada@example.org", Role::Learner).await;
     assert_eq!(learner.get("/api/v1/users/me").await.status, 200, "signed in, and the session now cached");
     assert_eq!(learner.get("/my/courses").await.status, 200);

@@ -71,6 +71,30 @@ pub async fn spawn(backend: Backend) -> TestApp {
 }
 
 /// Starts an app; `tweak` adjusts settings (rate limits, TTLs) before start.
+/// Two replicas sharing one database and one Redis (a fresh key prefix): the
+/// first on `backend`, the second pointed at the first's database. `None`
+/// (reported skipped, saying `what` is not tested) without `LYCEUM_TEST_REDIS_URL`.
+pub async fn replicas_sharing_redis(backend: Backend, what: &str) -> Option<(TestApp, TestApp)> {
+    let Some(redis) = std::env::var("LYCEUM_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) else {
+        lyceum_platform::testing::skip(&format!("LYCEUM_TEST_REDIS_URL is not set, so {what} is not tested"));
+        return None;
+    };
+    let prefix = format!("lyceum-test-{}", uuid::Uuid::new_v4().simple());
+    let with_redis = |s: &mut Settings| {
+        s.cache.redis_url = lyceum_platform::config::Secret::new(redis.clone());
+        s.cache.prefix = prefix.clone();
+    };
+    let first = spawn_with(backend, with_redis).await;
+    let database = first.state().settings.database_url.clone();
+    // Same database and Redis prefix (the second's own SQLite temp dir goes unused).
+    let second = spawn_with(Backend::Sqlite, |s| {
+        with_redis(s);
+        s.database_url = database;
+    })
+    .await;
+    Some((first, second))
+}
+
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::load_from(None, Vec::<(String, String)>::new()).expect("default settings");
