@@ -68,8 +68,9 @@ impl LessonView {
 /// The lesson `lesson_id` of the course `slug` (a lesson of another course is 404).
 ///
 /// The hot path of a learner's day: the lesson, its body's HTML, the course,
-/// its outline and its teachers come from the cached course content; what is
-/// read per view is the viewer's enrollment and progress.
+/// its outline and its teachers come from the cached course content, the
+/// enrollment from enrollment's cache; the one query per view is the
+/// viewer's progress.
 pub async fn view(
     state: &AppState,
     viewer: Option<&Viewer>,
