@@ -115,6 +115,17 @@ pub async fn enqueue<J: Job>(
     conn: &mut sqlx::AnyConnection,
     payload: &J::Payload,
 ) -> Result<Option<String>, sqlx::Error> {
+    enqueue_at::<J>(conn, payload, crate::db::now_ms()).await
+}
+
+/// [`enqueue`] for a job that must not run before `run_at` (epoch ms): a
+/// deadline's, which a worker claims once it is due (and the broker relay
+/// publishes only then).
+pub async fn enqueue_at<J: Job>(
+    conn: &mut sqlx::AnyConnection,
+    payload: &J::Payload,
+    run_at: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let dedupe_key = J::dedupe_key(payload);
     let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let job = repo::NewJob {
@@ -123,7 +134,7 @@ pub async fn enqueue<J: Job>(
         payload: &payload,
         dedupe_key: dedupe_key.as_deref(),
         max_attempts: i64::from(J::MAX_ATTEMPTS.max(1)),
-        run_at: crate::db::now_ms(),
+        run_at,
     };
     let id = repo::insert(conn, &job).await?;
     // Only a hint to this process's idle workers: the transaction may not have
