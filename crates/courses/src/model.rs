@@ -135,6 +135,10 @@ pub struct Lesson {
     pub position: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Set when another module's activity completes the lesson (`"quiz"`):
+    /// the learner cannot mark it complete by hand.
+    #[serde(default)]
+    pub activity: Option<String>,
 }
 
 impl Lesson {

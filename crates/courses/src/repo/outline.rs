@@ -7,7 +7,7 @@ use crate::model::{Lesson, LessonRef, Module};
 
 const MODULE_COLUMNS: &str = "id, course_id, title, position";
 const LESSON_COLUMNS: &str = "id, module_id, course_id, title, kind, body_md, video_url, media_key, media_type, \
-     media_size, file_name, duration_minutes, is_preview, position, created_at, updated_at";
+     media_size, file_name, duration_minutes, is_preview, position, created_at, updated_at, activity";
 
 pub async fn module(conn: &mut AnyConnection, id: &str) -> Result<Option<Module>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {MODULE_COLUMNS} FROM course_modules WHERE id = $1")))
@@ -186,6 +186,16 @@ pub async fn insert_lesson(
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Marks a lesson as completed by another module's activity (`"quiz"`).
+pub async fn set_activity(conn: &mut AnyConnection, id: &str, activity: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE lessons SET activity = $2 WHERE id = $1")
+        .bind(id)
+        .bind(activity)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 pub async fn update_lesson(conn: &mut AnyConnection, id: &str, f: &LessonFields<'_>) -> Result<(), sqlx::Error> {

@@ -44,6 +44,13 @@ pub(crate) async fn commit(state: &AppState, tx: Tx) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Drops the cached catalog and course content after another module committed
+/// a change to a course's outline through this one (see
+/// [`outline::create_activity_lesson`]).
+pub async fn content_changed(state: &AppState) {
+    state.cache.bump(CATALOG_CACHE).await;
+}
+
 /// Deletes files whose rows are gone; a leftover file is harmless, so a failure is only logged.
 pub(crate) async fn remove_files(state: &AppState, keys: &[String]) {
     for key in keys {

@@ -292,6 +292,28 @@ pub async fn update_lesson(
     Ok(lesson)
 }
 
+/// Adds a lesson that another module's activity completes (`activity` is
+/// `"quiz"`) at the end of `module_id`, in the caller's transaction: the
+/// quizzes module creates the lesson and its quiz in one commit, then calls
+/// [`super::content_changed`]. The viewer must be able to edit the course.
+pub async fn create_activity_lesson(
+    tx: &mut db::Tx,
+    viewer: &Viewer,
+    module_id: &ModuleId,
+    title: &str,
+    body: &str,
+    activity: &str,
+) -> Result<Lesson, AppError> {
+    let (editable, module) = access::editable_module(tx, viewer, module_id).await?;
+    let input = LessonInput { title: Some(title.into()), body: Some(body.into()), ..LessonInput::default() };
+    let valid = validate_lesson(input, None)?;
+    let id = db::new_id();
+    repo::outline::insert_lesson(tx, &id, &module, &valid.fields()).await?;
+    repo::outline::set_activity(tx, &id, activity).await?;
+    changed(tx, &editable.course, false).await?;
+    repo::outline::lesson(tx, &id).await?.ok_or_else(AppError::not_found)
+}
+
 /// A lesson for its editors, with the number of enrolled learners (for the delete warning).
 pub async fn get_lesson(state: &AppState, viewer: &Viewer, id: &LessonId) -> Result<(Lesson, i64), AppError> {
     let mut conn = state.db.pool().acquire().await?;
