@@ -19,6 +19,7 @@ pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("learning")
         .pages(page_routes)
         .api(api_routes)
+        .jobs(service::jobs::register_jobs)
         .nav(Link::new(Menu::Main, 20, "/my/courses", "learning.nav").audience(Audience::SignedIn))
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))

@@ -20,6 +20,12 @@ use crate::{
     repo::{self, certificates::NewCertificate},
 };
 
+/// Who a certificate is for: the name is printed on it as it is at issue.
+pub struct Learner<'a> {
+    pub user_id: &'a str,
+    pub name: &'a str,
+}
+
 /// Issues the learner's certificate for `course` in `tx` unless they have one;
 /// a new one publishes `course.completed` in the same transaction. Returns the
 /// certificate and whether it is new. Concurrent completions of one learner
@@ -28,7 +34,7 @@ use crate::{
 pub async fn issue(
     state: &AppState,
     tx: &mut Tx,
-    viewer: &Viewer,
+    learner: &Learner<'_>,
     course: &Course,
     now: i64,
 ) -> Result<(Certificate, bool), AppError> {
@@ -37,19 +43,19 @@ pub async fn issue(
     let new = NewCertificate {
         id: &id,
         code: &code,
-        user_id: &viewer.user_id,
+        user_id: learner.user_id,
         course_id: &course.id,
-        learner_name: &viewer.display_name,
+        learner_name: learner.name,
         course_title: &course.title,
         issued_at: now,
     };
     let inserted = repo::certificates::insert_once(tx, &new).await?;
-    let certificate = repo::certificates::of_user_course(tx, &viewer.user_id, &course.id)
+    let certificate = repo::certificates::of_user_course(tx, learner.user_id, &course.id)
         .await?
         .ok_or_else(|| AppError::internal("certificate missing after insert"))?;
     if inserted {
         let event = CourseCompleted {
-            user_id: viewer.user_id.clone(),
+            user_id: learner.user_id.to_string(),
             course_id: course.id.clone(),
             course_title: course.title.clone(),
             certificate_code: certificate.code.clone(),

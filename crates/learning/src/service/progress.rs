@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 
 use super::{
     access::{self, Seen},
-    certificates,
+    certificates::{self, Learner},
 };
 use crate::{
     model::{self, Certificate, LessonProgress, POSITION_MAX_SECONDS, Summary},
@@ -67,7 +67,8 @@ impl Recorded {
 
 /// Records completion and/or the resume position of a lesson for an enrolled
 /// learner. When it completes the last lesson, the course is completed and the
-/// certificate issued in the same transaction.
+/// certificate issued in the same transaction. A lesson completed by an
+/// activity (a quiz) is refused: its activity completes it.
 pub async fn record(
     state: &AppState,
     viewer: &Viewer,
@@ -83,17 +84,60 @@ pub async fn record(
         (found.lesson, found.viewable.course)
     };
     check(&input, lesson.kind())?;
+    if input.completed.is_some() && lesson.activity.is_some() {
+        let text = Text::new("learning.errors.completed_by_activity");
+        return Err(AppError::conflict(text).with_kind("completed-by-activity"));
+    }
+    let learner = Learner { user_id: &viewer.user_id, name: &viewer.display_name };
+    write(state, &learner, lesson_id, &course, &input).await?.ok_or_else(learners_only)
+}
+
+/// Completes an activity's lesson (a quiz's) for `user_id` because the
+/// activity's rule held — what a learner's "mark complete" does for other
+/// lessons, course completion and certificate included. Idempotent: completing
+/// again changes nothing. Returns false, changing nothing, when the lesson is
+/// gone or is no activity's, or the learner is gone or no longer enrolled.
+pub async fn complete_activity(state: &AppState, user_id: &UserId, lesson_id: &LessonId) -> Result<bool, AppError> {
+    let (course, name) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let Some(lesson) = read::lesson(&mut conn, lesson_id).await?.filter(|l| l.activity.is_some()) else {
+            return Ok(false);
+        };
+        let Some(course) = read::course(&mut conn, &CourseId::from(&lesson.course_id)).await? else {
+            return Ok(false);
+        };
+        drop(conn);
+        let Some(user) = lyceum_accounts::service::identity::find(state, user_id).await? else {
+            return Ok(false);
+        };
+        (course, user.display_name)
+    };
+    let learner = Learner { user_id: user_id.as_str(), name: &name };
+    let input = ProgressInput { completed: Some(true), position_seconds: None };
+    Ok(write(state, &learner, lesson_id, &course, &input).await?.is_some())
+}
+
+/// The write of [`record`] and [`complete_activity`]; None (nothing written)
+/// when the learner is not actively enrolled.
+async fn write(
+    state: &AppState,
+    learner: &Learner<'_>,
+    lesson_id: &LessonId,
+    course: &Course,
+    input: &ProgressInput,
+) -> Result<Option<Recorded>, AppError> {
+    let user_id = UserId::from(learner.user_id);
     let now = db::now_ms();
     let mut tx = state.db.begin().await?;
     // A write first: it takes the course_progress row lock on PostgreSQL (see
     // the progress migration); SQLite's write lock is held since `begin`.
-    repo::progress::touch_course(&mut tx, &viewer.user_id, &course.id, lesson_id.as_str(), now).await?;
-    if !lyceum_enrollment::is_active(&mut tx, &CourseId::from(&course.id), &viewer.id()).await? {
-        return Err(learners_only());
+    repo::progress::touch_course(&mut tx, learner.user_id, &course.id, lesson_id.as_str(), now).await?;
+    if !lyceum_enrollment::is_active(&mut tx, &CourseId::from(&course.id), &user_id).await? {
+        return Ok(None);
     }
     repo::progress::upsert_lesson(
         &mut tx,
-        &viewer.user_id,
+        learner.user_id,
         lesson_id.as_str(),
         &course.id,
         input.completed,
@@ -101,19 +145,19 @@ pub async fn record(
         now,
     )
     .await?;
-    let mut detail = detail(&mut tx, &viewer.id(), &course).await?;
+    let mut detail = detail(&mut tx, &user_id, course).await?;
     let mut just_completed = false;
     if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
-        repo::progress::set_course_completed(&mut tx, &viewer.user_id, &course.id, now).await?;
-        let (certificate, issued) = certificates::issue(state, &mut tx, viewer, &course, now).await?;
+        repo::progress::set_course_completed(&mut tx, learner.user_id, &course.id, now).await?;
+        let (certificate, issued) = certificates::issue(state, &mut tx, learner, course, now).await?;
         just_completed = issued;
         detail.completed_at = detail.completed_at.or(Some(now));
         detail.certificate = Some(certificate);
     }
     let lesson =
-        repo::progress::lesson(&mut tx, &viewer.user_id, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
+        repo::progress::lesson(&mut tx, learner.user_id, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
-    Ok(Recorded { lesson, course: detail, just_completed, course_slug: course.slug })
+    Ok(Some(Recorded { lesson, course: detail, just_completed, course_slug: course.slug.clone() }))
 }
 
 /// One learner's progress in one course.
