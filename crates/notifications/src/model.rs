@@ -91,6 +91,7 @@ pub const ADMIN_TEST: &str = "admin.test";
 pub const COURSE_ENROLLED: &str = "course.enrolled";
 pub const COURSE_COMPLETED: &str = "course.completed";
 pub const COURSE_UNENROLLED: &str = "course.unenrolled";
+pub const QUIZ_GRADED: &str = "quiz.graded";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -111,6 +112,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(COURSE_ENROLLED, "notifications.kinds.course_enrolled", Channel::Email, true).about_subject(),
     Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
     Kind::new(COURSE_UNENROLLED, "notifications.kinds.course_unenrolled", Channel::Email, true).about_subject(),
+    Kind::new(QUIZ_GRADED, "notifications.kinds.quiz_graded", Channel::InApp, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

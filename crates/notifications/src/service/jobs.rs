@@ -11,11 +11,12 @@ use lyceum_platform::{
     jobs::{Job, JobError, JobRegistry, schedule::Every},
     mail::deliveries,
 };
+use lyceum_quizzes::events::AttemptGraded;
 use serde::{Deserialize, Serialize};
 
 use super::deliver::{Notice, notify};
 use crate::{
-    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, SECURITY, WELCOME, kind},
+    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, QUIZ_GRADED, SECURITY, WELCOME, kind},
     repo::notifications,
 };
 
@@ -27,6 +28,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<EnrollmentCreated, EnrolledNotice>()
         .subscribe::<EnrollmentCancelled, UnenrolledNotice>()
         .subscribe::<CourseCompleted, CourseCompletedNotice>()
+        .subscribe::<AttemptGraded, QuizGradedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -144,6 +146,32 @@ impl Job for CourseCompletedNotice {
             user_id: &delivery.event.user_id,
             kind: declared(COURSE_COMPLETED),
             message: &delivery.event.course_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `quiz.attempt_graded` by a person → "Your quiz was graded", linking to
+/// the attempt's review. An attempt that graded itself at submit is not
+/// announced (the learner saw it happen). Idempotent through the source key
+/// `notifications.quiz_graded:<event id>`.
+pub struct QuizGradedNotice;
+impl Job for QuizGradedNotice {
+    const KIND: &'static str = "notifications.quiz_graded";
+    type Payload = Delivery<AttemptGraded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        if !event.manual {
+            return Ok(());
+        }
+        let key = delivery.key(Self::KIND);
+        let link = format!("/quiz-attempts/{}/review", event.attempt_id);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(QUIZ_GRADED),
+            message: &event.quiz_title,
             link: &link,
             source_key: &key,
         };
