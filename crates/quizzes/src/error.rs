@@ -5,6 +5,8 @@
 //! language and quotes the rule.
 
 use lyceum_assessment::{QuestionError, ResponseError};
+
+use crate::quiz::{attempt::StartRefusal, settings::SettingsError};
 use lyceum_platform::{AppError, FieldError, Text};
 
 #[derive(Debug)]
@@ -76,6 +78,89 @@ impl From<BankError> for AppError {
                 AppError::field("response", Text::new("quizzes.errors.bad_response").arg("reason", &e))
             }
             BankError::Other(e) => e,
+        }
+    }
+}
+
+/// Why a quiz or an attempt refuses a request: the module's own error,
+/// turned into HTTP only at the edge.
+#[derive(Debug)]
+pub enum QuizError {
+    /// Settings or slots break their rules (422, every field at once).
+    Invalid(Vec<SettingsError>),
+    /// A slot names a question or category that is not in the course's bank (422 on the slot).
+    UnknownSource(usize),
+    /// A new attempt cannot start now (409: not open yet, closed, none left).
+    CannotStart(StartRefusal),
+    /// The quiz has no question to ask, or a random slot's category ran out (409).
+    NoQuestions,
+    /// The attempt was submitted or its time ran out (409 `attempt-closed`).
+    AttemptClosed,
+    /// The attempt is still under way: it has no review yet (409 `attempt-open`).
+    AttemptOpen,
+    /// The answer was checked (immediate feedback) and is final (409 `answer-checked`).
+    AnswerChecked(usize),
+    /// No such slot in the attempt (422 on `answers`).
+    NoSuchSlot(usize),
+    /// An answer does not fit its question as shown (422 on `answers`).
+    BadResponse(usize, ResponseError),
+    /// Only submitted attempts are graded by a person; the slot waits for none (409).
+    NotGradable,
+    /// A grade outside 0..=1 of the mark (422 on `fraction`).
+    BadFraction,
+    Other(AppError),
+}
+
+impl From<AppError> for QuizError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for QuizError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<QuizError> for AppError {
+    fn from(e: QuizError) -> Self {
+        let t = Text::new;
+        match e {
+            QuizError::Invalid(errors) => {
+                AppError::validation(errors.iter().map(|e| FieldError::new(e.field(), Text::new(e.key()))).collect())
+            }
+            QuizError::UnknownSource(i) => {
+                AppError::field(&format!("slots[{i}].source"), t("quizzes.errors.unknown_source"))
+            }
+            QuizError::CannotStart(why) => {
+                let (key, kind) = match why {
+                    StartRefusal::NotOpen => ("quizzes.errors.not_open", "quiz-not-open"),
+                    StartRefusal::Closed => ("quizzes.errors.closed", "quiz-closed"),
+                    StartRefusal::NoAttemptsLeft => ("quizzes.errors.no_attempts_left", "no-attempts-left"),
+                };
+                AppError::conflict(t(key)).with_kind(kind)
+            }
+            QuizError::NoQuestions => {
+                AppError::conflict(t("quizzes.errors.no_questions")).with_kind("quiz-has-no-questions")
+            }
+            QuizError::AttemptClosed => {
+                AppError::conflict(t("quizzes.errors.attempt_closed")).with_kind("attempt-closed")
+            }
+            QuizError::AttemptOpen => AppError::conflict(t("quizzes.errors.attempt_open")).with_kind("attempt-open"),
+            QuizError::AnswerChecked(slot) => {
+                AppError::conflict(t("quizzes.errors.answer_checked").arg("number", slot + 1))
+                    .with_kind("answer-checked")
+            }
+            QuizError::NoSuchSlot(slot) => {
+                AppError::field("answers", t("quizzes.errors.no_such_slot").arg("number", slot + 1))
+            }
+            QuizError::BadResponse(slot, e) => {
+                AppError::field("answers", t("quizzes.errors.bad_answer").arg("number", slot + 1).arg("reason", &e))
+            }
+            QuizError::NotGradable => AppError::conflict(t("quizzes.errors.not_gradable")).with_kind("not-gradable"),
+            QuizError::BadFraction => AppError::field("fraction", t("quizzes.errors.bad_fraction")),
+            QuizError::Other(e) => e,
         }
     }
 }

@@ -1,21 +1,28 @@
-//! Quizzes: for now, each course's question bank — categories, questions
-//! with every edit kept as a version, GIFT / Moodle XML import and export,
-//! and a staff preview that shows a question as a learner would see it and
-//! grades an answer. Quizzes and attempts (which will pin a question's
-//! version) come next. The question model, grading and file formats are
-//! `lyceum_assessment`'s; this crate stores and serves them.
+//! Quizzes: each course's question bank — categories, questions with every
+//! edit kept as a version, GIFT / Moodle XML import and export, a staff
+//! preview — and the quizzes built from it: a quiz is the activity of a
+//! lesson in the course outline; learners' attempts pin the question
+//! versions they were shown, are saved as they go, end at the server's
+//! deadline, are graded automatically (essays by a person) and reviewed as
+//! the quiz's review options allow. The question model, grading and file
+//! formats are `lyceum_assessment`'s; this crate stores and serves them.
 //!
-//! The tables (`question_categories`, `questions`, `question_versions`) are
-//! this module's; courses and staff come from `lyceum_courses::service`.
+//! The tables (`question_categories`, `questions`, `question_versions`,
+//! `quizzes`, `quiz_overrides`, `quiz_attempts`, `quiz_answers`) are this
+//! module's; courses and staff come from `lyceum_courses::service`,
+//! enrollment from `lyceum_enrollment`. Learning and notifications observe
+//! its events ([`events`]).
 
 mod error;
+pub mod events;
 pub mod http;
 pub mod model;
+pub mod quiz;
 pub(crate) mod repo;
 pub mod service;
 mod text;
 
-pub use error::BankError;
+pub use error::{BankError, QuizError};
 pub use http::{api_routes, page_routes};
 
 /// What quizzes contributes to the application (see `lyceum_platform::module`).
@@ -23,6 +30,7 @@ pub fn module() -> lyceum_platform::module::Module {
     lyceum_platform::module::Module::new("quizzes")
         .pages(page_routes)
         .api(api_routes)
+        .jobs(service::jobs::register_jobs)
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))
 }

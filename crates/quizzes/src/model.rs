@@ -44,6 +44,10 @@ ids! {
     QuestionId;
     /// A question category's id (`question_categories.id`).
     CategoryId;
+    /// A quiz's id (`quizzes.id`).
+    QuizId;
+    /// An attempt's id (`quiz_attempts.id`).
+    AttemptId;
 }
 
 /// The category every course's bank starts with, made on first use.

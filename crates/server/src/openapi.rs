@@ -41,6 +41,7 @@ mod problems;
         (name = "certificates", description = "Certificates of completion: yours, and public verification by code"),
         (name = "catalog", description = "Public catalog: search and browse published courses, course pages, categories"),
         (name = "questions", description = "Question banks: a course's questions and categories, versions, GIFT / Moodle XML import and export, previews (course staff only)"),
+        (name = "quizzes", description = "Quizzes in a course's outline: settings, slots and overrides (staff), attempts — start, autosave, submit, review — and grading"),
         (name = "jobs", description = "Background jobs: inspect, retry or discard dead ones (admins only)"),
     )
 )]

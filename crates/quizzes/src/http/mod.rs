@@ -3,6 +3,7 @@
 //! and the staff pages under `/teach/courses/{id}/questions`.
 
 mod api;
+mod csv;
 mod pages;
 mod upload;
 
@@ -25,11 +26,36 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(p::preview_question))
         .routes(routes!(c::list_question_categories, c::create_question_category))
         .routes(routes!(c::update_question_category, c::delete_question_category))
+        .merge(quiz_routes())
+}
+
+fn quiz_routes() -> OpenApiRouter<AppState> {
+    use api::{attempts as a, quizzes as z};
+    OpenApiRouter::new()
+        .routes(routes!(z::list_quizzes, z::create_quiz))
+        .routes(routes!(z::get_quiz, z::update_quiz))
+        .routes(routes!(z::list_attempts, z::start_attempt))
+        .routes(routes!(z::results_csv))
+        .routes(routes!(z::list_overrides))
+        .routes(routes!(z::set_override, z::delete_override))
+        .routes(routes!(a::get_attempt))
+        .routes(routes!(a::save_answers))
+        .routes(routes!(a::submit_attempt))
+        .routes(routes!(a::review_attempt))
+        .routes(routes!(a::grade_answer))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{bank as b, question as q};
+    use pages::{attempt as a, bank as b, question as q};
     Router::new()
+        .route("/lessons/{id}/quiz", get(a::of_lesson))
+        .route("/quizzes/{id}", get(a::quiz))
+        .route("/quizzes/{id}/start", post(a::start))
+        .route("/quiz-attempts/{id}", get(a::show).post(a::save))
+        .route("/quiz-attempts/{id}/summary", get(a::summary))
+        .route("/quiz-attempts/{id}/submit", post(a::submit))
+        .route("/quiz-attempts/{id}/review", get(a::review))
+        .route("/quiz-attempts/{id}/grade", post(a::grade))
         .route("/teach/courses/{id}/questions", get(b::bank))
         .route("/teach/courses/{id}/questions/new", post(b::create))
         .route("/teach/courses/{id}/questions/import", post(b::import))

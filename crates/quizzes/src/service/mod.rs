@@ -4,9 +4,14 @@
 //! — questions carry their answers, so a learner must never read one, and
 //! nobody learns which ids exist.
 
+pub mod attempts;
 pub mod categories;
+pub mod deadlines;
+pub mod grading;
+pub mod jobs;
 pub mod preview;
 pub mod questions;
+pub mod quizzes;
 pub mod transfer;
 
 use lyceum_assessment::Question;

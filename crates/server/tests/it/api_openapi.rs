@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
-use openapi_kit::{bank_question, certificate, course_fixture, dead_job, enrollment, fill_path, notification};
+use openapi_kit::{
+    attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path, notification,
+    quiz_fixture,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -203,6 +206,14 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let made =
                 bearer.post(&format!("/api/v1/courses/{course}/question-categories"), json!({"name": "Walked"})).await;
             concrete = concrete.replace("{category_id}", made.json()["id"].as_str().expect("category id"));
+        }
+        if path.contains("/quizzes/attempts/{id}") {
+            concrete = concrete.replace(
+                "/quizzes/attempts/{id}",
+                &format!("/quizzes/attempts/{}", attempt_fixture(&app, &bearer).await),
+            );
+        } else if path.contains("/quizzes/{id}") {
+            concrete = concrete.replace("/quizzes/{id}", &format!("/quizzes/{}", quiz_fixture(&bearer).await.1));
         }
         if path.contains("/enrollments/{id}") {
             concrete = concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(&bearer).await));

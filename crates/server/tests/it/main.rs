@@ -83,6 +83,8 @@ mod notifications_pages;
 mod pages_accounts;
 mod password_change_ends_access;
 mod profiles;
+mod quiz_attempts;
+mod quiz_attempts_pages;
 mod quiz_bank;
 mod quiz_bank_pages;
 mod quiz_bank_races;

@@ -1,7 +1,11 @@
-//! JSON handlers (tag `questions`): thin — extract, call a service, map to a DTO.
+//! JSON handlers (tags `questions` and `quizzes`): thin — extract, call a
+//! service, map to a DTO.
 
+pub mod attempts;
 pub mod categories;
 pub mod dto;
 pub mod preview;
 pub mod questions;
+pub mod quiz_dto;
+pub mod quizzes;
 pub mod transfer;

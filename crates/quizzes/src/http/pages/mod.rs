@@ -1,6 +1,7 @@
 //! The bank's staff pages: the list under `/teach/courses/{id}/questions`
 //! and each question under `/teach/questions/{id}`.
 
+pub mod attempt;
 pub mod bank;
 pub mod question;
 mod shown;

@@ -77,6 +77,15 @@ fn value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// Reads the "try it" form. What cannot be read as a position is left out,
 /// so the grader sees an unanswered question rather than an error page.
 pub fn response(view: &QuestionView, form: &[(String, String)]) -> Response {
+    response_in(view, form, "")
+}
+
+/// [`response`] for the question whose inputs are named `<prefix><name>`
+/// (an attempt page holds several questions).
+pub fn response_in(view: &QuestionView, form: &[(String, String)], prefix: &str) -> Response {
+    let form: Vec<(String, String)> =
+        form.iter().filter_map(|(k, v)| k.strip_prefix(prefix).map(|name| (name.to_string(), v.clone()))).collect();
+    let form = form.as_slice();
     let response = match &view.body {
         ViewBody::MultipleChoice { .. } => {
             Response::Choices(form.iter().filter(|(k, _)| k == "choice").filter_map(|(_, v)| v.parse().ok()).collect())
@@ -125,6 +134,78 @@ pub fn response(view: &QuestionView, form: &[(String, String)]) -> Response {
     if response.is_empty() { Response::Unanswered } else { response }
 }
 
+/// The form fields (names without prefix) that show `response` filled in:
+/// the inverse of [`response`], so a resumed attempt shows what was saved.
+pub fn form_values(response: &Response) -> Vec<(String, String)> {
+    let one = |k: &str, v: String| vec![(k.to_string(), v)];
+    match response {
+        Response::Unanswered => Vec::new(),
+        Response::Choices(chosen) => chosen.iter().map(|c| ("choice".to_string(), c.to_string())).collect(),
+        Response::TrueFalse(b) => one("tf", b.to_string()),
+        Response::Text(t) => one("text", t.clone()),
+        Response::Number(t) => one("number", t.clone()),
+        Response::Matching(chosen) => {
+            chosen.iter().enumerate().filter_map(|(i, c)| c.map(|c| (format!("match_{i}"), c.to_string()))).collect()
+        }
+        // Ranks from 1, by the position each shown item was put in.
+        Response::Order(order) => {
+            order.iter().enumerate().map(|(rank, item)| (format!("rank_{item}"), (rank + 1).to_string())).collect()
+        }
+        Response::Cloze(blanks) => blanks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match b {
+                BlankResponse::Empty => None,
+                BlankResponse::Text(t) => Some((format!("blank_{i}"), t.clone())),
+                BlankResponse::Choice(c) => Some((format!("blank_{i}"), c.to_string())),
+            })
+            .collect(),
+        Response::Essay { text, .. } => one("essay", text.clone()),
+    }
+}
+
+/// One question of an attempt page: what to show, its inputs' prefix and
+/// the saved answer's values.
+pub struct QuestionForm {
+    /// From 1, as the learner counts.
+    pub number: usize,
+    pub slot: usize,
+    pub mark: f64,
+    pub shown: Shown,
+    pub prefix: String,
+    pub values: Vec<(String, String)>,
+    /// Immediate feedback: the checked (final) answer's outcome.
+    pub checked: Option<Graded>,
+}
+
+impl QuestionForm {
+    pub fn is(&self, name: &str, value: &usize) -> bool {
+        let value = value.to_string();
+        self.values.iter().any(|(k, v)| k == name && *v == value)
+    }
+    pub fn is_str(&self, name: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == name && v == value)
+    }
+    pub fn val(&self, name: &str) -> &str {
+        self.values.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+    pub fn match_name(&self, i: &usize) -> String {
+        format!("match_{i}")
+    }
+    pub fn rank_name(&self, i: &usize) -> String {
+        format!("rank_{i}")
+    }
+    pub fn blank_name(&self, i: &usize) -> String {
+        format!("blank_{i}")
+    }
+    pub fn ranks(&self, n: usize) -> Vec<usize> {
+        (1..=n).collect()
+    }
+    pub fn locked(&self) -> bool {
+        self.checked.is_some()
+    }
+}
+
 /// An outcome as the page shows it.
 pub struct Graded {
     pub state: &'static str,
@@ -132,15 +213,20 @@ pub struct Graded {
     pub feedback: Vec<String>,
 }
 
+/// A state's name, as the `quizzes.states` strings key it.
+pub fn state_name(state: lyceum_assessment::State) -> &'static str {
+    match state {
+        lyceum_assessment::State::Correct => "correct",
+        lyceum_assessment::State::PartiallyCorrect => "partially_correct",
+        lyceum_assessment::State::Incorrect => "incorrect",
+        lyceum_assessment::State::NotGraded => "not_graded",
+        lyceum_assessment::State::Unanswered => "unanswered",
+    }
+}
+
 impl From<&Outcome> for Graded {
     fn from(o: &Outcome) -> Self {
-        let state = match o.state {
-            lyceum_assessment::State::Correct => "correct",
-            lyceum_assessment::State::PartiallyCorrect => "partially_correct",
-            lyceum_assessment::State::Incorrect => "incorrect",
-            lyceum_assessment::State::NotGraded => "not_graded",
-            lyceum_assessment::State::Unanswered => "unanswered",
-        };
+        let state = state_name(o.state);
         let mut feedback: Vec<String> = o.feedback.iter().filter(|t| !t.is_blank()).map(to_html).collect();
         feedback.extend(o.blanks.iter().filter_map(|b| b.feedback.as_deref()).map(words_only));
         Graded { state, percent: format!("{:.0}", o.fraction * 100.0), feedback }

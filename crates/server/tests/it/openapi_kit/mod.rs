@@ -87,3 +87,29 @@ pub fn fill_path(template: &str, id: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// A quiz of one question in a fresh course of the caller's.
+pub async fn quiz_fixture(client: &TestClient) -> (String, String) {
+    let (course, module, _) = course_fixture(client).await;
+    let body = json!({"gift": "::Walked::Is this quiz walked? {T}"});
+    let question = client.post(&format!("/api/v1/courses/{course}/questions"), body).await;
+    let question = question.json()["id"].as_str().expect("question id").to_string();
+    let slots = [json!({"source": {"type": "question", "question_id": question}})];
+    let reply = client
+        .post(&format!("/api/v1/courses/{course}/quizzes"), json!({"module_id": module, "title": "Q", "slots": slots}))
+        .await;
+    assert_eq!(reply.status, 201, "create quiz: {}", reply.text);
+    (course, reply.json()["id"].as_str().expect("quiz id").to_string())
+}
+
+/// An attempt under way at a fresh quiz of the caller's, by a new learner on its roster.
+pub async fn attempt_fixture(app: &common::TestApp, client: &TestClient) -> String {
+    let (course, quiz) = quiz_fixture(client).await;
+    let email = format!("walker-{}@example.org", lyceum_platform::db::new_id());
+    let (learner, _) = app.signed_in(&email, lyceum_platform::auth::Role::Learner).await;
+    let added = client.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": email})).await;
+    assert_eq!(added.status, 201, "roster: {}", added.text);
+    let reply = learner.post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({})).await;
+    assert_eq!(reply.status, 201, "start: {}", reply.text);
+    reply.json()["attempt"]["id"].as_str().expect("attempt id").to_string()
+}

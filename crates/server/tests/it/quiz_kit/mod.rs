@@ -82,3 +82,21 @@ pub async fn import(staff: &TestClient, course_id: &str, format: &str, text: &st
     assert_eq!(reply.status, 200, "import: {}", reply.text);
     reply.json()
 }
+
+/// A GIFT question through the API; returns its id.
+pub async fn gift_question(staff: &TestClient, course_id: &str, gift: &str) -> String {
+    let reply = staff.post(&format!("/api/v1/courses/{course_id}/questions"), json!({"gift": gift})).await;
+    assert_eq!(reply.status, 201, "create question: {}", reply.text);
+    reply.json()["id"].as_str().unwrap().to_string()
+}
+
+/// Creates a quiz at the end of `module_id` with `settings` and fixed slots
+/// for `questions`; returns the quiz as the API shows it.
+pub async fn quiz(staff: &TestClient, course_id: &str, module_id: &str, settings: Value, questions: &[&str]) -> Value {
+    let slots: Vec<Value> =
+        questions.iter().map(|q| json!({"source": {"type": "question", "question_id": q}, "mark": 1.0})).collect();
+    let body = json!({"module_id": module_id, "title": "Check-up", "intro": "Ten minutes.", "settings": settings, "slots": slots});
+    let reply = staff.post(&format!("/api/v1/courses/{course_id}/quizzes"), body).await;
+    assert_eq!(reply.status, 201, "create quiz: {}", reply.text);
+    reply.json()
+}

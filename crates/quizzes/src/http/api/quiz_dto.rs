@@ -1,0 +1,343 @@
+//! What the API shows of quizzes and attempts, and the bodies it takes.
+//! A learner's responses never carry what the answers are worth: a view
+//! (`lyceum_assessment::QuestionView`) names choices by position only, and
+//! a review carries only what the quiz's review options show.
+
+use lyceum_assessment::{Outcome, Question, QuestionView, Response, Text};
+use lyceum_platform::db::rfc3339;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    quiz::{
+        attempt::{self, Override},
+        settings::{Review, Settings, Slot},
+    },
+    repo::{attempts::AttemptRow, quizzes::OverrideRow},
+    service::{
+        attempts::AttemptView,
+        grading::{AttemptLine, Review as ReviewData},
+        quizzes::{Quiz, Role},
+    },
+};
+
+/// A new quiz: a lesson at the end of `module_id` whose activity it is.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QuizBody {
+    pub module_id: String,
+    pub title: String,
+    /// Markdown shown above the quiz (the lesson's text).
+    #[serde(default)]
+    pub intro: String,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default)]
+    pub slots: Vec<Slot>,
+}
+
+/// A quiz's new settings and slots (both replaced).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QuizUpdate {
+    pub settings: Settings,
+    pub slots: Vec<Slot>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuizDto {
+    pub id: String,
+    pub course_id: String,
+    /// The lesson in the outline whose activity this quiz is (title and intro are its).
+    pub lesson_id: String,
+    pub title: String,
+    pub intro_md: String,
+    /// Times are epoch milliseconds.
+    pub settings: Settings,
+    /// The slots (staff only: they name the questions).
+    pub slots: Option<Vec<Slot>>,
+    pub question_count: usize,
+    pub max_marks: f64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl QuizDto {
+    pub fn new(quiz: &Quiz, role: Role) -> Self {
+        Self {
+            id: quiz.id.clone(),
+            course_id: quiz.course_id.clone(),
+            lesson_id: quiz.lesson_id.clone(),
+            title: quiz.title.clone(),
+            intro_md: quiz.intro_md.clone(),
+            settings: quiz.settings.clone(),
+            slots: (role == Role::Staff).then(|| quiz.slots.clone()),
+            question_count: quiz.slots.len(),
+            max_marks: quiz.max_marks(),
+            created_at: rfc3339(quiz.created_at),
+            updated_at: rfc3339(quiz.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuizList {
+    pub items: Vec<QuizDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttemptSummaryDto {
+    pub id: String,
+    pub quiz_id: String,
+    pub user_id: String,
+    pub number: i64,
+    /// in_progress, submitted (a question waits for a person) or graded.
+    pub state: String,
+    pub started_at: String,
+    /// When the server submits it (none: no time limit or close date).
+    pub deadline_at: Option<String>,
+    pub submitted_at: Option<String>,
+    /// The deadline job submitted it.
+    pub timed_out: bool,
+    /// The grade in percent, when graded and marks are shown.
+    pub percent: Option<f64>,
+    /// Staff only.
+    pub learner_name: Option<String>,
+    pub learner_email: Option<String>,
+}
+
+impl AttemptSummaryDto {
+    pub fn new(row: &AttemptRow, marks_shown: bool) -> Self {
+        let percent =
+            row.marks.filter(|_| marks_shown && row.state == "graded").map(|m| attempt::percent(m, row.max_marks));
+        Self {
+            id: row.id.clone(),
+            quiz_id: row.quiz_id.clone(),
+            user_id: row.user_id.clone(),
+            number: row.number,
+            state: row.state.clone(),
+            started_at: rfc3339(row.started_at),
+            deadline_at: row.deadline_at.map(rfc3339),
+            submitted_at: row.submitted_at.map(rfc3339),
+            timed_out: row.timed_out != 0,
+            percent,
+            learner_name: None,
+            learner_email: None,
+        }
+    }
+
+    pub fn line(line: &AttemptLine) -> Self {
+        Self {
+            learner_name: Some(line.learner_name.clone()),
+            learner_email: Some(line.learner_email.clone()),
+            ..Self::new(&line.row, true)
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttemptList {
+    pub items: Vec<AttemptSummaryDto>,
+    /// The learner's quiz grade by the grading method (learners, when marks are shown).
+    pub grade: Option<f64>,
+    /// Whether the viewer may start an attempt now, and if not why (a problem kind).
+    pub can_start: bool,
+    pub cannot_start_reason: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttemptParams {
+    /// Staff: all, in_progress, needs_grading, graded.
+    pub state: Option<String>,
+}
+
+/// One question of an attempt under way.
+#[derive(Serialize, ToSchema)]
+pub struct AttemptSlotDto {
+    /// Its number in the attempt, from 0 (answers name it).
+    pub slot: usize,
+    /// What it is worth.
+    pub mark: f64,
+    #[schema(value_type = Object)]
+    pub view: QuestionView,
+    /// The saved answer.
+    #[schema(value_type = Option<Object>)]
+    pub response: Option<Response>,
+    /// Immediate feedback: the outcome of a checked (final) answer.
+    #[schema(value_type = Option<Object>)]
+    pub checked: Option<Outcome>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttemptDto {
+    pub attempt: AttemptSummaryDto,
+    /// The server's clock when this was read.
+    pub now: String,
+    /// Seconds left before the server submits it (none: no limit).
+    pub remaining_seconds: Option<i64>,
+    pub slots: Vec<AttemptSlotDto>,
+}
+
+impl From<&AttemptView> for AttemptDto {
+    fn from(v: &AttemptView) -> Self {
+        Self {
+            attempt: AttemptSummaryDto::new(&v.row, false),
+            now: rfc3339(v.now),
+            remaining_seconds: v.remaining_ms().map(|ms| ms / 1000),
+            slots: v
+                .slots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| AttemptSlotDto {
+                    slot: i,
+                    mark: s.pinned.mark,
+                    view: s.view.clone(),
+                    response: s.response.clone(),
+                    checked: s.checked.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AnswerBody {
+    pub slot: usize,
+    /// Positions in the view: `{"type": "choices", "value": [0]}`, `{"type": "text", "value": "Paris"}`…
+    #[schema(value_type = Object)]
+    pub response: Response,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SaveBody {
+    pub answers: Vec<AnswerBody>,
+    /// Immediate feedback: grade these answers now (they become final).
+    #[serde(default)]
+    pub check: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckedDto {
+    pub slot: usize,
+    #[schema(value_type = Object)]
+    pub outcome: Outcome,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SavedDto {
+    pub saved: usize,
+    pub checked: Vec<CheckedDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewSlotDto {
+    pub slot: usize,
+    pub mark: f64,
+    #[schema(value_type = Object)]
+    pub view: QuestionView,
+    /// The learner's answer (when responses are shown).
+    #[schema(value_type = Option<Object>)]
+    pub response: Option<Response>,
+    /// correct, partially_correct, incorrect, unanswered (when marks are shown).
+    pub state: Option<String>,
+    /// Marks earned (when marks are shown).
+    pub marks: Option<f64>,
+    /// Waiting for a person's grade.
+    pub waiting: bool,
+    #[schema(value_type = Vec<Object>)]
+    pub feedback: Vec<Text>,
+    pub right_answer: Vec<String>,
+    /// Staff only: the question as pinned, answers included.
+    #[schema(value_type = Option<Object>)]
+    pub question: Option<Question>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub attempt: AttemptSummaryDto,
+    /// What the review options show the viewer now.
+    pub shown: Review,
+    pub slots: Vec<ReviewSlotDto>,
+}
+
+fn state_name(state: lyceum_assessment::State) -> String {
+    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+impl From<&ReviewData> for ReviewDto {
+    fn from(r: &ReviewData) -> Self {
+        Self {
+            attempt: AttemptSummaryDto::new(&r.row, r.shown.marks),
+            shown: r.shown,
+            slots: r
+                .slots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ReviewSlotDto {
+                    slot: i,
+                    mark: s.pinned.mark,
+                    view: s.view.clone(),
+                    response: s.response.clone(),
+                    state: s.marks.map(|(st, _)| state_name(st)),
+                    marks: s.marks.map(|(_, m)| m),
+                    waiting: s.waiting,
+                    feedback: s.feedback.clone(),
+                    right_answer: s.right_answer.clone(),
+                    question: s.question.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct GradeBody {
+    /// The share of the question's mark, from 0 to 1.
+    pub fraction: f64,
+    /// A note to the learner.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct OverrideBody {
+    /// Epoch ms; replaces the quiz's close date for this learner.
+    pub close_at: Option<i64>,
+    pub time_limit_minutes: Option<i64>,
+    pub attempts_allowed: Option<i64>,
+}
+
+impl From<OverrideBody> for Override {
+    fn from(b: OverrideBody) -> Self {
+        Override {
+            close_at: b.close_at,
+            time_limit_minutes: b.time_limit_minutes,
+            attempts_allowed: b.attempts_allowed,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverrideDto {
+    pub user_id: String,
+    pub close_at: Option<i64>,
+    pub time_limit_minutes: Option<i64>,
+    pub attempts_allowed: Option<i64>,
+    pub updated_at: String,
+}
+
+impl From<&OverrideRow> for OverrideDto {
+    fn from(o: &OverrideRow) -> Self {
+        Self {
+            user_id: o.user_id.clone(),
+            close_at: o.close_at,
+            time_limit_minutes: o.time_limit_minutes,
+            attempts_allowed: o.attempts_allowed,
+            updated_at: rfc3339(o.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverrideList {
+    pub items: Vec<OverrideDto>,
+}

@@ -1,0 +1,405 @@
+//! A learner's attempts: start (idempotent), answers saved as they go,
+//! submit (graded once, however many submits race), and the automatic
+//! grading that submit runs. Only the attempt's learner works on it; its
+//! course's staff may look. Everyone else gets 404.
+
+use std::time::Duration;
+
+use lyceum_assessment::{Layout, Outcome, Question, QuestionKind, QuestionView, Response, grade};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+use sqlx::AnyConnection;
+
+use super::{
+    deadlines, decode,
+    quizzes::{self, Quiz, Role},
+};
+use crate::{
+    QuizError,
+    events::{AttemptGraded, AttemptSubmitted},
+    model::{AttemptId, QuizId},
+    quiz::{
+        attempt::{self, GRACE_MS, Limits, Pinned},
+        settings::{Completion, FeedbackMode, Source},
+    },
+    repo::{
+        self,
+        attempts::{AnswerRow, AttemptRow, NewAttempt},
+    },
+};
+
+/// Question versions never change once written, so a pinned one is cached
+/// for as long as memory allows: an exam burst reads each once.
+const VERSIONS_CACHE: &str = "quizzes.versions";
+const VERSIONS_TTL: Duration = Duration::from_secs(3600);
+
+/// A question as an attempt pinned it.
+pub(crate) async fn pinned_question(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    question_id: &str,
+    version: i64,
+) -> Result<Question, AppError> {
+    let key = format!("{question_id}:{version}");
+    state
+        .cache
+        .get_or_load_json(VERSIONS_CACHE, &key, VERSIONS_TTL, async {
+            let row = repo::questions::version(conn, question_id, version).await?.ok_or_else(AppError::not_found)?;
+            decode(&row.data)
+        })
+        .await
+}
+
+pub(crate) fn pinned_of(row: &AttemptRow) -> Result<Vec<Pinned>, AppError> {
+    serde_json::from_str(&row.questions).map_err(AppError::internal)
+}
+
+/// How the viewer stands to an attempt: its learner, or its course's staff.
+pub(crate) async fn visible_attempt(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: &AttemptId,
+) -> Result<(AttemptRow, Quiz, Role), AppError> {
+    let row = repo::attempts::by_id(conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    let (_, quiz, role) = quizzes::visible(conn, viewer, &QuizId::from(&row.quiz_id)).await?;
+    match role {
+        Role::Staff => Ok((row, quiz, Role::Staff)),
+        Role::Learner if row.user_id == viewer.user_id => Ok((row, quiz, Role::Learner)),
+        Role::Learner => Err(AppError::not_found()),
+    }
+}
+
+/// The limits that apply to `user_id` at `quiz`.
+pub(crate) async fn limits_for(conn: &mut AnyConnection, quiz: &Quiz, user_id: &str) -> Result<Limits, AppError> {
+    let over = repo::quizzes::override_of(conn, &quiz.id, user_id).await?;
+    Ok(Limits::of(&quiz.settings, over.as_ref()))
+}
+
+/// Starts an attempt, or returns the learner's open one (a double click
+/// starts one attempt). Returns it and whether it is new.
+pub async fn start(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(AttemptRow, bool), QuizError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, quiz, role) = quizzes::visible(&mut conn, viewer, id).await?;
+    if role != Role::Learner {
+        // Staff try questions in the bank's preview; attempts are the learners'.
+        return Err(AppError::forbidden_kind(
+            "learners-only",
+            "Learners only",
+            lyceum_platform::Text::new("quizzes.errors.learners_only"),
+        )
+        .into());
+    }
+    if let Some(open) = repo::attempts::open_of(&mut conn, id.as_str(), &viewer.user_id).await? {
+        return Ok((open, false));
+    }
+    let now = db::now_ms();
+    let limits = limits_for(&mut conn, &quiz, &viewer.user_id).await?;
+    let used = repo::attempts::count_of_user(&mut conn, id.as_str(), &viewer.user_id).await?;
+    if let Some(why) = limits.refuse_start(now, used) {
+        return Err(QuizError::CannotStart(why));
+    }
+    let pinned = draw(state, &mut conn, &quiz).await?;
+    drop(conn);
+    let questions = serde_json::to_string(&pinned).map_err(AppError::internal)?;
+    let attempt_id = db::new_id();
+    let deadline = limits.deadline(now);
+    let new = NewAttempt {
+        id: &attempt_id,
+        quiz_id: id.as_str(),
+        user_id: &viewer.user_id,
+        number: used + 1,
+        questions: &questions,
+        started_at: now,
+        deadline_at: deadline,
+        max_marks: pinned.iter().map(|p| p.mark).sum(),
+    };
+    let mut tx = state.db.begin().await?;
+    let created = repo::attempts::insert(&mut tx, &new).await?;
+    if created && let Some(deadline) = deadline {
+        deadlines::schedule(&mut tx, &attempt_id, deadline).await?;
+    }
+    tx.commit().await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let row = match created {
+        true => repo::attempts::by_id(&mut conn, &attempt_id).await?,
+        // A concurrent start won: that attempt is this one.
+        false => repo::attempts::open_of(&mut conn, id.as_str(), &viewer.user_id).await?,
+    };
+    Ok((row.ok_or(QuizError::AttemptClosed)?, created))
+}
+
+/// Draws the attempt's questions: each slot's question (its current
+/// version) or one at random from its category, never one twice; a layout
+/// per question; the slots shuffled when the quiz says so.
+async fn draw(state: &AppState, conn: &mut AnyConnection, quiz: &Quiz) -> Result<Vec<Pinned>, QuizError> {
+    // Seeded from the thread's generator: that one may not be held across an await.
+    let mut rng = StdRng::from_rng(&mut rand::rng());
+    let mut taken: Vec<String> = Vec::new();
+    let mut pinned = Vec::new();
+    for (slot, s) in quiz.slots.iter().enumerate() {
+        let row = match &s.source {
+            Source::Question { question_id } => repo::questions::by_id(conn, question_id).await?,
+            Source::Random { category_id } => {
+                let ids = [category_id.clone()];
+                let mut pool = repo::questions::in_categories(conn, &quiz.course_id, Some(&ids)).await?;
+                pool.retain(|q| !taken.contains(&q.id));
+                if pool.is_empty() {
+                    // The category has fewer questions than the quiz draws from it.
+                    return Err(QuizError::NoQuestions);
+                }
+                Some(pool.swap_remove(rng.random_range(0..pool.len())))
+            }
+        };
+        // A question deleted from the bank since is skipped, as Moodle does.
+        let Some(row) = row.filter(|q| !taken.contains(&q.id)) else { continue };
+        let question = pinned_question(state, conn, &row.id, row.current_version).await?;
+        // A description asks nothing: it is worth nothing.
+        let mark = match &question.kind {
+            QuestionKind::Description => 0.0,
+            _ => s.mark,
+        };
+        let layout = Layout::new(&question, quiz.settings.shuffle_answers, &mut rng);
+        taken.push(row.id.clone());
+        pinned.push(Pinned { slot, question_id: row.id, version: row.current_version, layout, mark });
+    }
+    if pinned.is_empty() {
+        return Err(QuizError::NoQuestions);
+    }
+    if quiz.settings.shuffle_questions {
+        pinned.shuffle(&mut rng);
+    }
+    Ok(pinned)
+}
+
+/// One question of an attempt as its learner works on it.
+pub struct SlotView {
+    pub pinned: Pinned,
+    pub question: Question,
+    pub view: QuestionView,
+    pub response: Option<Response>,
+    /// Immediate feedback: the outcome of a checked answer (final).
+    pub checked: Option<Outcome>,
+}
+
+pub struct AttemptView {
+    pub quiz: Quiz,
+    pub row: AttemptRow,
+    pub role: Role,
+    pub slots: Vec<SlotView>,
+    /// The server's time when this was read: the page counts down from it.
+    pub now: i64,
+}
+
+impl AttemptView {
+    pub fn is_open(&self) -> bool {
+        self.row.state == "in_progress"
+    }
+    pub fn remaining_ms(&self) -> Option<i64> {
+        self.row.deadline_at.map(|d| (d - self.now).max(0))
+    }
+    pub fn answered(&self) -> usize {
+        self.slots.iter().filter(|s| s.response.as_ref().is_some_and(|r| !r.is_empty())).count()
+    }
+}
+
+fn response_of(row: &AnswerRow) -> Option<Response> {
+    serde_json::from_str(&row.response).ok()
+}
+
+fn outcome_of(row: &AnswerRow) -> Option<Outcome> {
+    row.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok())
+}
+
+/// The attempt with its questions and saved answers. An open attempt whose
+/// time ran out is submitted first (the deadline job may not have run yet).
+pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<AttemptView, QuizError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (mut row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let now = db::now_ms();
+    if row.state == "in_progress" && !attempt::in_time(row.deadline_at, now) {
+        drop(conn);
+        finish(state, &row, true).await?;
+        conn = state.db.pool().acquire().await?;
+        row = repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    }
+    let answers = repo::attempts::answers(&mut conn, id.as_str()).await?;
+    let mut slots = Vec::new();
+    for (i, pinned) in pinned_of(&row)?.into_iter().enumerate() {
+        let question = pinned_question(state, &mut conn, &pinned.question_id, pinned.version).await?;
+        let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
+        let answer = answers.iter().find(|a| a.slot == i as i64);
+        let response = answer.and_then(response_of);
+        let checked = answer.filter(|a| a.checked != 0).and_then(outcome_of);
+        slots.push(SlotView { pinned, question, view, response, checked });
+    }
+    Ok(AttemptView { quiz, row, role, slots, now })
+}
+
+/// Saves the learner's answers (slot numbers from 0, in the attempt's
+/// order). With `check` under immediate feedback, each is graded at once
+/// and becomes final. Returns the outcomes of checked answers, by slot.
+pub async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AttemptId,
+    answers: Vec<(usize, Response)>,
+    check: bool,
+) -> Result<Vec<(usize, Outcome)>, QuizError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    if role != Role::Learner || row.state != "in_progress" {
+        return Err(QuizError::AttemptClosed);
+    }
+    let check = check && quiz.settings.feedback == FeedbackMode::Immediate;
+    let pinned = pinned_of(&row)?;
+    let mut writes = Vec::new();
+    let mut checked = Vec::new();
+    for (slot, response) in answers {
+        let p = pinned.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
+        let question = pinned_question(state, &mut conn, &p.question_id, p.version).await?;
+        let outcome = grade(&question, &p.layout, &response).map_err(|e| QuizError::BadResponse(slot, e))?;
+        let json = serde_json::to_string(&response).map_err(AppError::internal)?;
+        let outcome_json = if check {
+            checked.push((slot, outcome.clone()));
+            Some(serde_json::to_string(&outcome).map_err(AppError::internal)?)
+        } else {
+            None
+        };
+        writes.push((slot, json, outcome_json));
+    }
+    drop(conn);
+    let now = db::now_ms();
+    let mut tx = state.db.begin().await?;
+    if !repo::attempts::hold_open(&mut tx, id.as_str(), now, GRACE_MS).await? {
+        return Err(QuizError::AttemptClosed);
+    }
+    for (slot, json, outcome) in &writes {
+        if !repo::attempts::save_answer(&mut tx, id.as_str(), *slot as i64, json, outcome.as_deref(), now).await? {
+            return Err(QuizError::AnswerChecked(*slot));
+        }
+    }
+    tx.commit().await?;
+    Ok(checked)
+}
+
+/// Submits the learner's open attempt and grades it. Submitting an attempt
+/// already submitted (a double click, the deadline job first) returns it as it is.
+pub async fn submit(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<AttemptRow, QuizError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (row, _, role) = visible_attempt(&mut conn, viewer, id).await?;
+    if role != Role::Learner {
+        return Err(QuizError::AttemptClosed);
+    }
+    drop(conn);
+    if row.state == "in_progress" {
+        let late = !attempt::in_time(row.deadline_at, db::now_ms());
+        finish(state, &row, late).await?;
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?)
+}
+
+/// Closes and grades an open attempt, publishing `quiz.attempt_submitted`
+/// (and `quiz.attempt_graded` when nothing waits for a person) in the same
+/// transaction. False when another submit got there first: it graded it.
+pub(crate) async fn finish(state: &AppState, row: &AttemptRow, timed_out: bool) -> Result<bool, AppError> {
+    let pinned = pinned_of(row)?;
+    let quiz = {
+        let mut conn = state.db.pool().acquire().await?;
+        let quiz_row = repo::quizzes::by_id(&mut conn, &row.quiz_id).await?.ok_or_else(AppError::not_found)?;
+        quizzes::load(&mut conn, quiz_row).await?
+    };
+    let now = db::now_ms();
+    let mut tx = state.db.begin().await?;
+    if !repo::attempts::close(&mut tx, &row.id, now, timed_out).await? {
+        return Ok(false);
+    }
+    let answers = repo::attempts::answers(&mut tx, &row.id).await?;
+    let mut outcomes = Vec::with_capacity(pinned.len());
+    for (i, p) in pinned.iter().enumerate() {
+        let Some(answer) = answers.iter().find(|a| a.slot == i as i64) else {
+            outcomes.push(None);
+            continue;
+        };
+        let question = pinned_question(state, &mut tx, &p.question_id, p.version).await?;
+        let response = response_of(answer).unwrap_or(Response::Unanswered);
+        let outcome = grade(&question, &p.layout, &response).map_err(AppError::internal)?;
+        let json = serde_json::to_string(&outcome).map_err(AppError::internal)?;
+        repo::attempts::set_outcome(&mut tx, &row.id, i as i64, &answer.response, &json, None, now).await?;
+        outcomes.push(Some(outcome));
+    }
+    let (marks, waiting) = attempt::total(&pinned, &outcomes);
+    repo::attempts::set_result(&mut tx, &row.id, marks, waiting).await?;
+    let submitted = AttemptSubmitted {
+        attempt_id: row.id.clone(),
+        quiz_id: quiz.id.clone(),
+        course_id: quiz.course_id.clone(),
+        lesson_id: quiz.lesson_id.clone(),
+        user_id: row.user_id.clone(),
+        timed_out,
+        completes_lesson: quiz.settings.completion == Completion::Submitted,
+    };
+    events::publish(state, &mut tx, &submitted).await?;
+    if waiting == 0 {
+        events::publish(state, &mut tx, &graded_event(&quiz, row, marks, false)).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// `quiz.attempt_graded` for an attempt whose grade is final at `marks`.
+pub(crate) fn graded_event(quiz: &Quiz, row: &AttemptRow, marks: f64, manual: bool) -> AttemptGraded {
+    let percent = attempt::percent(marks, row.max_marks);
+    let passed = quiz.settings.passing_grade.map(|pass| percent + 1e-9 >= pass);
+    AttemptGraded {
+        attempt_id: row.id.clone(),
+        quiz_id: quiz.id.clone(),
+        course_id: quiz.course_id.clone(),
+        lesson_id: quiz.lesson_id.clone(),
+        user_id: row.user_id.clone(),
+        quiz_title: quiz.title.clone(),
+        percent,
+        passed,
+        manual,
+        completes_lesson: quiz.settings.completion == Completion::Passed && passed == Some(true),
+    }
+}
+
+/// The learner's attempts at a quiz, with the limits that apply to them.
+pub struct Mine {
+    pub quiz: Quiz,
+    pub role: Role,
+    pub attempts: Vec<AttemptRow>,
+    pub limits: Limits,
+    pub now: i64,
+}
+
+impl Mine {
+    /// The quiz grade (percent) of the graded attempts, by the quiz's grading method.
+    pub fn grade(&self) -> Option<f64> {
+        let percents: Vec<f64> = self
+            .attempts
+            .iter()
+            .filter(|a| a.state == "graded")
+            .map(|a| attempt::percent(a.marks.unwrap_or(0.0), a.max_marks))
+            .collect();
+        crate::quiz::settings::quiz_grade(self.quiz.settings.grading_method, &percents)
+    }
+
+    pub fn open(&self) -> Option<&AttemptRow> {
+        self.attempts.iter().find(|a| a.state == "in_progress")
+    }
+
+    /// Why a new attempt could not start now, if it could not.
+    pub fn refusal(&self) -> Option<attempt::StartRefusal> {
+        self.limits.refuse_start(self.now, self.attempts.len() as i64)
+    }
+}
+
+pub async fn mine(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<Mine, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, quiz, role) = quizzes::visible(&mut conn, viewer, id).await?;
+    let attempts = repo::attempts::of_user(&mut conn, id.as_str(), &viewer.user_id).await?;
+    let limits = limits_for(&mut conn, &quiz, &viewer.user_id).await?;
+    Ok(Mine { quiz, role, attempts, limits, now: db::now_ms() })
+}

@@ -1,0 +1,239 @@
+//! After submit: what a learner may see of their attempt (the review
+//! options decide), a person's grade for an essay (or over an automatic
+//! grade), and the staff's table of attempts.
+
+use lyceum_accounts::service::directory;
+use lyceum_assessment::{Outcome, Question, QuestionView, Response, State, Text, manual_grade};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db, events, ids::UserId};
+
+use super::{
+    attempts::{graded_event, limits_for, pinned_of, pinned_question, visible_attempt},
+    quizzes::{self, Quiz, Role},
+};
+use crate::{
+    QuizError,
+    model::{AttemptId, QuizId},
+    quiz::{
+        answer::right_answer,
+        attempt::{self, Pinned, review_at},
+        settings::Review as Shown,
+    },
+    repo::{self, attempts::AttemptRow},
+};
+
+/// One question of a reviewed attempt, with only what the review options show.
+pub struct ReviewSlot {
+    pub pinned: Pinned,
+    pub view: QuestionView,
+    pub response: Option<Response>,
+    /// The state and the marks earned, when marks are shown.
+    pub marks: Option<(State, f64)>,
+    /// Waiting for a person's grade (shown whatever the options: it is why there is no grade yet).
+    pub waiting: bool,
+    /// Feedback of the answers given, the grader's note and the general feedback.
+    pub feedback: Vec<Text>,
+    pub right_answer: Vec<String>,
+    /// Staff only: the question with its answers, and grader information.
+    pub question: Option<Question>,
+}
+
+pub struct Review {
+    pub quiz: Quiz,
+    pub row: AttemptRow,
+    pub role: Role,
+    pub shown: Shown,
+    pub slots: Vec<ReviewSlot>,
+}
+
+impl Review {
+    /// The attempt's grade in percent, when marks are shown and it is final.
+    pub fn percent(&self) -> Option<f64> {
+        match (self.shown.marks, self.row.state.as_str(), self.row.marks) {
+            (true, "graded", Some(marks)) => Some(attempt::percent(marks, self.row.max_marks)),
+            _ => None,
+        }
+    }
+}
+
+/// A submitted attempt for its learner (what the review options allow now)
+/// or its course's staff (everything). An open attempt has no review yet.
+pub async fn review(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<Review, QuizError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    if row.state == "in_progress" {
+        return Err(QuizError::AttemptOpen);
+    }
+    let shown = match role {
+        Role::Staff => Shown::ALL,
+        Role::Learner => {
+            let limits = limits_for(&mut conn, &quiz, &row.user_id).await?;
+            review_at(&quiz.settings, &limits, db::now_ms())
+        }
+    };
+    let answers = repo::attempts::answers(&mut conn, id.as_str()).await?;
+    let mut slots = Vec::new();
+    for (i, pinned) in pinned_of(&row)?.into_iter().enumerate() {
+        let question = pinned_question(state, &mut conn, &pinned.question_id, pinned.version).await?;
+        let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
+        let answer = answers.iter().find(|a| a.slot == i as i64);
+        let response = answer.and_then(|a| serde_json::from_str::<Response>(&a.response).ok());
+        let outcome: Option<Outcome> =
+            answer.and_then(|a| a.outcome.as_deref()).and_then(|o| serde_json::from_str(o).ok());
+        let waiting = outcome.as_ref().is_some_and(|o| o.state == State::NotGraded);
+        let marks = match &outcome {
+            Some(o) if !waiting => Some((o.state, o.fraction * pinned.mark)),
+            Some(_) => None,
+            None => Some((State::Unanswered, 0.0)),
+        };
+        let mut feedback: Vec<Text> = outcome.map(|o| o.feedback).unwrap_or_default();
+        if !question.general_feedback.is_blank() {
+            feedback.push(question.general_feedback.clone());
+        }
+        slots.push(ReviewSlot {
+            view,
+            response: response.filter(|_| shown.responses),
+            marks: marks.filter(|_| shown.marks),
+            waiting,
+            feedback: if shown.feedback { feedback } else { Vec::new() },
+            right_answer: if shown.correct_answers { right_answer(&question) } else { Vec::new() },
+            question: (role == Role::Staff).then_some(question),
+            pinned,
+        });
+    }
+    Ok(Review { quiz, row, role, shown, slots })
+}
+
+/// A person's grade for one question of a submitted attempt: `fraction` of
+/// its mark (0–1) and a note for the learner. The attempt's marks are
+/// recomputed; when nothing waits any more, `quiz.attempt_graded` tells the
+/// learner (and completes the lesson if passing does).
+pub async fn grade_slot(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AttemptId,
+    slot: usize,
+    fraction: f64,
+    note: &str,
+) -> Result<AttemptRow, QuizError> {
+    let outcome = manual_grade(fraction, Text::plain(note.trim())).map_err(|_| QuizError::BadFraction)?;
+    let outcome_json = serde_json::to_string(&outcome).map_err(AppError::internal)?;
+    let now = db::now_ms();
+    let mut tx = state.db.begin().await?;
+    let (row, quiz, role) = visible_attempt(&mut tx, viewer, id).await?;
+    if role != Role::Staff {
+        return Err(AppError::not_found().into());
+    }
+    // Takes the attempt's row, so two graders' totals never cross.
+    if !repo::attempts::hold_submitted(&mut tx, id.as_str(), now).await? {
+        return Err(QuizError::NotGradable);
+    }
+    let pinned = pinned_of(&row)?;
+    if slot >= pinned.len() || pinned[slot].mark == 0.0 {
+        return Err(QuizError::NoSuchSlot(slot));
+    }
+    let answers = repo::attempts::answers(&mut tx, id.as_str()).await?;
+    let response = answers.iter().find(|a| a.slot == slot as i64).map(|a| a.response.clone());
+    let response = response.unwrap_or_else(|| serde_json::to_string(&Response::Unanswered).unwrap_or_default());
+    repo::attempts::set_outcome(
+        &mut tx,
+        id.as_str(),
+        slot as i64,
+        &response,
+        &outcome_json,
+        Some(&viewer.user_id),
+        now,
+    )
+    .await?;
+    let answers = repo::attempts::answers(&mut tx, id.as_str()).await?;
+    let outcomes: Vec<Option<Outcome>> = (0..pinned.len())
+        .map(|i| {
+            answers
+                .iter()
+                .find(|a| a.slot == i as i64)
+                .and_then(|a| a.outcome.as_deref())
+                .and_then(|o| serde_json::from_str(o).ok())
+        })
+        .collect();
+    let (marks, waiting) = attempt::total(&pinned, &outcomes);
+    repo::attempts::set_result(&mut tx, id.as_str(), marks, waiting).await?;
+    if waiting == 0 {
+        events::publish(state, &mut tx, &graded_event(&quiz, &row, marks, true)).await?;
+    }
+    let row = repo::attempts::by_id(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// An attempt in the staff's table, with its learner.
+pub struct AttemptLine {
+    pub row: AttemptRow,
+    pub learner_name: String,
+    pub learner_email: String,
+}
+
+impl AttemptLine {
+    pub fn percent(&self) -> Option<f64> {
+        self.row.marks.filter(|_| self.row.state == "graded").map(|m| attempt::percent(m, self.row.max_marks))
+    }
+}
+
+/// Which attempts the staff's table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    InProgress,
+    /// Submitted, waiting for a person's grade: the grading queue.
+    NeedsGrading,
+    Graded,
+}
+
+impl Filter {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "all" => Some(Self::All),
+            "in_progress" => Some(Self::InProgress),
+            "needs_grading" => Some(Self::NeedsGrading),
+            "graded" => Some(Self::Graded),
+            _ => None,
+        }
+    }
+
+    fn state(self) -> Option<&'static str> {
+        match self {
+            Self::All => None,
+            Self::InProgress => Some("in_progress"),
+            Self::NeedsGrading => Some("submitted"),
+            Self::Graded => Some("graded"),
+        }
+    }
+}
+
+/// The most attempts one table lists.
+pub const RESULTS_MAX: i64 = 5000;
+
+/// A quiz's attempts for its staff, newest first, with their learners.
+pub async fn results(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &QuizId,
+    filter: Filter,
+) -> Result<(Quiz, Vec<AttemptLine>), AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, quiz) = quizzes::staff_quiz(&mut conn, viewer, id).await?;
+    let rows = repo::attempts::of_quiz(&mut conn, id.as_str(), filter.state(), RESULTS_MAX).await?;
+    let ids: Vec<UserId> = rows.iter().map(|r| UserId::from(r.user_id.as_str())).collect();
+    let people = directory::people(&mut conn, &ids).await?;
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let person = people.get(&row.user_id);
+            AttemptLine {
+                learner_name: person.map(|p| p.display_name.clone()).unwrap_or_default(),
+                learner_email: person.map(|p| p.email.clone()).unwrap_or_default(),
+                row,
+            }
+        })
+        .collect();
+    Ok((quiz, lines))
+}
