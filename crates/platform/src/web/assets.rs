@@ -29,6 +29,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/learn.js"),
     },
+    // The quiz attempt page's autosave and countdown (quizzes).
+    Asset {
+        name: "quiz.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/quiz.js"),
+    },
     // The markdown editor (toolbar, preview, drafts) of the authoring forms.
     Asset {
         name: "editor.js",
