@@ -200,11 +200,13 @@ pub struct AnswerRow {
     /// JSON `lyceum_assessment::Outcome`.
     pub outcome: Option<String>,
     pub checked: i64,
+    /// Set when a person graded it (a regrade keeps a person's grade).
+    pub graded_by: Option<String>,
 }
 
 pub async fn answers(conn: &mut AnyConnection, attempt_id: &str) -> Result<Vec<AnswerRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT slot, response, outcome, checked FROM quiz_answers \
+        "SELECT slot, response, outcome, checked, graded_by FROM quiz_answers \
          WHERE attempt_id = $1 ORDER BY slot",
     )
     .bind(attempt_id)
@@ -264,4 +266,39 @@ pub async fn set_outcome(
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Submitted (or graded) attempts of a quiz after `cursor` by id, for a regrade's batches.
+pub async fn finished_after(
+    conn: &mut AnyConnection,
+    quiz_id: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AttemptRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM quiz_attempts WHERE quiz_id = $1 AND state <> 'in_progress' \
+         AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+    )))
+    .bind(quiz_id)
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn count_finished(conn: &mut AnyConnection, quiz_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE quiz_id = $1 AND state <> 'in_progress'")
+        .bind(quiz_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Re-pins an attempt's questions (a regrade moved a slot to a fixed version).
+pub async fn set_questions(conn: &mut AnyConnection, id: &str, questions: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE quiz_attempts SET questions = $2 WHERE id = $1")
+        .bind(id)
+        .bind(questions)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -4,5 +4,5 @@
 use lyceum_platform::jobs::JobRegistry;
 
 pub fn register_jobs(registry: &mut JobRegistry) {
-    registry.register::<super::deadlines::AttemptDeadline>();
+    registry.register::<super::deadlines::AttemptDeadline>().register::<super::regrade::RegradeBatch>();
 }

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod preview;
 pub mod questions;
 pub mod quizzes;
+pub mod regrade;
 pub mod transfer;
 
 use lyceum_assessment::Question;
