@@ -2,6 +2,7 @@
 //! ([`settings`]), and what an attempt pins, when it must end and what its
 //! learner may see of it ([`attempt`]).
 
+pub mod analysis;
 pub mod answer;
 pub mod attempt;
 pub mod settings;

@@ -237,3 +237,74 @@ pub async fn results(
         .collect();
     Ok((quiz, lines))
 }
+
+/// One question's item analysis with its name.
+pub struct ItemLine {
+    pub name: String,
+    pub item: crate::quiz::analysis::Item,
+}
+
+/// Item analysis over the quiz's graded attempts (staff): facility,
+/// discrimination and how often each answer was given, per question.
+pub async fn analysis(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(Quiz, Vec<ItemLine>), AppError> {
+    use crate::quiz::analysis::{Scored, SlotScore, items};
+    let mut conn = state.db.pool().acquire().await?;
+    let (_, quiz) = quizzes::staff_quiz(&mut conn, viewer, id).await?;
+    let rows = repo::attempts::of_quiz(&mut conn, id.as_str(), Some("graded"), RESULTS_MAX).await?;
+    let mut scored = Vec::with_capacity(rows.len());
+    let mut names: Vec<(String, String)> = Vec::new();
+    for row in &rows {
+        let answers = repo::attempts::answers(&mut conn, &row.id).await?;
+        let mut slots = Vec::new();
+        for (i, p) in pinned_of(row)?.into_iter().enumerate() {
+            if p.mark == 0.0 {
+                continue;
+            }
+            let question = pinned_question(state, &mut conn, &p.question_id, p.version).await?;
+            if !names.iter().any(|(q, _)| *q == p.question_id) {
+                names.push((p.question_id.clone(), question.name.clone()));
+            }
+            let answer = answers.iter().find(|a| a.slot == i as i64);
+            let outcome: Option<Outcome> =
+                answer.and_then(|a| a.outcome.as_deref()).and_then(|o| serde_json::from_str(o).ok());
+            let response: Option<Response> = answer.and_then(|a| serde_json::from_str(&a.response).ok());
+            let words = response.filter(|r| !r.is_empty()).map(|r| answer_words(&question, &p.layout, &r));
+            slots.push(SlotScore {
+                question_id: p.question_id,
+                fraction: outcome.map_or(0.0, |o| o.fraction),
+                mark: p.mark,
+                answer: words,
+            });
+        }
+        scored.push(Scored { slots });
+    }
+    let lines = items(&scored)
+        .into_iter()
+        .map(|item| {
+            let name = names.iter().find(|(q, _)| *q == item.question_id).map(|(_, n)| n.clone()).unwrap_or_default();
+            ItemLine { name, item }
+        })
+        .collect();
+    Ok((quiz, lines))
+}
+
+/// A response in words for the answer frequencies: the chosen choices' texts
+/// (by the author's order, through the attempt's layout), true or false, or
+/// what was typed (an essay only as "answered": its text is not a category).
+fn answer_words(question: &Question, layout: &lyceum_assessment::Layout, response: &Response) -> String {
+    use lyceum_assessment::{Layout, QuestionKind};
+    match (&question.kind, layout, response) {
+        (QuestionKind::MultipleChoice { choices, .. }, Layout::Choices { order }, Response::Choices(chosen)) => {
+            let mut texts: Vec<String> = chosen
+                .iter()
+                .filter_map(|p| order.get(*p).and_then(|i| choices.get(*i)))
+                .map(|c| c.text.body.clone())
+                .collect();
+            texts.sort();
+            texts.join(" + ")
+        }
+        (_, _, Response::TrueFalse(b)) => if *b { "True" } else { "False" }.to_string(),
+        (_, _, Response::Text(t) | Response::Number(t)) => t.trim().to_string(),
+        _ => "answered".to_string(),
+    }
+}
