@@ -38,6 +38,8 @@ fn quiz_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(z::results_csv))
         .routes(routes!(z::list_overrides))
         .routes(routes!(z::set_override, z::delete_override))
+        .routes(routes!(z::list_regrades, z::request_regrade))
+        .routes(routes!(z::get_analysis))
         .routes(routes!(a::get_attempt))
         .routes(routes!(a::save_answers))
         .routes(routes!(a::submit_attempt))
@@ -46,8 +48,16 @@ fn quiz_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{attempt as a, bank as b, question as q};
+    use pages::{attempt as a, bank as b, manage as m, question as q};
     Router::new()
+        .route("/teach/modules/{id}/quizzes", post(m::create))
+        .route("/teach/lessons/{id}/quiz", get(m::of_lesson))
+        .route("/teach/quizzes/{id}", get(m::show))
+        .route("/teach/quizzes/{id}/settings", post(m::save_settings))
+        .route("/teach/quizzes/{id}/slots", post(m::save_slots))
+        .route("/teach/quizzes/{id}/results", get(m::results))
+        .route("/teach/quizzes/{id}/regrade", post(m::regrade))
+        .route("/teach/quizzes/{id}/analysis", get(m::analysis))
         .route("/lessons/{id}/quiz", get(a::of_lesson))
         .route("/quizzes/{id}", get(a::quiz))
         .route("/quizzes/{id}/start", post(a::start))

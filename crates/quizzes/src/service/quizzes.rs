@@ -273,3 +273,43 @@ pub async fn overrides(
     staff_quiz(&mut conn, viewer, id).await?;
     Ok(repo::quizzes::overrides(&mut conn, id.as_str()).await?)
 }
+
+/// What the staff's quiz page shows beside the quiz: the bank to pick
+/// questions and categories from.
+pub struct StaffView {
+    pub course: Course,
+    pub quiz: Quiz,
+    /// The course's live questions, oldest first.
+    pub questions: Vec<crate::model::QuestionRow>,
+    pub categories: Vec<crate::model::CategoryCount>,
+}
+
+pub async fn for_staff(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<StaffView, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (course, quiz) = staff_quiz(&mut conn, viewer, id).await?;
+    let questions = repo::questions::in_categories(&mut conn, &quiz.course_id, None).await?;
+    let categories = repo::categories::of_course(&mut conn, &quiz.course_id).await?;
+    Ok(StaffView { course, quiz, questions, categories })
+}
+
+/// The quiz of an activity lesson, for its staff (the outline editor links to it).
+pub async fn of_lesson_for_staff(state: &AppState, viewer: &Viewer, lesson_id: &LessonId) -> Result<QuizId, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let row = repo::quizzes::by_lesson(&mut conn, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    let id = QuizId::from(&row.id);
+    staff_quiz(&mut conn, viewer, &id).await?;
+    Ok(id)
+}
+
+/// Creates a quiz with default settings and no questions at the end of a
+/// module (the outline editor's "add a quiz").
+pub async fn create_in_module(
+    state: &AppState,
+    viewer: &Viewer,
+    module_id: &ModuleId,
+    title: &str,
+) -> Result<Quiz, QuizError> {
+    let (module, _) = courses::outline::get_module(state, viewer, module_id).await?;
+    let course_id = CourseId::from(&module.course_id);
+    create(state, viewer, &course_id, module_id, title, "", QuizInput::default()).await
+}

@@ -1,14 +1,27 @@
-//! The demo question bank: a few Rust questions in the bank of "Rust from
-//! Scratch", imported from GIFT through the quizzes service as the demo
-//! instructor. Repeatable like the rest of the demo: a bank that already has
-//! questions is left alone (the import is one transaction, so a bank is
-//! either empty or complete).
+//! The demo question bank and quizzes: Rust questions in the bank of "Rust
+//! from Scratch", imported from GIFT through the quizzes service as the demo
+//! instructor, and two quizzes built from them at the end of the course's
+//! last module — a timed check that draws at random, and a warm-up with
+//! immediate feedback and an essay a teacher grades. Repeatable like the rest
+//! of the demo: a bank that already has questions is left alone (the import
+//! is one transaction, so a bank is either empty or complete), and so is a
+//! course that has quizzes.
 
 use lyceum_courses::service::read;
-use lyceum_platform::{AppResult, AppState, auth::Viewer, ids::CourseId, keyset::PageRequest};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::Viewer,
+    ids::{CourseId, ModuleId},
+    keyset::PageRequest,
+};
 use lyceum_quizzes::{
     model::{Filter, Format},
-    service::{questions, transfer},
+    quiz::settings::{FeedbackMode, Settings, Slot, Source},
+    service::{
+        categories, questions,
+        quizzes::{self, QuizInput},
+        transfer,
+    },
 };
 
 use super::DemoError;
@@ -35,6 +48,8 @@ $CATEGORY: $course$/top/Basics
 =3.5 -> f64
 =true -> bool
 =\"hi\" -> &str}
+
+::In your words::Why does Rust need no garbage collector? Two or three sentences.{}
 ";
 
 /// Imports the demo bank unless the course's bank has questions already.
@@ -50,10 +65,56 @@ async fn load(state: &AppState, instructor: &Viewer) -> AppResult<usize> {
     let Some(course) = course else { return Ok(0) };
     let id = CourseId::from(&course.id);
     let page = PageRequest::sized(1, None);
-    if !questions::list(state, instructor, &id, &Filter::default(), &page).await?.items.items.is_empty() {
-        return Ok(0);
+    let imported = if questions::list(state, instructor, &id, &Filter::default(), &page).await?.items.items.is_empty() {
+        transfer::import(state, instructor, &id, Format::Gift, BANK).await?.imported
+    } else {
+        0
+    };
+    if quizzes::of_course(state, instructor, &id).await?.is_empty() {
+        seed_quizzes(state, instructor, &id).await?;
     }
-    Ok(transfer::import(state, instructor, &id, Format::Gift, BANK).await?.imported)
+    Ok(imported)
+}
+
+/// The two demo quizzes, at the end of the course's last module.
+async fn seed_quizzes(state: &AppState, instructor: &Viewer, course_id: &CourseId) -> AppResult<()> {
+    let modules = {
+        let mut conn = state.db.pool().acquire().await?;
+        read::modules(&mut conn, course_id).await?
+    };
+    let Some(module) = modules.last() else { return Ok(()) };
+    let module = ModuleId::from(&module.id);
+    let cats = categories::list(state, instructor, course_id).await?;
+    let category = |name: &str| cats.iter().find(|c| c.name == name).map(|c| c.id.clone()).unwrap_or_default();
+    let random = |name: &str| Slot { source: Source::Random { category_id: category(name) }, mark: 1.0 };
+    let page = PageRequest::sized(50, None);
+    let bank = questions::list(state, instructor, course_id, &Filter::default(), &page).await?.items.items;
+    let fixed = |name: &str, mark: f64| {
+        let id = bank.iter().find(|q| q.name == name).map(|q| q.id.clone()).unwrap_or_default();
+        Slot { source: Source::Question { question_id: id }, mark }
+    };
+    let timed = QuizInput {
+        settings: Settings {
+            time_limit_minutes: Some(10),
+            attempts_allowed: Some(3),
+            passing_grade: Some(60.0),
+            ..Settings::default()
+        },
+        slots: vec![random("Ownership"), random("Ownership"), fixed("Integer sizes", 1.0), fixed("Cargo new", 1.0)],
+    };
+    let intro = "Ten minutes, four questions: two drawn at random about ownership. The clock is the server's: it keeps running if you close the page.";
+    quizzes::create(state, instructor, course_id, &module, "Ownership check", intro, timed)
+        .await
+        .map_err(lyceum_platform::AppError::from)?;
+    let warm_up = QuizInput {
+        settings: Settings { feedback: FeedbackMode::Immediate, questions_per_page: 1, ..Settings::default() },
+        slots: vec![fixed("Match the types", 1.0), fixed("Borrowing", 1.0), fixed("In your words", 2.0)],
+    };
+    let intro = "Check each answer as you go. The last question is read and graded by your teacher.";
+    quizzes::create(state, instructor, course_id, &module, "Warm-up", intro, warm_up)
+        .await
+        .map_err(lyceum_platform::AppError::from)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -62,6 +123,6 @@ mod tests {
     fn the_demo_bank_imports_without_problems() {
         let report = lyceum_assessment::format::gift::parse(super::BANK);
         assert!(report.problems.is_empty(), "{:?}", report.problems);
-        assert_eq!(report.questions.len(), 5);
+        assert_eq!(report.questions.len(), 6);
     }
 }

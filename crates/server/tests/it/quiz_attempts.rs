@@ -128,6 +128,13 @@ async fn a_learner_takes_a_quiz_and_a_person_grades_the_essay(backend: Backend) 
     let notes = c.learner.get("/api/v1/notifications").await.json();
     let kinds: Vec<&str> = notes["items"].as_array().unwrap().iter().filter_map(|n| n["kind"].as_str()).collect();
     assert!(kinds.contains(&"quiz.graded"), "{notes}");
+    let analysis = c.teacher.get(&format!("/api/v1/quizzes/{quiz_id}/analysis")).await.json();
+    let items = analysis["items"].as_array().unwrap();
+    let capital = items.iter().find(|i| i["name"] == "Capital of France").expect("the choice question is analysed");
+    assert_eq!((capital["facility"].as_f64(), capital["answers"][0]["answer"].as_str()), (Some(100.0), Some("Paris")));
+    let why = items.iter().find(|i| i["name"] == "Why").unwrap();
+    assert_eq!(why["facility"], 50.0, "the person's half mark");
+    assert_eq!(c.learner.get(&format!("/api/v1/quizzes/{quiz_id}/analysis")).await.status, 404);
     let csv = c.teacher.get(&format!("/api/v1/quizzes/{quiz_id}/results.csv")).await;
     assert!(csv.text.contains("learner@example.org,1,graded"), "{}", csv.text);
     c.app.stop().await;
@@ -330,7 +337,39 @@ async fn nobody_else_reaches_a_quiz_or_an_attempt(backend: Backend) {
     c.app.stop().await;
 }
 
+async fn a_regrade_after_a_fix_uses_the_fixed_version_in_the_background(backend: Backend) {
+    let c = class(backend).await;
+    let q = quiz(&c.teacher, &c.course, &c.module, json!({}), &[&c.choice]).await;
+    let attempt = c.learner.post(&format!("/api/v1/quizzes/{}/attempts", id(&q)), json!({})).await.json();
+    let attempt_id = id(&attempt);
+    let lyon = 1 - paris(&attempt, 0);
+    let answer = json!({"answers": [{"slot": 0, "response": {"type": "choices", "value": [lyon]}}]});
+    put(&c.learner, &format!("/api/v1/quizzes/attempts/{attempt_id}/answers"), answer).await;
+    let row = c.learner.post(&format!("/api/v1/quizzes/attempts/{attempt_id}/submit"), json!({})).await.json();
+    assert_eq!(row["percent"], 0.0);
+
+    // The teacher finds Lyon was meant to count too: a new version, same shape.
+    let mut fixed = quiz_kit::choice_question("Capital of France", "Capital of **France**?");
+    fixed["kind"]["choices"][1]["fraction"] = json!(1.0);
+    fixed["kind"]["single"] = json!(true);
+    let edited = put(&c.teacher, &format!("/api/v1/questions/{}", c.choice), json!({"question": fixed})).await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let started = c.teacher.post(&format!("/api/v1/quizzes/{}/regrades", id(&q)), json!({})).await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    assert_eq!((started.json()["total"].as_i64(), started.json()["done"].as_i64()), (Some(1), Some(0)));
+    c.app.drain_jobs().await;
+    let regrades = c.teacher.get(&format!("/api/v1/quizzes/{}/regrades", id(&q))).await.json();
+    let r = &regrades["items"][0];
+    assert_eq!((r["done"].as_i64(), r["changed"].as_i64()), (Some(1), Some(1)), "{regrades}");
+    assert!(r["finished_at"].is_string());
+    let review = c.learner.get(&format!("/api/v1/quizzes/attempts/{attempt_id}/review")).await.json();
+    assert_eq!(review["attempt"]["percent"], 100.0, "{review}");
+    c.learner.post(&format!("/api/v1/quizzes/{}/regrades", id(&q)), json!({})).await.assert_problem(404, "not-found");
+    c.app.stop().await;
+}
+
 on_both_backends!(
+    a_regrade_after_a_fix_uses_the_fixed_version_in_the_background,
     a_learner_takes_a_quiz_and_a_person_grades_the_essay,
     the_server_submits_an_attempt_whose_time_ran_out,
     attempts_are_limited_and_an_override_gives_more,

@@ -68,10 +68,73 @@ async fn a_learner_takes_a_quiz_in_the_browser(backend: Backend) {
     let review_url = format!("/quiz-attempts/{attempt_id}/review");
     assert_eq!(again.header("location"), review_url, "a submitted attempt opens its review");
 
+    let quiz_id_owned = quiz_id.to_string();
+    let analysis = teacher.get(&format!("/teach/quizzes/{quiz_id_owned}/analysis")).await;
+    assert!(analysis.status == 200 && analysis.text.contains("<svg"), "{}", analysis.text);
     let staff_view = teacher.get(&format!("/quiz-attempts/{attempt_id}/review")).await;
     assert_eq!(staff_view.status, 200, "{}", staff_view.text);
     assert!(staff_view.text.contains("name=\"percent\""), "staff may grade from the review");
     app.stop().await;
 }
 
-on_both_backends!(a_learner_takes_a_quiz_in_the_browser);
+async fn a_teacher_builds_a_timed_quiz_with_random_questions(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Geography", json!({})).await;
+    let module = courses_kit::module(&teacher, &course, "Quizzes").await;
+    let report = quiz_kit::import(&teacher, &course, "gift", quiz_kit::GIFT_FILE).await;
+    assert_eq!(report["imported"], 5, "{report}");
+    let editor = teacher.get(&format!("/teach/courses/{course}")).await;
+    assert!(editor.text.contains(&format!("action=\"/teach/modules/{module}/quizzes\"")), "the outline offers a quiz");
+    let csrf = teacher.page_csrf(&format!("/teach/courses/{course}")).await;
+    let made =
+        teacher.form(&format!("/teach/modules/{module}/quizzes"), &[("csrf", &csrf), ("title", "Capitals")]).await;
+    assert_eq!(made.status.as_u16(), 303, "{}", made.text);
+    let manage = made.header("location").to_string();
+    assert!(manage.starts_with("/teach/quizzes/"), "{manage}");
+    let quiz_id = manage.trim_start_matches("/teach/quizzes/").to_string();
+    let page = teacher.get(&manage).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+
+    let europe = between(&page.text, "<option value=\"", "\">Europe");
+    let europe = europe.rsplit('"').next().unwrap().to_string();
+    let slots = format!("{manage}/slots");
+    let added = teacher
+        .form(
+            &slots,
+            &[("csrf", &csrf), ("action", "add_random"), ("category_id", &europe), ("count", "2"), ("mark", "2")],
+        )
+        .await;
+    assert_eq!(added.status.as_u16(), 303, "{}", added.text);
+    let bad = teacher
+        .form(&format!("{manage}/settings"), &[("csrf", &csrf), ("time_limit_minutes", "0"), ("close_at", "soon")])
+        .await;
+    assert_eq!(bad.status.as_u16(), 422, "{}", bad.text);
+    assert!(bad.text.contains("Give a date and time"), "{}", bad.text);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("time_limit_minutes", "15"),
+        ("grading_method", "highest"),
+        ("completion", "submitted"),
+        ("navigation", "free"),
+        ("feedback", "deferred"),
+        ("questions_per_page", "0"),
+        ("review", "after_submit.marks"),
+        ("review", "after_close.correct_answers"),
+    ];
+    let saved = teacher.form(&format!("{manage}/settings"), &fields).await;
+    assert_eq!(saved.status.as_u16(), 303, "{}", saved.text);
+    let quiz = teacher.get(&format!("/api/v1/quizzes/{quiz_id}")).await.json();
+    assert_eq!(quiz["settings"]["time_limit_minutes"], 15);
+    assert_eq!(
+        quiz["settings"]["review"]["after_submit"],
+        json!({"responses": false, "marks": true, "correct_answers": false, "feedback": false})
+    );
+    assert_eq!(quiz["slots"].as_array().unwrap().len(), 2);
+    assert_eq!(quiz["max_marks"], 4.0);
+    let results = teacher.get(&format!("{manage}/results")).await;
+    assert_eq!(results.status, 200, "{}", results.text);
+    app.stop().await;
+}
+
+on_both_backends!(a_learner_takes_a_quiz_in_the_browser, a_teacher_builds_a_timed_quiz_with_random_questions);

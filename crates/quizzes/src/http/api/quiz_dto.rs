@@ -341,3 +341,90 @@ impl From<&OverrideRow> for OverrideDto {
 pub struct OverrideList {
     pub items: Vec<OverrideDto>,
 }
+
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+pub struct RegradeBody {
+    /// One attempt; none: every submitted attempt of the quiz.
+    #[serde(default)]
+    pub attempt_id: Option<String>,
+}
+
+/// A regrade's progress.
+#[derive(Serialize, ToSchema)]
+pub struct RegradeDto {
+    pub id: String,
+    pub attempt_id: Option<String>,
+    pub total: i64,
+    pub done: i64,
+    /// Attempts whose marks changed.
+    pub changed: i64,
+    pub requested_at: String,
+    pub finished_at: Option<String>,
+}
+
+impl From<&crate::repo::regrades::RegradeRow> for RegradeDto {
+    fn from(r: &crate::repo::regrades::RegradeRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            attempt_id: r.attempt_id.clone(),
+            total: r.total,
+            done: r.done,
+            changed: r.changed,
+            requested_at: rfc3339(r.requested_at),
+            finished_at: r.finished_at.map(rfc3339),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegradeList {
+    pub items: Vec<RegradeDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnswerCountDto {
+    /// The answer in words (none: unanswered).
+    pub answer: Option<String>,
+    pub count: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemDto {
+    pub question_id: String,
+    pub name: String,
+    /// Graded attempts that showed it.
+    pub attempts: usize,
+    /// Mean share of its mark earned, percent.
+    pub facility: f64,
+    /// Correlation with the rest of the attempt, percent (none under two attempts or without spread).
+    pub discrimination: Option<f64>,
+    pub answers: Vec<AnswerCountDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnalysisDto {
+    pub items: Vec<ItemDto>,
+}
+
+impl From<&[crate::service::grading::ItemLine]> for AnalysisDto {
+    fn from(lines: &[crate::service::grading::ItemLine]) -> Self {
+        Self {
+            items: lines
+                .iter()
+                .map(|l| ItemDto {
+                    question_id: l.item.question_id.clone(),
+                    name: l.name.clone(),
+                    attempts: l.item.attempts,
+                    facility: l.item.facility,
+                    discrimination: l.item.discrimination,
+                    answers: l
+                        .item
+                        .answers
+                        .iter()
+                        .map(|(a, n)| AnswerCountDto { answer: a.clone(), count: *n })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

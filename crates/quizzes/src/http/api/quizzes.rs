@@ -25,6 +25,7 @@ use crate::{
         attempts,
         grading::{self, Filter},
         quizzes::{self, QuizInput, Role},
+        regrade,
     },
 };
 
@@ -213,4 +214,49 @@ pub async fn delete_override(
 ) -> AppResult<StatusCode> {
     quizzes::delete_override(&state, &v, &id, &UserId::from(user_id.as_str())).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Regrades the quiz's submitted attempts (or one) in the background, after
+/// a question was fixed: `202` with the regrade, whose `done` of `total`
+/// is its progress.
+#[utoipa::path(post, path = "/api/v1/quizzes/{id}/regrades", security(("bearer" = []), ("session" = [])),
+    tag = "quizzes", params(("id" = String, Path)), request_body = RegradeBody,
+    responses((status = 202, body = RegradeDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn request_regrade(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<QuizId>,
+    ApiJson(body): ApiJson<RegradeBody>,
+) -> AppResult<(StatusCode, Json<RegradeDto>)> {
+    let attempt = body.attempt_id.as_deref().map(crate::model::AttemptId::from);
+    let row = regrade::request(&state, &v, &id, attempt.as_ref()).await?;
+    Ok((StatusCode::ACCEPTED, Json(RegradeDto::from(&row))))
+}
+
+/// The quiz's regrades and their progress, newest first (staff).
+#[utoipa::path(get, path = "/api/v1/quizzes/{id}/regrades", security(("bearer" = []), ("session" = [])),
+    tag = "quizzes", params(("id" = String, Path)),
+    responses((status = 200, body = RegradeList), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_regrades(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<QuizId>,
+) -> AppResult<Json<RegradeList>> {
+    let rows = regrade::list(&state, &v, &id).await?;
+    Ok(Json(RegradeList { items: rows.iter().map(RegradeDto::from).collect() }))
+}
+
+/// Item analysis over the graded attempts (staff): per question, facility,
+/// discrimination and how often each answer was given.
+#[utoipa::path(get, path = "/api/v1/quizzes/{id}/analysis", security(("bearer" = []), ("session" = [])),
+    tag = "quizzes", params(("id" = String, Path)),
+    responses((status = 200, body = AnalysisDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_analysis(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<QuizId>,
+) -> AppResult<Json<AnalysisDto>> {
+    let (_, lines) = grading::analysis(&state, &v, &id).await?;
+    Ok(Json(AnalysisDto::from(lines.as_slice())))
 }

@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod bank;
+pub mod manage;
 pub mod question;
 mod shown;
 
