@@ -83,16 +83,18 @@ fn correlation(pairs: &[(f64, f64)]) -> Option<f64> {
     (vx > 1e-12 && vy > 1e-12).then(|| cov / (vx * vy).sqrt() * 100.0)
 }
 
-/// A horizontal bar chart of facility per question (0–100 %), as SVG text.
+/// A horizontal bar chart of facility per question (0–100 %), as SVG text,
+/// named `title` for screen readers (the table beside it has the figures).
 /// Labels are escaped here: they are teacher-written question names.
-pub fn facility_chart(rows: &[(String, f64)]) -> String {
+pub fn facility_chart(title: &str, rows: &[(String, f64)]) -> String {
     const BAR: f64 = 22.0;
     const LABEL: f64 = 220.0;
     const WIDTH: f64 = 300.0;
     let height = BAR * rows.len() as f64 + 24.0;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {height}\" role=\"img\" class=\"chart\">",
-        LABEL + WIDTH + 60.0
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"{}\" class=\"chart\">",
+        LABEL + WIDTH + 60.0,
+        escape(title)
     );
     for (i, (label, facility)) in rows.iter().enumerate() {
         let y = i as f64 * BAR + 4.0;
@@ -161,7 +163,8 @@ mod tests {
 
     #[test]
     fn the_chart_escapes_question_names() {
-        let svg = facility_chart(&[("<script>alert(1)</script>".to_string(), 40.0)]);
+        let svg = facility_chart("Facility \"per\" question", &[("<script>alert(1)</script>".to_string(), 40.0)]);
+        assert!(svg.contains("aria-label=\"Facility &quot;per&quot; question\""), "{svg}");
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"), "{svg}");
         assert!(svg.starts_with("<svg") && svg.contains("40 %"));
     }

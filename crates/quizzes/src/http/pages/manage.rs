@@ -422,6 +422,6 @@ impl AnalysisPage {
 pub async fn analysis(State(state): State<AppState>, s: SignedIn, Path(id): Path<QuizId>) -> AppResult<Response> {
     let (quiz, lines) = grading::analysis(&state, &s.viewer, &id).await?;
     let rows: Vec<(String, f64)> = lines.iter().map(|l| (l.name.clone(), l.item.facility)).collect();
-    let chart = crate::quiz::analysis::facility_chart(&rows);
+    let chart = crate::quiz::analysis::facility_chart(&s.page.t("quizzes.analysis.chart"), &rows);
     Reply::OK.render(&AnalysisPage { page: s.page, quiz, lines, chart })
 }
