@@ -15,6 +15,12 @@
 //! ids). With `BENCH_ACTIVE=N`, learners 0..N (at least 64) are enrolled in the
 //! first course and learner n also in course 1 + n % 9: the signed-in learners
 //! of the mixed load (`bench/mix.sh`).
+//!
+//! With `BENCH_QUIZ=1` (the exam burst, `bench/burst.sh`): the first course
+//! gets a 20-question quiz of automatically graded kinds (imported from GIFT
+//! through the quizzes service, 30 minutes), its id in `OUT_DIR/quiz.txt`,
+//! and the active learners an API token each (bulk SQL, as the learners:
+//! signing 10,000 in would measure argon2), one per line in `OUT_DIR/tokens.txt`.
 
 use std::{fmt::Write as _, path::PathBuf};
 
@@ -153,6 +159,14 @@ async fn main() -> anyhow::Result<()> {
     let first_lessons = active_outlines.lines().next().unwrap_or_default().split(' ').skip(1);
     std::fs::write(out.join("lessons.txt"), first_lessons.collect::<Vec<_>>().join("\n") + "\n")?;
     std::fs::write(out.join("active.txt"), active_outlines)?;
+    if std::env::var("BENCH_QUIZ").is_ok_and(|v| v == "1") {
+        let active: usize = std::env::var("BENCH_ACTIVE").ok().and_then(|v| v.parse().ok()).unwrap_or(WRITERS);
+        let quiz = burst::quiz(&state, &viewer, &course_ids[0]).await?;
+        std::fs::write(out.join("quiz.txt"), format!("{quiz}\n"))?;
+        let tokens = burst::tokens(&state, &learner_ids[..active.min(learner_ids.len())]).await?;
+        std::fs::write(out.join("tokens.txt"), tokens.join("\n") + "\n")?;
+        eprintln!("quiz {quiz} and {} tokens in {:.1} s", tokens.len(), started.elapsed().as_secs_f64());
+    }
     state.db.close().await;
     Ok(())
 }
@@ -261,4 +275,89 @@ async fn insert_enrollments(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The exam burst's quiz and tokens.
+mod burst {
+    use std::fmt::Write as _;
+
+    use lyceum_courses::service::read;
+    use lyceum_platform::{AppState, auth::Viewer, db, ids::CourseId, ids::ModuleId, secrets};
+    use lyceum_quizzes::{
+        model::{Filter, Format},
+        quiz::settings::{Settings, Slot, Source},
+        service::{
+            questions,
+            quizzes::{self, QuizInput},
+            transfer,
+        },
+    };
+
+    /// Twenty questions of the kinds that grade themselves.
+    fn bank() -> String {
+        let mut gift = String::new();
+        for n in 0..6 {
+            let _ = writeln!(gift, "::Choice {n}::Which is number {n}? {{={n} ~{} ~{} ~{}}}\n", n + 1, n + 2, n + 3);
+        }
+        for n in 0..4 {
+            let _ = writeln!(gift, "::True {n}::{n} is less than {}. {{T}}\n", n + 1);
+        }
+        for n in 0..4 {
+            let _ = writeln!(gift, "::Word {n}::Type the word number{n}. {{=number{n} =Number{n}}}\n");
+        }
+        for n in 0..3 {
+            let _ = writeln!(gift, "::Sum {n}::What is {n} + {n}? {{#{}:0}}\n", 2 * n);
+        }
+        for n in 0..3 {
+            let _ = writeln!(gift, "::Pairs {n}::Match. {{=a{n} -> A{n} =b{n} -> B{n} =c{n} -> C{n}}}\n");
+        }
+        gift
+    }
+
+    pub async fn quiz(state: &AppState, viewer: &Viewer, course_id: &str) -> anyhow::Result<String> {
+        let course = CourseId::from(course_id);
+        let report = transfer::import(state, viewer, &course, Format::Gift, &bank()).await?;
+        anyhow::ensure!(report.imported == 20, "imported {} of 20: {:?}", report.imported, report.problems);
+        let page = lyceum_platform::keyset::PageRequest::sized(100, None);
+        let mut rows = questions::list(state, viewer, &course, &Filter::default(), &page).await?.items.items;
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        let slots =
+            rows.iter().map(|q| Slot { source: Source::Question { question_id: q.id.clone() }, mark: 1.0 }).collect();
+        let module = {
+            let mut conn = state.db.pool().acquire().await?;
+            read::modules(&mut conn, &course).await?.remove(0)
+        };
+        let settings = Settings { time_limit_minutes: Some(30), ..Settings::default() };
+        let input = QuizInput { settings, slots };
+        let quiz = quizzes::create(state, viewer, &course, &ModuleId::from(&module.id), "Exam", "", input)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", lyceum_platform::AppError::from(e)))?;
+        Ok(quiz.id)
+    }
+
+    /// An API token per learner, as `lyceum_accounts` stores them (the hash).
+    pub async fn tokens(state: &AppState, learners: &[String]) -> anyhow::Result<Vec<String>> {
+        let now = db::now_ms();
+        let mut secrets_out = Vec::with_capacity(learners.len());
+        let mut tx = state.db.begin().await?;
+        for batch in learners.chunks(500) {
+            let mut sql =
+                String::from("INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ");
+            for (i, user) in batch.iter().enumerate() {
+                let secret = format!("lyc_{}", secrets::random_token());
+                let prefix: String = secret.chars().take(10).collect();
+                let sep = if i == 0 { "" } else { "," };
+                write!(
+                    sql,
+                    "{sep}('{}', '{user}', 'burst', '{}', '{prefix}', {now})",
+                    db::new_id(),
+                    secrets::token_hash(&secret)
+                )?;
+                secrets_out.push(secret);
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(secrets_out)
+    }
 }

@@ -241,6 +241,37 @@ pub async fn save_answer(
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes the automatic outcomes of a submit in one statement: `(slot,
+/// response, outcome)` per answered slot (a person's grade is never among
+/// them at submit).
+pub async fn set_outcomes(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    outcomes: &[(i64, &str, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let mut args = db::Args::default();
+    let (attempt, at) = (args.text(attempt_id), args.int(now));
+    let rows: Vec<String> = outcomes
+        .iter()
+        .map(|(slot, response, outcome)| {
+            let (slot, response, outcome) = (args.int(*slot), args.text(*response), args.text(outcome.as_str()));
+            format!("({attempt}, {slot}, {response}, {outcome}, {at}, {at})")
+        })
+        .collect();
+    args.query(format!(
+        "INSERT INTO quiz_answers (attempt_id, slot, response, outcome, graded_at, saved_at) VALUES {} \
+         ON CONFLICT (attempt_id, slot) DO UPDATE SET outcome = excluded.outcome, graded_at = excluded.graded_at",
+        rows.join(", ")
+    ))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Writes a slot's outcome (automatic at submit, or a person's with `graded_by`);
 /// inserts the row for a slot left unanswered.
 pub async fn set_outcome(

@@ -282,33 +282,55 @@ pub async fn save(
     Ok(checked)
 }
 
+/// A submitted attempt, and whether its learner may see its marks now.
+pub struct Submitted {
+    pub row: AttemptRow,
+    pub marks_shown: bool,
+}
+
 /// Submits the learner's open attempt and grades it. Submitting an attempt
 /// already submitted (a double click, the deadline job first) returns it as it is.
-pub async fn submit(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<AttemptRow, QuizError> {
+pub async fn submit(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<Submitted, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (row, _, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
     if role != Role::Learner {
         return Err(QuizError::AttemptClosed);
     }
+    let limits = limits_for(&mut conn, &quiz, &row.user_id).await?;
     drop(conn);
+    let now = db::now_ms();
     if row.state == "in_progress" {
-        let late = !attempt::in_time(row.deadline_at, db::now_ms());
-        finish(state, &row, late).await?;
+        finish_quiz(state, &row, &quiz, !attempt::in_time(row.deadline_at, now)).await?;
     }
     let mut conn = state.db.pool().acquire().await?;
-    Ok(repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?)
+    let row = repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    Ok(Submitted { row, marks_shown: attempt::review_at(&quiz.settings, &limits, now).marks })
 }
 
-/// Closes and grades an open attempt, publishing `quiz.attempt_submitted`
-/// (and `quiz.attempt_graded` when nothing waits for a person) in the same
-/// transaction. False when another submit got there first: it graded it.
+/// Closes and grades an open attempt (see [`finish_quiz`]), reading its quiz first.
 pub(crate) async fn finish(state: &AppState, row: &AttemptRow, timed_out: bool) -> Result<bool, AppError> {
-    let pinned = pinned_of(row)?;
     let quiz = {
         let mut conn = state.db.pool().acquire().await?;
         let quiz_row = repo::quizzes::by_id(&mut conn, &row.quiz_id).await?.ok_or_else(AppError::not_found)?;
         quizzes::load(&mut conn, quiz_row).await?
     };
+    finish_quiz(state, row, &quiz, timed_out).await
+}
+
+/// Closes and grades an open attempt, publishing `quiz.attempt_submitted`
+/// (and `quiz.attempt_graded` when nothing waits for a person) in the same
+/// transaction. False when another submit got there first: it graded it.
+/// The questions are read (cached) before the transaction, so the write
+/// lock is held for the statements only.
+async fn finish_quiz(state: &AppState, row: &AttemptRow, quiz: &Quiz, timed_out: bool) -> Result<bool, AppError> {
+    let pinned = pinned_of(row)?;
+    let mut questions = Vec::with_capacity(pinned.len());
+    {
+        let mut conn = state.db.pool().acquire().await?;
+        for p in &pinned {
+            questions.push(pinned_question(state, &mut conn, &p.question_id, p.version).await?);
+        }
+    }
     let now = db::now_ms();
     let mut tx = state.db.begin().await?;
     if !repo::attempts::close(&mut tx, &row.id, now, timed_out).await? {
@@ -316,18 +338,18 @@ pub(crate) async fn finish(state: &AppState, row: &AttemptRow, timed_out: bool) 
     }
     let answers = repo::attempts::answers(&mut tx, &row.id).await?;
     let mut outcomes = Vec::with_capacity(pinned.len());
-    for (i, p) in pinned.iter().enumerate() {
+    let mut writes = Vec::with_capacity(answers.len());
+    for (i, (p, question)) in pinned.iter().zip(&questions).enumerate() {
         let Some(answer) = answers.iter().find(|a| a.slot == i as i64) else {
             outcomes.push(None);
             continue;
         };
-        let question = pinned_question(state, &mut tx, &p.question_id, p.version).await?;
         let response = response_of(answer).unwrap_or(Response::Unanswered);
-        let outcome = grade(&question, &p.layout, &response).map_err(AppError::internal)?;
-        let json = serde_json::to_string(&outcome).map_err(AppError::internal)?;
-        repo::attempts::set_outcome(&mut tx, &row.id, i as i64, &answer.response, &json, None, now).await?;
+        let outcome = grade(question, &p.layout, &response).map_err(AppError::internal)?;
+        writes.push((i as i64, answer.response.as_str(), serde_json::to_string(&outcome).map_err(AppError::internal)?));
         outcomes.push(Some(outcome));
     }
+    repo::attempts::set_outcomes(&mut tx, &row.id, &writes, now).await?;
     let (marks, waiting) = attempt::total(&pinned, &outcomes);
     repo::attempts::set_result(&mut tx, &row.id, marks, waiting).await?;
     let submitted = AttemptSubmitted {
@@ -341,7 +363,7 @@ pub(crate) async fn finish(state: &AppState, row: &AttemptRow, timed_out: bool) 
     };
     events::publish(state, &mut tx, &submitted).await?;
     if waiting == 0 {
-        events::publish(state, &mut tx, &graded_event(&quiz, row, marks, false)).await?;
+        events::publish(state, &mut tx, &graded_event(quiz, row, marks, false)).await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -61,9 +61,8 @@ pub async fn submit_attempt(
     CurrentUser(v): CurrentUser,
     Path(id): Path<AttemptId>,
 ) -> AppResult<Json<AttemptSummaryDto>> {
-    let row = attempts::submit(&state, &v, &id).await?;
-    let review = grading::review(&state, &v, &id).await?;
-    Ok(Json(AttemptSummaryDto::new(&row, review.shown.marks)))
+    let submitted = attempts::submit(&state, &v, &id).await?;
+    Ok(Json(AttemptSummaryDto::new(&submitted.row, submitted.marks_shown)))
 }
 
 /// A submitted attempt as the review options let its learner see it now
