@@ -1,5 +1,6 @@
 //! The exam burst (issue 13; not a test), driven by `bench/burst.sh`: every
-//! learner of `OUT_DIR/tokens.txt` starts the quiz of `OUT_DIR/quiz.txt`
+//! learner of `OUT_DIR/sessions.txt` (a browser session each: the session
+//! cookie and the double-submit CSRF cookie and header a page sends) starts the quiz of `OUT_DIR/quiz.txt`
 //! within START_SECS (10), then each saves one answer every SAVE_EVERY (15)
 //! seconds for SAVE_SECS (120), then all submit within SUBMIT_SECS (10), the
 //! attempts graded automatically. Open loop: each request is due at its time
@@ -30,11 +31,14 @@ struct Burst {
     client: Client,
     base: String,
     quiz: String,
-    tokens: Vec<String>,
-    /// Per learner: their attempt id and a valid answer per slot.
-    attempts: Mutex<Vec<Option<(String, Vec<Value>)>>>,
+    sessions: Vec<String>,
+    /// Per learner: their attempt, once started.
+    attempts: Mutex<Vec<Option<Started>>>,
     in_flight: AtomicU64,
 }
+
+/// A started attempt: its id and a valid answer per slot.
+type Started = (String, Vec<Value>);
 
 #[derive(Clone, Copy)]
 enum Step {
@@ -62,11 +66,18 @@ fn answer_for(view: &Value) -> Value {
 impl Burst {
     /// One request of `step` for learner `n` (the `k`-th save); the status, or None without an answer.
     async fn fire(&self, step: Step, n: usize, k: usize) -> Option<StatusCode> {
-        let auth = format!("Bearer {}", self.tokens[n]);
+        let cookie = format!("lyceum_session={}; lyceum_csrf=burst", self.sessions[n]);
         match step {
             Step::Start => {
                 let url = format!("{}/api/v1/quizzes/{}/attempts", self.base, self.quiz);
-                let reply = self.client.post(url).header("authorization", auth).send().await.ok()?;
+                let reply = self
+                    .client
+                    .post(url)
+                    .header("cookie", &cookie)
+                    .header("x-csrf-token", "burst")
+                    .send()
+                    .await
+                    .ok()?;
                 let status = reply.status();
                 if status.is_success() {
                     let body: Value = reply.json().await.ok()?;
@@ -85,13 +96,28 @@ impl Burst {
                 };
                 let url = format!("{}/api/v1/quizzes/attempts/{id}/answers", self.base);
                 let body = json!({"answers": [{"slot": slot, "response": answer}]});
-                let reply = self.client.put(url).header("authorization", auth).json(&body).send().await.ok()?;
+                let reply = self
+                    .client
+                    .put(url)
+                    .header("cookie", &cookie)
+                    .header("x-csrf-token", "burst")
+                    .json(&body)
+                    .send()
+                    .await
+                    .ok()?;
                 Some(reply.status())
             }
             Step::Submit => {
                 let id = self.attempts.lock().await[n].as_ref()?.0.clone();
                 let url = format!("{}/api/v1/quizzes/attempts/{id}/submit", self.base);
-                let reply = self.client.post(url).header("authorization", auth).send().await.ok()?;
+                let reply = self
+                    .client
+                    .post(url)
+                    .header("cookie", &cookie)
+                    .header("x-csrf-token", "burst")
+                    .send()
+                    .await
+                    .ok()?;
                 Some(reply.status())
             }
         }
@@ -185,15 +211,16 @@ async fn main() -> anyhow::Result<()> {
     let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:18185".into());
     let data = std::path::PathBuf::from(args.get(2).cloned().unwrap_or_else(|| ".".into()));
     let pid = std::env::var("SERVER_PID").ok().and_then(|p| p.parse().ok());
-    let tokens: Vec<String> = std::fs::read_to_string(data.join("tokens.txt"))?.lines().map(str::to_string).collect();
+    let sessions: Vec<String> =
+        std::fs::read_to_string(data.join("sessions.txt"))?.lines().map(str::to_string).collect();
     let quiz = std::fs::read_to_string(data.join("quiz.txt"))?.trim().to_string();
-    let n = tokens.len();
+    let n = sessions.len();
     let client = Client::builder().pool_max_idle_per_host(usize::MAX).timeout(Duration::from_secs(30)).build()?;
     let burst = Arc::new(Burst {
         client,
         base,
         quiz,
-        tokens,
+        sessions,
         attempts: Mutex::new(vec![None; n]),
         in_flight: AtomicU64::new(0),
     });

@@ -19,8 +19,9 @@
 //! With `BENCH_QUIZ=1` (the exam burst, `bench/burst.sh`): the first course
 //! gets a 20-question quiz of automatically graded kinds (imported from GIFT
 //! through the quizzes service, 30 minutes), its id in `OUT_DIR/quiz.txt`,
-//! and the active learners an API token each (bulk SQL, as the learners:
-//! signing 10,000 in would measure argon2), one per line in `OUT_DIR/tokens.txt`.
+//! and the active learners a signed-in browser session each (bulk SQL, as
+//! sign-in stores them: signing 10,000 in would measure argon2), the
+//! session cookie's value one per line in `OUT_DIR/sessions.txt`.
 
 use std::{fmt::Write as _, path::PathBuf};
 
@@ -163,9 +164,9 @@ async fn main() -> anyhow::Result<()> {
         let active: usize = std::env::var("BENCH_ACTIVE").ok().and_then(|v| v.parse().ok()).unwrap_or(WRITERS);
         let quiz = burst::quiz(&state, &viewer, &course_ids[0]).await?;
         std::fs::write(out.join("quiz.txt"), format!("{quiz}\n"))?;
-        let tokens = burst::tokens(&state, &learner_ids[..active.min(learner_ids.len())]).await?;
-        std::fs::write(out.join("tokens.txt"), tokens.join("\n") + "\n")?;
-        eprintln!("quiz {quiz} and {} tokens in {:.1} s", tokens.len(), started.elapsed().as_secs_f64());
+        let sessions = burst::sessions(&state, &learner_ids[..active.min(learner_ids.len())]).await?;
+        std::fs::write(out.join("sessions.txt"), sessions.join("\n") + "\n")?;
+        eprintln!("quiz {quiz} and {} sessions in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
     }
     state.db.close().await;
     Ok(())
@@ -335,24 +336,21 @@ mod burst {
         Ok(quiz.id)
     }
 
-    /// An API token per learner, as `lyceum_accounts` stores them (the hash).
-    pub async fn tokens(state: &AppState, learners: &[String]) -> anyhow::Result<Vec<String>> {
+    /// A browser session per learner, as sign-in stores them (the secret's hash).
+    pub async fn sessions(state: &AppState, learners: &[String]) -> anyhow::Result<Vec<String>> {
         let now = db::now_ms();
+        let expires = now + 7 * 24 * 3600 * 1000;
         let mut secrets_out = Vec::with_capacity(learners.len());
         let mut tx = state.db.begin().await?;
         for batch in learners.chunks(500) {
-            let mut sql =
-                String::from("INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ");
+            let mut sql = String::from(
+                "INSERT INTO sessions (id_hash, public_id, user_id, created_at, expires_at, user_agent, ip) VALUES ",
+            );
             for (i, user) in batch.iter().enumerate() {
-                let secret = format!("lyc_{}", secrets::random_token());
-                let prefix: String = secret.chars().take(10).collect();
+                let secret = secrets::random_token();
+                let (hash, public) = (secrets::token_hash(&secret), db::new_id());
                 let sep = if i == 0 { "" } else { "," };
-                write!(
-                    sql,
-                    "{sep}('{}', '{user}', 'burst', '{}', '{prefix}', {now})",
-                    db::new_id(),
-                    secrets::token_hash(&secret)
-                )?;
+                write!(sql, "{sep}('{hash}', '{public}', '{user}', {now}, {expires}, 'bench', '127.0.0.1')")?;
                 secrets_out.push(secret);
             }
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;

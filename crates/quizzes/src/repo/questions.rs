@@ -16,6 +16,15 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Question
         .await
 }
 
+/// Live questions among `ids`, in no particular order (one query for a quiz's fixed slots).
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<QuestionRow>, sqlx::Error> {
+    let mut args = db::Args::default();
+    let list = args.list(ids);
+    args.query_as(format!("SELECT {COLUMNS} FROM questions WHERE id IN ({list}) AND deleted_at IS NULL"))
+        .fetch_all(conn)
+        .await
+}
+
 /// A course's live questions matching `filter`, newest first, before `(created_at, id)`.
 pub async fn list(
     conn: &mut AnyConnection,

@@ -17,6 +17,7 @@ use super::{
 use crate::{
     QuizError,
     events::{AttemptGraded, AttemptSubmitted},
+    model::QuestionRow,
     model::{AttemptId, QuizId},
     quiz::{
         attempt::{self, GRACE_MS, Limits, Pinned},
@@ -54,19 +55,28 @@ pub(crate) fn pinned_of(row: &AttemptRow) -> Result<Vec<Pinned>, AppError> {
     serde_json::from_str(&row.questions).map_err(AppError::internal)
 }
 
-/// How the viewer stands to an attempt: its learner, or its course's staff.
+/// How the viewer stands to an attempt: its learner (still enrolled), or its
+/// course's staff. Everyone else gets 404. The learner is asked first: an
+/// attempt's own learner is who calls it thousands of times in an exam, and
+/// both answers come from caches then.
 pub(crate) async fn visible_attempt(
+    state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     id: &AttemptId,
 ) -> Result<(AttemptRow, Quiz, Role), AppError> {
     let row = repo::attempts::by_id(conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
-    let (_, quiz, role) = quizzes::visible(conn, viewer, &QuizId::from(&row.quiz_id)).await?;
-    match role {
-        Role::Staff => Ok((row, quiz, Role::Staff)),
-        Role::Learner if row.user_id == viewer.user_id => Ok((row, quiz, Role::Learner)),
-        Role::Learner => Err(AppError::not_found()),
+    let quiz = quizzes::cached(state, conn, &QuizId::from(&row.quiz_id)).await?;
+    let course_id = lyceum_platform::ids::CourseId::from(&quiz.course_id);
+    if row.user_id == viewer.user_id
+        && lyceum_enrollment::is_active_cached(state, conn, &course_id, &viewer.id()).await?
+    {
+        return Ok((row, quiz, Role::Learner));
     }
+    if lyceum_courses::service::access::is_staff(conn, viewer, &course_id).await? {
+        return Ok((row, quiz, Role::Staff));
+    }
+    Err(AppError::not_found())
 }
 
 /// The limits that apply to `user_id` at `quiz`.
@@ -79,7 +89,7 @@ pub(crate) async fn limits_for(conn: &mut AnyConnection, quiz: &Quiz, user_id: &
 /// starts one attempt). Returns it and whether it is new.
 pub async fn start(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(AttemptRow, bool), QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (_, quiz, role) = quizzes::visible(&mut conn, viewer, id).await?;
+    let (quiz, role) = quizzes::visible(state, &mut conn, viewer, id).await?;
     if role != Role::Learner {
         // Staff try questions in the bank's preview; attempts are the learners'.
         return Err(AppError::forbidden_kind(
@@ -136,12 +146,27 @@ async fn draw(state: &AppState, conn: &mut AnyConnection, quiz: &Quiz) -> Result
     let mut rng = StdRng::from_rng(&mut rand::rng());
     let mut taken: Vec<String> = Vec::new();
     let mut pinned = Vec::new();
+    // One query for the fixed questions, one per category drawn from.
+    let fixed_ids: Vec<String> = quiz
+        .slots
+        .iter()
+        .filter_map(|s| match &s.source {
+            Source::Question { question_id } => Some(question_id.clone()),
+            Source::Random { .. } => None,
+        })
+        .collect();
+    let fixed = repo::questions::by_ids(conn, &fixed_ids).await?;
+    let mut pools: Vec<(String, Vec<QuestionRow>)> = Vec::new();
     for (slot, s) in quiz.slots.iter().enumerate() {
         let row = match &s.source {
-            Source::Question { question_id } => repo::questions::by_id(conn, question_id).await?,
+            Source::Question { question_id } => fixed.iter().find(|q| q.id == *question_id).cloned(),
             Source::Random { category_id } => {
-                let ids = [category_id.clone()];
-                let mut pool = repo::questions::in_categories(conn, &quiz.course_id, Some(&ids)).await?;
+                if !pools.iter().any(|(c, _)| c == category_id) {
+                    let ids = [category_id.clone()];
+                    let pool = repo::questions::in_categories(conn, &quiz.course_id, Some(&ids)).await?;
+                    pools.push((category_id.clone(), pool));
+                }
+                let pool = &mut pools.iter_mut().find(|(c, _)| c == category_id).expect("pool just made").1;
                 pool.retain(|q| !taken.contains(&q.id));
                 if pool.is_empty() {
                     // The category has fewer questions than the quiz draws from it.
@@ -214,7 +239,7 @@ fn outcome_of(row: &AnswerRow) -> Option<Outcome> {
 /// time ran out is submitted first (the deadline job may not have run yet).
 pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<AttemptView, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (mut row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let (mut row, quiz, role) = visible_attempt(state, &mut conn, viewer, id).await?;
     let now = db::now_ms();
     if row.state == "in_progress" && !attempt::in_time(row.deadline_at, now) {
         drop(conn);
@@ -246,7 +271,7 @@ pub async fn save(
     check: bool,
 ) -> Result<Vec<(usize, Outcome)>, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let (row, quiz, role) = visible_attempt(state, &mut conn, viewer, id).await?;
     if role != Role::Learner || row.state != "in_progress" {
         return Err(QuizError::AttemptClosed);
     }
@@ -292,7 +317,7 @@ pub struct Submitted {
 /// already submitted (a double click, the deadline job first) returns it as it is.
 pub async fn submit(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<Submitted, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let (row, quiz, role) = visible_attempt(state, &mut conn, viewer, id).await?;
     if role != Role::Learner {
         return Err(QuizError::AttemptClosed);
     }
@@ -420,7 +445,7 @@ impl Mine {
 
 pub async fn mine(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<Mine, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (_, quiz, role) = quizzes::visible(&mut conn, viewer, id).await?;
+    let (quiz, role) = quizzes::visible(state, &mut conn, viewer, id).await?;
     let attempts = repo::attempts::of_user(&mut conn, id.as_str(), &viewer.user_id).await?;
     let limits = limits_for(&mut conn, &quiz, &viewer.user_id).await?;
     Ok(Mine { quiz, role, attempts, limits, now: db::now_ms() })

@@ -59,7 +59,7 @@ impl Review {
 /// or its course's staff (everything). An open attempt has no review yet.
 pub async fn review(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<Review, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (row, quiz, role) = visible_attempt(&mut conn, viewer, id).await?;
+    let (row, quiz, role) = visible_attempt(state, &mut conn, viewer, id).await?;
     if row.state == "in_progress" {
         return Err(QuizError::AttemptOpen);
     }
@@ -119,7 +119,7 @@ pub async fn grade_slot(
     let outcome_json = serde_json::to_string(&outcome).map_err(AppError::internal)?;
     let now = db::now_ms();
     let mut tx = state.db.begin().await?;
-    let (row, quiz, role) = visible_attempt(&mut tx, viewer, id).await?;
+    let (row, quiz, role) = visible_attempt(state, &mut tx, viewer, id).await?;
     if role != Role::Staff {
         return Err(AppError::not_found().into());
     }
@@ -220,7 +220,7 @@ pub async fn results(
     filter: Filter,
 ) -> Result<(Quiz, Vec<AttemptLine>), AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (_, quiz) = quizzes::staff_quiz(&mut conn, viewer, id).await?;
+    let (_, quiz) = quizzes::staff_quiz(state, &mut conn, viewer, id).await?;
     let rows = repo::attempts::of_quiz(&mut conn, id.as_str(), filter.state(), RESULTS_MAX).await?;
     let ids: Vec<UserId> = rows.iter().map(|r| UserId::from(r.user_id.as_str())).collect();
     let people = directory::people(&mut conn, &ids).await?;
@@ -249,7 +249,7 @@ pub struct ItemLine {
 pub async fn analysis(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(Quiz, Vec<ItemLine>), AppError> {
     use crate::quiz::analysis::{Scored, SlotScore, items};
     let mut conn = state.db.pool().acquire().await?;
-    let (_, quiz) = quizzes::staff_quiz(&mut conn, viewer, id).await?;
+    let (_, quiz) = quizzes::staff_quiz(state, &mut conn, viewer, id).await?;
     let rows = repo::attempts::of_quiz(&mut conn, id.as_str(), Some("graded"), RESULTS_MAX).await?;
     let mut scored = Vec::with_capacity(rows.len());
     let mut names: Vec<(String, String)> = Vec::new();

@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// A quiz with its settings read back and its lesson's title and intro.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Quiz {
     pub id: String,
     pub course_id: String,
@@ -81,37 +81,58 @@ pub(crate) async fn load(conn: &mut AnyConnection, row: QuizRow) -> Result<Quiz,
     })
 }
 
+/// Quizzes as read by every attempt request, kept for a short while: an
+/// exam's thousands of saves read the same quiz. Dropped by [`update`]; a
+/// change of the lesson's title or intro shows within the TTL.
+const QUIZ_CACHE: &str = "quizzes.quiz";
+const QUIZ_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The quiz, from the cache or the database (404 when there is none).
+pub(crate) async fn cached(state: &AppState, conn: &mut AnyConnection, id: &QuizId) -> Result<Quiz, AppError> {
+    state
+        .cache
+        .get_or_load_json(QUIZ_CACHE, id.as_str(), QUIZ_TTL, async {
+            let row = repo::quizzes::by_id(conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+            load(conn, row).await
+        })
+        .await
+}
+
 /// The quiz and how the viewer relates to it: its course's staff, or an
 /// actively enrolled learner. Anyone else gets 404: nobody learns which
 /// quizzes exist in a course they are not in.
 pub(crate) async fn visible(
+    state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     id: &QuizId,
-) -> Result<(Course, Quiz, Role), AppError> {
-    let row = repo::quizzes::by_id(conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
-    let course_id = CourseId::from(&row.course_id);
-    let course = read::course(conn, &course_id).await?.ok_or_else(AppError::not_found)?;
+) -> Result<(Quiz, Role), AppError> {
+    let quiz = cached(state, conn, id).await?;
+    let course_id = CourseId::from(&quiz.course_id);
     let role = if is_staff(conn, viewer, &course_id).await? {
         Role::Staff
-    } else if lyceum_enrollment::is_active(conn, &course_id, &viewer.id()).await? {
+    } else if lyceum_enrollment::is_active_cached(state, conn, &course_id, &viewer.id()).await? {
         Role::Learner
     } else {
         return Err(AppError::not_found());
     };
-    Ok((course, load(conn, row).await?, role))
+    Ok((quiz, role))
 }
 
-/// The quiz for its staff, or 404.
+/// The quiz and its course for its staff, or 404.
 pub(crate) async fn staff_quiz(
+    state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     id: &QuizId,
 ) -> Result<(Course, Quiz), AppError> {
-    match visible(conn, viewer, id).await? {
-        (course, quiz, Role::Staff) => Ok((course, quiz)),
-        _ => Err(AppError::not_found()),
+    let quiz = cached(state, conn, id).await?;
+    let course_id = CourseId::from(&quiz.course_id);
+    if !is_staff(conn, viewer, &course_id).await? {
+        return Err(AppError::not_found());
     }
+    let course = read::course(conn, &course_id).await?.ok_or_else(AppError::not_found)?;
+    Ok((course, quiz))
 }
 
 /// Every rule of the input; a slot must name a live question or a category of this course's bank.
@@ -176,7 +197,7 @@ pub async fn create(
 /// questions; their deadlines follow a changed time limit or close date.
 pub async fn update(state: &AppState, viewer: &Viewer, id: &QuizId, input: QuizInput) -> Result<Quiz, QuizError> {
     let mut tx = state.db.begin().await?;
-    let (_, quiz) = staff_quiz(&mut tx, viewer, id).await?;
+    let (_, quiz) = staff_quiz(state, &mut tx, viewer, id).await?;
     check(&mut tx, &CourseId::from(&quiz.course_id), &input).await?;
     repo::quizzes::update(&mut tx, id.as_str(), &encode(&input.settings)?, &encode(&input.slots)?).await?;
     for attempt in repo::attempts::open_of_quiz(&mut tx, id.as_str()).await? {
@@ -187,13 +208,14 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: &QuizId, input: QuizI
     let row = repo::quizzes::by_id(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     let quiz = load(&mut tx, row).await?;
     tx.commit().await?;
+    state.cache.delete(QUIZ_CACHE, id.as_str()).await;
     Ok(quiz)
 }
 
 /// A quiz for its staff or an enrolled learner, and which of the two the viewer is.
-pub async fn get(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(Course, Quiz, Role), AppError> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(Quiz, Role), AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    visible(&mut conn, viewer, id).await
+    visible(state, &mut conn, viewer, id).await
 }
 
 /// The quiz of an activity lesson (what the lesson page links to), if the viewer may see it.
@@ -201,7 +223,7 @@ pub async fn of_lesson(state: &AppState, viewer: &Viewer, lesson_id: &LessonId) 
     let mut conn = state.db.pool().acquire().await?;
     let row = repo::quizzes::by_lesson(&mut conn, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     let id = QuizId::from(&row.id);
-    visible(&mut conn, viewer, &id).await?;
+    visible(state, &mut conn, viewer, &id).await?;
     Ok(id)
 }
 
@@ -226,7 +248,7 @@ pub async fn set_override(
     over: &Override,
 ) -> Result<(), QuizError> {
     let mut tx = state.db.begin().await?;
-    let (_, quiz) = staff_quiz(&mut tx, viewer, id).await?;
+    let (_, quiz) = staff_quiz(state, &mut tx, viewer, id).await?;
     let probe = Settings {
         close_at: over.close_at,
         time_limit_minutes: over.time_limit_minutes,
@@ -253,7 +275,7 @@ pub async fn set_override(
 /// Removes a learner's accommodation; their open attempt's deadline goes back to the quiz's.
 pub async fn delete_override(state: &AppState, viewer: &Viewer, id: &QuizId, user_id: &UserId) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let (_, quiz) = staff_quiz(&mut tx, viewer, id).await?;
+    let (_, quiz) = staff_quiz(state, &mut tx, viewer, id).await?;
     // Idempotent: removing an override that is not there leaves nothing to remove.
     repo::quizzes::delete_override(&mut tx, id.as_str(), user_id.as_str()).await?;
     if let Some(attempt) = repo::attempts::open_of(&mut tx, id.as_str(), user_id.as_str()).await? {
@@ -270,7 +292,7 @@ pub async fn overrides(
     id: &QuizId,
 ) -> Result<Vec<repo::quizzes::OverrideRow>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    staff_quiz(&mut conn, viewer, id).await?;
+    staff_quiz(state, &mut conn, viewer, id).await?;
     Ok(repo::quizzes::overrides(&mut conn, id.as_str()).await?)
 }
 
@@ -286,7 +308,7 @@ pub struct StaffView {
 
 pub async fn for_staff(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<StaffView, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    let (course, quiz) = staff_quiz(&mut conn, viewer, id).await?;
+    let (course, quiz) = staff_quiz(state, &mut conn, viewer, id).await?;
     let questions = repo::questions::in_categories(&mut conn, &quiz.course_id, None).await?;
     let categories = repo::categories::of_course(&mut conn, &quiz.course_id).await?;
     Ok(StaffView { course, quiz, questions, categories })
@@ -297,7 +319,7 @@ pub async fn of_lesson_for_staff(state: &AppState, viewer: &Viewer, lesson_id: &
     let mut conn = state.db.pool().acquire().await?;
     let row = repo::quizzes::by_lesson(&mut conn, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     let id = QuizId::from(&row.id);
-    staff_quiz(&mut conn, viewer, &id).await?;
+    staff_quiz(state, &mut conn, viewer, &id).await?;
     Ok(id)
 }
 

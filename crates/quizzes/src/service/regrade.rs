@@ -37,10 +37,10 @@ pub async fn request(
     attempt: Option<&AttemptId>,
 ) -> Result<RegradeRow, QuizError> {
     let mut tx = state.db.begin().await?;
-    quizzes::staff_quiz(&mut tx, viewer, id).await?;
+    quizzes::staff_quiz(state, &mut tx, viewer, id).await?;
     let total = match attempt {
         Some(attempt_id) => {
-            let (row, _, role) = visible_attempt(&mut tx, viewer, attempt_id).await?;
+            let (row, _, role) = visible_attempt(state, &mut tx, viewer, attempt_id).await?;
             if row.quiz_id != id.as_str() || role != Role::Staff {
                 return Err(AppError::not_found().into());
             }
@@ -62,7 +62,7 @@ pub async fn request(
 /// A quiz's regrades, newest first (staff).
 pub async fn list(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<Vec<RegradeRow>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
-    quizzes::staff_quiz(&mut conn, viewer, id).await?;
+    quizzes::staff_quiz(state, &mut conn, viewer, id).await?;
     Ok(repo::regrades::of_quiz(&mut conn, id.as_str(), 20).await?)
 }
 

@@ -68,7 +68,7 @@ pub async fn get_quiz(
     CurrentUser(v): CurrentUser,
     Path(id): Path<QuizId>,
 ) -> AppResult<Json<QuizDto>> {
-    let (_, quiz, role) = quizzes::get(&state, &v, &id).await?;
+    let (quiz, role) = quizzes::get(&state, &v, &id).await?;
     Ok(Json(QuizDto::new(&quiz, role)))
 }
 
