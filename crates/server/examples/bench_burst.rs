@@ -24,6 +24,10 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
 
+/// The double-submit CSRF value every learner's "browser" holds (a page's
+/// cookie must be at least 32 characters).
+const CSRF: &str = "burst-csrf-token-0123456789abcdefghij";
+
 /// Requests waiting past this are failures and no more start.
 const MAX_IN_FLIGHT: u64 = 6000;
 
@@ -66,18 +70,12 @@ fn answer_for(view: &Value) -> Value {
 impl Burst {
     /// One request of `step` for learner `n` (the `k`-th save); the status, or None without an answer.
     async fn fire(&self, step: Step, n: usize, k: usize) -> Option<StatusCode> {
-        let cookie = format!("lyceum_session={}; lyceum_csrf=burst", self.sessions[n]);
+        let cookie = format!("lyceum_session={}; lyceum_csrf={CSRF}", self.sessions[n]);
         match step {
             Step::Start => {
                 let url = format!("{}/api/v1/quizzes/{}/attempts", self.base, self.quiz);
-                let reply = self
-                    .client
-                    .post(url)
-                    .header("cookie", &cookie)
-                    .header("x-csrf-token", "burst")
-                    .send()
-                    .await
-                    .ok()?;
+                let reply =
+                    self.client.post(url).header("cookie", &cookie).header("x-csrf-token", CSRF).send().await.ok()?;
                 let status = reply.status();
                 if status.is_success() {
                     let body: Value = reply.json().await.ok()?;
@@ -100,7 +98,7 @@ impl Burst {
                     .client
                     .put(url)
                     .header("cookie", &cookie)
-                    .header("x-csrf-token", "burst")
+                    .header("x-csrf-token", CSRF)
                     .json(&body)
                     .send()
                     .await
@@ -110,14 +108,8 @@ impl Burst {
             Step::Submit => {
                 let id = self.attempts.lock().await[n].as_ref()?.0.clone();
                 let url = format!("{}/api/v1/quizzes/attempts/{id}/submit", self.base);
-                let reply = self
-                    .client
-                    .post(url)
-                    .header("cookie", &cookie)
-                    .header("x-csrf-token", "burst")
-                    .send()
-                    .await
-                    .ok()?;
+                let reply =
+                    self.client.post(url).header("cookie", &cookie).header("x-csrf-token", CSRF).send().await.ok()?;
                 Some(reply.status())
             }
         }

@@ -15,8 +15,8 @@ use super::progress::complete_activity;
 
 pub fn register_jobs(registry: &mut JobRegistry) {
     registry
-        .subscribe::<AttemptSubmitted, QuizSubmittedCompletion>()
-        .subscribe::<AttemptGraded, QuizGradedCompletion>();
+        .subscribe_when::<AttemptSubmitted, QuizSubmittedCompletion>(|e| e.completes_lesson)
+        .subscribe_when::<AttemptGraded, QuizGradedCompletion>(|e| e.completes_lesson);
 }
 
 /// `quiz.attempt_submitted` → the quiz's lesson complete, when submitting is

@@ -28,7 +28,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<EnrollmentCreated, EnrolledNotice>()
         .subscribe::<EnrollmentCancelled, UnenrolledNotice>()
         .subscribe::<CourseCompleted, CourseCompletedNotice>()
-        .subscribe::<AttemptGraded, QuizGradedNotice>()
+        .subscribe_when::<AttemptGraded, QuizGradedNotice>(|e| e.manual)
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)

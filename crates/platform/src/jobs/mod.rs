@@ -160,12 +160,24 @@ pub struct JobRegistry {
     pub(crate) schedules: Vec<schedule::Schedule>,
 }
 
+/// A subscriber's filter over the events of its subscription (see `subscribe_when`).
+pub(crate) type Wants = Arc<dyn Fn(&dyn std::any::Any) -> bool + Send + Sync>;
+
 /// What `events::publish` needs to enqueue one subscriber's job.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Subscriber {
     pub kind: &'static str,
     pub queue: &'static str,
     pub max_attempts: u32,
+    /// Whether the subscriber has anything to do for an event (its type is
+    /// the subscription's); none: every event (see `subscribe_when`).
+    pub wants: Option<Wants>,
+}
+
+impl std::fmt::Debug for Subscriber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscriber").field("kind", &self.kind).field("filtered", &self.wants.is_some()).finish()
+    }
 }
 
 impl std::fmt::Debug for JobRegistry {

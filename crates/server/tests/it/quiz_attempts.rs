@@ -226,6 +226,15 @@ async fn concurrent_submits_grade_once(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(events, 1, "one submit, one event");
+    // Observers with nothing to do get no job: the grade was automatic (no
+    // notice) and submitting, not passing, completes the lesson.
+    let idle: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM jobs WHERE kind IN ('notifications.quiz_graded', 'learning.quiz_graded_completion')",
+    )
+    .fetch_all(c.app.state().db.pool())
+    .await
+    .unwrap();
+    assert_eq!(idle, Vec::<String>::new(), "no job for an observer that would do nothing");
     c.app.stop().await;
 }
 
