@@ -164,15 +164,6 @@ pub async fn set_result(conn: &mut AnyConnection, id: &str, marks: f64, ungraded
         .map(|_| ())
 }
 
-/// How many attempts a learner has started at a quiz.
-pub async fn count_of_user(conn: &mut AnyConnection, quiz_id: &str, user_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE quiz_id = $1 AND user_id = $2")
-        .bind(quiz_id)
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
-}
-
 /// Open attempts of a quiz (for moving their deadlines after a settings change).
 pub async fn open_of_quiz(conn: &mut AnyConnection, quiz_id: &str) -> Result<Vec<AttemptRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

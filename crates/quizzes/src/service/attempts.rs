@@ -88,6 +88,34 @@ pub(crate) async fn limits_for(conn: &mut AnyConnection, quiz: &Quiz, user_id: &
 /// Starts an attempt, or returns the learner's open one (a double click
 /// starts one attempt). Returns it and whether it is new.
 pub async fn start(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(AttemptRow, bool), QuizError> {
+    let begun = begin(state, viewer, id).await?;
+    Ok((begun.row, begun.fresh.is_some()))
+}
+
+/// [`start`] with the attempt as its learner sees it (the API's answer). A
+/// new attempt's view is built from what the start drew, without reading it
+/// back: an exam's starts come all at once.
+pub async fn start_view(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(AttemptView, bool), QuizError> {
+    let begun = begin(state, viewer, id).await?;
+    let Some((quiz, pinned, questions)) = begun.fresh else {
+        return Ok((view(state, viewer, &AttemptId::from(&begun.row.id)).await?, false));
+    };
+    let mut slots = Vec::with_capacity(pinned.len());
+    for (pinned, question) in pinned.into_iter().zip(questions) {
+        let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
+        slots.push(SlotView { pinned, question, view, response: None, checked: None });
+    }
+    let now = begun.row.started_at;
+    Ok((AttemptView { quiz, row: begun.row, role: Role::Learner, slots, now }, true))
+}
+
+/// A started attempt; `fresh` holds what a new one drew.
+struct Begun {
+    row: AttemptRow,
+    fresh: Option<(Quiz, Vec<Pinned>, Vec<Question>)>,
+}
+
+async fn begin(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<Begun, QuizError> {
     let mut conn = state.db.pool().acquire().await?;
     let (quiz, role) = quizzes::visible(state, &mut conn, viewer, id).await?;
     if role != Role::Learner {
@@ -99,49 +127,68 @@ pub async fn start(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<(At
         )
         .into());
     }
-    if let Some(open) = repo::attempts::open_of(&mut conn, id.as_str(), &viewer.user_id).await? {
-        return Ok((open, false));
+    // One read for both: the open attempt, if any, and how many were used.
+    let mut mine = repo::attempts::of_user(&mut conn, id.as_str(), &viewer.user_id).await?;
+    let used = mine.len() as i64;
+    if let Some(at) = mine.iter().position(|a| a.state == "in_progress") {
+        return Ok(Begun { row: mine.swap_remove(at), fresh: None });
     }
     let now = db::now_ms();
     let limits = limits_for(&mut conn, &quiz, &viewer.user_id).await?;
-    let used = repo::attempts::count_of_user(&mut conn, id.as_str(), &viewer.user_id).await?;
     if let Some(why) = limits.refuse_start(now, used) {
         return Err(QuizError::CannotStart(why));
     }
-    let pinned = draw(state, &mut conn, &quiz).await?;
+    let (pinned, questions) = draw(state, &mut conn, &quiz).await?;
     drop(conn);
-    let questions = serde_json::to_string(&pinned).map_err(AppError::internal)?;
-    let attempt_id = db::new_id();
-    let deadline = limits.deadline(now);
-    let new = NewAttempt {
-        id: &attempt_id,
-        quiz_id: id.as_str(),
-        user_id: &viewer.user_id,
+    let row = AttemptRow {
+        id: db::new_id(),
+        quiz_id: id.as_str().to_string(),
+        user_id: viewer.user_id.clone(),
         number: used + 1,
-        questions: &questions,
+        state: "in_progress".to_string(),
+        questions: serde_json::to_string(&pinned).map_err(AppError::internal)?,
         started_at: now,
-        deadline_at: deadline,
+        deadline_at: limits.deadline(now),
+        submitted_at: None,
+        timed_out: 0,
+        marks: None,
         max_marks: pinned.iter().map(|p| p.mark).sum(),
+        ungraded: 0,
+        updated_at: now,
+    };
+    let new = NewAttempt {
+        id: &row.id,
+        quiz_id: &row.quiz_id,
+        user_id: &row.user_id,
+        number: row.number,
+        questions: &row.questions,
+        started_at: now,
+        deadline_at: row.deadline_at,
+        max_marks: row.max_marks,
     };
     let mut tx = state.db.begin().await?;
     let created = repo::attempts::insert(&mut tx, &new).await?;
-    if created && let Some(deadline) = deadline {
-        deadlines::schedule(&mut tx, &attempt_id, deadline).await?;
+    if created && let Some(deadline) = row.deadline_at {
+        deadlines::schedule(&mut tx, &row.id, deadline).await?;
     }
     tx.commit().await?;
+    if created {
+        return Ok(Begun { row, fresh: Some((quiz, pinned, questions)) });
+    }
+    // A concurrent start won: that attempt is this one.
     let mut conn = state.db.pool().acquire().await?;
-    let row = match created {
-        true => repo::attempts::by_id(&mut conn, &attempt_id).await?,
-        // A concurrent start won: that attempt is this one.
-        false => repo::attempts::open_of(&mut conn, id.as_str(), &viewer.user_id).await?,
-    };
-    Ok((row.ok_or(QuizError::AttemptClosed)?, created))
+    let open = repo::attempts::open_of(&mut conn, id.as_str(), &viewer.user_id).await?;
+    Ok(Begun { row: open.ok_or(QuizError::AttemptClosed)?, fresh: None })
 }
 
 /// Draws the attempt's questions: each slot's question (its current
 /// version) or one at random from its category, never one twice; a layout
 /// per question; the slots shuffled when the quiz says so.
-async fn draw(state: &AppState, conn: &mut AnyConnection, quiz: &Quiz) -> Result<Vec<Pinned>, QuizError> {
+async fn draw(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    quiz: &Quiz,
+) -> Result<(Vec<Pinned>, Vec<Question>), QuizError> {
     // Seeded from the thread's generator: that one may not be held across an await.
     let mut rng = StdRng::from_rng(&mut rand::rng());
     let mut taken: Vec<String> = Vec::new();
@@ -185,7 +232,7 @@ async fn draw(state: &AppState, conn: &mut AnyConnection, quiz: &Quiz) -> Result
         };
         let layout = Layout::new(&question, quiz.settings.shuffle_answers, &mut rng);
         taken.push(row.id.clone());
-        pinned.push(Pinned { slot, question_id: row.id, version: row.current_version, layout, mark });
+        pinned.push((Pinned { slot, question_id: row.id, version: row.current_version, layout, mark }, question));
     }
     if pinned.is_empty() {
         return Err(QuizError::NoQuestions);
@@ -193,7 +240,7 @@ async fn draw(state: &AppState, conn: &mut AnyConnection, quiz: &Quiz) -> Result
     if quiz.settings.shuffle_questions {
         pinned.shuffle(&mut rng);
     }
-    Ok(pinned)
+    Ok(pinned.into_iter().unzip())
 }
 
 /// One question of an attempt as its learner works on it.

@@ -140,8 +140,7 @@ pub async fn start_attempt(
     CurrentUser(v): CurrentUser,
     Path(id): Path<QuizId>,
 ) -> AppResult<Response> {
-    let (row, created) = attempts::start(&state, &v, &id).await?;
-    let view = attempts::view(&state, &v, &crate::model::AttemptId::from(&row.id)).await?;
+    let (view, created) = attempts::start_view(&state, &v, &id).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(AttemptDto::from(&view))).into_response())
 }
