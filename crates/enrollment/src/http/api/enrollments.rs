@@ -69,7 +69,7 @@ pub async fn list_enrollments(
 #[utoipa::path(get, operation_id = "get_enrollment_status", path = "/api/v1/enrollments/status", security(("bearer" = []), ("session" = [])), tag = "enrollments",
     params(StatusParams),
     responses((status = 200, body = EnrollmentStatusDto), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 404, body = Problem)))]
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn enrollment_status(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
