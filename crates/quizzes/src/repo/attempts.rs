@@ -195,6 +195,23 @@ pub struct AnswerRow {
     pub graded_by: Option<String>,
 }
 
+impl AnswerRow {
+    /// The saved response (written by this module from a valid one).
+    pub fn response(&self) -> Option<lyceum_assessment::Response> {
+        serde_json::from_str(&self.response).ok()
+    }
+
+    /// The outcome, once graded or checked.
+    pub fn outcome(&self) -> Option<lyceum_assessment::Outcome> {
+        self.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok())
+    }
+}
+
+/// The answer to `slot` among an attempt's answers.
+pub fn answer_of(answers: &[AnswerRow], slot: usize) -> Option<&AnswerRow> {
+    answers.iter().find(|a| a.slot == slot as i64)
+}
+
 pub async fn answers(conn: &mut AnyConnection, attempt_id: &str) -> Result<Vec<AnswerRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT slot, response, outcome, checked, graded_by FROM quiz_answers \
@@ -203,6 +220,28 @@ pub async fn answers(conn: &mut AnyConnection, attempt_id: &str) -> Result<Vec<A
     .bind(attempt_id)
     .fetch_all(conn)
     .await
+}
+
+/// The answers of every graded attempt of a quiz, with their attempt's id
+/// (item analysis: one query, not one per attempt).
+pub async fn answers_of_graded(
+    conn: &mut AnyConnection,
+    quiz_id: &str,
+) -> Result<Vec<(String, AnswerRow)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        attempt_id: String,
+        #[sqlx(flatten)]
+        answer: AnswerRow,
+    }
+    let rows: Vec<Joined> = sqlx::query_as(
+        "SELECT a.attempt_id, a.slot, a.response, a.outcome, a.checked, a.graded_by FROM quiz_answers a \
+         JOIN quiz_attempts t ON t.id = a.attempt_id WHERE t.quiz_id = $1 AND t.state = 'graded'",
+    )
+    .bind(quiz_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|j| (j.attempt_id, j.answer)).collect())
 }
 
 /// Saves a response; a checked (immediate-feedback) answer is never replaced.

@@ -274,14 +274,6 @@ impl AttemptView {
     }
 }
 
-fn response_of(row: &AnswerRow) -> Option<Response> {
-    serde_json::from_str(&row.response).ok()
-}
-
-fn outcome_of(row: &AnswerRow) -> Option<Outcome> {
-    row.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok())
-}
-
 /// The attempt with its questions and saved answers. An open attempt whose
 /// time ran out is submitted first (the deadline job may not have run yet).
 pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<AttemptView, QuizError> {
@@ -299,9 +291,9 @@ pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<A
     for (i, pinned) in pinned_of(&row)?.into_iter().enumerate() {
         let question = pinned_question(state, &mut conn, &pinned.question_id, pinned.version).await?;
         let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
-        let answer = answers.iter().find(|a| a.slot == i as i64);
-        let response = answer.and_then(response_of);
-        let checked = answer.filter(|a| a.checked != 0).and_then(outcome_of);
+        let answer = repo::attempts::answer_of(&answers, i);
+        let response = answer.and_then(AnswerRow::response);
+        let checked = answer.filter(|a| a.checked != 0).and_then(AnswerRow::outcome);
         slots.push(SlotView { pinned, question, view, response, checked });
     }
     Ok(AttemptView { quiz, row, role, slots, now })
@@ -412,11 +404,11 @@ async fn finish_quiz(state: &AppState, row: &AttemptRow, quiz: &Quiz, timed_out:
     let mut outcomes = Vec::with_capacity(pinned.len());
     let mut writes = Vec::with_capacity(answers.len());
     for (i, (p, question)) in pinned.iter().zip(&questions).enumerate() {
-        let Some(answer) = answers.iter().find(|a| a.slot == i as i64) else {
+        let Some(answer) = repo::attempts::answer_of(&answers, i) else {
             outcomes.push(None);
             continue;
         };
-        let response = response_of(answer).unwrap_or(Response::Unanswered);
+        let response = answer.response().unwrap_or(Response::Unanswered);
         let outcome = grade(question, &p.layout, &response).map_err(AppError::internal)?;
         writes.push((i as i64, answer.response.as_str(), serde_json::to_string(&outcome).map_err(AppError::internal)?));
         outcomes.push(Some(outcome));

@@ -18,7 +18,10 @@ use crate::{
         attempt::{self, Pinned, review_at},
         settings::Review as Shown,
     },
-    repo::{self, attempts::AttemptRow},
+    repo::{
+        self,
+        attempts::{AnswerRow, AttemptRow},
+    },
 };
 
 /// One question of a reviewed attempt, with only what the review options show.
@@ -75,10 +78,9 @@ pub async fn review(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result
     for (i, pinned) in pinned_of(&row)?.into_iter().enumerate() {
         let question = pinned_question(state, &mut conn, &pinned.question_id, pinned.version).await?;
         let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
-        let answer = answers.iter().find(|a| a.slot == i as i64);
-        let response = answer.and_then(|a| serde_json::from_str::<Response>(&a.response).ok());
-        let outcome: Option<Outcome> =
-            answer.and_then(|a| a.outcome.as_deref()).and_then(|o| serde_json::from_str(o).ok());
+        let answer = repo::attempts::answer_of(&answers, i);
+        let response = answer.and_then(AnswerRow::response);
+        let outcome = answer.and_then(AnswerRow::outcome);
         let waiting = outcome.as_ref().is_some_and(|o| o.state == State::NotGraded);
         let marks = match &outcome {
             Some(o) if !waiting => Some((o.state, o.fraction * pinned.mark)),
@@ -132,7 +134,7 @@ pub async fn grade_slot(
         return Err(QuizError::NoSuchSlot(slot));
     }
     let answers = repo::attempts::answers(&mut tx, id.as_str()).await?;
-    let response = answers.iter().find(|a| a.slot == slot as i64).map(|a| a.response.clone());
+    let response = repo::attempts::answer_of(&answers, slot).map(|a| a.response.clone());
     let response = response.unwrap_or_else(|| serde_json::to_string(&Response::Unanswered).unwrap_or_default());
     repo::attempts::set_outcome(
         &mut tx,
@@ -144,14 +146,11 @@ pub async fn grade_slot(
         now,
     )
     .await?;
-    let answers = repo::attempts::answers(&mut tx, id.as_str()).await?;
+    // The other slots as read; this one as just graded.
     let outcomes: Vec<Option<Outcome>> = (0..pinned.len())
-        .map(|i| {
-            answers
-                .iter()
-                .find(|a| a.slot == i as i64)
-                .and_then(|a| a.outcome.as_deref())
-                .and_then(|o| serde_json::from_str(o).ok())
+        .map(|i| match i == slot {
+            true => Some(outcome.clone()),
+            false => repo::attempts::answer_of(&answers, i).and_then(AnswerRow::outcome),
         })
         .collect();
     let (marks, waiting) = attempt::total(&pinned, &outcomes);
@@ -251,10 +250,15 @@ pub async fn analysis(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<
     let mut conn = state.db.pool().acquire().await?;
     let (_, quiz) = quizzes::staff_quiz(state, &mut conn, viewer, id).await?;
     let rows = repo::attempts::of_quiz(&mut conn, id.as_str(), Some("graded"), RESULTS_MAX).await?;
+    // Every graded attempt's answers in one query, by attempt.
+    let mut all_answers: std::collections::HashMap<String, Vec<AnswerRow>> = std::collections::HashMap::new();
+    for (attempt_id, answer) in repo::attempts::answers_of_graded(&mut conn, id.as_str()).await? {
+        all_answers.entry(attempt_id).or_default().push(answer);
+    }
     let mut scored = Vec::with_capacity(rows.len());
     let mut names: Vec<(String, String)> = Vec::new();
     for row in &rows {
-        let answers = repo::attempts::answers(&mut conn, &row.id).await?;
+        let answers = all_answers.remove(&row.id).unwrap_or_default();
         let mut slots = Vec::new();
         for (i, p) in pinned_of(row)?.into_iter().enumerate() {
             if p.mark == 0.0 {
@@ -264,10 +268,9 @@ pub async fn analysis(state: &AppState, viewer: &Viewer, id: &QuizId) -> Result<
             if !names.iter().any(|(q, _)| *q == p.question_id) {
                 names.push((p.question_id.clone(), question.name.clone()));
             }
-            let answer = answers.iter().find(|a| a.slot == i as i64);
-            let outcome: Option<Outcome> =
-                answer.and_then(|a| a.outcome.as_deref()).and_then(|o| serde_json::from_str(o).ok());
-            let response: Option<Response> = answer.and_then(|a| serde_json::from_str(&a.response).ok());
+            let answer = repo::attempts::answer_of(&answers, i);
+            let outcome = answer.and_then(AnswerRow::outcome);
+            let response = answer.and_then(AnswerRow::response);
             let words = response.filter(|r| !r.is_empty()).map(|r| answer_words(&question, &p.layout, &r));
             slots.push(SlotScore {
                 question_id: p.question_id,

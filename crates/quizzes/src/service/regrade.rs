@@ -132,17 +132,17 @@ async fn regrade_attempt(state: &AppState, row: &AttemptRow) -> Result<bool, App
                 p.version = live.current_version;
             }
         }
-        let Some(answer) = answers.iter().find(|a| a.slot == i as i64) else {
+        let Some(answer) = repo::attempts::answer_of(&answers, i) else {
             outcomes.push(None);
             continue;
         };
-        let kept = answer.outcome.as_deref().and_then(|o| serde_json::from_str::<Outcome>(o).ok());
+        let kept = answer.outcome();
         if answer.graded_by.is_some() {
             outcomes.push(kept);
             continue;
         }
         let question = pinned_question(state, &mut tx, &p.question_id, p.version).await?;
-        let response: Response = serde_json::from_str(&answer.response).unwrap_or(Response::Unanswered);
+        let response = answer.response().unwrap_or(Response::Unanswered);
         let outcome = grade(&question, &p.layout, &response).map_err(AppError::internal)?;
         let json = serde_json::to_string(&outcome).map_err(AppError::internal)?;
         repo::attempts::set_outcome(&mut tx, &row.id, i as i64, &answer.response, &json, None, now).await?;
