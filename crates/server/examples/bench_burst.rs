@@ -11,6 +11,9 @@
 //! requests, the rate answered, p50 / p99, failures and the server's CPU time
 //! per request (from /proc).
 
+mod bench_common;
+
+use bench_common::{percentile, server_cpu_ms};
 use std::{
     collections::HashMap,
     sync::{
@@ -121,23 +124,6 @@ struct Tally {
     latencies: Vec<u64>,
     failures: u64,
     by_status: HashMap<u16, u64>,
-}
-
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i] as f64 / 1000.0
-}
-
-/// The server's CPU time so far, in milliseconds (utime + stime, 100 ticks a second).
-fn server_cpu_ms(pid: Option<u32>) -> f64 {
-    let Some(stat) = pid.and_then(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok()) else { return 0.0 };
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) * 10.0
 }
 
 /// Runs `plan` (due offset in seconds, learner, save number) as an open loop.
