@@ -126,6 +126,31 @@ impl Question {
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()
     }
+
+    /// Every formatted text of the question (its text, feedback, choices,
+    /// stems, items, grader's notes), for rewriting the addresses of the
+    /// files they show.
+    pub fn texts_mut(&mut self) -> Vec<&mut Text> {
+        let mut texts = vec![&mut self.text, &mut self.general_feedback];
+        match &mut self.kind {
+            QuestionKind::MultipleChoice { choices, .. } => {
+                for c in choices {
+                    texts.extend([&mut c.text, &mut c.feedback]);
+                }
+            }
+            QuestionKind::TrueFalse { feedback_true, feedback_false, .. } => {
+                texts.extend([feedback_true, feedback_false]);
+            }
+            QuestionKind::ShortAnswer { answers, .. } => texts.extend(answers.iter_mut().map(|a| &mut a.feedback)),
+            QuestionKind::Numerical { answers, .. } => texts.extend(answers.iter_mut().map(|a| &mut a.feedback)),
+            QuestionKind::Matching { pairs, .. } => texts.extend(pairs.iter_mut().map(|p| &mut p.question)),
+            QuestionKind::Ordering { items } => texts.extend(items.iter_mut()),
+            QuestionKind::Cloze { text } => texts.push(text),
+            QuestionKind::Essay { grader_info, .. } => texts.push(grader_info),
+            QuestionKind::Description => {}
+        }
+        texts
+    }
 }
 
 impl QuestionKind {

@@ -1,20 +1,34 @@
 //! Writing questions as Moodle XML. Every kind and setting of the model has
-//! a place in it; embedded files are not written (the caller has them).
+//! a place in it. The files a question's texts show come from the caller
+//! (the quiz module stores them): each is written as a base64 `<file>` inside
+//! every element whose text names it as `@@PLUGINFILE@@/<name>`, as Moodle
+//! does.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use quick_xml::escape::escape;
 
 use super::parse::format_name;
-use crate::format::ExportReport;
+use crate::format::{Attachment, ExportReport};
 use crate::question::{Question, QuestionKind};
 use crate::text::Text;
 
 /// Writes the questions, with a category question whenever the category changes.
 pub fn to_moodle_xml(questions: &[(Option<String>, Question)]) -> ExportReport {
+    let with_files: Vec<_> = questions.iter().map(|(c, q)| (c.clone(), q.clone(), Vec::new())).collect();
+    to_moodle_xml_with_files(&with_files)
+}
+
+/// [`to_moodle_xml`] with the files each question's texts show
+/// (`@@PLUGINFILE@@/<name>` in them, the name percent-encoded as Moodle
+/// writes it, or as it is).
+pub fn to_moodle_xml_with_files(questions: &[(Option<String>, Question, Vec<Attachment>)]) -> ExportReport {
     let mut out = Xml::default();
     out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     out.open("quiz", "");
     let mut category: Option<&String> = None;
-    for (in_category, question) in questions {
+    for (in_category, question, files) in questions {
+        out.files = files;
         if let Some(c) = in_category.as_ref().filter(|c| Some(*c) != category) {
             out.open("question", " type=\"category\"");
             out.text("category", &Text::plain(format!("$course$/top/{c}")), false);
@@ -86,6 +100,7 @@ fn write_kind(out: &mut Xml, kind: &QuestionKind) {
             for (stem, answer) in pairs.iter().map(|p| (p.question.clone(), &p.answer)).chain(distractors) {
                 out.open("subquestion", &format!(" format=\"{}\"", format_name(stem.format)));
                 out.leaf("text", &stem.body);
+                out.files_of(&stem.body);
                 out.text("answer", &Text::plain(answer), false);
                 out.close("subquestion");
             }
@@ -100,6 +115,7 @@ fn write_kind(out: &mut Xml, kind: &QuestionKind) {
                 let attrs = format!(" fraction=\"{}\" format=\"{}\"", place + 1, format_name(item.format));
                 out.open("answer", &attrs);
                 out.leaf("text", &item.body);
+                out.files_of(&item.body);
                 out.close("answer");
             }
         }
@@ -117,12 +133,37 @@ fn write_kind(out: &mut Xml, kind: &QuestionKind) {
 
 /// An indented XML writer: enough for Moodle XML's element-only shape.
 #[derive(Default)]
-struct Xml {
+struct Xml<'a> {
     text: String,
     depth: usize,
+    /// The files of the question being written.
+    files: &'a [Attachment],
 }
 
-impl Xml {
+/// `name` as a reference in a text names it: `@@PLUGINFILE@@/` and the
+/// name percent-encoded (as Moodle's `rawurlencode`), or as it is.
+pub fn plugin_file_refs(name: &str) -> [String; 2] {
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        match b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            true => encoded.push(b as char),
+            false => encoded.push_str(&format!("%{b:02X}")),
+        }
+    }
+    [format!("@@PLUGINFILE@@/{encoded}"), format!("@@PLUGINFILE@@/{name}")]
+}
+
+impl Xml<'_> {
+    /// `<file>` elements for the question's files that `body` shows.
+    fn files_of(&mut self, body: &str) {
+        let shown: Vec<&Attachment> =
+            self.files.iter().filter(|f| plugin_file_refs(&f.name).iter().any(|r| body.contains(r.as_str()))).collect();
+        for file in shown {
+            let attributes = format!("name=\"{}\" path=\"/\" encoding=\"base64\"", escape(file.name.as_str()));
+            self.line(&format!("<file {attributes}>{}</file>", STANDARD.encode(&file.bytes)));
+        }
+    }
+
     fn line(&mut self, s: &str) {
         self.text.push_str(&"  ".repeat(self.depth));
         self.text.push_str(s);
@@ -152,6 +193,7 @@ impl Xml {
         };
         self.open(name, &attributes);
         self.leaf("text", &text.body);
+        self.files_of(&text.body);
         self.close(name);
     }
 
@@ -160,6 +202,7 @@ impl Xml {
         let attributes = format!(" fraction=\"{}\" format=\"{}\"", fraction * 100.0, format_name(text.format));
         self.open("answer", &attributes);
         self.leaf("text", &text.body);
+        self.files_of(&text.body);
         if !extra.is_empty() {
             self.line(extra);
         }

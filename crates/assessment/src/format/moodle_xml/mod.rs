@@ -6,7 +6,7 @@ mod kinds;
 mod parse;
 mod tree;
 
-pub use export::to_moodle_xml;
+pub use export::{plugin_file_refs, to_moodle_xml, to_moodle_xml_with_files};
 pub use parse::parse;
 
 #[cfg(test)]

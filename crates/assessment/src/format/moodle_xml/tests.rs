@@ -125,6 +125,34 @@ fn collects_embedded_files() {
 }
 
 #[test]
+fn embedded_files_survive_an_export_and_import() {
+    let imported = &parse(BANK).questions[0];
+    let mut question = imported.question.clone();
+    question.general_feedback = Text::html(r#"<img src="@@PLUGINFILE@@/my%20map.png"> again"#);
+    let files = vec![
+        imported.attachments[0].clone(),
+        crate::format::Attachment { name: "my map.png".into(), bytes: vec![1, 2, 3] },
+        crate::format::Attachment { name: "unused.png".into(), bytes: vec![4] },
+    ];
+    let xml = to_moodle_xml_with_files(&[(None, question.clone(), files.clone())]).text;
+    assert!(!xml.contains("unused.png"), "a file no text shows is not written: {xml}");
+    let again = &parse(&xml).questions[0];
+    assert_same(&again.question, &question);
+    assert_eq!(again.attachments, files[..2], "{xml}");
+}
+
+#[test]
+fn every_text_of_a_question_can_be_rewritten() {
+    let mut question = fixtures::single_choice();
+    for text in question.texts_mut() {
+        text.body = "x".into();
+    }
+    let QuestionKind::MultipleChoice { choices, .. } = &question.kind else { panic!() };
+    assert!(choices.iter().all(|c| c.text.body == "x" && c.feedback.body == "x"));
+    assert_eq!((question.text.body.as_str(), question.general_feedback.body.as_str()), ("x", "x"));
+}
+
+#[test]
 fn reads_each_kind_settings() {
     let report = parse(BANK);
     let kind = |i: usize| &report.questions[i].question.kind;
