@@ -1,12 +1,14 @@
 //! The demo question bank and quizzes: Rust questions in the bank of "Rust
 //! from Scratch", imported from GIFT through the quizzes service as the demo
-//! instructor, and two quizzes built from them at the end of the course's
-//! last module — a timed check that draws at random, and a warm-up with
-//! immediate feedback and an essay a teacher grades. Repeatable like the rest
+//! instructor (and an ordering question, which GIFT cannot hold, from the
+//! model), and two quizzes built from them at the end of the course's last
+//! module — a timed check that draws at random, and a warm-up with
+//! immediate feedback, the ordering question and an essay a teacher grades. Repeatable like the rest
 //! of the demo: a bank that already has questions is left alone (the import
 //! is one transaction, so a bank is either empty or complete), and so is a
 //! course that has quizzes.
 
+use lyceum_assessment::{Question, QuestionKind, Text};
 use lyceum_courses::service::read;
 use lyceum_platform::{
     AppResult, AppState,
@@ -18,7 +20,8 @@ use lyceum_quizzes::{
     model::{Filter, Format},
     quiz::settings::{FeedbackMode, Settings, Slot, Source},
     service::{
-        categories, questions,
+        categories,
+        questions::{self, Draft},
         quizzes::{self, QuizInput},
         transfer,
     },
@@ -41,7 +44,7 @@ $CATEGORY: $course$/top/Basics
 
 ::Cargo new::Which command creates a new binary project named `hello`?{=cargo new hello =cargo new hello --bin}
 
-::Integer sizes::How many bits does a `u8` hold?{#8}
+::Integer sizes::[markdown]A `u8` holds the numbers $0$ to $2^n - 1$. What is $n$?{#8}
 
 ::Match the types::Match each value with its type.{
 =42 -> i32
@@ -51,6 +54,21 @@ $CATEGORY: $course$/top/Basics
 
 ::In your words::Why does Rust need no garbage collector? Two or three sentences.{}
 ";
+
+/// The demo's ordering question (its items in the right order; each
+/// attempt shows them shuffled).
+const ORDERING: &str = "Build and run";
+
+fn ordering_question() -> Question {
+    let steps = ["`cargo new hello`", "Write `fn main` in `src/main.rs`", "`cargo build`", "`./target/debug/hello`"];
+    Question {
+        name: ORDERING.to_string(),
+        text: Text::markdown("Put the steps of a new program in order, the first at the top."),
+        general_feedback: Text::plain(""),
+        default_mark: 1.0,
+        kind: QuestionKind::Ordering { items: steps.into_iter().map(Text::markdown).collect() },
+    }
+}
 
 /// Imports the demo bank unless the course's bank has questions already.
 pub async fn seed(state: &AppState, instructor: &Viewer) -> Result<usize, DemoError> {
@@ -69,6 +87,15 @@ async fn load(state: &AppState, instructor: &Viewer) -> AppResult<usize> {
         transfer::import(state, instructor, &id, Format::Gift, BANK).await?.imported
     } else {
         0
+    };
+    let ordering = Filter { search: Some(ORDERING.to_string()), ..Filter::default() };
+    let imported = if questions::list(state, instructor, &id, &ordering, &page).await?.items.items.is_empty() {
+        questions::create(state, instructor, &id, None, Draft::Model(Box::new(ordering_question())))
+            .await
+            .map_err(lyceum_platform::AppError::from)?;
+        imported + 1
+    } else {
+        imported
     };
     if quizzes::of_course(state, instructor, &id).await?.is_empty() {
         seed_quizzes(state, instructor, &id).await?;
@@ -108,7 +135,12 @@ async fn seed_quizzes(state: &AppState, instructor: &Viewer, course_id: &CourseI
         .map_err(lyceum_platform::AppError::from)?;
     let warm_up = QuizInput {
         settings: Settings { feedback: FeedbackMode::Immediate, questions_per_page: 1, ..Settings::default() },
-        slots: vec![fixed("Match the types", 1.0), fixed("Borrowing", 1.0), fixed("In your words", 2.0)],
+        slots: vec![
+            fixed("Match the types", 1.0),
+            fixed("Borrowing", 1.0),
+            fixed(ORDERING, 1.0),
+            fixed("In your words", 2.0),
+        ],
     };
     let intro = "Check each answer as you go. The last question is read and graded by your teacher.";
     quizzes::create(state, instructor, course_id, &module, "Warm-up", intro, warm_up)
