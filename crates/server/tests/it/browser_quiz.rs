@@ -10,7 +10,11 @@ use browser_kit::{check_accessibility, fits_a_phone, follow, main_text, submit_f
 use common::{Backend, spawn};
 use fantoccini::Client;
 
-on_both_backends!(bank_pages_work_at_both_widths, quiz_pages_work_at_both_widths);
+on_both_backends!(
+    bank_pages_work_at_both_widths,
+    quiz_pages_work_at_both_widths,
+    ordering_by_drag_and_keyboard_is_graded_correct
+);
 
 async fn bank_pages_work_at_both_widths(backend: Backend) {
     let app = spawn(backend).await;
@@ -98,6 +102,133 @@ async fn quiz_pages_work_at_both_widths(backend: Backend) {
         check(c, axe, "/teach/quizzes/{id}/results").await;
         follow(c, "Item analysis").await;
         check(c, axe, "/teach/quizzes/{id}/analysis").await;
+    })
+    .await;
+    app.stop().await;
+}
+
+/// The demo's ordering question in a quiz with the demo's TeX question: the
+/// attempt page shows the formula as MathML; the learner drags an item to
+/// the end with a touch pointer, then puts the items in order with the
+/// "move up" buttons pressed from the keyboard (focus staying on the moved
+/// item's button, the live region saying where it went), submits, and the
+/// review grades the order correct. The page passes axe and fits a phone.
+async fn ordering_by_drag_and_keyboard_is_graded_correct(backend: Backend) {
+    use fantoccini::{
+        Locator,
+        actions::{InputSource, PointerAction, TouchActions},
+        key::Key,
+    };
+    use serde_json::{Value, json};
+
+    const STEPS: [&str; 4] = ["cargo new hello", "Write fn main in src/main.rs", "cargo build", "./target/debug/hello"];
+    let app = spawn(backend).await;
+    let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
+    let (instructor, learner) = (&loaded.accounts()[0], &loaded.accounts()[1]);
+    let mut staff = app.client();
+    staff.login(instructor.email, instructor.password).await;
+    let pool = app.state().db.pool();
+    let course: String =
+        sqlx::query_scalar("SELECT id FROM courses WHERE slug = 'rust-from-scratch'").fetch_one(pool).await.unwrap();
+    let module: String = sqlx::query_scalar("SELECT id FROM course_modules WHERE course_id = $1 ORDER BY position LIMIT 1")
+        .bind(&course)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for name in ["Build and run", "Integer sizes"] {
+        let id: String = sqlx::query_scalar("SELECT id FROM questions WHERE course_id = $1 AND name = $2")
+            .bind(&course)
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("the demo question {name:?}: {e}"));
+        ids.push(id);
+    }
+    staff.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": learner.email})).await;
+    let quiz = crate::quiz_kit::quiz(&staff, &course, &module, json!({}), &[&ids[0], &ids[1]]).await;
+    let quiz = quiz["id"].as_str().expect("the quiz's id").to_string();
+
+    with_browser(async |c: &Client, axe: Option<&str>| {
+        c.goto(&format!("{}/login", app.url)).await.expect("open /login");
+        type_into(c, "email", learner.email).await;
+        type_into(c, "password", learner.password).await;
+        submit_form_of(c, "email").await;
+        c.goto(&format!("{}/quizzes/{quiz}", app.url)).await.expect("open the quiz");
+        browser_kit::submit(c, "//form[contains(@action, '/start')]").await;
+        let maths = c.find_all(Locator::Css("main .question .prose math")).await.expect("look for maths");
+        assert!(!maths.is_empty(), "the TeX of \"Integer sizes\" is MathML:\n{}", main_text(c).await);
+        let buttons = c.find_all(Locator::Css("ul[data-ordering] button[data-move]")).await.expect("move buttons");
+        assert_eq!(buttons.len(), 2 * STEPS.len(), "quiz.js gave every item its two buttons");
+        if let Some(axe) = axe {
+            check_accessibility(c, axe, "/quiz-attempts/{id} with an ordering question").await;
+        }
+        fits_a_phone(c, "/quiz-attempts/{id} with an ordering question").await;
+
+        let js = |script: &'static str| async move { c.execute(script, vec![]).await.expect(script) };
+        let order = async || -> Vec<String> {
+            let shown = js(
+                "return [...document.querySelectorAll('ul[data-ordering] > li label')].map(l => l.innerText.trim())",
+            );
+            serde_json::from_value(shown.await).expect("the items' texts")
+        };
+        let ranks = async || -> Value {
+            js("return [...document.querySelectorAll('ul[data-ordering] > li select')].map(s => s.value)").await
+        };
+        let status = async || -> String {
+            js("return document.querySelector('ul[data-ordering] + [aria-live]').textContent")
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+
+        // A drag with a finger: the top item, by its handle, to below the last one.
+        let first = order().await[0].clone();
+        let handles = c.find_all(Locator::Css("ul[data-ordering] .ordering-handle")).await.expect("drag handles");
+        let (from, to) = (handles[0].clone(), handles[STEPS.len() - 1].clone());
+        let drag = TouchActions::new("finger".to_string())
+            .then(PointerAction::MoveToElement { element: from, duration: None, x: 0.0, y: 0.0 })
+            .then(PointerAction::Down { button: fantoccini::actions::MOUSE_BUTTON_LEFT })
+            .then(PointerAction::MoveToElement {
+                element: to,
+                duration: Some(std::time::Duration::from_millis(300)),
+                x: 0.0,
+                y: 20.0,
+            })
+            .then(PointerAction::Up { button: fantoccini::actions::MOUSE_BUTTON_LEFT });
+        c.perform_actions(drag).await.expect("drag the first item");
+        let dragged = order().await;
+        assert_eq!(dragged.last(), Some(&first), "the dragged item is last: {dragged:?}");
+        assert_eq!(ranks().await, json!(["1", "2", "3", "4"]), "the ranks follow the list");
+        assert_eq!(status().await, format!("{first}: position 4 of 4."));
+
+        // The keyboard: Enter on an item's "move up"; focus stays on it for the next press.
+        for (place, step) in STEPS.iter().enumerate() {
+            let mut at = order().await.iter().position(|s| s == step).unwrap_or_else(|| panic!("{step} is shown"));
+            if at == place {
+                continue;
+            }
+            let xpath = format!("//ul[@data-ordering]/li[{}]//button[@data-move='-1']", at + 1);
+            let mut button = c.find(Locator::XPath(&xpath)).await.expect("the item's move up button");
+            while at > place {
+                button.send_keys(&Key::Enter).await.expect("press Enter on move up");
+                at -= 1;
+                assert_eq!(order().await.iter().position(|s| s == step), Some(at), "{step} moved up one");
+                assert_eq!(status().await, format!("{step}: position {} of 4.", at + 1));
+                button = c.active_element().await.expect("the focused element");
+                let label = button.attr("aria-label").await.expect("its name");
+                assert_eq!(label.as_deref(), Some(format!("Move up: {step}").as_str()), "focus follows the item");
+            }
+        }
+        assert_eq!(order().await, STEPS, "the items in order");
+        assert_eq!(ranks().await, json!(["1", "2", "3", "4"]));
+
+        browser_kit::submit(c, "//form[@data-quiz-autosave]").await;
+        browser_kit::submit(c, "//form[contains(@action, '/submit')]").await;
+        let first_question = c.find(Locator::Css("main section.card")).await.expect("the review's first question");
+        let text = first_question.text().await.unwrap_or_default();
+        assert!(text.contains("Question 1 Correct ·"), "the order is graded correct:\n{}", main_text(c).await);
     })
     .await;
     app.stop().await;
