@@ -130,11 +130,12 @@ async fn ordering_by_drag_and_keyboard_is_graded_correct(backend: Backend) {
     let pool = app.state().db.pool();
     let course: String =
         sqlx::query_scalar("SELECT id FROM courses WHERE slug = 'rust-from-scratch'").fetch_one(pool).await.unwrap();
-    let module: String = sqlx::query_scalar("SELECT id FROM course_modules WHERE course_id = $1 ORDER BY position LIMIT 1")
-        .bind(&course)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let module: String =
+        sqlx::query_scalar("SELECT id FROM course_modules WHERE course_id = $1 ORDER BY position LIMIT 1")
+            .bind(&course)
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let mut ids = Vec::new();
     for name in ["Build and run", "Integer sizes"] {
         let id: String = sqlx::query_scalar("SELECT id FROM questions WHERE course_id = $1 AND name = $2")
