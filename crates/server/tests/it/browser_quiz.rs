@@ -121,6 +121,8 @@ async fn ordering_by_drag_and_keyboard_is_graded_correct(backend: Backend) {
     };
     use serde_json::{Value, json};
 
+    use browser_kit::poll;
+
     const STEPS: [&str; 4] = ["cargo new hello", "Write fn main in src/main.rs", "cargo build", "./target/debug/hello"];
     let app = spawn(backend).await;
     let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
@@ -149,6 +151,11 @@ async fn ordering_by_drag_and_keyboard_is_graded_correct(backend: Backend) {
     staff.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": learner.email})).await;
     let quiz = crate::quiz_kit::quiz(&staff, &course, &module, json!({}), &[&ids[0], &ids[1]]).await;
     let quiz = quiz["id"].as_str().expect("the quiz's id").to_string();
+    let warm_up: String =
+        sqlx::query_scalar("SELECT q.id FROM quizzes q JOIN lessons l ON l.id = q.lesson_id WHERE l.title = 'Warm-up'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
 
     with_browser(async |c: &Client, axe: Option<&str>| {
         c.goto(&format!("{}/login", app.url)).await.expect("open /login");
@@ -230,6 +237,24 @@ async fn ordering_by_drag_and_keyboard_is_graded_correct(backend: Backend) {
         let first_question = c.find(Locator::Css("main section.card")).await.expect("the review's first question");
         let text = first_question.text().await.unwrap_or_default();
         assert!(text.contains("Question 1 Correct ·"), "the order is graded correct:\n{}", main_text(c).await);
+
+        // The demo's Warm-up meets the learner with the same question on its third page;
+        // once checked (immediate feedback) the answer is final: no more moving.
+        c.goto(&format!("{}/quizzes/{warm_up}", app.url)).await.expect("open the Warm-up");
+        browser_kit::submit(c, "//form[contains(@action, '/start')]").await;
+        let attempt = c.current_url().await.expect("the attempt's address");
+        c.goto(&format!("{}?page=2", attempt.as_str().split('?').next().unwrap_or_default())).await.expect("page 3");
+        assert!(main_text(c).await.contains("Put the steps"), "{}", main_text(c).await);
+        let buttons = c.find_all(Locator::Css("button[data-move]")).await.expect("move buttons");
+        assert_eq!(buttons.len(), 2 * STEPS.len(), "an open question can be reordered");
+        c.find(Locator::Css("button[value='check']")).await.expect("Check").click().await.expect("click Check");
+        poll(c, "the checked question", || async {
+            let locked = js("return document.querySelectorAll('main select[disabled]').length").await;
+            (locked == json!(STEPS.len())).then_some(())
+        })
+        .await;
+        let movable = js("return document.querySelectorAll('ul[data-ordering], button[data-move]').length").await;
+        assert_eq!(movable, json!(0), "a checked question is not reorderable");
     })
     .await;
     app.stop().await;
