@@ -197,13 +197,41 @@ async fn attempts_are_limited_and_an_override_gives_more(backend: Backend) {
             .await;
     assert_eq!(over.status, 204, "{}", over.text);
     assert_eq!(c.learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({})).await.status, 201);
-    let closed =
-        json!({"settings": {"close_at": 1000}, "slots": [{"source": {"type": "question", "question_id": c.choice}}]});
-    let bad = json!({"settings": {"open_at": 2000, "close_at": 1000, "time_limit_minutes": 0}, "slots": []});
+    let later = json!({"close_at": "2099-03-01T10:00:00+01:00", "attempts_allowed": 2});
+    let over = put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}/overrides/{learner_id}"), later).await;
+    assert_eq!(over.status, 204, "{}", over.text);
+    let listed = c.teacher.get(&format!("/api/v1/quizzes/{quiz_id}/overrides")).await.json();
+    assert_eq!(listed["items"][0]["close_at"], "2099-03-01T09:00:00Z", "an override's close date in RFC 3339 (UTC)");
+    let no_close = json!({"attempts_allowed": 2});
+    assert_eq!(
+        put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}/overrides/{learner_id}"), no_close).await.status,
+        204
+    );
+    let slots = json!([{"source": {"type": "question", "question_id": c.choice}}]);
+    let closed = json!({"settings": {"close_at": "1970-01-01T00:00:01Z"}, "slots": slots});
+    let bad = json!({"settings": {"open_at": "1970-01-01T01:00:02+01:00", "close_at": "1970-01-01T00:00:01Z",
+        "time_limit_minutes": 0}, "slots": []});
     let reply = put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}"), bad).await;
     reply.assert_problem(422, "validation");
     assert_eq!(reply.error_fields(), ["settings.close_at", "settings.time_limit_minutes"]);
-    assert_eq!(put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}"), closed).await.status, 200);
+    // Times are RFC 3339 strings: anything else is a 422 naming the field.
+    for (body, field) in [
+        (json!({"settings": {"open_at": "tomorrow"}, "slots": []}), "settings.open_at"),
+        (json!({"settings": {"close_at": "2027-03-01 09:00"}, "slots": []}), "settings.close_at"),
+        (json!({"settings": {"close_at": 1000}, "slots": []}), "settings.close_at"),
+    ] {
+        let reply = put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}"), body).await;
+        reply.assert_problem(422, "validation");
+        assert_eq!(reply.error_fields(), [field], "{}", reply.text);
+    }
+    let over = format!("/api/v1/quizzes/{quiz_id}/overrides/{learner_id}");
+    let reply = put(&c.teacher, &over, json!({"close_at": "next week"})).await;
+    reply.assert_problem(422, "validation");
+    assert_eq!(reply.error_fields(), ["close_at"]);
+    let saved = put(&c.teacher, &format!("/api/v1/quizzes/{quiz_id}"), closed).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.json()["settings"]["close_at"], "1970-01-01T00:00:01Z", "read back as RFC 3339");
+    assert!(saved.json()["settings"]["open_at"].is_null());
     let mine = c.learner.get(&format!("/api/v1/quizzes/{quiz_id}/attempts")).await.json();
     assert_eq!(
         mine["items"][1]["state"], "in_progress",

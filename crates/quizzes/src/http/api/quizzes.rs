@@ -40,7 +40,7 @@ pub async fn create_quiz(
     Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<QuizBody>,
 ) -> AppResult<(StatusCode, Json<QuizDto>)> {
-    let input = QuizInput { settings: body.settings, slots: body.slots };
+    let input = QuizInput { settings: body.settings.into_settings()?, slots: body.slots };
     let module = ModuleId::from(&body.module_id);
     let quiz = quizzes::create(&state, &v, &id, &module, &body.title, &body.intro, input).await?;
     Ok((StatusCode::CREATED, Json(QuizDto::new(&quiz, Role::Staff))))
@@ -83,7 +83,8 @@ pub async fn update_quiz(
     Path(id): Path<QuizId>,
     ApiJson(body): ApiJson<QuizUpdate>,
 ) -> AppResult<Json<QuizDto>> {
-    let quiz = quizzes::update(&state, &v, &id, QuizInput { settings: body.settings, slots: body.slots }).await?;
+    let input = QuizInput { settings: body.settings.into_settings()?, slots: body.slots };
+    let quiz = quizzes::update(&state, &v, &id, input).await?;
     Ok(Json(QuizDto::new(&quiz, Role::Staff)))
 }
 
@@ -199,7 +200,8 @@ pub async fn set_override(
     Path((id, user_id)): Path<(QuizId, String)>,
     ApiJson(body): ApiJson<OverrideBody>,
 ) -> AppResult<StatusCode> {
-    quizzes::set_override(&state, &v, &id, &UserId::from(user_id.as_str()), &body.into()).await?;
+    let over = body.into_override()?;
+    quizzes::set_override(&state, &v, &id, &UserId::from(user_id.as_str()), &over).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
