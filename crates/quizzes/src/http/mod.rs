@@ -58,6 +58,11 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/quizzes/{id}/results", get(m::results))
         .route("/teach/quizzes/{id}/regrade", post(m::regrade))
         .route("/teach/quizzes/{id}/analysis", get(m::analysis))
+        .route("/teach/quizzes/{id}/overrides", get(pages::overrides::show).post(pages::overrides::save))
+        .route(
+            "/teach/quizzes/{id}/overrides/{user_id}/delete",
+            get(pages::overrides::confirm_delete).post(pages::overrides::delete),
+        )
         .route("/lessons/{id}/quiz", get(a::of_lesson))
         .route("/quizzes/{id}", get(a::quiz))
         .route("/quizzes/{id}/start", post(a::start))

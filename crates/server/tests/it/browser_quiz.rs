@@ -46,8 +46,8 @@ async fn bank_pages_work_at_both_widths(backend: Backend) {
 
 /// The demo's timed quiz taken by the demo learner (start, the attempt with
 /// its clock, the summary, submit, the review), then the instructor's quiz
-/// pages (questions and settings, results, item analysis): each passes axe
-/// and fits a phone.
+/// pages (questions and settings, results, item analysis, user overrides):
+/// each passes axe and fits a phone.
 async fn quiz_pages_work_at_both_widths(backend: Backend) {
     let app = spawn(backend).await;
     let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
@@ -59,6 +59,11 @@ async fn quiz_pages_work_at_both_widths(backend: Backend) {
         .await
         .unwrap();
     staff.post(&format!("/api/v1/courses/{course}/roster"), serde_json::json!({"email": learner.email})).await;
+    let learner_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(learner.email)
+        .fetch_one(app.state().db.pool())
+        .await
+        .unwrap();
     let quiz: String = sqlx::query_scalar(
         "SELECT q.id FROM quizzes q JOIN lessons l ON l.id = q.lesson_id WHERE l.title = 'Ownership check'",
     )
@@ -93,6 +98,10 @@ async fn quiz_pages_work_at_both_widths(backend: Backend) {
         check(c, axe, "/quiz-attempts/{id}/review").await;
     })
     .await;
+    // An override (after the learner's attempt), so the overrides page shows its table beside the form.
+    let over = serde_json::json!({"time_limit_minutes": 30});
+    let path = format!("/api/v1/quizzes/{quiz}/overrides/{learner_id}");
+    assert_eq!(staff.send(reqwest::Method::PUT, &path, Some(&over)).await.status, 204);
     with_browser(async |c: &Client, axe: Option<&str>| {
         sign_in(c, instructor.email, instructor.password).await;
         c.goto(&format!("{}/teach/quizzes/{quiz}", app.url)).await.expect("open the quiz's settings");
@@ -102,6 +111,10 @@ async fn quiz_pages_work_at_both_widths(backend: Backend) {
         check(c, axe, "/teach/quizzes/{id}/results").await;
         follow(c, "Item analysis").await;
         check(c, axe, "/teach/quizzes/{id}/analysis").await;
+        c.goto(&format!("{}/teach/quizzes/{quiz}", app.url)).await.expect("back to the quiz");
+        follow(c, "User overrides").await;
+        assert!(main_text(c).await.contains("(quiz: 10 min)"), "{}", main_text(c).await);
+        check(c, axe, "/teach/quizzes/{id}/overrides").await;
     })
     .await;
     app.stop().await;

@@ -366,11 +366,34 @@ struct ResultsPage {
     lines: Vec<AttemptLine>,
     filter: String,
     regrades: Vec<RegradeRow>,
+    /// The server's clock, for the time left of the attempts under way.
+    now: i64,
 }
 
 impl ResultsPage {
     fn percent(&self, line: &AttemptLine) -> String {
         line.percent().map(|p| format!("{p:.0} %")).unwrap_or_default()
+    }
+
+    /// An attempt under way: the time left by its stored deadline (the
+    /// server's, with the learner's override), as "1 h 05 min" or "4 min".
+    fn time_left(&self, line: &AttemptLine) -> String {
+        if line.row.state != "in_progress" {
+            return String::new();
+        }
+        let Some(deadline) = line.row.deadline_at else {
+            return self.page.t("quizzes.manage.no_deadline");
+        };
+        let left = deadline - self.now;
+        if left <= 0 {
+            return self.page.t("quizzes.manage.time_up");
+        }
+        // Whole minutes, rounded up: "0 min" would read as time up.
+        let minutes = (left + 59_999) / 60_000;
+        match (minutes / 60, minutes % 60) {
+            (0, m) => format!("{m} min"),
+            (h, m) => format!("{h} h {m:02} min"),
+        }
     }
 }
 
@@ -390,7 +413,8 @@ pub async fn results(
     let (quiz, lines) = grading::results(&state, &s.viewer, &id, filter).await?;
     let filter = if q.state.is_empty() { "all".to_string() } else { q.state };
     let regrades = regrade::list(&state, &s.viewer, &id).await?;
-    Reply::OK.render(&ResultsPage { page: s.page, quiz, lines, filter, regrades })
+    let now = lyceum_platform::db::now_ms();
+    Reply::OK.render(&ResultsPage { page: s.page, quiz, lines, filter, regrades, now })
 }
 
 /// "Regrade all": the job does it; the results page shows its progress.

@@ -4,6 +4,7 @@
 pub mod attempt;
 pub mod bank;
 pub mod manage;
+pub mod overrides;
 pub mod question;
 mod shown;
 
