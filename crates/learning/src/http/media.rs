@@ -11,7 +11,7 @@ use lyceum_platform::ids::LessonId;
 use lyceum_platform::{
     AppResult, AppState,
     auth::MaybeUser,
-    http::media::{self, Caching, Media},
+    http::media::{self, Caching, Media, content_disposition},
 };
 
 use crate::service::media::{lesson_file, lesson_image};
@@ -48,36 +48,4 @@ pub async fn serve_image(
     let image = lesson_image(&state, viewer.as_ref(), &id, &name).await?;
     let served = Media { key: &image.key, content_type: &image.content_type, caching: CACHING };
     media::serve(&state.storage, served, &method, &headers).await
-}
-
-/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / 8187): an ASCII
-/// fallback without quotes, backslashes or control characters, and the exact
-/// name percent-encoded.
-pub fn content_disposition(name: &str) -> String {
-    let fallback: String =
-        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition;
-
-    #[test]
-    fn file_names_are_encoded_safely() {
-        assert_eq!(content_disposition("notes.pdf"), "attachment; filename=\"notes.pdf\"; filename*=UTF-8''notes.pdf");
-        assert_eq!(
-            content_disposition("résumé \"x\".pdf"),
-            "attachment; filename=\"r_sum_ _x_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22x%22.pdf"
-        );
-        assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
-    }
 }

@@ -65,6 +65,23 @@ pub async fn serve(
     Err(AppError::unavailable("The file is being replaced; try again."))
 }
 
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / 8187): an ASCII
+/// fallback without quotes, backslashes or control characters, and the exact
+/// name percent-encoded.
+pub fn content_disposition(name: &str) -> String {
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 async fn respond(
     storage: &Storage,
     media: Media<'_>,
@@ -238,6 +255,16 @@ fn parse_range(value: &str, size: u64) -> Requested {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_encoded_safely() {
+        assert_eq!(content_disposition("notes.pdf"), "attachment; filename=\"notes.pdf\"; filename*=UTF-8''notes.pdf");
+        assert_eq!(
+            content_disposition("résumé \"x\".pdf"),
+            "attachment; filename=\"r_sum_ _x_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22x%22.pdf"
+        );
+        assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
+    }
 
     #[test]
     fn parses_single_ranges() {
