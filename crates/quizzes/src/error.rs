@@ -108,7 +108,42 @@ pub enum QuizError {
     NotGradable,
     /// A grade outside 0..=1 of the mark (422 on `fraction`).
     BadFraction,
+    /// An uploaded file is refused for its content or size (400 / 413 / 415).
+    File(FileRefusal),
+    /// The slot's question takes no files: not an essay, or one allowing none (422 on `file`).
+    NoFilesHere(usize),
+    /// The essay's answer already has as many files as it allows (422 on `file`).
+    TooManyFiles {
+        slot: usize,
+        max: u8,
+    },
     Other(AppError),
+}
+
+/// Why an uploaded file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRefusal {
+    Empty,
+    TooLarge {
+        size_kb: u64,
+        limit_kb: u64,
+    },
+    /// Question files are PNG, JPEG, GIF or WebP images (never SVG: it runs script).
+    NotAnImage,
+    /// Not among the types an essay's files may have.
+    NotAccepted,
+}
+
+impl FileRefusal {
+    /// The flash message of a page's upload (the API's problem has the numbers).
+    pub fn flash_key(self) -> &'static str {
+        match self {
+            Self::Empty => "quizzes.files.refused_empty",
+            Self::TooLarge { .. } => "quizzes.files.refused_size",
+            Self::NotAnImage => "quizzes.files.refused_image",
+            Self::NotAccepted => "quizzes.files.refused_type",
+        }
+    }
 }
 
 impl From<AppError> for QuizError {
@@ -160,6 +195,20 @@ impl From<QuizError> for AppError {
             }
             QuizError::NotGradable => AppError::conflict(t("quizzes.errors.not_gradable")).with_kind("not-gradable"),
             QuizError::BadFraction => AppError::field("fraction", t("quizzes.errors.bad_fraction")),
+            QuizError::File(why) => match why {
+                FileRefusal::Empty => AppError::bad_request(t("quizzes.errors.file_empty")),
+                FileRefusal::TooLarge { size_kb, limit_kb } => AppError::payload_too_large(
+                    t("quizzes.errors.file_over_limit").arg("size", size_kb).arg("max", limit_kb),
+                ),
+                FileRefusal::NotAnImage => AppError::unsupported_media_type(t("quizzes.errors.not_an_image")),
+                FileRefusal::NotAccepted => AppError::unsupported_media_type(t("quizzes.errors.file_type")),
+            },
+            QuizError::NoFilesHere(slot) => {
+                AppError::field("file", t("quizzes.errors.no_files_here").arg("number", slot + 1))
+            }
+            QuizError::TooManyFiles { slot, max } => {
+                AppError::field("file", t("quizzes.errors.too_many_files").arg("number", slot + 1).arg("max", max))
+            }
             QuizError::Other(e) => e,
         }
     }

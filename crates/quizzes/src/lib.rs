@@ -8,7 +8,8 @@
 //! formats are `lyceum_assessment`'s; this crate stores and serves them.
 //!
 //! The tables (`question_categories`, `questions`, `question_versions`,
-//! `quizzes`, `quiz_overrides`, `quiz_attempts`, `quiz_answers`) are this
+//! `quizzes`, `quiz_overrides`, `quiz_attempts`, `quiz_answers`, `quiz_regrades`,
+//! `question_files`, `quiz_answer_files`) are this
 //! module's; courses and staff come from `lyceum_courses::service`,
 //! enrollment from `lyceum_enrollment`. Learning and notifications observe
 //! its events ([`events`]).
@@ -20,9 +21,10 @@ pub mod model;
 pub mod quiz;
 pub(crate) mod repo;
 pub mod service;
+pub mod settings;
 mod text;
 
-pub use error::{BankError, QuizError};
+pub use error::{BankError, FileRefusal, QuizError};
 pub use http::{api_routes, page_routes};
 
 /// What quizzes contributes to the application (see `lyceum_platform::module`).
@@ -31,6 +33,8 @@ pub fn module() -> lyceum_platform::module::Module {
         .pages(page_routes)
         .api(api_routes)
         .jobs(service::jobs::register_jobs)
+        .wide_routes(http::wide_routes)
+        .settings::<settings::QuizUploads>()
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))
 }

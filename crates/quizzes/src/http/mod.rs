@@ -4,6 +4,7 @@
 
 mod api;
 mod csv;
+mod files;
 mod pages;
 mod upload;
 
@@ -13,6 +14,8 @@ use axum::{
 };
 use lyceum_platform::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub use files::wide_routes;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     use api::{categories as c, preview as p, questions as q, transfer as t};
@@ -27,6 +30,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(c::list_question_categories, c::create_question_category))
         .routes(routes!(c::update_question_category, c::delete_question_category))
         .merge(quiz_routes())
+        .merge(files::api_routes())
 }
 
 fn quiz_routes() -> OpenApiRouter<AppState> {
@@ -80,4 +84,5 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/questions/{id}", get(q::show).post(q::edit))
         .route("/teach/questions/{id}/try", post(q::try_it))
         .route("/teach/questions/{id}/delete", get(q::confirm_delete).post(q::delete))
+        .merge(files::page_routes())
 }

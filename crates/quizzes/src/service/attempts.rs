@@ -26,6 +26,7 @@ use crate::{
     repo::{
         self,
         attempts::{AnswerRow, AttemptRow, NewAttempt},
+        files::FileRow,
     },
 };
 
@@ -103,7 +104,7 @@ pub async fn start_view(state: &AppState, viewer: &Viewer, id: &QuizId) -> Resul
     let mut slots = Vec::with_capacity(pinned.len());
     for (pinned, question) in pinned.into_iter().zip(questions) {
         let view = QuestionView::new(&question, &pinned.layout).map_err(AppError::internal)?;
-        slots.push(SlotView { pinned, question, view, response: None, checked: None });
+        slots.push(SlotView { pinned, question, view, response: None, checked: None, files: Vec::new() });
     }
     let now = begun.row.started_at;
     Ok((AttemptView { quiz, row: begun.row, role: Role::Learner, slots, now }, true))
@@ -251,6 +252,8 @@ pub struct SlotView {
     pub response: Option<Response>,
     /// Immediate feedback: the outcome of a checked answer (final).
     pub checked: Option<Outcome>,
+    /// The files attached to the answer (essays that take them).
+    pub files: Vec<FileRow>,
 }
 
 pub struct AttemptView {
@@ -294,7 +297,15 @@ pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<A
         let answer = repo::attempts::answer_of(&answers, i);
         let response = answer.and_then(AnswerRow::response);
         let checked = answer.filter(|a| a.checked != 0).and_then(AnswerRow::outcome);
-        slots.push(SlotView { pinned, question, view, response, checked });
+        slots.push(SlotView { pinned, question, view, response, checked, files: Vec::new() });
+    }
+    // Only an answer that counts files has any to read.
+    if slots.iter().any(|s| matches!(s.response, Some(Response::Essay { attachments, .. }) if attachments > 0)) {
+        for file in repo::files::answer_files_of(&mut conn, id.as_str()).await? {
+            if let Some(slot) = usize::try_from(file.slot).ok().and_then(|s| slots.get_mut(s)) {
+                slot.files.push(file);
+            }
+        }
     }
     Ok(AttemptView { quiz, row, role, slots, now })
 }
@@ -318,18 +329,21 @@ pub async fn save(
     let pinned = pinned_of(&row)?;
     let mut writes = Vec::new();
     let mut checked = Vec::new();
+    // Essays that take files: their count is the files', never the client's.
+    let mut with_files = false;
     for (slot, response) in answers {
         let p = pinned.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
         let question = pinned_question(state, &mut conn, &p.question_id, p.version).await?;
         let outcome = grade(&question, &p.layout, &response).map_err(|e| QuizError::BadResponse(slot, e))?;
-        let json = serde_json::to_string(&response).map_err(AppError::internal)?;
+        with_files |=
+            matches!(question.kind, QuestionKind::Essay { attachments_allowed, .. } if attachments_allowed > 0);
         let outcome_json = if check {
             checked.push((slot, outcome.clone()));
             Some(serde_json::to_string(&outcome).map_err(AppError::internal)?)
         } else {
             None
         };
-        writes.push((slot, json, outcome_json));
+        writes.push((slot, response, outcome_json));
     }
     drop(conn);
     let now = db::now_ms();
@@ -337,7 +351,20 @@ pub async fn save(
     if !repo::attempts::hold_open(&mut tx, id.as_str(), now, GRACE_MS).await? {
         return Err(QuizError::AttemptClosed);
     }
-    for (slot, json, outcome) in &writes {
+    // Read after the hold, so a file added or removed concurrently is counted.
+    let counts = match with_files {
+        true => repo::files::answer_file_counts(&mut tx, id.as_str()).await?,
+        false => Vec::new(),
+    };
+    let mut encoded = Vec::with_capacity(writes.len());
+    for (slot, mut response, outcome) in writes {
+        if let Response::Essay { attachments, .. } = &mut response {
+            let count = counts.iter().find(|(s, _)| *s == slot as i64).map_or(0, |c| c.1);
+            *attachments = u8::try_from(count).unwrap_or(u8::MAX);
+        }
+        encoded.push((slot, serde_json::to_string(&response).map_err(AppError::internal)?, outcome));
+    }
+    for (slot, json, outcome) in &encoded {
         if !repo::attempts::save_answer(&mut tx, id.as_str(), *slot as i64, json, outcome.as_deref(), now).await? {
             return Err(QuizError::AnswerChecked(*slot));
         }

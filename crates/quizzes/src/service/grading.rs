@@ -21,6 +21,7 @@ use crate::{
     repo::{
         self,
         attempts::{AnswerRow, AttemptRow},
+        files::FileRow,
     },
 };
 
@@ -38,6 +39,8 @@ pub struct ReviewSlot {
     pub right_answer: Vec<String>,
     /// Staff only: the question with its answers, and grader information.
     pub question: Option<Question>,
+    /// The files attached to the answer (shown with the answer).
+    pub files: Vec<FileRow>,
 }
 
 pub struct Review {
@@ -74,6 +77,12 @@ pub async fn review(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result
         }
     };
     let answers = repo::attempts::answers(&mut conn, id.as_str()).await?;
+    let with_files =
+        answers.iter().any(|a| matches!(a.response(), Some(Response::Essay { attachments, .. }) if attachments > 0));
+    let mut files = match with_files && shown.responses {
+        true => repo::files::answer_files_of(&mut conn, id.as_str()).await?,
+        false => Vec::new(),
+    };
     let mut slots = Vec::new();
     for (i, pinned) in pinned_of(&row)?.into_iter().enumerate() {
         let question = pinned_question(state, &mut conn, &pinned.question_id, pinned.version).await?;
@@ -99,6 +108,7 @@ pub async fn review(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result
             feedback: if shown.feedback { feedback } else { Vec::new() },
             right_answer: if shown.correct_answers { right_answer(&question) } else { Vec::new() },
             question: (role == Role::Staff).then_some(question),
+            files: files.extract_if(.., |f| f.slot == i as i64).collect(),
             pinned,
         });
     }

@@ -4,12 +4,15 @@
 //! — questions carry their answers, so a learner must never read one, and
 //! nobody learns which ids exist.
 
+pub mod answer_files;
 pub mod attempts;
 pub mod categories;
 pub mod deadlines;
+mod files;
 pub mod grading;
 pub mod jobs;
 pub mod preview;
+pub mod question_files;
 pub mod questions;
 pub mod quizzes;
 pub mod regrade;

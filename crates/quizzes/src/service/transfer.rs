@@ -1,13 +1,15 @@
 //! Importing a GIFT or Moodle XML file into a course's bank, and exporting
-//! the bank (or one category and its subcategories) to one.
+//! the bank (or one category and its subcategories) to one. Moodle XML's
+//! embedded files become question files of the course, and go back into
+//! the file on export (`question_files`).
 
-use lyceum_assessment::format::{ExportReport, Problem, gift, moodle_xml};
+use lyceum_assessment::format::{ExportReport, ImportReport, Problem, gift, moodle_xml};
 use lyceum_platform::{AppError, AppState, auth::Viewer, ids::CourseId};
 
-use super::{bank_course, categories, decode, encode};
+use super::{bank_course, categories, decode, encode, question_files};
 use crate::{
     model::{CategoryId, Format},
-    repo,
+    repo::{self, files::FileRow},
 };
 
 /// What an import did.
@@ -27,12 +29,54 @@ pub async fn import(
     format: Format,
     text: &str,
 ) -> Result<ImportOutcome, AppError> {
-    let report = match format {
+    let mut report = match format {
         Format::Gift => gift::parse(text),
         Format::MoodleXml => moodle_xml::parse(text),
     };
+    {
+        let mut conn = state.db.pool().acquire().await?;
+        bank_course(&mut conn, viewer, course_id).await?;
+    }
+    // Embedded files are stored first (objects no row names are harmless);
+    // their rows are written with the questions, or removed on a fault.
+    let mut files = Vec::new();
+    let mut kept = Vec::with_capacity(report.questions.len());
+    for mut imported in std::mem::take(&mut report.questions) {
+        match question_files::import(state, course_id, &mut imported.question, &imported.attachments).await {
+            Ok(Ok(rows)) => {
+                files.extend(rows);
+                kept.push(imported);
+            }
+            Ok(Err(problem)) => report.problems.push(Problem { line: imported.line, message: problem }),
+            Err(e) => {
+                question_files::forget(&state.storage, &files).await;
+                return Err(e);
+            }
+        }
+    }
+    report.problems.sort_by_key(|p| p.line);
+    report.questions = kept;
+    let written = write_import(state, viewer, course_id, &report, &files).await;
+    if written.is_err() {
+        question_files::forget(&state.storage, &files).await;
+    }
+    written?;
+    Ok(ImportOutcome { imported: report.questions.len(), problems: report.problems })
+}
+
+/// The import's questions and their files' rows, in one transaction.
+async fn write_import(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+    report: &ImportReport,
+    files: &[FileRow],
+) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     bank_course(&mut tx, viewer, course_id).await?;
+    for file in files {
+        repo::files::insert_question_file(&mut tx, file, Some(&viewer.user_id)).await?;
+    }
     for imported in &report.questions {
         let path = category_path(imported.category.as_deref().unwrap_or(""));
         let category = categories::ensure_path(&mut tx, course_id, &path).await?;
@@ -49,7 +93,7 @@ pub async fn import(
         repo::questions::insert(&mut tx, &new).await?;
     }
     tx.commit().await?;
-    Ok(ImportOutcome { imported: report.questions.len(), problems: report.problems })
+    Ok(())
 }
 
 /// A file's category as the names of its levels: Moodle's context prefix
@@ -98,7 +142,12 @@ pub async fn export(
     }
     let report = match format {
         Format::Gift => gift::to_gift(&questions),
-        Format::MoodleXml => moodle_xml::to_moodle_xml(&questions),
+        Format::MoodleXml => {
+            let files = question_files::export(state, &mut conn, course_id, &mut questions).await?;
+            let with_files: Vec<_> =
+                questions.into_iter().zip(files).map(|((category, q), files)| (category, q, files)).collect();
+            moodle_xml::to_moodle_xml_with_files(&with_files)
+        }
     };
     let filename = format!("{}-questions.{}", course.slug, format.extension());
     Ok(Export { filename, report })

@@ -4,6 +4,7 @@
 pub mod attempts;
 pub mod categories;
 pub mod dto;
+pub mod files;
 pub mod preview;
 pub mod questions;
 pub mod quiz_dto;

@@ -10,6 +10,7 @@ use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
+use lyceum_assessment::QuestionKind;
 use lyceum_platform::{
     AppError, AppResult, AppState,
     http::extract::PageForm,
@@ -18,7 +19,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::shown::{Bit, Field, Graded, QuestionForm, Shown, form_values, response_in};
+use super::shown::{Bit, Field, FileShown, Graded, QuestionForm, Shown, form_values, response_in};
 use crate::{
     QuizError,
     model::{AttemptId, QuizId},
@@ -156,6 +157,11 @@ fn paged(view: &AttemptView, page_no: usize) -> (Vec<QuestionForm>, usize) {
             prefix: format!("q{i}_"),
             values: s.response.as_ref().map(form_values).unwrap_or_default(),
             checked: s.checked.as_ref().map(Graded::from),
+            files_allowed: match s.question.kind {
+                QuestionKind::Essay { attachments_allowed, .. } => attachments_allowed,
+                _ => 0,
+            },
+            files: FileShown::of(&s.files),
         })
         .collect();
     (forms, pages)
@@ -223,6 +229,9 @@ impl SummaryPage {
     fn answered(&self, slot: &usize) -> bool {
         self.view.slots[*slot].response.as_ref().is_some_and(|r| !r.is_empty())
     }
+    fn files(&self, slot: &usize) -> Vec<FileShown> {
+        FileShown::of(&self.view.slots[*slot].files)
+    }
     fn slots(&self) -> Vec<usize> {
         (0..self.view.slots.len()).collect()
     }
@@ -268,6 +277,7 @@ struct ReviewItem {
     waiting: bool,
     feedback: Vec<String>,
     right_answer: Vec<String>,
+    files: Vec<FileShown>,
 }
 
 impl ReviewPage {
@@ -326,6 +336,7 @@ pub async fn review(State(state): State<AppState>, s: SignedIn, Path(id): Path<A
                 waiting: slot.waiting,
                 feedback: slot.feedback.iter().map(to_html).collect(),
                 right_answer: slot.right_answer.clone(),
+                files: FileShown::of(&slot.files),
                 shown,
             }
         })

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::{
     http::{api::transfer::download, upload},
     model::{CategoryCount, CategoryId, Filter, Format, KINDS, QuestionRow},
-    service::{self, categories, questions, questions::Draft, transfer},
+    service::{self, categories, question_files, questions, questions::Draft, transfer},
 };
 
 const PAGE_SIZE: i64 = 50;
@@ -46,6 +46,9 @@ struct Bank {
     import: Option<ImportShown>,
     import_errors: FormErrors,
     category_errors: FormErrors,
+    /// The bank's images for question texts: (name, address, markdown).
+    files: Vec<(String, String, String)>,
+    file_max_kb: usize,
 }
 
 impl Bank {
@@ -145,6 +148,10 @@ async fn render(
         let count = versions.get(&r.id).copied().unwrap_or(1);
         (r, count)
     });
+    let files = question_files::list(state, &s.viewer, id).await?;
+    let files = files.into_iter().map(|f| (question_files::url(&f.id), question_files::markdown(&f.id, ""), f.name));
+    let files = files.map(|(url, markdown, name)| (name, url, markdown)).collect();
+    let file_max_kb = state.settings.section::<crate::settings::QuizUploads>().question_file_max_bytes / 1024;
     let Extra { gift, errors, import, import_errors, category_errors } = extra;
     reply.render(&Bank {
         page: s.page,
@@ -159,6 +166,8 @@ async fn render(
         import,
         import_errors,
         category_errors,
+        files,
+        file_max_kb,
     })
 }
 

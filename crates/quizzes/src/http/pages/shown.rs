@@ -176,6 +176,32 @@ pub struct QuestionForm {
     pub values: Vec<(String, String)>,
     /// Immediate feedback: the checked (final) answer's outcome.
     pub checked: Option<Graded>,
+    /// How many files the question takes (essays), and those attached.
+    pub files_allowed: u8,
+    pub files: Vec<FileShown>,
+}
+
+/// A file of an answer as the pages list it: a download link.
+pub struct FileShown {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    /// Its size, in KB (rounded up).
+    pub size_kb: i64,
+}
+
+impl FileShown {
+    pub fn of(files: &[crate::repo::files::FileRow]) -> Vec<Self> {
+        files
+            .iter()
+            .map(|f| Self {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                url: crate::service::answer_files::url(&f.owner_id, &f.id),
+                size_kb: (f.size + 1023) / 1024,
+            })
+            .collect()
+    }
 }
 
 impl QuestionForm {
@@ -203,6 +229,10 @@ impl QuestionForm {
     }
     pub fn locked(&self) -> bool {
         self.checked.is_some()
+    }
+    /// Another file may be attached to this (essay) answer now.
+    pub fn can_attach(&self) -> bool {
+        !self.locked() && self.files.len() < usize::from(self.files_allowed)
     }
 }
 
