@@ -52,7 +52,7 @@ fn quiz_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{attempt as a, bank as b, manage as m, question as q};
+    use pages::{attempt as a, bank as b, editor as e, manage as m, question as q};
     Router::new()
         .route("/teach/modules/{id}/quizzes", post(m::create))
         .route("/teach/lessons/{id}/quiz", get(m::of_lesson))
@@ -77,11 +77,13 @@ pub fn page_routes() -> Router<AppState> {
         .route("/quiz-attempts/{id}/grade", post(a::grade))
         .route("/teach/courses/{id}/questions", get(b::bank))
         .route("/teach/courses/{id}/questions/new", post(b::create))
+        .route("/teach/courses/{id}/questions/new/{kind}", get(e::new).post(e::create))
         .route("/teach/courses/{id}/questions/import", post(b::import))
         .route("/teach/courses/{id}/questions/export", get(b::export))
         .route("/teach/courses/{id}/question-categories", post(b::add_category))
         .route("/teach/courses/{id}/question-categories/{category_id}/delete", post(b::delete_category))
         .route("/teach/questions/{id}", get(q::show).post(q::edit))
+        .route("/teach/questions/{id}/edit", get(e::edit).post(e::save))
         .route("/teach/questions/{id}/try", post(q::try_it))
         .route("/teach/questions/{id}/delete", get(q::confirm_delete).post(q::delete))
         .merge(files::page_routes())

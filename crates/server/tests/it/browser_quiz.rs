@@ -6,9 +6,11 @@
 
 use crate::{browser_kit, common};
 
-use browser_kit::{check_accessibility, fits_a_phone, follow, main_text, submit_form_of, type_into, with_browser};
+use browser_kit::{
+    check_accessibility, fits_a_phone, follow, main_text, poll, submit_form_of, type_into, with_browser,
+};
 use common::{Backend, spawn};
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 
 on_both_backends!(
     bank_pages_work_at_both_widths,
@@ -39,6 +41,12 @@ async fn bank_pages_work_at_both_widths(backend: Backend) {
         follow(c, "Match the types").await;
         assert!(main_text(c).await.contains("As a learner sees it"), "{}", main_text(c).await);
         page("/teach/questions/{id}").await;
+        follow(c, "Edit in the form").await;
+        page("/teach/questions/{id}/edit").await;
+        let preview = c.find(Locator::Css("button[value='preview']")).await.expect("the Preview button");
+        preview.click().await.expect("click Preview");
+        poll(c, "the draft's preview", || async { main_text(c).await.contains("not saved yet").then_some(()) }).await;
+        page("/teach/questions/{id}/edit with its preview").await;
     };
     with_browser(scenario).await;
     app.stop().await;

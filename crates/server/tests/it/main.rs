@@ -88,6 +88,7 @@ mod quiz_attempts_pages;
 mod quiz_bank;
 mod quiz_bank_pages;
 mod quiz_bank_races;
+mod quiz_editor_pages;
 mod quiz_files;
 mod quiz_overrides_pages;
 mod scale_out;

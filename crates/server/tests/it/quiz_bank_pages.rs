@@ -145,6 +145,8 @@ async fn only_the_courses_staff_open_the_bank_pages(backend: Backend) {
         format!("/teach/courses/{course}/questions/export"),
         format!("/teach/questions/{id}"),
         format!("/teach/questions/{id}/delete"),
+        format!("/teach/questions/{id}/edit"),
+        format!("/teach/courses/{course}/questions/new/truefalse"),
     ];
     for (who, client) in [("another instructor", &other), ("an enrolled learner", &learner)] {
         let csrf = client.page_csrf("/settings/profile").await;
@@ -157,6 +159,8 @@ async fn only_the_courses_staff_open_the_bank_pages(backend: Backend) {
             (format!("/teach/questions/{id}"), "gift"),
             (format!("/teach/questions/{id}/try"), "choice"),
             (format!("/teach/questions/{id}/delete"), "x"),
+            (format!("/teach/questions/{id}/edit"), "name"),
+            (format!("/teach/courses/{course}/questions/new/truefalse"), "name"),
         ];
         for (path, field) in &posts {
             let reply = client.form(path, &[("csrf", &csrf), (field, "::Q::Stolen? {T}")]).await;

@@ -60,16 +60,20 @@ impl Bank {
         self.categories.iter().find(|c| c.id == id).map_or("", |c| c.name.as_str())
     }
 
-    /// Indentation of a category in the sidebar, by its depth.
     fn depth(&self, category: &CategoryCount) -> usize {
-        let mut depth = 0;
-        let mut parent = category.parent_id.as_deref();
-        while let Some(p) = parent.filter(|_| depth < self.categories.len()) {
-            depth += 1;
-            parent = self.categories.iter().find(|c| c.id == p).and_then(|c| c.parent_id.as_deref());
-        }
-        depth
+        category_depth(&self.categories, category)
     }
+}
+
+/// Indentation of a category in a list of the course's categories, by its depth.
+pub(super) fn category_depth(categories: &[CategoryCount], category: &CategoryCount) -> usize {
+    let mut depth = 0;
+    let mut parent = category.parent_id.as_deref();
+    while let Some(p) = parent.filter(|_| depth < categories.len()) {
+        depth += 1;
+        parent = categories.iter().find(|c| c.id == p).and_then(|c| c.parent_id.as_deref());
+    }
+    depth
 }
 
 #[derive(Deserialize, Default, Clone)]

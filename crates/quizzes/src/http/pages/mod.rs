@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod bank;
+pub mod editor;
 pub mod files;
 pub mod manage;
 pub mod overrides;
