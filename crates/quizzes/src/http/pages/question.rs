@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::{
     bank::bank_url,
     question_url,
-    shown::{Bit, Field, Graded, Shown, response},
+    shown::{Bit, Field, Graded, QuestionForm, Shown, response},
 };
 use crate::{
     model::{QuestionId, Version},
@@ -34,7 +34,8 @@ struct QuestionPage {
     id: String,
     name: String,
     kind: String,
-    shown: Shown,
+    /// The question as a learner meets it, with the answer just checked.
+    q: QuestionForm,
     layout_json: String,
     graded: Option<Graded>,
     versions: Vec<Version>,
@@ -92,7 +93,18 @@ async fn render(
         id: p.question.row.id.clone(),
         name: p.question.row.name.clone(),
         kind: p.question.row.kind.clone(),
-        shown: Shown::from(&p.view),
+        q: QuestionForm {
+            number: 1,
+            slot: 0,
+            mark: p.question.question.default_mark,
+            shown: Shown::from(&p.view),
+            // The names the "try it" form reads back (`response`): no prefix.
+            prefix: String::new(),
+            values: form,
+            checked: None,
+            files_allowed: 0,
+            files: Vec::new(),
+        },
         layout_json,
         graded,
         versions,
@@ -151,11 +163,4 @@ pub async fn delete(State(state): State<AppState>, s: SignedIn, Path(id): Path<Q
     let (course, _) = questions::with_course(&state, &s.viewer, &id).await?;
     questions::delete(&state, &s.viewer, &id).await?;
     Ok(redirect_with_flash(&bank_url(&course.id), FlashKind::Success, "quizzes.flash.deleted"))
-}
-
-impl QuestionPage {
-    /// The rank choices of an ordering question: 1..=n.
-    fn ranks(&self, n: usize) -> Vec<usize> {
-        (1..=n).collect()
-    }
 }
