@@ -107,7 +107,7 @@ pub async fn detach(
         if role != Role::Learner || row.state != "in_progress" {
             return Err(QuizError::AttemptClosed);
         }
-        pinned_of(&row)?.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
+        allowed_in(state, &mut conn, &row, slot).await?;
     }
     let key = write(state, id, slot, Change::Remove(file_id)).await?;
     files::remove(&state.storage, &key.into_iter().collect::<Vec<_>>()).await;

@@ -239,7 +239,8 @@ async fn every_documented_operation_is_served(backend: Backend) {
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
         }
-        let concrete = fill_path(&concrete, &admin_id);
+        // A slot is a question's number in the attempt: the fixture's first.
+        let concrete = fill_path(&concrete.replace("{slot}", "0"), &admin_id);
         let body = (method != "GET" && method != "DELETE").then(|| json!({}));
         let reply = bearer.send(Method::from_bytes(method.as_bytes()).unwrap(), &concrete, body.as_ref()).await;
         assert_ne!(reply.status, 404, "{method} {path} → {}", reply.text);

@@ -119,7 +119,8 @@ pub async fn upload_question_file(
 /// The images of the course's bank, newest first (its staff only).
 #[utoipa::path(get, path = "/api/v1/courses/{id}/question-files", security(("bearer" = []), ("session" = [])),
     tag = "quizzes", params(("id" = String, Path)),
-    responses((status = 200, body = QuestionFileList), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = QuestionFileList), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
 pub async fn list_question_files(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
@@ -155,7 +156,8 @@ pub async fn attach_answer_file(
 /// The files of the answer in `slot` (the attempt's learner and the course's staff).
 #[utoipa::path(get, path = "/api/v1/quizzes/attempts/{id}/answers/{slot}/files", security(("bearer" = []), ("session" = [])),
     tag = "quizzes", params(("id" = String, Path), ("slot" = String, Path, description = "The question's number in the attempt, from 0")),
-    responses((status = 200, body = AnswerFileList), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AnswerFileList), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
 pub async fn list_answer_files(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
