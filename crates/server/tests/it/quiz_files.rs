@@ -4,7 +4,7 @@
 //! an essay answer (under the attempt's closing rules, downloadable by the
 //! learner and the course's staff only) — both backends.
 
-use crate::{common, courses_kit, enrollment_kit, quiz_kit};
+use crate::{browser_kit, common, courses_kit, enrollment_kit, quiz_kit};
 
 use common::{Backend, Reply, TestApp, TestClient, spawn_with};
 use lyceum_platform::auth::Role;
@@ -334,8 +334,62 @@ async fn essay_files_follow_the_attempt(backend: Backend) {
     c.app.stop().await;
 }
 
+/// The attempt page's essay with files in a real Chromium: a file chosen
+/// and attached through the essay's own form, one removed, the summary
+/// listing what is attached; each page passes axe and fits a phone.
+async fn essay_files_in_the_browser(backend: Backend) {
+    use browser_kit::{check_accessibility, fits_a_phone, main_text, poll, type_into, with_browser};
+    use fantoccini::{Client, Locator};
+
+    let c = class(backend).await;
+    let created = c.teacher.post(&format!("/api/v1/courses/{}/questions", c.course), essay_with_files()).await;
+    let essay = created.json()["id"].as_str().unwrap().to_string();
+    let quiz = quiz_kit::quiz(&c.teacher, &c.course, &c.module, json!({}), &[&essay]).await;
+    let quiz_id = quiz["id"].as_str().unwrap();
+    let started = c.learner.post(&format!("/api/v1/quizzes/{quiz_id}/attempts"), json!({})).await.json();
+    let attempt = started["attempt"]["id"].as_str().unwrap().to_string();
+    let files = format!("/api/v1/quizzes/attempts/{attempt}/answers/0/files");
+    assert_eq!(upload(&c.learner, &files, "map.pdf", courses_kit::PDF.to_vec()).await.status, 201);
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "My notes.\n").unwrap();
+    let app_url = c.app.url.clone();
+    with_browser(async |b: &Client, axe: Option<&str>| {
+        let check = async |label: &str| {
+            if let Some(axe) = axe {
+                check_accessibility(b, axe, label).await;
+            }
+            fits_a_phone(b, label).await;
+        };
+        let click_and_wait = async |css: &str, text: &str| {
+            b.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}")).click().await.unwrap();
+            poll(b, text, || async { main_text(b).await.contains(text).then_some(()) }).await;
+        };
+        b.goto(&format!("{app_url}/login")).await.unwrap();
+        type_into(b, "email", "learner@example.org").await;
+        type_into(b, "password", common::PASSWORD).await;
+        browser_kit::submit_form_of(b, "email").await;
+        b.goto(&format!("{app_url}/quiz-attempts/{attempt}")).await.unwrap();
+        assert!(main_text(b).await.contains("map.pdf"), "{}", main_text(b).await);
+        check("/quiz-attempts/{id} with an attached file").await;
+        let input = b.find(Locator::Css("input[type='file']")).await.expect("the essay's file input");
+        input.send_keys(notes.to_str().unwrap()).await.expect("choose a file");
+        click_and_wait("button[form='q0_files']", "File attached.").await;
+        assert!(main_text(b).await.contains("notes.txt"), "{}", main_text(b).await);
+        click_and_wait("button[form='q0_drop-0']", "File removed.").await;
+        let text = main_text(b).await;
+        assert!(text.contains("notes.txt") && !text.contains("map.pdf"), "{text}");
+        b.goto(&format!("{app_url}/quiz-attempts/{attempt}/summary")).await.unwrap();
+        assert!(main_text(b).await.contains("notes.txt"), "{}", main_text(b).await);
+        check("/quiz-attempts/{id}/summary with a file").await;
+    })
+    .await;
+    c.app.stop().await;
+}
+
 on_both_backends!(
     question_images_are_for_the_course_only,
     moodle_xml_embedded_images_are_stored_and_exported,
-    essay_files_follow_the_attempt
+    essay_files_follow_the_attempt,
+    essay_files_in_the_browser
 );
