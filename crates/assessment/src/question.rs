@@ -159,6 +159,14 @@ impl QuestionKind {
         matches!(self, Self::Cloze { .. })
     }
 
+    /// The files a learner may attach to an answer (an essay's; 0 for every other kind).
+    pub fn attachments_allowed(&self) -> u8 {
+        match self {
+            Self::Essay { attachments_allowed, .. } => *attachments_allowed,
+            _ => 0,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::MultipleChoice { .. } => "multichoice",

@@ -11,7 +11,7 @@
 //! files only as answered (Moodle: text optional when files are given).
 
 use axum::body::Bytes;
-use lyceum_assessment::{QuestionKind, Response};
+use lyceum_assessment::Response;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, upload::Family};
 use sqlx::AnyConnection;
 
@@ -31,9 +31,9 @@ use crate::{
 /// What an essay's files may be: images, PDF, office documents, plain text.
 const ACCEPTED: [Family; 4] = [Family::Image, Family::Pdf, Family::Document, Family::Text];
 
-/// Where an answer's file is downloaded.
-pub fn url(attempt_id: &str, file_id: &str) -> String {
-    format!("/quiz-attempts/{attempt_id}/files/{file_id}")
+/// Where an answer's file is downloaded (its owner is the attempt).
+pub fn url(file: &crate::repo::files::FileRow) -> String {
+    format!("/quiz-attempts/{}/files/{}", file.owner_id, file.id)
 }
 
 /// How many files the question in `slot` of an attempt takes (0: none).
@@ -46,9 +46,9 @@ async fn allowed_in(
     let pinned = pinned_of(row)?;
     let p = pinned.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
     let question = pinned_question(state, conn, &p.question_id, p.version).await?;
-    match question.kind {
-        QuestionKind::Essay { attachments_allowed, .. } if attachments_allowed > 0 => Ok(attachments_allowed),
-        _ => Err(QuizError::NoFilesHere(slot)),
+    match question.kind.attachments_allowed() {
+        0 => Err(QuizError::NoFilesHere(slot)),
+        allowed => Ok(allowed),
     }
 }
 

@@ -335,8 +335,7 @@ pub async fn save(
         let p = pinned.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
         let question = pinned_question(state, &mut conn, &p.question_id, p.version).await?;
         let outcome = grade(&question, &p.layout, &response).map_err(|e| QuizError::BadResponse(slot, e))?;
-        with_files |=
-            matches!(question.kind, QuestionKind::Essay { attachments_allowed, .. } if attachments_allowed > 0);
+        with_files |= question.kind.attachments_allowed() > 0;
         let outcome_json = if check {
             checked.push((slot, outcome.clone()));
             Some(serde_json::to_string(&outcome).map_err(AppError::internal)?)

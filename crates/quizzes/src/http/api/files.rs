@@ -79,7 +79,7 @@ pub struct AnswerFileDto {
 impl From<FileRow> for AnswerFileDto {
     fn from(row: FileRow) -> Self {
         Self {
-            url: answer_files::url(&row.owner_id, &row.id),
+            url: answer_files::url(&row),
             created_at: rfc3339(row.created_at),
             id: row.id,
             slot: row.slot,

@@ -197,7 +197,7 @@ impl FileShown {
             .map(|f| Self {
                 id: f.id.clone(),
                 name: f.name.clone(),
-                url: crate::service::answer_files::url(&f.owner_id, &f.id),
+                url: crate::service::answer_files::url(f),
                 size_kb: (f.size + 1023) / 1024,
             })
             .collect()

@@ -55,7 +55,8 @@ pub struct PairRow {
 /// Everything the editor shows, for every kind (a kind uses its part).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
-    pub kind: &'static str,
+    /// The kind's name (`model::KINDS`).
+    pub kind_name: &'static str,
     pub name: String,
     pub default_mark: String,
     /// The question's text; a cloze question's text with its embedded answers.
@@ -85,7 +86,7 @@ impl Draft {
     /// An empty question of `kind` (one of `model::KINDS`), as Moodle starts one.
     pub fn blank(kind: &'static str) -> Self {
         let mut draft = Self {
-            kind,
+            kind_name: kind,
             default_mark: "1".into(),
             text: TextField::markdown(""),
             general_feedback: TextField::markdown(""),
@@ -106,7 +107,7 @@ impl Draft {
     /// The stored question as the editor shows it.
     pub fn of(question: &Question) -> Self {
         let mut d = Self {
-            kind: question.kind.name(),
+            kind_name: question.kind.name(),
             name: question.name.clone(),
             default_mark: number(question.default_mark),
             text: (&question.text).into(),
@@ -194,7 +195,7 @@ impl Draft {
     pub fn from_form(kind: &'static str, form: &[(String, String)]) -> Self {
         let f = Fields(form);
         let mut d = Self {
-            kind,
+            kind_name: kind,
             name: f.get("name").to_string(),
             default_mark: f.get("default_mark").to_string(),
             text: f.text("text"),
@@ -254,7 +255,7 @@ impl Draft {
     }
 
     fn kind_of(&self, read: &mut Reader) -> QuestionKind {
-        match self.kind {
+        match self.kind_name {
             "multichoice" => QuestionKind::MultipleChoice {
                 single: self.single,
                 shuffle: self.shuffle,

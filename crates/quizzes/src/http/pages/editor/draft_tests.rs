@@ -127,7 +127,7 @@ fn questions() -> Vec<Question> {
 fn every_kind_survives_the_form_unchanged() {
     for question in questions() {
         let draft = Draft::of(&question);
-        let back = Draft::from_form(draft.kind, &fields(&draft)).to_question();
+        let back = Draft::from_form(draft.kind_name, &fields(&draft)).to_question();
         assert_eq!(back.as_ref().ok(), Some(&question), "{}", question.name);
     }
 }

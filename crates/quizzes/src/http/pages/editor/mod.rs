@@ -75,11 +75,11 @@ impl EditorPage {
 
     /// Short answers are words; numerical ones numbers (a phone shows its number pad).
     fn answer_mode(&self) -> &'static str {
-        if self.draft.kind == "numerical" { "decimal" } else { "text" }
+        if self.draft.kind_name == "numerical" { "decimal" } else { "text" }
     }
 
     fn has_rows(&self) -> bool {
-        matches!(self.draft.kind, "multichoice" | "shortanswer" | "numerical" | "matching" | "ordering")
+        matches!(self.draft.kind_name, "multichoice" | "shortanswer" | "numerical" | "matching" | "ordering")
     }
 }
 
@@ -258,7 +258,7 @@ async fn render(
         Target::New { course_id } => {
             let mut conn = state.db.pool().acquire().await?;
             let course = service::bank_course(&mut conn, &s.viewer, course_id).await?;
-            let action = format!("{}/new/{}", bank_url(course_id.as_str()), draft.kind);
+            let action = format!("{}/new/{}", bank_url(course_id.as_str()), draft.kind_name);
             (course, None, String::new(), action, bank_url(course_id.as_str()))
         }
         Target::Stored { id, name } => {
