@@ -9,7 +9,7 @@
 //!
 //! The tables (`question_categories`, `questions`, `question_versions`,
 //! `quizzes`, `quiz_overrides`, `quiz_attempts`, `quiz_answers`, `quiz_regrades`,
-//! `question_files`, `quiz_answer_files`) are this
+//! `question_files`, `quiz_answer_files`, `question_imports`) are this
 //! module's; courses and staff come from `lyceum_courses::service`,
 //! enrollment from `lyceum_enrollment`. Learning and notifications observe
 //! its events ([`events`]).

@@ -146,6 +146,14 @@ impl Format {
         }
     }
 
+    /// The format's name in the API and the forms.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gift => "gift",
+            Format::MoodleXml => "moodle_xml",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "gift" => Some(Format::Gift),

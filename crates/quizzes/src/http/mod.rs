@@ -24,6 +24,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(q::move_questions))
         .routes(routes!(t::import_questions))
         .routes(routes!(t::export_questions))
+        .routes(routes!(t::get_question_import))
         .routes(routes!(q::get_question, q::update_question, q::delete_question))
         .routes(routes!(q::list_versions))
         .routes(routes!(p::preview_question))
@@ -52,7 +53,7 @@ fn quiz_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{attempt as a, bank as b, editor as e, manage as m, question as q};
+    use pages::{attempt as a, bank as b, editor as e, imports as i, manage as m, question as q};
     Router::new()
         .route("/teach/modules/{id}/quizzes", post(m::create))
         .route("/teach/lessons/{id}/quiz", get(m::of_lesson))
@@ -79,6 +80,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/courses/{id}/questions/new", post(b::create))
         .route("/teach/courses/{id}/questions/new/{kind}", get(e::new).post(e::create))
         .route("/teach/courses/{id}/questions/import", post(b::import))
+        .route("/teach/question-imports/{id}", get(i::show))
         .route("/teach/courses/{id}/questions/export", get(b::export))
         .route("/teach/courses/{id}/question-categories", post(b::add_category))
         .route("/teach/courses/{id}/question-categories/{category_id}/delete", post(b::delete_category))

@@ -4,5 +4,8 @@
 use lyceum_platform::jobs::JobRegistry;
 
 pub fn register_jobs(registry: &mut JobRegistry) {
-    registry.register::<super::deadlines::AttemptDeadline>().register::<super::regrade::RegradeBatch>();
+    registry
+        .register::<super::deadlines::AttemptDeadline>()
+        .register::<super::regrade::RegradeBatch>()
+        .register::<super::imports::ImportBatch>();
 }

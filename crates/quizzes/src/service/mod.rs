@@ -10,6 +10,7 @@ pub mod categories;
 pub mod deadlines;
 mod files;
 pub mod grading;
+pub mod imports;
 pub mod jobs;
 pub mod preview;
 pub mod question_files;

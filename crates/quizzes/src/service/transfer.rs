@@ -3,13 +3,14 @@
 //! embedded files become question files of the course, and go back into
 //! the file on export (`question_files`).
 
-use lyceum_assessment::format::{ExportReport, ImportReport, Problem, gift, moodle_xml};
+use lyceum_assessment::format::{ExportReport, ImportReport, Imported, Problem, gift, moodle_xml};
 use lyceum_platform::{AppError, AppState, auth::Viewer, ids::CourseId};
+use sqlx::AnyConnection;
 
-use super::{bank_course, categories, decode, encode, question_files};
+use super::{bank_course, categories, decode, encode, imports, question_files};
 use crate::{
     model::{CategoryId, Format},
-    repo::{self, files::FileRow},
+    repo::{self, files::FileRow, imports::ImportRow},
 };
 
 /// What an import did.
@@ -19,67 +20,105 @@ pub struct ImportOutcome {
     pub problems: Vec<Problem>,
 }
 
-/// Imports every valid question of `text` in one transaction (all of them or,
-/// on a fault, none); invalid ones are reported and skipped. The file's
-/// categories are made under the course (`$course$/top/A/B` → A › B).
+/// Files holding more questions than this are imported in the background
+/// (`imports`), in batches whose progress a page and the API show.
+pub const IN_THE_BACKGROUND_OVER: usize = 200;
+
+/// An import done in the request, or one left to the background.
+pub enum Started {
+    Done(ImportOutcome),
+    InTheBackground(ImportRow),
+}
+
+/// Imports `text`: a file of up to `IN_THE_BACKGROUND_OVER` questions in
+/// one transaction (every valid question or, on a fault, none), a larger
+/// one in the background. Invalid questions are reported with their line and
+/// skipped. The file's categories are made under the course
+/// (`$course$/top/A/B` → A › B).
 pub async fn import(
     state: &AppState,
     viewer: &Viewer,
     course_id: &CourseId,
     format: Format,
     text: &str,
-) -> Result<ImportOutcome, AppError> {
-    let mut report = match format {
-        Format::Gift => gift::parse(text),
-        Format::MoodleXml => moodle_xml::parse(text),
-    };
+) -> Result<Started, AppError> {
+    let mut report = parse(format, text);
     {
         let mut conn = state.db.pool().acquire().await?;
         bank_course(&mut conn, viewer, course_id).await?;
     }
-    // Embedded files are stored first (objects no row names are harmless);
-    // their rows are written with the questions, or removed on a fault.
+    if report.questions.len() > IN_THE_BACKGROUND_OVER {
+        let row = imports::start(state, viewer, course_id, format, text, &report).await?;
+        return Ok(Started::InTheBackground(row));
+    }
+    let questions = std::mem::take(&mut report.questions);
+    let (kept, files) = store_files(state, course_id, questions, &mut report.problems).await?;
+    report.problems.sort_by_key(|p| p.line);
+    let written = async {
+        let mut tx = state.db.begin().await?;
+        bank_course(&mut tx, viewer, course_id).await?;
+        write_questions(&mut tx, course_id, &viewer.user_id, &kept, &files).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if written.is_err() {
+        question_files::forget(&state.storage, &files).await;
+    }
+    written?;
+    Ok(Started::Done(ImportOutcome { imported: kept.len(), problems: report.problems }))
+}
+
+pub(crate) fn parse(format: Format, text: &str) -> ImportReport {
+    match format {
+        Format::Gift => gift::parse(text),
+        Format::MoodleXml => moodle_xml::parse(text),
+    }
+}
+
+/// Stores the embedded files of `questions` first (objects no row names are
+/// harmless; on a fault they are removed). A question whose files cannot be
+/// kept becomes a problem. Returns the questions kept and their files' rows,
+/// to be written with them.
+pub(crate) async fn store_files(
+    state: &AppState,
+    course_id: &CourseId,
+    questions: Vec<Imported>,
+    problems: &mut Vec<Problem>,
+) -> Result<(Vec<Imported>, Vec<FileRow>), AppError> {
     let mut files = Vec::new();
-    let mut kept = Vec::with_capacity(report.questions.len());
-    for mut imported in std::mem::take(&mut report.questions) {
+    let mut kept = Vec::with_capacity(questions.len());
+    for mut imported in questions {
         match question_files::import(state, course_id, &mut imported.question, &imported.attachments).await {
             Ok(Ok(rows)) => {
                 files.extend(rows);
                 kept.push(imported);
             }
-            Ok(Err(problem)) => report.problems.push(Problem { line: imported.line, message: problem }),
+            Ok(Err(problem)) => problems.push(Problem { line: imported.line, message: problem }),
             Err(e) => {
                 question_files::forget(&state.storage, &files).await;
                 return Err(e);
             }
         }
     }
-    report.problems.sort_by_key(|p| p.line);
-    report.questions = kept;
-    let written = write_import(state, viewer, course_id, &report, &files).await;
-    if written.is_err() {
-        question_files::forget(&state.storage, &files).await;
-    }
-    written?;
-    Ok(ImportOutcome { imported: report.questions.len(), problems: report.problems })
+    Ok((kept, files))
 }
 
-/// The import's questions and their files' rows, in one transaction.
-async fn write_import(
-    state: &AppState,
-    viewer: &Viewer,
+/// Writes imported questions (in their categories, made as needed) and their
+/// files' rows in the caller's transaction.
+pub(crate) async fn write_questions(
+    tx: &mut AnyConnection,
     course_id: &CourseId,
-    report: &ImportReport,
+    by: &str,
+    questions: &[Imported],
     files: &[FileRow],
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    bank_course(&mut tx, viewer, course_id).await?;
     for file in files {
-        repo::files::insert_question_file(&mut tx, file, Some(&viewer.user_id)).await?;
+        repo::files::insert_question_file(tx, file, Some(by)).await?;
     }
-    for imported in &report.questions {
+    for imported in questions {
         let path = category_path(imported.category.as_deref().unwrap_or(""));
-        let category = categories::ensure_path(&mut tx, course_id, &path).await?;
+        let category = categories::ensure_path(tx, course_id, &path).await?;
         let question = &imported.question;
         let data = encode(question)?;
         let new = repo::questions::NewQuestion {
@@ -88,11 +127,10 @@ async fn write_import(
             name: &question.name,
             kind: question.kind_name(),
             data: &data,
-            created_by: &viewer.user_id,
+            created_by: by,
         };
-        repo::questions::insert(&mut tx, &new).await?;
+        repo::questions::insert(tx, &new).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
 use openapi_kit::{
     attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path, notification,
-    quiz_fixture,
+    question_import_fixture, quiz_fixture,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -235,6 +235,10 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let published = bearer.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
             let slug = published.json()["slug"].as_str().expect("published course").to_string();
             concrete = concrete.replace("{slug}", &slug);
+        }
+        if path.contains("/question-imports/{id}") {
+            let import = question_import_fixture(&bearer).await;
+            concrete = concrete.replace("/question-imports/{id}", &format!("/question-imports/{import}"));
         }
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));

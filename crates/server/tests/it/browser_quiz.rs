@@ -4,7 +4,7 @@
 //! pages — each passes axe-core and has no horizontal scroll at 390 px; on
 //! both backends.
 
-use crate::{browser_kit, common};
+use crate::{browser_kit, common, courses_kit};
 
 use browser_kit::{
     check_accessibility, fits_a_phone, follow, main_text, poll, submit_form_of, type_into, with_browser,
@@ -22,6 +22,20 @@ async fn bank_pages_work_at_both_widths(backend: Backend) {
     let app = spawn(backend).await;
     let loaded = lyceum::demo::seed(app.state()).await.expect("demo content on an empty database");
     let instructor = &loaded.accounts()[0];
+    // A finished background import of the instructor's, for its report page.
+    let mut staff = app.client();
+    staff.login(instructor.email, instructor.password).await;
+    let course = courses_kit::course(&staff, "Drill").await;
+    let text: String = (0..201).map(|i| format!("::Drill {i}::Is drill {i} done? {{T}}\n\n")).collect();
+    let started = staff
+        .post(
+            &format!("/api/v1/courses/{course}/questions/import"),
+            serde_json::json!({"format": "gift", "text": text}),
+        )
+        .await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    let import_page = format!("/teach/question-imports/{}", started.json()["id"].as_str().unwrap());
+    app.drain_jobs().await;
     let scenario = async |c: &Client, axe: Option<&str>| {
         c.goto(&format!("{}/login", app.url)).await.expect("open /login");
         type_into(c, "email", instructor.email).await;
@@ -47,6 +61,9 @@ async fn bank_pages_work_at_both_widths(backend: Backend) {
         preview.click().await.expect("click Preview");
         poll(c, "the draft's preview", || async { main_text(c).await.contains("not saved yet").then_some(()) }).await;
         page("/teach/questions/{id}/edit with its preview").await;
+        c.goto(&format!("{}{import_page}", app.url)).await.expect("open the import's page");
+        assert!(main_text(c).await.contains("201 question(s) imported"), "{}", main_text(c).await);
+        page("/teach/question-imports/{id}").await;
     };
     with_browser(scenario).await;
     app.stop().await;

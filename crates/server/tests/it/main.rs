@@ -90,6 +90,7 @@ mod quiz_bank_pages;
 mod quiz_bank_races;
 mod quiz_editor_pages;
 mod quiz_files;
+mod quiz_imports;
 mod quiz_overrides_pages;
 mod scale_out;
 mod sessions;

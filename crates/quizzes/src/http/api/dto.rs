@@ -8,7 +8,10 @@ use lyceum_platform::db::rfc3339;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::model::{BankQuestion, CategoryCount, Format, QuestionRow, Version};
+use crate::{
+    model::{BankQuestion, CategoryCount, Format, QuestionRow, Version},
+    repo::imports::ImportRow,
+};
 
 /// A new question or a new version: `question` (the JSON model) or `gift`
 /// (one question in GIFT), exactly one of them.
@@ -189,6 +192,46 @@ pub struct ProblemLineDto {
 pub struct ImportReportDto {
     pub imported: usize,
     pub problems: Vec<ProblemLineDto>,
+}
+
+/// An import of a large file, worked through in the background: its
+/// progress, then its report.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionImportDto {
+    pub id: String,
+    pub course_id: String,
+    pub format: String,
+    /// `running`, `finished`, or `stopped` (no progress for ten minutes:
+    /// a fault stopped it; `done` says how far it got).
+    pub state: String,
+    /// The questions the file holds, those worked through so far, and those imported.
+    pub total: i64,
+    pub done: i64,
+    pub imported: i64,
+    /// What could not be imported so far, by line.
+    pub problems: Vec<ProblemLineDto>,
+    pub requested_at: String,
+    pub finished_at: Option<String>,
+    /// Where to follow it.
+    pub url: String,
+}
+
+impl From<&ImportRow> for QuestionImportDto {
+    fn from(r: &ImportRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            course_id: r.course_id.clone(),
+            format: r.format.clone(),
+            state: r.state(lyceum_platform::db::now_ms()).into(),
+            total: r.total,
+            done: r.done,
+            imported: r.imported,
+            problems: r.problems().into_iter().map(|p| ProblemLineDto { line: p.line, message: p.message }).collect(),
+            requested_at: rfc3339(r.requested_at),
+            finished_at: r.finished_at.map(rfc3339),
+            url: format!("/api/v1/question-imports/{}", r.id),
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -4,7 +4,7 @@
 use axum::{
     Json,
     extract::{FromRequest, Multipart, Path, Request, State},
-    http::header,
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use lyceum_platform::{
@@ -21,24 +21,30 @@ use super::dto::*;
 use crate::{
     http::upload,
     model::{CategoryId, Format},
-    service::transfer::{self, Export},
+    service::{
+        imports,
+        transfer::{self, Export, Started},
+    },
 };
 
 /// Imports a GIFT or Moodle XML file: JSON `{format, text}`, or a multipart
-/// form with `format` then the file in `file` (up to the body limit). Every
-/// valid question is imported in one transaction, the file's categories made
-/// under the course; the rest are listed in `problems` with their line.
+/// form with `format` then the file in `file` (up to the body limit). A file
+/// of up to 200 questions: every valid question is imported in one
+/// transaction, the file's categories made under the course, the rest listed
+/// in `problems` with their line (`200`). A larger file is imported in the
+/// background: `202` with the import, to follow at its `url`.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/questions/import", security(("bearer" = []), ("session" = [])),
     tag = "questions", params(("id" = String, Path)),
     request_body(content((ImportBody = "application/json"), (upload::ImportForm = "multipart/form-data"))),
-    responses((status = 200, body = ImportReportDto), (status = 401, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = ImportReportDto), (status = 202, body = QuestionImportDto),
+        (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_questions(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<CourseId>,
     req: Request,
-) -> AppResult<Json<ImportReportDto>> {
+) -> AppResult<Response> {
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -51,9 +57,31 @@ pub async fn import_questions(
         let ApiJson(body) = ApiJson::<ImportBody>::from_request(req, &state).await?;
         (body.format, body.text)
     };
-    let outcome = transfer::import(&state, &v, &id, format, &text).await?;
-    let problems = outcome.problems.into_iter().map(|p| ProblemLineDto { line: p.line, message: p.message }).collect();
-    Ok(Json(ImportReportDto { imported: outcome.imported, problems }))
+    Ok(match transfer::import(&state, &v, &id, format, &text).await? {
+        Started::Done(outcome) => {
+            let problems =
+                outcome.problems.into_iter().map(|p| ProblemLineDto { line: p.line, message: p.message }).collect();
+            Json(ImportReportDto { imported: outcome.imported, problems }).into_response()
+        }
+        Started::InTheBackground(row) => {
+            let dto = QuestionImportDto::from(&row);
+            (StatusCode::ACCEPTED, [(header::LOCATION, dto.url.clone())], Json(dto)).into_response()
+        }
+    })
+}
+
+/// A background import's progress and, once finished, its report (the
+/// course's staff; anyone else `404`).
+#[utoipa::path(get, path = "/api/v1/question-imports/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "questions", params(("id" = String, Path)),
+    responses((status = 200, body = QuestionImportDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_question_import(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<QuestionImportDto>> {
+    let row = imports::get(&state, &v, &id).await?;
+    Ok(Json(QuestionImportDto::from(&row)))
 }
 
 /// Exports the bank (or `category` and its subcategories) as a file to

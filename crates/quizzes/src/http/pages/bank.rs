@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::{
     extract::{Multipart, Path, Query, State, multipart::MultipartRejection},
-    response::Response,
+    response::{IntoResponse, Redirect, Response},
 };
 use lyceum_courses::model::Course;
 use lyceum_platform::{
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::{
     http::{api::transfer::download, upload},
     model::{CategoryCount, CategoryId, Filter, Format, KINDS, QuestionRow},
-    service::{self, categories, question_files, questions, questions::Draft, transfer},
+    service::{self, categories, question_files, questions, questions::Draft, transfer, transfer::Started},
 };
 
 const PAGE_SIZE: i64 = 50;
@@ -212,7 +212,10 @@ pub async fn import(
         Err(e) => Err(e),
     };
     let extra = match outcome {
-        Ok(o) => Extra {
+        Ok(Started::InTheBackground(row)) => {
+            return Ok(Redirect::to(&super::imports::import_url(&row.id)).into_response());
+        }
+        Ok(Started::Done(o)) => Extra {
             import: Some(ImportShown {
                 imported: o.imported,
                 problems: o.problems.into_iter().map(|p| (p.line, p.message)).collect(),

@@ -5,6 +5,7 @@ pub mod attempt;
 pub mod bank;
 pub mod editor;
 pub mod files;
+pub mod imports;
 pub mod manage;
 pub mod overrides;
 pub mod question;

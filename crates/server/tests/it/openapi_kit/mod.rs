@@ -102,6 +102,17 @@ pub async fn quiz_fixture(client: &TestClient) -> (String, String) {
     (course, reply.json()["id"].as_str().expect("quiz id").to_string())
 }
 
+/// A background import (a file over the in-request threshold) in a fresh course of the caller's.
+pub async fn question_import_fixture(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let text: String = (0..201).map(|i| format!("::Walked {i}::Is this file walked? {{T}}\n\n")).collect();
+    let reply = client
+        .post(&format!("/api/v1/courses/{course}/questions/import"), json!({"format": "gift", "text": text}))
+        .await;
+    assert_eq!(reply.status, 202, "import: {}", reply.text);
+    reply.json()["id"].as_str().expect("import id").to_string()
+}
+
 /// An attempt under way at a fresh quiz of the caller's, by a new learner on its roster.
 pub async fn attempt_fixture(app: &common::TestApp, client: &TestClient) -> String {
     let (course, quiz) = quiz_fixture(client).await;
