@@ -16,6 +16,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
+use super::typed::{Typed, local_input};
 use crate::{
     model::{CategoryCount, QuestionRow, QuizId},
     quiz::settings::{Completion, FeedbackMode, GradingMethod, Navigation, Review, Settings, Slot, Source},
@@ -140,11 +141,7 @@ fn review_of(prefix: &str, values: &[String]) -> Review {
 
 impl SettingsForm {
     fn of(settings: &Settings, page: &Page) -> Self {
-        let local = |ms: Option<i64>| {
-            ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-                .map(|ts| ts.to_zoned(page.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
-                .unwrap_or_default()
-        };
+        let local = |ms: Option<i64>| local_input(page, ms);
         let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let mut review = review_values("after_submit", &settings.review.after_submit);
         review.extend(review_values("after_close", &settings.review.after_close));
@@ -181,38 +178,13 @@ impl SettingsForm {
 
     /// The settings, or the fields that cannot be read (a date, a number).
     fn settings(&self, page: &Page) -> Result<Settings, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut local = |field: &str, raw: &str| -> Option<i64> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            let parsed = raw
-                .parse::<jiff::civil::DateTime>()
-                .ok()
-                .and_then(|dt| dt.to_zoned(page.time_zone.clone()).ok())
-                .map(|z| z.timestamp().as_millisecond());
-            if parsed.is_none() {
-                errors.push(FieldError::new(format!("settings.{field}"), Text::new("quizzes.errors.bad_datetime")));
-            }
-            parsed
-        };
-        let open_at = local("open_at", &self.open_at);
-        let close_at = local("close_at", &self.close_at);
-        let mut number = |field: &str, raw: &str| -> Option<i64> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            let n = raw.parse::<i64>().ok();
-            if n.is_none() {
-                errors.push(FieldError::new(format!("settings.{field}"), Text::new("quizzes.errors.bad_number")));
-            }
-            n
-        };
-        let time_limit_minutes = number("time_limit_minutes", &self.time_limit_minutes);
-        let attempts_allowed = number("attempts_allowed", &self.attempts_allowed);
-        let questions_per_page = number("questions_per_page", &self.questions_per_page).unwrap_or(0);
+        let mut typed = Typed::new(page);
+        let open_at = typed.local_time("settings.open_at", &self.open_at);
+        let close_at = typed.local_time("settings.close_at", &self.close_at);
+        let time_limit_minutes = typed.whole("settings.time_limit_minutes", &self.time_limit_minutes);
+        let attempts_allowed = typed.whole("settings.attempts_allowed", &self.attempts_allowed);
+        let questions_per_page = typed.whole("settings.questions_per_page", &self.questions_per_page).unwrap_or(0);
+        let mut errors = typed.errors;
         let passing_grade = match self.passing_grade.trim().replace(',', ".") {
             raw if raw.is_empty() => None,
             raw => match raw.parse::<f64>() {

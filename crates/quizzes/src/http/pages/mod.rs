@@ -1,5 +1,6 @@
-//! The bank's staff pages: the list under `/teach/courses/{id}/questions`
-//! and each question under `/teach/questions/{id}`.
+//! The module's pages: the bank and its question editor, imports and files
+//! (staff), quizzes' settings, overrides and results (staff), and the
+//! learner's attempt, summary and review.
 
 pub mod attempt;
 pub mod bank;
@@ -10,6 +11,7 @@ pub mod manage;
 pub mod overrides;
 pub mod question;
 mod shown;
+mod typed;
 
 pub(crate) fn question_url(id: &str) -> String {
     format!("/teach/questions/{id}")

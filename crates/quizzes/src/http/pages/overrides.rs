@@ -23,6 +23,7 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
+use super::typed::{Typed, local_input};
 use crate::{
     model::QuizId,
     quiz::attempt::Override,
@@ -105,12 +106,7 @@ impl OverrideForm {
         let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         Self {
             user_id: line.user_id.clone(),
-            close_at: line
-                .over
-                .close_at
-                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-                .map(|ts| ts.to_zoned(page.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
-                .unwrap_or_default(),
+            close_at: local_input(page, line.over.close_at),
             time_limit_minutes: number(line.over.time_limit_minutes),
             attempts_allowed: number(line.over.attempts_allowed),
         }
@@ -119,37 +115,14 @@ impl OverrideForm {
     /// The override, or the fields that cannot be read. The ranges are the
     /// service's rules (the quiz settings'); the field names are its own.
     fn parse(&self, page: &Page) -> Result<Override, Vec<FieldError>> {
-        let mut errors = Vec::new();
+        let mut typed = Typed::new(page);
         if self.user_id.trim().is_empty() {
-            errors.push(FieldError::new("user_id", Text::new("quizzes.errors.override_learner")));
+            typed.errors.push(FieldError::new("user_id", Text::new("quizzes.errors.override_learner")));
         }
-        let close_at = match self.close_at.trim() {
-            "" => None,
-            raw => {
-                let parsed = raw
-                    .parse::<jiff::civil::DateTime>()
-                    .ok()
-                    .and_then(|dt| dt.to_zoned(page.time_zone.clone()).ok())
-                    .map(|z| z.timestamp().as_millisecond());
-                if parsed.is_none() {
-                    errors.push(FieldError::new("settings.close_at", Text::new("quizzes.errors.bad_datetime")));
-                }
-                parsed
-            }
-        };
-        let mut number = |field: &str, raw: &str| -> Option<i64> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            let n = raw.parse::<i64>().ok();
-            if n.is_none() {
-                errors.push(FieldError::new(format!("settings.{field}"), Text::new("quizzes.errors.bad_number")));
-            }
-            n
-        };
-        let time_limit_minutes = number("time_limit_minutes", &self.time_limit_minutes);
-        let attempts_allowed = number("attempts_allowed", &self.attempts_allowed);
+        let close_at = typed.local_time("settings.close_at", &self.close_at);
+        let time_limit_minutes = typed.whole("settings.time_limit_minutes", &self.time_limit_minutes);
+        let attempts_allowed = typed.whole("settings.attempts_allowed", &self.attempts_allowed);
+        let mut errors = typed.errors;
         let blank =
             [&self.close_at, &self.time_limit_minutes, &self.attempts_allowed].iter().all(|f| f.trim().is_empty());
         if blank {
