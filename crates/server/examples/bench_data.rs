@@ -317,7 +317,10 @@ mod burst {
 
     pub async fn quiz(state: &AppState, viewer: &Viewer, course_id: &str) -> anyhow::Result<String> {
         let course = CourseId::from(course_id);
-        let report = transfer::import(state, viewer, &course, Format::Gift, &bank()).await?;
+        let transfer::Started::Done(report) = transfer::import(state, viewer, &course, Format::Gift, &bank()).await?
+        else {
+            anyhow::bail!("20 questions are imported in the request, not in the background");
+        };
         anyhow::ensure!(report.imported == 20, "imported {} of 20: {:?}", report.imported, report.problems);
         let page = lyceum_platform::keyset::PageRequest::sized(100, None);
         let mut rows = questions::list(state, viewer, &course, &Filter::default(), &page).await?.items.items;
