@@ -1,6 +1,7 @@
 //! HTTP plumbing: the middleware stack, error rendering, extractors, health
 //! and metrics endpoints.
 
+pub mod address;
 pub mod caching;
 pub mod client;
 pub mod errors;
@@ -36,6 +37,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// request id → trace span → metrics → security headers → caching policy
 /// ([`caching`]) → compression → error rendering → panic catcher → load
 /// shedding ([`shed`]) → limits (body size and time, per route: [`limits`]) →
+/// an address holding a NUL refused ([`address`]) →
 /// `auth` (turns credentials into a [`crate::auth::Caller`]) → CSRF → flash →
 /// navigation badges ([`web::badge`]). What modules contribute to it (upload
 /// routes' limits, CSRF exemptions, badges) comes from `modules`.
@@ -74,7 +76,8 @@ where
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
                 .layer(middleware::from_fn_with_state(in_flight, shed::admit))
-                .layer(middleware::from_fn_with_state(limits, limits::enforce)),
+                .layer(middleware::from_fn_with_state(limits, limits::enforce))
+                .layer(middleware::from_fn(address::refuse_nul)),
         )
         .with_state(state)
 }

@@ -58,8 +58,11 @@ fn add_shared_answers(op: &mut Operation, is_get: bool) {
     if has_path {
         add("404", "Nothing at this address, or not visible to you.");
     }
+    if has_path && !has_query {
+        add("400", "The address holds a NUL character (`%00`), which no value can contain.");
+    }
     if has_query {
-        add("400", "The query string could not be read (e.g. a number that is not one).");
+        add("400", "The query string could not be read (e.g. a number that is not one, or a NUL character).");
     }
     if in_query("limit") || in_query("cursor") {
         add("422", "A query parameter is out of range or invalid (`errors` names it).");

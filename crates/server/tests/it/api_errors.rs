@@ -134,6 +134,28 @@ async fn unknown_api_routes_are_problems(backend: Backend) {
     app.stop().await;
 }
 
+/// A NUL in an address is refused before any handler: PostgreSQL cannot
+/// compare a text holding one, so each id route would answer it its own way.
+async fn a_nul_in_the_address_is_a_bad_request(backend: Backend) {
+    let app = spawn(backend).await;
+    let (client, _) = app.signed_in("nul@example.org", Role::Instructor).await;
+    for path in [
+        "/api/v1/courses/ab%00cd",
+        "/api/v1/enrollments/status?course_id=%00",
+        "/api/v1/questions/%00",
+        "/api/v1/catalog/courses?q=rust%00",
+    ] {
+        let reply = client.get(path).await;
+        reply.assert_problem(400, "bad-request");
+        assert!(reply.json()["detail"].as_str().unwrap().contains("NUL"), "{path}: {}", reply.text);
+    }
+    let page = client.get("/courses/rust%00").await;
+    assert_eq!(page.status, 400);
+    assert!(page.header("content-type").starts_with("text/html"), "a page is refused with a page");
+    assert_eq!(client.get("/api/v1/courses/ab%2500cd").await.status, 404, "an encoded percent sign is no NUL");
+    app.stop().await;
+}
+
 async fn a_wrong_method_is_a_problem_with_allow(backend: Backend) {
     let app = spawn(backend).await;
     let client = app.client();
@@ -329,6 +351,7 @@ on_both_backends!(
     health_checks_answer,
     metrics_count_requests_by_route_and_report_the_pool,
     a_wrong_method_is_a_problem_with_allow,
+    a_nul_in_the_address_is_a_bad_request,
     head_is_answered_like_get,
     broken_json_is_a_bad_request_whatever_comes_first,
     a_stalled_body_is_a_request_timeout_and_a_slow_handler_unavailable,
