@@ -66,6 +66,16 @@ pub async fn lesson(conn: &mut AnyConnection, id: &str) -> Result<Option<Lesson>
         .await
 }
 
+/// The lessons with these ids (any course); missing ones are left out.
+pub async fn lessons_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Lesson>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = db::Args::default();
+    let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE id IN ({})", args.list(ids));
+    args.query_as(sql).fetch_all(conn).await
+}
+
 pub async fn lesson_count(conn: &mut AnyConnection, course_id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id = $1").bind(course_id).fetch_one(conn).await
 }

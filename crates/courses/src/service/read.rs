@@ -39,6 +39,14 @@ pub async fn lesson(conn: &mut AnyConnection, id: &LessonId) -> Result<Option<Le
     Ok(repo::outline::lesson(conn, id).await?)
 }
 
+/// The lessons with these ids, by id (one query; missing ones are left out).
+pub async fn lessons(conn: &mut AnyConnection, ids: &[LessonId]) -> Result<HashMap<String, Lesson>, AppError> {
+    let mut unique = ids::strings(ids);
+    unique.sort();
+    unique.dedup();
+    Ok(repo::outline::lessons_by_ids(conn, &unique).await?.into_iter().map(|l| (l.id.clone(), l)).collect())
+}
+
 /// A course's modules in order (without lessons).
 pub async fn modules(conn: &mut AnyConnection, course_id: &CourseId) -> Result<Vec<Module>, AppError> {
     let course_id = course_id.as_str();

@@ -3,7 +3,12 @@
 //! overrides. Staff write them; an enrolled learner reads a quiz's settings
 //! but never its slots (they name the questions).
 
-use lyceum_courses::{model::Course, service as courses, service::access::is_staff, service::read};
+use lyceum_courses::{
+    model::{Course, Lesson},
+    service as courses,
+    service::access::is_staff,
+    service::read,
+};
 use lyceum_platform::{
     AppError, AppState, Text,
     auth::Viewer,
@@ -68,6 +73,11 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 /// The stored row with its lesson's title and intro.
 pub(crate) async fn load(conn: &mut AnyConnection, row: QuizRow) -> Result<Quiz, AppError> {
     let lesson = read::lesson(conn, &LessonId::from(&row.lesson_id)).await?.ok_or_else(AppError::not_found)?;
+    of_row(row, lesson)
+}
+
+/// A quiz from its row and its lesson (the title and introduction).
+fn of_row(row: QuizRow, lesson: Lesson) -> Result<Quiz, AppError> {
     Ok(Quiz {
         settings: decode(&row.settings)?,
         slots: decode(&row.slots)?,
@@ -231,11 +241,15 @@ pub async fn of_lesson(state: &AppState, viewer: &Viewer, lesson_id: &LessonId) 
 pub async fn of_course(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Vec<Quiz>, AppError> {
     let mut conn = state.db.pool().acquire().await?;
     bank_course(&mut conn, viewer, course_id).await?;
-    let mut quizzes = Vec::new();
-    for row in repo::quizzes::of_course(&mut conn, course_id.as_str()).await? {
-        quizzes.push(load(&mut conn, row).await?);
-    }
-    Ok(quizzes)
+    let rows = repo::quizzes::of_course(&mut conn, course_id.as_str()).await?;
+    let ids: Vec<LessonId> = rows.iter().map(|r| LessonId::from(&r.lesson_id)).collect();
+    let mut lessons = read::lessons(&mut conn, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let lesson = lessons.remove(&row.lesson_id).ok_or_else(AppError::not_found)?;
+            of_row(row, lesson)
+        })
+        .collect()
 }
 
 /// Sets one learner's accommodation (the learner must be enrolled); their
