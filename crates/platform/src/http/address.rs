@@ -31,9 +31,9 @@ mod tests {
 
     #[test]
     fn finds_an_encoded_nul_and_nothing_else() {
-        assert!(holds_nul("/api/v1/courses/ab%00cd"));
+        assert!(holds_nul("/api/v1/things/ab%00cd"));
         assert!(holds_nul("q=%00"));
-        assert!(!holds_nul("/api/v1/courses/ab%2500cd"), "an encoded percent sign followed by 00 is not a NUL");
+        assert!(!holds_nul("/api/v1/things/ab%2500cd"), "an encoded percent sign followed by 00 is not a NUL");
         assert!(!holds_nul("q=100%25"));
     }
 }
