@@ -335,14 +335,15 @@ pub async fn save(
         let p = pinned.get(slot).ok_or(QuizError::NoSuchSlot(slot))?;
         let question = pinned_question(state, &mut conn, &p.question_id, p.version).await?;
         let outcome = grade(&question, &p.layout, &response).map_err(|e| QuizError::BadResponse(slot, e))?;
-        with_files |= question.kind.attachments_allowed() > 0;
+        let takes_files = question.kind.attachments_allowed() > 0;
+        with_files |= takes_files;
         let outcome_json = if check {
             checked.push((slot, outcome.clone()));
             Some(serde_json::to_string(&outcome).map_err(AppError::internal)?)
         } else {
             None
         };
-        writes.push((slot, response, outcome_json));
+        writes.push((slot, response, outcome_json, takes_files));
     }
     drop(conn);
     let now = db::now_ms();
@@ -356,10 +357,17 @@ pub async fn save(
         false => Vec::new(),
     };
     let mut encoded = Vec::with_capacity(writes.len());
-    for (slot, mut response, outcome) in writes {
-        if let Response::Essay { attachments, .. } = &mut response {
-            let count = counts.iter().find(|(s, _)| *s == slot as i64).map_or(0, |c| c.1);
-            *attachments = u8::try_from(count).unwrap_or(u8::MAX);
+    for (slot, mut response, outcome, takes_files) in writes {
+        let count = counts.iter().find(|(s, _)| *s == slot as i64).map_or(0, |c| c.1);
+        let count = u8::try_from(count).unwrap_or(u8::MAX);
+        match &mut response {
+            Response::Essay { attachments, .. } => *attachments = count,
+            // No text typed, but files attached: the answer is the files (a
+            // form sent without text must not hide them).
+            Response::Unanswered if takes_files && count > 0 => {
+                response = Response::Essay { text: String::new(), attachments: count };
+            }
+            _ => {}
         }
         encoded.push((slot, serde_json::to_string(&response).map_err(AppError::internal)?, outcome));
     }

@@ -267,6 +267,13 @@ async fn essay_files_follow_the_attempt(backend: Backend) {
     upload(&c.learner, &files(7), "x.png", courses_kit::png(4, 4)).await.assert_problem(422, "validation");
     let view = c.learner.get(&format!("/api/v1/quizzes/attempts/{attempt}")).await.json();
     assert_eq!(view["slots"][0]["response"]["value"]["attachments"], 2, "the answer counts its files: {view}");
+    // A save without text (the page's autosave of an empty essay) keeps the files as the answer.
+    let body = json!({"answers": [{"slot": 0, "response": {"type": "unanswered"}}]});
+    let path = format!("/api/v1/quizzes/attempts/{attempt}/answers");
+    let saved = c.learner.send(reqwest::Method::PUT, &path, Some(&body)).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let view = c.learner.get(&format!("/api/v1/quizzes/attempts/{attempt}")).await.json();
+    assert_eq!(view["slots"][0]["response"]["value"]["attachments"], 2, "the files stay the answer: {view}");
 
     // Only the learner and the course's staff get a file; it is always a download.
     for (who, client) in [("learner", &c.learner), ("teacher", &c.teacher)] {
