@@ -46,7 +46,7 @@ struct Origin {
     uri: http::Uri,
     cookie: Option<HeaderValue>,
     accept_language: Option<HeaderValue>,
-    request_id: String,
+    request_id: Option<HeaderValue>,
 }
 
 impl Origin {
@@ -57,7 +57,7 @@ impl Origin {
             uri: req.uri().clone(),
             cookie: header(header::COOKIE),
             accept_language: header(header::ACCEPT_LANGUAGE),
-            request_id: req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+            request_id: header(REQUEST_ID),
         }
     }
 
@@ -96,7 +96,7 @@ pub async fn render(req: Request, next: Next) -> Response {
             None => return response,
         },
     };
-    let request_id = origin.request_id.clone();
+    let request_id = origin.request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     log(&error, &request_id);
     let is_api = origin.is_api();
     if !is_api && error.status == StatusCode::UNAUTHORIZED {

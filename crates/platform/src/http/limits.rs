@@ -14,7 +14,7 @@ use std::{
 };
 
 use axum::{
-    body::Body,
+    body::{Body, HttpBody as _},
     extract::{MatchedPath, Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -70,10 +70,15 @@ pub async fn enforce(State(limits): State<Limits>, req: Request, next: Next) -> 
         return too_large(max_body).into_response();
     }
     let waiting = Arc::new(AtomicBool::new(false));
-    let req = req.map(|body| {
-        let watched = Body::from_stream(Watched { inner: body.into_data_stream(), waiting: waiting.clone() });
-        Body::new(http_body_util::Limited::new(watched, max_body))
-    });
+    // A request without a body (most GETs) has nothing to cap or watch.
+    let req = if req.body().is_end_stream() {
+        req
+    } else {
+        req.map(|body| {
+            let watched = Body::from_stream(Watched { inner: body.into_data_stream(), waiting: waiting.clone() });
+            Body::new(http_body_util::Limited::new(watched, max_body))
+        })
+    };
     match tokio::time::timeout(timeout, next.run(req)).await {
         Ok(response) => response,
         Err(_) if waiting.load(Ordering::Acquire) => body_too_slow(),

@@ -5,9 +5,9 @@
 //! unless a token is configured, or on a listener of its own (`metrics.bind`).
 
 use std::{
-    collections::BTreeSet,
+    collections::{BTreeSet, HashMap},
     net::{IpAddr, SocketAddr},
-    sync::{Mutex, OnceLock},
+    sync::{Mutex, OnceLock, RwLock},
     time::Instant,
 };
 
@@ -18,6 +18,8 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use http::Method;
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::{AppError, AppState, config::MetricsSettings, secrets};
@@ -44,15 +46,61 @@ pub fn handle() -> &'static PrometheusHandle {
 
 pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route =
-        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let method = method_label(req.method());
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    let labels = [("route", route), ("method", method), ("status", status)];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels[..2]).record(start.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    with_request_handles(route, method, response.status().as_u16(), |requests, duration| {
+        requests.increment(1);
+        duration.record(start.elapsed().as_secs_f64());
+    });
     response
+}
+
+/// The method as a label: the standard ones by name, any other as `OTHER`,
+/// so a client inventing methods cannot grow the label set without bound.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    KNOWN.iter().find(|known| *known == method).map_or("OTHER", Method::as_str)
+}
+
+/// The request counter and latency histogram of one route, method and status.
+type RequestHandles = (Counter, Histogram);
+/// Route template → (method, status) → handles.
+type HandlesByRoute = HashMap<String, HashMap<(&'static str, u16), RequestHandles>>;
+
+/// Handles registered once and kept: looking a labelled metric up in the
+/// registry costs a key built from owned strings and a hash per request; a
+/// kept handle costs an atomic add. Bounded by routes × methods × statuses.
+static REQUEST_HANDLES: OnceLock<RwLock<HandlesByRoute>> = OnceLock::new();
+
+fn with_request_handles(route: &str, method: &'static str, status: u16, record: impl FnOnce(&Counter, &Histogram)) {
+    let kept = REQUEST_HANDLES.get_or_init(|| {
+        handle(); // the recorder first: a handle taken before it would count nothing, for good
+        RwLock::default()
+    });
+    {
+        let by_route = kept.read().unwrap_or_else(|e| e.into_inner());
+        if let Some((requests, duration)) = by_route.get(route).and_then(|m| m.get(&(method, status))) {
+            return record(requests, duration);
+        }
+    }
+    let labels = [("route", route.to_string()), ("method", method.to_string()), ("status", status.to_string())];
+    let requests = metrics::counter!("http_requests_total", &labels);
+    let duration = metrics::histogram!("http_request_duration_seconds", &labels[..2]);
+    record(&requests, &duration);
+    let mut by_route = kept.write().unwrap_or_else(|e| e.into_inner());
+    by_route.entry(route.to_string()).or_default().insert((method, status), (requests, duration));
 }
 
 /// Where a scrape arrived.

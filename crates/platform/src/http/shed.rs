@@ -11,6 +11,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use metrics::{Counter, Gauge};
 use tokio::sync::Semaphore;
 
 use crate::AppError;
@@ -23,6 +24,8 @@ const NEVER_SHED: [&str; 3] = ["/livez", "/readyz", "/metrics"];
 pub struct InFlight {
     permits: Arc<Semaphore>,
     max: usize,
+    gauge: Gauge,
+    shed: Counter,
 }
 
 impl InFlight {
@@ -30,12 +33,15 @@ impl InFlight {
     /// keeps within its latency budget when the database is local.
     pub fn new(max: usize) -> Self {
         let max = if max == 0 { default_max() } else { max };
-        Self { permits: Arc::new(Semaphore::new(max)), max }
+        super::metrics::handle(); // the recorder first: a handle taken before it counts nothing
+        let gauge = metrics::gauge!("http_requests_in_flight");
+        let shed = metrics::counter!("http_requests_shed_total");
+        Self { permits: Arc::new(Semaphore::new(max)), max, gauge, shed }
     }
 
     /// `http_requests_in_flight`: the requests this process is handling now.
     fn report(&self) {
-        metrics::gauge!("http_requests_in_flight").set((self.max - self.permits.available_permits()) as f64);
+        self.gauge.set((self.max - self.permits.available_permits()) as f64);
     }
 }
 
@@ -48,7 +54,7 @@ pub async fn admit(State(in_flight): State<InFlight>, req: Request, next: Next) 
         return next.run(req).await;
     }
     let Ok(permit) = in_flight.permits.try_acquire() else {
-        metrics::counter!("http_requests_shed_total").increment(1);
+        in_flight.shed.increment(1);
         let mut busy = AppError::unavailable("The server is busy right now. Try again in a moment.");
         busy.retry_after_secs = Some(1);
         return busy.into_response();
