@@ -35,7 +35,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the application router in the standard stack, outermost first:
 /// request id → trace span → metrics → security headers → caching policy
-/// ([`caching`]) → compression → error rendering → panic catcher → load
+/// ([`caching`]) → compression → anonymous pages from the page cache
+/// ([`web::page_cache::answer_early`]) → error rendering → panic catcher → load
 /// shedding ([`shed`]) → limits (body size and time, per route: [`limits`]) →
 /// an address holding a NUL refused ([`address`]) →
 /// `auth` (turns credentials into a [`crate::auth::Caller`]) → CSRF → flash →
@@ -73,6 +74,7 @@ where
                 .layer(middleware::from_fn_with_state(state.clone(), security::headers))
                 .layer(middleware::from_fn(caching::private_for_callers))
                 .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
+                .layer(middleware::from_fn_with_state(state.clone(), web::page_cache::answer_early))
                 .layer(middleware::from_fn(errors::render))
                 .layer(CatchPanicLayer::custom(errors::panic_response))
                 .layer(middleware::from_fn_with_state(in_flight, shed::admit))

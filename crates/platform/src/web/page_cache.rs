@@ -8,15 +8,28 @@
 //! language and the full URI; the namespace is the owner's, so the owner's
 //! invalidation (`cache.bump`) drops its pages with its data. Only a 200 that
 //! sets no cookie is stored.
+//!
+//! A hit is answered early ([`answer_early`], in the middleware stack), before
+//! the layers and extractors that build a page for a caller (auth, CSRF,
+//! flash, the page context): an anonymous visitor's cached page costs about
+//! what a static file does. The stack learns which namespace a route's pages
+//! are kept under from the first page stored for it.
 
-use std::{future::Future, time::Duration};
+use std::{
+    collections::HashMap,
+    future::Future,
+    sync::{LazyLock, OnceLock, RwLock},
+    time::Duration,
+};
 
 use axum::{
     body::Bytes,
-    extract::FromRequestParts,
+    extract::{FromRequestParts, MatchedPath, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    middleware::Next,
     response::{IntoResponse, Response},
 };
+use metrics::Counter;
 use sha2::{Digest, Sha256};
 
 use super::i18n;
@@ -34,13 +47,17 @@ const ETAG_LEN: usize = 2 + 32;
 pub struct PageRequest {
     key: Option<String>,
     if_none_match: Option<String>,
+    /// The route's template, for [`answer_early`] to learn its namespace.
+    route: Option<MatchedPath>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageRequest {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::of(&parts.method, &parts.uri, &parts.headers))
+        let mut request = Self::of(&parts.method, &parts.uri, &parts.headers);
+        request.route = parts.extensions.get::<MatchedPath>().cloned();
+        Ok(request)
     }
 }
 
@@ -52,19 +69,22 @@ impl PageRequest {
             format!("page:{}:{uri}", i18n::negotiate(accept))
         });
         let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
-        Self { key, if_none_match }
+        Self { key, if_none_match, route: None }
     }
 
     /// The cached page under `namespace`, or `render()`'s, kept for the next
     /// anonymous visitor when it is a 200 that sets no cookie.
-    pub async fn serve<F, Fut>(self, state: &AppState, namespace: &str, render: F) -> AppResult<Response>
+    pub async fn serve<F, Fut>(self, state: &AppState, namespace: &'static str, render: F) -> AppResult<Response>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = AppResult<Response>>,
     {
         let Some(key) = &self.key else { return render().await };
+        if let Some(route) = &self.route {
+            learn(route.as_str(), namespace);
+        }
         if let Some((headers, etag, body)) = state.cache.get(namespace, key).await.and_then(split) {
-            metrics::counter!("page_cache_total", "outcome" => "hit").increment(1);
+            count(Outcome::Hit);
             return Ok(self.answer(headers, etag, body));
         }
         let response = render().await?;
@@ -76,7 +96,7 @@ impl PageRequest {
         let etag = etag_of(&body);
         let content_type = parts.headers.get(header::CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default();
         if body.len() <= MAX_BYTES && !content_type.contains(&b'\n') {
-            metrics::counter!("page_cache_total", "outcome" => "stored").increment(1);
+            count(Outcome::Stored);
             let mut entry = Vec::with_capacity(ETAG_LEN + content_type.len() + 2 + body.len());
             for part in [&etag[..], b"\n", content_type, b"\n", &body[..]] {
                 entry.extend_from_slice(part);
@@ -105,6 +125,59 @@ impl PageRequest {
         }
         (StatusCode::OK, headers, body).into_response()
     }
+}
+
+/// Which namespace each route keeps its pages under (route template →
+/// namespace), learned as its handler serves. A property of the code, the
+/// same for every application in the process.
+static NAMESPACES: LazyLock<RwLock<HashMap<String, &'static str>>> = LazyLock::new(RwLock::default);
+
+fn learn(route: &str, namespace: &'static str) {
+    let known = NAMESPACES.read().unwrap_or_else(|e| e.into_inner()).get(route) == Some(&namespace);
+    if !known {
+        NAMESPACES.write().unwrap_or_else(|e| e.into_inner()).insert(route.to_string(), namespace);
+    }
+}
+
+fn namespace_of(route: &str) -> Option<&'static str> {
+    NAMESPACES.read().unwrap_or_else(|e| e.into_inner()).get(route).copied()
+}
+
+/// Middleware: answers an anonymous request from the page cache when its
+/// route's page is kept there, before the layers inside it run; anything else
+/// (a caller with a cookie or credentials, a miss, a route that keeps no
+/// pages) goes on. A hit is what [`PageRequest::serve`] would answer.
+pub async fn answer_early(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let namespace = req.extensions().get::<MatchedPath>().and_then(|route| namespace_of(route.as_str()));
+    let Some(namespace) = namespace else { return next.run(req).await };
+    let page = PageRequest::of(req.method(), req.uri(), req.headers());
+    let Some(key) = &page.key else { return next.run(req).await };
+    match state.cache.get(namespace, key).await.and_then(split) {
+        Some((headers, etag, body)) => {
+            count(Outcome::Hit);
+            page.answer(headers, etag, body)
+        }
+        None => next.run(req).await,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Outcome {
+    Hit,
+    Stored,
+}
+
+/// `page_cache_total` by outcome, with the counters registered once.
+fn count(outcome: Outcome) {
+    static KEPT: OnceLock<[Counter; 2]> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| {
+        crate::http::metrics::handle(); // the recorder first: a counter taken before it counts nothing
+        [
+            metrics::counter!("page_cache_total", "outcome" => "hit"),
+            metrics::counter!("page_cache_total", "outcome" => "stored"),
+        ]
+    });
+    kept[outcome as usize].increment(1);
 }
 
 /// A stored entry's content type, ETag and body; `None` for one that is not

@@ -97,6 +97,10 @@ async fn anonymous_pages_come_from_the_page_cache_with_a_validator(backend: Back
         let again = anonymous.get(path).await;
         let same = (again.header("etag"), again.header("content-type"), again.text.as_str());
         assert_eq!(same, (etag.as_str(), first.header("content-type"), first.text.as_str()), "{path}");
+        // A kept page is answered early in the stack, still inside the layers every answer crosses.
+        assert!(again.header("content-security-policy").contains("default-src"), "{path}: security headers");
+        assert!(!again.header("x-request-id").is_empty(), "{path}: a request id");
+        assert!(vary(&again).contains("Cookie, Authorization, Accept-Language"), "{path}: vary");
         let revalidated = anonymous.raw(anonymous.http.get(anonymous.url(path)).header("if-none-match", &etag)).await;
         assert_eq!(revalidated.status, 304, "{path}");
         assert!(revalidated.text.is_empty(), "{path}: a 304 has no body");
