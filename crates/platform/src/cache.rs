@@ -16,9 +16,15 @@ mod breaker;
 mod memory;
 mod redis;
 
-use std::{future::Future, time::Duration};
+use std::{
+    collections::HashMap,
+    future::Future,
+    sync::{Arc, OnceLock, RwLock},
+    time::Duration,
+};
 
 use bytes::Bytes;
+use metrics::Counter;
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::config::CacheSettings;
@@ -88,9 +94,7 @@ impl Cache {
             Backend::Memory(m) => m.get(namespace, key),
             Backend::Redis(r) => r.get(namespace, key).await.map(|bytes| (bytes, None)),
         };
-        let outcome = if found.is_some() { "hit" } else { "miss" };
-        metrics::counter!("cache_requests_total", "namespace" => namespace.to_string(), "outcome" => outcome)
-            .increment(1);
+        count_lookup(namespace, found.is_some());
         found
     }
 
@@ -145,7 +149,7 @@ impl Cache {
             Err(e) => return tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
         };
         match &self.backend {
-            Backend::Memory(m) => m.set(namespace, key, bytes, Some(std::sync::Arc::new(value.clone())), ttl),
+            Backend::Memory(m) => m.set(namespace, key, bytes, Some(Arc::new(value.clone())), ttl),
             Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
         }
     }
@@ -164,6 +168,69 @@ impl Cache {
         self.set_json(namespace, key, &value, ttl).await;
         Ok(value)
     }
+
+    /// [`Cache::get_or_load_json`] for values the hot paths only read: the
+    /// in-process adapter hands out the value it keeps (shared), not a copy
+    /// of it — a course's outline or a lesson's HTML is not cloned per view.
+    pub async fn get_or_load_shared<T, E, F>(
+        &self,
+        namespace: &str,
+        key: &str,
+        ttl: Duration,
+        load: F,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Serialize + DeserializeOwned + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
+        if let Some((bytes, decoded)) = self.lookup(namespace, key).await {
+            if let Some(value) = decoded.and_then(|d| d.downcast::<T>().ok()) {
+                return Ok(value);
+            }
+            match serde_json::from_slice(&bytes) {
+                Ok(value) => return Ok(Arc::new(value)),
+                Err(e) => {
+                    tracing::warn!(namespace, key, error = %e, "cache entry does not decode; treating it as a miss")
+                }
+            }
+        }
+        let value = Arc::new(load.await?);
+        self.set_shared(namespace, key, value.clone(), ttl).await;
+        Ok(value)
+    }
+
+    async fn set_shared<T>(&self, namespace: &str, key: &str, value: Arc<T>, ttl: Duration)
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        let bytes = match serde_json::to_vec(&*value) {
+            Ok(bytes) => Bytes::from(bytes),
+            Err(e) => return tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
+        };
+        match &self.backend {
+            Backend::Memory(m) => m.set(namespace, key, bytes, Some(value), ttl),
+            Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
+        }
+    }
+}
+
+/// `cache_requests_total` by namespace and outcome. The two counters of a
+/// namespace are registered once and kept (a lookup in the metrics registry
+/// per cache read cost more than many reads); namespaces are a fixed few.
+fn count_lookup(namespace: &str, hit: bool) {
+    static KEPT: OnceLock<RwLock<HashMap<String, [Counter; 2]>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| {
+        crate::http::metrics::handle(); // the recorder first: a counter taken before it counts nothing
+        RwLock::default()
+    });
+    let outcome = usize::from(hit);
+    if let Some(counters) = kept.read().unwrap_or_else(|e| e.into_inner()).get(namespace) {
+        return counters[outcome].increment(1);
+    }
+    let counter = |outcome: &'static str| metrics::counter!("cache_requests_total", "namespace" => namespace.to_string(), "outcome" => outcome);
+    let counters = [counter("miss"), counter("hit")];
+    counters[outcome].increment(1);
+    kept.write().unwrap_or_else(|e| e.into_inner()).insert(namespace.to_string(), counters);
 }
 
 /// The key an entry is stored under: the namespace's generation is part of it.

@@ -81,6 +81,11 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
+            // A pooled PostgreSQL connection may have been dropped by the server
+            // or the network while idle: ping it before handing it out. An
+            // in-process SQLite connection cannot be, and its ping is a round
+            // trip to the connection's thread on every acquire.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 let pragmas = sqlx::AssertSqlSafe(sqlite_pragmas.clone());
                 Box::pin(async move {

@@ -4,7 +4,7 @@
 //! lesson view reads these instead of five queries and a markdown render per
 //! request. No access checks: the caller applies the content rule.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use lyceum_platform::{
     AppError, AppState,
@@ -45,31 +45,54 @@ pub struct RenderedLesson {
     pub body_html: String,
 }
 
-/// Course `course_id`'s content, `None` when there is no such course.
-pub async fn course(state: &AppState, course_id: &CourseId) -> Result<Option<CourseContent>, AppError> {
+/// Course `course_id`'s content, `None` when there is no such course. Shared
+/// with the cache: the hot paths read it without copying it.
+pub async fn course(state: &AppState, course_id: &CourseId) -> Result<Option<Arc<CourseContent>>, AppError> {
     let course_id = course_id.as_str();
     let key = format!("content:{course_id}");
-    state.cache.get_or_load_json(CATALOG_CACHE, &key, TTL, load_course(state, course_id)).await
+    found(state.cache.get_or_load_shared(CATALOG_CACHE, &key, TTL, load_course(state, course_id)).await)
 }
 
-async fn load_course(state: &AppState, course_id: &str) -> Result<Option<CourseContent>, AppError> {
+async fn load_course(state: &AppState, course_id: &str) -> Result<CourseContent, Missing> {
     let mut conn = state.db.pool().acquire().await?;
-    let Some(course) = repo::courses::by_id(&mut conn, course_id).await? else { return Ok(None) };
+    let course = repo::courses::by_id(&mut conn, course_id).await?.ok_or(Missing::NotFound)?;
     let modules = repo::outline::modules(&mut conn, course_id).await?;
     let lessons = repo::outline::lesson_refs(&mut conn, std::slice::from_ref(&course.id)).await?;
     let instructor_ids = repo::instructors::list(&mut conn, course_id).await?.into_iter().map(|(id, _)| id).collect();
-    Ok(Some(CourseContent { course, modules, lessons, instructor_ids }))
+    Ok(CourseContent { course, modules, lessons, instructor_ids })
 }
 
-/// Lesson `lesson_id` with its body rendered, `None` when there is no such lesson.
-pub async fn lesson(state: &AppState, lesson_id: &LessonId) -> Result<Option<RenderedLesson>, AppError> {
+/// Lesson `lesson_id` with its body rendered, `None` when there is no such
+/// lesson. Shared with the cache, as [`course`].
+pub async fn lesson(state: &AppState, lesson_id: &LessonId) -> Result<Option<Arc<RenderedLesson>>, AppError> {
     let lesson_id = lesson_id.as_str();
     let key = format!("lesson:{lesson_id}");
-    state.cache.get_or_load_json(CATALOG_CACHE, &key, TTL, load_lesson(state, lesson_id)).await
+    found(state.cache.get_or_load_shared(CATALOG_CACHE, &key, TTL, load_lesson(state, lesson_id)).await)
 }
 
-async fn load_lesson(state: &AppState, lesson_id: &str) -> Result<Option<RenderedLesson>, AppError> {
+async fn load_lesson(state: &AppState, lesson_id: &str) -> Result<RenderedLesson, Missing> {
     let mut conn = state.db.pool().acquire().await?;
-    let lesson = repo::outline::lesson(&mut conn, lesson_id).await?;
-    Ok(lesson.map(|lesson| RenderedLesson { body_html: lesson.body_html(), lesson }))
+    let lesson = repo::outline::lesson(&mut conn, lesson_id).await?.ok_or(Missing::NotFound)?;
+    Ok(RenderedLesson { body_html: lesson.body_html(), lesson })
+}
+
+/// Why a load found nothing to keep: what is not there is not cached (a
+/// request for it reads again), a fault is returned.
+enum Missing {
+    NotFound,
+    Fault(AppError),
+}
+
+impl From<sqlx::Error> for Missing {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
+fn found<T>(loaded: Result<Arc<T>, Missing>) -> Result<Option<Arc<T>>, AppError> {
+    match loaded {
+        Ok(value) => Ok(Some(value)),
+        Err(Missing::NotFound) => Ok(None),
+        Err(Missing::Fault(e)) => Err(e),
+    }
 }

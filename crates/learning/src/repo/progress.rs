@@ -57,21 +57,6 @@ pub async fn upsert_lesson(
     .map(|_| ())
 }
 
-pub async fn lesson(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    lesson_id: &str,
-) -> Result<Option<LessonProgress>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT lesson_id, completed_at, position_seconds, updated_at FROM lesson_progress \
-         WHERE user_id = $1 AND lesson_id = $2",
-    )
-    .bind(user_id)
-    .bind(lesson_id)
-    .fetch_optional(conn)
-    .await
-}
-
 /// One learner's progress in one course in one query: the course row (if
 /// any) and every lesson row. The two tables' rows come back as one result
 /// (`kind` 1 is the course row), so a lesson view pays one round trip.

@@ -16,13 +16,14 @@ use lyceum_courses::{
     model::{Course, CourseState, Lesson},
     service::{
         access::{is_staff, is_staff_given},
-        content::CourseContent,
+        content::{self, CourseContent, RenderedLesson},
         read,
     },
 };
 use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, Text, auth::Viewer};
 use sqlx::AnyConnection;
+use std::sync::Arc;
 
 /// Why the viewer may see a course's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,45 +76,44 @@ impl Denied {
     }
 }
 
-/// The rule itself, for a viewer already known to be `staff` of the course or
-/// not: `Ok(Err(denied))` is a refusal, `Err` a fault on the way.
-async fn decide_given(
+/// The facts the rule needs: whether the viewer is staff of the course, and
+/// actively enrolled in it.
+async fn facts(
     conn: &mut AnyConnection,
     viewer: Option<&Viewer>,
-    course: Course,
-    staff: bool,
-) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
-    let enrolled = match viewer {
-        Some(v) => lyceum_enrollment::is_active(conn, &CourseId::from(&course.id), &v.id()).await?,
-        None => false,
-    };
-    Ok(rule(course, staff, enrolled).map_err(|(denied, course)| (denied, *course)))
+    course_id: &CourseId,
+) -> Result<(bool, bool), AppError> {
+    let Some(v) = viewer else { return Ok((false, false)) };
+    let staff = is_staff(conn, v, course_id).await?;
+    let enrolled = lyceum_enrollment::is_active(conn, course_id, &v.id()).await?;
+    Ok((staff, enrolled))
 }
 
 /// The rule once the facts are known: staff, an active enrollment, the course's state.
-fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Box<Course>)> {
-    let state = course.state();
+fn judge(state: CourseState, staff: bool, enrolled: bool) -> Result<Seen, Denied> {
     if staff {
-        return Ok(Viewable { course, seen: Seen::Staff, enrolled });
+        return Ok(Seen::Staff);
     }
     if enrolled && matches!(state, CourseState::Published | CourseState::Archived) {
-        return Ok(Viewable { course, seen: Seen::Enrolled, enrolled });
+        return Ok(Seen::Enrolled);
     }
-    let denied = if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden };
-    Err((denied, Box::new(course)))
+    Err(if state == CourseState::Published { Denied::EnrollmentRequired } else { Denied::Hidden })
 }
 
-/// [`decide_given`], reading whether the viewer is staff of the course.
-async fn decide(
-    conn: &mut AnyConnection,
-    viewer: Option<&Viewer>,
-    course: Course,
-) -> Result<Result<Viewable, (Denied, Course)>, AppError> {
-    let staff = match viewer {
-        Some(v) => is_staff(conn, v, &CourseId::from(&course.id)).await?,
-        None => false,
-    };
-    decide_given(conn, viewer, course, staff).await
+/// [`judge`] for a lesson: preview lessons of a published course are open to
+/// whoever the course refuses.
+fn judge_lesson(lesson: &Lesson, state: CourseState, staff: bool, enrolled: bool) -> Result<Seen, Denied> {
+    judge(state, staff, enrolled).or_else(|denied| match lesson.preview() && state == CourseState::Published {
+        true => Ok(Seen::Preview),
+        false => Err(denied),
+    })
+}
+
+fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Box<Course>)> {
+    match judge(course.state(), staff, enrolled) {
+        Ok(seen) => Ok(Viewable { course, seen, enrolled }),
+        Err(denied) => Err((denied, Box::new(course))),
+    }
 }
 
 /// The course's content as a whole (outline, progress): staff or enrolled
@@ -123,7 +123,8 @@ pub async fn viewable_course(
     viewer: Option<&Viewer>,
     course: Course,
 ) -> Result<Viewable, AppError> {
-    decide(conn, viewer, course).await?.map_err(|(denied, _)| denied.into_error())
+    let (staff, enrolled) = facts(conn, viewer, &CourseId::from(&course.id)).await?;
+    rule(course, staff, enrolled).map_err(|(denied, _)| denied.into_error())
 }
 
 pub async fn viewable_course_by_id(
@@ -143,44 +144,57 @@ pub async fn viewable_lesson(
 ) -> Result<ViewableLesson, AppError> {
     let lesson = read::lesson(conn, lesson_id).await?.ok_or_else(AppError::not_found)?;
     let course = read::course(conn, &CourseId::from(&lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
-    let decision = decide(conn, viewer, course).await?;
-    lesson_decision(lesson, decision).map_err(|(denied, _)| denied.into_error())
+    let (staff, enrolled) = facts(conn, viewer, &CourseId::from(&course.id)).await?;
+    let seen = judge_lesson(&lesson, course.state(), staff, enrolled).map_err(Denied::into_error)?;
+    let viewable = Viewable { course, seen, enrolled: enrolled && seen != Seen::Preview };
+    Ok(ViewableLesson { lesson, viewable })
 }
 
-/// [`viewable_lesson`] for a lesson of `content` (the cached course content,
-/// which says who teaches it): the same rule, without reading the course, and
-/// with the enrollment answer from enrollment's cache (a learner's every
-/// lesson view asks it). `Ok(Err(..))` is a refusal with the course, so a page
-/// can offer to enroll.
-pub async fn viewable_lesson_in(
-    state: &AppState,
-    conn: &mut AnyConnection,
-    viewer: Option<&Viewer>,
-    lesson: Lesson,
-    content: &CourseContent,
-) -> Result<Result<ViewableLesson, (Denied, Box<Course>)>, AppError> {
-    let staff = viewer.is_some_and(|v| is_staff_given(v, content.teaches(&v.user_id)));
-    let enrolled = match viewer {
-        Some(v) => {
-            lyceum_enrollment::is_active_cached(state, conn, &CourseId::from(&content.course.id), &v.id()).await?
-        }
-        None => false,
-    };
-    let decision = rule(content.course.clone(), staff, enrolled).map_err(|(denied, course)| (denied, *course));
-    Ok(lesson_decision(lesson, decision))
+/// How a viewer may open a lesson: why, and whether they are enrolled
+/// (only enrolled learners record progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LessonAccess {
+    pub seen: Seen,
+    pub enrolled: bool,
 }
 
-/// Preview lessons of a published course are open to whoever the course refuses.
-fn lesson_decision(
-    lesson: Lesson,
-    decision: Result<Viewable, (Denied, Course)>,
-) -> Result<ViewableLesson, (Denied, Box<Course>)> {
-    match decision {
-        Ok(viewable) => Ok(ViewableLesson { lesson, viewable }),
-        Err((_, course)) if lesson.preview() && course.state() == CourseState::Published => {
-            let viewable = Viewable { course, seen: Seen::Preview, enrolled: false };
-            Ok(ViewableLesson { lesson, viewable })
-        }
-        Err((denied, course)) => Err((denied, Box::new(course))),
+/// A lesson and its course from the cached course content, shared with the
+/// cache (not copied).
+pub struct CachedLesson {
+    pub rendered: Arc<RenderedLesson>,
+    pub content: Arc<CourseContent>,
+}
+
+/// Lesson `lesson_id` and its course from the cached course content (404 when
+/// either is gone). Read before taking a pooled connection: a miss loads
+/// through a connection of its own.
+pub async fn cached_lesson(state: &AppState, lesson_id: &LessonId) -> Result<CachedLesson, AppError> {
+    let rendered = content::lesson(state, lesson_id).await?.ok_or_else(AppError::not_found)?;
+    let course_id = CourseId::from(&rendered.lesson.course_id);
+    let content = content::course(state, &course_id).await?.ok_or_else(AppError::not_found)?;
+    Ok(CachedLesson { rendered, content })
+}
+
+impl CachedLesson {
+    /// [`viewable_lesson`]'s rule for this lesson, with who teaches it from the
+    /// cached content and the enrollment from enrollment's cache (`conn`
+    /// answers its miss) — no query when both are warm. For the hot paths (the
+    /// lesson view, a progress write): a change committed a moment ago is seen
+    /// once its cache drop is, and a write checks the enrollment again inside
+    /// its transaction.
+    pub async fn access(
+        &self,
+        state: &AppState,
+        conn: &mut AnyConnection,
+        viewer: Option<&Viewer>,
+    ) -> Result<Result<LessonAccess, Denied>, AppError> {
+        let course = &self.content.course;
+        let staff = viewer.is_some_and(|v| is_staff_given(v, self.content.teaches(&v.user_id)));
+        let enrolled = match viewer {
+            Some(v) => lyceum_enrollment::is_active_cached(state, conn, &CourseId::from(&course.id), &v.id()).await?,
+            None => false,
+        };
+        let judged = judge_lesson(&self.rendered.lesson, course.state(), staff, enrolled);
+        Ok(judged.map(|seen| LessonAccess { seen, enrolled: enrolled && seen != Seen::Preview }))
     }
 }

@@ -1,15 +1,20 @@
 //! What the lesson page shows: the lesson (after the access rule), the
 //! outline with the viewer's progress, previous/next, the resume position.
 
+use std::sync::Arc;
+
 use lyceum_courses::{
     model::{Course, Lesson, LessonRef, Module},
-    service::{content, read},
+    service::{
+        content::{CourseContent, RenderedLesson},
+        read,
+    },
 };
-use lyceum_platform::ids::{CourseId, LessonId};
+use lyceum_platform::ids::LessonId;
 use lyceum_platform::{AppError, AppState, auth::Viewer};
 
 use super::{
-    access::{self, Seen},
+    access::{self, CachedLesson, Seen},
     progress::{self, CourseDetail},
 };
 
@@ -44,24 +49,51 @@ impl From<LessonRefused> for AppError {
     }
 }
 
+/// A lesson page's content: the lesson and its course's outline as the cache
+/// keeps them (shared, not copied), and the viewer's part.
 pub struct LessonView {
-    pub lesson: Lesson,
-    /// The lesson's body as sanitised HTML (rendered when it changed, not per view).
-    pub body_html: String,
-    pub course: Course,
+    rendered: Arc<RenderedLesson>,
+    content: Arc<CourseContent>,
     pub seen: Seen,
     pub enrolled: bool,
-    pub modules: Vec<(Module, Vec<LessonRef>)>,
     /// The viewer's progress; `None` for anonymous visitors of a preview.
     pub progress: Option<CourseDetail>,
-    pub previous: Option<LessonRef>,
-    pub next: Option<LessonRef>,
+    /// Where the lesson sits in the outline's lesson list.
+    at: Option<usize>,
 }
 
 impl LessonView {
+    pub fn lesson(&self) -> &Lesson {
+        &self.rendered.lesson
+    }
+
+    /// The lesson's body as sanitised HTML (rendered when it changed, not per view).
+    pub fn body_html(&self) -> &str {
+        &self.rendered.body_html
+    }
+
+    pub fn course(&self) -> &Course {
+        &self.content.course
+    }
+
+    /// The outline: each module with its lessons, in order.
+    pub fn modules(&self) -> Vec<(&Module, Vec<&LessonRef>)> {
+        let lessons = &self.content.lessons;
+        let of = |m: &Module| lessons.iter().filter(|l| l.module_id == m.id).collect();
+        self.content.modules.iter().map(|m| (m, of(m))).collect()
+    }
+
+    pub fn previous(&self) -> Option<&LessonRef> {
+        self.at.and_then(|i| i.checked_sub(1)).and_then(|i| self.content.lessons.get(i))
+    }
+
+    pub fn next(&self) -> Option<&LessonRef> {
+        self.at.and_then(|i| self.content.lessons.get(i + 1))
+    }
+
     /// Where the video resumes (seconds).
     pub fn position(&self) -> i64 {
-        self.progress.as_ref().and_then(|p| p.positions.get(&self.lesson.id).copied()).unwrap_or(0)
+        self.progress.as_ref().and_then(|p| p.positions.get(&self.lesson().id).copied()).unwrap_or(0)
     }
 }
 
@@ -77,46 +109,26 @@ pub async fn view(
     slug: &str,
     lesson_id: &LessonId,
 ) -> Result<LessonView, LessonRefused> {
-    let rendered = content::lesson(state, lesson_id).await?.ok_or_else(AppError::not_found)?;
-    let course =
-        content::course(state, &CourseId::from(&rendered.lesson.course_id)).await?.ok_or_else(AppError::not_found)?;
+    let found = access::cached_lesson(state, lesson_id).await?;
     // Another course's lesson is 404 whoever asks, before any access answer.
-    if course.course.slug != slug {
+    if found.content.course.slug != slug {
         return Err(AppError::not_found().into());
     }
     let mut conn = state.db.pool().acquire().await?;
-    let found = match access::viewable_lesson_in(state, &mut conn, viewer, rendered.lesson, &course).await? {
-        Ok(found) => found,
-        Err((access::Denied::EnrollmentRequired, course)) => return Err(LessonRefused::EnrollFirst(course)),
-        Err((denied, _)) => return Err(denied.into_error().into()),
+    let access = match found.access(state, &mut conn, viewer).await? {
+        Ok(access) => access,
+        Err(access::Denied::EnrollmentRequired) => {
+            return Err(LessonRefused::EnrollFirst(Box::new(found.content.course.clone())));
+        }
+        Err(denied) => return Err(denied.into_error().into()),
     };
-    let (lesson, viewable) = (found.lesson, found.viewable);
-    let (modules, refs) = (course.modules, course.lessons);
+    let CachedLesson { rendered, content } = found;
     let progress = match viewer {
-        Some(v) => Some(progress::detail_in(&mut conn, &v.id(), &viewable.course, &refs).await?),
+        Some(v) => Some(progress::detail_in(&mut conn, &v.id(), &content.course, &content.lessons).await?),
         None => None,
     };
-    let at = refs.iter().position(|l| l.id == lesson.id);
-    let previous = at.and_then(|i| i.checked_sub(1)).and_then(|i| refs.get(i)).cloned();
-    let next = at.and_then(|i| refs.get(i + 1)).cloned();
-    let modules = modules
-        .into_iter()
-        .map(|m| {
-            let lessons = refs.iter().filter(|l| l.module_id == m.id).cloned().collect();
-            (m, lessons)
-        })
-        .collect();
-    Ok(LessonView {
-        lesson,
-        body_html: rendered.body_html,
-        course: viewable.course,
-        seen: viewable.seen,
-        enrolled: viewable.enrolled,
-        modules,
-        progress,
-        previous,
-        next,
-    })
+    let at = content.lessons.iter().position(|l| l.id == rendered.lesson.id);
+    Ok(LessonView { rendered, content, seen: access.seen, enrolled: access.enrolled, progress, at })
 }
 
 /// The lesson `/learn/{slug}` opens: the viewer's continue lesson (staff and

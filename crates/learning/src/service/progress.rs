@@ -16,7 +16,7 @@ use super::{
     certificates::{self, Learner},
 };
 use crate::{
-    model::{self, Certificate, LessonProgress, POSITION_MAX_SECONDS, Summary},
+    model::{self, Certificate, CourseProgress, LessonProgress, POSITION_MAX_SECONDS, Summary},
     repo,
 };
 
@@ -75,21 +75,23 @@ pub async fn record(
     lesson_id: &LessonId,
     input: ProgressInput,
 ) -> Result<Recorded, AppError> {
-    let (lesson, course) = {
+    let found = access::cached_lesson(state, lesson_id).await?;
+    let access = {
         let mut conn = state.db.pool().acquire().await?;
-        let found = access::viewable_lesson(&mut conn, Some(viewer), lesson_id).await?;
-        if !found.viewable.enrolled || found.viewable.seen == Seen::Preview {
-            return Err(learners_only());
-        }
-        (found.lesson, found.viewable.course)
+        found.access(state, &mut conn, Some(viewer)).await?.map_err(access::Denied::into_error)?
     };
+    if !access.enrolled || access.seen == Seen::Preview {
+        return Err(learners_only());
+    }
+    let (lesson, course) = (&found.rendered.lesson, &found.content.course);
     check(&input, lesson.kind())?;
     if input.completed.is_some() && lesson.activity.is_some() {
         let text = Text::new("learning.errors.completed_by_activity");
         return Err(AppError::conflict(text).with_kind("completed-by-activity"));
     }
     let learner = Learner { user_id: &viewer.user_id, name: &viewer.display_name };
-    write(state, &learner, lesson_id, &course, &input).await?.ok_or_else(learners_only)
+    let outline = Outline { course, lessons: &found.content.lessons };
+    write(state, &learner, lesson_id, outline, &input).await?.ok_or_else(learners_only)
 }
 
 /// Completes an activity's lesson (a quiz's) for `user_id` because the
@@ -98,35 +100,49 @@ pub async fn record(
 /// again changes nothing. Returns false, changing nothing, when the lesson is
 /// gone or is no activity's, or the learner is gone or no longer enrolled.
 pub async fn complete_activity(state: &AppState, user_id: &UserId, lesson_id: &LessonId) -> Result<bool, AppError> {
-    let (course, name) = {
+    let (course, lessons, name) = {
         let mut conn = state.db.pool().acquire().await?;
         let Some(lesson) = read::lesson(&mut conn, lesson_id).await?.filter(|l| l.activity.is_some()) else {
             return Ok(false);
         };
-        let Some(course) = read::course(&mut conn, &CourseId::from(&lesson.course_id)).await? else {
+        let course_id = CourseId::from(&lesson.course_id);
+        let Some(course) = read::course(&mut conn, &course_id).await? else {
             return Ok(false);
         };
+        let lessons = read::lesson_refs(&mut conn, &[course_id]).await?;
         drop(conn);
         let Some(user) = lyceum_accounts::service::identity::find(state, user_id).await? else {
             return Ok(false);
         };
-        (course, user.display_name)
+        (course, lessons, user.display_name)
     };
     let learner = Learner { user_id: user_id.as_str(), name: &name };
     let input = ProgressInput { completed: Some(true), position_seconds: None };
-    Ok(write(state, &learner, lesson_id, &course, &input).await?.is_some())
+    let outline = Outline { course: &course, lessons: &lessons };
+    Ok(write(state, &learner, lesson_id, outline, &input).await?.is_some())
+}
+
+/// A course and its lessons in outline order, as the writer read them
+/// before its transaction (from the cached content, or the database).
+#[derive(Clone, Copy)]
+struct Outline<'a> {
+    course: &'a Course,
+    lessons: &'a [LessonRef],
 }
 
 /// The write of [`record`] and [`complete_activity`]; None (nothing written)
-/// when the learner is not actively enrolled.
+/// when the learner is not actively enrolled. The transaction writes and
+/// reads only the learner's own rows (SQLite's one writer holds its turn for
+/// as few statements as it can); completion is judged against the outline
+/// the caller read — the one the learner was shown.
 async fn write(
     state: &AppState,
     learner: &Learner<'_>,
     lesson_id: &LessonId,
-    course: &Course,
+    outline: Outline<'_>,
     input: &ProgressInput,
 ) -> Result<Option<Recorded>, AppError> {
-    let user_id = UserId::from(learner.user_id);
+    let (course, user_id) = (outline.course, UserId::from(learner.user_id));
     let now = db::now_ms();
     let mut tx = state.db.begin().await?;
     // A write first: it takes the course_progress row lock on PostgreSQL (see
@@ -145,7 +161,9 @@ async fn write(
         now,
     )
     .await?;
-    let mut detail = detail(&mut tx, &user_id, course).await?;
+    let (course_row, rows) = repo::progress::of_course(&mut tx, learner.user_id, &course.id).await?;
+    let lesson = rows.iter().find(|r| r.lesson_id == lesson_id.as_str()).cloned().ok_or_else(AppError::not_found)?;
+    let mut detail = assemble(&mut tx, &user_id, course, outline.lessons, course_row, &rows).await?;
     let mut just_completed = false;
     if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
         repo::progress::set_course_completed(&mut tx, learner.user_id, &course.id, now).await?;
@@ -154,8 +172,6 @@ async fn write(
         detail.completed_at = detail.completed_at.or(Some(now));
         detail.certificate = Some(certificate);
     }
-    let lesson =
-        repo::progress::lesson(&mut tx, learner.user_id, lesson_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(Some(Recorded { lesson, course: detail, just_completed, course_slug: course.slug.clone() }))
 }
@@ -195,12 +211,24 @@ pub async fn detail_in(
     course: &Course,
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
-    let user_id = user_id.as_str();
-    let (course_row, rows) = repo::progress::of_course(conn, user_id, &course.id).await?;
+    let (course_row, rows) = repo::progress::of_course(conn, user_id.as_str(), &course.id).await?;
+    assemble(conn, user_id, course, refs, course_row, &rows).await
+}
+
+/// A learner's progress from their rows in a course (reading the
+/// certificate once the course is completed).
+async fn assemble(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    course: &Course,
+    refs: &[LessonRef],
+    course_row: Option<CourseProgress>,
+    rows: &[LessonProgress],
+) -> Result<CourseDetail, AppError> {
     // A certificate is issued with the course's completion, in its transaction:
     // no completion, no certificate to look for (one query fewer per view).
     let certificate = match course_row.as_ref().and_then(|c| c.completed_at) {
-        Some(_) => repo::certificates::of_user_course(conn, user_id, &course.id).await?,
+        Some(_) => repo::certificates::of_user_course(conn, user_id.as_str(), &course.id).await?,
         None => None,
     };
     let completed: HashSet<String> =

@@ -38,16 +38,16 @@ struct LessonPage {
 
 impl LessonPage {
     fn url(&self, l: &LessonRef) -> String {
-        lesson_url(&self.view.course.slug, &l.id)
+        lesson_url(&self.view.course().slug, &l.id)
     }
     fn is_current(&self, l: &LessonRef) -> bool {
-        l.id == self.view.lesson.id
+        l.id == self.view.lesson().id
     }
     fn done(&self, id: &str) -> bool {
         self.view.progress.as_ref().is_some_and(|p| p.is_completed(id))
     }
     fn this_done(&self) -> bool {
-        self.done(&self.view.lesson.id)
+        self.done(&self.view.lesson().id)
     }
     /// Progress is shown and recorded for enrolled learners only.
     fn tracks(&self) -> bool {
@@ -67,31 +67,31 @@ impl LessonPage {
         self.view.progress.as_ref().and_then(|p| p.certificate.as_ref()).map(|c| c.url())
     }
     fn kind(&self) -> &'static str {
-        self.view.lesson.kind().as_str()
+        self.view.lesson().kind().as_str()
     }
     fn has_file(&self) -> bool {
-        self.view.lesson.media_key.is_some()
+        self.view.lesson().media_key.is_some()
     }
     fn media_url(&self) -> String {
-        format!("/lessons/{}/media", self.view.lesson.id)
+        format!("/lessons/{}/media", self.view.lesson().id)
     }
     /// An external video address, only if https (anything else is not linked).
     fn external_video(&self) -> Option<&str> {
-        let url = self.view.lesson.video_url.as_deref()?;
-        (self.view.lesson.kind() == LessonKind::Video && url.starts_with("https://")).then_some(url)
+        let url = self.view.lesson().video_url.as_deref()?;
+        (self.view.lesson().kind() == LessonKind::Video && url.starts_with("https://")).then_some(url)
     }
     /// The privacy-enhanced player of a YouTube or Vimeo address, embedded in the page.
     fn embedded_video(&self) -> Option<String> {
         self.external_video().and_then(embed_url)
     }
     fn file_name(&self) -> &str {
-        self.view.lesson.file_name.as_deref().unwrap_or("download")
+        self.view.lesson().file_name.as_deref().unwrap_or("download")
     }
     fn file_size(&self) -> String {
-        self.page.size(self.view.lesson.media_size.unwrap_or(0))
+        self.page.size(self.view.lesson().media_size.unwrap_or(0))
     }
     fn body_html(&self) -> &str {
-        &self.view.body_html
+        self.view.body_html()
     }
 }
 
