@@ -9,7 +9,7 @@ use rand::RngCore;
 /// The furthest a video position may be (a day; lessons last at most 1440 minutes).
 pub const POSITION_MAX_SECONDS: i64 = 86_400;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct LessonProgress {
     pub lesson_id: String,
     pub completed_at: Option<i64>,
@@ -17,7 +17,7 @@ pub struct LessonProgress {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct CourseProgress {
     pub course_id: String,
     pub last_lesson_id: Option<String>,
@@ -25,7 +25,7 @@ pub struct CourseProgress {
     pub completed_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Certificate {
     pub id: String,
     pub code: String,

@@ -1,7 +1,11 @@
 //! Recording progress, a learner's progress in one course, and completing a
 //! course (certificate + `course.completed`, in the same transaction).
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
 
 use lyceum_courses::{
     model::{Course, LessonKind, LessonRef},
@@ -161,19 +165,74 @@ async fn write(
         now,
     )
     .await?;
-    let (course_row, rows) = repo::progress::of_course(&mut tx, learner.user_id, &course.id).await?;
-    let lesson = rows.iter().find(|r| r.lesson_id == lesson_id.as_str()).cloned().ok_or_else(AppError::not_found)?;
-    let mut detail = assemble(&mut tx, &user_id, course, outline.lessons, course_row, &rows).await?;
+    let mut rows = Rows::read(&mut tx, learner.user_id, &course.id).await?;
+    let lesson =
+        rows.lessons.iter().find(|r| r.lesson_id == lesson_id.as_str()).cloned().ok_or_else(AppError::not_found)?;
+    let mut detail = detail_from(course, outline.lessons, &rows);
     let mut just_completed = false;
     if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
         repo::progress::set_course_completed(&mut tx, learner.user_id, &course.id, now).await?;
         let (certificate, issued) = certificates::issue(state, &mut tx, learner, course, now).await?;
         just_completed = issued;
         detail.completed_at = detail.completed_at.or(Some(now));
-        detail.certificate = Some(certificate);
+        detail.certificate = Some(certificate.clone());
+        if let Some(row) = rows.course.as_mut() {
+            row.completed_at = row.completed_at.or(Some(now));
+        }
+        rows.certificate = Some(certificate);
     }
     tx.commit().await?;
+    rows.keep(state, learner.user_id, &course.id).await;
     Ok(Some(Recorded { lesson, course: detail, just_completed, course_slug: course.slug.clone() }))
+}
+
+/// The progress rows' cache namespace: one entry per learner and course.
+const ROWS_CACHE: &str = "learning.progress";
+/// How long rows are kept without a write (a write replaces them at once).
+const ROWS_TTL: Duration = Duration::from_secs(60);
+
+/// One learner's rows in one course: the course row, the lesson rows and the
+/// certificate. The lesson view reads them from the cache ([`Rows::cached`])
+/// instead of the tables; [`write`], the only writer of these tables, keeps
+/// what it committed (write-through), so the learner's next view shows it.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Rows {
+    course: Option<CourseProgress>,
+    lessons: Vec<LessonProgress>,
+    certificate: Option<Certificate>,
+}
+
+impl Rows {
+    /// From the tables (2 queries once the course is completed, else 1).
+    async fn read(conn: &mut AnyConnection, user_id: &str, course_id: &str) -> Result<Self, AppError> {
+        let (course, lessons) = repo::progress::of_course(conn, user_id, course_id).await?;
+        // A certificate is issued with the course's completion, in its transaction:
+        // no completion, no certificate to look for (one query fewer per view).
+        let certificate = match course.as_ref().and_then(|c| c.completed_at) {
+            Some(_) => repo::certificates::of_user_course(conn, user_id, course_id).await?,
+            None => None,
+        };
+        Ok(Self { course, lessons, certificate })
+    }
+
+    async fn cached(
+        state: &AppState,
+        conn: &mut AnyConnection,
+        user_id: &str,
+        course_id: &str,
+    ) -> Result<Arc<Self>, AppError> {
+        let key = rows_key(user_id, course_id);
+        state.cache.get_or_load_shared(ROWS_CACHE, &key, ROWS_TTL, Self::read(conn, user_id, course_id)).await
+    }
+
+    /// Called after (never before) the commit that wrote them.
+    async fn keep(&self, state: &AppState, user_id: &str, course_id: &str) {
+        state.cache.set_json(ROWS_CACHE, &rows_key(user_id, course_id), self, ROWS_TTL).await;
+    }
+}
+
+fn rows_key(user_id: &str, course_id: &str) -> String {
+    format!("{user_id}:{course_id}")
 }
 
 /// One learner's progress in one course.
@@ -211,44 +270,44 @@ pub async fn detail_in(
     course: &Course,
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
-    let (course_row, rows) = repo::progress::of_course(conn, user_id.as_str(), &course.id).await?;
-    assemble(conn, user_id, course, refs, course_row, &rows).await
+    let rows = Rows::read(conn, user_id.as_str(), &course.id).await?;
+    Ok(detail_from(course, refs, &rows))
 }
 
-/// A learner's progress from their rows in a course (reading the
-/// certificate once the course is completed).
-async fn assemble(
+/// [`detail_in`] from the learner's rows as the cache keeps them (no query
+/// when kept): the lesson view's progress. `conn` answers a miss.
+pub async fn detail_cached(
+    state: &AppState,
     conn: &mut AnyConnection,
     user_id: &UserId,
     course: &Course,
     refs: &[LessonRef],
-    course_row: Option<CourseProgress>,
-    rows: &[LessonProgress],
 ) -> Result<CourseDetail, AppError> {
-    // A certificate is issued with the course's completion, in its transaction:
-    // no completion, no certificate to look for (one query fewer per view).
-    let certificate = match course_row.as_ref().and_then(|c| c.completed_at) {
-        Some(_) => repo::certificates::of_user_course(conn, user_id.as_str(), &course.id).await?,
-        None => None,
-    };
+    let rows = Rows::cached(state, conn, user_id.as_str(), &course.id).await?;
+    Ok(detail_from(course, refs, &rows))
+}
+
+/// A learner's progress from their rows in a course.
+fn detail_from(course: &Course, refs: &[LessonRef], rows: &Rows) -> CourseDetail {
     let completed: HashSet<String> =
-        rows.iter().filter(|r| r.completed_at.is_some()).map(|r| r.lesson_id.clone()).collect();
+        rows.lessons.iter().filter(|r| r.completed_at.is_some()).map(|r| r.lesson_id.clone()).collect();
     let outline: Vec<_> = refs.iter().collect();
-    let last = course_row.as_ref().and_then(|c| c.last_lesson_id.as_deref());
+    let course_row = rows.course.as_ref();
+    let last = course_row.and_then(|c| c.last_lesson_id.as_deref());
     let summary = model::summarize(&outline, &completed, last);
     // In outline order, and only lessons that still exist.
     let completed_lesson_ids = refs.iter().filter(|l| completed.contains(&l.id)).map(|l| l.id.clone()).collect();
-    let positions = rows.iter().filter(|r| r.position_seconds > 0).map(|r| (r.lesson_id.clone(), r.position_seconds));
-    Ok(CourseDetail {
+    let positions = rows.lessons.iter().filter(|r| r.position_seconds > 0);
+    CourseDetail {
         course_id: course.id.clone(),
         summary,
         completed_lesson_ids,
-        positions: positions.collect(),
-        last_activity_at: course_row.as_ref().map(|c| c.last_activity_at),
+        positions: positions.map(|r| (r.lesson_id.clone(), r.position_seconds)).collect(),
+        last_activity_at: course_row.map(|c| c.last_activity_at),
         completed_at: course_row.and_then(|c| c.completed_at),
-        certificate,
+        certificate: rows.certificate.clone(),
         outline_ids: refs.iter().map(|l| l.id.clone()).collect(),
-    })
+    }
 }
 
 /// The viewer's progress in a course they may open (enrolled learners; staff see their own, usually empty).
