@@ -3,11 +3,12 @@
 //! placeholders (both engines accept them), TEXT ids, BIGINT epoch-millisecond
 //! timestamps and integers instead of booleans.
 
-use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
+use std::{future::Future, path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
-    AnyConnection, AnyPool, Connection, Executor,
+    Any, AnyConnection, AnyPool, Connection, Executor,
     any::{AnyConnectOptions, AnyPoolOptions},
+    pool::PoolConnection,
 };
 
 use crate::config::Settings;
@@ -149,6 +150,47 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Where a read that is usually answered from the cache gets its connection
+/// on a miss: a connection the caller already holds, or a [`LazyConn`] that
+/// takes one from the pool only then (a hot path whose reads all hit takes
+/// none: no pool round, no return to it).
+pub trait ConnSource: Send {
+    fn conn(&mut self) -> impl Future<Output = Result<&mut AnyConnection, sqlx::Error>> + Send;
+}
+
+impl ConnSource for AnyConnection {
+    async fn conn(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
+        Ok(self)
+    }
+}
+
+impl ConnSource for PoolConnection<Any> {
+    async fn conn(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
+        Ok(&mut **self)
+    }
+}
+
+/// A pooled connection taken on first use and kept for the next.
+pub struct LazyConn<'a> {
+    pool: &'a AnyPool,
+    taken: Option<PoolConnection<Any>>,
+}
+
+impl<'a> LazyConn<'a> {
+    pub fn new(db: &'a Db) -> Self {
+        Self { pool: &db.pool, taken: None }
+    }
+}
+
+impl ConnSource for LazyConn<'_> {
+    async fn conn(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
+        if self.taken.is_none() {
+            self.taken = Some(self.pool.acquire().await?);
+        }
+        Ok(self.taken.as_deref_mut().expect("taken above"))
     }
 }
 

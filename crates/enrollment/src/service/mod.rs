@@ -9,7 +9,7 @@ pub(crate) mod seats;
 
 use lyceum_courses::service::access::is_staff;
 use lyceum_platform::ids::{CourseId, UserId};
-use lyceum_platform::{AppError, AppState, auth::Viewer};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db::ConnSource};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -43,7 +43,7 @@ fn active_key(course_id: &str, user_id: &str) -> String {
 /// Writes that depend on the answer ask [`is_active`] in their transaction.
 pub async fn is_active_cached(
     state: &AppState,
-    conn: &mut AnyConnection,
+    conn: &mut impl ConnSource,
     course_id: &CourseId,
     user_id: &UserId,
 ) -> Result<bool, AppError> {
@@ -51,7 +51,7 @@ pub async fn is_active_cached(
     if state.cache.get(ACTIVE_CACHE, &key).await.is_some() {
         return Ok(true);
     }
-    let active = is_active(conn, course_id, user_id).await?;
+    let active = is_active(conn.conn().await?, course_id, user_id).await?;
     if active {
         state.cache.set(ACTIVE_CACHE, &key, bytes::Bytes::from_static(b"1"), ACTIVE_TTL).await;
     }

@@ -21,7 +21,7 @@ use lyceum_courses::{
     },
 };
 use lyceum_platform::ids::{CourseId, LessonId};
-use lyceum_platform::{AppError, AppState, Text, auth::Viewer};
+use lyceum_platform::{AppError, AppState, Text, auth::Viewer, db::ConnSource};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 
@@ -185,7 +185,7 @@ impl CachedLesson {
     pub async fn access(
         &self,
         state: &AppState,
-        conn: &mut AnyConnection,
+        conn: &mut impl ConnSource,
         viewer: Option<&Viewer>,
     ) -> Result<Result<LessonAccess, Denied>, AppError> {
         let course = &self.content.course;

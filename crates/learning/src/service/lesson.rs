@@ -11,7 +11,7 @@ use lyceum_courses::{
     },
 };
 use lyceum_platform::ids::LessonId;
-use lyceum_platform::{AppError, AppState, auth::Viewer};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db::LazyConn};
 
 use super::{
     access::{self, CachedLesson, Seen},
@@ -114,7 +114,8 @@ pub async fn view(
     if found.content.course.slug != slug {
         return Err(AppError::not_found().into());
     }
-    let mut conn = state.db.pool().acquire().await?;
+    // Taken only if a cache misses: a view of a warm course takes no connection.
+    let mut conn = LazyConn::new(&state.db);
     let access = match found.access(state, &mut conn, viewer).await? {
         Ok(access) => access,
         Err(access::Denied::EnrollmentRequired) => {

@@ -12,7 +12,11 @@ use lyceum_courses::{
     service::read,
 };
 use lyceum_platform::ids::{CourseId, LessonId, UserId};
-use lyceum_platform::{AppError, AppState, FieldError, Text, auth::Viewer, db};
+use lyceum_platform::{
+    AppError, AppState, FieldError, Text,
+    auth::Viewer,
+    db::{self, ConnSource, LazyConn},
+};
 use sqlx::AnyConnection;
 
 use super::{
@@ -80,10 +84,8 @@ pub async fn record(
     input: ProgressInput,
 ) -> Result<Recorded, AppError> {
     let found = access::cached_lesson(state, lesson_id).await?;
-    let access = {
-        let mut conn = state.db.pool().acquire().await?;
-        found.access(state, &mut conn, Some(viewer)).await?.map_err(access::Denied::into_error)?
-    };
+    let access = found.access(state, &mut LazyConn::new(&state.db), Some(viewer)).await?;
+    let access = access.map_err(access::Denied::into_error)?;
     if !access.enrolled || access.seen == Seen::Preview {
         return Err(learners_only());
     }
@@ -217,12 +219,13 @@ impl Rows {
 
     async fn cached(
         state: &AppState,
-        conn: &mut AnyConnection,
+        conn: &mut impl ConnSource,
         user_id: &str,
         course_id: &str,
     ) -> Result<Arc<Self>, AppError> {
         let key = rows_key(user_id, course_id);
-        state.cache.get_or_load_shared(ROWS_CACHE, &key, ROWS_TTL, Self::read(conn, user_id, course_id)).await
+        let load = async { Self::read(conn.conn().await?, user_id, course_id).await };
+        state.cache.get_or_load_shared(ROWS_CACHE, &key, ROWS_TTL, load).await
     }
 
     /// Called after (never before) the commit that wrote them.
@@ -278,7 +281,7 @@ pub async fn detail_in(
 /// when kept): the lesson view's progress. `conn` answers a miss.
 pub async fn detail_cached(
     state: &AppState,
-    conn: &mut AnyConnection,
+    conn: &mut impl ConnSource,
     user_id: &UserId,
     course: &Course,
     refs: &[LessonRef],
