@@ -131,27 +131,14 @@ impl Cache {
         if let Some(value) = decoded.as_ref().and_then(|d| d.downcast_ref::<T>()) {
             return Some(value.clone());
         }
-        match serde_json::from_slice(&bytes) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                tracing::warn!(namespace, key, error = %e, "cache entry does not decode; treating it as a miss");
-                None
-            }
-        }
+        decode(namespace, key, &bytes)
     }
 
     pub async fn set_json<T>(&self, namespace: &str, key: &str, value: &T, ttl: Duration)
     where
         T: Serialize + Clone + Send + Sync + 'static,
     {
-        let bytes = match serde_json::to_vec(value) {
-            Ok(bytes) => Bytes::from(bytes),
-            Err(e) => return tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
-        };
-        match &self.backend {
-            Backend::Memory(m) => m.set(namespace, key, bytes, Some(Arc::new(value.clone())), ttl),
-            Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
-        }
+        self.set_shared(namespace, key, Arc::new(value.clone()), ttl).await;
     }
 
     /// The cached value, or `load()`'s, which is then cached. Errors of `load`
@@ -187,11 +174,8 @@ impl Cache {
             if let Some(value) = decoded.and_then(|d| d.downcast::<T>().ok()) {
                 return Ok(value);
             }
-            match serde_json::from_slice(&bytes) {
-                Ok(value) => return Ok(Arc::new(value)),
-                Err(e) => {
-                    tracing::warn!(namespace, key, error = %e, "cache entry does not decode; treating it as a miss")
-                }
+            if let Some(value) = decode(namespace, key, &bytes) {
+                return Ok(Arc::new(value));
             }
         }
         let value = Arc::new(load.await?);
@@ -212,6 +196,16 @@ impl Cache {
             Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
         }
     }
+}
+
+/// An entry's JSON; one that no longer decodes (say, after an upgrade changed
+/// the type) is logged and treated as a miss.
+fn decode<T: DeserializeOwned>(namespace: &str, key: &str, bytes: &[u8]) -> Option<T> {
+    serde_json::from_slice(bytes)
+        .inspect_err(
+            |e| tracing::warn!(namespace, key, error = %e, "cache entry does not decode; treating it as a miss"),
+        )
+        .ok()
 }
 
 /// `cache_requests_total` by namespace and outcome. The two counters of a

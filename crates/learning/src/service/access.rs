@@ -12,6 +12,8 @@
 //! course does not exist (404) unless it is published, where they get 403
 //! `enrollment-required`: they can see it in the catalog, not open it.
 
+use std::sync::Arc;
+
 use lyceum_courses::{
     model::{Course, CourseState, Lesson},
     service::{
@@ -23,7 +25,6 @@ use lyceum_courses::{
 use lyceum_platform::ids::{CourseId, LessonId};
 use lyceum_platform::{AppError, AppState, Text, auth::Viewer, db::ConnSource};
 use sqlx::AnyConnection;
-use std::sync::Arc;
 
 /// Why the viewer may see a course's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,13 +110,6 @@ fn judge_lesson(lesson: &Lesson, state: CourseState, staff: bool, enrolled: bool
     })
 }
 
-fn rule(course: Course, staff: bool, enrolled: bool) -> Result<Viewable, (Denied, Box<Course>)> {
-    match judge(course.state(), staff, enrolled) {
-        Ok(seen) => Ok(Viewable { course, seen, enrolled }),
-        Err(denied) => Err((denied, Box::new(course))),
-    }
-}
-
 /// The course's content as a whole (outline, progress): staff or enrolled
 /// learners; previews alone do not open the course.
 pub async fn viewable_course(
@@ -124,7 +118,8 @@ pub async fn viewable_course(
     course: Course,
 ) -> Result<Viewable, AppError> {
     let (staff, enrolled) = facts(conn, viewer, &CourseId::from(&course.id)).await?;
-    rule(course, staff, enrolled).map_err(|(denied, _)| denied.into_error())
+    let seen = judge(course.state(), staff, enrolled).map_err(Denied::into_error)?;
+    Ok(Viewable { course, seen, enrolled })
 }
 
 pub async fn viewable_course_by_id(

@@ -170,19 +170,19 @@ async fn write(
     let mut rows = Rows::read(&mut tx, learner.user_id, &course.id).await?;
     let lesson =
         rows.lessons.iter().find(|r| r.lesson_id == lesson_id.as_str()).cloned().ok_or_else(AppError::not_found)?;
-    let mut detail = detail_from(course, outline.lessons, &rows);
+    let summary = detail_from(course, outline.lessons, &rows).summary;
     let mut just_completed = false;
-    if detail.summary.total > 0 && detail.summary.completed == detail.summary.total {
+    if summary.total > 0 && summary.completed == summary.total {
         repo::progress::set_course_completed(&mut tx, learner.user_id, &course.id, now).await?;
         let (certificate, issued) = certificates::issue(state, &mut tx, learner, course, now).await?;
         just_completed = issued;
-        detail.completed_at = detail.completed_at.or(Some(now));
-        detail.certificate = Some(certificate.clone());
+        // The rows as now written (the course row exists: `touch_course` above).
         if let Some(row) = rows.course.as_mut() {
             row.completed_at = row.completed_at.or(Some(now));
         }
         rows.certificate = Some(certificate);
     }
+    let detail = detail_from(course, outline.lessons, &rows);
     tx.commit().await?;
     rows.keep(state, learner.user_id, &course.id).await;
     Ok(Some(Recorded { lesson, course: detail, just_completed, course_slug: course.slug.clone() }))
