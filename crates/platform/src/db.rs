@@ -16,8 +16,8 @@ use crate::config::Settings;
 mod args;
 mod tx;
 pub use args::Args;
-pub use tx::Tx;
 use tx::WriteQueue;
+pub use tx::{AutoCommit, Tx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -131,15 +131,22 @@ impl Db {
     /// grow and which serves nobody in order — the source of a long write
     /// tail under contention. The turn is held until commit or rollback; the
     /// busy handler still arbitrates between processes (a `lyceum worker`).
-    /// The turn is taken before a pooled connection, so queued writers hold
-    /// none that readers need.
+    /// Every turn writes on the same connection, taken out of the pool once,
+    /// so queued writers hold no connection that readers need and the
+    /// writer's page cache stays warm (see `tx`).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match &self.writers {
-            Some(queue) => {
-                let turn = queue.turn().await?;
-                Ok(Tx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn)))
-            }
-            None => Ok(Tx::new(self.pool.begin().await?, None)),
+            Some(queue) => queue.begin(&self.pool).await,
+            None => Ok(Tx::pooled(self.pool.begin().await?)),
+        }
+    }
+
+    /// A connection for writes of one statement each, outside a transaction
+    /// (see [`AutoCommit`]): on SQLite they take the write turn too.
+    pub async fn autocommit(&self) -> Result<AutoCommit, sqlx::Error> {
+        match &self.writers {
+            Some(queue) => queue.autocommit(&self.pool).await,
+            None => Ok(AutoCommit::pooled(self.pool.acquire().await?)),
         }
     }
 
@@ -149,6 +156,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(queue) = &self.writers {
+            queue.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -67,6 +67,7 @@ pub async fn revoke_all(conn: &mut AnyConnection, user_id: &str) -> Result<(), s
 pub struct TokenOwner {
     pub token_id: String,
     pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
     #[sqlx(flatten)]
     pub user: User,
 }
@@ -75,7 +76,7 @@ pub struct TokenOwner {
 pub async fn owner(pool: &AnyPool, token_hash: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "SELECT t.id AS token_id, t.last_used_at, {} \
+            "SELECT t.id AS token_id, t.last_used_at, t.expires_at, {} \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
                AND u.disabled_at IS NULL",

@@ -128,13 +128,84 @@ pub async fn forget_sessions(state: &AppState) {
 }
 
 /// The user behind a bearer token; records its use at most once a minute.
+///
+/// Cached like a session (same namespace and TTL, so [`forget_sessions`]
+/// forgets tokens too; revoking one calls it), never past the token's expiry.
 pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(User, String)>, AppError> {
-    let Some(owner) = tokens::owner(state.db.pool(), &secrets::token_hash(secret)).await? else {
-        return Ok(None);
-    };
+    let hash = secrets::token_hash(secret);
+    let key = format!("token:{hash}");
     let now = db::now_ms();
+    let ttl = std::time::Duration::from_secs(state.settings.auth.session_cache_secs);
+    let cached = match ttl.is_zero() {
+        true => None,
+        false => state.cache.get_json::<CachedToken>(SESSIONS_CACHE, &key).await.filter(|t| t.live_at(now)),
+    };
+    let mut changed = cached.is_none();
+    let mut owner = match cached {
+        Some(owner) => owner,
+        None => match tokens::owner(state.db.pool(), &hash).await? {
+            Some(owner) => CachedToken::from(owner),
+            None => return Ok(None),
+        },
+    };
     if owner.last_used_at.is_none_or(|t| now - t > 60_000) {
         tokens::touch(state.db.pool(), &owner.token_id).await?;
+        owner.last_used_at = Some(now);
+        changed = true;
+    }
+    if changed && !ttl.is_zero() {
+        let left = owner.expires_at.map(|e| std::time::Duration::from_millis(u64::try_from(e - now).unwrap_or(0)));
+        state.cache.set_json(SESSIONS_CACHE, &key, &owner, left.map_or(ttl, |left| left.min(ttl))).await;
     }
     Ok(Some((owner.user, owner.token_id)))
+}
+
+/// What [`user_for_token`] keeps of a live token.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct CachedToken {
+    user: User,
+    token_id: String,
+    last_used_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
+impl CachedToken {
+    fn live_at(&self, now: i64) -> bool {
+        self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+impl From<tokens::TokenOwner> for CachedToken {
+    fn from(owner: tokens::TokenOwner) -> Self {
+        let tokens::TokenOwner { token_id, last_used_at, expires_at, user } = owner;
+        Self { user, token_id, last_used_at, expires_at }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CachedToken;
+
+    fn token(expires_at: Option<i64>) -> CachedToken {
+        let user = serde_json::json!({
+            "id": "u1", "email": "ada@example.org", "display_name": "Ada", "role": "learner",
+            "locale": "en", "time_zone": "UTC", "email_verified_at": null, "disabled_at": null,
+            "password_change_due_at": null, "created_at": 0
+        });
+        CachedToken {
+            user: serde_json::from_value(user).expect("a user"),
+            token_id: "t1".into(),
+            last_used_at: None,
+            expires_at,
+        }
+    }
+
+    /// A cached token authenticates until its expiry, not a moment after,
+    /// whatever is left of its cache entry.
+    #[test]
+    fn a_cached_token_is_live_until_its_expiry() {
+        assert!(token(None).live_at(i64::MAX));
+        assert!(token(Some(1_000)).live_at(999));
+        assert!(!token(Some(1_000)).live_at(1_000));
+    }
 }

@@ -51,5 +51,10 @@ pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<ApiToken>, A
 pub async fn revoke(state: &AppState, user_id: &UserId, token_id: &TokenId) -> Result<(), AppError> {
     let user_id = user_id.as_str();
     let token_id = token_id.as_str();
-    if tokens::revoke(state.db.pool(), user_id, token_id).await? { Ok(()) } else { Err(AppError::not_found()) }
+    if !tokens::revoke(state.db.pool(), user_id, token_id).await? {
+        return Err(AppError::not_found());
+    }
+    // A cached token would still authenticate until its entry expired.
+    super::session::forget_sessions(state).await;
+    Ok(())
 }

@@ -79,7 +79,7 @@ pub async fn claim(db: &Db, queue: &str, worker: &str, lease_ms: i64) -> Result<
         .bind(worker)
         .bind(now)
         .bind(queue)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *db.autocommit().await?)
         .await
 }
 
@@ -87,12 +87,7 @@ pub async fn claim(db: &Db, queue: &str, worker: &str, lease_ms: i64) -> Result<
 /// expired lease) — what a broker consumer does with a delivery. The claim
 /// clears `relayed_until`: the message is consumed, so if this worker dies the
 /// relay republishes the job as soon as the lease runs out.
-pub async fn claim_by_id(
-    pool: &AnyPool,
-    id: &str,
-    worker: &str,
-    lease_ms: i64,
-) -> Result<Option<Claimed>, sqlx::Error> {
+pub async fn claim_by_id(db: &Db, id: &str, worker: &str, lease_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
     let now = db::now_ms();
     sqlx::query_as(
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2, \
@@ -104,7 +99,7 @@ pub async fn claim_by_id(
     .bind(worker)
     .bind(now)
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *db.autocommit().await?)
     .await
 }
 
@@ -159,7 +154,7 @@ pub async fn mark_relayed(conn: &mut AnyConnection, job: &Relayable, until: i64)
 }
 
 /// Extends the lease of a job still held by this claim; false when it was lost.
-pub async fn renew(pool: &AnyPool, job: &Claimed, worker: &str, lease_ms: i64) -> Result<bool, sqlx::Error> {
+pub async fn renew(db: &Db, job: &Claimed, worker: &str, lease_ms: i64) -> Result<bool, sqlx::Error> {
     let now = db::now_ms();
     sqlx::query(
         "UPDATE jobs SET locked_until = $1, updated_at = $2 \
@@ -170,7 +165,7 @@ pub async fn renew(pool: &AnyPool, job: &Claimed, worker: &str, lease_ms: i64) -
     .bind(&job.id)
     .bind(worker)
     .bind(job.attempts)
-    .execute(pool)
+    .execute(&mut *db.autocommit().await?)
     .await
     .map(|r| r.rows_affected() == 1)
 }
@@ -198,7 +193,7 @@ pub enum Outcome<'a> {
 }
 
 /// Records the end of a claim; false when this worker no longer held it.
-pub async fn finish(pool: &AnyPool, job: &Claimed, worker: &str, outcome: Outcome<'_>) -> Result<bool, sqlx::Error> {
+pub async fn finish(db: &Db, job: &Claimed, worker: &str, outcome: Outcome<'_>) -> Result<bool, sqlx::Error> {
     let set = match outcome {
         Outcome::Done => "state = 'done', finished_at = $1",
         // Queued again: clearing `relayed_until` lets the relay publish it once due.
@@ -221,7 +216,7 @@ pub async fn finish(pool: &AnyPool, job: &Claimed, worker: &str, outcome: Outcom
         Outcome::Dead { error } => query.bind(truncate(error)),
         Outcome::Done | Outcome::Released => query,
     };
-    query.execute(pool).await.map(|r| r.rows_affected() == 1)
+    query.execute(&mut *db.autocommit().await?).await.map(|r| r.rows_affected() == 1)
 }
 
 /// Errors can be long (a whole SMTP transcript); the row keeps the start.

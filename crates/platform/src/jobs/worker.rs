@@ -115,14 +115,10 @@ impl Worker {
         let result = loop {
             tokio::select! {
                 result = &mut run => break result.unwrap_or_else(|panic| Err(JobError::retry(panic_text(&panic)))),
-                _ = heartbeat.tick() => match repo::renew(self.state.db.pool(), &job, &self.id, lease_ms).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!(job = %job.id, kind = %job.kind, "job lease lost while running"),
-                    Err(e) => tracing::warn!(job = %job.id, error = %e, "could not renew a job lease"),
-                },
+                _ = heartbeat.tick() => self.renew_beside(&job, lease_ms),
                 () = &mut abort => {
                     tracing::info!(job = %job.id, kind = %job.kind, "shutting down: job released unfinished");
-                    repo::finish(self.state.db.pool(), &job, &self.id, Outcome::Released).await?;
+                    repo::finish(&self.state.db, &job, &self.id, Outcome::Released).await?;
                     return Ok(Ended::Released);
                 }
             }
@@ -130,16 +126,31 @@ impl Worker {
         self.record(&job, result, start.elapsed()).await
     }
 
+    /// Renews the lease in a task of its own. Awaited in the loop that polls
+    /// the job, the renewal would wait for the write turn (on SQLite) that the
+    /// job may be holding, and the job would wait for the loop: both stalled
+    /// until the busy timeout.
+    fn renew_beside(&self, job: &Claimed, lease_ms: i64) {
+        let (db, job, worker) = (self.state.db.clone(), job.clone(), self.id.clone());
+        tokio::spawn(async move {
+            match repo::renew(&db, &job, &worker, lease_ms).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(job = %job.id, kind = %job.kind, "job lease lost while running"),
+                Err(e) => tracing::warn!(job = %job.id, error = %e, "could not renew a job lease"),
+            }
+        });
+    }
+
     async fn record(&self, job: &Claimed, result: Result<(), JobError>, took: Duration) -> Result<Ended, sqlx::Error> {
         let kind = job.kind.clone();
-        let pool = self.state.db.pool();
+        let db = &self.state.db;
         if !took.is_zero() {
             metrics::histogram!("jobs_duration_seconds", "kind" => kind.clone()).record(took.as_secs_f64());
         }
         let (held, ended) = match result {
             Ok(()) => {
                 metrics::counter!("jobs_processed_total", "kind" => kind).increment(1);
-                (repo::finish(pool, job, &self.id, Outcome::Done).await?, Ended::Done)
+                (repo::finish(db, job, &self.id, Outcome::Done).await?, Ended::Done)
             }
             Err(JobError::Busy(text)) => {
                 // Not the job's fault, so no attempt is spent; the first retry's delay.
@@ -147,7 +158,7 @@ impl Worker {
                 let delay = i64::try_from(retry::backoff(1).as_millis()).unwrap_or(i64::MAX / 2);
                 tracing::info!(job = %job.id, kind = %job.kind, error = %text, "database busy; job postponed");
                 let outcome = Outcome::Postponed { run_at: db::now_ms() + delay, error: &text };
-                (repo::finish(pool, job, &self.id, outcome).await?, Ended::Retry)
+                (repo::finish(db, job, &self.id, outcome).await?, Ended::Retry)
             }
             Err(error) => {
                 metrics::counter!("jobs_failed_total", "kind" => kind.clone()).increment(1);
@@ -156,13 +167,13 @@ impl Worker {
                 if permanent || job.attempts >= job.max_attempts {
                     metrics::counter!("jobs_dead_total", "kind" => kind).increment(1);
                     tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %text, "job is dead");
-                    (repo::finish(pool, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))
+                    (repo::finish(db, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))
                 } else {
                     let attempt = u32::try_from(job.attempts).unwrap_or(u32::MAX);
                     let delay = i64::try_from(retry::backoff(attempt).as_millis()).unwrap_or(i64::MAX / 2);
                     tracing::info!(job = %job.id, kind = %job.kind, attempt, error = %text, "job failed; will retry");
                     let outcome = Outcome::Retry { run_at: db::now_ms() + delay, error: &text };
-                    (repo::finish(pool, job, &self.id, outcome).await?, Ended::Retry)
+                    (repo::finish(db, job, &self.id, outcome).await?, Ended::Retry)
                 }
             }
         };

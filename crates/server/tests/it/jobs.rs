@@ -72,16 +72,17 @@ async fn a_stale_worker_cannot_touch_a_reclaimed_job(backend: Backend) {
     let fresh = worker(&app).with_id("fresh").claim().await.unwrap().expect("claimed again once the lease is over");
     assert_eq!((stale.attempts, fresh.attempts), (1, 2));
 
-    assert!(!repo::renew(pool, &stale, "stale", 60_000).await.unwrap(), "renew");
+    let db = &app.state().db;
+    assert!(!repo::renew(db, &stale, "stale", 60_000).await.unwrap(), "renew");
     for outcome in [Outcome::Done, Outcome::Dead { error: "stale" }, Outcome::Released] {
-        assert!(!repo::finish(pool, &stale, "stale", outcome).await.unwrap(), "{outcome:?}");
+        assert!(!repo::finish(db, &stale, "stale", outcome).await.unwrap(), "{outcome:?}");
     }
     let retry = Outcome::Retry { run_at: 0, error: "stale" };
-    assert!(!repo::finish(pool, &stale, "stale", retry).await.unwrap(), "retry");
+    assert!(!repo::finish(db, &stale, "stale", retry).await.unwrap(), "retry");
     let held = row(&app, &id).await;
     assert_eq!((held.state.as_str(), held.locked_by.as_deref(), held.attempts), ("running", Some("fresh"), 2));
 
-    assert!(repo::finish(pool, &fresh, "fresh", Outcome::Done).await.unwrap(), "the live claim completes");
+    assert!(repo::finish(db, &fresh, "fresh", Outcome::Done).await.unwrap(), "the live claim completes");
     assert_eq!(row(&app, &id).await.state, "done");
     app.stop().await;
 }

@@ -80,20 +80,24 @@ async fn the_sessions_page_signs_out_another_browser(backend: Backend) {
     app.stop().await;
 }
 
-/// Sessions are cached (`auth.session_cache_secs`); an account disabled
-/// through one replica is cut off at once on another that shares the
-/// database and Redis — its cached session included.
+/// Sessions and API tokens are cached (`auth.session_cache_secs`); an
+/// account disabled through one replica is cut off at once on another that
+/// shares the database and Redis — its cached session and token included.
 async fn a_disabled_account_is_cut_off_on_every_replica(backend: Backend) {
     let Some((first, second)) = common::replicas_sharing_redis(backend, "replicas sharing Redis").await else { return };
     let (learner, learner_id) = second.signed_in("ada@example.org", Role::Learner).await;
     assert_eq!(learner.get("/api/v1/users/me").await.status, 200, "signed in, and the session now cached");
     assert_eq!(learner.get("/my/courses").await.status, 200);
+    let (secret, _) = learner.create_token("script").await;
+    let script = second.bearer_client(&secret);
+    assert_eq!(script.get("/api/v1/users/me").await.status, 200, "the token works, and is now cached");
 
     let (root, _) = first.signed_in("root@example.org", Role::Admin).await;
     let reply = root.patch(&format!("/api/v1/admin/users/{learner_id}"), json!({"disabled": true})).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
 
     learner.get("/api/v1/users/me").await.assert_problem(401, "unauthorized");
+    script.get("/api/v1/users/me").await.assert_problem(401, "unauthorized");
     let page = learner.get("/my/courses").await;
     assert_eq!(page.status, 303, "pages send a signed-out visitor to sign in");
     second.stop().await;

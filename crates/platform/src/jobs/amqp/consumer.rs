@@ -141,7 +141,7 @@ async fn handle(
         tracing::warn!(routing_key = %delivery.routing_key, "message is not a job reference; dead-lettered");
         return reject(&delivery).await;
     };
-    let claimed = match repo::claim_by_id(pool, &id, worker.id(), worker.lease_ms()).await {
+    let claimed = match repo::claim_by_id(&worker.state.db, &id, worker.id(), worker.lease_ms()).await {
         Ok(claimed) => claimed,
         Err(e) => return requeue_later(&delivery, &id, &e).await,
     };
