@@ -162,7 +162,7 @@ async fn claim(state: &AppState, user_id: &str, key: &str, fingerprint: &str) ->
     .bind(now + LOCK_MS)
     .bind(now)
     .bind(now + TTL_MS)
-    .execute(state.db.pool())
+    .execute(&mut *state.db.autocommit().await?)
     .await?
     .rows_affected();
     if claimed > 0 {
@@ -188,7 +188,7 @@ async fn store(state: &AppState, user_id: &str, key: &str, status: StatusCode, b
         .bind(key)
         .bind(i64::from(status.as_u16()))
         .bind(body)
-        .execute(state.db.pool())
+        .execute(&mut *state.db.autocommit().await?)
         .await
         .map(|_| ())
 }
@@ -197,7 +197,7 @@ async fn release(state: &AppState, user_id: &str, key: &str) -> Result<(), sqlx:
     sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL")
         .bind(user_id)
         .bind(key)
-        .execute(state.db.pool())
+        .execute(&mut *state.db.autocommit().await?)
         .await
         .map(|_| ())
 }
@@ -221,8 +221,10 @@ impl Job for PurgeExpired {
 
 /// Deletes the keys expired at `now`; returns how many.
 pub async fn purge(state: &AppState, now: i64) -> Result<u64, sqlx::Error> {
-    let done =
-        sqlx::query("DELETE FROM idempotency_keys WHERE expires_at <= $1").bind(now).execute(state.db.pool()).await?;
+    let done = sqlx::query("DELETE FROM idempotency_keys WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *state.db.autocommit().await?)
+        .await?;
     Ok(done.rows_affected())
 }
 

@@ -1,7 +1,7 @@
 //! SQL for the profiles table.
 
 use lyceum_platform::db;
-use sqlx::AnyPool;
+use sqlx::AnyConnection;
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct Row {
@@ -9,11 +9,14 @@ pub struct Row {
     pub avatar_key: Option<String>,
 }
 
-pub async fn get(pool: &AnyPool, user_id: &str) -> Result<Option<Row>, sqlx::Error> {
-    sqlx::query_as("SELECT bio, avatar_key FROM profiles WHERE user_id = $1").bind(user_id).fetch_optional(pool).await
+pub async fn get<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    conn: E,
+    user_id: &str,
+) -> Result<Option<Row>, sqlx::Error> {
+    sqlx::query_as("SELECT bio, avatar_key FROM profiles WHERE user_id = $1").bind(user_id).fetch_optional(conn).await
 }
 
-pub async fn set_bio(pool: &AnyPool, user_id: &str, bio: &str) -> Result<(), sqlx::Error> {
+pub async fn set_bio(conn: &mut AnyConnection, user_id: &str, bio: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO profiles (user_id, bio, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET bio = excluded.bio, updated_at = excluded.updated_at",
@@ -21,14 +24,18 @@ pub async fn set_bio(pool: &AnyPool, user_id: &str, bio: &str) -> Result<(), sql
     .bind(user_id)
     .bind(bio)
     .bind(db::now_ms())
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
 
 /// Sets (or clears) the avatar key and returns the previous one, to delete its file.
-pub async fn set_avatar(pool: &AnyPool, user_id: &str, key: Option<&str>) -> Result<Option<String>, sqlx::Error> {
-    let previous = get(pool, user_id).await?.and_then(|r| r.avatar_key);
+pub async fn set_avatar(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    key: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
+    let previous = get(&mut *conn, user_id).await?.and_then(|r| r.avatar_key);
     sqlx::query(
         "INSERT INTO profiles (user_id, avatar_key, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET avatar_key = excluded.avatar_key, updated_at = excluded.updated_at",
@@ -36,7 +43,7 @@ pub async fn set_avatar(pool: &AnyPool, user_id: &str, key: Option<&str>) -> Res
     .bind(user_id)
     .bind(key)
     .bind(db::now_ms())
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(previous)
 }

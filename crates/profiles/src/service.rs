@@ -88,7 +88,7 @@ pub async fn update(state: &AppState, user_id: &UserId, change: ProfileChange) -
         (Ok(valid), Ok(bio)) => {
             identity::apply(state, user_id, valid).await?;
             if let Some(bio) = bio {
-                repo::set_bio(state.db.pool(), user_id.as_str(), &bio).await?;
+                repo::set_bio(&mut *state.db.autocommit().await?, user_id.as_str(), &bio).await?;
             }
             get(state, user_id).await
         }
@@ -110,14 +110,17 @@ pub async fn set_avatar(state: &AppState, user_id: &UserId, data: bytes::Bytes) 
         avatar::normalise(data, state.settings.section::<crate::settings::AvatarUploads>().avatar_max_bytes).await?;
     let key = format!("avatars/{user_id}/{}.png", uuid::Uuid::now_v7().simple());
     state.storage.put(&key, png.into()).await?;
-    if let Some(old) = repo::set_avatar(state.db.pool(), user_id.as_str(), Some(&key)).await? {
+    // Bound first: the write turn is given back before the old file is removed.
+    let previous = repo::set_avatar(&mut *state.db.autocommit().await?, user_id.as_str(), Some(&key)).await?;
+    if let Some(old) = previous {
         remove_file(state, &old).await;
     }
     get(state, user_id).await
 }
 
 pub async fn remove_avatar(state: &AppState, user_id: &UserId) -> Result<Profile, AppError> {
-    if let Some(old) = repo::set_avatar(state.db.pool(), user_id.as_str(), None).await? {
+    let previous = repo::set_avatar(&mut *state.db.autocommit().await?, user_id.as_str(), None).await?;
+    if let Some(old) = previous {
         remove_file(state, &old).await;
     }
     get(state, user_id).await

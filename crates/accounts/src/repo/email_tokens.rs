@@ -105,10 +105,10 @@ pub async fn live_owner(
 }
 
 /// Deletes links that can no longer be used (used or expired); returns how many.
-pub async fn purge_spent(pool: &sqlx::AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn purge_spent(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM email_tokens WHERE used_at IS NOT NULL OR expires_at <= $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
 }

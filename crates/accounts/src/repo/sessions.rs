@@ -7,7 +7,7 @@ use super::users;
 use crate::model::User;
 
 pub async fn insert(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     id_hash: &str,
     user_id: &str,
     expires_at: i64,
@@ -25,7 +25,7 @@ pub async fn insert(
     .bind(expires_at)
     .bind(user_agent)
     .bind(ip)
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -42,8 +42,8 @@ pub async fn user_for(pool: &AnyPool, id_hash: &str) -> Result<Option<User>, sql
     sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str())).bind(id_hash).bind(db::now_ms()).fetch_optional(pool).await
 }
 
-pub async fn delete(pool: &AnyPool, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await.map(|_| ())
+pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *conn).await.map(|_| ())
 }
 
 /// Ends every session of a user except `keep` (the one making the request, if any).
@@ -56,10 +56,10 @@ pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str, keep: Opti
         .map(|_| ())
 }
 
-pub async fn purge_expired(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+pub async fn purge_expired(conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(db::now_ms())
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
 }
@@ -88,11 +88,11 @@ pub async fn list_for_user(pool: &AnyPool, user_id: &str) -> Result<Vec<SessionR
 }
 
 /// Ends one session, only if it belongs to `user_id`; returns whether one ended.
-pub async fn delete_public(pool: &AnyPool, user_id: &str, public_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn delete_public(conn: &mut AnyConnection, user_id: &str, public_id: &str) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE public_id = $1 AND user_id = $2")
         .bind(public_id)
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected() == 1)
 }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use crate::model::{ApiToken, User};
 
 pub async fn insert(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     user_id: &str,
     name: &str,
     token_hash: &str,
@@ -25,7 +25,7 @@ pub async fn insert(
     .bind(prefix)
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(ApiToken { id, name: name.into(), prefix: prefix.into(), created_at: now, last_used_at: None, expires_at })
 }
@@ -44,12 +44,12 @@ pub async fn list(pool: &AnyPool, user_id: &str) -> Result<Vec<ApiToken>, sqlx::
 }
 
 /// Revokes a token only if it belongs to `user_id`; returns whether one was revoked.
-pub async fn revoke(pool: &AnyPool, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn revoke(conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(db::now_ms())
         .bind(id)
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected() == 1)
 }
@@ -86,21 +86,21 @@ pub async fn owner(pool: &AnyPool, token_hash: &str) -> Result<Option<TokenOwner
     sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str())).bind(token_hash).bind(db::now_ms()).fetch_optional(pool).await
 }
 
-pub async fn touch(pool: &AnyPool, id: &str) -> Result<(), sqlx::Error> {
+pub async fn touch(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(db::now_ms())
         .bind(id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|_| ())
 }
 
 /// Deletes revoked and expired API tokens (they authenticate nothing and are
 /// no longer listed); returns how many.
-pub async fn purge_spent(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn purge_spent(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM api_tokens WHERE revoked_at IS NOT NULL OR expires_at <= $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
 }

@@ -154,7 +154,7 @@ pub struct Identity<'a> {
     pub time_zone: &'a str,
 }
 
-pub async fn set_identity(pool: &AnyPool, id: &str, identity: Identity<'_>) -> Result<(), sqlx::Error> {
+pub async fn set_identity(conn: &mut AnyConnection, id: &str, identity: Identity<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET display_name = $1, display_name_folded = $2, locale = $3, time_zone = $4, updated_at = $5 \
          WHERE id = $6",
@@ -165,7 +165,7 @@ pub async fn set_identity(pool: &AnyPool, id: &str, identity: Identity<'_>) -> R
     .bind(identity.time_zone)
     .bind(db::now_ms())
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }

@@ -52,12 +52,12 @@ pub async fn set_role(
     if actor_id == Some(id) {
         return Err(AccountError::OwnAccount("accounts.errors.own_role"));
     }
-    let mut conn = state.db.pool().acquire().await?;
-    if users::set_role(&mut conn, id, role).await? == 0 {
+    if users::set_role(&mut *state.db.autocommit().await?, id, role).await? == 0 {
         return Err(AccountError::NoSuchUser);
     }
     super::session::forget_sessions(state).await;
     tracing::info!(actor = actor_id.unwrap_or("cli"), user_id = id, %role, "role changed");
+    let mut conn = state.db.pool().acquire().await?;
     users::by_id(&mut conn, id).await?.ok_or(AccountError::NoSuchUser)
 }
 
@@ -104,7 +104,7 @@ pub async fn create_user(
         (e, n, p) => return Err(AppError::validation([e.err(), n.err(), p.err()].into_iter().flatten().collect())),
     };
     let hash = password::hash(pass.expose()).await?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.autocommit().await?;
     let new = users::NewUser {
         email: email.as_str(),
         password_hash: &hash,
@@ -163,8 +163,7 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)
 /// to the password form; the API answers 403 `password-change-required`).
 pub async fn require_password_change(state: &AppState, user_id: &UserId) -> Result<(), AppError> {
     let user_id = user_id.as_str();
-    let mut conn = state.db.pool().acquire().await?;
-    users::require_password_change(&mut conn, user_id).await?;
+    users::require_password_change(&mut *state.db.autocommit().await?, user_id).await?;
     super::session::forget_sessions(state).await;
     Ok(())
 }

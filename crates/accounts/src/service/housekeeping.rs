@@ -15,11 +15,10 @@ impl Job for PurgeExpired {
     const KIND: &'static str = "accounts.purge_expired";
     type Payload = ();
     async fn run(state: &AppState, (): ()) -> Result<(), JobError> {
-        let pool = state.db.pool();
         let now = db::now_ms();
-        let sessions = sessions::purge_expired(pool).await?;
-        let links = email_tokens::purge_spent(pool, now).await?;
-        let api_tokens = tokens::purge_spent(pool, now).await?;
+        let sessions = sessions::purge_expired(&mut *state.db.autocommit().await?).await?;
+        let links = email_tokens::purge_spent(&mut *state.db.autocommit().await?, now).await?;
+        let api_tokens = tokens::purge_spent(&mut *state.db.autocommit().await?, now).await?;
         tracing::info!(sessions, links, api_tokens, "spent credentials purged");
         Ok(())
     }

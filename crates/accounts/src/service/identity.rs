@@ -67,7 +67,7 @@ pub async fn validate(state: &AppState, user_id: &UserId, change: &IdentityChang
 pub async fn apply(state: &AppState, user_id: &UserId, valid: ValidIdentity) -> Result<User, AppError> {
     let identity =
         users::Identity { display_name: &valid.display_name, locale: &valid.locale, time_zone: &valid.time_zone };
-    users::set_identity(state.db.pool(), user_id.as_str(), identity).await?;
+    users::set_identity(&mut *state.db.autocommit().await?, user_id.as_str(), identity).await?;
     super::session::forget_sessions(state).await;
     get(state, user_id).await
 }

@@ -28,8 +28,8 @@ pub(crate) async fn issue_token(
     new_email: Option<&str>,
 ) -> Result<String, AppError> {
     let token = secrets::random_token();
-    let mut conn = state.db.pool().acquire().await?;
     let expires = db::now_ms() + ttl_ms;
+    let mut conn = state.db.autocommit().await?;
     email_tokens::issue(&mut conn, &user.id, purpose, &secrets::token_hash(&token), expires, new_email).await?;
     Ok(token)
 }

@@ -102,7 +102,7 @@ impl Job for ResetMail {
             return Ok(());
         }
         links::send_reset(state, &user).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }
 
@@ -116,7 +116,7 @@ impl Job for AlreadyRegisteredMail {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_already_registered(state, &user).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }
 
@@ -131,7 +131,7 @@ impl Job for PasswordChangedMail {
         let key = req.key(Self::KIND);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_password_changed(state, &user).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }
 
@@ -178,7 +178,7 @@ impl Job for EmailChangeLinkMail {
             return Ok(());
         }
         super::email_change::send_link(state, &user, &req.address).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }
 
@@ -193,7 +193,7 @@ impl Job for EmailChangedMail {
         let key = format!("{}:{}", Self::KIND, req.request_id);
         let Some(user) = pending_user(state, &req.user_id, &key).await? else { return Ok(()) };
         mail::send_email_changed(state, &user, &req.address).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }
 
@@ -204,7 +204,7 @@ async fn verification(state: &AppState, user_id: &str, key: &str) -> Result<(), 
         return Ok(());
     }
     links::send_verification(state, &user).await?;
-    Ok(deliveries::record_sent(state.db.pool(), key).await?)
+    Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, key).await?)
 }
 
 /// The user to mail, or `None` when the mail with `key` was sent already or the

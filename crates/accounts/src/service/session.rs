@@ -78,7 +78,15 @@ pub async fn open_session(state: &AppState, user: User, client: &Client) -> Resu
     let max_age_secs = state.settings.auth.session_ttl_hours * 3600;
     let expires = db::now_ms() + max_age_secs * 1000;
     let agent: String = client.user_agent.chars().take(300).collect();
-    sessions::insert(state.db.pool(), &secrets::token_hash(&secret), &user.id, expires, &agent, &client.ip).await?;
+    sessions::insert(
+        &mut *state.db.autocommit().await?,
+        &secrets::token_hash(&secret),
+        &user.id,
+        expires,
+        &agent,
+        &client.ip,
+    )
+    .await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(NewSession { user, secret, max_age_secs })
 }
@@ -86,7 +94,7 @@ pub async fn open_session(state: &AppState, user: User, client: &Client) -> Resu
 /// Ends the session behind `credential` (bearer tokens are revoked separately).
 pub async fn logout(state: &AppState, credential: &Credential) -> Result<(), AppError> {
     if let Credential::Session { session_hash } = credential {
-        sessions::delete(state.db.pool(), session_hash).await?;
+        sessions::delete(&mut *state.db.autocommit().await?, session_hash).await?;
         state.cache.delete(SESSIONS_CACHE, session_hash).await;
     }
     Ok(())
@@ -149,7 +157,7 @@ pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(Us
         },
     };
     if owner.last_used_at.is_none_or(|t| now - t > 60_000) {
-        tokens::touch(state.db.pool(), &owner.token_id).await?;
+        tokens::touch(&mut *state.db.autocommit().await?, &owner.token_id).await?;
         owner.last_used_at = Some(now);
         changed = true;
     }

@@ -57,7 +57,7 @@ pub async fn list(state: &AppState, viewer: &Viewer) -> Result<Vec<SessionInfo>,
 
 /// Signs out one of your sessions (another user's is "not found").
 pub async fn revoke(state: &AppState, viewer: &Viewer, id: &str) -> Result<(), AppError> {
-    if sessions::delete_public(state.db.pool(), &viewer.user_id, id).await? {
+    if sessions::delete_public(&mut *state.db.autocommit().await?, &viewer.user_id, id).await? {
         super::session::forget_sessions(state).await;
         Ok(())
     } else {
@@ -68,8 +68,7 @@ pub async fn revoke(state: &AppState, viewer: &Viewer, id: &str) -> Result<(), A
 /// Signs out every session but the one making the request (all of them when
 /// the caller uses an API token).
 pub async fn revoke_others(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
-    let mut conn = state.db.pool().acquire().await?;
-    sessions::delete_for_user(&mut conn, &viewer.user_id, current_hash(viewer)).await?;
+    sessions::delete_for_user(&mut *state.db.autocommit().await?, &viewer.user_id, current_hash(viewer)).await?;
     super::session::forget_sessions(state).await;
     Ok(())
 }

@@ -37,8 +37,15 @@ pub async fn create(
     let secret = format!("lyc_{}", secrets::random_token());
     let prefix: String = secret.chars().take(10).collect();
     let expires_at = expires_in_days.map(|d| db::now_ms() + d * 86_400_000);
-    let token =
-        tokens::insert(state.db.pool(), user_id, name, &secrets::token_hash(&secret), &prefix, expires_at).await?;
+    let token = tokens::insert(
+        &mut *state.db.autocommit().await?,
+        user_id,
+        name,
+        &secrets::token_hash(&secret),
+        &prefix,
+        expires_at,
+    )
+    .await?;
     Ok(Created { token, secret })
 }
 
@@ -51,7 +58,7 @@ pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<ApiToken>, A
 pub async fn revoke(state: &AppState, user_id: &UserId, token_id: &TokenId) -> Result<(), AppError> {
     let user_id = user_id.as_str();
     let token_id = token_id.as_str();
-    if !tokens::revoke(state.db.pool(), user_id, token_id).await? {
+    if !tokens::revoke(&mut *state.db.autocommit().await?, user_id, token_id).await? {
         return Err(AppError::not_found());
     }
     // A cached token would still authenticate until its entry expired.

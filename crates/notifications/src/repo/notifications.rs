@@ -89,22 +89,22 @@ pub async fn unread_count(pool: &AnyPool, user_id: &str) -> Result<i64, sqlx::Er
 }
 
 /// Marks one notification read (a read one keeps its first `read_at`); returns rows matched.
-pub async fn mark_read(pool: &AnyPool, user_id: &str, id: &str) -> Result<u64, sqlx::Error> {
+pub async fn mark_read(conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<u64, sqlx::Error> {
     sqlx::query("UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3")
         .bind(db::now_ms())
         .bind(id)
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
 }
 
 /// Marks every unread notification of the user read; returns how many.
-pub async fn mark_all_read(pool: &AnyPool, user_id: &str) -> Result<u64, sqlx::Error> {
+pub async fn mark_all_read(conn: &mut AnyConnection, user_id: &str) -> Result<u64, sqlx::Error> {
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
         .bind(db::now_ms())
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
 }

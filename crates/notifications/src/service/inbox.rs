@@ -50,7 +50,7 @@ pub(crate) async fn forget_unread(state: &AppState, user_id: &str) {
 pub async fn mark_read(state: &AppState, user_id: &UserId, id: &NotificationId) -> Result<Notification, AppError> {
     let user_id = user_id.as_str();
     let id = id.as_str();
-    if notifications::mark_read(state.db.pool(), user_id, id).await? == 0 {
+    if notifications::mark_read(&mut *state.db.autocommit().await?, user_id, id).await? == 0 {
         return Err(AppError::not_found());
     }
     forget_unread(state, user_id).await;
@@ -60,7 +60,7 @@ pub async fn mark_read(state: &AppState, user_id: &UserId, id: &NotificationId) 
 /// Returns how many were unread.
 pub async fn mark_all_read(state: &AppState, user_id: &UserId) -> Result<u64, AppError> {
     let user_id = user_id.as_str();
-    let marked = notifications::mark_all_read(state.db.pool(), user_id).await?;
+    let marked = notifications::mark_all_read(&mut *state.db.autocommit().await?, user_id).await?;
     forget_unread(state, user_id).await;
     Ok(marked)
 }

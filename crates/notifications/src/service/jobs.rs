@@ -233,6 +233,6 @@ impl Job for NotificationMail {
             return Ok(());
         }
         super::mail::send_notification(state, &user, &notification).await?;
-        Ok(deliveries::record_sent(state.db.pool(), &key).await?)
+        Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
     }
 }

@@ -27,15 +27,14 @@ impl Job for PurgeOld {
 /// Deletes read notices and unsubscribe tokens past their age at `now`
 /// (unread notices stay until read: they are still news to their reader).
 pub async fn purge(state: &AppState, now: i64) -> Result<(u64, u64), sqlx::Error> {
-    let pool = state.db.pool();
     let notices = sqlx::query("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1")
         .bind(now - KEEP_READ_MS)
-        .execute(pool)
+        .execute(&mut *state.db.autocommit().await?)
         .await?
         .rows_affected();
     let tokens = sqlx::query("DELETE FROM notification_unsubscribe_tokens WHERE created_at < $1")
         .bind(now - KEEP_UNSUBSCRIBE_MS)
-        .execute(pool)
+        .execute(&mut *state.db.autocommit().await?)
         .await?
         .rows_affected();
     Ok((notices, tokens))

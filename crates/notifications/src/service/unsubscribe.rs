@@ -22,8 +22,7 @@ const INVALID: &str = "notifications.errors.unsubscribe_invalid";
 /// A fresh token for `scope`; returns the full unsubscribe URL.
 pub(crate) async fn issue(state: &AppState, user_id: &str, scope: &str) -> Result<String, AppError> {
     let token = secrets::random_token();
-    let mut conn = state.db.pool().acquire().await?;
-    unsubscribe::insert(&mut conn, &secrets::token_hash(&token), user_id, scope).await?;
+    unsubscribe::insert(&mut *state.db.autocommit().await?, &secrets::token_hash(&token), user_id, scope).await?;
     Ok(format!("{}/notifications/unsubscribe?token={token}", state.settings.public_url))
 }
 

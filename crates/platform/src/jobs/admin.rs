@@ -3,7 +3,8 @@
 use sqlx::AnyPool;
 
 use crate::{
-    AppError, Text, db,
+    AppError, Text,
+    db::{self, Db},
     keyset::{PageRequest, Paged},
 };
 
@@ -126,7 +127,7 @@ impl From<AdminError> for AppError {
 
 /// Queues a dead job again with a fresh retry budget; its last error stays
 /// visible until the next run. Only dead jobs: others are still in play.
-pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AdminError> {
+pub async fn retry(db: &Db, id: &str) -> Result<JobRow, AdminError> {
     let now = db::now_ms();
     let updated = sqlx::query(
         "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, relayed_until = NULL, \
@@ -134,10 +135,10 @@ pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AdminError> {
     )
     .bind(now)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *db.autocommit().await?)
     .await
     .map_err(|e| if db::is_unique_violation(&e) { AdminError::DuplicatePending } else { e.into() })?;
-    let job = get(pool, id).await?;
+    let job = get(db.pool(), id).await?;
     if updated.rows_affected() == 0 {
         return Err(AdminError::NotDead(job.state));
     }
@@ -146,11 +147,14 @@ pub async fn retry(pool: &AnyPool, id: &str) -> Result<JobRow, AdminError> {
 }
 
 /// Deletes a dead job for good.
-pub async fn discard(pool: &AnyPool, id: &str) -> Result<(), AdminError> {
-    let deleted =
-        sqlx::query("DELETE FROM jobs WHERE id = $1 AND state = 'dead'").bind(id).execute(pool).await?.rows_affected();
+pub async fn discard(db: &Db, id: &str) -> Result<(), AdminError> {
+    let deleted = sqlx::query("DELETE FROM jobs WHERE id = $1 AND state = 'dead'")
+        .bind(id)
+        .execute(&mut *db.autocommit().await?)
+        .await?
+        .rows_affected();
     if deleted == 0 {
-        return Err(AdminError::NotDead(get(pool, id).await?.state));
+        return Err(AdminError::NotDead(get(db.pool(), id).await?.state));
     }
     Ok(())
 }

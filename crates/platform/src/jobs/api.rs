@@ -127,7 +127,7 @@ pub async fn retry_job(
     AdminUser(_admin): AdminUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<JobDto>> {
-    Ok(Json(admin::retry(state.db.pool(), &id).await?.into()))
+    Ok(Json(admin::retry(&state.db, &id).await?.into()))
 }
 
 /// Discard a dead job for good (admins only).
@@ -139,6 +139,6 @@ pub async fn discard_job(
     AdminUser(_admin): AdminUser,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    admin::discard(state.db.pool(), &id).await?;
+    admin::discard(&state.db, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

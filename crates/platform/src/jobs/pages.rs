@@ -105,12 +105,12 @@ async fn show(
 }
 
 async fn retry(State(state): State<AppState>, _: AdminPage, Path(id): Path<String>) -> AppResult<Response> {
-    let done = admin::retry(state.db.pool(), &id).await.map(drop);
+    let done = admin::retry(&state.db, &id).await.map(drop);
     finish(done, &id, "jobs.flash.retried")
 }
 
 async fn discard(State(state): State<AppState>, _: AdminPage, Path(id): Path<String>) -> AppResult<Response> {
-    match admin::discard(state.db.pool(), &id).await {
+    match admin::discard(&state.db, &id).await {
         Ok(()) => Ok(redirect_with_flash("/admin/jobs?state=dead", FlashKind::Success, "jobs.flash.discarded")),
         Err(e) => finish(Err(e), &id, ""),
     }

@@ -38,18 +38,17 @@ pub struct Purged {
 
 /// Deletes what is past its age at `now`.
 pub async fn purge(state: &AppState, now: i64) -> Result<Purged, sqlx::Error> {
-    let pool = state.db.pool();
     let jobs = sqlx::query(
         "DELETE FROM jobs WHERE (state = 'done' AND finished_at < $1) OR (state = 'dead' AND finished_at < $2)",
     )
     .bind(now - KEEP_DONE_MS)
     .bind(now - KEEP_DEAD_MS)
-    .execute(pool)
+    .execute(&mut *state.db.autocommit().await?)
     .await?
     .rows_affected();
     let mail_deliveries = sqlx::query("DELETE FROM mail_deliveries WHERE sent_at < $1")
         .bind(now - KEEP_MAIL_DELIVERIES_MS)
-        .execute(pool)
+        .execute(&mut *state.db.autocommit().await?)
         .await?
         .rows_affected();
     Ok(Purged { jobs, mail_deliveries })

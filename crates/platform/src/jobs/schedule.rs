@@ -95,12 +95,11 @@ pub async fn tick(state: &AppState, now: i64) -> Result<Vec<&'static str>, sqlx:
 }
 
 async fn claim_and_enqueue(state: &AppState, s: &Schedule, now: i64) -> Result<bool, sqlx::Error> {
-    let pool = state.db.pool();
     sqlx::query("INSERT INTO job_schedules (name, next_run_at, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(s.kind)
         .bind(s.every.first_due(now))
         .bind(now)
-        .execute(pool)
+        .execute(&mut *state.db.autocommit().await?)
         .await?;
     let mut tx = state.db.begin().await?;
     let claimed = sqlx::query(

@@ -78,8 +78,9 @@ pub async fn upload(
     }
     let Checked { row, data } = checked(state, course_id.as_str(), name, data)?;
     state.storage.put_typed(&row.storage_key, data, &row.content_type).await.map_err(AppError::from)?;
-    let mut conn = state.db.pool().acquire().await?;
-    if let Err(e) = repo::files::insert_question_file(&mut conn, &row, Some(&viewer.user_id)).await {
+    let stored =
+        repo::files::insert_question_file(&mut *state.db.autocommit().await?, &row, Some(&viewer.user_id)).await;
+    if let Err(e) = stored {
         files::remove(&state.storage, &[row.storage_key]).await;
         return Err(e.into());
     }

@@ -312,25 +312,8 @@ async fn a_job_that_finds_the_database_busy_is_postponed_without_spending_an_att
 /// would be a deferred SQLite transaction again).
 #[test]
 fn transactions_start_only_through_db_begin() {
-    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
     let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    for krate in std::fs::read_dir(crates).unwrap().flatten() {
-        for dir in ["src", "examples"] {
-            if krate.path().join(dir).is_dir() {
-                sources(&krate.path().join(dir), &mut files);
-            }
-        }
-    }
+    let files = sources_under(crates, &["src", "examples"]);
     let the_one_way = crates.join("platform/src/db.rs");
     let bypasses: Vec<String> = files
         .iter()
@@ -345,4 +328,63 @@ fn transactions_start_only_through_db_begin() {
         })
         .collect();
     assert!(bypasses.is_empty(), "transactions started without Db::begin:\n{}", bypasses.join("\n"));
+}
+
+/// On SQLite this process's writes queue, in arrival order, for its one
+/// writer connection: transactions through `Db::begin`, single statements
+/// through `Db::autocommit`. A write on a pooled connection would take the
+/// lock behind the queue's back and meet the writer in SQLite's busy handler.
+/// So no function that is handed the pool runs INSERT, UPDATE or DELETE, and
+/// nothing executes a statement on the pool directly.
+#[test]
+fn writes_go_through_the_write_queue() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let the_queue = crates.join("platform/src/db");
+    let mut offences = Vec::new();
+    for file in sources_under(crates, &["src"]) {
+        if file.starts_with(&the_queue) || file == crates.join("platform/src/db.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(".execute(") && line.contains("pool") {
+                offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+        for function in text.split("\nfn ").chain(text.split(" fn ")).skip(1) {
+            let head = function.split('{').next().unwrap_or_default();
+            let body = function.split("\n}\n").next().unwrap_or_default();
+            let writes = ["\"INSERT ", "\"UPDATE ", "\"DELETE "].iter().any(|w| body.contains(w));
+            if head.contains("AnyPool") && writes {
+                let name = head.split('(').next().unwrap_or_default();
+                offences.push(format!("{}: fn {name} writes through the pool", file.display()));
+            }
+        }
+    }
+    offences.sort();
+    offences.dedup();
+    assert!(offences.is_empty(), "writes outside Db::begin / Db::autocommit:\n{}", offences.join("\n"));
+}
+
+/// The `.rs` files under each crate's `dirs`.
+fn sources_under(crates: &std::path::Path, dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(crates).unwrap().flatten() {
+        for dir in dirs {
+            if krate.path().join(dir).is_dir() {
+                walk(&krate.path().join(dir), &mut files);
+            }
+        }
+    }
+    files
 }
