@@ -158,5 +158,5 @@ VS=static run "GET /courses?category=…&sort=enrolled" "$BASE/courses?category=
 VS=static run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
 VS=select run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
   -s "$DATA/pages.lua" "$BASE" -- "$DATA/lessons.txt" "/learn/$FIRST_SLUG/lessons/"
-VS=select run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"
-VS=select run "PUT /api/v1/progress/lessons/{id} (complete)" -s "$DATA/complete.lua" "$BASE"
+WARMUP=0 VS=select run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"
+WARMUP=0 VS=select run "PUT /api/v1/progress/lessons/{id} (complete)" -s "$DATA/complete.lua" "$BASE"

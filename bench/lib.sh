@@ -20,7 +20,12 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1;
 declare -A REF_RPS REF_CPU
 
 # measure WRK-ARGS… → sets RPS P50 P99 CPU_MS NON2XX for the last run.
+# WARMUP seconds (default 2; 0 for none) of the same load first, not
+# measured: a row that cycles through many URLs (the 1,000 course pages)
+# would otherwise count its first visit of each — one render per page, once
+# per cache lifetime — against the steady state the row is about.
 measure() {
+  if [ "${WARMUP:-2}" != 0 ]; then wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-2}s" "$@" >/dev/null; fi
   local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$SERVER/stat")
   local perf=""
   if [ -n "${PROFILE:-}" ] && [ -n "${PROFILE_LABEL:-}" ]; then

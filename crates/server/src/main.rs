@@ -9,7 +9,9 @@ use lyceum_platform::config::Settings;
 /// mimalloc instead of the C library's allocator: a request allocates and
 /// frees hundreds of small objects, glibc's malloc was a quarter of the
 /// server's CPU time under load, and its per-thread arenas kept memory a
-/// flood had used (see docs/benchmarks.md).
+/// flood had used (see docs/benchmarks.md). Built without transparent huge
+/// pages (`no_thp`, Cargo.toml): with them the process's RSS counted whole
+/// 2 MB pages that were mostly free.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
