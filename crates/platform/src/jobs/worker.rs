@@ -143,14 +143,14 @@ impl Worker {
 
     async fn record(&self, job: &Claimed, result: Result<(), JobError>, took: Duration) -> Result<Ended, sqlx::Error> {
         let kind = job.kind.clone();
-        let db = &self.state.db;
+        let database = &self.state.db;
         if !took.is_zero() {
             metrics::histogram!("jobs_duration_seconds", "kind" => kind.clone()).record(took.as_secs_f64());
         }
         let (held, ended) = match result {
             Ok(()) => {
                 metrics::counter!("jobs_processed_total", "kind" => kind).increment(1);
-                (repo::finish(db, job, &self.id, Outcome::Done).await?, Ended::Done)
+                (repo::finish(database, job, &self.id, Outcome::Done).await?, Ended::Done)
             }
             Err(JobError::Busy(text)) => {
                 // Not the job's fault, so no attempt is spent; the first retry's delay.
@@ -158,7 +158,7 @@ impl Worker {
                 let delay = i64::try_from(retry::backoff(1).as_millis()).unwrap_or(i64::MAX / 2);
                 tracing::info!(job = %job.id, kind = %job.kind, error = %text, "database busy; job postponed");
                 let outcome = Outcome::Postponed { run_at: db::now_ms() + delay, error: &text };
-                (repo::finish(db, job, &self.id, outcome).await?, Ended::Retry)
+                (repo::finish(database, job, &self.id, outcome).await?, Ended::Retry)
             }
             Err(error) => {
                 metrics::counter!("jobs_failed_total", "kind" => kind.clone()).increment(1);
@@ -167,13 +167,13 @@ impl Worker {
                 if permanent || job.attempts >= job.max_attempts {
                     metrics::counter!("jobs_dead_total", "kind" => kind).increment(1);
                     tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %text, "job is dead");
-                    (repo::finish(db, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))
+                    (repo::finish(database, job, &self.id, Outcome::Dead { error: &text }).await?, Ended::Dead(text))
                 } else {
                     let attempt = u32::try_from(job.attempts).unwrap_or(u32::MAX);
                     let delay = i64::try_from(retry::backoff(attempt).as_millis()).unwrap_or(i64::MAX / 2);
                     tracing::info!(job = %job.id, kind = %job.kind, attempt, error = %text, "job failed; will retry");
                     let outcome = Outcome::Retry { run_at: db::now_ms() + delay, error: &text };
-                    (repo::finish(db, job, &self.id, outcome).await?, Ended::Retry)
+                    (repo::finish(database, job, &self.id, outcome).await?, Ended::Retry)
                 }
             }
         };

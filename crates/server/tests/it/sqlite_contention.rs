@@ -368,21 +368,11 @@ fn writes_go_through_the_write_queue() {
 
 /// The `.rs` files under each crate's `dirs`.
 fn sources_under(crates: &std::path::Path, dirs: &[&str]) -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
     let mut files = Vec::new();
     for krate in std::fs::read_dir(crates).unwrap().flatten() {
         for dir in dirs {
             if krate.path().join(dir).is_dir() {
-                walk(&krate.path().join(dir), &mut files);
+                crate::architecture_rules::rust_files(&krate.path().join(dir), &mut files);
             }
         }
     }
