@@ -83,26 +83,23 @@ impl Cache {
         }
     }
 
-    pub async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
-        self.lookup(namespace, key).await.map(|(bytes, _)| bytes)
-    }
-
-    /// The entry's bytes, with its decoded value when the in-process adapter
-    /// kept one; counted as a hit or a miss.
-    async fn lookup(&self, namespace: &str, key: &str) -> Option<(Bytes, Option<memory::Shared>)> {
-        let found = match &self.backend {
-            Backend::Memory(m) => m.get(namespace, key),
-            Backend::Redis(r) => r.get(namespace, key).await.map(|bytes| (bytes, None)),
+    /// The namespace's generation, read once: see [`Pinned`].
+    pub async fn pin<'a>(&'a self, namespace: &'a str) -> Pinned<'a> {
+        let generation = match &self.backend {
+            Backend::Memory(m) => Some(m.generation(namespace)),
+            Backend::Redis(r) => r.current_generation(namespace).await,
         };
-        count_lookup(namespace, found.is_some());
-        found
+        Pinned { cache: self, namespace, generation }
     }
 
+    pub async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
+        self.pin(namespace).await.get(key).await
+    }
+
+    /// Stores `value` in the namespace's current generation. A value read
+    /// from the database before it is stored belongs in a [`Pinned`] instead.
     pub async fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
-        match &self.backend {
-            Backend::Memory(m) => m.set(namespace, key, value, None, ttl),
-            Backend::Redis(r) => r.set(namespace, key, value, ttl).await,
-        }
+        self.pin(namespace).await.set(key, value, ttl).await;
     }
 
     pub async fn delete(&self, namespace: &str, key: &str) {
@@ -120,39 +117,36 @@ impl Cache {
         }
     }
 
-    /// A JSON value; an entry that no longer decodes (say, after an upgrade
-    /// changed the type) is a miss. The in-process adapter keeps the value
-    /// decoded beside its bytes ([`Cache::set_json`]): a hit is then a clone.
+    /// A JSON value; see [`Pinned::get_json`].
     pub async fn get_json<T>(&self, namespace: &str, key: &str) -> Option<T>
     where
         T: DeserializeOwned + Clone + Send + Sync + 'static,
     {
-        let (bytes, decoded) = self.lookup(namespace, key).await?;
-        if let Some(value) = decoded.as_ref().and_then(|d| d.downcast_ref::<T>()) {
-            return Some(value.clone());
-        }
-        decode(namespace, key, &bytes)
+        self.pin(namespace).await.get_json(key).await
     }
 
+    /// Stores a JSON value in the namespace's current generation (see [`Cache::set`]).
     pub async fn set_json<T>(&self, namespace: &str, key: &str, value: &T, ttl: Duration)
     where
         T: Serialize + Clone + Send + Sync + 'static,
     {
-        self.set_shared(namespace, key, Arc::new(value.clone()), ttl).await;
+        self.pin(namespace).await.set_json(key, value, ttl).await;
     }
 
-    /// The cached value, or `load()`'s, which is then cached. Errors of `load`
-    /// are returned and not cached.
+    /// The cached value, or `load()`'s, which is then cached in the
+    /// generation the lookup saw (a bump during the load drops it). Errors of
+    /// `load` are returned and not cached.
     pub async fn get_or_load_json<T, E, F>(&self, namespace: &str, key: &str, ttl: Duration, load: F) -> Result<T, E>
     where
         T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
-        if let Some(hit) = self.get_json(namespace, key).await {
+        let pinned = self.pin(namespace).await;
+        if let Some(hit) = pinned.get_json(key).await {
             return Ok(hit);
         }
         let value = load.await?;
-        self.set_json(namespace, key, &value, ttl).await;
+        pinned.set_json(key, &value, ttl).await;
         Ok(value)
     }
 
@@ -170,7 +164,8 @@ impl Cache {
         T: Serialize + DeserializeOwned + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
-        if let Some((bytes, decoded)) = self.lookup(namespace, key).await {
+        let pinned = self.pin(namespace).await;
+        if let Some((bytes, decoded)) = pinned.lookup(key).await {
             if let Some(value) = decoded.and_then(|d| d.downcast::<T>().ok()) {
                 return Ok(value);
             }
@@ -179,21 +174,86 @@ impl Cache {
             }
         }
         let value = Arc::new(load.await?);
-        self.set_shared(namespace, key, value.clone(), ttl).await;
+        pinned.set_shared(key, value.clone(), ttl).await;
         Ok(value)
     }
+}
 
-    async fn set_shared<T>(&self, namespace: &str, key: &str, value: Arc<T>, ttl: Duration)
+/// A namespace with its generation read once: what is read and stored
+/// through it belongs to that generation. A value read from the database
+/// after a miss and stored through the same pin cannot outlive a change that
+/// committed (and bumped the namespace) while it was being read: it is stored
+/// under the generation the bump left behind, where nothing looks. Stored
+/// with the generation of the moment of storing, it would be served, stale,
+/// until its TTL ended.
+pub struct Pinned<'a> {
+    cache: &'a Cache,
+    namespace: &'a str,
+    /// `None` when Redis did not answer: every read is then a miss and
+    /// nothing is stored.
+    generation: Option<u64>,
+}
+
+impl Pinned<'_> {
+    pub async fn get(&self, key: &str) -> Option<Bytes> {
+        self.lookup(key).await.map(|(bytes, _)| bytes)
+    }
+
+    /// The entry's bytes, with its decoded value when the in-process adapter
+    /// kept one; counted as a hit or a miss.
+    async fn lookup(&self, key: &str) -> Option<(Bytes, Option<memory::Shared>)> {
+        let found = match (&self.cache.backend, self.generation) {
+            (_, None) => None,
+            (Backend::Memory(m), Some(generation)) => m.get(self.namespace, generation, key),
+            (Backend::Redis(r), Some(generation)) => {
+                r.get(self.namespace, generation, key).await.map(|bytes| (bytes, None))
+            }
+        };
+        count_lookup(self.namespace, found.is_some());
+        found
+    }
+
+    pub async fn set(&self, key: &str, value: Bytes, ttl: Duration) {
+        self.store(key, value, None, ttl).await;
+    }
+
+    /// A JSON value; an entry that no longer decodes (say, after an upgrade
+    /// changed the type) is a miss. The in-process adapter keeps the value
+    /// decoded beside its bytes ([`Pinned::set_json`]): a hit is then a clone.
+    pub async fn get_json<T>(&self, key: &str) -> Option<T>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
+        let (bytes, decoded) = self.lookup(key).await?;
+        if let Some(value) = decoded.as_ref().and_then(|d| d.downcast_ref::<T>()) {
+            return Some(value.clone());
+        }
+        decode(self.namespace, key, &bytes)
+    }
+
+    pub async fn set_json<T>(&self, key: &str, value: &T, ttl: Duration)
+    where
+        T: Serialize + Clone + Send + Sync + 'static,
+    {
+        self.set_shared(key, Arc::new(value.clone()), ttl).await;
+    }
+
+    async fn set_shared<T>(&self, key: &str, value: Arc<T>, ttl: Duration)
     where
         T: Serialize + Send + Sync + 'static,
     {
         let bytes = match serde_json::to_vec(&*value) {
             Ok(bytes) => Bytes::from(bytes),
-            Err(e) => return tracing::warn!(namespace, key, error = %e, "value cannot be cached as JSON"),
+            Err(e) => return tracing::warn!(namespace = self.namespace, key, error = %e, "value cannot be cached as JSON"),
         };
-        match &self.backend {
-            Backend::Memory(m) => m.set(namespace, key, bytes, Some(value), ttl),
-            Backend::Redis(r) => r.set(namespace, key, bytes, ttl).await,
+        self.store(key, bytes, Some(value), ttl).await;
+    }
+
+    async fn store(&self, key: &str, bytes: Bytes, decoded: Option<memory::Shared>, ttl: Duration) {
+        let Some(generation) = self.generation else { return };
+        match &self.cache.backend {
+            Backend::Memory(m) => m.set(self.namespace, generation, key, bytes, decoded, ttl),
+            Backend::Redis(r) => r.set(self.namespace, generation, key, bytes, ttl).await,
         }
     }
 }

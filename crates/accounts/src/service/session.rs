@@ -115,12 +115,14 @@ pub async fn user_for_session(state: &AppState, secret: &str) -> Result<Option<(
     if ttl.is_zero() {
         return Ok(sessions::user_for(state.db.pool(), &hash).await?.map(|u| (u, hash)));
     }
-    if let Some(user) = state.cache.get_json::<User>(SESSIONS_CACHE, &hash).await {
+    // Pinned: a user read just before a change committed is not kept after it.
+    let cached = state.cache.pin(SESSIONS_CACHE).await;
+    if let Some(user) = cached.get_json::<User>(&hash).await {
         return Ok(Some((user, hash)));
     }
     let user = sessions::user_for(state.db.pool(), &hash).await?;
     if let Some(user) = &user {
-        state.cache.set_json(SESSIONS_CACHE, &hash, user, ttl).await;
+        cached.set_json(&hash, user, ttl).await;
     }
     Ok(user.map(|u| (u, hash)))
 }
@@ -144,9 +146,11 @@ pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(Us
     let key = format!("token:{hash}");
     let now = db::now_ms();
     let ttl = std::time::Duration::from_secs(state.settings.auth.session_cache_secs);
+    // Pinned: an owner read just before a change committed is not kept after it.
+    let pinned = state.cache.pin(SESSIONS_CACHE).await;
     let cached = match ttl.is_zero() {
         true => None,
-        false => state.cache.get_json::<CachedToken>(SESSIONS_CACHE, &key).await.filter(|t| t.live_at(now)),
+        false => pinned.get_json::<CachedToken>(&key).await.filter(|t| t.live_at(now)),
     };
     let mut changed = cached.is_none();
     let mut owner = match cached {
@@ -163,7 +167,7 @@ pub async fn user_for_token(state: &AppState, secret: &str) -> Result<Option<(Us
     }
     if changed && !ttl.is_zero() {
         let left = owner.expires_at.map(|e| std::time::Duration::from_millis(u64::try_from(e - now).unwrap_or(0)));
-        state.cache.set_json(SESSIONS_CACHE, &key, &owner, left.map_or(ttl, |left| left.min(ttl))).await;
+        pinned.set_json(&key, &owner, left.map_or(ttl, |left| left.min(ttl))).await;
     }
     Ok(Some((owner.user, owner.token_id)))
 }

@@ -72,7 +72,7 @@ impl MemoryCache {
         Self { entries, generations: Arc::default() }
     }
 
-    fn generation(&self, namespace: &str) -> u64 {
+    pub(super) fn generation(&self, namespace: &str) -> u64 {
         let generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
         generations.get(namespace).copied().unwrap_or(0)
     }
@@ -81,13 +81,14 @@ impl MemoryCache {
         super::entry_key(namespace, self.generation(namespace), key)
     }
 
-    /// The entry's bytes, and its decoded value when it was stored with one.
-    pub(super) fn get(&self, namespace: &str, key: &str) -> Option<(Bytes, Option<Shared>)> {
-        self.entries.get(&self.key(namespace, key)).map(|e| (e.value, e.decoded))
+    /// The entry's bytes, and its decoded value when it was stored with one,
+    /// in the namespace's `generation`.
+    pub(super) fn get(&self, namespace: &str, generation: u64, key: &str) -> Option<(Bytes, Option<Shared>)> {
+        self.entries.get(&super::entry_key(namespace, generation, key)).map(|e| (e.value, e.decoded))
     }
 
-    pub(super) fn set(&self, namespace: &str, key: &str, value: Bytes, decoded: Option<Shared>, ttl: Duration) {
-        self.entries.insert(self.key(namespace, key), Entry { value, decoded, ttl });
+    pub(super) fn set(&self, namespace: &str, generation: u64, key: &str, value: Bytes, decoded: Option<Shared>, ttl: Duration) {
+        self.entries.insert(super::entry_key(namespace, generation, key), Entry { value, decoded, ttl });
     }
 
     pub(super) fn delete(&self, namespace: &str, key: &str) {

@@ -82,7 +82,16 @@ impl RedisCache {
 
     async fn key(&self, namespace: &str, key: &str) -> Result<String, Error> {
         let generation = self.generation(namespace).await?;
-        Ok(format!("{}{}", self.prefix, super::entry_key(namespace, generation, key)))
+        Ok(self.key_at(namespace, generation, key))
+    }
+
+    fn key_at(&self, namespace: &str, generation: u64, key: &str) -> String {
+        format!("{}{}", self.prefix, super::entry_key(namespace, generation, key))
+    }
+
+    /// The namespace's generation now; `None` when Redis did not answer.
+    pub(super) async fn current_generation(&self, namespace: &str) -> Option<u64> {
+        self.guarded("generation", self.generation(namespace)).await
     }
 
     pub(super) fn circuit_open(&self) -> bool {
@@ -108,22 +117,18 @@ impl RedisCache {
         }
     }
 
-    pub(super) async fn get(&self, namespace: &str, key: &str) -> Option<Bytes> {
-        let found = self.guarded("get", async {
-            let key = self.key(namespace, key).await?;
-            self.client.with_options(&self.options).get::<Option<Bytes>, _>(key).await
-        });
-        found.await.flatten()
+    /// The entry in the namespace's `generation`.
+    pub(super) async fn get(&self, namespace: &str, generation: u64, key: &str) -> Option<Bytes> {
+        let key = self.key_at(namespace, generation, key);
+        let client = self.client.with_options(&self.options);
+        self.guarded("get", client.get::<Option<Bytes>, _>(key)).await.flatten()
     }
 
-    pub(super) async fn set(&self, namespace: &str, key: &str, value: Bytes, ttl: Duration) {
-        self.guarded("set", async {
-            let key = self.key(namespace, key).await?;
-            let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
-            let client = self.client.with_options(&self.options);
-            client.set::<(), _, _>(key, value, Some(Expiration::PX(ttl_ms)), None, false).await
-        })
-        .await;
+    pub(super) async fn set(&self, namespace: &str, generation: u64, key: &str, value: Bytes, ttl: Duration) {
+        let key = self.key_at(namespace, generation, key);
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
+        let client = self.client.with_options(&self.options);
+        self.guarded("set", client.set::<(), _, _>(key, value, Some(Expiration::PX(ttl_ms)), None, false)).await;
     }
 
     pub(super) async fn delete(&self, namespace: &str, key: &str) {

@@ -43,6 +43,30 @@ async fn bump_invalidates_the_whole_namespace_only() {
     assert_eq!(cache.get("things", "1").await, Some(Bytes::from_static(b"new")));
 }
 
+/// A value read before a change committed, stored after the change's bump,
+/// would be served stale until its TTL ended: stored through the pin the
+/// read took, it lands in the old generation, where nothing looks.
+#[tokio::test]
+async fn a_value_loaded_across_a_bump_is_not_kept() {
+    let cache = Cache::memory(10_000);
+    let pinned = cache.pin("users").await;
+    assert_eq!(pinned.get("1").await, None);
+    cache.bump("users").await;
+    pinned.set("1", Bytes::from_static(b"before the change"), HOUR).await;
+    assert_eq!(cache.get("users", "1").await, None);
+
+    let loaded = cache
+        .get_or_load_json("users", "2", HOUR, async {
+            cache.bump("users").await;
+            Ok::<_, ()>(7)
+        })
+        .await;
+    assert_eq!(loaded, Ok(7), "the caller still gets what it loaded");
+    assert_eq!(cache.get_json::<i32>("users", "2").await, None, "but it is not kept");
+    cache.set_json("users", "2", &8, HOUR).await;
+    assert_eq!(cache.get_json::<i32>("users", "2").await, Some(8), "a store after the bump is");
+}
+
 #[tokio::test]
 async fn clones_share_entries_and_generations() {
     let cache = Cache::memory(100);
@@ -91,7 +115,7 @@ async fn json_values_are_kept_decoded_in_process() {
     let cache = Cache::memory(1024 * 1024);
     cache.set_json("n", "list", &vec!["Algebra".to_string()], HOUR).await;
     let Cache { backend: super::Backend::Memory(memory) } = &cache else { panic!("memory adapter") };
-    let (bytes, decoded) = memory.get("n", "list").expect("stored");
+    let (bytes, decoded) = memory.get("n", 0, "list").expect("stored");
     assert_eq!(&bytes[..], br#"["Algebra"]"#, "the bytes stay readable as JSON");
     assert_eq!(decoded.and_then(|d| d.downcast_ref::<Vec<String>>().cloned()), Some(vec!["Algebra".to_string()]));
     assert_eq!(cache.get_json::<Vec<String>>("n", "list").await, Some(vec!["Algebra".to_string()]));

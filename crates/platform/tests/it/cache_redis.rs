@@ -98,6 +98,23 @@ async fn bump_in_one_process_invalidates_for_another() {
     clean(&url, &prefix).await;
 }
 
+/// A value read in one process before another bumped the namespace is not
+/// kept after the bump (it is stored in the generation its read saw).
+#[tokio::test]
+async fn a_value_loaded_across_another_process_bump_is_not_kept() {
+    let Some(url) = redis_url("a_value_loaded_across_another_process_bump_is_not_kept") else { return };
+    let prefix = unique_prefix();
+    let a = Cache::redis(&url, &prefix, TIMEOUT).await.unwrap();
+    let b = Cache::redis(&url, &prefix, TIMEOUT).await.unwrap();
+    let pinned = a.pin("sessions").await;
+    assert_eq!(pinned.get("s1").await, None);
+    b.bump("sessions").await;
+    pinned.set("s1", Bytes::from_static(b"before the change"), HOUR).await;
+    assert_eq!(a.get("sessions", "s1").await, None);
+    assert_eq!(b.get("sessions", "s1").await, None);
+    clean(&url, &prefix).await;
+}
+
 #[tokio::test]
 async fn a_lost_generation_counter_does_not_revive_old_entries() {
     let Some(url) = redis_url("a_lost_generation_counter_does_not_revive_old_entries") else { return };
@@ -133,7 +150,7 @@ async fn redis_down_means_misses_not_errors() {
     tokio::time::timeout(Duration::from_secs(60), outage).await.expect("the cache answers while Redis is down");
     assert!(cache.circuit_open(), "the failures opened the circuit");
     let scraped = metrics.render();
-    assert!(scraped.contains("cache_errors_total{operation=\"get\"}"), "{scraped}");
+    assert!(scraped.contains("cache_errors_total{operation=\"generation\"}"), "{scraped}");
     assert!(scraped.contains("cache_short_circuited_total{operation=\"bump\"}"), "{scraped}");
     assert!(scraped.contains("cache_requests_total{namespace=\"catalog\",outcome=\"miss\"}"), "{scraped}");
 }
