@@ -156,6 +156,9 @@ VS=static run "GET /courses?q=… (catalog search page)" -s "$DATA/pages.lua" "$
 VS=static run "GET /api/v1/catalog/courses?q=… (search API)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/subjects.txt" "/api/v1/catalog/courses?q="
 VS=static run "GET /courses?category=…&sort=enrolled" "$BASE/courses?category=programming&sort=enrolled"
 VS=static run "GET /courses/{slug} (course page, 1,000 courses)" -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
+# As a browser asks for it: compressed (the page cache keeps each coding).
+VS=static run "GET /courses/{slug} (course page, br)" -H "Accept-Encoding: gzip, deflate, br, zstd" \
+  -s "$DATA/pages.lua" "$BASE" -- "$DATA/slugs.txt" "/courses/"
 VS=select run "GET /learn/{slug}/lessons/{id} (signed in)" -H "Cookie: lyceum_session=$SESSION" \
   -s "$DATA/pages.lua" "$BASE" -- "$DATA/lessons.txt" "/learn/$FIRST_SLUG/lessons/"
 WARMUP=0 VS=select run "POST /api/v1/enrollments (new enrollments)" -s "$DATA/enroll.lua" "$BASE"

@@ -244,7 +244,9 @@ impl Pinned<'_> {
     {
         let bytes = match serde_json::to_vec(&*value) {
             Ok(bytes) => Bytes::from(bytes),
-            Err(e) => return tracing::warn!(namespace = self.namespace, key, error = %e, "value cannot be cached as JSON"),
+            Err(e) => {
+                return tracing::warn!(namespace = self.namespace, key, error = %e, "value cannot be cached as JSON");
+            }
         };
         self.store(key, bytes, Some(value), ttl).await;
     }

@@ -87,7 +87,15 @@ impl MemoryCache {
         self.entries.get(&super::entry_key(namespace, generation, key)).map(|e| (e.value, e.decoded))
     }
 
-    pub(super) fn set(&self, namespace: &str, generation: u64, key: &str, value: Bytes, decoded: Option<Shared>, ttl: Duration) {
+    pub(super) fn set(
+        &self,
+        namespace: &str,
+        generation: u64,
+        key: &str,
+        value: Bytes,
+        decoded: Option<Shared>,
+        ttl: Duration,
+    ) {
         self.entries.insert(super::entry_key(namespace, generation, key), Entry { value, decoded, ttl });
     }
 

@@ -35,11 +35,18 @@ pub async fn private_for_callers(req: Request, next: Next) -> Response {
         return response;
     }
     let headers = response.headers_mut();
-    headers.append(header::VARY, VARY_BY_CALLER);
+    vary_by_caller(headers);
     if (personal || sets_cookie) && !already_private(headers) {
         headers.insert(header::CACHE_CONTROL, PRIVATE_NO_STORE);
     }
     response
+}
+
+/// Says the answer differs by caller and language: what [`private_for_callers`]
+/// adds to an anonymous answer, and what an answer given before the stack
+/// ([`crate::web::page_cache::EarlyPages`]) adds to its own.
+pub(crate) fn vary_by_caller(headers: &mut HeaderMap) {
+    headers.append(header::VARY, VARY_BY_CALLER);
 }
 
 /// A session cookie or an `Authorization` header: the answer may be this caller's own.

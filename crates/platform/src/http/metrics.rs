@@ -18,7 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use http::Method;
+use http::{Method, StatusCode};
 use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -47,14 +47,21 @@ pub fn handle() -> &'static PrometheusHandle {
 pub async fn track(State(_): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let route = req.extensions().get::<MatchedPath>().cloned();
-    let method = method_label(req.method());
+    let method = req.method().clone();
     let response = next.run(req).await;
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    with_request_handles(route, method, response.status().as_u16(), |requests, duration| {
+    record(route, &method, response.status(), start);
+    response
+}
+
+/// Counts one answered request of `route` and records how long it took
+/// since `start`: what [`track`] does for every request, and what an answer
+/// given before the stack ([`crate::web::page_cache::EarlyPages`]) does for its own.
+pub(crate) fn record(route: &str, method: &Method, status: StatusCode, start: Instant) {
+    with_request_handles(route, method_label(method), status.as_u16(), |requests, duration| {
         requests.increment(1);
         duration.record(start.elapsed().as_secs_f64());
     });
-    response
 }
 
 /// The method as a label: the standard ones by name, any other as `OTHER`,

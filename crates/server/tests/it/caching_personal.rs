@@ -97,9 +97,11 @@ async fn anonymous_pages_come_from_the_page_cache_with_a_validator(backend: Back
         let again = anonymous.get(path).await;
         let same = (again.header("etag"), again.header("content-type"), again.text.as_str());
         assert_eq!(same, (etag.as_str(), first.header("content-type"), first.text.as_str()), "{path}");
-        // A kept page is answered early in the stack, still inside the layers every answer crosses.
+        // A kept page is answered before the stack, with what the stack adds to a rendered one.
+        assert_eq!(headers_of(&again), headers_of(&first), "{path}: the kept page's headers");
         assert!(again.header("content-security-policy").contains("default-src"), "{path}: security headers");
         assert!(!again.header("x-request-id").is_empty(), "{path}: a request id");
+        assert_ne!(again.header("x-request-id"), first.header("x-request-id"), "{path}: its own request id");
         assert!(vary(&again).contains("Cookie, Authorization, Accept-Language"), "{path}: vary");
         let revalidated = anonymous.raw(anonymous.http.get(anonymous.url(path)).header("if-none-match", &etag)).await;
         assert_eq!(revalidated.status, 304, "{path}");
@@ -128,7 +130,67 @@ async fn anonymous_pages_come_from_the_page_cache_with_a_validator(backend: Back
     app.stop().await;
 }
 
+/// Every header but the ones that differ between any two answers.
+fn headers_of(reply: &Reply) -> Vec<(String, String)> {
+    let mut headers: Vec<_> = reply
+        .headers
+        .iter()
+        .filter(|(name, _)| !["date", "x-request-id"].contains(&name.as_str()))
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_string()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+/// A kept page is compressed once, when stored, in the coding the browser
+/// asks for; the page rendered and the page kept arrive alike, and decode to
+/// the page a client without `Accept-Encoding` gets.
+async fn kept_pages_are_sent_in_the_coding_the_browser_asks_for(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("author@example.org", Role::Instructor).await;
+    let (_, slug) = catalog_kit::published(&teacher, json!({"title": "Compressed course"})).await;
+    let anonymous = app.client();
+    for path in ["/courses".to_string(), format!("/courses/{slug}"), "/api/v1/catalog/courses".to_string()] {
+        let plain = anonymous.get(&path).await.text;
+        for (accept, coding) in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("br;q=0.5, gzip", "gzip")] {
+            let mut seen = Vec::new();
+            // Twice after the pages were dropped: rendered and kept, then from the cache.
+            app.state().cache.bump("catalog").await;
+            for _ in 0..2 {
+                let reply =
+                    anonymous.http.get(anonymous.url(&path)).header("accept-encoding", accept).send().await.unwrap();
+                assert_eq!(reply.status(), 200, "{path}");
+                let headers = reply.headers().clone();
+                assert_eq!(headers["content-encoding"], coding, "{path} with {accept}");
+                assert!(vary_all(&headers).contains("accept-encoding"), "{path}: vary");
+                let body = decode(coding, &reply.bytes().await.unwrap());
+                assert!(body.contains("Compressed course"), "{path}: {body}");
+                seen.push((headers.get("etag").cloned(), headers.get("content-type").cloned(), body));
+            }
+            assert_eq!(seen[0], seen[1], "{path}: rendered and kept alike");
+        }
+        assert!(plain.contains("Compressed course"), "{path}: the page as it is");
+    }
+    app.stop().await;
+}
+
+fn vary_all(headers: &reqwest::header::HeaderMap) -> String {
+    headers.get_all("vary").iter().map(|v| v.to_str().unwrap().to_ascii_lowercase()).collect::<Vec<_>>().join(", ")
+}
+
+fn decode(coding: &str, bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    match coding {
+        "gzip" => flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).unwrap(),
+        "br" => brotli::Decompressor::new(bytes, 4096).read_to_string(&mut text).unwrap(),
+        other => panic!("unexpected coding {other}"),
+    };
+    text
+}
+
 on_both_backends!(
+    kept_pages_are_sent_in_the_coding_the_browser_asks_for,
     anonymous_pages_come_from_the_page_cache_with_a_validator,
     signed_in_pages_and_api_answers_are_not_stored,
     signing_in_and_out_is_not_stored,
