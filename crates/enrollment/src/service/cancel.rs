@@ -67,6 +67,6 @@ pub(crate) async fn cancel(
     };
     events::publish(state, &mut tx, &event).await?;
     tx.commit().await?;
-    super::forget_active(state, &enrollment.course_id, &enrollment.user_id).await;
+    super::forget_active(state).await;
     Ok(true)
 }

@@ -28,8 +28,8 @@ pub async fn is_active(conn: &mut AnyConnection, course_id: &CourseId, user_id: 
 
 /// The cache namespace of "yes, enrolled" answers ([`is_active_cached`]).
 const ACTIVE_CACHE: &str = "enrollment.active";
-/// How long a yes is kept. Cancelling drops it at once (through Redis, in
-/// every process); without Redis, another process's cancel shows within this.
+/// How long a yes is kept. Cancelling drops the yeses at once (through Redis,
+/// in every process); without Redis, another process's cancel shows within this.
 const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn active_key(course_id: &str, user_id: &str) -> String {
@@ -39,7 +39,9 @@ fn active_key(course_id: &str, user_id: &str) -> String {
 /// [`is_active`] for the read paths a learner crosses on every click (the
 /// lesson view). Only a yes is cached: enrolling needs no invalidation (a
 /// no is always read again, so a learner who just enrolled is let in at
-/// once), and cancelling drops the yes after its commit ([`forget_active`]).
+/// once), and cancelling drops the yeses after its commit ([`forget_active`]).
+/// The yes is stored in the generation the lookup saw, so a yes read just
+/// before a cancel committed is not kept after it.
 /// Writes that depend on the answer ask [`is_active`] in their transaction.
 pub async fn is_active_cached(
     state: &AppState,
@@ -48,19 +50,24 @@ pub async fn is_active_cached(
     user_id: &UserId,
 ) -> Result<bool, AppError> {
     let key = active_key(course_id.as_str(), user_id.as_str());
-    if state.cache.get(ACTIVE_CACHE, &key).await.is_some() {
+    let cached = state.cache.pin(ACTIVE_CACHE).await;
+    if cached.get(&key).await.is_some() {
         return Ok(true);
     }
     let active = is_active(conn.conn().await?, course_id, user_id).await?;
     if active {
-        state.cache.set(ACTIVE_CACHE, &key, bytes::Bytes::from_static(b"1"), ACTIVE_TTL).await;
+        cached.set(&key, bytes::Bytes::from_static(b"1"), ACTIVE_TTL).await;
     }
     Ok(active)
 }
 
-/// Drops a cached yes; called after (never before) the cancel commits.
-pub(crate) async fn forget_active(state: &AppState, course_id: &str, user_id: &str) {
-    state.cache.delete(ACTIVE_CACHE, &active_key(course_id, user_id)).await;
+/// Drops the cached yeses; called after (never before) a cancel commits.
+/// All of them, not the one key: deleting a key cannot stop a yes read just
+/// before the commit from being stored after the delete, while a bump makes
+/// it land in a generation nobody reads ([`lyceum_platform::cache::Pinned`]).
+/// Cancels are rare; each costs every learner one enrollment read.
+pub(crate) async fn forget_active(state: &AppState) {
+    state.cache.bump(ACTIVE_CACHE).await;
 }
 
 /// The course, unless the viewer may not know it exists (a draft of someone else's).
