@@ -1,12 +1,12 @@
-//! A learner's attempts: start (idempotent), answers saved as they go,
-//! submit (graded once, however many submits race), and the automatic
-//! grading that submit runs. Only the attempt's learner works on it; its
-//! course's staff may look. Everyone else gets 404.
+//! A learner's attempts: start (idempotent) and answers saved as they go;
+//! submitting and the automatic grading it runs are in `submit`. Only the
+//! attempt's learner works on it; its course's staff may look. Everyone else
+//! gets 404.
 
 use std::time::Duration;
 
 use lyceum_assessment::{Layout, Outcome, Question, QuestionKind, QuestionView, Response, grade};
-use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
+use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use sqlx::AnyConnection;
 
@@ -16,12 +16,11 @@ use super::{
 };
 use crate::{
     QuizError,
-    events::{AttemptGraded, AttemptSubmitted},
     model::QuestionRow,
     model::{AttemptId, QuizId},
     quiz::{
         attempt::{self, GRACE_MS, Limits, Pinned},
-        settings::{Completion, FeedbackMode, Source},
+        settings::{FeedbackMode, Source},
     },
     repo::{
         self,
@@ -285,7 +284,7 @@ pub async fn view(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<A
     let now = db::now_ms();
     if row.state == "in_progress" && !attempt::in_time(row.deadline_at, now) {
         drop(conn);
-        finish(state, &row, true).await?;
+        super::submit::finish(state, &row, true).await?;
         conn = state.db.pool().acquire().await?;
         row = repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     }
@@ -378,111 +377,6 @@ pub async fn save(
     }
     tx.commit().await?;
     Ok(checked)
-}
-
-/// A submitted attempt, and whether its learner may see its marks now.
-pub struct Submitted {
-    pub row: AttemptRow,
-    pub marks_shown: bool,
-}
-
-/// Submits the learner's open attempt and grades it. Submitting an attempt
-/// already submitted (a double click, the deadline job first) returns it as it is.
-pub async fn submit(state: &AppState, viewer: &Viewer, id: &AttemptId) -> Result<Submitted, QuizError> {
-    let mut conn = state.db.pool().acquire().await?;
-    let (row, quiz, role) = visible_attempt(state, &mut conn, viewer, id).await?;
-    if role != Role::Learner {
-        return Err(QuizError::AttemptClosed);
-    }
-    let limits = limits_for(&mut conn, &quiz, &row.user_id).await?;
-    drop(conn);
-    let now = db::now_ms();
-    if row.state == "in_progress" {
-        finish_quiz(state, &row, &quiz, !attempt::in_time(row.deadline_at, now)).await?;
-    }
-    let mut conn = state.db.pool().acquire().await?;
-    let row = repo::attempts::by_id(&mut conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
-    Ok(Submitted { row, marks_shown: attempt::review_at(&quiz.settings, &limits, now).marks })
-}
-
-/// Closes and grades an open attempt (see [`finish_quiz`]), reading its quiz first.
-pub(crate) async fn finish(state: &AppState, row: &AttemptRow, timed_out: bool) -> Result<bool, AppError> {
-    let quiz = {
-        let mut conn = state.db.pool().acquire().await?;
-        let quiz_row = repo::quizzes::by_id(&mut conn, &row.quiz_id).await?.ok_or_else(AppError::not_found)?;
-        quizzes::load(&mut conn, quiz_row).await?
-    };
-    finish_quiz(state, row, &quiz, timed_out).await
-}
-
-/// Closes and grades an open attempt, publishing `quiz.attempt_submitted`
-/// (and `quiz.attempt_graded` when nothing waits for a person) in the same
-/// transaction. False when another submit got there first: it graded it.
-/// The questions are read (cached) before the transaction, so the write
-/// lock is held for the statements only.
-async fn finish_quiz(state: &AppState, row: &AttemptRow, quiz: &Quiz, timed_out: bool) -> Result<bool, AppError> {
-    let pinned = pinned_of(row)?;
-    let mut questions = Vec::with_capacity(pinned.len());
-    {
-        let mut conn = state.db.pool().acquire().await?;
-        for p in &pinned {
-            questions.push(pinned_question(state, &mut conn, &p.question_id, p.version).await?);
-        }
-    }
-    let now = db::now_ms();
-    let mut tx = state.db.begin().await?;
-    if !repo::attempts::close(&mut tx, &row.id, now, timed_out).await? {
-        return Ok(false);
-    }
-    let answers = repo::attempts::answers(&mut tx, &row.id).await?;
-    let mut outcomes = Vec::with_capacity(pinned.len());
-    let mut writes = Vec::with_capacity(answers.len());
-    for (i, (p, question)) in pinned.iter().zip(&questions).enumerate() {
-        let Some(answer) = repo::attempts::answer_of(&answers, i) else {
-            outcomes.push(None);
-            continue;
-        };
-        let response = answer.response().unwrap_or(Response::Unanswered);
-        let outcome = grade(question, &p.layout, &response).map_err(AppError::internal)?;
-        writes.push((i as i64, answer.response.as_str(), serde_json::to_string(&outcome).map_err(AppError::internal)?));
-        outcomes.push(Some(outcome));
-    }
-    repo::attempts::set_outcomes(&mut tx, &row.id, &writes, now).await?;
-    let (marks, waiting) = attempt::total(&pinned, &outcomes);
-    repo::attempts::set_result(&mut tx, &row.id, marks, waiting).await?;
-    let submitted = AttemptSubmitted {
-        attempt_id: row.id.clone(),
-        quiz_id: quiz.id.clone(),
-        course_id: quiz.course_id.clone(),
-        lesson_id: quiz.lesson_id.clone(),
-        user_id: row.user_id.clone(),
-        timed_out,
-        completes_lesson: quiz.settings.completion == Completion::Submitted,
-    };
-    events::publish(state, &mut tx, &submitted).await?;
-    if waiting == 0 {
-        events::publish(state, &mut tx, &graded_event(quiz, row, marks, false)).await?;
-    }
-    tx.commit().await?;
-    Ok(true)
-}
-
-/// `quiz.attempt_graded` for an attempt whose grade is final at `marks`.
-pub(crate) fn graded_event(quiz: &Quiz, row: &AttemptRow, marks: f64, manual: bool) -> AttemptGraded {
-    let percent = attempt::percent(marks, row.max_marks);
-    let passed = quiz.settings.passing_grade.map(|pass| percent + 1e-9 >= pass);
-    AttemptGraded {
-        attempt_id: row.id.clone(),
-        quiz_id: quiz.id.clone(),
-        course_id: quiz.course_id.clone(),
-        lesson_id: quiz.lesson_id.clone(),
-        user_id: row.user_id.clone(),
-        quiz_title: quiz.title.clone(),
-        percent,
-        passed,
-        manual,
-        completes_lesson: quiz.settings.completion == Completion::Passed && passed == Some(true),
-    }
 }
 
 /// The learner's attempts at a quiz, with the limits that apply to them.

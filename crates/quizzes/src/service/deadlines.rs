@@ -9,7 +9,7 @@ use lyceum_platform::{
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::attempts;
+use super::submit;
 use crate::{
     quiz::attempt::GRACE_MS,
     repo::{self, attempts::AttemptRow},
@@ -44,7 +44,7 @@ impl Job for AttemptDeadline {
                 Ok(())
             }
             Some(_) => {
-                attempts::finish(state, &attempt, true).await?;
+                submit::finish(state, &attempt, true).await?;
                 Ok(())
             }
         }

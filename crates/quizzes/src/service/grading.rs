@@ -7,8 +7,9 @@ use lyceum_assessment::{Outcome, Question, QuestionView, Response, State, Text, 
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events, ids::UserId};
 
 use super::{
-    attempts::{graded_event, limits_for, pinned_of, pinned_question, visible_attempt},
+    attempts::{limits_for, pinned_of, pinned_question, visible_attempt},
     quizzes::{self, Quiz, Role},
+    submit::graded_event,
 };
 use crate::{
     QuizError,

@@ -17,6 +17,7 @@ pub mod question_files;
 pub mod questions;
 pub mod quizzes;
 pub mod regrade;
+pub mod submit;
 pub mod transfer;
 
 use lyceum_assessment::Question;

@@ -15,8 +15,9 @@ use lyceum_platform::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    attempts::{graded_event, pinned_of, pinned_question, visible_attempt},
+    attempts::{pinned_of, pinned_question, visible_attempt},
     quizzes::{self, Role},
+    submit::graded_event,
 };
 use crate::{
     QuizError,

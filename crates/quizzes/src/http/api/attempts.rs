@@ -11,10 +11,10 @@ use lyceum_platform::{
     http::{errors::Problem, extract::ApiJson},
 };
 
-use super::quiz_dto::*;
+use super::attempt_dto::*;
 use crate::{
     model::AttemptId,
-    service::{attempts, grading},
+    service::{attempts, grading, submit},
 };
 
 /// The attempt: its questions (as learners see them), saved answers and the
@@ -61,7 +61,7 @@ pub async fn submit_attempt(
     CurrentUser(v): CurrentUser,
     Path(id): Path<AttemptId>,
 ) -> AppResult<Json<AttemptSummaryDto>> {
-    let submitted = attempts::submit(&state, &v, &id).await?;
+    let submitted = submit::submit(&state, &v, &id).await?;
     Ok(Json(AttemptSummaryDto::new(&submitted.row, submitted.marks_shown)))
 }
 

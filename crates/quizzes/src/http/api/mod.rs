@@ -1,6 +1,7 @@
 //! JSON handlers (tags `questions` and `quizzes`): thin — extract, call a
 //! service, map to a DTO.
 
+pub mod attempt_dto;
 pub mod attempts;
 pub mod categories;
 pub mod dto;

@@ -17,7 +17,7 @@ use lyceum_platform::{
     ids::{CourseId, ModuleId, UserId},
 };
 
-use super::quiz_dto::*;
+use super::{attempt_dto::*, quiz_dto::*};
 use crate::{
     model::QuizId,
     quiz::attempt::{StartRefusal, review_at},

@@ -31,6 +31,7 @@ use crate::{
         attempts::{self, AttemptView, Mine},
         grading::{self, Review},
         quizzes::{self, Role},
+        submit,
     },
     text::to_html,
 };
@@ -250,7 +251,7 @@ pub async fn summary(State(state): State<AppState>, s: SignedIn, Path(id): Path<
 }
 
 pub async fn submit(State(state): State<AppState>, s: SignedIn, Path(id): Path<AttemptId>) -> AppResult<Response> {
-    attempts::submit(&state, &s.viewer, &id).await.map_err(AppError::from)?;
+    submit::submit(&state, &s.viewer, &id).await.map_err(AppError::from)?;
     Ok(redirect_with_flash(
         &format!("{}/review", attempt_url(id.as_str())),
         FlashKind::Success,
