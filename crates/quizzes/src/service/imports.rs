@@ -48,7 +48,7 @@ pub(crate) async fn start(
         problems: &problems,
     };
     let id = repo::imports::insert(&mut tx, &new).await?;
-    jobs::enqueue::<ImportBatch>(&mut tx, &Batch { import_id: id.clone() }).await?;
+    jobs::enqueue::<ImportBatch>(&mut tx, &Batch { import_id: id.clone(), from: Some(0) }).await?;
     let row = repo::imports::by_id(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(row)
@@ -88,6 +88,13 @@ impl ImportRow {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Batch {
     pub import_id: String,
+    /// The count this batch starts from. A delivery whose count the import
+    /// has passed is a repeat and does nothing — without it, a repeat that
+    /// arrives after the first run committed would do the next batch's work
+    /// beside the next batch's own job. `None` in messages queued before the
+    /// field existed: those continue from wherever the import is.
+    #[serde(default)]
+    pub from: Option<i64>,
 }
 
 /// One batch of an import; enqueues the next in the transaction that writes
@@ -105,6 +112,9 @@ impl Job for ImportBatch {
             (row, repo::imports::body(&mut conn, &payload.import_id).await?)
         };
         let (Some(row), Some(body)) = (row.filter(|r| r.finished_at.is_none()), body) else { return Ok(()) };
+        if payload.from.is_some_and(|from| from != row.done) {
+            return Ok(());
+        }
         let format = Format::parse(&row.format).ok_or_else(|| AppError::internal("an import of an unknown format"))?;
         let from = usize::try_from(row.done).unwrap_or(usize::MAX);
         let questions: Vec<_> = transfer::parse(format, &body).questions.into_iter().skip(from).take(BATCH).collect();
@@ -149,7 +159,8 @@ async fn write_batch(
     }
     transfer::write_questions(&mut tx, course_id, by, kept, files).await?;
     if !advance.finished {
-        jobs::enqueue::<ImportBatch>(&mut tx, payload).await?;
+        let next = Batch { import_id: payload.import_id.clone(), from: Some(row.done + advance.done) };
+        jobs::enqueue::<ImportBatch>(&mut tx, &next).await?;
     }
     tx.commit().await?;
     tracing::debug!(import = %row.id, done = row.done + advance.done, total = row.total, "import batch");
