@@ -14,6 +14,7 @@ pub mod page;
 pub mod page_cache;
 pub mod panel;
 pub mod preview;
+pub mod typed;
 
 pub use flash::{Flash, FlashKind, redirect_with_flash};
 pub use form::{FormErrors, Refused, Reply};

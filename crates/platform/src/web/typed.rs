@@ -1,8 +1,8 @@
-//! What the staff's quiz forms type, read once: a local date and time (a
+//! What a page's form types, read once: a local date and time (a
 //! `datetime-local` input, in the viewer's time zone) and a whole number,
 //! each refusal a message on its field; and a time shown back in such an input.
 
-use lyceum_platform::{FieldError, Text, web::Page};
+use crate::{FieldError, Text, web::Page};
 
 /// Reads typed fields, keeping a message for each one it cannot read.
 pub struct Typed<'a> {
@@ -27,7 +27,7 @@ impl<'a> Typed<'a> {
             .and_then(|dt| dt.to_zoned(self.page.time_zone.clone()).ok())
             .map(|z| z.timestamp().as_millisecond());
         if parsed.is_none() {
-            self.errors.push(FieldError::new(field, Text::new("quizzes.errors.bad_datetime")));
+            self.errors.push(FieldError::new(field, Text::new("errors.bad_datetime")));
         }
         parsed
     }
@@ -40,7 +40,7 @@ impl<'a> Typed<'a> {
         }
         let n = raw.parse::<i64>().ok();
         if n.is_none() {
-            self.errors.push(FieldError::new(field, Text::new("quizzes.errors.bad_number")));
+            self.errors.push(FieldError::new(field, Text::new("errors.bad_number")));
         }
         n
     }

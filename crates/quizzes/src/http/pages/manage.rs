@@ -16,7 +16,6 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::typed::{Typed, local_input};
 use crate::{
     model::{CategoryCount, QuestionRow, QuizId},
     quiz::settings::{Completion, FeedbackMode, GradingMethod, Navigation, Review, Settings, Slot, Source},
@@ -27,6 +26,7 @@ use crate::{
         regrade,
     },
 };
+use lyceum_platform::web::typed::{Typed, local_input};
 
 fn manage_url(id: &str) -> String {
     format!("/teach/quizzes/{id}")

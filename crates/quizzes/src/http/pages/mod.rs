@@ -11,7 +11,6 @@ pub mod manage;
 pub mod overrides;
 pub mod question;
 mod shown;
-mod typed;
 
 pub(crate) fn question_url(id: &str) -> String {
     format!("/teach/questions/{id}")

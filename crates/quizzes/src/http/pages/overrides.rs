@@ -23,12 +23,12 @@ use lyceum_platform::{
 };
 use serde::Deserialize;
 
-use super::typed::{Typed, local_input};
 use crate::{
     model::QuizId,
     quiz::attempt::Override,
     service::quizzes::{self, Quiz},
 };
+use lyceum_platform::web::typed::{Typed, local_input};
 
 fn overrides_url(id: &str) -> String {
     format!("/teach/quizzes/{id}/overrides")
