@@ -92,6 +92,7 @@ pub const COURSE_ENROLLED: &str = "course.enrolled";
 pub const COURSE_COMPLETED: &str = "course.completed";
 pub const COURSE_UNENROLLED: &str = "course.unenrolled";
 pub const QUIZ_GRADED: &str = "quiz.graded";
+pub const ASSIGNMENT_GRADED: &str = "assignment.graded";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -113,6 +114,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
     Kind::new(COURSE_UNENROLLED, "notifications.kinds.course_unenrolled", Channel::Email, true).about_subject(),
     Kind::new(QUIZ_GRADED, "notifications.kinds.quiz_graded", Channel::InApp, true).about_subject(),
+    Kind::new(ASSIGNMENT_GRADED, "notifications.kinds.assignment_graded", Channel::Email, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

@@ -31,6 +31,7 @@ pub fn modules() -> Modules {
         lyceum_catalog::module(),
         lyceum_notifications::module(),
         lyceum_quizzes::module(),
+        lyceum_assignments::module(),
         site(),
     ])
 }

@@ -1,8 +1,9 @@
-//! Learning's jobs: activities completing their lessons. A quiz reports
-//! through its events whether its completion rule holds; learning records
+//! Learning's jobs: activities completing their lessons. A quiz or an
+//! assignment reports through its events whether its completion rule holds; learning records
 //! the lesson complete (and the course, with its certificate, when that was
 //! the last lesson).
 
+use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
 use lyceum_platform::{
     AppState,
     events::Delivery,
@@ -16,7 +17,9 @@ use super::progress::complete_activity;
 pub fn register_jobs(registry: &mut JobRegistry) {
     registry
         .subscribe_when::<AttemptSubmitted, QuizSubmittedCompletion>(|e| e.completes_lesson)
-        .subscribe_when::<AttemptGraded, QuizGradedCompletion>(|e| e.completes_lesson);
+        .subscribe_when::<AttemptGraded, QuizGradedCompletion>(|e| e.completes_lesson)
+        .subscribe_when::<SubmissionSubmitted, AssignmentSubmittedCompletion>(|e| e.completes_lesson)
+        .subscribe_when::<SubmissionGraded, AssignmentGradedCompletion>(|e| e.completes_lesson);
 }
 
 /// `quiz.attempt_submitted` → the quiz's lesson complete, when submitting is
@@ -40,6 +43,36 @@ pub struct QuizGradedCompletion;
 impl Job for QuizGradedCompletion {
     const KIND: &'static str = "learning.quiz_graded_completion";
     type Payload = Delivery<AttemptGraded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        if e.completes_lesson {
+            complete_activity(state, &UserId::from(e.user_id.as_str()), &LessonId::from(&e.lesson_id)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// `assignment.submitted` → the assignment's lesson complete, when submitting
+/// is its rule. Idempotent as above.
+pub struct AssignmentSubmittedCompletion;
+impl Job for AssignmentSubmittedCompletion {
+    const KIND: &'static str = "learning.assignment_submitted_completion";
+    type Payload = Delivery<SubmissionSubmitted>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        if e.completes_lesson {
+            complete_activity(state, &UserId::from(e.user_id.as_str()), &LessonId::from(&e.lesson_id)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// `assignment.graded` → the assignment's lesson complete, when passing is
+/// its rule and this grade passed. Idempotent as above.
+pub struct AssignmentGradedCompletion;
+impl Job for AssignmentGradedCompletion {
+    const KIND: &'static str = "learning.assignment_graded_completion";
+    type Payload = Delivery<SubmissionGraded>;
     async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
         let e = &delivery.event;
         if e.completes_lesson {

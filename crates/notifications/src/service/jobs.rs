@@ -3,6 +3,7 @@
 //! Each says how it is idempotent (delivery is at least once).
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
+use lyceum_assignments::events::SubmissionGraded;
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
@@ -16,7 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use super::deliver::{Notice, notify};
 use crate::{
-    model::{ADMIN_TEST, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, QUIZ_GRADED, SECURITY, WELCOME, kind},
+    model::{
+        ADMIN_TEST, ASSIGNMENT_GRADED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, QUIZ_GRADED, SECURITY,
+        WELCOME, kind,
+    },
     repo::notifications,
 };
 
@@ -29,6 +33,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<EnrollmentCancelled, UnenrolledNotice>()
         .subscribe::<CourseCompleted, CourseCompletedNotice>()
         .subscribe_when::<AttemptGraded, QuizGradedNotice>(|e| e.manual)
+        .subscribe::<SubmissionGraded, AssignmentGradedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -172,6 +177,30 @@ impl Job for QuizGradedNotice {
             user_id: &event.user_id,
             kind: declared(QUIZ_GRADED),
             message: &event.quiz_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `assignment.graded` → "Your assignment was graded" to the learner,
+/// linking to the assignment's page (grade and feedback). Sent when the
+/// grade became visible to them: as graded, or at the release. Idempotent
+/// through the source key `notifications.assignment_graded:<event id>`; a
+/// changed grade is a new event, so a new notice.
+pub struct AssignmentGradedNotice;
+impl Job for AssignmentGradedNotice {
+    const KIND: &'static str = "notifications.assignment_graded";
+    type Payload = Delivery<SubmissionGraded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let key = delivery.key(Self::KIND);
+        let link = format!("/assignments/{}", event.assignment_id);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(ASSIGNMENT_GRADED),
+            message: &event.assignment_title,
             link: &link,
             source_key: &key,
         };

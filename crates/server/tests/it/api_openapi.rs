@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
 use openapi_kit::{
-    attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path, notification,
-    question_import_fixture, quiz_fixture,
+    assignment_fixture, attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path,
+    notification, question_import_fixture, quiz_fixture, submission_fixture,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -170,6 +170,7 @@ async fn every_documented_operation_is_served(backend: Backend) {
     // Sign-out and revocation last, so the walk keeps its credentials.
     ops.sort_by_key(|(m, p, _)| (m == "DELETE" || p.ends_with("/logout"), p.clone(), m.clone()));
     assert!(ops.len() >= ACCOUNTS_OPERATIONS.len());
+    let mut submission: Option<String> = None;
     for (method, path, _) in ops {
         let mut concrete = path.clone();
         if path.contains("/tokens/{id}") {
@@ -214,6 +215,17 @@ async fn every_documented_operation_is_served(backend: Backend) {
             );
         } else if path.contains("/quizzes/{id}") {
             concrete = concrete.replace("/quizzes/{id}", &format!("/quizzes/{}", quiz_fixture(&bearer).await.1));
+        }
+        if path.contains("/assignment-submissions/{id}") {
+            // One submission for every operation: each new learner is a sign-in, and sign-ins are rate limited.
+            if submission.is_none() {
+                submission = Some(submission_fixture(&app, &bearer).await);
+            }
+            let id = submission.clone().unwrap_or_default();
+            concrete = concrete.replace("/assignment-submissions/{id}", &format!("/assignment-submissions/{id}"));
+        } else if path.contains("/assignments/{id}") {
+            let id = assignment_fixture(&bearer).await.1;
+            concrete = concrete.replace("/assignments/{id}", &format!("/assignments/{id}"));
         }
         if path.contains("/enrollments/{id}") {
             concrete = concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(&bearer).await));

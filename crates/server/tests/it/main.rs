@@ -41,6 +41,7 @@ mod api_passwords;
 mod api_rate_limits;
 mod api_tokens;
 mod architecture_rules;
+mod assignments;
 mod avatar_visibility;
 mod browser;
 mod browser_learner;

@@ -124,3 +124,28 @@ pub async fn attempt_fixture(app: &common::TestApp, client: &TestClient) -> Stri
     assert_eq!(reply.status, 201, "start: {}", reply.text);
     reply.json()["attempt"]["id"].as_str().expect("attempt id").to_string()
 }
+
+/// An assignment in a fresh course of the caller's: (course id, assignment id).
+pub async fn assignment_fixture(client: &TestClient) -> (String, String) {
+    let (course, module, _) = course_fixture(client).await;
+    let made = client.post("/api/v1/assignments", json!({"module_id": module, "title": "Walked essay"})).await;
+    assert_eq!(made.status, 201, "assignment: {}", made.text);
+    (course, made.json()["id"].as_str().expect("assignment id").to_string())
+}
+
+/// A submitted submission of a learner enrolled in an assignment of the caller's.
+pub async fn submission_fixture(app: &common::TestApp, client: &TestClient) -> String {
+    let (course, assignment) = assignment_fixture(client).await;
+    let email = format!("walker-{}@example.org", lyceum_platform::db::new_id());
+    app.create_user(&email, lyceum_platform::auth::Role::Learner).await;
+    // From an address of its own: the walk's sign-ins from 127.0.0.1 are near the rate limit.
+    let mut learner = app.client_from("127.0.0.23");
+    learner.login(&email, common::PASSWORD).await;
+    let added = client.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": email})).await;
+    assert_eq!(added.status, 201, "roster: {}", added.text);
+    let mine = format!("/api/v1/assignments/{assignment}/submission");
+    learner.send(reqwest::Method::PUT, &mine, Some(&json!({"text": "Walked."}))).await;
+    let reply = learner.post(&format!("{mine}/submit"), json!({})).await;
+    assert_eq!(reply.status, 200, "submit: {}", reply.text);
+    reply.json()["submission"]["id"].as_str().expect("submission id").to_string()
+}

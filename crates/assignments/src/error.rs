@@ -1,0 +1,128 @@
+//! Why an assignment refuses a request: the module's own error, turned into
+//! HTTP only at the edge (`From<AssignmentError> for AppError`).
+
+use lyceum_platform::{AppError, FieldError, Text};
+
+use crate::model::SettingsError;
+
+#[derive(Debug)]
+pub enum AssignmentError {
+    /// Settings break their rules (422, every field at once).
+    Invalid(Vec<SettingsError>),
+    /// The cut-off has passed: nothing more is accepted (409 `assignment-closed`).
+    Closed,
+    /// The submission was submitted and may not change now (409 `submission-final`).
+    Final,
+    /// Submitting asks for the "own work" statement (422 on `statement`).
+    StatementRequired,
+    /// Nothing to submit: no text and no file (422 on `text`).
+    Empty,
+    /// The assignment takes no text (422 on `text`).
+    NoText,
+    /// The assignment takes no files, or the submission has as many as it allows (422 on `file`).
+    TooManyFiles {
+        max: u8,
+    },
+    /// An uploaded file is refused for its content or size (400 / 413 / 415).
+    File(FileRefusal),
+    /// Points outside 0..=max (422 on `points`).
+    BadPoints {
+        max: f64,
+    },
+    /// Only submitted work is graded (409 `not-submitted`).
+    NotSubmitted,
+    /// An extension for someone who is not an enrolled learner (422 on `user_id`).
+    NotALearner,
+    /// The course's staff grade work; they do not submit it (403 `staff-do-not-submit`).
+    StaffDoNotSubmit,
+    Other(AppError),
+}
+
+/// Why an uploaded file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRefusal {
+    Empty,
+    TooLarge { size_kb: u64, limit_kb: u64 },
+    NotAccepted,
+}
+
+impl FileRefusal {
+    /// The flash message of a page's upload (the API's problem has the numbers).
+    pub fn flash_key(self) -> &'static str {
+        match self {
+            Self::Empty => "assignments.files.refused_empty",
+            Self::TooLarge { .. } => "assignments.files.refused_size",
+            Self::NotAccepted => "assignments.files.refused_type",
+        }
+    }
+}
+
+impl From<AppError> for AssignmentError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for AssignmentError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl AssignmentError {
+    /// The flash of a page's refused action, where a sentence says it all.
+    pub fn flash_key(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Closed => "assignments.errors.closed",
+            Self::Final => "assignments.errors.final",
+            Self::StatementRequired => "assignments.errors.statement_required",
+            Self::Empty => "assignments.errors.empty",
+            Self::NoText => "assignments.errors.no_text",
+            Self::TooManyFiles { .. } => "assignments.files.refused_count",
+            Self::File(why) => why.flash_key(),
+            Self::NotSubmitted => "assignments.errors.not_submitted",
+            _ => return None,
+        })
+    }
+}
+
+impl From<AssignmentError> for AppError {
+    fn from(e: AssignmentError) -> Self {
+        let t = Text::new;
+        match e {
+            AssignmentError::Invalid(errors) => {
+                AppError::validation(errors.iter().map(|e| FieldError::new(e.field(), t(e.key()))).collect())
+            }
+            AssignmentError::Closed => {
+                AppError::conflict(t("assignments.errors.closed")).with_kind("assignment-closed")
+            }
+            AssignmentError::Final => AppError::conflict(t("assignments.errors.final")).with_kind("submission-final"),
+            AssignmentError::StatementRequired => {
+                AppError::field("statement", t("assignments.errors.statement_required"))
+            }
+            AssignmentError::Empty => AppError::field("text", t("assignments.errors.empty")),
+            AssignmentError::NoText => AppError::field("text", t("assignments.errors.no_text")),
+            AssignmentError::TooManyFiles { max } => {
+                AppError::field("file", t("assignments.errors.too_many_files").arg("max", max))
+            }
+            AssignmentError::File(why) => match why {
+                FileRefusal::Empty => AppError::bad_request(t("assignments.errors.file_empty")),
+                FileRefusal::TooLarge { size_kb, limit_kb } => AppError::payload_too_large(
+                    t("assignments.errors.file_over_limit").arg("size", size_kb).arg("max", limit_kb),
+                ),
+                FileRefusal::NotAccepted => AppError::unsupported_media_type(t("assignments.errors.file_type")),
+            },
+            AssignmentError::BadPoints { max } => {
+                AppError::field("points", t("assignments.errors.bad_points").arg("max", max))
+            }
+            AssignmentError::NotSubmitted => {
+                AppError::conflict(t("assignments.errors.not_submitted")).with_kind("not-submitted")
+            }
+            AssignmentError::NotALearner => AppError::field("user_id", t("assignments.errors.not_a_learner")),
+            AssignmentError::StaffDoNotSubmit => {
+                AppError::forbidden(t("assignments.errors.staff_do_not_submit")).with_kind("staff-do-not-submit")
+            }
+            AssignmentError::Other(e) => e,
+        }
+    }
+}

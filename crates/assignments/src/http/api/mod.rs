@@ -1,0 +1,6 @@
+//! The API: `/api/v1/courses/{id}/assignments`, `/api/v1/assignments/{id}…`,
+//! `/api/v1/assignment-submissions/{id}…`.
+
+pub mod assignments;
+pub mod dto;
+pub mod submissions;

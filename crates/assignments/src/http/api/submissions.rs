@@ -1,0 +1,183 @@
+//! The learner's submission (`/api/v1/assignments/{id}/submission…`), the
+//! staff's list, and grading (`/api/v1/assignment-submissions/{id}…`).
+
+use axum::{
+    Json,
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
+    http::StatusCode,
+};
+use lyceum_platform::{
+    AppError, AppResult, AppState, Text,
+    auth::CurrentUser,
+    http::{
+        errors::Problem,
+        extract::{ApiJson, ApiQuery},
+    },
+};
+
+use super::dto::*;
+use crate::{
+    http::upload::{self, FileForm},
+    model::{AssignmentId, SubmissionId},
+    repo::submissions::Filter,
+    service::{
+        grading::{self, GradeInput},
+        submissions,
+    },
+};
+
+/// The learner's status, dates and submission (staff: no submission).
+#[utoipa::path(get, path = "/api/v1/assignments/{id}/submission", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_my_submission(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+) -> AppResult<Json<MySubmissionDto>> {
+    my_view(&state, &v, &id).await
+}
+
+async fn my_view(
+    state: &AppState,
+    v: &lyceum_platform::auth::Viewer,
+    id: &AssignmentId,
+) -> AppResult<Json<MySubmissionDto>> {
+    let mine = submissions::mine(state, v, id).await?;
+    Ok(Json(MySubmissionDto::from(&mine)))
+}
+
+/// Saves the draft's text (the learner; a draft, before the cut-off).
+#[utoipa::path(put, path = "/api/v1/assignments/{id}/submission", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)), request_body = DraftBody,
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_draft(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+    ApiJson(body): ApiJson<DraftBody>,
+) -> AppResult<Json<MySubmissionDto>> {
+    submissions::save_text(&state, &v, &id, &body.text).await?;
+    my_view(&state, &v, &id).await
+}
+
+/// Submits the draft: `409 assignment-closed` after the cut-off, `422` on
+/// `statement` when the statement is asked for, on `text` when it is empty.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/submit", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)), request_body = SubmitBody,
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+    ApiJson(body): ApiJson<SubmitBody>,
+) -> AppResult<Json<MySubmissionDto>> {
+    submissions::submit(&state, &v, &id, body.statement).await?;
+    my_view(&state, &v, &id).await
+}
+
+/// Takes a submitted, ungraded submission back to a draft (when the
+/// assignment allows changes until grading).
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/reopen", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+) -> AppResult<Json<MySubmissionDto>> {
+    submissions::reopen(&state, &v, &id).await?;
+    my_view(&state, &v, &id).await
+}
+
+/// Adds a file to the draft (multipart field `file`): a document, PDF,
+/// image or plain text, decided by the content, up to
+/// `uploads.submission_file_max_bytes`, no more than the assignment allows.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/files", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    request_body(content = FileForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = FileDto), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub async fn attach_file(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<(StatusCode, Json<FileDto>)> {
+    let file = upload::read_file(multipart).await.map_err(AppError::from)?;
+    let row = submissions::attach(&state, &v, &id, &file.name, file.data).await?;
+    Ok((StatusCode::CREATED, Json(FileDto::from(&row))))
+}
+
+/// Removes a file from the draft.
+#[utoipa::path(delete, path = "/api/v1/assignments/{id}/submission/files/{file_id}", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path), ("file_id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn detach_file(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path((id, file_id)): Path<(AssignmentId, String)>,
+) -> AppResult<StatusCode> {
+    submissions::detach(&state, &v, &id, &file_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The submissions (staff): waiting for a grade first, then graded, then drafts.
+#[utoipa::path(get, path = "/api/v1/assignments/{id}/submissions", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path), QueueParams),
+    responses((status = 200, body = SubmissionList), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn list_submissions(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+    ApiQuery(p): ApiQuery<QueueParams>,
+) -> AppResult<Json<SubmissionList>> {
+    let raw = p.state.unwrap_or_default();
+    let filter =
+        Filter::parse(&raw).ok_or_else(|| AppError::field("state", Text::new("assignments.errors.queue_state")))?;
+    let (assignment, lines) = grading::queue(&state, &v, &id, filter).await?;
+    let max = assignment.settings.max_points;
+    Ok(Json(SubmissionList { items: lines.iter().map(|l| SubmissionDto::line(l, max)).collect() }))
+}
+
+/// A submission (its learner — the grade once released — and the course's staff).
+#[utoipa::path(get, path = "/api/v1/assignment-submissions/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    responses((status = 200, body = SubmissionDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_submission(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<SubmissionId>,
+) -> AppResult<Json<SubmissionDto>> {
+    let view = grading::submission(&state, &v, &id).await?;
+    let max = view.assignment.settings.max_points;
+    let mut dto = SubmissionDto::new(&view.line.row, &view.files, max, view.grade_shown());
+    if view.role == crate::service::Role::Staff {
+        dto.learner_name = Some(view.line.learner_name.clone());
+        dto.learner_email = Some(view.line.learner_email.clone());
+    }
+    Ok(Json(dto))
+}
+
+/// Grades a submitted submission (staff), or changes its grade: points out
+/// of the maximum; the late penalty is applied to give the grade.
+#[utoipa::path(put, path = "/api/v1/assignment-submissions/{id}/grade", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)), request_body = GradeBody,
+    responses((status = 200, body = SubmissionDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn grade_submission(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<SubmissionId>,
+    ApiJson(body): ApiJson<GradeBody>,
+) -> AppResult<Json<SubmissionDto>> {
+    let input = GradeInput { points: body.points, feedback_md: body.feedback };
+    grading::grade(&state, &v, &id, &input).await?;
+    get_submission(State(state), CurrentUser(v), Path(id)).await
+}

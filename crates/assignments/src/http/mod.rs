@@ -1,0 +1,69 @@
+//! Assignments over HTTP: the API (`api`), the pages (`pages`), and the
+//! upload routes' body limits.
+
+mod api;
+mod pages;
+mod upload;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use lyceum_platform::{AppState, config::Settings, http::limits::Wide};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::settings::AssignmentUploads;
+
+/// Room for the multipart framing and the small fields around the file.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    use api::{assignments as a, submissions as s};
+    OpenApiRouter::new()
+        .routes(routes!(a::create_assignment))
+        .routes(routes!(a::list_assignments))
+        .routes(routes!(a::get_assignment, a::update_assignment))
+        .routes(routes!(a::release_grades))
+        .routes(routes!(a::list_extensions))
+        .routes(routes!(a::set_extension, a::delete_extension))
+        .routes(routes!(s::get_my_submission, s::save_draft))
+        .routes(routes!(s::submit))
+        .routes(routes!(s::reopen))
+        .routes(routes!(s::attach_file))
+        .routes(routes!(s::detach_file))
+        .routes(routes!(s::list_submissions))
+        .routes(routes!(s::get_submission))
+        .routes(routes!(s::grade_submission))
+}
+
+pub fn page_routes() -> Router<AppState> {
+    use pages::{files as f, grading as g, learner as l, manage as m};
+    Router::new()
+        .route("/teach/modules/{id}/assignments", post(m::create))
+        .route("/teach/lessons/{id}/assignment", get(m::of_lesson))
+        .route("/teach/assignments/{id}", get(m::show))
+        .route("/teach/assignments/{id}/settings", post(m::save_settings))
+        .route("/teach/assignments/{id}/release", post(m::release))
+        .route("/teach/assignments/{id}/extensions", post(m::extend))
+        .route("/teach/assignments/{id}/extensions/{user_id}/delete", post(m::unextend))
+        .route("/teach/assignments/{id}/submissions", get(g::queue))
+        .route("/teach/assignment-submissions/{id}", get(g::show).post(g::save))
+        .route("/lessons/{id}/assignment", get(l::of_lesson))
+        .route("/assignments/{id}", get(l::show))
+        .route("/assignments/{id}/draft", post(l::save))
+        .route("/assignments/{id}/submit", post(l::submit))
+        .route("/assignments/{id}/reopen", post(l::reopen))
+        .route("/assignments/{id}/files", post(f::attach))
+        .route("/assignments/{id}/files/{file_id}/delete", post(f::detach))
+        .route("/assignment-submissions/{id}/files/{file_id}", get(f::serve))
+}
+
+/// The upload routes, with the body size each may use.
+pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
+    let uploads = settings.section::<AssignmentUploads>();
+    let timeout = Duration::from_secs(settings.request_timeout_secs);
+    let wide = |route| Wide { route, max_body: uploads.submission_file_max_bytes + FORM_OVERHEAD, timeout };
+    vec![wide("/api/v1/assignments/{id}/submission/files"), wide("/assignments/{id}/files")]
+}

@@ -1,0 +1,67 @@
+//! Submission files on the pages: serving one (always as a download, to the
+//! learner and the course's staff), and the learner page's forms adding and
+//! removing one.
+
+use axum::{
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
+    response::Response,
+};
+use http::{HeaderMap, HeaderValue, Method, header};
+use lyceum_platform::{
+    AppError, AppResult, AppState,
+    auth::MaybeUser,
+    http::media::{self, Caching, Media, content_disposition},
+    web::{FlashKind, guard::SignedIn, redirect_with_flash},
+};
+
+use super::{back, learner::page_url};
+use crate::{
+    http::upload,
+    model::{AssignmentId, SubmissionId},
+    service::submissions,
+};
+
+/// Access depends on who asks: only the viewer's browser keeps a copy.
+const CACHING: Caching = Caching::Private { max_age_secs: 300 };
+
+/// `GET|HEAD /assignment-submissions/{id}/files/{file_id}`.
+pub async fn serve(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path((id, file_id)): Path<(SubmissionId, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let file = submissions::open_file(&state, viewer.as_ref(), &id, &file_id).await?;
+    let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };
+    let mut response = media::serve(&state.storage, served, &method, &headers).await?;
+    let disposition = HeaderValue::try_from(content_disposition(&file.name)).map_err(AppError::internal)?;
+    response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
+    Ok(response)
+}
+
+/// The learner page's upload form.
+pub async fn attach(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Response> {
+    let to = format!("{}#files", page_url(id.as_str()));
+    let file = match upload::read_file(multipart).await {
+        Ok(file) => file,
+        Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
+    };
+    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data).await.map(|_| ());
+    back(&to, done, "assignments.files.attached")
+}
+
+/// The learner page's button removing a file.
+pub async fn detach(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, file_id)): Path<(AssignmentId, String)>,
+) -> AppResult<Response> {
+    let to = format!("{}#files", page_url(id.as_str()));
+    back(&to, submissions::detach(&state, &s.viewer, &id, &file_id).await, "assignments.files.removed")
+}

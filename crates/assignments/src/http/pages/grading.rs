@@ -1,0 +1,169 @@
+//! The staff's grading pages: the submissions queue
+//! (`/teach/assignments/{id}/submissions`, filtered by state) and one
+//! submission beside its marking form (`/teach/assignment-submissions/{id}`),
+//! with "save and next".
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    response::Response,
+};
+use lyceum_platform::{
+    AppError, AppResult, AppState, FieldError, Text,
+    http::extract::PageForm,
+    markdown,
+    web::{FlashKind, FormErrors, Page, Refused, Reply, guard::SignedIn, redirect_with_flash},
+};
+use serde::Deserialize;
+
+use crate::{
+    model::{AssignmentId, SubmissionId},
+    repo::{files::FileRow, submissions::Filter},
+    service::{
+        Assignment, Role,
+        grading::{self, GradeInput, Line, SubmissionView},
+        submissions::file_url,
+    },
+};
+
+fn grade_url(id: &str) -> String {
+    format!("/teach/assignment-submissions/{id}")
+}
+
+#[derive(Template)]
+#[template(path = "assignments/submissions.html")]
+struct QueuePage {
+    page: Page,
+    assignment: Assignment,
+    lines: Vec<Line>,
+    filter: &'static str,
+}
+
+impl QueuePage {
+    fn filters(&self) -> [&'static str; 5] {
+        ["all", "ungraded", "late", "graded", "draft"]
+    }
+    fn current(&self, f: &str) -> bool {
+        f == self.filter
+    }
+    fn status(&self, line: &Line) -> &'static str {
+        match (&line.row, line.row.submitted()) {
+            (_, false) => "draft",
+            (row, true) if row.graded() => "graded",
+            _ => "submitted",
+        }
+    }
+    fn grade(&self, line: &Line) -> String {
+        line.row.grade.map(|g| format!("{g} / {}", self.assignment.settings.max_points)).unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct QueueQuery {
+    state: String,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
+    let filter = Filter::parse(&q.state).unwrap_or_default();
+    let (assignment, lines) = grading::queue(&state, &s.viewer, &id, filter).await?;
+    Reply::OK.render(&QueuePage { page: s.page, assignment, lines, filter: filter.name() })
+}
+
+#[derive(Template)]
+#[template(path = "assignments/grade.html")]
+struct GradePage {
+    page: Page,
+    view: SubmissionView,
+    text_html: String,
+    form: GradeForm,
+    errors: FormErrors,
+}
+
+impl GradePage {
+    fn url(&self, file: &FileRow) -> String {
+        file_url(file)
+    }
+    fn late(&self) -> String {
+        let hours = self.view.line.row.late_ms / 3_600_000;
+        match (hours / 24, hours % 24) {
+            (0, h) => format!("{h} h"),
+            (d, h) => format!("{d} d {h} h"),
+        }
+    }
+    fn penalty(&self) -> f64 {
+        self.view.assignment.settings.penalty_percent(self.view.line.row.late_ms)
+    }
+}
+
+/// The marking form as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct GradeForm {
+    points: String,
+    feedback: String,
+    /// "next": go on to the next submission waiting.
+    then: String,
+}
+
+async fn render_grade(
+    state: &AppState,
+    s: SignedIn,
+    id: &SubmissionId,
+    form: Option<GradeForm>,
+    errors: FormErrors,
+    reply: Reply,
+) -> AppResult<Response> {
+    let view = grading::submission(state, &s.viewer, id).await?;
+    if view.role != Role::Staff {
+        return Err(AppError::not_found());
+    }
+    let row = &view.line.row;
+    let form = form.unwrap_or_else(|| GradeForm {
+        points: row.points.map(|p| p.to_string()).unwrap_or_default(),
+        feedback: row.feedback_md.clone(),
+        then: String::new(),
+    });
+    let text_html = markdown::render(&row.text_md);
+    reply.render(&GradePage { page: s.page, view, text_html, form, errors })
+}
+
+pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<SubmissionId>) -> AppResult<Response> {
+    render_grade(&state, s, &id, None, FormErrors::none(), Reply::OK).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<SubmissionId>,
+    PageForm(form): PageForm<GradeForm>,
+) -> AppResult<Response> {
+    let Some(points) = form.points.trim().replace(',', ".").parse::<f64>().ok().filter(|p| p.is_finite()) else {
+        let message = Text::new("errors.bad_number");
+        let errors =
+            FormErrors { general: None, fields: vec![FieldError::new("points", message.in_lang(s.page.locale))] };
+        return render_grade(&state, s, &id, Some(form), errors, Reply::status(http::StatusCode::UNPROCESSABLE_ENTITY))
+            .await;
+    };
+    let input = GradeInput { points, feedback_md: form.feedback.clone() };
+    match grading::grade(&state, &s.viewer, &id, &input).await {
+        Ok(row) => {
+            let view = grading::submission(&state, &s.viewer, &id).await?;
+            let to = match (form.then.as_str(), &view.next) {
+                ("next", Some(next)) => grade_url(next),
+                ("next", None) => format!("/teach/assignments/{}/submissions", row.assignment_id),
+                _ => grade_url(id.as_str()),
+            };
+            Ok(redirect_with_flash(&to, FlashKind::Success, "assignments.flash.graded"))
+        }
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e.into(), s.page.locale)?;
+            render_grade(&state, s, &id, Some(form), errors, reply).await
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The learner's assignment page (`/assignments/{id}`): the instructions,
+//! their dates and the time left, their draft (text and files), the submit
+//! with its statement, and their grade and feedback once released. Staff
+//! opening it see the instructions and a link to manage it.
+
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    http::extract::PageForm,
+    ids::LessonId,
+    markdown,
+    web::{Page, Reply, guard::SignedIn},
+};
+use serde::Deserialize;
+
+use super::back;
+use crate::{
+    model::AssignmentId,
+    repo::files::FileRow,
+    service::{
+        Role, assignments,
+        submissions::{self, Mine, file_url},
+    },
+};
+
+pub(crate) fn page_url(id: &str) -> String {
+    format!("/assignments/{id}")
+}
+
+/// `/lessons/{id}/assignment`: the lesson page's link to its assignment.
+pub async fn of_lesson(State(state): State<AppState>, s: SignedIn, Path(id): Path<LessonId>) -> AppResult<Response> {
+    let assignment = assignments::of_lesson(&state, &s.viewer, &id).await?;
+    Ok(Redirect::to(&page_url(assignment.as_str())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "assignments/assignment.html")]
+struct AssignmentPage {
+    page: Page,
+    mine: Mine,
+    instructions_html: String,
+    text_html: String,
+    feedback_html: String,
+}
+
+impl AssignmentPage {
+    fn is_staff(&self) -> bool {
+        self.mine.role == Role::Staff
+    }
+    fn text(&self) -> &str {
+        self.mine.submission.as_ref().map_or("", |s| s.text_md.as_str())
+    }
+    fn submitted(&self) -> bool {
+        self.mine.submission.as_ref().is_some_and(|s| s.submitted())
+    }
+    fn room_for_files(&self) -> bool {
+        self.mine.files.len() < usize::from(self.mine.assignment.settings.max_files)
+    }
+    fn files(&self) -> &[FileRow] {
+        &self.mine.files
+    }
+    fn url(&self, file: &FileRow) -> String {
+        file_url(file)
+    }
+    /// "3 days 4 h left", "2 h 05 min left", or "overdue by …".
+    fn time_left(&self) -> String {
+        let Some(left) = self.mine.time_left() else { return String::new() };
+        let minutes = (left.abs() + 59_999) / 60_000;
+        let span = match (minutes / (24 * 60), minutes / 60 % 24, minutes % 60) {
+            (0, 0, m) => format!("{m} min"),
+            (0, h, m) => format!("{h} h {m:02} min"),
+            (d, h, _) => format!("{d} {} {h} h", self.page.t("assignments.page.days")),
+        };
+        let key = if left >= 0 { "assignments.page.left" } else { "assignments.page.overdue" };
+        self.page.t(key).replace("{span}", &span)
+    }
+    fn grade_line(&self) -> String {
+        let Some(s) = self.mine.visible_grade() else { return String::new() };
+        format!("{} / {}", s.grade.unwrap_or_default(), self.mine.assignment.settings.max_points)
+    }
+    fn penalty(&self) -> String {
+        let Some(s) = self.mine.visible_grade() else { return String::new() };
+        match (s.points, s.grade) {
+            (Some(points), Some(grade)) if points > grade => format!("{points} − {:.2}", points - grade),
+            _ => String::new(),
+        }
+    }
+}
+
+pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    let mine = submissions::mine(&state, &s.viewer, &id).await?;
+    let instructions_html = markdown::render(&mine.assignment.instructions_md);
+    let text_html = markdown::render(mine.submission.as_ref().map_or("", |s| s.text_md.as_str()));
+    let feedback_html = markdown::render(mine.visible_grade().map_or("", |s| s.feedback_md.as_str()));
+    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DraftForm {
+    text: String,
+}
+
+/// "Save draft".
+pub async fn save(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    PageForm(form): PageForm<DraftForm>,
+) -> AppResult<Response> {
+    let done = submissions::save_text(&state, &s.viewer, &id, &form.text).await.map(|_| ());
+    back(&page_url(id.as_str()), done, "assignments.flash.saved")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubmitForm {
+    /// The text as typed, when the assignment takes text: saved first.
+    text: Option<String>,
+    statement: Option<String>,
+}
+
+/// "Submit" (the draft form's second button): saves the text as typed, then
+/// submits, with the statement checkbox when asked for.
+pub async fn submit(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    PageForm(form): PageForm<SubmitForm>,
+) -> AppResult<Response> {
+    let saved = match &form.text {
+        Some(text) => submissions::save_text(&state, &s.viewer, &id, text).await.map(|_| ()),
+        None => Ok(()),
+    };
+    let done = match saved {
+        Ok(()) => submissions::submit(&state, &s.viewer, &id, form.statement.is_some()).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    back(&page_url(id.as_str()), done, "assignments.flash.submitted")
+}
+
+/// "Edit my submission" (back to a draft, when allowed).
+pub async fn reopen(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    let done = submissions::reopen(&state, &s.viewer, &id).await.map(|_| ());
+    back(&page_url(id.as_str()), done, "assignments.flash.reopened")
+}

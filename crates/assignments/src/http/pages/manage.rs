@@ -1,0 +1,270 @@
+//! The staff's assignment page (`/teach/assignments/{id}`): its settings,
+//! the learners' extensions and the release of grades; and the outline
+//! editor's "add an assignment" (`/teach/modules/{id}/assignments`).
+
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use lyceum_courses::model::Course;
+use lyceum_platform::{
+    AppError, AppResult, AppState, FieldError, Text,
+    http::extract::PageForm,
+    ids::{LessonId, ModuleId, UserId},
+    web::{
+        FlashKind, FormErrors, Page, Refused, Reply,
+        guard::SignedIn,
+        redirect_with_flash,
+        typed::{Typed, local_input},
+    },
+};
+use serde::Deserialize;
+
+use super::back;
+use crate::{
+    model::{AssignmentId, Completion, PenaltyUnit, Release, Resubmit, Settings},
+    service::{
+        Assignment,
+        assignments::{self, Extension},
+        grading,
+    },
+};
+
+pub(crate) fn manage_url(id: &str) -> String {
+    format!("/teach/assignments/{id}")
+}
+
+/// `/teach/lessons/{id}/assignment`: the outline editor's link to an assignment lesson's settings.
+pub async fn of_lesson(State(state): State<AppState>, s: SignedIn, Path(id): Path<LessonId>) -> AppResult<Response> {
+    let id = assignments::of_lesson_for_staff(&state, &s.viewer, &id).await?;
+    Ok(Redirect::to(&manage_url(id.as_str())).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewForm {
+    title: String,
+}
+
+/// Adds an assignment (default settings) at the end of a module.
+pub async fn create(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(module_id): Path<ModuleId>,
+    PageForm(form): PageForm<NewForm>,
+) -> AppResult<Response> {
+    let a = assignments::create(&state, &s.viewer, &module_id, form.title.trim(), "", Settings::default())
+        .await
+        .map_err(AppError::from)?;
+    Ok(redirect_with_flash(&manage_url(&a.id), FlashKind::Success, "assignments.flash.created"))
+}
+
+#[derive(Template)]
+#[template(path = "assignments/manage.html")]
+struct ManagePage {
+    page: Page,
+    course: Course,
+    assignment: Assignment,
+    form: SettingsForm,
+    errors: FormErrors,
+    extensions: Vec<Extension>,
+    submitted: i64,
+    graded: i64,
+}
+
+impl ManagePage {
+    fn is(&self, field: &str, value: &str) -> bool {
+        let current = match field {
+            "resubmit" => &self.form.resubmit,
+            "release" => &self.form.release,
+            "completion" => &self.form.completion,
+            "late_penalty_unit" => &self.form.late_penalty_unit,
+            _ => "",
+        };
+        current == value
+    }
+    fn awaiting_release(&self) -> bool {
+        self.assignment.settings.release == Release::Manual && self.assignment.released_at.is_none()
+    }
+}
+
+/// The settings form's fields as typed, so a refused form shows them again.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SettingsForm {
+    due_at: String,
+    cut_off_at: String,
+    online_text: Option<String>,
+    max_files: String,
+    max_points: String,
+    pass_points: String,
+    late_penalty_percent: String,
+    late_penalty_unit: String,
+    late_penalty_cap: String,
+    require_statement: Option<String>,
+    resubmit: String,
+    release: String,
+    completion: String,
+}
+
+fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned + Default>(raw: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or_default()
+}
+
+/// A decimal as typed ("7,5" too); blank is None.
+fn decimal(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
+    let raw = raw.trim().replace(',', ".");
+    if raw.is_empty() {
+        return None;
+    }
+    let n = raw.parse::<f64>().ok().filter(|n| n.is_finite());
+    if n.is_none() {
+        errors.push(FieldError::new(field, Text::new("errors.bad_number")));
+    }
+    n
+}
+
+impl SettingsForm {
+    fn of(s: &Settings, page: &Page) -> Self {
+        Self {
+            due_at: local_input(page, s.due_at),
+            cut_off_at: local_input(page, s.cut_off_at),
+            online_text: s.online_text.then(|| "on".into()),
+            max_files: s.max_files.to_string(),
+            max_points: s.max_points.to_string(),
+            pass_points: s.pass_points.map(|p| p.to_string()).unwrap_or_default(),
+            late_penalty_percent: s.late_penalty_percent.to_string(),
+            late_penalty_unit: enum_name(&s.late_penalty_unit),
+            late_penalty_cap: s.late_penalty_cap.to_string(),
+            require_statement: s.require_statement.then(|| "on".into()),
+            resubmit: enum_name(&s.resubmit),
+            release: enum_name(&s.release),
+            completion: enum_name(&s.completion),
+        }
+    }
+
+    /// The settings, or the fields that cannot be read (a date, a number).
+    fn settings(&self, page: &Page) -> Result<Settings, Vec<FieldError>> {
+        let mut typed = Typed::new(page);
+        let due_at = typed.local_time("settings.due_at", &self.due_at);
+        let cut_off_at = typed.local_time("settings.cut_off_at", &self.cut_off_at);
+        let max_files = typed.whole("settings.max_files", &self.max_files).unwrap_or(0);
+        let mut errors = typed.errors;
+        let max_points = decimal("settings.max_points", &self.max_points, &mut errors).unwrap_or(0.0);
+        let pass_points = decimal("settings.pass_points", &self.pass_points, &mut errors);
+        let percent = decimal("settings.late_penalty_percent", &self.late_penalty_percent, &mut errors);
+        let cap = decimal("settings.late_penalty_cap", &self.late_penalty_cap, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Settings {
+            due_at,
+            cut_off_at,
+            online_text: self.online_text.is_some(),
+            max_files: u8::try_from(max_files.clamp(0, 255)).unwrap_or(u8::MAX),
+            max_points,
+            pass_points,
+            late_penalty_percent: percent.unwrap_or(0.0),
+            late_penalty_unit: parse_enum::<PenaltyUnit>(&self.late_penalty_unit),
+            late_penalty_cap: cap.unwrap_or(100.0),
+            require_statement: self.require_statement.is_some(),
+            resubmit: parse_enum::<Resubmit>(&self.resubmit),
+            release: parse_enum::<Release>(&self.release),
+            completion: parse_enum::<Completion>(&self.completion),
+        })
+    }
+}
+
+async fn render(
+    state: &AppState,
+    s: SignedIn,
+    id: &AssignmentId,
+    form: Option<SettingsForm>,
+    errors: FormErrors,
+    reply: Reply,
+) -> AppResult<Response> {
+    let (course, assignment, (submitted, graded)) = grading::overview(state, &s.viewer, id).await?;
+    let extensions = assignments::extensions(state, &s.viewer, id).await?;
+    let form = form.unwrap_or_else(|| SettingsForm::of(&assignment.settings, &s.page));
+    reply.render(&ManagePage { page: s.page, course, assignment, form, errors, extensions, submitted, graded })
+}
+
+pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    render(&state, s, &id, None, FormErrors::none(), Reply::OK).await
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    PageForm(form): PageForm<SettingsForm>,
+) -> AppResult<Response> {
+    let settings = match form.settings(&s.page) {
+        Ok(settings) => settings,
+        Err(fields) => {
+            let errors = FormErrors {
+                general: None,
+                fields: fields.into_iter().map(|f| FieldError { message: f.in_lang(s.page.locale), ..f }).collect(),
+            };
+            return render(&state, s, &id, Some(form), errors, Reply::status(http::StatusCode::UNPROCESSABLE_ENTITY))
+                .await;
+        }
+    };
+    match assignments::update(&state, &s.viewer, &id, settings).await {
+        Ok(_) => {
+            Ok(redirect_with_flash(&manage_url(id.as_str()), FlashKind::Success, "assignments.flash.saved_settings"))
+        }
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e.into(), s.page.locale)?;
+            render(&state, s, &id, Some(form), errors, reply).await
+        }
+    }
+}
+
+/// "Release grades".
+pub async fn release(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    assignments::release(&state, &s.viewer, &id).await?;
+    Ok(redirect_with_flash(&manage_url(id.as_str()), FlashKind::Success, "assignments.flash.released"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ExtensionForm {
+    /// The learner's e-mail, as the staff know them.
+    email: String,
+    due_at: String,
+}
+
+/// Grants an extension to the learner with this e-mail.
+pub async fn extend(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    PageForm(form): PageForm<ExtensionForm>,
+) -> AppResult<Response> {
+    let to = format!("{}#extensions", manage_url(id.as_str()));
+    let mut typed = Typed::new(&s.page);
+    let Some(due) = typed.local_time("due_at", &form.due_at) else {
+        return Ok(redirect_with_flash(&to, FlashKind::Error, "assignments.errors.extension_date"));
+    };
+    let Some(user_id) = grading::learner_by_email(&state, &s.viewer, &id, &form.email).await? else {
+        return Ok(redirect_with_flash(&to, FlashKind::Error, "assignments.errors.not_a_learner"));
+    };
+    back(&to, assignments::set_extension(&state, &s.viewer, &id, &user_id, due).await, "assignments.flash.extended")
+}
+
+/// Removes a learner's extension.
+pub async fn unextend(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, user_id)): Path<(AssignmentId, String)>,
+) -> AppResult<Response> {
+    assignments::delete_extension(&state, &s.viewer, &id, &UserId::from(user_id.as_str())).await?;
+    let to = format!("{}#extensions", manage_url(id.as_str()));
+    Ok(redirect_with_flash(&to, FlashKind::Success, "assignments.flash.unextended"))
+}

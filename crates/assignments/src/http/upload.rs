@@ -1,0 +1,61 @@
+//! Reading an uploaded file from a multipart form (the page's upload and the
+//! API's): the `file` field. The body limit is the route's (`wide_routes`).
+
+use axum::extract::{Multipart, multipart::MultipartRejection};
+use lyceum_platform::{AppError, Text};
+
+/// The fields of a file upload (documented for the API's multipart body).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// An uploaded file: its bytes and the client's name.
+pub struct FileUpload {
+    pub data: axum::body::Bytes,
+    pub name: String,
+}
+
+/// Why a form's file could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    NotMultipart,
+    /// Over the route's body limit.
+    TooLarge,
+    NoFile,
+}
+
+impl Unread {
+    /// The flash of a page's upload.
+    pub fn flash_key(self) -> &'static str {
+        match self {
+            Self::TooLarge => "assignments.files.refused_size",
+            Self::NotMultipart | Self::NoFile => "assignments.files.refused_empty",
+        }
+    }
+}
+
+impl From<Unread> for AppError {
+    fn from(e: Unread) -> Self {
+        match e {
+            Unread::NotMultipart => AppError::unsupported_media_type(Text::new("assignments.errors.multipart")),
+            Unread::TooLarge => AppError::payload_too_large(Text::new("assignments.errors.file_too_large")),
+            Unread::NoFile => AppError::field("file", Text::new("assignments.errors.no_upload")),
+        }
+    }
+}
+
+pub async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<FileUpload, Unread> {
+    let mut multipart = multipart.map_err(|_| Unread::NotMultipart)?;
+    while let Some(field) = multipart.next_field().await.map_err(|_| Unread::TooLarge)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            let data = field.bytes().await.map_err(|_| Unread::TooLarge)?;
+            return Ok(FileUpload { data, name });
+        }
+    }
+    Err(Unread::NoFile)
+}

@@ -1,0 +1,348 @@
+//! An assignment's settings as stored (JSON in `assignments.settings`) with
+//! the rules that keep them sensible, the learner's own dates, and the late
+//! penalty. Pure: the service validates with [`Settings::validate`] before
+//! every write and computes dates and grades with these functions.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_string())
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(id: &String) -> Self {
+                Self(id.clone())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// An assignment (`assignments.id`).
+    AssignmentId;
+    /// A learner's submission to an assignment (`assignment_submissions.id`).
+    SubmissionId;
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// Whether a learner may change what they submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resubmit {
+    /// A submission is final.
+    #[default]
+    Never,
+    /// The learner may take it back to a draft until it is graded.
+    UntilGraded,
+}
+
+/// When learners see their grade and feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Release {
+    /// As soon as a grader saves it.
+    #[default]
+    Immediate,
+    /// All at once, when the staff release the grades (fair marking: no
+    /// learner hears before the others).
+    Manual,
+}
+
+/// What completes the assignment's lesson in the course's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Completion {
+    /// Submitting.
+    #[default]
+    Submitted,
+    /// A released grade at or above the pass mark.
+    Passed,
+}
+
+/// The unit a late penalty is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyUnit {
+    #[default]
+    Day,
+    Hour,
+}
+
+/// An assignment's settings. Times are epoch milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The due date; none: no due date (nothing is ever late).
+    pub due_at: Option<i64>,
+    /// After this nothing is accepted (an extension past it moves it for
+    /// that learner); none: late work is accepted at any time.
+    pub cut_off_at: Option<i64>,
+    /// The learner writes text in the page.
+    pub online_text: bool,
+    /// Files a submission may carry (0: no files).
+    pub max_files: u8,
+    /// The most points a grader gives.
+    pub max_points: f64,
+    /// Points that pass; none: no pass mark.
+    pub pass_points: Option<f64>,
+    /// Percent of the maximum taken per late unit started…
+    pub late_penalty_percent: f64,
+    pub late_penalty_unit: PenaltyUnit,
+    /// …up to this many percent in all.
+    pub late_penalty_cap: f64,
+    /// The learner confirms "this is my own work" to submit.
+    pub require_statement: bool,
+    pub resubmit: Resubmit,
+    pub release: Release,
+    pub completion: Completion,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            due_at: None,
+            cut_off_at: None,
+            online_text: true,
+            max_files: 1,
+            max_points: 100.0,
+            pass_points: None,
+            late_penalty_percent: 0.0,
+            late_penalty_unit: PenaltyUnit::Day,
+            late_penalty_cap: 100.0,
+            require_statement: false,
+            resubmit: Resubmit::Never,
+            release: Release::Immediate,
+            completion: Completion::Submitted,
+        }
+    }
+}
+
+/// Most files one submission carries.
+pub const FILES_MAX: u8 = 20;
+/// Largest maximum of points.
+pub const POINTS_MAX: f64 = 10_000.0;
+
+/// A broken settings rule; each names the field it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsError {
+    CutOffBeforeDue,
+    NothingToSubmit,
+    MaxFiles,
+    MaxPoints,
+    PassPoints,
+    CompletionNeedsPass,
+    Penalty,
+    PenaltyCap,
+}
+
+impl SettingsError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::CutOffBeforeDue => "settings.cut_off_at",
+            Self::NothingToSubmit => "settings.online_text",
+            Self::MaxFiles => "settings.max_files",
+            Self::MaxPoints => "settings.max_points",
+            Self::PassPoints | Self::CompletionNeedsPass => "settings.pass_points",
+            Self::Penalty => "settings.late_penalty_percent",
+            Self::PenaltyCap => "settings.late_penalty_cap",
+        }
+    }
+
+    /// The translation key of the rule.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::CutOffBeforeDue => "assignments.rules.cut_off_before_due",
+            Self::NothingToSubmit => "assignments.rules.nothing_to_submit",
+            Self::MaxFiles => "assignments.rules.max_files",
+            Self::MaxPoints => "assignments.rules.max_points",
+            Self::PassPoints => "assignments.rules.pass_points",
+            Self::CompletionNeedsPass => "assignments.rules.completion_needs_pass",
+            Self::Penalty => "assignments.rules.penalty",
+            Self::PenaltyCap => "assignments.rules.penalty_cap",
+        }
+    }
+}
+
+impl Settings {
+    /// Every broken rule, so a form marks all of them at once.
+    pub fn validate(&self) -> Vec<SettingsError> {
+        let mut errors = Vec::new();
+        if let (Some(due), Some(cut_off)) = (self.due_at, self.cut_off_at)
+            && cut_off < due
+        {
+            errors.push(SettingsError::CutOffBeforeDue);
+        }
+        if !self.online_text && self.max_files == 0 {
+            errors.push(SettingsError::NothingToSubmit);
+        }
+        if self.max_files > FILES_MAX {
+            errors.push(SettingsError::MaxFiles);
+        }
+        let points_ok = self.max_points.is_finite() && self.max_points > 0.0 && self.max_points <= POINTS_MAX;
+        if !points_ok {
+            errors.push(SettingsError::MaxPoints);
+        }
+        if self.pass_points.is_some_and(|p| !(p.is_finite() && p >= 0.0 && (!points_ok || p <= self.max_points))) {
+            errors.push(SettingsError::PassPoints);
+        }
+        if self.completion == Completion::Passed && self.pass_points.is_none() {
+            errors.push(SettingsError::CompletionNeedsPass);
+        }
+        if !(self.late_penalty_percent.is_finite() && (0.0..=100.0).contains(&self.late_penalty_percent)) {
+            errors.push(SettingsError::Penalty);
+        }
+        if !(self.late_penalty_cap.is_finite() && (0.0..=100.0).contains(&self.late_penalty_cap)) {
+            errors.push(SettingsError::PenaltyCap);
+        }
+        errors
+    }
+
+    /// One learner's dates: an extension replaces the due date, and moves
+    /// the cut-off with it when it falls after it.
+    pub fn dates_for(&self, extension: Option<i64>) -> Dates {
+        match extension {
+            None => Dates { due_at: self.due_at, cut_off_at: self.cut_off_at, extended: false },
+            Some(due) => Dates { due_at: Some(due), cut_off_at: self.cut_off_at.map(|c| c.max(due)), extended: true },
+        }
+    }
+
+    /// The percent of the maximum taken off for a submit `late_ms` after the
+    /// due date: per unit started, capped.
+    pub fn penalty_percent(&self, late_ms: i64) -> f64 {
+        if late_ms <= 0 || self.late_penalty_percent <= 0.0 {
+            return 0.0;
+        }
+        let unit = match self.late_penalty_unit {
+            PenaltyUnit::Day => DAY_MS,
+            PenaltyUnit::Hour => HOUR_MS,
+        };
+        let started = (late_ms + unit - 1) / unit;
+        (started as f64 * self.late_penalty_percent).min(self.late_penalty_cap)
+    }
+
+    /// The grade from a grader's points and the lateness: the penalty is a
+    /// share of the maximum, never below zero.
+    pub fn grade(&self, points: f64, late_ms: i64) -> f64 {
+        let penalty = self.max_points * self.penalty_percent(late_ms) / 100.0;
+        round2((points - penalty).max(0.0))
+    }
+
+    pub fn passed(&self, grade: f64) -> Option<bool> {
+        self.pass_points.map(|pass| grade + 1e-9 >= pass)
+    }
+}
+
+/// Two decimals: what a grade is shown and stored with.
+pub fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// One learner's dates for an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    pub due_at: Option<i64>,
+    pub cut_off_at: Option<i64>,
+    /// An extension set them.
+    pub extended: bool,
+}
+
+impl Dates {
+    /// How late a submit at `now` is (0: in time).
+    pub fn late_ms(&self, now: i64) -> i64 {
+        self.due_at.map_or(0, |due| (now - due).max(0))
+    }
+
+    /// Past the cut-off: nothing more is accepted.
+    pub fn closed(&self, now: i64) -> bool {
+        self.cut_off_at.is_some_and(|cut_off| now > cut_off)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_each_rule_names_its_field() {
+        assert!(Settings::default().validate().is_empty());
+        let bad = Settings {
+            due_at: Some(2_000),
+            cut_off_at: Some(1_000),
+            online_text: false,
+            max_files: 0,
+            max_points: 0.0,
+            pass_points: Some(-1.0),
+            late_penalty_percent: 101.0,
+            late_penalty_cap: f64::NAN,
+            completion: Completion::Submitted,
+            ..Settings::default()
+        };
+        let fields: Vec<&str> = bad.validate().iter().map(SettingsError::field).collect();
+        assert_eq!(
+            fields,
+            [
+                "settings.cut_off_at",
+                "settings.online_text",
+                "settings.max_points",
+                "settings.pass_points",
+                "settings.late_penalty_percent",
+                "settings.late_penalty_cap"
+            ]
+        );
+        let needs_pass = Settings { completion: Completion::Passed, ..Settings::default() };
+        assert_eq!(needs_pass.validate(), [SettingsError::CompletionNeedsPass]);
+        let over = Settings { pass_points: Some(101.0), ..Settings::default() };
+        assert_eq!(over.validate(), [SettingsError::PassPoints]);
+    }
+
+    #[test]
+    fn the_penalty_counts_each_unit_started_up_to_the_cap() {
+        let s = Settings { late_penalty_percent: 10.0, late_penalty_cap: 25.0, ..Settings::default() };
+        assert_eq!(s.penalty_percent(0), 0.0);
+        assert_eq!(s.penalty_percent(1), 10.0, "a minute late is a day started");
+        assert_eq!(s.penalty_percent(DAY_MS), 10.0);
+        assert_eq!(s.penalty_percent(DAY_MS + 1), 20.0);
+        assert_eq!(s.penalty_percent(10 * DAY_MS), 25.0, "capped");
+        assert_eq!(s.grade(80.0, DAY_MS + 1), 60.0, "20 % of a 100-point maximum");
+        assert_eq!(s.grade(5.0, 10 * DAY_MS), 0.0, "never below zero");
+        let hourly = Settings { late_penalty_percent: 1.0, late_penalty_unit: PenaltyUnit::Hour, ..s };
+        assert_eq!(hourly.penalty_percent(3 * HOUR_MS - 1), 3.0);
+    }
+
+    #[test]
+    fn an_extension_moves_the_due_date_and_the_cut_off_with_it() {
+        let s = Settings { due_at: Some(1_000), cut_off_at: Some(2_000), ..Settings::default() };
+        let own = s.dates_for(None);
+        assert_eq!((own.late_ms(1_500), own.closed(2_001)), (500, true));
+        let extended = s.dates_for(Some(5_000));
+        assert_eq!(extended, Dates { due_at: Some(5_000), cut_off_at: Some(5_000), extended: true });
+        assert_eq!((extended.late_ms(4_000), extended.closed(4_000)), (0, false));
+        let early = s.dates_for(Some(1_500));
+        assert_eq!(early.cut_off_at, Some(2_000), "an extension never brings the cut-off forward");
+        assert!(!Settings::default().dates_for(None).closed(i64::MAX));
+    }
+}

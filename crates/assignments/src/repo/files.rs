@@ -1,0 +1,70 @@
+//! The `assignment_files` table.
+
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileRow {
+    pub id: String,
+    pub submission_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, submission_id, name, content_type, size, storage_key, created_at";
+
+pub async fn insert(conn: &mut AnyConnection, f: &FileRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO assignment_files (id, submission_id, name, content_type, size, storage_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&f.id)
+    .bind(&f.submission_id)
+    .bind(&f.name)
+    .bind(&f.content_type)
+    .bind(f.size)
+    .bind(&f.storage_key)
+    .bind(f.created_at)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn of_submission(conn: &mut AnyConnection, submission_id: &str) -> Result<Vec<FileRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM assignment_files WHERE submission_id = $1 ORDER BY created_at, id"
+    )))
+    .bind(submission_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn count(conn: &mut AnyConnection, submission_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM assignment_files WHERE submission_id = $1")
+        .bind(submission_id)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn get(conn: &mut AnyConnection, submission_id: &str, id: &str) -> Result<Option<FileRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM assignment_files WHERE submission_id = $1 AND id = $2"
+    )))
+    .bind(submission_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Deletes a file's row; its storage key when there was one.
+pub async fn delete(conn: &mut AnyConnection, submission_id: &str, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let key = get(conn, submission_id, id).await?.map(|f| f.storage_key);
+    sqlx::query("DELETE FROM assignment_files WHERE submission_id = $1 AND id = $2")
+        .bind(submission_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(key)
+}

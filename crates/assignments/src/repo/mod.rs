@@ -1,0 +1,7 @@
+//! The module's tables: `assignments` and `assignment_extensions`
+//! ([`assignments`]), `assignment_submissions` ([`submissions`]),
+//! `assignment_files` ([`files`]).
+
+pub mod assignments;
+pub mod files;
+pub mod submissions;

@@ -1,0 +1,316 @@
+//! The learner's side: their submission to an assignment — a draft of text
+//! and files, saved as often as they like, then submitted (with the "own
+//! work" statement when asked for) — with their own dates, and their grade
+//! and feedback once visible. Every change to a draft is fenced on it still
+//! being a draft, so a change racing the submit lands before it or is refused.
+
+use axum::body::Bytes;
+use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
+use sqlx::AnyConnection;
+
+use super::{Assignment, Role, files, visible};
+use crate::{
+    AssignmentError,
+    events::SubmissionSubmitted,
+    model::{AssignmentId, Completion, Dates, Resubmit, SubmissionId},
+    repo::{self, files::FileRow, submissions::SubmissionRow},
+    settings::AssignmentUploads,
+};
+
+/// Where a submission's file is downloaded.
+pub fn file_url(file: &FileRow) -> String {
+    format!("/assignment-submissions/{}/files/{}", file.submission_id, file.id)
+}
+
+/// The longest text a submission takes (characters).
+pub const TEXT_MAX: usize = 100_000;
+
+/// What the learner's page and `GET …/submission` show.
+#[derive(Debug, Clone)]
+pub struct Mine {
+    pub assignment: Assignment,
+    pub role: Role,
+    pub submission: Option<SubmissionRow>,
+    pub files: Vec<FileRow>,
+    /// The learner's dates (an extension moves them).
+    pub dates: Dates,
+    /// The server's clock when read.
+    pub now: i64,
+}
+
+impl Mine {
+    /// `not_started`, `draft`, `submitted` or `graded` (graded only once the learner may see it).
+    pub fn status(&self) -> &'static str {
+        match &self.submission {
+            None => "not_started",
+            Some(s) if !s.submitted() => "draft",
+            Some(s) if s.graded() && self.assignment.grades_visible() => "graded",
+            Some(_) => "submitted",
+        }
+    }
+
+    /// The learner may still change their work: a draft (or nothing yet) before the cut-off.
+    pub fn editable(&self) -> bool {
+        self.role == Role::Learner
+            && self.submission.as_ref().is_none_or(|s| !s.submitted())
+            && !self.dates.closed(self.now)
+    }
+
+    /// The learner may take a submitted, ungraded submission back to a draft.
+    pub fn reopenable(&self) -> bool {
+        self.role == Role::Learner
+            && self.assignment.settings.resubmit == Resubmit::UntilGraded
+            && self.submission.as_ref().is_some_and(|s| s.submitted() && !s.graded())
+            && !self.dates.closed(self.now)
+    }
+
+    /// The grade and feedback, when the learner may see them.
+    pub fn visible_grade(&self) -> Option<&SubmissionRow> {
+        self.submission.as_ref().filter(|s| s.graded() && self.assignment.grades_visible())
+    }
+
+    /// Milliseconds to the learner's due date (negative: overdue); none without one.
+    pub fn time_left(&self) -> Option<i64> {
+        self.dates.due_at.map(|due| due - self.now)
+    }
+}
+
+async fn dates_of(conn: &mut AnyConnection, a: &Assignment, user_id: &str) -> Result<Dates, AppError> {
+    let extension = repo::assignments::extension(conn, &a.id, user_id).await?;
+    Ok(a.settings.dates_for(extension))
+}
+
+/// The viewer's view of an assignment: staff see it without a submission.
+pub async fn mine(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Result<Mine, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (assignment, role) = visible(state, &mut conn, viewer, id).await?;
+    let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
+    let submission = match role {
+        Role::Learner => repo::submissions::of_learner(&mut conn, id.as_str(), &viewer.user_id).await?,
+        Role::Staff => None,
+    };
+    let files = match &submission {
+        Some(s) => repo::files::of_submission(&mut conn, &s.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms() })
+}
+
+/// The learner's open draft (made on first use), after the checks every change makes.
+async fn draft_for(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+) -> Result<(Assignment, SubmissionRow), AssignmentError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (assignment, role) = visible(state, &mut conn, viewer, id).await?;
+    if role != Role::Learner {
+        return Err(AssignmentError::StaffDoNotSubmit);
+    }
+    let now = db::now_ms();
+    if dates_of(&mut conn, &assignment, &viewer.user_id).await?.closed(now) {
+        return Err(AssignmentError::Closed);
+    }
+    let row = repo::submissions::ensure(&mut conn, &db::new_id(), id.as_str(), &viewer.user_id, now).await?;
+    if row.submitted() {
+        return Err(AssignmentError::Final);
+    }
+    Ok((assignment, row))
+}
+
+/// Saves the draft's text.
+pub async fn save_text(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    text: &str,
+) -> Result<SubmissionRow, AssignmentError> {
+    let (assignment, row) = draft_for(state, viewer, id).await?;
+    if !assignment.settings.online_text && !text.trim().is_empty() {
+        return Err(AssignmentError::NoText);
+    }
+    if text.chars().count() > TEXT_MAX {
+        return Err(AppError::field("text", lyceum_platform::Text::new("assignments.errors.text_too_long")).into());
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::submissions::save_text(&mut tx, &row.id, text, db::now_ms()).await? {
+        return Err(AssignmentError::Final);
+    }
+    let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Adds a file to the draft (up to the assignment's `max_files`), stored
+/// under `assignments/<assignment>/<submission>/`.
+pub async fn attach(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    name: &str,
+    data: Bytes,
+) -> Result<FileRow, AssignmentError> {
+    let (assignment, row) = draft_for(state, viewer, id).await?;
+    let max = assignment.settings.max_files;
+    let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
+    let detected = files::check(&data, limit)?;
+    let file_id = db::new_id();
+    let file = FileRow {
+        storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
+        id: file_id,
+        submission_id: row.id.clone(),
+        name: files::display_name(name, detected.extension),
+        content_type: detected.mime.to_string(),
+        size: data.len() as i64,
+        created_at: db::now_ms(),
+    };
+    {
+        let mut conn = state.db.pool().acquire().await?;
+        if repo::files::count(&mut conn, &row.id).await? >= i64::from(max) {
+            return Err(AssignmentError::TooManyFiles { max });
+        }
+    }
+    state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
+    let written = write_file(state, &file, max).await;
+    if written.is_err() {
+        files::remove(&state.storage, std::slice::from_ref(&file.storage_key)).await;
+    }
+    written.map(|()| file)
+}
+
+/// The file's row, fenced on the draft and on the count it allows.
+async fn write_file(state: &AppState, file: &FileRow, max: u8) -> Result<(), AssignmentError> {
+    let mut tx = state.db.begin().await?;
+    if !repo::submissions::hold_draft(&mut tx, &file.submission_id, db::now_ms()).await? {
+        return Err(AssignmentError::Final);
+    }
+    if repo::files::count(&mut tx, &file.submission_id).await? >= i64::from(max) {
+        return Err(AssignmentError::TooManyFiles { max });
+    }
+    repo::files::insert(&mut tx, file).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a file from the draft.
+pub async fn detach(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    file_id: &str,
+) -> Result<(), AssignmentError> {
+    let (_, row) = draft_for(state, viewer, id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::submissions::hold_draft(&mut tx, &row.id, db::now_ms()).await? {
+        return Err(AssignmentError::Final);
+    }
+    let key = repo::files::delete(&mut tx, &row.id, file_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    files::remove(&state.storage, &[key]).await;
+    Ok(())
+}
+
+/// Submits the draft: refused after the cut-off, without the statement when
+/// one is asked for, or with nothing in it. Late work is recorded with how
+/// late it is; `assignment.submitted` goes out in the same transaction.
+/// Submitting what was already submitted (a double click) returns it as it is.
+pub async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    statement: bool,
+) -> Result<SubmissionRow, AssignmentError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (assignment, role) = visible(state, &mut conn, viewer, id).await?;
+    if role != Role::Learner {
+        return Err(AssignmentError::StaffDoNotSubmit);
+    }
+    let existing = repo::submissions::of_learner(&mut conn, id.as_str(), &viewer.user_id).await?;
+    if let Some(row) = existing.as_ref().filter(|s| s.submitted()) {
+        return Ok(row.clone());
+    }
+    let now = db::now_ms();
+    let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
+    if dates.closed(now) {
+        return Err(AssignmentError::Closed);
+    }
+    if assignment.settings.require_statement && !statement {
+        return Err(AssignmentError::StatementRequired);
+    }
+    let Some(row) = existing else { return Err(AssignmentError::Empty) };
+    let files = repo::files::count(&mut conn, &row.id).await?;
+    drop(conn);
+    if row.text_md.trim().is_empty() && files == 0 {
+        return Err(AssignmentError::Empty);
+    }
+    let late_ms = dates.late_ms(now);
+    let mut tx = state.db.begin().await?;
+    if repo::submissions::submit(&mut tx, &row.id, now, late_ms, statement).await? {
+        let event = SubmissionSubmitted {
+            submission_id: row.id.clone(),
+            assignment_id: assignment.id.clone(),
+            course_id: assignment.course_id.clone(),
+            lesson_id: assignment.lesson_id.clone(),
+            user_id: row.user_id.clone(),
+            late_ms,
+            completes_lesson: assignment.settings.completion == Completion::Submitted,
+        };
+        events::publish(state, &mut tx, &event).await?;
+    }
+    let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Takes a submitted, ungraded submission back to a draft, when the
+/// assignment allows changes until grading and the cut-off has not passed.
+pub async fn reopen(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Result<SubmissionRow, AssignmentError> {
+    let view = mine(state, viewer, id).await?;
+    if view.role != Role::Learner {
+        return Err(AssignmentError::StaffDoNotSubmit);
+    }
+    let row = view.submission.clone().ok_or(AssignmentError::NotSubmitted)?;
+    if !row.submitted() {
+        return Ok(row);
+    }
+    if !view.reopenable() {
+        return Err(if view.dates.closed(view.now) { AssignmentError::Closed } else { AssignmentError::Final });
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::submissions::reopen(&mut tx, &row.id, db::now_ms()).await? {
+        return Err(AssignmentError::Final);
+    }
+    let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// A submission for its learner or the course's staff, with its assignment
+/// and the viewer's role; 404 to everyone else (another learner, another
+/// course's instructor).
+pub(crate) async fn visible_submission(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: &SubmissionId,
+) -> Result<(SubmissionRow, Assignment, Role), AppError> {
+    let row = repo::submissions::by_id(conn, id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    let (assignment, role) = visible(state, conn, viewer, &AssignmentId::from(&row.assignment_id)).await?;
+    if role == Role::Learner && row.user_id != viewer.user_id {
+        return Err(AppError::not_found());
+    }
+    Ok((row, assignment, role))
+}
+
+/// One file of a submission, for its learner or the course's staff.
+pub async fn open_file(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: &SubmissionId,
+    file_id: &str,
+) -> Result<FileRow, AppError> {
+    let viewer = viewer.ok_or_else(AppError::not_found)?;
+    let mut conn = state.db.pool().acquire().await?;
+    visible_submission(state, &mut conn, viewer, id).await?;
+    repo::files::get(&mut conn, id.as_str(), file_id).await?.ok_or_else(AppError::not_found)
+}

@@ -1,0 +1,289 @@
+//! Assignments: created in a module, a learner's draft (text and files)
+//! and submit under the dates (cut-off, late penalty, extensions), grading
+//! by the course's staff, grades held until released, the learner's
+//! notice and lesson completion; every id route tried with another
+//! learner, another course's instructor and a stranger — both backends.
+
+use crate::{common, courses_kit, enrollment_kit};
+
+use common::{Backend, Reply, TestApp, TestClient, spawn};
+use lyceum_platform::auth::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).unwrap().to_string()
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+async fn put(client: &TestClient, path: &str, body: Value) -> Reply {
+    client.send(Method::PUT, path, Some(&body)).await
+}
+
+/// POSTs `bytes` as the multipart field `file`.
+async fn upload(client: &TestClient, path: &str, name: &str, bytes: &[u8]) -> Reply {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut req = client.http.post(client.url(path)).multipart(form);
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf);
+    }
+    TestClient::reply(req.send().await.unwrap()).await
+}
+
+/// A published course with a module; `learner@` and `other@` enrolled, a
+/// stranger, and the instructor of another course.
+struct Class {
+    app: TestApp,
+    teacher: TestClient,
+    learner: TestClient,
+    learner_id: String,
+    other_learner: TestClient,
+    stranger: TestClient,
+    other_teacher: TestClient,
+    course: String,
+    module: String,
+}
+
+async fn class(backend: Backend) -> Class {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
+    let (other_learner, _) = app.signed_in("other@example.org", Role::Learner).await;
+    let (stranger, _) = app.signed_in("stranger@example.org", Role::Learner).await;
+    let (other_teacher, _) = app.signed_in("alan@example.org", Role::Instructor).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Essays", json!({})).await;
+    enrollment_kit::published(&other_teacher, "History", json!({})).await;
+    let module = courses_kit::module(&teacher, &course, "Week 1").await;
+    enrollment_kit::add_to_roster(&teacher, &course, "learner@example.org").await;
+    enrollment_kit::add_to_roster(&teacher, &course, "other@example.org").await;
+    Class { app, teacher, learner, learner_id, other_learner, stranger, other_teacher, course, module }
+}
+
+async fn create(c: &Class, title: &str, settings: Value) -> Value {
+    let body =
+        json!({"module_id": c.module, "title": title, "instructions": "Write **500 words**.", "settings": settings});
+    let created = c.teacher.post("/api/v1/assignments", body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.json()
+}
+
+async fn late_work_is_penalised_and_an_extension_reopens_a_closed_assignment(backend: Backend) {
+    let c = class(backend).await;
+    let now = now_ms();
+    // Due 47 hours ago, no cut-off: late work is accepted, two days started.
+    let late = create(
+        &c,
+        "Reflection",
+        json!({"due_at": rfc3339(now - 2 * DAY_MS + HOUR_MS), "late_penalty_percent": 10, "late_penalty_cap": 30,
+               "max_points": 50}),
+    )
+    .await;
+    let id = late["id"].as_str().unwrap();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    assert_eq!(c.learner.get(&mine).await.json()["status"], "not_started");
+    c.learner.post(&format!("{mine}/submit"), json!({})).await.assert_problem(422, "validation");
+    assert_eq!(put(&c.learner, &mine, json!({"text": "My reflection."})).await.status, 200);
+    let submitted = c.learner.post(&format!("{mine}/submit"), json!({})).await;
+    assert_eq!(submitted.status, 200, "{}", submitted.text);
+    let s = &submitted.json()["submission"];
+    assert_eq!((s["state"].as_str(), submitted.json()["status"].as_str()), (Some("submitted"), Some("submitted")));
+    assert!(s["late_ms"].as_i64().unwrap() > DAY_MS, "{s}");
+    let sid = s["id"].as_str().unwrap();
+    put(&c.learner, &mine, json!({"text": "Changed."})).await.assert_problem(409, "submission-final");
+    let graded = put(&c.teacher, &format!("/api/v1/assignment-submissions/{sid}/grade"), json!({"points": 40})).await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    assert_eq!(
+        (graded.json()["points"].as_f64(), graded.json()["grade"].as_f64()),
+        (Some(40.0), Some(30.0)),
+        "20 % of 50 off"
+    );
+    put(&c.teacher, &format!("/api/v1/assignment-submissions/{sid}/grade"), json!({"points": 51}))
+        .await
+        .assert_problem(422, "validation");
+
+    // Cut off a day ago: refused, until the learner has an extension.
+    let closed = create(
+        &c,
+        "Essay",
+        json!({"due_at": rfc3339(now - 2 * DAY_MS), "cut_off_at": rfc3339(now - DAY_MS), "max_files": 2}),
+    )
+    .await;
+    let id = closed["id"].as_str().unwrap();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    put(&c.learner, &mine, json!({"text": "Too late?"})).await.assert_problem(409, "assignment-closed");
+    let extension = format!("/api/v1/assignments/{id}/extensions/{}", c.learner_id);
+    put(&c.learner, &extension, json!({"due_at": rfc3339(now + DAY_MS)})).await.assert_problem(404, "not-found");
+    let stranger_id = c.app.create_user("nobody@example.org", Role::Learner).await;
+    let not_enrolled = format!("/api/v1/assignments/{id}/extensions/{stranger_id}");
+    put(&c.teacher, &not_enrolled, json!({"due_at": rfc3339(now + DAY_MS)})).await.assert_problem(422, "validation");
+    put(&c.teacher, &extension, json!({"due_at": "tomorrow"})).await.assert_problem(422, "validation");
+    assert_eq!(put(&c.teacher, &extension, json!({"due_at": rfc3339(now + DAY_MS)})).await.status, 204);
+    let view = c.learner.get(&mine).await.json();
+    assert_eq!((view["extended"].as_bool(), view["editable"].as_bool()), (Some(true), Some(true)), "{view}");
+    let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n";
+    let file = upload(&c.learner, &format!("{mine}/files"), "essay.pdf", pdf).await;
+    assert_eq!(file.status, 201, "{}", file.text);
+    upload(&c.learner, &format!("{mine}/files"), "run.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00")
+        .await
+        .assert_problem(415, "unsupported-media-type");
+    let submitted = c.learner.post(&format!("{mine}/submit"), json!({})).await;
+    assert_eq!(submitted.status, 200, "{}", submitted.text);
+    assert_eq!(submitted.json()["submission"]["late_ms"], 0, "in time by the learner's own date");
+    // The other learner has no extension.
+    put(&c.other_learner, &mine, json!({"text": "Me too"})).await.assert_problem(409, "assignment-closed");
+    c.app.stop().await;
+}
+
+async fn grades_wait_for_release_and_each_submission_is_its_learners_and_the_staffs(backend: Backend) {
+    let c = class(backend).await;
+    let a = create(
+        &c,
+        "Lab report",
+        json!({"release": "manual", "require_statement": true, "pass_points": 50, "completion": "passed"}),
+    )
+    .await;
+    let id = a["id"].as_str().unwrap();
+    let lesson = a["lesson_id"].as_str().unwrap();
+    let assignment = format!("/api/v1/assignments/{id}");
+    let mine = format!("{assignment}/submission");
+    assert_eq!(put(&c.learner, &mine, json!({"text": "<script>alert(1)</script> **Results**"})).await.status, 200);
+    let file = upload(&c.learner, &format!("{mine}/files"), "data.txt", b"1,2,3\n").await;
+    assert_eq!(file.status, 201, "{}", file.text);
+    let file_url = file.json()["url"].as_str().unwrap().to_string();
+    c.learner.post(&format!("{mine}/submit"), json!({})).await.assert_problem(422, "validation");
+    let done = c.learner.post(&format!("{mine}/submit"), json!({"statement": true})).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let sid = done.json()["submission"]["id"].as_str().unwrap().to_string();
+    let submission = format!("/api/v1/assignment-submissions/{sid}");
+
+    // Nobody else reaches it: not another learner, not another course's instructor, not a stranger.
+    for client in [&c.other_learner, &c.stranger, &c.other_teacher] {
+        assert_eq!(client.get(&submission).await.status, 404);
+        assert_eq!(client.get(&file_url).await.status, 404);
+        assert_eq!(put(client, &format!("{submission}/grade"), json!({"points": 100})).await.status, 404);
+        assert_eq!(client.get(&format!("{assignment}/submissions")).await.status, 404);
+        assert_eq!(client.post(&format!("{assignment}/release"), json!({})).await.status, 404);
+    }
+    for client in [&c.stranger, &c.other_teacher] {
+        assert_eq!(client.get(&assignment).await.status, 404);
+        assert_eq!(client.get(&mine).await.status, 404);
+        assert_eq!(put(client, &assignment, json!({"settings": {}})).await.status, 404);
+    }
+    assert_eq!(c.app.client().get(&submission).await.status, 401);
+    assert_eq!(put(&c.learner, &format!("{submission}/grade"), json!({"points": 100})).await.status, 404);
+    assert_eq!(put(&c.learner, &assignment, json!({"settings": {}})).await.status, 404);
+    c.teacher.post(&format!("{mine}/submit"), json!({})).await.assert_problem(403, "staff-do-not-submit");
+    assert_eq!(c.learner.get(&file_url).await.status, 200);
+    assert_eq!(c.teacher.get(&file_url).await.status, 200);
+
+    let queue = c.teacher.get(&format!("{assignment}/submissions?state=ungraded")).await.json();
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue["items"][0]["learner_email"], "learner@example.org");
+    c.teacher.get(&format!("{assignment}/submissions?state=bogus")).await.assert_problem(422, "validation");
+    let graded =
+        put(&c.teacher, &format!("{submission}/grade"), json!({"points": 72.5, "feedback": "Good *work*"})).await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+
+    // Held back: the learner sees no grade, gets no notice, the lesson is not complete.
+    let held = c.learner.get(&submission).await.json();
+    assert_eq!(
+        (held["graded"].as_bool(), held["grade"].as_f64(), held["feedback"].as_str()),
+        (Some(false), None, None)
+    );
+    c.app.drain_jobs().await;
+    assert!(c.app.mails_to("learner@example.org").await.iter().all(|m| !m.subject.contains("Lab report")));
+    let completed = "SELECT COUNT(*) FROM lesson_progress WHERE lesson_id = $1 AND completed_at IS NOT NULL";
+    assert_eq!(courses_kit::count(&c.app, completed, lesson).await, 0);
+
+    let released = c.teacher.post(&format!("{assignment}/release"), json!({})).await;
+    assert_eq!(released.status, 200, "{}", released.text);
+    assert!(released.json()["released_at"].is_string());
+    let seen = c.learner.get(&submission).await.json();
+    assert_eq!((seen["grade"].as_f64(), seen["feedback"].as_str()), (Some(72.5), Some("Good *work*")), "{seen}");
+    let mails = c.app.mails_to("learner@example.org").await;
+    assert!(mails.iter().any(|m| m.subject.contains("Lab report") && m.text.contains(&format!("/assignments/{id}"))));
+    assert_eq!(courses_kit::count(&c.app, completed, lesson).await, 1, "a passing grade completes the lesson");
+    assert_eq!(c.teacher.post(&format!("{assignment}/release"), json!({})).await.status, 200, "again: nothing changes");
+    c.app.drain_jobs().await;
+    let again = c.app.mails_to("learner@example.org").await;
+    assert_eq!(again.iter().filter(|m| m.subject.contains("Lab report")).count(), 1, "told once");
+    c.app.stop().await;
+}
+
+async fn the_pages_take_a_learner_from_the_lesson_to_their_grade(backend: Backend) {
+    let c = class(backend).await;
+    let editor = format!("/teach/courses/{}", c.course);
+    let csrf = c.teacher.page_csrf(&editor).await;
+    let made = c
+        .teacher
+        .form(&format!("/teach/modules/{}/assignments", c.module), &[("csrf", &csrf), ("title", "Poem")])
+        .await;
+    assert_eq!(made.status, 303, "{}", made.text);
+    let manage = made.header("location").to_string();
+    assert!(manage.starts_with("/teach/assignments/"), "{manage}");
+    let id = manage.trim_start_matches("/teach/assignments/").to_string();
+    assert!(c.teacher.get(&editor).await.text.contains("Assignment settings"));
+    let bad = c
+        .teacher
+        .form(
+            &format!("{manage}/settings"),
+            &[("csrf", &csrf), ("max_points", "lots"), ("max_files", "1"), ("online_text", "on")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("Give a number."), "{}", bad.text);
+    for client in [&c.other_teacher, &c.learner] {
+        assert_eq!(client.get(&manage).await.status, 404);
+        assert_eq!(client.get(&format!("{manage}/submissions")).await.status, 404);
+    }
+
+    let lesson =
+        c.teacher.get(&format!("/api/v1/assignments/{id}")).await.json()["lesson_id"].as_str().unwrap().to_string();
+    let opened = c.learner.get(&format!("/lessons/{lesson}/assignment")).await;
+    assert_eq!((opened.status.as_u16(), opened.header("location")), (303, format!("/assignments/{id}").as_str()));
+    assert_eq!(c.stranger.get(&format!("/lessons/{lesson}/assignment")).await.status, 404);
+    let page = format!("/assignments/{id}");
+    let csrf = c.learner.page_csrf(&page).await;
+    let xss = "<img src=x onerror=alert(1)> My *poem*";
+    let saved = c.learner.form(&format!("{page}/draft"), &[("csrf", &csrf), ("text", xss)]).await;
+    assert_eq!(saved.status, 303);
+    let draft = c.learner.get(&page).await.text;
+    assert!(
+        draft.contains("&#60;img src=x onerror=alert(1)&#62; My *poem*"),
+        "the draft is shown as typed, escaped: {draft}"
+    );
+    let sent = c.learner.form(&format!("{page}/submit"), &[("csrf", &csrf), ("text", xss)]).await;
+    assert_eq!(sent.status, 303);
+    let after = c.learner.get(&page).await.text;
+    assert!(after.contains("Your work was submitted.") && after.contains("<em>poem</em>"), "{after}");
+    assert!(!after.contains("onerror"), "rendered markdown is sanitised");
+
+    let queue = c.teacher.get(&format!("{manage}/submissions")).await.text;
+    assert!(queue.contains("learner@example.org"), "{queue}");
+    let sid = queue.split("/teach/assignment-submissions/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let grading = format!("/teach/assignment-submissions/{sid}");
+    assert_eq!(c.other_teacher.get(&grading).await.status, 404);
+    assert_eq!(c.learner.get(&grading).await.status, 404);
+    let csrf = c.teacher.page_csrf(&grading).await;
+    let feedback = "<script>alert(2)</script>\n\nLovely **rhythm**";
+    let marked =
+        c.teacher.form(&grading, &[("csrf", &csrf), ("points", "88"), ("feedback", feedback), ("then", "next")]).await;
+    assert_eq!((marked.status.as_u16(), marked.header("location")), (303, format!("{manage}/submissions").as_str()));
+    let graded = c.learner.get(&page).await.text;
+    assert!(graded.contains("88 / 100") && graded.contains("<strong>rhythm</strong>"), "{graded}");
+    assert!(!graded.contains("<script>alert(2)"), "feedback is sanitised");
+    c.app.stop().await;
+}
+
+on_both_backends!(
+    late_work_is_penalised_and_an_extension_reopens_a_closed_assignment,
+    grades_wait_for_release_and_each_submission_is_its_learners_and_the_staffs,
+    the_pages_take_a_learner_from_the_lesson_to_their_grade
+);
