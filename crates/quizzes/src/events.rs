@@ -36,6 +36,11 @@ pub struct AttemptGraded {
     pub quiz_title: String,
     /// The attempt's grade, percent.
     pub percent: f64,
+    /// The learner's quiz grade with this attempt, percent, by the quiz's
+    /// grading method over their graded attempts (what the gradebook keeps).
+    /// None in events published before the field existed.
+    #[serde(default)]
+    pub quiz_grade: Option<f64>,
     pub passed: Option<bool>,
     /// A person's grade completed it (the learner is told).
     pub manual: bool,

@@ -167,7 +167,8 @@ pub async fn grade_slot(
     let (marks, waiting) = attempt::total(&pinned, &outcomes);
     repo::attempts::set_result(&mut tx, id.as_str(), marks, waiting).await?;
     if waiting == 0 {
-        events::publish(state, &mut tx, &graded_event(&quiz, &row, marks, true)).await?;
+        let graded = graded_event(&mut tx, &quiz, &row, marks, true).await?;
+        events::publish(state, &mut tx, &graded).await?;
     }
     let row = repo::attempts::by_id(&mut tx, id.as_str()).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;

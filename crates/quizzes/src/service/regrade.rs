@@ -157,7 +157,8 @@ async fn regrade_attempt(state: &AppState, row: &AttemptRow) -> Result<bool, App
     if changed && waiting == 0 {
         let quiz_row = repo::quizzes::by_id(&mut tx, &row.quiz_id).await?.ok_or_else(AppError::not_found)?;
         let quiz = quizzes::load(&mut tx, quiz_row).await?;
-        events::publish(state, &mut tx, &graded_event(&quiz, row, marks, false)).await?;
+        let graded = graded_event(&mut tx, &quiz, row, marks, false).await?;
+        events::publish(state, &mut tx, &graded).await?;
     }
     tx.commit().await?;
     Ok(changed)

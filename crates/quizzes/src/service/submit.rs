@@ -97,17 +97,33 @@ async fn finish_quiz(state: &AppState, row: &AttemptRow, quiz: &Quiz, timed_out:
     };
     events::publish(state, &mut tx, &submitted).await?;
     if waiting == 0 {
-        events::publish(state, &mut tx, &graded_event(quiz, row, marks, false)).await?;
+        let graded = graded_event(&mut tx, quiz, row, marks, false).await?;
+        events::publish(state, &mut tx, &graded).await?;
     }
     tx.commit().await?;
     Ok(true)
 }
 
-/// `quiz.attempt_graded` for an attempt whose grade is final at `marks`.
-pub(crate) fn graded_event(quiz: &Quiz, row: &AttemptRow, marks: f64, manual: bool) -> AttemptGraded {
+/// `quiz.attempt_graded` for an attempt whose grade is final at `marks`,
+/// read in the transaction that made it final (after its result is
+/// written), so the learner's quiz grade counts it.
+pub(crate) async fn graded_event(
+    conn: &mut sqlx::AnyConnection,
+    quiz: &Quiz,
+    row: &AttemptRow,
+    marks: f64,
+    manual: bool,
+) -> Result<AttemptGraded, AppError> {
     let percent = attempt::percent(marks, row.max_marks);
+    let percents: Vec<f64> = repo::attempts::of_user(conn, &quiz.id, &row.user_id)
+        .await?
+        .iter()
+        .filter(|a| a.state == "graded")
+        .map(|a| attempt::percent(a.marks.unwrap_or(0.0), a.max_marks))
+        .collect();
+    let quiz_grade = crate::quiz::settings::quiz_grade(quiz.settings.grading_method, &percents);
     let passed = quiz.settings.passing_grade.map(|pass| percent + 1e-9 >= pass);
-    AttemptGraded {
+    Ok(AttemptGraded {
         attempt_id: row.id.clone(),
         quiz_id: quiz.id.clone(),
         course_id: quiz.course_id.clone(),
@@ -115,8 +131,9 @@ pub(crate) fn graded_event(quiz: &Quiz, row: &AttemptRow, marks: f64, manual: bo
         user_id: row.user_id.clone(),
         quiz_title: quiz.title.clone(),
         percent,
+        quiz_grade,
         passed,
         manual,
         completes_lesson: quiz.settings.completion == Completion::Passed && passed == Some(true),
-    }
+    })
 }
