@@ -5,7 +5,8 @@
 use lyceum_platform::events::Event;
 use serde::{Deserialize, Serialize};
 
-/// A learner submitted (or resubmitted) their work. Published with the submit.
+/// A learner submitted (or resubmitted) their work. Published with the
+/// submit; notifications sends the learner a receipt.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubmissionSubmitted {
     pub submission_id: String,
@@ -13,6 +14,8 @@ pub struct SubmissionSubmitted {
     pub course_id: String,
     pub lesson_id: String,
     pub user_id: String,
+    /// The assignment's title (its lesson's), for the learner's receipt.
+    pub assignment_title: String,
     /// Milliseconds after the learner's due date (0: in time).
     pub late_ms: i64,
     /// Submitting is the assignment's completion rule: its lesson is complete.

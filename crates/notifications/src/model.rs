@@ -93,6 +93,7 @@ pub const COURSE_COMPLETED: &str = "course.completed";
 pub const COURSE_UNENROLLED: &str = "course.unenrolled";
 pub const QUIZ_GRADED: &str = "quiz.graded";
 pub const ASSIGNMENT_GRADED: &str = "assignment.graded";
+pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -114,6 +115,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(COURSE_COMPLETED, "notifications.kinds.course_completed", Channel::InApp, true),
     Kind::new(COURSE_UNENROLLED, "notifications.kinds.course_unenrolled", Channel::Email, true).about_subject(),
     Kind::new(QUIZ_GRADED, "notifications.kinds.quiz_graded", Channel::InApp, true).about_subject(),
+    Kind::new(ASSIGNMENT_SUBMITTED, "notifications.kinds.assignment_submitted", Channel::InApp, true).about_subject(),
     Kind::new(ASSIGNMENT_GRADED, "notifications.kinds.assignment_graded", Channel::Email, true).about_subject(),
 ];
 

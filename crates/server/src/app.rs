@@ -32,6 +32,7 @@ pub fn modules() -> Modules {
         lyceum_notifications::module(),
         lyceum_quizzes::module(),
         lyceum_assignments::module(),
+        lyceum_gradebook::module(),
         site(),
     ])
 }

@@ -252,6 +252,7 @@ pub async fn submit(
             course_id: assignment.course_id.clone(),
             lesson_id: assignment.lesson_id.clone(),
             user_id: row.user_id.clone(),
+            assignment_title: assignment.title.clone(),
             late_ms,
             completes_lesson: assignment.settings.completion == Completion::Submitted,
         };

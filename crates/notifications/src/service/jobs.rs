@@ -3,7 +3,7 @@
 //! Each says how it is idempotent (delivery is at least once).
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
-use lyceum_assignments::events::SubmissionGraded;
+use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use super::deliver::{Notice, notify};
 use crate::{
     model::{
-        ADMIN_TEST, ASSIGNMENT_GRADED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED, QUIZ_GRADED, SECURITY,
-        WELCOME, kind,
+        ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
+        QUIZ_GRADED, SECURITY, WELCOME, kind,
     },
     repo::notifications,
 };
@@ -33,6 +33,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<EnrollmentCancelled, UnenrolledNotice>()
         .subscribe::<CourseCompleted, CourseCompletedNotice>()
         .subscribe_when::<AttemptGraded, QuizGradedNotice>(|e| e.manual)
+        .subscribe::<SubmissionSubmitted, AssignmentSubmittedNotice>()
         .subscribe::<SubmissionGraded, AssignmentGradedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
@@ -177,6 +178,29 @@ impl Job for QuizGradedNotice {
             user_id: &event.user_id,
             kind: declared(QUIZ_GRADED),
             message: &event.quiz_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `assignment.submitted` → a receipt to the learner ("Your work for <title>
+/// was submitted"), linking to the assignment. Idempotent through the source
+/// key `notifications.assignment_submitted:<event id>`; a resubmission is a
+/// new event, so a new receipt.
+pub struct AssignmentSubmittedNotice;
+impl Job for AssignmentSubmittedNotice {
+    const KIND: &'static str = "notifications.assignment_submitted";
+    type Payload = Delivery<SubmissionSubmitted>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let key = delivery.key(Self::KIND);
+        let link = format!("/assignments/{}", event.assignment_id);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(ASSIGNMENT_SUBMITTED),
+            message: &event.assignment_title,
             link: &link,
             source_key: &key,
         };

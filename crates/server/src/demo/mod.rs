@@ -12,6 +12,7 @@
 //! marker: it is "every account and course is there and finished", and a
 //! restart neither duplicates nor skips.
 
+mod assignments;
 mod catalog;
 mod cover;
 mod questions;
@@ -90,6 +91,7 @@ pub async fn seed(state: &AppState) -> Result<Loaded, DemoError> {
     }
     let loaded = catalog::seed(state, &acting_as(&users[0])).await?;
     let questions = questions::seed(state, &acting_as(&users[0])).await?;
+    assignments::seed(state, &acting_as(&users[0])).await?;
     tracing::info!(?loaded, questions, "demo catalog loaded");
     Ok(loaded)
 }

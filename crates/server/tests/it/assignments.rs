@@ -97,6 +97,14 @@ async fn late_work_is_penalised_and_an_extension_reopens_a_closed_assignment(bac
     assert!(s["late_ms"].as_i64().unwrap() > DAY_MS, "{s}");
     let sid = s["id"].as_str().unwrap();
     put(&c.learner, &mine, json!({"text": "Changed."})).await.assert_problem(409, "submission-final");
+    c.app.drain_jobs().await;
+    let notices = c.learner.get("/api/v1/notifications").await.json();
+    let receipt = notices["items"].as_array().unwrap().iter().find(|n| n["kind"] == "assignment.submitted");
+    let receipt = receipt.unwrap_or_else(|| panic!("a receipt in the app: {notices}"));
+    assert_eq!(
+        (receipt["title"].as_str(), receipt["link"].as_str()),
+        (Some("Your work for “Reflection” was submitted"), Some(format!("/assignments/{id}").as_str()))
+    );
     let graded = put(&c.teacher, &format!("/api/v1/assignment-submissions/{sid}/grade"), json!({"points": 40})).await;
     assert_eq!(graded.status, 200, "{}", graded.text);
     assert_eq!(

@@ -71,6 +71,12 @@ async fn serves_the_whole_demo_from_the_first_request(backend: Backend) {
     let quizzes = instructor.get(&format!("/api/v1/courses/{}/quizzes", rust["id"].as_str().unwrap())).await.json();
     let titles: Vec<&str> = quizzes["items"].as_array().unwrap().iter().filter_map(|q| q["title"].as_str()).collect();
     assert_eq!(titles, ["Ownership check", "Warm-up"], "the demo quizzes: {quizzes}");
+    let listed = instructor.get(&format!("/api/v1/courses/{}/assignments", rust["id"].as_str().unwrap())).await.json();
+    let assignment = listed["items"][0]["id"].as_str().expect("the demo assignment").to_string();
+    let queue = instructor.get(&format!("/api/v1/assignments/{assignment}/submissions")).await.json();
+    let items = queue["items"].as_array().unwrap();
+    let graded = items.iter().filter(|s| s["graded"] == true).count();
+    assert_eq!((items.len(), graded), (3, 2), "three classmates submitted, two were graded: {queue}");
 
     let mut learner = app.client();
     let reply = learner.login(ACCOUNTS[1].email, ACCOUNTS[1].password).await;
@@ -100,6 +106,11 @@ async fn completes_an_unfinished_demo_and_never_duplicates(backend: Backend) {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), 13, "no demo course twice");
+        let pool = app.state().db.pool();
+        let submitted: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM assignment_submissions").fetch_one(pool).await.unwrap();
+        let assignments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assignments").fetch_one(pool).await.unwrap();
+        assert_eq!((assignments, submitted), (1, 3), "no demo assignment or submission twice");
         assert_eq!(restart(&mut app).await, Loaded { created: 0, repaired: 0, kept: 13 });
     }
     app.stop().await;

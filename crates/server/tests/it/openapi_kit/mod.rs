@@ -149,3 +149,13 @@ pub async fn submission_fixture(app: &common::TestApp, client: &TestClient) -> S
     assert_eq!(reply.status, 200, "submit: {}", reply.text);
     reply.json()["submission"]["id"].as_str().expect("submission id").to_string()
 }
+
+/// A manual grade item in a fresh course of the caller's.
+pub async fn grade_item_fixture(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let made = client
+        .post(&format!("/api/v1/courses/{course}/grade-items"), json!({"title": "Walked", "max_points": 5}))
+        .await;
+    assert_eq!(made.status, 201, "grade item: {}", made.text);
+    made.json()["id"].as_str().expect("grade item id").to_string()
+}

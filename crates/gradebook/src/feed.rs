@@ -1,0 +1,57 @@
+//! The gradebook's jobs: the grades of quizzes and assignments arrive
+//! through their events and are kept as the learner's points in the item of
+//! the quiz or assignment (made on its first grade). Idempotent: a delivery
+//! run twice writes the same points; a later grade replaces an earlier one.
+
+use lyceum_assignments::events::SubmissionGraded;
+use lyceum_platform::{
+    AppState,
+    events::Delivery,
+    jobs::{Job, JobError, JobRegistry},
+};
+use lyceum_quizzes::events::AttemptGraded;
+
+use crate::repo;
+
+pub fn register_jobs(registry: &mut JobRegistry) {
+    registry.subscribe::<AttemptGraded, QuizGradeFeed>().subscribe::<SubmissionGraded, AssignmentGradeFeed>();
+}
+
+/// Writes a learner's points in an activity's item, in one transaction.
+async fn keep(
+    state: &AppState,
+    (course_id, source, source_id): (&str, &str, &str),
+    (title, max): (&str, f64),
+    user_id: &str,
+    points: f64,
+) -> Result<(), JobError> {
+    let mut tx = state.db.begin().await.map_err(JobError::from)?;
+    let item = repo::activity_item(&mut tx, course_id, source, source_id, title, max).await.map_err(JobError::from)?;
+    repo::set_points(&mut tx, &item, user_id, points).await.map_err(JobError::from)?;
+    tx.commit().await.map_err(JobError::from)?;
+    Ok(())
+}
+
+/// `quiz.attempt_graded` → the learner's quiz grade (percent of 100) in the quiz's item.
+pub struct QuizGradeFeed;
+impl Job for QuizGradeFeed {
+    const KIND: &'static str = "gradebook.quiz_grade";
+    type Payload = Delivery<AttemptGraded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        let points = crate::model::round2(e.quiz_grade.unwrap_or(e.percent));
+        keep(state, (&e.course_id, "quiz", &e.quiz_id), (&e.quiz_title, 100.0), &e.user_id, points).await
+    }
+}
+
+/// `assignment.graded` → the learner's grade (after any late penalty) in the assignment's item.
+pub struct AssignmentGradeFeed;
+impl Job for AssignmentGradeFeed {
+    const KIND: &'static str = "gradebook.assignment_grade";
+    type Payload = Delivery<SubmissionGraded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        let source = (e.course_id.as_str(), "assignment", e.assignment_id.as_str());
+        keep(state, source, (&e.assignment_title, e.max_points), &e.user_id, e.grade).await
+    }
+}

@@ -1,0 +1,123 @@
+//! `/api/v1/courses/{id}/gradebook…`, `/api/v1/courses/{id}/grades/me`,
+//! `/api/v1/courses/{id}/grade-items`, `/api/v1/grade-items/{id}…`.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use lyceum_platform::{
+    AppResult, AppState,
+    auth::CurrentUser,
+    http::{
+        errors::Problem,
+        extract::{ApiJson, ApiQuery},
+    },
+    ids::{CourseId, UserId},
+    keyset::PageParams,
+};
+
+use super::dto::*;
+use crate::service::{self, ItemChange};
+
+/// A page of the grid (staff): the course's active learners × its grade items.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path), PageParams),
+    responses((status = 200, body = GridDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn get_gradebook(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> AppResult<Json<GridDto>> {
+    let grid = service::grid(&state, &v, &id, &p.request()?).await?;
+    Ok(Json(GridDto::from(&grid)))
+}
+
+/// The whole gradebook as CSV (staff): UTF-8 with a byte-order mark.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook.csv", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn gradebook_csv(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+) -> AppResult<Response> {
+    super::csv_response(&state, &v, &id).await
+}
+
+/// The caller's own grades in a course they are enrolled in (visible items).
+#[utoipa::path(get, path = "/api/v1/courses/{id}/grades/me", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 200, body = MyGradesDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn my_grades(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+) -> AppResult<Json<MyGradesDto>> {
+    Ok(Json(MyGradesDto::from(&service::mine(&state, &v, &id).await?)))
+}
+
+/// Adds a manual item ("participation") (staff).
+#[utoipa::path(post, path = "/api/v1/courses/{id}/grade-items", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = NewItemBody,
+    responses((status = 201, body = ItemDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_item(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+    ApiJson(body): ApiJson<NewItemBody>,
+) -> AppResult<(StatusCode, Json<ItemDto>)> {
+    let item = service::add_item(&state, &v, &id, &body.title, body.max_points).await?;
+    Ok((StatusCode::CREATED, Json(ItemDto::from(&item))))
+}
+
+/// Changes an item: a manual item's title and maximum, any item's visibility
+/// (`409 activity-item` for a quiz's or assignment's title or maximum).
+#[utoipa::path(patch, path = "/api/v1/grade-items/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = ItemPatch,
+    responses((status = 200, body = ItemDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_item(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ItemPatch>,
+) -> AppResult<Json<ItemDto>> {
+    let change = ItemChange { title: body.title, max_points: body.max_points, hidden: body.hidden };
+    Ok(Json(ItemDto::from(&service::update_item(&state, &v, &id, change).await?)))
+}
+
+/// Deletes a manual item and its grades (`409 activity-item` for a quiz's or assignment's).
+#[utoipa::path(delete, path = "/api/v1/grade-items/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn delete_item(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    service::delete_item(&state, &v, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets an enrolled learner's grade in a manual item, or overrides their
+/// grade in a quiz's or assignment's with a note; `null` clears it.
+#[utoipa::path(put, path = "/api/v1/grade-items/{id}/grades/{user_id}", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path), ("user_id" = String, Path)), request_body = GradeBody,
+    responses((status = 200, body = GradeDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn set_grade(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path((id, user_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<GradeBody>,
+) -> AppResult<Response> {
+    let entry = service::set_grade(&state, &v, &id, &UserId::from(user_id.as_str()), body.points, &body.note).await?;
+    let item = service::item_for_staff(&state, &v, &id).await?;
+    Ok(Json(GradeDto::staff(&item, Some(&entry))).into_response())
+}

@@ -1,0 +1,246 @@
+//! The gradebook's pages: the staff's grid (`/teach/courses/{id}/gradebook`),
+//! one item with a grade or override form per learner
+//! (`/teach/grade-items/{id}`), and a learner's own grades
+//! (`/learn/{slug}/grades`).
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    response::Response,
+};
+use lyceum_platform::{
+    AppError, AppResult, AppState,
+    http::extract::PageForm,
+    ids::{CourseId, UserId},
+    keyset::PageRequest,
+    web::{FlashKind, Page, Reply, guard::SignedIn, redirect_with_flash},
+};
+use serde::Deserialize;
+
+use crate::{
+    GradebookError,
+    model::{Entry, Item},
+    service::{self, Grid, ItemChange, MyGrades, Row},
+};
+
+/// Learners per page of the grid.
+const PAGE: i64 = 50;
+
+fn grid_url(course_id: &str) -> String {
+    format!("/teach/courses/{course_id}/gradebook")
+}
+
+fn item_url(id: &str) -> String {
+    format!("/teach/grade-items/{id}")
+}
+
+fn points(value: Option<f64>) -> String {
+    value.map(|v| format!("{v}")).unwrap_or_else(|| "–".to_string())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Cursor {
+    cursor: String,
+}
+
+#[derive(Template)]
+#[template(path = "gradebook/grid.html")]
+struct GridPage {
+    page: Page,
+    grid: Grid,
+}
+
+impl GridPage {
+    fn cell(&self, entry: &Option<Entry>) -> String {
+        points(entry.as_ref().and_then(Entry::effective))
+    }
+    fn total(&self, row: &Row) -> String {
+        row.total.map(|t| format!("{t} %")).unwrap_or_else(|| "–".to_string())
+    }
+}
+
+pub async fn grid(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<CourseId>,
+    Query(q): Query<Cursor>,
+) -> AppResult<Response> {
+    let grid = service::grid(&state, &s.viewer, &id, &PageRequest::sized(PAGE, Some(&q.cursor))).await?;
+    Reply::OK.render(&GridPage { page: s.page, grid })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewItemForm {
+    title: String,
+    max_points: String,
+}
+
+fn decimal(raw: &str) -> Option<f64> {
+    raw.trim().replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Back to `to` with the refusal's sentence, or the error page.
+fn refused(to: &str, e: GradebookError) -> AppResult<Response> {
+    let key = match e {
+        GradebookError::Title => "gradebook.errors.title",
+        GradebookError::MaxPoints => "gradebook.errors.max_points",
+        GradebookError::Points { .. } => "gradebook.errors.points_flash",
+        GradebookError::NotALearner => "gradebook.errors.not_a_learner",
+        GradebookError::ActivityItem => "gradebook.errors.activity_item",
+        GradebookError::Other(e) => return Err(e),
+    };
+    Ok(redirect_with_flash(to, FlashKind::Error, key))
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<CourseId>,
+    PageForm(form): PageForm<NewItemForm>,
+) -> AppResult<Response> {
+    let to = grid_url(id.as_str());
+    let max = decimal(&form.max_points).unwrap_or(f64::NAN);
+    match service::add_item(&state, &s.viewer, &id, &form.title, max).await {
+        Ok(item) => Ok(redirect_with_flash(&item_url(&item.id), FlashKind::Success, "gradebook.flash.item_added")),
+        Err(e) => refused(&to, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gradebook/item.html")]
+struct ItemPage {
+    page: Page,
+    item: Item,
+    /// The item's column of a page of the grid: (learner, their entry).
+    rows: Vec<(Row, Option<Entry>)>,
+    next_cursor: Option<String>,
+}
+
+impl ItemPage {
+    fn value(&self, entry: &Option<Entry>) -> String {
+        let shown = if self.item.is_manual() {
+            entry.as_ref().and_then(|e| e.points)
+        } else {
+            entry.as_ref().and_then(|e| e.override_points)
+        };
+        shown.map(|v| format!("{v}")).unwrap_or_default()
+    }
+    fn original(&self, entry: &Option<Entry>) -> String {
+        points(entry.as_ref().and_then(|e| e.points))
+    }
+    fn note(&self, entry: &Option<Entry>) -> String {
+        entry.as_ref().map(|e| e.override_note.clone()).unwrap_or_default()
+    }
+}
+
+pub async fn item(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<Cursor>,
+) -> AppResult<Response> {
+    let item = service::item_for_staff(&state, &s.viewer, &id).await?;
+    let course = CourseId::from(&item.course_id);
+    let grid = service::grid(&state, &s.viewer, &course, &PageRequest::sized(PAGE, Some(&q.cursor))).await?;
+    let column = grid.items.iter().position(|i| i.id == item.id).ok_or_else(AppError::not_found)?;
+    let rows = grid
+        .rows
+        .into_iter()
+        .map(|row| {
+            let entry = row.cells.get(column).cloned().flatten();
+            (row, entry)
+        })
+        .collect();
+    Reply::OK.render(&ItemPage { page: s.page, item, rows, next_cursor: grid.next_cursor })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ItemForm {
+    title: String,
+    max_points: String,
+    hidden: Option<String>,
+}
+
+pub async fn save_item(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ItemForm>,
+) -> AppResult<Response> {
+    let item = service::item_for_staff(&state, &s.viewer, &id).await?;
+    let change = if item.is_manual() {
+        ItemChange {
+            title: Some(form.title),
+            max_points: Some(decimal(&form.max_points).unwrap_or(f64::NAN)),
+            hidden: Some(form.hidden.is_some()),
+        }
+    } else {
+        ItemChange { hidden: Some(form.hidden.is_some()), ..ItemChange::default() }
+    };
+    match service::update_item(&state, &s.viewer, &id, change).await {
+        Ok(_) => Ok(redirect_with_flash(&item_url(&id), FlashKind::Success, "gradebook.flash.item_saved")),
+        Err(e) => refused(&item_url(&id), e),
+    }
+}
+
+pub async fn delete_item(State(state): State<AppState>, s: SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    let item = service::item_for_staff(&state, &s.viewer, &id).await?;
+    match service::delete_item(&state, &s.viewer, &id).await {
+        Ok(()) => {
+            Ok(redirect_with_flash(&grid_url(&item.course_id), FlashKind::Success, "gradebook.flash.item_deleted"))
+        }
+        Err(e) => refused(&item_url(&id), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GradeForm {
+    points: String,
+    note: String,
+}
+
+/// One learner's grade (a manual item) or override (an activity's); blank clears it.
+pub async fn save_grade(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, user_id)): Path<(String, String)>,
+    PageForm(form): PageForm<GradeForm>,
+) -> AppResult<Response> {
+    let to = format!("{}#learner-{user_id}", item_url(&id));
+    let points = match form.points.trim() {
+        "" => None,
+        raw => match decimal(raw) {
+            Some(p) => Some(p),
+            None => return Ok(redirect_with_flash(&to, FlashKind::Error, "gradebook.errors.points_flash")),
+        },
+    };
+    match service::set_grade(&state, &s.viewer, &id, &UserId::from(user_id.as_str()), points, &form.note).await {
+        Ok(_) => Ok(redirect_with_flash(&to, FlashKind::Success, "gradebook.flash.grade_saved")),
+        Err(e) => refused(&to, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gradebook/mine.html")]
+struct MinePage {
+    page: Page,
+    mine: MyGrades,
+}
+
+impl MinePage {
+    fn cell(&self, entry: &Option<Entry>) -> String {
+        points(entry.as_ref().and_then(Entry::effective))
+    }
+    fn total(&self) -> String {
+        self.mine.total.map(|t| format!("{t} %")).unwrap_or_else(|| "–".to_string())
+    }
+}
+
+pub async fn mine(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
+    let mine = service::mine_by_slug(&state, &s.viewer, &slug).await?;
+    Reply::OK.render(&MinePage { page: s.page, mine })
+}

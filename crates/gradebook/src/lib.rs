@@ -1,0 +1,31 @@
+//! The gradebook: each course's grade items — one per quiz and assignment,
+//! made when its first grade arrives through their events, and manual ones
+//! the staff add — and each learner's grade in them, with staff overrides
+//! (and a note), hidden items, the course total and its letter. The staff
+//! see a grid of learners × items (a page at a time) and download it as CSV;
+//! a learner sees their own grades in the visible items.
+//!
+//! The tables (`grade_items`, `grade_entries`) are this module's; grades
+//! come from `quiz.attempt_graded` and `assignment.graded` ([`feed`]),
+//! learners from `lyceum_enrollment`'s roster, staff from `lyceum_courses`.
+
+mod csv;
+mod error;
+pub mod feed;
+pub mod http;
+pub mod model;
+pub(crate) mod repo;
+pub mod service;
+
+pub use error::GradebookError;
+pub use http::{api_routes, page_routes};
+
+/// What the gradebook contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> lyceum_platform::module::Module {
+    lyceum_platform::module::Module::new("gradebook")
+        .pages(page_routes)
+        .api(api_routes)
+        .jobs(feed::register_jobs)
+        .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
+}
