@@ -3,7 +3,7 @@
 
 use lyceum_platform::{AppError, FieldError, Text};
 
-use crate::model::SettingsError;
+use crate::{model::SettingsError, rubric::RubricError};
 
 #[derive(Debug)]
 pub enum AssignmentError {
@@ -35,6 +35,16 @@ pub enum AssignmentError {
     NotALearner,
     /// The course's staff grade work; they do not submit it (403 `staff-do-not-submit`).
     StaffDoNotSubmit,
+    /// A rubric's text breaks its rules (422 on `criteria`, naming the line).
+    Rubric(RubricError),
+    /// A rubric without a title, or with one over 120 characters (422 on `title`).
+    RubricTitle,
+    /// The settings name a rubric that is not one of the course's (422 on `settings.rubric_id`).
+    UnknownRubric,
+    /// Grading with a rubric needs one level per criterion (422 on `rubric`).
+    RubricChoice,
+    /// An assignment grades with this rubric (409 `rubric-in-use`).
+    RubricInUse,
     Other(AppError),
 }
 
@@ -81,6 +91,7 @@ impl AssignmentError {
             Self::TooManyFiles { .. } => "assignments.files.refused_count",
             Self::File(why) => why.flash_key(),
             Self::NotSubmitted => "assignments.errors.not_submitted",
+            Self::RubricInUse => "assignments.errors.rubric_in_use",
             _ => return None,
         })
     }
@@ -119,6 +130,18 @@ impl From<AssignmentError> for AppError {
                 AppError::conflict(t("assignments.errors.not_submitted")).with_kind("not-submitted")
             }
             AssignmentError::NotALearner => AppError::field("user_id", t("assignments.errors.not_a_learner")),
+            AssignmentError::Rubric(e) => {
+                let (key, line) = e.key();
+                AppError::field("criteria", t(key).arg("line", line))
+            }
+            AssignmentError::RubricTitle => AppError::field("title", t("assignments.rubric_rules.title")),
+            AssignmentError::UnknownRubric => {
+                AppError::field("settings.rubric_id", t("assignments.rules.unknown_rubric"))
+            }
+            AssignmentError::RubricChoice => AppError::field("rubric", t("assignments.errors.rubric_choice")),
+            AssignmentError::RubricInUse => {
+                AppError::conflict(t("assignments.errors.rubric_in_use")).with_kind("rubric-in-use")
+            }
             AssignmentError::StaffDoNotSubmit => {
                 AppError::forbidden(t("assignments.errors.staff_do_not_submit")).with_kind("staff-do-not-submit")
             }

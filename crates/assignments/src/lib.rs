@@ -17,6 +17,7 @@ pub mod events;
 pub mod http;
 pub mod model;
 pub(crate) mod repo;
+pub mod rubric;
 pub mod service;
 pub mod settings;
 

@@ -119,6 +119,9 @@ pub struct Settings {
     pub resubmit: Resubmit,
     pub release: Release,
     pub completion: Completion,
+    /// Graded with this rubric of the course (the points follow from the
+    /// levels chosen); none: points are given directly.
+    pub rubric_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -137,6 +140,7 @@ impl Default for Settings {
             resubmit: Resubmit::Never,
             release: Release::Immediate,
             completion: Completion::Submitted,
+            rubric_id: None,
         }
     }
 }

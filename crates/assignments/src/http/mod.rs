@@ -20,7 +20,7 @@ use crate::settings::AssignmentUploads;
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{assignments as a, submissions as s};
+    use api::{assignments as a, rubrics as r, submissions as s};
     OpenApiRouter::new()
         .routes(routes!(a::create_assignment))
         .routes(routes!(a::list_assignments))
@@ -36,10 +36,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::list_submissions))
         .routes(routes!(s::get_submission))
         .routes(routes!(s::grade_submission))
+        .routes(routes!(r::list_rubrics, r::create_rubric))
+        .routes(routes!(r::get_rubric, r::update_rubric, r::delete_rubric))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{files as f, grading as g, learner as l, manage as m};
+    use pages::{files as f, grading as g, learner as l, manage as m, rubrics as r};
     Router::new()
         .route("/teach/modules/{id}/assignments", post(m::create))
         .route("/teach/lessons/{id}/assignment", get(m::of_lesson))
@@ -58,6 +60,9 @@ pub fn page_routes() -> Router<AppState> {
         .route("/assignments/{id}/files", post(f::attach))
         .route("/assignments/{id}/files/{file_id}/delete", post(f::detach))
         .route("/assignment-submissions/{id}/files/{file_id}", get(f::serve))
+        .route("/teach/courses/{id}/rubrics", get(r::list).post(r::create))
+        .route("/teach/rubrics/{id}", get(r::show).post(r::save))
+        .route("/teach/rubrics/{id}/delete", post(r::delete))
 }
 
 /// The upload routes, with the body size each may use.

@@ -19,6 +19,8 @@ pub struct SubmissionRow {
     pub feedback_md: String,
     pub graded_by: Option<String>,
     pub graded_at: Option<i64>,
+    /// The rubric level chosen per criterion (JSON list of indexes), when graded with a rubric.
+    pub rubric_marks: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -30,10 +32,14 @@ impl SubmissionRow {
     pub fn graded(&self) -> bool {
         self.graded_at.is_some()
     }
+    /// The rubric levels chosen, one per criterion.
+    pub fn rubric_choices(&self) -> Option<Vec<usize>> {
+        self.rubric_marks.as_deref().and_then(|json| serde_json::from_str(json).ok())
+    }
 }
 
 const COLUMNS: &str = "id, assignment_id, user_id, state, text_md, submitted_at, late_ms, statement_at, points, \
-                       grade, feedback_md, graded_by, graded_at, created_at, updated_at";
+                       grade, feedback_md, graded_by, graded_at, rubric_marks, created_at, updated_at";
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<SubmissionRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM assignment_submissions WHERE id = $1")))
@@ -141,12 +147,13 @@ pub struct Mark<'a> {
     pub grade: f64,
     pub feedback_md: &'a str,
     pub graded_by: &'a str,
+    pub rubric_marks: Option<&'a str>,
 }
 
 pub async fn grade(conn: &mut AnyConnection, id: &str, mark: &Mark<'_>, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE assignment_submissions SET points = $2, grade = $3, feedback_md = $4, graded_by = $5, \
-         graded_at = $6, updated_at = $6 WHERE id = $1 AND state = 'submitted'",
+         graded_at = $6, updated_at = $6, rubric_marks = $7 WHERE id = $1 AND state = 'submitted'",
     )
     .bind(id)
     .bind(mark.points)
@@ -154,6 +161,7 @@ pub async fn grade(conn: &mut AnyConnection, id: &str, mark: &Mark<'_>, now: i64
     .bind(mark.feedback_md)
     .bind(mark.graded_by)
     .bind(now)
+    .bind(mark.rubric_marks)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

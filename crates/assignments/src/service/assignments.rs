@@ -39,6 +39,7 @@ pub async fn create(
     let mut tx = state.db.begin().await?;
     let lesson =
         courses::outline::create_activity_lesson(&mut tx, viewer, module_id, title, instructions, ACTIVITY).await?;
+    super::rubrics::check_choice(&mut tx, &lesson.course_id, settings.rubric_id.as_deref()).await?;
     let now = db::now_ms();
     let row = AssignmentRow {
         id: db::new_id(),
@@ -67,6 +68,7 @@ pub async fn update(
     check(&settings)?;
     let mut tx = state.db.begin().await?;
     let (_, before) = staff_assignment(&mut tx, viewer, id).await?;
+    super::rubrics::check_choice(&mut tx, &before.course_id, settings.rubric_id.as_deref()).await?;
     repo::assignments::update_settings(&mut tx, id.as_str(), &encode(&settings)?).await?;
     let releases = before.settings.release == Release::Manual
         && settings.release == Release::Immediate

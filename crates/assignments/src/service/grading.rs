@@ -5,7 +5,12 @@
 use lyceum_accounts::service::directory;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events, ids::UserId};
 
-use super::{Assignment, Role, staff_assignment, submissions::visible_submission};
+use super::{
+    Assignment, Role,
+    rubrics::{self, Rubric},
+    staff_assignment,
+    submissions::visible_submission,
+};
 use crate::{
     AssignmentError,
     events::SubmissionGraded,
@@ -61,6 +66,8 @@ pub struct SubmissionView {
     pub assignment: Assignment,
     pub files: Vec<FileRow>,
     pub role: Role,
+    /// The rubric the assignment grades with, if any.
+    pub rubric: Option<Rubric>,
     /// The next submission waiting for a grade (staff only), for "save and next".
     pub next: Option<String>,
 }
@@ -82,19 +89,25 @@ pub async fn submission(state: &AppState, viewer: &Viewer, id: &SubmissionId) ->
         Role::Staff => repo::submissions::next_ungraded(&mut conn, &assignment.id, &row.id).await?,
         Role::Learner => None,
     };
+    let rubric = match &assignment.settings.rubric_id {
+        Some(id) => rubrics::load(&mut conn, id).await?,
+        None => None,
+    };
     let line = Line {
         learner_name: person.map(|p| p.display_name.clone()).unwrap_or_default(),
         learner_email: person.map(|p| p.email.clone()).unwrap_or_default(),
         row,
     };
-    Ok(SubmissionView { line, assignment, files, role, next })
+    Ok(SubmissionView { line, assignment, files, role, rubric, next })
 }
 
 /// A grader's mark: points out of the assignment's maximum (before any late
-/// penalty) and feedback (markdown).
-#[derive(Debug, Clone)]
+/// penalty), or with a rubric the level chosen per criterion (the points
+/// follow from them), and feedback (markdown).
+#[derive(Debug, Clone, Default)]
 pub struct GradeInput {
     pub points: f64,
+    pub rubric: Option<Vec<usize>>,
     pub feedback_md: String,
 }
 
@@ -116,7 +129,16 @@ pub async fn grade(
         return Err(AppError::not_found().into());
     }
     let max = assignment.settings.max_points;
-    if !(input.points.is_finite() && (0.0..=max).contains(&input.points)) {
+    let (points, rubric_marks) = match &assignment.settings.rubric_id {
+        Some(id) => {
+            let rubric = rubrics::load(&mut tx, id).await?.ok_or(AssignmentError::UnknownRubric)?;
+            let chosen = input.rubric.as_deref().ok_or(AssignmentError::RubricChoice)?;
+            let points = crate::rubric::score(&rubric.criteria, chosen, max).ok_or(AssignmentError::RubricChoice)?;
+            (points, Some(super::encode(&chosen)?))
+        }
+        None => (input.points, None),
+    };
+    if !(points.is_finite() && (0.0..=max).contains(&points)) {
         return Err(AssignmentError::BadPoints { max });
     }
     if input.feedback_md.chars().count() > FEEDBACK_MAX {
@@ -124,12 +146,13 @@ pub async fn grade(
             AppError::field("feedback", lyceum_platform::Text::new("assignments.errors.feedback_too_long")).into()
         );
     }
-    let points = round2(input.points);
+    let points = round2(points);
     let mark = Mark {
         points,
         grade: assignment.settings.grade(points, row.late_ms),
         feedback_md: &input.feedback_md,
         graded_by: &viewer.user_id,
+        rubric_marks: rubric_marks.as_deref(),
     };
     if !repo::submissions::grade(&mut tx, &row.id, &mark, db::now_ms()).await? {
         return Err(AssignmentError::NotSubmitted);

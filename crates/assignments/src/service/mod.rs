@@ -6,6 +6,7 @@
 pub mod assignments;
 mod files;
 pub mod grading;
+pub mod rubrics;
 pub mod submissions;
 
 use lyceum_courses::{

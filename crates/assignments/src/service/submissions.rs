@@ -36,6 +36,8 @@ pub struct Mine {
     pub dates: Dates,
     /// The server's clock when read.
     pub now: i64,
+    /// The rubric the assignment grades with, shown beside a released grade.
+    pub rubric: Option<super::rubrics::Rubric>,
 }
 
 impl Mine {
@@ -93,7 +95,11 @@ pub async fn mine(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Resul
         Some(s) => repo::files::of_submission(&mut conn, &s.id).await?,
         None => Vec::new(),
     };
-    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms() })
+    let rubric = match &assignment.settings.rubric_id {
+        Some(id) => super::rubrics::load(&mut conn, id).await?,
+        None => None,
+    };
+    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric })
 }
 
 /// The learner's open draft (made on first use), after the checks every change makes.

@@ -1,7 +1,7 @@
 //! The demo assignment: "Write your own `wc`" in the last module of the demo
 //! Rust course, with three demo classmates of Ada's enrolled, two of whom
-//! submitted and were graded, so the grading queue and a learner's grade are
-//! there to click through. Every step looks for what it would create first,
+//! submitted and were graded with the course's rubric, so the grading queue,
+//! a rubric and a learner's grade are there to click through. Every step looks for what it would create first,
 //! so a rerun completes an interrupted load and never duplicates.
 
 use lyceum_accounts::service::admin;
@@ -10,7 +10,7 @@ use lyceum_assignments::{
     service::{
         assignments,
         grading::{self, GradeInput},
-        submissions,
+        rubrics, submissions,
     },
 };
 use lyceum_courses::service::read;
@@ -37,8 +37,14 @@ struct Classmate {
     name: &'static str,
     email: &'static str,
     work: &'static str,
-    grade: Option<(f64, &'static str)>,
+    /// The rubric level chosen per criterion, and the feedback.
+    grade: Option<(&'static [usize], &'static str)>,
 }
+
+const RUBRIC_TITLE: &str = "Small tools";
+const RUBRIC: &str = "Correctness | Wrong counts = 0 | Mostly right = 5 | Exact = 10\n\
+Invalid input | Crashes = 0 | Handled = 5 | Handled and explained = 10\n\
+Readability | Hard to follow = 0 | Clear = 5";
 
 const CLASSMATES: [Classmate; 3] = [
     Classmate {
@@ -46,7 +52,7 @@ const CLASSMATES: [Classmate; 3] = [
         email: "alan@demo.lyceum.localhost",
         work: "```rust\nfn main() {\n    let path = std::env::args().nth(1).expect(\"a file\");\n    let bytes = std::fs::read(&path).unwrap();\n    let text = String::from_utf8_lossy(&bytes);\n    println!(\"{} {} {}\", text.lines().count(), text.split_whitespace().count(), bytes.len());\n}\n```\n\nInvalid UTF-8 is replaced with U+FFFD, so the byte count stays exact.",
         grade: Some((
-            92.0,
+            &[2, 2, 0],
             "Clear and correct. The byte count from the raw bytes is exactly right; try `BufRead` for large files.",
         )),
     },
@@ -55,7 +61,7 @@ const CLASSMATES: [Classmate; 3] = [
         email: "katherine@demo.lyceum.localhost",
         work: "I counted with `split_whitespace` and `lines`, and refused files that are not UTF-8 with a clear message.",
         grade: Some((
-            68.0,
+            &[1, 1, 1],
             "Refusing invalid files is a fair choice, but say so in the usage text. Your code is missing: attach it next time.",
         )),
     },
@@ -86,10 +92,14 @@ async fn load(state: &AppState, instructor: &Viewer) -> AppResult<()> {
     for mate in CLASSMATES {
         let learner = classmate(state, instructor, &course_id, mate.name, mate.email).await?;
         let Some(submission) = hand_in(state, &learner, &id, mate.work).await? else { continue };
-        if let Some((points, feedback)) = mate.grade {
+        if let Some((levels, feedback)) = mate.grade {
             let view = grading::submission(state, instructor, &submission).await?;
             if !view.line.row.graded() {
-                let input = GradeInput { points, feedback_md: feedback.to_string() };
+                let input = GradeInput {
+                    rubric: Some(levels.to_vec()),
+                    feedback_md: feedback.to_string(),
+                    ..GradeInput::default()
+                };
                 grading::grade(state, instructor, &submission, &input).await.map_err(AppError::from)?;
             }
         }
@@ -103,7 +113,13 @@ async fn create(state: &AppState, instructor: &Viewer, course_id: &CourseId) -> 
         read::modules(&mut conn, course_id).await?
     };
     let module = modules.last().ok_or_else(AppError::not_found)?;
+    let (_, existing) = rubrics::list(state, instructor, course_id).await?;
+    let rubric = match existing.into_iter().find(|r| r.title == RUBRIC_TITLE) {
+        Some(r) => r,
+        None => rubrics::create(state, instructor, course_id, RUBRIC_TITLE, RUBRIC).await.map_err(AppError::from)?,
+    };
     let settings = Settings {
+        rubric_id: Some(rubric.id),
         due_at: Some(db::now_ms() + 14 * DAY_MS),
         max_files: 2,
         pass_points: Some(50.0),

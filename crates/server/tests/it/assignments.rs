@@ -290,8 +290,78 @@ async fn the_pages_take_a_learner_from_the_lesson_to_their_grade(backend: Backen
     c.app.stop().await;
 }
 
+async fn a_rubric_gives_the_points_from_the_levels_chosen(backend: Backend) {
+    let c = class(backend).await;
+    let rubrics = format!("/api/v1/courses/{}/rubrics", c.course);
+    let text = "Clarity | Unclear = 0 | Clear = 5 | Vivid = 10\nSources | None = 0 | Cited = 5";
+    let bad = c.teacher.post(&rubrics, json!({"title": "Essay", "text": "Clarity | Clear = 5\nSources | x"})).await;
+    bad.assert_problem(422, "validation");
+    assert!(bad.text.contains("Line 1"), "the line is named: {}", bad.text);
+    for client in [&c.learner, &c.other_teacher] {
+        assert_eq!(client.post(&rubrics, json!({"title": "Mine", "text": text})).await.status, 404);
+    }
+    let made = c.teacher.post(&rubrics, json!({"title": "Essay <rubric>", "text": text})).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(made.json()["max_points"], 15.0);
+    let rubric = made.json()["id"].as_str().unwrap().to_string();
+    for client in [&c.learner, &c.other_teacher] {
+        assert_eq!(client.get(&format!("/api/v1/rubrics/{rubric}")).await.status, 404);
+        assert_eq!(
+            put(client, &format!("/api/v1/rubrics/{rubric}"), json!({"title": "x", "text": text})).await.status,
+            404
+        );
+        assert_eq!(client.delete(&format!("/api/v1/rubrics/{rubric}")).await.status, 404);
+    }
+    let (other_course, _) = enrollment_kit::published(&c.other_teacher, "Elsewhere", json!({})).await;
+    let theirs = c
+        .other_teacher
+        .post(&format!("/api/v1/courses/{other_course}/rubrics"), json!({"title": "T", "text": text}))
+        .await;
+    let theirs = theirs.json()["id"].as_str().unwrap().to_string();
+    let refused = c
+        .teacher
+        .post("/api/v1/assignments", json!({"module_id": c.module, "title": "X", "settings": {"rubric_id": theirs}}))
+        .await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["settings.rubric_id"]);
+
+    let a = create(&c, "Essay", json!({"rubric_id": rubric, "max_points": 30})).await;
+    let id = a["id"].as_str().unwrap();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    put(&c.learner, &mine, json!({"text": "An essay."})).await;
+    let sid = c.learner.post(&format!("{mine}/submit"), json!({})).await.json()["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let grade = format!("/api/v1/assignment-submissions/{sid}/grade");
+    put(&c.teacher, &grade, json!({"points": 30})).await.assert_problem(422, "validation");
+    put(&c.teacher, &grade, json!({"rubric": [1]})).await.assert_problem(422, "validation");
+    put(&c.teacher, &grade, json!({"rubric": [1, 9]})).await.assert_problem(422, "validation");
+    let graded = put(&c.teacher, &grade, json!({"rubric": [1, 1], "feedback": "Solid."})).await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    assert_eq!(graded.json()["points"].as_f64(), Some(20.0), "10 of 15, scaled to 30");
+    assert_eq!(c.learner.get(&format!("/api/v1/assignment-submissions/{sid}")).await.json()["rubric"], json!([1, 1]));
+    c.teacher.delete(&format!("/api/v1/rubrics/{rubric}")).await.assert_problem(409, "rubric-in-use");
+
+    // The pages: the grading page's levels, the learner's grade with them; the rubric's title escaped.
+    let grading = format!("/teach/assignment-submissions/{sid}");
+    let page = c.teacher.get(&grading).await.text;
+    assert!(page.contains("name=\"level.0\"") && page.contains("Vivid"), "{page}");
+    let csrf = c.teacher.page_csrf(&grading).await;
+    let saved =
+        c.teacher.form(&grading, &[("csrf", &csrf), ("level.0", "2"), ("level.1", "1"), ("feedback", "Better.")]).await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let learner_page = c.learner.get(&format!("/assignments/{id}")).await.text;
+    assert!(learner_page.contains("Vivid (10)") && learner_page.contains("30 / 30"), "{learner_page}");
+    assert!(learner_page.contains("Essay &#60;rubric&#62;"), "{learner_page}");
+    let list = c.teacher.get(&format!("/teach/courses/{}/rubrics", c.course)).await;
+    assert!(list.text.contains("Essay &#60;rubric&#62;"), "{}", list.text);
+    c.app.stop().await;
+}
+
 on_both_backends!(
     late_work_is_penalised_and_an_extension_reopens_a_closed_assignment,
     grades_wait_for_release_and_each_submission_is_its_learners_and_the_staffs,
-    the_pages_take_a_learner_from_the_lesson_to_their_grade
+    the_pages_take_a_learner_from_the_lesson_to_their_grade,
+    a_rubric_gives_the_points_from_the_levels_chosen
 );

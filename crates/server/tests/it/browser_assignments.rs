@@ -2,7 +2,7 @@
 //! demo learner hands in the demo assignment from its lesson (text, the
 //! statement, submit) and opens their grades; the instructor opens the
 //! settings, the queue and a grading page, grades the demo classmate
-//! waiting, and opens the gradebook and an item's page — each page passes
+//! waiting with the rubric, and opens the gradebook and an item's page — each page passes
 //! axe-core and has no horizontal scroll at 390 px; on both backends.
 
 use crate::{browser_kit, common};
@@ -77,12 +77,15 @@ async fn assignment_pages_work_at_both_widths(backend: Backend) {
         check(c, axe, "/teach/assignments/{id}/submissions").await;
         c.goto(&format!("{}/teach/assignment-submissions/{waiting}", app.url)).await.expect("open a grading page");
         check(c, axe, "/teach/assignment-submissions/{id}").await;
-        type_into(c, "points", "75").await;
+        for criterion in 0..3 {
+            let level = format!("main input[name='level.{criterion}'][value='1']");
+            c.find(Locator::Css(&level)).await.expect("a rubric level").click().await.expect("choose a level");
+        }
         type_into(c, "feedback", "Careful work.").await;
-        browser_kit::submit_form_of(c, "points").await;
+        browser_kit::submit_form_of(c, "feedback").await;
         assert!(main_text(c).await.contains("Grade saved."), "{}", main_text(c).await);
         c.goto(&format!("{}/teach/courses/{course}/gradebook", app.url)).await.expect("open the gradebook");
-        assert!(main_text(c).await.contains("92 %"), "the demo grades: {}", main_text(c).await);
+        assert!(main_text(c).await.contains("80 %"), "the demo grades: {}", main_text(c).await);
         check(c, axe, "/teach/courses/{id}/gradebook").await;
         follow(c, "Write your own wc").await;
         check(c, axe, "/teach/grade-items/{id}").await;

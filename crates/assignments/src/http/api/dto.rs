@@ -51,6 +51,8 @@ pub struct AssignmentSettings {
     pub resubmit: Resubmit,
     pub release: Release,
     pub completion: Completion,
+    /// A rubric of the course to grade with (the points follow from the levels chosen).
+    pub rubric_id: Option<String>,
 }
 
 impl Default for AssignmentSettings {
@@ -75,6 +77,7 @@ impl From<&Settings> for AssignmentSettings {
             resubmit: s.resubmit,
             release: s.release,
             completion: s.completion,
+            rubric_id: s.rubric_id.clone(),
         }
     }
 }
@@ -102,6 +105,7 @@ impl AssignmentSettings {
             resubmit: self.resubmit,
             release: self.release,
             completion: self.completion,
+            rubric_id: self.rubric_id.filter(|id| !id.is_empty()),
         })
     }
 }
@@ -206,6 +210,8 @@ pub struct SubmissionDto {
     pub grade: Option<f64>,
     pub max_points: f64,
     pub feedback: Option<String>,
+    /// The rubric level chosen per criterion, when graded with a rubric.
+    pub rubric: Option<Vec<usize>>,
     #[schema(format = DateTime)]
     pub graded_at: Option<String>,
     pub files: Vec<FileDto>,
@@ -231,6 +237,7 @@ impl SubmissionDto {
             grade: row.grade.filter(|_| shown),
             max_points,
             feedback: shown.then(|| row.feedback_md.clone()),
+            rubric: row.rubric_choices().filter(|_| shown),
             graded_at: row.graded_at.filter(|_| shown).map(rfc3339),
             files: files.iter().map(FileDto::from).collect(),
             learner_name: None,
@@ -302,12 +309,54 @@ pub struct SubmitBody {
     pub statement: bool,
 }
 
-/// A grade: points out of the maximum, before any late penalty.
+/// A grade: points out of the maximum, before any late penalty; or, for an
+/// assignment graded with a rubric, the level chosen per criterion (from 0,
+/// in the rubric's order), which give the points.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct GradeBody {
-    pub points: f64,
+    pub points: Option<f64>,
+    pub rubric: Option<Vec<usize>>,
     #[serde(default)]
     pub feedback: String,
+}
+
+/// A rubric: criteria, each with levels worth points.
+#[derive(Serialize, ToSchema)]
+pub struct RubricDto {
+    pub id: String,
+    pub course_id: String,
+    pub title: String,
+    pub criteria: Vec<crate::rubric::Criterion>,
+    /// The most points it gives (the best level of each criterion).
+    pub max_points: f64,
+    /// The rubric as text, one criterion per line: `Clarity | Unclear = 0 | Clear = 5`.
+    pub text: String,
+}
+
+impl From<&crate::service::rubrics::Rubric> for RubricDto {
+    fn from(r: &crate::service::rubrics::Rubric) -> Self {
+        Self {
+            id: r.id.clone(),
+            course_id: r.course_id.clone(),
+            title: r.title.clone(),
+            criteria: r.criteria.clone(),
+            max_points: r.max_points(),
+            text: r.text(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RubricList {
+    pub items: Vec<RubricDto>,
+}
+
+/// A rubric written as text, one criterion per line:
+/// `Clarity | Unclear = 0 | Clear = 5 | Vivid = 10` (2 – 10 levels, points 0 – 1,000).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct RubricBody {
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

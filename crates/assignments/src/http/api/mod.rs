@@ -3,4 +3,5 @@
 
 pub mod assignments;
 pub mod dto;
+pub mod rubrics;
 pub mod submissions;

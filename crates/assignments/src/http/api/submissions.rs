@@ -177,7 +177,7 @@ pub async fn grade_submission(
     Path(id): Path<SubmissionId>,
     ApiJson(body): ApiJson<GradeBody>,
 ) -> AppResult<Json<SubmissionDto>> {
-    let input = GradeInput { points: body.points, feedback_md: body.feedback };
+    let input = GradeInput { points: body.points.unwrap_or(f64::NAN), rubric: body.rubric, feedback_md: body.feedback };
     grading::grade(&state, &v, &id, &input).await?;
     get_submission(State(state), CurrentUser(v), Path(id)).await
 }

@@ -99,16 +99,41 @@ impl GradePage {
     fn penalty(&self) -> f64 {
         self.view.assignment.settings.penalty_percent(self.view.line.row.late_ms)
     }
+    fn chosen(&self, criterion: &usize, level: &usize) -> bool {
+        self.form.level(*criterion) == Some(*level)
+    }
 }
 
-/// The marking form as typed.
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
+/// The marking form as typed: points, or with a rubric a level per
+/// criterion (`level.0`, `level.1`… holding the level's index).
+#[derive(Default, Clone)]
 pub struct GradeForm {
     points: String,
     feedback: String,
     /// "next": go on to the next submission waiting.
     then: String,
+    levels: Vec<Option<usize>>,
+}
+
+impl GradeForm {
+    fn read(fields: &[(String, String)]) -> Self {
+        let one = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let mut levels = Vec::new();
+        for (key, value) in fields {
+            if let Some(i) = key.strip_prefix("level.").and_then(|i| i.parse::<usize>().ok()).filter(|i| *i < 100) {
+                if levels.len() <= i {
+                    levels.resize(i + 1, None);
+                }
+                levels[i] = value.parse::<usize>().ok();
+            }
+        }
+        Self { points: one("points"), feedback: one("feedback"), then: one("then"), levels }
+    }
+
+    /// The level chosen for criterion `i`.
+    fn level(&self, i: usize) -> Option<usize> {
+        self.levels.get(i).copied().flatten()
+    }
 }
 
 async fn render_grade(
@@ -128,6 +153,7 @@ async fn render_grade(
         points: row.points.map(|p| p.to_string()).unwrap_or_default(),
         feedback: row.feedback_md.clone(),
         then: String::new(),
+        levels: row.rubric_choices().unwrap_or_default().into_iter().map(Some).collect(),
     });
     let text_html = markdown::render(&row.text_md);
     reply.render(&GradePage { page: s.page, view, text_html, form, errors })
@@ -141,16 +167,23 @@ pub async fn save(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<SubmissionId>,
-    PageForm(form): PageForm<GradeForm>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let Some(points) = form.points.trim().replace(',', ".").parse::<f64>().ok().filter(|p| p.is_finite()) else {
+    let form = GradeForm::read(&fields);
+    let rubric = if form.levels.is_empty() {
+        None
+    } else {
+        Some(form.levels.iter().map(|l| l.unwrap_or(usize::MAX)).collect::<Vec<_>>())
+    };
+    let typed = form.points.trim().replace(',', ".").parse::<f64>().ok().filter(|p| p.is_finite());
+    let Some(points) = typed.or(rubric.as_ref().map(|_| 0.0)) else {
         let message = Text::new("errors.bad_number");
         let errors =
             FormErrors { general: None, fields: vec![FieldError::new("points", message.in_lang(s.page.locale))] };
         return render_grade(&state, s, &id, Some(form), errors, Reply::status(http::StatusCode::UNPROCESSABLE_ENTITY))
             .await;
     };
-    let input = GradeInput { points, feedback_md: form.feedback.clone() };
+    let input = GradeInput { points, rubric, feedback_md: form.feedback.clone() };
     match grading::grade(&state, &s.viewer, &id, &input).await {
         Ok(row) => {
             let view = grading::submission(&state, &s.viewer, &id).await?;

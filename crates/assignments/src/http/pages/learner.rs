@@ -82,6 +82,14 @@ impl AssignmentPage {
         let Some(s) = self.mine.visible_grade() else { return String::new() };
         format!("{} / {}", s.grade.unwrap_or_default(), self.mine.assignment.settings.max_points)
     }
+    /// The level the grader chose for criterion `i` of the rubric, as "Clear (5)".
+    fn level_of(&self, i: &usize) -> String {
+        let i = *i;
+        let (Some(rubric), Some(s)) = (&self.mine.rubric, self.mine.visible_grade()) else { return String::new() };
+        let chosen = s.rubric_choices().and_then(|c| c.get(i).copied());
+        let level = chosen.and_then(|l| rubric.criteria.get(i)?.levels.get(l));
+        level.map(|l| format!("{} ({})", l.label, l.points)).unwrap_or_else(|| "–".to_string())
+    }
     fn penalty(&self) -> String {
         let Some(s) = self.mine.visible_grade() else { return String::new() };
         match (s.points, s.grade) {

@@ -28,6 +28,7 @@ use crate::{
         Assignment,
         assignments::{self, Extension},
         grading,
+        rubrics::{self, Rubric},
     },
 };
 
@@ -69,6 +70,7 @@ struct ManagePage {
     form: SettingsForm,
     errors: FormErrors,
     extensions: Vec<Extension>,
+    rubrics: Vec<Rubric>,
     submitted: i64,
     graded: i64,
 }
@@ -80,6 +82,7 @@ impl ManagePage {
             "release" => &self.form.release,
             "completion" => &self.form.completion,
             "late_penalty_unit" => &self.form.late_penalty_unit,
+            "rubric_id" => &self.form.rubric_id,
             _ => "",
         };
         current == value
@@ -106,6 +109,7 @@ pub struct SettingsForm {
     resubmit: String,
     release: String,
     completion: String,
+    rubric_id: String,
 }
 
 fn enum_name<T: serde::Serialize>(value: &T) -> String {
@@ -145,6 +149,7 @@ impl SettingsForm {
             resubmit: enum_name(&s.resubmit),
             release: enum_name(&s.release),
             completion: enum_name(&s.completion),
+            rubric_id: s.rubric_id.clone().unwrap_or_default(),
         }
     }
 
@@ -176,6 +181,7 @@ impl SettingsForm {
             resubmit: parse_enum::<Resubmit>(&self.resubmit),
             release: parse_enum::<Release>(&self.release),
             completion: parse_enum::<Completion>(&self.completion),
+            rubric_id: Some(self.rubric_id.trim().to_string()).filter(|id| !id.is_empty()),
         })
     }
 }
@@ -190,8 +196,9 @@ async fn render(
 ) -> AppResult<Response> {
     let (course, assignment, (submitted, graded)) = grading::overview(state, &s.viewer, id).await?;
     let extensions = assignments::extensions(state, &s.viewer, id).await?;
+    let (_, rubrics) = rubrics::list(state, &s.viewer, &lyceum_platform::ids::CourseId::from(&course.id)).await?;
     let form = form.unwrap_or_else(|| SettingsForm::of(&assignment.settings, &s.page));
-    reply.render(&ManagePage { page: s.page, course, assignment, form, errors, extensions, submitted, graded })
+    reply.render(&ManagePage { page: s.page, course, assignment, form, errors, extensions, rubrics, submitted, graded })
 }
 
 pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {

@@ -5,6 +5,7 @@ pub mod files;
 pub mod grading;
 pub mod learner;
 pub mod manage;
+pub mod rubrics;
 
 use lyceum_platform::{
     AppResult,

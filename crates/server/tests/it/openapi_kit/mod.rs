@@ -159,3 +159,12 @@ pub async fn grade_item_fixture(client: &TestClient) -> String {
     assert_eq!(made.status, 201, "grade item: {}", made.text);
     made.json()["id"].as_str().expect("grade item id").to_string()
 }
+
+/// A rubric in a fresh course of the caller's.
+pub async fn rubric_fixture(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let body = json!({"title": "Walked", "text": "Clarity | Unclear = 0 | Clear = 5"});
+    let made = client.post(&format!("/api/v1/courses/{course}/rubrics"), body).await;
+    assert_eq!(made.status, 201, "rubric: {}", made.text);
+    made.json()["id"].as_str().expect("rubric id").to_string()
+}
