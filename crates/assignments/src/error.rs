@@ -19,6 +19,8 @@ pub enum AssignmentError {
     Empty,
     /// The assignment takes no text (422 on `text`).
     NoText,
+    /// The assignment takes no files (422 on `file`).
+    NoFiles,
     /// The assignment takes no files, or the submission has as many as it allows (422 on `file`).
     TooManyFiles {
         max: u8,
@@ -88,6 +90,7 @@ impl AssignmentError {
             Self::StatementRequired => "assignments.errors.statement_required",
             Self::Empty => "assignments.errors.empty",
             Self::NoText => "assignments.errors.no_text",
+            Self::NoFiles => "assignments.errors.no_files",
             Self::TooManyFiles { .. } => "assignments.files.refused_count",
             Self::File(why) => why.flash_key(),
             Self::NotSubmitted => "assignments.errors.not_submitted",
@@ -113,6 +116,7 @@ impl From<AssignmentError> for AppError {
             }
             AssignmentError::Empty => AppError::field("text", t("assignments.errors.empty")),
             AssignmentError::NoText => AppError::field("text", t("assignments.errors.no_text")),
+            AssignmentError::NoFiles => AppError::field("file", t("assignments.errors.no_files")),
             AssignmentError::TooManyFiles { max } => {
                 AppError::field("file", t("assignments.errors.too_many_files").arg("max", max))
             }

@@ -1,6 +1,7 @@
 //! The gradebook's arithmetic: a learner's effective points in an item (an
-//! override wins), the course total over the items they have a grade in,
-//! and the letter for a percent. Pure.
+//! override wins), the course total over the items they have a grade in —
+//! by category weights, dropping the lowest, with extra credit — and the
+//! letter for a percent. Pure.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,9 +18,27 @@ pub struct Item {
     pub hidden: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    pub category_id: Option<String>,
+    /// Its points count without adding to the maximum.
+    pub extra_credit: i64,
+}
+
+/// A category of items, worth `weight` percent of the course total.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub course_id: String,
+    pub name: String,
+    pub weight: f64,
+    /// Each learner's lowest grades (by percent) left out of the category.
+    pub drop_lowest: i64,
+    pub created_at: i64,
 }
 
 impl Item {
+    pub fn is_extra_credit(&self) -> bool {
+        self.extra_credit != 0
+    }
     pub fn is_hidden(&self) -> bool {
         self.hidden != 0
     }
@@ -49,17 +68,49 @@ impl Entry {
     }
 }
 
-/// The course total: points over the maximum of the items that have a grade
-/// (an item not graded yet does not count against the learner), as a percent.
-pub fn total_percent<'a>(cells: impl IntoIterator<Item = (&'a Item, Option<f64>)>) -> Option<f64> {
-    let (mut points, mut max) = (0.0, 0.0);
-    for (item, value) in cells {
-        if let Some(value) = value {
-            points += value;
-            max += item.max_points;
-        }
+/// One group's percent: its graded items' points over their maximum, after
+/// dropping the `drop` lowest (by percent, never the last one); extra credit
+/// adds points only. None when nothing in it is graded.
+fn group_percent(graded: &mut Vec<(&Item, f64)>, drop: usize) -> Option<f64> {
+    let mut regular: Vec<(&Item, f64)> = graded.iter().filter(|(i, _)| !i.is_extra_credit()).copied().collect();
+    regular.sort_by(|a, b| (a.1 / a.0.max_points).total_cmp(&(b.1 / b.0.max_points)));
+    let dropped = drop.min(regular.len().saturating_sub(1));
+    let kept = &regular[dropped..];
+    let max: f64 = kept.iter().map(|(i, _)| i.max_points).sum();
+    let extra: f64 = graded.iter().filter(|(i, _)| i.is_extra_credit()).map(|(_, v)| v).sum();
+    let points: f64 = kept.iter().map(|(_, v)| v).sum::<f64>() + extra;
+    (max > 0.0).then(|| points / max * 100.0)
+}
+
+/// The course total, percent, from the visible items and a learner's values
+/// in them (an item not graded yet does not count against them). Without
+/// categories: points over the maximum. With them: each category's percent
+/// weighted by its weight, the items outside every category a group worth
+/// what the weights leave of 100 %; the weights of groups with a grade are
+/// scaled to add up.
+pub fn total_percent<'a>(
+    cells: impl IntoIterator<Item = (&'a Item, Option<f64>)>,
+    categories: &[Category],
+) -> Option<f64> {
+    let graded: Vec<(&Item, f64)> = cells.into_iter().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+    let in_group = |id: Option<&str>| -> Vec<(&Item, f64)> {
+        graded.iter().filter(|(i, _)| i.category_id.as_deref() == id).copied().collect()
+    };
+    let known = |i: &Item| i.category_id.as_deref().is_some_and(|c| categories.iter().any(|k| k.id == c));
+    let mut loose: Vec<(&Item, f64)> = graded.iter().filter(|(i, _)| !known(i)).copied().collect();
+    if categories.is_empty() {
+        return group_percent(&mut loose, 0).map(round2);
     }
-    (max > 0.0).then(|| round2(points / max * 100.0))
+    let rest = (100.0 - categories.iter().map(|c| c.weight).sum::<f64>()).max(0.0);
+    let mut groups: Vec<(f64, Option<f64>)> = vec![(rest, group_percent(&mut loose, 0))];
+    for c in categories {
+        let mut items = in_group(Some(&c.id));
+        groups.push((c.weight, group_percent(&mut items, usize::try_from(c.drop_lowest).unwrap_or(0))));
+    }
+    let counted: Vec<(f64, f64)> =
+        groups.into_iter().filter_map(|(w, p)| p.map(|p| (w, p))).filter(|(w, _)| *w > 0.0).collect();
+    let weights: f64 = counted.iter().map(|(w, _)| w).sum();
+    (weights > 0.0).then(|| round2(counted.iter().map(|(w, p)| w * p).sum::<f64>() / weights))
 }
 
 /// The default letter scale (percent floors), highest first.
@@ -79,6 +130,8 @@ mod tests {
 
     fn item(max: f64) -> Item {
         Item {
+            category_id: None,
+            extra_credit: 0,
             id: String::new(),
             course_id: String::new(),
             source: "manual".into(),
@@ -94,8 +147,8 @@ mod tests {
     #[test]
     fn the_total_counts_graded_items_only_and_overrides_win() {
         let (quiz, essay, talk) = (item(100.0), item(50.0), item(10.0));
-        assert_eq!(total_percent([(&quiz, Some(80.0)), (&essay, Some(45.0)), (&talk, None)]), Some(83.33));
-        assert_eq!(total_percent([(&quiz, None)]), None, "nothing graded: no total");
+        assert_eq!(total_percent([(&quiz, Some(80.0)), (&essay, Some(45.0)), (&talk, None)], &[]), Some(83.33));
+        assert_eq!(total_percent([(&quiz, None)], &[]), None, "nothing graded: no total");
         let entry = Entry {
             item_id: String::new(),
             user_id: String::new(),
@@ -105,6 +158,32 @@ mod tests {
             updated_at: 0,
         };
         assert_eq!(entry.effective(), Some(0.0), "an override of zero is a grade");
+    }
+
+    fn category(id: &str, weight: f64, drop_lowest: i64) -> Category {
+        Category { id: id.into(), course_id: String::new(), name: id.into(), weight, drop_lowest, created_at: 0 }
+    }
+
+    fn in_category(max: f64, category: &str) -> Item {
+        Item { category_id: Some(category.into()), ..item(max) }
+    }
+
+    #[test]
+    fn categories_weigh_their_groups_drop_the_lowest_and_take_extra_credit() {
+        let cats = [category("quizzes", 40.0, 1), category("essays", 60.0, 0)];
+        let (q1, q2, q3) = (in_category(10.0, "quizzes"), in_category(10.0, "quizzes"), in_category(10.0, "quizzes"));
+        let essay = in_category(100.0, "essays");
+        // Quizzes 2, 8, 10 of 10: the 2 is dropped → 90 %; the essay 70 % → 0.4 × 90 + 0.6 × 70 = 78.
+        let cells = [(&q1, Some(2.0)), (&q2, Some(8.0)), (&q3, Some(10.0)), (&essay, Some(70.0))];
+        assert_eq!(total_percent(cells, &cats), Some(78.0));
+        // Only quizzes graded so far: their group alone makes the total.
+        assert_eq!(total_percent([(&q1, Some(5.0)), (&essay, None)], &cats), Some(50.0), "never the last one dropped");
+        let bonus = Item { extra_credit: 1, ..in_category(5.0, "essays") };
+        assert_eq!(total_percent([(&essay, Some(70.0)), (&bonus, Some(5.0))], &cats), Some(75.0), "points, no maximum");
+        // Items outside every category are worth what the weights leave: here 100 − 40 = 60.
+        let loose = item(50.0);
+        let one = [category("quizzes", 40.0, 0)];
+        assert_eq!(total_percent([(&q1, Some(10.0)), (&loose, Some(25.0))], &one), Some(70.0));
     }
 
     #[test]

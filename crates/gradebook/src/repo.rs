@@ -3,9 +3,10 @@
 use lyceum_platform::db::{self, Args};
 use sqlx::AnyConnection;
 
-use crate::model::{Entry, Item};
+use crate::model::{Category, Entry, Item};
 
-const ITEM: &str = "id, course_id, source, source_id, title, max_points, hidden, created_at, updated_at";
+const ITEM: &str =
+    "id, course_id, source, source_id, title, max_points, hidden, created_at, updated_at, category_id, extra_credit";
 const ENTRY: &str = "item_id, user_id, points, override_points, override_note, updated_at";
 
 /// The item of a quiz or an assignment: made on its first grade, its title
@@ -79,22 +80,97 @@ pub async fn items(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Item
     .await
 }
 
-pub async fn update_item(
+/// What the staff set on an item.
+pub struct ItemFields<'a> {
+    pub title: &'a str,
+    pub max: f64,
+    pub hidden: bool,
+    pub category_id: Option<&'a str>,
+    pub extra_credit: bool,
+}
+
+pub async fn update_item(conn: &mut AnyConnection, id: &str, f: &ItemFields<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE grade_items SET title = $2, max_points = $3, hidden = $4, category_id = $5, extra_credit = $6, \
+         updated_at = $7 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(f.title)
+    .bind(f.max)
+    .bind(i64::from(f.hidden))
+    .bind(f.category_id)
+    .bind(i64::from(f.extra_credit))
+    .bind(db::now_ms())
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+const CATEGORY: &str = "id, course_id, name, weight, drop_lowest, created_at";
+
+pub async fn categories(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Category>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CATEGORY} FROM grade_categories WHERE course_id = $1 ORDER BY created_at, id"
+    )))
+    .bind(course_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn category(conn: &mut AnyConnection, id: &str) -> Result<Option<Category>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {CATEGORY} FROM grade_categories WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn insert_category(
+    conn: &mut AnyConnection,
+    course_id: &str,
+    name: &str,
+    weight: f64,
+    drop_lowest: i64,
+) -> Result<String, sqlx::Error> {
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO grade_categories (id, course_id, name, weight, drop_lowest, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(course_id)
+    .bind(name)
+    .bind(weight)
+    .bind(drop_lowest)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_category(
     conn: &mut AnyConnection,
     id: &str,
-    title: &str,
-    max: f64,
-    hidden: bool,
+    name: &str,
+    weight: f64,
+    drop_lowest: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE grade_items SET title = $2, max_points = $3, hidden = $4, updated_at = $5 WHERE id = $1")
+    sqlx::query("UPDATE grade_categories SET name = $2, weight = $3, drop_lowest = $4 WHERE id = $1")
         .bind(id)
-        .bind(title)
-        .bind(max)
-        .bind(i64::from(hidden))
-        .bind(db::now_ms())
+        .bind(name)
+        .bind(weight)
+        .bind(drop_lowest)
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Deletes a category; its items go back outside every category.
+pub async fn delete_category(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE grade_items SET category_id = NULL WHERE category_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM grade_categories WHERE id = $1").bind(id).execute(conn).await.map(|_| ())
 }
 
 pub async fn delete_item(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {

@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 
 use crate::{
     GradebookError,
-    model::{Entry, Item, letter, total_percent},
+    model::{Category, Entry, Item, letter, total_percent},
     repo,
 };
 
@@ -50,6 +50,7 @@ impl Row {
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub course: Course,
+    pub categories: Vec<Category>,
     pub items: Vec<Item>,
     pub rows: Vec<Row>,
     pub next_cursor: Option<String>,
@@ -62,7 +63,12 @@ async fn staff_course(conn: &mut AnyConnection, viewer: &Viewer, course_id: &Cou
 }
 
 /// Rows for learners, from the course's items and these learners' entries.
-fn rows_of(items: &[Item], entries: &[Entry], learners: Vec<(String, String, String)>) -> Vec<Row> {
+fn rows_of(
+    items: &[Item],
+    categories: &[Category],
+    entries: &[Entry],
+    learners: Vec<(String, String, String)>,
+) -> Vec<Row> {
     learners
         .into_iter()
         .map(|(user_id, name, email)| {
@@ -71,7 +77,7 @@ fn rows_of(items: &[Item], entries: &[Entry], learners: Vec<(String, String, Str
                 .map(|item| entries.iter().find(|e| e.item_id == item.id && e.user_id == user_id).cloned())
                 .collect();
             let counted = items.iter().zip(&cells).filter(|(i, _)| !i.is_hidden());
-            let total = total_percent(counted.map(|(i, c)| (i, c.as_ref().and_then(Entry::effective))));
+            let total = total_percent(counted.map(|(i, c)| (i, c.as_ref().and_then(Entry::effective))), categories);
             Row { user_id, name, email, cells, total }
         })
         .collect()
@@ -95,8 +101,10 @@ pub async fn grid(
     let ids: Vec<String> = learners.iter().map(|l| l.0.clone()).collect();
     let mut conn = state.db.pool().acquire().await?;
     let items = repo::items(&mut conn, course_id.as_str()).await?;
+    let categories = repo::categories(&mut conn, course_id.as_str()).await?;
     let entries = repo::entries_of(&mut conn, course_id.as_str(), &ids).await?;
-    Ok(Grid { rows: rows_of(&items, &entries, learners), course, items, next_cursor: roster.entries.next_cursor })
+    let rows = rows_of(&items, &categories, &entries, learners);
+    Ok(Grid { rows, course, categories, items, next_cursor: roster.entries.next_cursor })
 }
 
 /// Every active learner's row (the CSV), a roster page at a time.
@@ -153,6 +161,7 @@ pub async fn mine(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Re
     let items: Vec<Item> =
         repo::items(&mut conn, course_id.as_str()).await?.into_iter().filter(|i| !i.is_hidden()).collect();
     let entries = repo::entries_of(&mut conn, course_id.as_str(), std::slice::from_ref(&viewer.user_id)).await?;
+    let categories = repo::categories(&mut conn, course_id.as_str()).await?;
     let lines: Vec<(Item, Option<Entry>)> = items
         .into_iter()
         .map(|item| {
@@ -160,7 +169,7 @@ pub async fn mine(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Re
             (item, entry)
         })
         .collect();
-    let total = total_percent(lines.iter().map(|(i, e)| (i, e.as_ref().and_then(Entry::effective))));
+    let total = total_percent(lines.iter().map(|(i, e)| (i, e.as_ref().and_then(Entry::effective))), &categories);
     Ok(MyGrades { course, lines, total })
 }
 
@@ -204,12 +213,16 @@ async fn staff_item(conn: &mut AnyConnection, viewer: &Viewer, item_id: &str) ->
     Ok(item)
 }
 
-/// What the staff change of an item: a manual item's title and maximum, any item's visibility.
+/// What the staff change of an item: a manual item's title and maximum, any
+/// item's visibility, category (`Some(None)`: outside every category) and
+/// extra credit.
 #[derive(Debug, Clone, Default)]
 pub struct ItemChange {
     pub title: Option<String>,
     pub max_points: Option<f64>,
     pub hidden: Option<bool>,
+    pub category_id: Option<Option<String>>,
+    pub extra_credit: Option<bool>,
 }
 
 pub async fn update_item(
@@ -226,7 +239,20 @@ pub async fn update_item(
     let title = change.title.unwrap_or_else(|| item.title.clone());
     let max = change.max_points.unwrap_or(item.max_points);
     check_item(&title, max)?;
-    repo::update_item(&mut tx, item_id, title.trim(), max, change.hidden.unwrap_or(item.is_hidden())).await?;
+    let category = change.category_id.unwrap_or_else(|| item.category_id.clone()).filter(|c| !c.is_empty());
+    if let Some(c) = &category
+        && repo::category(&mut tx, c).await?.is_none_or(|c| c.course_id != item.course_id)
+    {
+        return Err(GradebookError::UnknownCategory);
+    }
+    let fields = repo::ItemFields {
+        title: title.trim(),
+        max,
+        hidden: change.hidden.unwrap_or(item.is_hidden()),
+        category_id: category.as_deref(),
+        extra_credit: change.extra_credit.unwrap_or(item.is_extra_credit()),
+    };
+    repo::update_item(&mut tx, item_id, &fields).await?;
     let item = repo::item(&mut tx, item_id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(item)
@@ -280,4 +306,87 @@ pub async fn set_grade(
     let entry = repo::entry(&mut tx, item_id, user_id.as_str()).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(entry)
+}
+
+fn check_category(name: &str, weight: f64, drop_lowest: i64) -> Result<(), GradebookError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > TITLE_MAX {
+        return Err(GradebookError::Title);
+    }
+    if !(weight.is_finite() && (0.0..=100.0).contains(&weight)) {
+        return Err(GradebookError::Weight);
+    }
+    if !(0..=20).contains(&drop_lowest) {
+        return Err(GradebookError::DropLowest);
+    }
+    Ok(())
+}
+
+/// A category's settings.
+#[derive(Debug, Clone)]
+pub struct CategoryInput {
+    pub name: String,
+    /// Percent of the course total.
+    pub weight: f64,
+    pub drop_lowest: i64,
+}
+
+pub async fn add_category(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+    input: &CategoryInput,
+) -> Result<Category, GradebookError> {
+    check_category(&input.name, input.weight, input.drop_lowest)?;
+    let mut tx = state.db.begin().await?;
+    staff_course(&mut tx, viewer, course_id).await?;
+    let id =
+        repo::insert_category(&mut tx, course_id.as_str(), input.name.trim(), input.weight, input.drop_lowest).await?;
+    let category = repo::category(&mut tx, &id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(category)
+}
+
+/// The category for its course's staff, or 404.
+async fn staff_category(conn: &mut AnyConnection, viewer: &Viewer, id: &str) -> Result<Category, AppError> {
+    let category = repo::category(conn, id).await?.ok_or_else(AppError::not_found)?;
+    staff_course(conn, viewer, &CourseId::from(&category.course_id)).await?;
+    Ok(category)
+}
+
+pub async fn update_category(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    input: &CategoryInput,
+) -> Result<Category, GradebookError> {
+    check_category(&input.name, input.weight, input.drop_lowest)?;
+    let mut tx = state.db.begin().await?;
+    staff_category(&mut tx, viewer, id).await?;
+    repo::update_category(&mut tx, id, input.name.trim(), input.weight, input.drop_lowest).await?;
+    let category = repo::category(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    Ok(category)
+}
+
+/// Deletes a category; its items go back outside every category.
+pub async fn delete_category(state: &AppState, viewer: &Viewer, id: &str) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await?;
+    let category = staff_category(&mut tx, viewer, id).await?;
+    repo::delete_category(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(category.course_id)
+}
+
+/// A course's categories, for its staff.
+pub async fn categories(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Vec<Category>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    staff_course(&mut conn, viewer, course_id).await?;
+    Ok(repo::categories(&mut conn, course_id.as_str()).await?)
+}
+
+/// The course of a category, for its staff (where a refused form goes back to).
+pub async fn category_course(state: &AppState, viewer: &Viewer, id: &str) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(staff_category(&mut conn, viewer, id).await?.course_id)
 }

@@ -16,6 +16,10 @@
 //! first course and learner n also in course 1 + n % 9: the signed-in learners
 //! of the mixed load (`bench/mix.sh`).
 //!
+//! With `BENCH_GRADEBOOK=N` (`bench/gradebook.sh`): the first course gets N
+//! manual grade items (through the gradebook service) and every learner
+//! enrolled in it a grade in each (bulk SQL); its id in `OUT_DIR/gradebook.txt`.
+//!
 //! With `BENCH_QUIZ=1` (the exam burst, `bench/burst.sh`): the first course
 //! gets a 20-question quiz of automatically graded kinds (imported from GIFT
 //! through the quizzes service, 30 minutes), its id in `OUT_DIR/quiz.txt`,
@@ -160,6 +164,11 @@ async fn main() -> anyhow::Result<()> {
     let first_lessons = active_outlines.lines().next().unwrap_or_default().split(' ').skip(1);
     std::fs::write(out.join("lessons.txt"), first_lessons.collect::<Vec<_>>().join("\n") + "\n")?;
     std::fs::write(out.join("active.txt"), active_outlines)?;
+    if let Some(items) = std::env::var("BENCH_GRADEBOOK").ok().and_then(|v| v.parse::<usize>().ok()) {
+        gradebook::fill(&state, &viewer, &course_ids[0], items).await?;
+        std::fs::write(out.join("gradebook.txt"), format!("{}\n", course_ids[0]))?;
+        eprintln!("{items} grade items in {:.1} s", started.elapsed().as_secs_f64());
+    }
     if std::env::var("BENCH_QUIZ").is_ok_and(|v| v == "1") {
         let active: usize = std::env::var("BENCH_ACTIVE").ok().and_then(|v| v.parse().ok()).unwrap_or(WRITERS);
         let quiz = burst::quiz(&state, &viewer, &course_ids[0]).await?;
@@ -360,5 +369,47 @@ mod burst {
         }
         tx.commit().await?;
         Ok(secrets_out)
+    }
+}
+
+/// The gradebook benchmark's items and grades.
+mod gradebook {
+    use std::fmt::Write as _;
+
+    use lyceum_platform::{AppState, auth::Viewer, db, ids::CourseId};
+
+    /// `items` manual items in the course, and a grade in each for every
+    /// learner enrolled in it (points drawn from the learner and item numbers).
+    pub async fn fill(state: &AppState, viewer: &Viewer, course_id: &str, items: usize) -> anyhow::Result<()> {
+        let course = CourseId::from(course_id);
+        let mut ids = Vec::with_capacity(items);
+        for n in 0..items {
+            let item = lyceum_gradebook::service::add_item(state, viewer, &course, &format!("Item {n}"), 20.0)
+                .await
+                .map_err(|e| anyhow::anyhow!("{:?}", lyceum_platform::AppError::from(e)))?;
+            ids.push(item.id);
+        }
+        let learners: Vec<String> =
+            sqlx::query_scalar("SELECT user_id FROM enrollments WHERE course_id = $1 AND status = 'active'")
+                .bind(course_id)
+                .fetch_all(state.db.pool())
+                .await?;
+        let now = db::now_ms();
+        let mut tx = state.db.begin().await?;
+        let pairs: Vec<(usize, &String)> = learners.iter().enumerate().collect();
+        for batch in pairs.chunks(100) {
+            let mut sql = String::from("INSERT INTO grade_entries (item_id, user_id, points, updated_at) VALUES ");
+            let mut first = true;
+            for (l, user) in batch {
+                for (i, item) in ids.iter().enumerate() {
+                    let points = ((l * 7 + i * 13) % 21) as f64;
+                    write!(sql, "{}('{item}', '{user}', {points}, {now})", if first { "" } else { "," })?;
+                    first = false;
+                }
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

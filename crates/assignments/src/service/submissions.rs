@@ -158,6 +158,9 @@ pub async fn attach(
 ) -> Result<FileRow, AssignmentError> {
     let (assignment, row) = draft_for(state, viewer, id).await?;
     let max = assignment.settings.max_files;
+    if max == 0 {
+        return Err(AssignmentError::NoFiles);
+    }
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
     let detected = files::check(&data, limit)?;
     let file_id = db::new_id();

@@ -19,7 +19,7 @@ use lyceum_platform::{
 };
 
 use super::dto::*;
-use crate::service::{self, ItemChange};
+use crate::service::{self, CategoryInput, ItemChange};
 
 /// A page of the grid (staff): the course's active learners × its grade items.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook", security(("bearer" = []), ("session" = [])),
@@ -66,7 +66,7 @@ pub async fn my_grades(
     tag = "gradebook", params(("id" = String, Path)), request_body = NewItemBody,
     responses((status = 201, body = ItemDto), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn add_item(
+pub async fn add_grade_item(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<CourseId>,
@@ -82,13 +82,19 @@ pub async fn add_item(
     tag = "gradebook", params(("id" = String, Path)), request_body = ItemPatch,
     responses((status = 200, body = ItemDto), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_item(
+pub async fn update_grade_item(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ItemPatch>,
 ) -> AppResult<Json<ItemDto>> {
-    let change = ItemChange { title: body.title, max_points: body.max_points, hidden: body.hidden };
+    let change = ItemChange {
+        title: body.title,
+        max_points: body.max_points,
+        hidden: body.hidden,
+        category_id: body.category_id.map(|c| Some(c).filter(|c| !c.is_empty())),
+        extra_credit: body.extra_credit,
+    };
     Ok(Json(ItemDto::from(&service::update_item(&state, &v, &id, change).await?)))
 }
 
@@ -96,7 +102,7 @@ pub async fn update_item(
 #[utoipa::path(delete, path = "/api/v1/grade-items/{id}", security(("bearer" = []), ("session" = [])),
     tag = "gradebook", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn delete_item(
+pub async fn delete_grade_item(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<String>,
@@ -120,4 +126,62 @@ pub async fn set_grade(
     let entry = service::set_grade(&state, &v, &id, &UserId::from(user_id.as_str()), body.points, &body.note).await?;
     let item = service::item_for_staff(&state, &v, &id).await?;
     Ok(Json(GradeDto::staff(&item, Some(&entry))).into_response())
+}
+
+/// A course's grade categories (staff).
+#[utoipa::path(get, path = "/api/v1/courses/{id}/grade-categories", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 200, body = CategoryList), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_grade_categories(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+) -> AppResult<Json<CategoryList>> {
+    let items = service::categories(&state, &v, &id).await?;
+    Ok(Json(CategoryList { items: items.iter().map(CategoryDto::from).collect() }))
+}
+
+fn input(body: CategoryBody) -> CategoryInput {
+    CategoryInput { name: body.name, weight: body.weight, drop_lowest: body.drop_lowest }
+}
+
+/// Adds a category worth `weight` percent of the course total (staff).
+#[utoipa::path(post, path = "/api/v1/courses/{id}/grade-categories", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = CategoryBody,
+    responses((status = 201, body = CategoryDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_grade_category(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+    ApiJson(body): ApiJson<CategoryBody>,
+) -> AppResult<(StatusCode, Json<CategoryDto>)> {
+    let category = service::add_category(&state, &v, &id, &input(body)).await?;
+    Ok((StatusCode::CREATED, Json(CategoryDto::from(&category))))
+}
+
+#[utoipa::path(put, path = "/api/v1/grade-categories/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = CategoryBody,
+    responses((status = 200, body = CategoryDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update_grade_category(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CategoryBody>,
+) -> AppResult<Json<CategoryDto>> {
+    Ok(Json(CategoryDto::from(&service::update_category(&state, &v, &id, &input(body)).await?)))
+}
+
+/// Deletes a category; its items go back outside every category.
+#[utoipa::path(delete, path = "/api/v1/grade-categories/{id}", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_grade_category(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    service::delete_category(&state, &v, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    model::{Entry, Item},
+    model::{Category, Entry, Item},
     service::{Grid, MyGrades},
 };
 
@@ -19,6 +19,10 @@ pub struct ItemDto {
     pub max_points: f64,
     /// Not shown to learners, not counted in their total.
     pub hidden: bool,
+    /// Its category; none: outside every category.
+    pub category_id: Option<String>,
+    /// Its points count without adding to the maximum.
+    pub extra_credit: bool,
 }
 
 impl From<&Item> for ItemDto {
@@ -30,6 +34,8 @@ impl From<&Item> for ItemDto {
             title: i.title.clone(),
             max_points: i.max_points,
             hidden: i.is_hidden(),
+            category_id: i.category_id.clone(),
+            extra_credit: i.is_extra_credit(),
         }
     }
 }
@@ -76,9 +82,42 @@ pub struct RowDto {
     pub letter: Option<String>,
 }
 
+/// A category of items, worth `weight` percent of the course total.
+#[derive(Serialize, ToSchema)]
+pub struct CategoryDto {
+    pub id: String,
+    pub name: String,
+    pub weight: f64,
+    /// Each learner's lowest grades left out of it.
+    pub drop_lowest: i64,
+}
+
+impl From<&Category> for CategoryDto {
+    fn from(c: &Category) -> Self {
+        Self { id: c.id.clone(), name: c.name.clone(), weight: c.weight, drop_lowest: c.drop_lowest }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryList {
+    pub items: Vec<CategoryDto>,
+}
+
+/// A category's settings: `weight` percent of the course total (0 – 100;
+/// items outside every category are worth what the weights leave), and how
+/// many of each learner's lowest grades it drops (0 – 20).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CategoryBody {
+    pub name: String,
+    pub weight: f64,
+    #[serde(default)]
+    pub drop_lowest: i64,
+}
+
 /// A page of the staff's grid: learners × items.
 #[derive(Serialize, ToSchema)]
 pub struct GridDto {
+    pub categories: Vec<CategoryDto>,
     pub items: Vec<ItemDto>,
     pub rows: Vec<RowDto>,
     pub next_cursor: Option<String>,
@@ -87,6 +126,7 @@ pub struct GridDto {
 impl From<&Grid> for GridDto {
     fn from(g: &Grid) -> Self {
         Self {
+            categories: g.categories.iter().map(CategoryDto::from).collect(),
             items: g.items.iter().map(ItemDto::from).collect(),
             rows: g
                 .rows
@@ -131,13 +171,17 @@ pub struct NewItemBody {
     pub max_points: f64,
 }
 
-/// A manual item's title and maximum, any item's visibility; what is left out stays.
+/// A manual item's title and maximum, any item's visibility, category and
+/// extra credit; what is left out stays.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct ItemPatch {
     pub title: Option<String>,
     pub max_points: Option<f64>,
     pub hidden: Option<bool>,
+    /// A category of the course; `""` moves the item outside every category.
+    pub category_id: Option<String>,
+    pub extra_credit: Option<bool>,
 }
 
 /// A manual item's grade, or an override of an activity's (null clears it).

@@ -19,9 +19,11 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::get_gradebook))
         .routes(routes!(api::gradebook_csv))
         .routes(routes!(api::my_grades))
-        .routes(routes!(api::add_item))
-        .routes(routes!(api::update_item, api::delete_item))
+        .routes(routes!(api::add_grade_item))
+        .routes(routes!(api::update_grade_item, api::delete_grade_item))
         .routes(routes!(api::set_grade))
+        .routes(routes!(api::list_grade_categories, api::add_grade_category))
+        .routes(routes!(api::update_grade_category, api::delete_grade_category))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -33,6 +35,9 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/grade-items/{id}/delete", post(p::delete_item))
         .route("/teach/grade-items/{id}/grades/{user_id}", post(p::save_grade))
         .route("/learn/{slug}/grades", get(p::mine))
+        .route("/teach/courses/{id}/gradebook/categories", post(p::add_category))
+        .route("/teach/grade-categories/{id}", post(p::save_category))
+        .route("/teach/grade-categories/{id}/delete", post(p::delete_category))
 }
 
 /// The gradebook CSV as a download.

@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 use crate::{
     GradebookError,
-    model::{Entry, Item},
-    service::{self, Grid, ItemChange, MyGrades, Row},
+    model::{Category, Entry, Item},
+    service::{self, CategoryInput, Grid, ItemChange, MyGrades, Row},
 };
 
 /// Learners per page of the grid.
@@ -52,6 +52,10 @@ struct GridPage {
 }
 
 impl GridPage {
+    fn category_of(&self, item: &Item) -> String {
+        let id = item.category_id.as_deref();
+        self.grid.categories.iter().find(|c| Some(c.id.as_str()) == id).map(|c| c.name.clone()).unwrap_or_default()
+    }
     fn cell(&self, entry: &Option<Entry>) -> String {
         points(entry.as_ref().and_then(Entry::effective))
     }
@@ -89,6 +93,9 @@ fn refused(to: &str, e: GradebookError) -> AppResult<Response> {
         GradebookError::Points { .. } => "gradebook.errors.points_flash",
         GradebookError::NotALearner => "gradebook.errors.not_a_learner",
         GradebookError::ActivityItem => "gradebook.errors.activity_item",
+        GradebookError::Weight => "gradebook.errors.weight",
+        GradebookError::DropLowest => "gradebook.errors.drop_lowest",
+        GradebookError::UnknownCategory => "gradebook.errors.unknown_category",
         GradebookError::Other(e) => return Err(e),
     };
     Ok(redirect_with_flash(to, FlashKind::Error, key))
@@ -113,6 +120,7 @@ pub async fn add_item(
 struct ItemPage {
     page: Page,
     item: Item,
+    categories: Vec<Category>,
     /// The item's column of a page of the grid: (learner, their entry).
     rows: Vec<(Row, Option<Entry>)>,
     next_cursor: Option<String>,
@@ -129,6 +137,9 @@ impl ItemPage {
     }
     fn original(&self, entry: &Option<Entry>) -> String {
         points(entry.as_ref().and_then(|e| e.points))
+    }
+    fn in_category(&self, id: &str) -> bool {
+        self.item.category_id.as_deref() == Some(id)
     }
     fn note(&self, entry: &Option<Entry>) -> String {
         entry.as_ref().map(|e| e.override_note.clone()).unwrap_or_default()
@@ -153,7 +164,7 @@ pub async fn item(
             (row, entry)
         })
         .collect();
-    Reply::OK.render(&ItemPage { page: s.page, item, rows, next_cursor: grid.next_cursor })
+    Reply::OK.render(&ItemPage { page: s.page, item, categories: grid.categories, rows, next_cursor: grid.next_cursor })
 }
 
 #[derive(Deserialize, Default)]
@@ -162,6 +173,8 @@ pub struct ItemForm {
     title: String,
     max_points: String,
     hidden: Option<String>,
+    category_id: String,
+    extra_credit: Option<String>,
 }
 
 pub async fn save_item(
@@ -171,14 +184,20 @@ pub async fn save_item(
     PageForm(form): PageForm<ItemForm>,
 ) -> AppResult<Response> {
     let item = service::item_for_staff(&state, &s.viewer, &id).await?;
+    let common = ItemChange {
+        hidden: Some(form.hidden.is_some()),
+        category_id: Some(Some(form.category_id.clone()).filter(|c| !c.is_empty())),
+        extra_credit: Some(form.extra_credit.is_some()),
+        ..ItemChange::default()
+    };
     let change = if item.is_manual() {
         ItemChange {
             title: Some(form.title),
             max_points: Some(decimal(&form.max_points).unwrap_or(f64::NAN)),
-            hidden: Some(form.hidden.is_some()),
+            ..common
         }
     } else {
-        ItemChange { hidden: Some(form.hidden.is_some()), ..ItemChange::default() }
+        common
     };
     match service::update_item(&state, &s.viewer, &id, change).await {
         Ok(_) => Ok(redirect_with_flash(&item_url(&id), FlashKind::Success, "gradebook.flash.item_saved")),
@@ -243,4 +262,68 @@ impl MinePage {
 pub async fn mine(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
     let mine = service::mine_by_slug(&state, &s.viewer, &slug).await?;
     Reply::OK.render(&MinePage { page: s.page, mine })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CategoryForm {
+    name: String,
+    weight: String,
+    drop_lowest: String,
+}
+
+impl CategoryForm {
+    fn input(&self) -> CategoryInput {
+        CategoryInput {
+            name: self.name.clone(),
+            weight: decimal(&self.weight).unwrap_or(f64::NAN),
+            drop_lowest: self.drop_lowest.trim().parse().unwrap_or(if self.drop_lowest.trim().is_empty() {
+                0
+            } else {
+                -1
+            }),
+        }
+    }
+}
+
+pub async fn add_category(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<CourseId>,
+    PageForm(form): PageForm<CategoryForm>,
+) -> AppResult<Response> {
+    let to = format!("{}#categories", grid_url(id.as_str()));
+    match service::add_category(&state, &s.viewer, &id, &form.input()).await {
+        Ok(_) => Ok(redirect_with_flash(&to, FlashKind::Success, "gradebook.flash.category_saved")),
+        Err(e) => refused(&to, e),
+    }
+}
+
+pub async fn save_category(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CategoryForm>,
+) -> AppResult<Response> {
+    match service::update_category(&state, &s.viewer, &id, &form.input()).await {
+        Ok(c) => {
+            let to = format!("{}#categories", grid_url(&c.course_id));
+            Ok(redirect_with_flash(&to, FlashKind::Success, "gradebook.flash.category_saved"))
+        }
+        Err(GradebookError::Other(e)) => Err(e),
+        Err(e) => {
+            let course = service::category_course(&state, &s.viewer, &id).await?;
+            refused(&format!("{}#categories", grid_url(&course)), e)
+        }
+    }
+}
+
+pub async fn delete_category(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let course = service::delete_category(&state, &s.viewer, &id).await?;
+    let to = format!("{}#categories", grid_url(&course));
+    Ok(redirect_with_flash(&to, FlashKind::Success, "gradebook.flash.category_deleted"))
 }

@@ -9,7 +9,8 @@ use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
 use openapi_kit::{
     assignment_fixture, attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path,
-    grade_item_fixture, notification, question_import_fixture, quiz_fixture, rubric_fixture, submission_fixture,
+    grade_category_fixture, grade_item_fixture, notification, question_import_fixture, quiz_fixture, rubric_fixture,
+    submission_fixture,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -229,6 +230,10 @@ async fn every_documented_operation_is_served(backend: Backend) {
         }
         if path.contains("/rubrics/{id}") {
             concrete = concrete.replace("/rubrics/{id}", &format!("/rubrics/{}", rubric_fixture(&bearer).await));
+        }
+        if path.contains("/grade-categories/{id}") {
+            let id = grade_category_fixture(&bearer).await;
+            concrete = concrete.replace("/grade-categories/{id}", &format!("/grade-categories/{id}"));
         }
         if path.contains("/grade-items/{id}") {
             concrete =

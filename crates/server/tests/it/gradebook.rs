@@ -192,8 +192,81 @@ async fn the_pages_add_an_item_and_grade_a_learner(backend: Backend) {
     app.stop().await;
 }
 
+async fn categories_weigh_the_total_drop_the_lowest_and_count_extra_credit(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, learner_id) = app.signed_in("zoe@example.org", Role::Learner).await;
+    let (other_teacher, _) = app.signed_in("alan@example.org", Role::Instructor).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Weights", json!({})).await;
+    enrollment_kit::add_to_roster(&teacher, &course, "zoe@example.org").await;
+    let categories = format!("/api/v1/courses/{course}/grade-categories");
+    teacher.post(&categories, json!({"name": "Quizzes", "weight": 140})).await.assert_problem(422, "validation");
+    teacher
+        .post(&categories, json!({"name": "Quizzes", "weight": 40, "drop_lowest": 50}))
+        .await
+        .assert_problem(422, "validation");
+    assert_eq!(other_teacher.post(&categories, json!({"name": "Mine", "weight": 10})).await.status, 404);
+    let quizzes = teacher.post(&categories, json!({"name": "Quizzes", "weight": 40, "drop_lowest": 1})).await;
+    assert_eq!(quizzes.status, 201, "{}", quizzes.text);
+    let quizzes = quizzes.json()["id"].as_str().unwrap().to_string();
+    let essays = teacher.post(&categories, json!({"name": "Essays", "weight": 60})).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let item = |title: &'static str, max: f64| {
+        let teacher = &teacher;
+        let course = &course;
+        async move {
+            let made = teacher
+                .post(&format!("/api/v1/courses/{course}/grade-items"), json!({"title": title, "max_points": max}))
+                .await;
+            made.json()["id"].as_str().unwrap().to_string()
+        }
+    };
+    let (q1, q2, essay, bonus) =
+        (item("Q1", 10.0).await, item("Q2", 10.0).await, item("Essay", 100.0).await, item("Bonus", 5.0).await);
+    let patch = |id: String, body: Value| {
+        let teacher = &teacher;
+        async move { teacher.send(Method::PATCH, &format!("/api/v1/grade-items/{id}"), Some(&body)).await }
+    };
+    assert_eq!(patch(q1.clone(), json!({"category_id": quizzes})).await.status, 200);
+    assert_eq!(patch(q2.clone(), json!({"category_id": quizzes})).await.status, 200);
+    assert_eq!(patch(essay.clone(), json!({"category_id": essays})).await.status, 200);
+    assert_eq!(patch(bonus.clone(), json!({"category_id": essays, "extra_credit": true})).await.status, 200);
+    let (other_course, _) = enrollment_kit::published(&other_teacher, "Elsewhere", json!({})).await;
+    let theirs = other_teacher
+        .post(&format!("/api/v1/courses/{other_course}/grade-categories"), json!({"name": "T", "weight": 5}))
+        .await;
+    let theirs = theirs.json()["id"].as_str().unwrap().to_string();
+    patch(q1.clone(), json!({"category_id": theirs})).await.assert_problem(422, "validation");
+    for (id, points) in [(&q1, 2.0), (&q2, 9.0), (&essay, 70.0), (&bonus, 5.0)] {
+        let path = format!("/api/v1/grade-items/{id}/grades/{learner_id}");
+        assert_eq!(put(&teacher, &path, json!({"points": points})).await.status, 200);
+    }
+    // Quizzes: 2 dropped, 9 of 10 → 90 %; essays: (70 + 5 extra) of 100 → 75 %; 0.4 × 90 + 0.6 × 75 = 81.
+    let grid = teacher.get(&format!("/api/v1/courses/{course}/gradebook")).await.json();
+    assert_eq!(grid["rows"][0]["total"].as_f64(), Some(81.0), "{grid}");
+    assert_eq!(grid["categories"].as_array().unwrap().len(), 2);
+    assert_eq!(learner.get(&format!("/api/v1/courses/{course}/grades/me")).await.json()["total"].as_f64(), Some(81.0));
+    assert_eq!(
+        put(&other_teacher, &format!("/api/v1/grade-categories/{quizzes}"), json!({"name": "X", "weight": 1}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(other_teacher.delete(&format!("/api/v1/grade-categories/{quizzes}")).await.status, 404);
+    // Without the quizzes category its items are loose: worth 100 − 60 = 40, no drop → 11 of 20.
+    assert_eq!(teacher.delete(&format!("/api/v1/grade-categories/{quizzes}")).await.status, 204);
+    let grid = teacher.get(&format!("/api/v1/courses/{course}/gradebook")).await.json();
+    assert_eq!(grid["rows"][0]["total"].as_f64(), Some(67.0), "0.4 × 55 + 0.6 × 75: {grid}");
+    let page = teacher.get(&format!("/teach/courses/{course}/gradebook")).await.text;
+    assert!(page.contains("Essays") && page.contains("extra credit"), "{page}");
+    app.stop().await;
+}
+
 on_both_backends!(
     grades_arrive_from_activities_and_staff_adjust_them,
     the_csv_opens_in_a_spreadsheet_with_every_script,
-    the_pages_add_an_item_and_grade_a_learner
+    the_pages_add_an_item_and_grade_a_learner,
+    categories_weigh_the_total_drop_the_lowest_and_count_extra_credit
 );

@@ -168,3 +168,13 @@ pub async fn rubric_fixture(client: &TestClient) -> String {
     assert_eq!(made.status, 201, "rubric: {}", made.text);
     made.json()["id"].as_str().expect("rubric id").to_string()
 }
+
+/// A grade category in a fresh course of the caller's.
+pub async fn grade_category_fixture(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let made = client
+        .post(&format!("/api/v1/courses/{course}/grade-categories"), json!({"name": "Walked", "weight": 10}))
+        .await;
+    assert_eq!(made.status, 201, "grade category: {}", made.text);
+    made.json()["id"].as_str().expect("grade category id").to_string()
+}
