@@ -122,6 +122,9 @@ pub struct Settings {
     /// Graded with this rubric of the course (the points follow from the
     /// levels chosen); none: points are given directly.
     pub rubric_id: Option<String>,
+    /// Graders see "Participant …" instead of names until the grades are
+    /// released (which needs release all at once).
+    pub blind_marking: bool,
 }
 
 impl Default for Settings {
@@ -141,6 +144,7 @@ impl Default for Settings {
             release: Release::Immediate,
             completion: Completion::Submitted,
             rubric_id: None,
+            blind_marking: false,
         }
     }
 }
@@ -161,6 +165,8 @@ pub enum SettingsError {
     CompletionNeedsPass,
     Penalty,
     PenaltyCap,
+    /// Blind marking hides names until the release: it needs release all at once.
+    BlindNeedsRelease,
 }
 
 impl SettingsError {
@@ -173,6 +179,7 @@ impl SettingsError {
             Self::PassPoints | Self::CompletionNeedsPass => "settings.pass_points",
             Self::Penalty => "settings.late_penalty_percent",
             Self::PenaltyCap => "settings.late_penalty_cap",
+            Self::BlindNeedsRelease => "settings.blind_marking",
         }
     }
 
@@ -187,6 +194,7 @@ impl SettingsError {
             Self::CompletionNeedsPass => "assignments.rules.completion_needs_pass",
             Self::Penalty => "assignments.rules.penalty",
             Self::PenaltyCap => "assignments.rules.penalty_cap",
+            Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
         }
     }
 }
@@ -221,6 +229,9 @@ impl Settings {
         }
         if !(self.late_penalty_cap.is_finite() && (0.0..=100.0).contains(&self.late_penalty_cap)) {
             errors.push(SettingsError::PenaltyCap);
+        }
+        if self.blind_marking && self.release != Release::Manual {
+            errors.push(SettingsError::BlindNeedsRelease);
         }
         errors
     }
@@ -321,6 +332,9 @@ mod tests {
         assert_eq!(needs_pass.validate(), [SettingsError::CompletionNeedsPass]);
         let over = Settings { pass_points: Some(101.0), ..Settings::default() };
         assert_eq!(over.validate(), [SettingsError::PassPoints]);
+        let blind = Settings { blind_marking: true, ..Settings::default() };
+        assert_eq!(blind.validate(), [SettingsError::BlindNeedsRelease]);
+        assert!(Settings { release: Release::Manual, ..blind }.validate().is_empty());
     }
 
     #[test]

@@ -31,6 +31,29 @@ pub struct Line {
     pub row: SubmissionRow,
     pub learner_name: String,
     pub learner_email: String,
+    /// Blind marking: the name is "Participant …", the e-mail and account hidden.
+    pub anonymous: bool,
+}
+
+impl Line {
+    fn new(row: SubmissionRow, person: Option<&directory::Person>, hidden: bool) -> Self {
+        if hidden {
+            return Self { learner_name: participant(&row.id), learner_email: String::new(), anonymous: true, row };
+        }
+        Self {
+            learner_name: person.map(|p| p.display_name.clone()).unwrap_or_default(),
+            learner_email: person.map(|p| p.email.clone()).unwrap_or_default(),
+            anonymous: false,
+            row,
+        }
+    }
+}
+
+/// A submission's participant name under blind marking: stable, and told
+/// apart within an assignment by the random end of its id.
+fn participant(submission_id: &str) -> String {
+    let code: String = submission_id.chars().filter(char::is_ascii_hexdigit).rev().take(6).collect();
+    format!("Participant {}", code.to_uppercase())
 }
 
 /// An assignment's submissions for its staff, in queue order.
@@ -45,15 +68,12 @@ pub async fn queue(
     let rows = repo::submissions::queue(&mut conn, id.as_str(), filter, QUEUE_MAX).await?;
     let ids: Vec<UserId> = rows.iter().map(|r| UserId::from(r.user_id.as_str())).collect();
     let people = directory::people(&mut conn, &ids).await?;
+    let hidden = assignment.identities_hidden();
     let lines = rows
         .into_iter()
         .map(|row| {
             let person = people.get(&row.user_id);
-            Line {
-                learner_name: person.map(|p| p.display_name.clone()).unwrap_or_default(),
-                learner_email: person.map(|p| p.email.clone()).unwrap_or_default(),
-                row,
-            }
+            Line::new(row, person, hidden)
         })
         .collect();
     Ok((assignment, lines))
@@ -93,11 +113,7 @@ pub async fn submission(state: &AppState, viewer: &Viewer, id: &SubmissionId) ->
         Some(id) => rubrics::load(&mut conn, id).await?,
         None => None,
     };
-    let line = Line {
-        learner_name: person.map(|p| p.display_name.clone()).unwrap_or_default(),
-        learner_email: person.map(|p| p.email.clone()).unwrap_or_default(),
-        row,
-    };
+    let line = Line::new(row, person, role == Role::Staff && assignment.identities_hidden());
     Ok(SubmissionView { line, assignment, files, role, rubric, next })
 }
 

@@ -45,6 +45,11 @@ impl Assignment {
     pub fn grades_visible(&self) -> bool {
         self.settings.release == crate::model::Release::Immediate || self.released_at.is_some()
     }
+
+    /// Blind marking, before the release: graders see no names.
+    pub fn identities_hidden(&self) -> bool {
+        self.settings.blind_marking && self.released_at.is_none()
+    }
 }
 
 /// Who is looking at an assignment.

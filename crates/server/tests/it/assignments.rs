@@ -359,9 +359,46 @@ async fn a_rubric_gives_the_points_from_the_levels_chosen(backend: Backend) {
     c.app.stop().await;
 }
 
+async fn blind_marking_hides_names_until_the_release(backend: Backend) {
+    let c = class(backend).await;
+    let refused = c
+        .teacher
+        .post("/api/v1/assignments", json!({"module_id": c.module, "title": "X", "settings": {"blind_marking": true}}))
+        .await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["settings.blind_marking"]);
+    let a = create(&c, "Blind essay", json!({"blind_marking": true, "release": "manual"})).await;
+    let id = a["id"].as_str().unwrap();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    put(&c.learner, &mine, json!({"text": "Mine."})).await;
+    let sid = c.learner.post(&format!("{mine}/submit"), json!({})).await.json()["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let queue = c.teacher.get(&format!("/api/v1/assignments/{id}/submissions")).await;
+    let line = &queue.json()["items"][0];
+    assert!(line["learner_name"].as_str().unwrap().starts_with("Participant "), "{line}");
+    assert_eq!((line["learner_email"].clone(), line["user_id"].clone()), (Value::Null, Value::Null), "{line}");
+    assert!(!queue.text.contains("learner@example.org") && !queue.text.contains(&c.learner_id));
+    let one = c.teacher.get(&format!("/api/v1/assignment-submissions/{sid}")).await;
+    assert!(!one.text.contains("learner@example.org") && !one.text.contains(&c.learner_id), "{}", one.text);
+    let pages = [format!("/teach/assignments/{id}/submissions"), format!("/teach/assignment-submissions/{sid}")];
+    for page in &pages {
+        let text = c.teacher.get(page).await.text;
+        assert!(text.contains("Participant ") && !text.contains("learner@example.org"), "{page}: {text}");
+    }
+    let grade = format!("/api/v1/assignment-submissions/{sid}/grade");
+    assert_eq!(put(&c.teacher, &grade, json!({"points": 80})).await.status, 200);
+    assert_eq!(c.teacher.post(&format!("/api/v1/assignments/{id}/release"), json!({})).await.status, 200);
+    let revealed = c.teacher.get(&format!("/api/v1/assignments/{id}/submissions")).await.json();
+    assert_eq!(revealed["items"][0]["learner_email"], "learner@example.org", "names after the release");
+    c.app.stop().await;
+}
+
 on_both_backends!(
     late_work_is_penalised_and_an_extension_reopens_a_closed_assignment,
     grades_wait_for_release_and_each_submission_is_its_learners_and_the_staffs,
     the_pages_take_a_learner_from_the_lesson_to_their_grade,
-    a_rubric_gives_the_points_from_the_levels_chosen
+    a_rubric_gives_the_points_from_the_levels_chosen,
+    blind_marking_hides_names_until_the_release
 );

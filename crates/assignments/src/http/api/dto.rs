@@ -48,6 +48,8 @@ pub struct AssignmentSettings {
     pub late_penalty_cap: f64,
     /// Submitting asks the learner to confirm the work is their own.
     pub require_statement: bool,
+    /// Graders see "Participant …" instead of names until the grades are released (needs `release: manual`).
+    pub blind_marking: bool,
     pub resubmit: Resubmit,
     pub release: Release,
     pub completion: Completion,
@@ -74,6 +76,7 @@ impl From<&Settings> for AssignmentSettings {
             late_penalty_unit: s.late_penalty_unit,
             late_penalty_cap: s.late_penalty_cap,
             require_statement: s.require_statement,
+            blind_marking: s.blind_marking,
             resubmit: s.resubmit,
             release: s.release,
             completion: s.completion,
@@ -102,6 +105,7 @@ impl AssignmentSettings {
             late_penalty_unit: self.late_penalty_unit,
             late_penalty_cap: self.late_penalty_cap,
             require_statement: self.require_statement,
+            blind_marking: self.blind_marking,
             resubmit: self.resubmit,
             release: self.release,
             completion: self.completion,
@@ -194,7 +198,8 @@ impl From<&FileRow> for FileDto {
 pub struct SubmissionDto {
     pub id: String,
     pub assignment_id: String,
-    pub user_id: String,
+    /// The learner's account; none to graders under blind marking before the release.
+    pub user_id: Option<String>,
     /// `draft` or `submitted`.
     pub state: String,
     pub text: String,
@@ -215,7 +220,8 @@ pub struct SubmissionDto {
     #[schema(format = DateTime)]
     pub graded_at: Option<String>,
     pub files: Vec<FileDto>,
-    /// Staff only: the learner's name and e-mail.
+    /// Staff only: the learner's name and e-mail ("Participant …" and none
+    /// under blind marking before the release).
     pub learner_name: Option<String>,
     pub learner_email: Option<String>,
 }
@@ -226,7 +232,7 @@ impl SubmissionDto {
         Self {
             id: row.id.clone(),
             assignment_id: row.assignment_id.clone(),
-            user_id: row.user_id.clone(),
+            user_id: Some(row.user_id.clone()),
             state: row.state.clone(),
             text: row.text_md.clone(),
             submitted_at: row.submitted_at.map(rfc3339),
@@ -246,10 +252,17 @@ impl SubmissionDto {
     }
 
     pub fn line(line: &Line, max_points: f64) -> Self {
+        Self::staff(line, &[], max_points)
+    }
+
+    /// A submission as its graders see it.
+    pub fn staff(line: &Line, files: &[FileRow], max_points: f64) -> Self {
+        let base = Self::new(&line.row, files, max_points, true);
         Self {
+            user_id: base.user_id.clone().filter(|_| !line.anonymous),
             learner_name: Some(line.learner_name.clone()),
-            learner_email: Some(line.learner_email.clone()),
-            ..Self::new(&line.row, &[], max_points, true)
+            learner_email: Some(line.learner_email.clone()).filter(|_| !line.anonymous),
+            ..base
         }
     }
 }

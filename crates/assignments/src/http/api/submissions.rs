@@ -157,12 +157,10 @@ pub async fn get_submission(
 ) -> AppResult<Json<SubmissionDto>> {
     let view = grading::submission(&state, &v, &id).await?;
     let max = view.assignment.settings.max_points;
-    let mut dto = SubmissionDto::new(&view.line.row, &view.files, max, view.grade_shown());
-    if view.role == crate::service::Role::Staff {
-        dto.learner_name = Some(view.line.learner_name.clone());
-        dto.learner_email = Some(view.line.learner_email.clone());
-    }
-    Ok(Json(dto))
+    Ok(Json(match view.role {
+        crate::service::Role::Staff => SubmissionDto::staff(&view.line, &view.files, max),
+        crate::service::Role::Learner => SubmissionDto::new(&view.line.row, &view.files, max, view.grade_shown()),
+    }))
 }
 
 /// Grades a submitted submission (staff), or changes its grade: points out
