@@ -47,6 +47,8 @@ pub enum AssignmentError {
     RubricChoice,
     /// An assignment grades with this rubric (409 `rubric-in-use`).
     RubricInUse,
+    /// The submissions' files add up to more than one zip holds (413).
+    ZipTooLarge,
     Other(AppError),
 }
 
@@ -95,6 +97,7 @@ impl AssignmentError {
             Self::File(why) => why.flash_key(),
             Self::NotSubmitted => "assignments.errors.not_submitted",
             Self::RubricInUse => "assignments.errors.rubric_in_use",
+            Self::ZipTooLarge => "assignments.errors.zip_too_large",
             _ => return None,
         })
     }
@@ -143,6 +146,7 @@ impl From<AssignmentError> for AppError {
                 AppError::field("settings.rubric_id", t("assignments.rules.unknown_rubric"))
             }
             AssignmentError::RubricChoice => AppError::field("rubric", t("assignments.errors.rubric_choice")),
+            AssignmentError::ZipTooLarge => AppError::payload_too_large(t("assignments.errors.zip_too_large")),
             AssignmentError::RubricInUse => {
                 AppError::conflict(t("assignments.errors.rubric_in_use")).with_kind("rubric-in-use")
             }

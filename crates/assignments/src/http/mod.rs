@@ -16,6 +16,22 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::settings::AssignmentUploads;
 
+/// The submissions' zip as a download.
+async fn zip_response(
+    state: &AppState,
+    viewer: &lyceum_platform::auth::Viewer,
+    id: &crate::model::AssignmentId,
+) -> Result<axum::response::Response, lyceum_platform::AppError> {
+    use axum::response::IntoResponse;
+    let (name, bytes) = crate::service::export::submissions_zip(state, viewer, id).await?;
+    let disposition = lyceum_platform::http::media::content_disposition(&name);
+    Ok((
+        [(http::header::CONTENT_TYPE, "application/zip".to_string()), (http::header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Room for the multipart framing and the small fields around the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
 
@@ -34,6 +50,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::attach_file))
         .routes(routes!(s::detach_file))
         .routes(routes!(s::list_submissions))
+        .routes(routes!(s::submissions_zip))
         .routes(routes!(s::get_submission))
         .routes(routes!(s::grade_submission))
         .routes(routes!(r::list_rubrics, r::create_rubric))
@@ -51,6 +68,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/assignments/{id}/extensions", post(m::extend))
         .route("/teach/assignments/{id}/extensions/{user_id}/delete", post(m::unextend))
         .route("/teach/assignments/{id}/submissions", get(g::queue))
+        .route("/teach/assignments/{id}/submissions.zip", get(g::zip))
         .route("/teach/assignment-submissions/{id}", get(g::show).post(g::save))
         .route("/lessons/{id}/assignment", get(l::of_lesson))
         .route("/assignments/{id}", get(l::show))

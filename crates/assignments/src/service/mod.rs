@@ -4,6 +4,7 @@
 //! a submission is for its learner and the course's staff.
 
 pub mod assignments;
+pub mod export;
 mod files;
 pub mod grading;
 pub mod rubrics;

@@ -178,6 +178,7 @@ async fn grades_wait_for_release_and_each_submission_is_its_learners_and_the_sta
         assert_eq!(put(client, &format!("{submission}/grade"), json!({"points": 100})).await.status, 404);
         assert_eq!(client.get(&format!("{assignment}/submissions")).await.status, 404);
         assert_eq!(client.post(&format!("{assignment}/release"), json!({})).await.status, 404);
+        assert_eq!(client.get(&format!("{assignment}/submissions.zip")).await.status, 404);
     }
     for client in [&c.stranger, &c.other_teacher] {
         assert_eq!(client.get(&assignment).await.status, 404);
@@ -190,6 +191,14 @@ async fn grades_wait_for_release_and_each_submission_is_its_learners_and_the_sta
     c.teacher.post(&format!("{mine}/submit"), json!({})).await.assert_problem(403, "staff-do-not-submit");
     assert_eq!(c.learner.get(&file_url).await.status, 200);
     assert_eq!(c.teacher.get(&file_url).await.status, 200);
+    // Everything submitted, as one zip for marking offline.
+    let zip = c.teacher.get(&format!("{assignment}/submissions.zip")).await;
+    assert_eq!((zip.status.as_u16(), zip.header("content-type")), (200, "application/zip"));
+    assert!(zip.header("content-disposition").starts_with("attachment"), "a download");
+    assert!(zip.text.starts_with("PK"), "a zip archive");
+    for name in ["grades.csv", "Test User - ", "/text.md", "-data.txt"] {
+        assert!(zip.text.contains(name), "{name} in the archive");
+    }
 
     let queue = c.teacher.get(&format!("{assignment}/submissions?state=ungraded")).await.json();
     assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{queue}");

@@ -200,3 +200,8 @@ pub async fn save(
         }
     }
 }
+
+/// "Download all (zip)".
+pub async fn zip(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    crate::http::zip_response(&state, &s.viewer, &id).await
+}
