@@ -411,3 +411,39 @@ on_both_backends!(
     a_rubric_gives_the_points_from_the_levels_chosen,
     blind_marking_hides_names_until_the_release
 );
+
+/// Submission files on S3 (the moto server CI starts): stored in the bucket,
+/// served to the learner and the course's staff, and in the zip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submission_files_live_on_s3() {
+    let Some(bucket) = crate::s3::bucket("assignments").await else { return };
+    let app = common::spawn_with(Backend::Sqlite, |s| {
+        s.storage.backend = lyceum_platform::config::StorageBackend::S3;
+        s.storage.s3 = bucket.settings.clone();
+    })
+    .await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, _) = app.signed_in("learner@example.org", Role::Learner).await;
+    let (stranger, _) = app.signed_in("stranger@example.org", Role::Learner).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Stored", json!({})).await;
+    let module = courses_kit::module(&teacher, &course, "Week 1").await;
+    enrollment_kit::add_to_roster(&teacher, &course, "learner@example.org").await;
+    let made = teacher.post("/api/v1/assignments", json!({"module_id": module, "title": "Report"})).await;
+    let id = made.json()["id"].as_str().unwrap().to_string();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n";
+    let file = upload(&learner, &format!("{mine}/files"), "report.pdf", pdf).await;
+    assert_eq!(file.status, 201, "{}", file.text);
+    let key: String =
+        sqlx::query_scalar("SELECT storage_key FROM assignment_files").fetch_one(app.state().db.pool()).await.unwrap();
+    assert_eq!(bucket.storage.head(&key).await.unwrap().size, pdf.len() as u64, "the file is in the bucket");
+    assert_eq!(learner.post(&format!("{mine}/submit"), json!({})).await.status, 200);
+    let url = file.json()["url"].as_str().unwrap().to_string();
+    let fetched = teacher.http.get(teacher.url(&url)).send().await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), pdf);
+    assert_eq!(stranger.get(&url).await.status, 404);
+    let zip = teacher.get(&format!("/api/v1/assignments/{id}/submissions.zip")).await;
+    assert!(zip.status == 200 && zip.text.contains("report.pdf"), "{}", zip.status);
+    app.stop().await;
+}
