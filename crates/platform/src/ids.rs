@@ -37,21 +37,20 @@
 //! assert_eq!(course_of(&course), "0190c3a4-course");
 //! ```
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
+/// Declares typed ids (what this module's are made with); other modules
+/// declare their own with `lyceum_platform::typed_ids! { /// doc\n Name; … }`.
+#[macro_export]
 macro_rules! typed_ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
             /// A new time-ordered (UUID v7) id, as `db::new_id()` makes.
             pub fn new_v7() -> Self {
-                Self(crate::db::new_id())
+                Self($crate::db::new_id())
             }
 
             pub fn as_str(&self) -> &str {
@@ -93,8 +92,8 @@ macro_rules! typed_ids {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod error;
 pub mod events;

@@ -213,6 +213,16 @@ impl Storage {
         }
     }
 
+    /// Deletes objects whose rows are gone (or were never written). A
+    /// failure is only logged: a leftover object is harmless, nothing names it.
+    pub async fn forget(&self, keys: &[String]) {
+        for key in keys {
+            if let Err(e) = self.delete(key).await {
+                tracing::warn!(%key, error = %e, "stored object not removed");
+            }
+        }
+    }
+
     /// The keys under the folder `prefix` (e.g. `courses/<id>/lessons/<id>/images`), in key order.
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
         let mut listed = self.store.list(Some(&Self::path(prefix)?));

@@ -129,5 +129,18 @@ impl From<UploadError> for AppError {
     }
 }
 
+/// The longest client file name kept (for display and downloads).
+const NAME_MAX: usize = 120;
+
+/// A client's file name as shown and offered on download, never used as a
+/// key: its last path segment, without control characters, bounded; a name
+/// made from the type (`file.pdf`) when nothing is left.
+pub fn display_name(raw: &str, extension: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = last.chars().filter(|c| !c.is_control()).take(NAME_MAX).collect();
+    let name = name.trim();
+    if name.is_empty() || name.chars().all(|c| c == '.') { format!("file.{extension}") } else { name.to_string() }
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,45 +1,10 @@
 //! The question bank as stored: categories, questions and their versions,
 //! plus the typed ids the service takes.
 
-use std::fmt;
-
 use lyceum_assessment::Question;
 use serde::{Deserialize, Serialize};
 
-macro_rules! ids {
-    ($($(#[$doc:meta])* $name:ident;)*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(id: &str) -> Self {
-                Self(id.to_string())
-            }
-        }
-
-        impl From<&String> for $name {
-            fn from(id: &String) -> Self {
-                Self(id.clone())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    )*};
-}
-
-ids! {
+lyceum_platform::typed_ids! {
     /// A bank question's id (`questions.id`).
     QuestionId;
     /// A question category's id (`question_categories.id`).

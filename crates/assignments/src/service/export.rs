@@ -5,7 +5,11 @@
 
 use std::io::Write as _;
 
-use lyceum_platform::{AppError, AppState, auth::Viewer};
+use lyceum_platform::{
+    AppError, AppState,
+    auth::Viewer,
+    csv::{BOM, cell},
+};
 
 use super::{
     Assignment,
@@ -25,30 +29,23 @@ fn safe(name: &str) -> String {
     if trimmed.is_empty() { "_".to_string() } else { trimmed.to_string() }
 }
 
-fn csv_cell(value: &str) -> String {
-    let guarded = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_string(),
-    };
-    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
-}
-
 /// The worksheet: one line per submission, for the grader's own records.
 fn worksheet(assignment: &Assignment, lines: &[Line]) -> String {
-    let mut out = String::from("\u{feff}Submission,Name,E-mail,Status,Late (hours),Points,Grade,Max,Feedback\r\n");
+    let mut out = String::from(BOM);
+    out.push_str("Submission,Name,E-mail,Status,Late (hours),Points,Grade,Max,Feedback\r\n");
     for l in lines {
         let status = if l.row.graded() { "graded" } else { "submitted" };
         let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
         let cells = [
             l.row.id.clone(),
-            csv_cell(&l.learner_name),
-            csv_cell(&l.learner_email),
+            cell(&l.learner_name),
+            cell(&l.learner_email),
             status.to_string(),
             format!("{:.1}", l.row.late_ms as f64 / 3_600_000.0),
             number(l.row.points),
             number(l.row.grade),
             assignment.settings.max_points.to_string(),
-            csv_cell(&l.row.feedback_md),
+            cell(&l.row.feedback_md),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -126,6 +123,5 @@ mod tests {
         assert_eq!(safe("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(safe("Zoë: draft?.pdf"), "Zoë_ draft_.pdf");
         assert_eq!(safe(".."), "_");
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
     }
 }

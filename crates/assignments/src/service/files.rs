@@ -1,19 +1,12 @@
 //! The platform's upload check (type from the content, size limit) as this
-//! module's refusal, the client's name kept for display, and removing
-//! objects whose rows are gone.
+//! module's refusal.
 
-use lyceum_platform::{
-    storage::Storage,
-    upload::{self, Detected, Family, SNIFF_LEN, UploadError},
-};
+use lyceum_platform::upload::{self, Detected, Family, SNIFF_LEN, UploadError};
 
 use crate::{AssignmentError, error::FileRefusal};
 
 /// What a submission's files may be: documents, PDF, images, plain text.
 pub(crate) const ACCEPTED: [Family; 4] = [Family::Document, Family::Pdf, Family::Image, Family::Text];
-
-/// The longest client file name kept (for display and downloads).
-const NAME_MAX: usize = 120;
 
 pub(crate) fn check(data: &[u8], max_bytes: usize) -> Result<Detected, AssignmentError> {
     let head = &data[..data.len().min(SNIFF_LEN)];
@@ -26,36 +19,9 @@ pub(crate) fn check(data: &[u8], max_bytes: usize) -> Result<Detected, Assignmen
     })
 }
 
-/// The client's file name as shown and offered on download: its last path
-/// segment, without control characters, bounded; a name made from the type
-/// when nothing is left.
-pub(crate) fn display_name(raw: &str, extension: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = last.chars().filter(|c| !c.is_control()).take(NAME_MAX).collect();
-    let name = name.trim();
-    if name.is_empty() || name.chars().all(|c| c == '.') { format!("file.{extension}") } else { name.to_string() }
-}
-
-/// Removes stored objects (after their rows were deleted, or were never
-/// written). A leftover object is harmless: nothing names it.
-pub(crate) async fn remove(storage: &Storage, keys: &[String]) {
-    for key in keys {
-        if let Err(e) = storage.delete(key).await {
-            tracing::warn!(%key, error = %e, "assignment file not removed");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_client_name_is_only_shown() {
-        assert_eq!(display_name("C:\\Users\\ada\\essay.pdf", "pdf"), "essay.pdf");
-        assert_eq!(display_name("../../etc/passwd", "txt"), "passwd");
-        assert_eq!(display_name("..", "pdf"), "file.pdf");
-    }
 
     #[test]
     fn scripts_and_executables_are_refused_on_their_content() {

@@ -168,7 +168,7 @@ pub async fn attach(
         storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
         id: file_id,
         submission_id: row.id.clone(),
-        name: files::display_name(name, detected.extension),
+        name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
         size: data.len() as i64,
         created_at: db::now_ms(),
@@ -182,7 +182,7 @@ pub async fn attach(
     state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
     let written = write_file(state, &file, max).await;
     if written.is_err() {
-        files::remove(&state.storage, std::slice::from_ref(&file.storage_key)).await;
+        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
     }
     written.map(|()| file)
 }
@@ -215,7 +215,7 @@ pub async fn detach(
     }
     let key = repo::files::delete(&mut tx, &row.id, file_id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
-    files::remove(&state.storage, &[key]).await;
+    state.storage.forget(&[key]).await;
     Ok(())
 }
 

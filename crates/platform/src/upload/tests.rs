@@ -112,3 +112,12 @@ fn a_declared_image_that_is_a_pdf_is_a_pdf() {
     assert!(check(&pdf, 600, 4096, &[Family::Image]).is_err());
     assert_eq!(check(&pdf, 600, 4096, &[Family::Pdf]).unwrap().mime, "application/pdf");
 }
+
+#[test]
+fn a_client_name_is_only_shown() {
+    assert_eq!(display_name("C:\\Users\\ada\\essay.pdf", "pdf"), "essay.pdf");
+    assert_eq!(display_name("../../etc/passwd", "txt"), "passwd");
+    assert_eq!(display_name("a\r\nb.png", "png"), "ab.png");
+    assert_eq!(display_name("..", "png"), "file.png");
+    assert_eq!(display_name("", "jpg"), "file.jpg");
+}

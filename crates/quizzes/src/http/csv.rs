@@ -2,14 +2,9 @@
 //! formula (`=`, `+`, `-`, `@` first) are prefixed with `'` (OWASP's CSV
 //! injection advice): learner names are user-written.
 
-use lyceum_platform::db::rfc3339;
+use lyceum_platform::{csv::cell, db::rfc3339};
 
 use crate::service::grading::AttemptLine;
-
-fn cell(raw: &str) -> String {
-    let guarded = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_string() };
-    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
-}
 
 pub fn results(lines: &[AttemptLine]) -> String {
     let mut out = String::from("learner,email,attempt,state,started,submitted,marks,max_marks,percent\n");

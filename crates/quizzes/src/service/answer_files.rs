@@ -80,7 +80,7 @@ pub async fn attach(
         id: file_id,
         owner_id: id.as_str().to_string(),
         slot: slot as i64,
-        name: files::display_name(name, detected.extension),
+        name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
         size: data.len() as i64,
         created_at: db::now_ms(),
@@ -88,7 +88,7 @@ pub async fn attach(
     state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
     let written = write(state, id, slot, Change::Add(&file, allowed)).await;
     if written.is_err() {
-        files::remove(&state.storage, std::slice::from_ref(&file.storage_key)).await;
+        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
     }
     written.map(|_| file)
 }
@@ -110,7 +110,7 @@ pub async fn detach(
         allowed_in(state, &mut conn, &row, slot).await?;
     }
     let key = write(state, id, slot, Change::Remove(file_id)).await?;
-    files::remove(&state.storage, &key.into_iter().collect::<Vec<_>>()).await;
+    state.storage.forget(&key.into_iter().collect::<Vec<_>>()).await;
     Ok(())
 }
 

@@ -1,16 +1,12 @@
 //! What question files and essay files share: the platform's upload check
-//! (type from the content, size limit) as this module's refusal, the
-//! client's name kept for display, and removing objects whose rows are gone.
+//! (type from the content, size limit) as this module's refusal, and an
+//! import problem for a refused embedded file. (The client's name kept for
+//! display is `upload::display_name`; objects whose rows are gone go with
+//! `Storage::forget`.)
 
-use lyceum_platform::{
-    storage::Storage,
-    upload::{self, Detected, Family, SNIFF_LEN, UploadError},
-};
+use lyceum_platform::upload::{self, Detected, Family, SNIFF_LEN, UploadError};
 
 use crate::{QuizError, error::FileRefusal};
-
-/// The longest client file name kept (for display and downloads).
-const NAME_MAX: usize = 120;
 
 /// Checks an upload on its content against the families allowed here and
 /// a size limit; returns its type.
@@ -24,26 +20,6 @@ pub(crate) fn check(data: &[u8], max_bytes: usize, allowed: &[Family]) -> Result
             UploadError::Type { .. } => FileRefusal::NotAccepted,
         })
     })
-}
-
-/// The client's file name as shown and offered on download: its last path
-/// segment, without control characters, bounded; a name made from the type
-/// when nothing is left.
-pub(crate) fn display_name(raw: &str, extension: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = last.chars().filter(|c| !c.is_control()).take(NAME_MAX).collect();
-    let name = name.trim();
-    if name.is_empty() || name.chars().all(|c| c == '.') { format!("file.{extension}") } else { name.to_string() }
-}
-
-/// Removes stored objects (after their rows were deleted, or were never
-/// written). A leftover object is harmless: nothing names it.
-pub(crate) async fn remove(storage: &Storage, keys: &[String]) {
-    for key in keys {
-        if let Err(e) = storage.delete(key).await {
-            tracing::warn!(%key, error = %e, "quiz file not removed");
-        }
-    }
 }
 
 /// An import problem for a question refused for one of its files.
@@ -61,15 +37,6 @@ pub(crate) fn import_problem(question: &str, file: &str, why: FileRefusal) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_client_name_is_only_shown() {
-        assert_eq!(display_name("C:\\Users\\ada\\essay.pdf", "pdf"), "essay.pdf");
-        assert_eq!(display_name("../../etc/passwd", "txt"), "passwd");
-        assert_eq!(display_name("a\r\nb.png", "png"), "ab.png");
-        assert_eq!(display_name("..", "png"), "file.png");
-        assert_eq!(display_name("", "jpg"), "file.jpg");
-    }
 
     #[test]
     fn svg_is_not_an_image_here() {

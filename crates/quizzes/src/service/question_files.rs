@@ -56,7 +56,7 @@ fn checked(state: &AppState, course_id: &str, name: &str, data: Bytes) -> Result
         id,
         owner_id: course_id.to_string(),
         slot: 0,
-        name: files::display_name(name, detected.extension),
+        name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
         size: data.len() as i64,
         created_at: db::now_ms(),
@@ -81,7 +81,7 @@ pub async fn upload(
     let stored =
         repo::files::insert_question_file(&mut *state.db.autocommit().await?, &row, Some(&viewer.user_id)).await;
     if let Err(e) = stored {
-        files::remove(&state.storage, &[row.storage_key]).await;
+        state.storage.forget(&[row.storage_key]).await;
         return Err(e.into());
     }
     Ok(row)
@@ -135,7 +135,7 @@ pub(crate) async fn import(
     let mut stored = Vec::new();
     for (_, c) in &taken {
         if let Err(e) = state.storage.put_typed(&c.row.storage_key, c.data.clone(), &c.row.content_type).await {
-            files::remove(&state.storage, &stored).await;
+            state.storage.forget(&stored).await;
             return Err(e.into());
         }
         stored.push(c.row.storage_key.clone());
@@ -215,7 +215,7 @@ pub(crate) async fn export(
 /// Removes stored objects whose rows were never written.
 pub(crate) async fn forget(storage: &Storage, rows: &[FileRow]) {
     let keys: Vec<String> = rows.iter().map(|r| r.storage_key.clone()).collect();
-    files::remove(storage, &keys).await;
+    storage.forget(&keys).await;
 }
 
 #[cfg(test)]
