@@ -4,6 +4,8 @@
 //! grades and overrides, and the CSV. The course's staff see and change
 //! everything; an enrolled learner sees their own grades; anyone else 404.
 
+use std::collections::HashMap;
+
 use lyceum_courses::{
     model::Course,
     service::{access::is_staff, read},
@@ -69,12 +71,16 @@ fn rows_of(
     entries: &[Entry],
     learners: Vec<(String, String, String)>,
 ) -> Vec<Row> {
+    // Looked up by (item, learner): a page is learners × items cells, and a
+    // scan per cell made the 2,000-learner CSV quadratic (0.93 s CPU).
+    let by_cell: HashMap<(&str, &str), &Entry> =
+        entries.iter().map(|e| ((e.item_id.as_str(), e.user_id.as_str()), e)).collect();
     learners
         .into_iter()
         .map(|(user_id, name, email)| {
             let cells: Vec<Option<Entry>> = items
                 .iter()
-                .map(|item| entries.iter().find(|e| e.item_id == item.id && e.user_id == user_id).cloned())
+                .map(|item| by_cell.get(&(item.id.as_str(), user_id.as_str())).map(|e| (*e).clone()))
                 .collect();
             let counted = items.iter().zip(&cells).filter(|(i, _)| !i.is_hidden());
             let total = total_percent(counted.map(|(i, c)| (i, c.as_ref().and_then(Entry::effective))), categories);
