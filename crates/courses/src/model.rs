@@ -135,7 +135,7 @@ pub struct Lesson {
     pub position: i64,
     pub created_at: i64,
     pub updated_at: i64,
-    /// Set when another module's activity completes the lesson (`"quiz"`):
+    /// Set when another module's activity completes the lesson (`"quiz"`, `"assignment"`):
     /// the learner cannot mark it complete by hand.
     #[serde(default)]
     pub activity: Option<String>,

@@ -198,7 +198,7 @@ pub async fn insert_lesson(
     .map(|_| ())
 }
 
-/// Marks a lesson as completed by another module's activity (`"quiz"`).
+/// Marks a lesson as completed by another module's activity (`"quiz"`, `"assignment"`).
 pub async fn set_activity(conn: &mut AnyConnection, id: &str, activity: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE lessons SET activity = $2 WHERE id = $1")
         .bind(id)

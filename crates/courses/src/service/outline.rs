@@ -293,9 +293,10 @@ pub async fn update_lesson(
 }
 
 /// Adds a lesson that another module's activity completes (`activity` is
-/// `"quiz"`) at the end of `module_id`, in the caller's transaction: the
-/// quizzes module creates the lesson and its quiz in one commit, then calls
-/// [`super::content_changed`]. The viewer must be able to edit the course.
+/// `"quiz"` or `"assignment"`) at the end of `module_id`, in the caller's
+/// transaction: that module creates the lesson and its activity in one
+/// commit, then calls [`super::content_changed`]. The viewer must be able to
+/// edit the course.
 pub async fn create_activity_lesson(
     tx: &mut db::Tx,
     viewer: &Viewer,

@@ -1,7 +1,7 @@
 //! Learning's jobs: activities completing their lessons. A quiz or an
-//! assignment reports through its events whether its completion rule holds; learning records
-//! the lesson complete (and the course, with its certificate, when that was
-//! the last lesson).
+//! assignment reports through its events whether its completion rule holds;
+//! learning records the lesson complete (and the course, with its
+//! certificate, when that was the last lesson).
 
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
 use lyceum_platform::{

@@ -76,7 +76,7 @@ impl Recorded {
 /// Records completion and/or the resume position of a lesson for an enrolled
 /// learner. When it completes the last lesson, the course is completed and the
 /// certificate issued in the same transaction. A lesson completed by an
-/// activity (a quiz) is refused: its activity completes it.
+/// activity (a quiz, an assignment) is refused: its activity completes it.
 pub async fn record(
     state: &AppState,
     viewer: &Viewer,
@@ -100,9 +100,9 @@ pub async fn record(
     write(state, &learner, lesson_id, outline, &input).await?.ok_or_else(learners_only)
 }
 
-/// Completes an activity's lesson (a quiz's) for `user_id` because the
-/// activity's rule held — what a learner's "mark complete" does for other
-/// lessons, course completion and certificate included. Idempotent: completing
+/// Completes an activity's lesson (a quiz's, an assignment's) for `user_id`
+/// because the activity's rule held — what a learner's "mark complete" does
+/// for other lessons, course completion and certificate included. Idempotent: completing
 /// again changes nothing. Returns false, changing nothing, when the lesson is
 /// gone or is no activity's, or the learner is gone or no longer enrolled.
 pub async fn complete_activity(state: &AppState, user_id: &UserId, lesson_id: &LessonId) -> Result<bool, AppError> {
