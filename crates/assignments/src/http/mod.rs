@@ -50,7 +50,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::attach_file))
         .routes(routes!(s::detach_file))
         .routes(routes!(s::list_submissions))
-        .routes(routes!(s::submissions_zip))
         .routes(routes!(s::get_submission))
         .routes(routes!(s::grade_submission))
         .routes(routes!(r::list_rubrics, r::create_rubric))

@@ -178,7 +178,7 @@ async fn grades_wait_for_release_and_each_submission_is_its_learners_and_the_sta
         assert_eq!(put(client, &format!("{submission}/grade"), json!({"points": 100})).await.status, 404);
         assert_eq!(client.get(&format!("{assignment}/submissions")).await.status, 404);
         assert_eq!(client.post(&format!("{assignment}/release"), json!({})).await.status, 404);
-        assert_eq!(client.get(&format!("{assignment}/submissions.zip")).await.status, 404);
+        assert_eq!(client.get(&format!("/teach/assignments/{id}/submissions.zip")).await.status, 404);
     }
     for client in [&c.stranger, &c.other_teacher] {
         assert_eq!(client.get(&assignment).await.status, 404);
@@ -192,7 +192,7 @@ async fn grades_wait_for_release_and_each_submission_is_its_learners_and_the_sta
     assert_eq!(c.learner.get(&file_url).await.status, 200);
     assert_eq!(c.teacher.get(&file_url).await.status, 200);
     // Everything submitted, as one zip for marking offline.
-    let zip = c.teacher.get(&format!("{assignment}/submissions.zip")).await;
+    let zip = c.teacher.get(&format!("/teach/assignments/{id}/submissions.zip")).await;
     assert_eq!((zip.status.as_u16(), zip.header("content-type")), (200, "application/zip"));
     assert!(zip.header("content-disposition").starts_with("attachment"), "a download");
     assert!(zip.text.starts_with("PK"), "a zip archive");
@@ -443,7 +443,7 @@ async fn submission_files_live_on_s3() {
     assert_eq!(fetched.status(), 200);
     assert_eq!(fetched.bytes().await.unwrap().as_ref(), pdf);
     assert_eq!(stranger.get(&url).await.status, 404);
-    let zip = teacher.get(&format!("/api/v1/assignments/{id}/submissions.zip")).await;
+    let zip = teacher.get(&format!("/teach/assignments/{id}/submissions.zip")).await;
     assert!(zip.status == 200 && zip.text.contains("report.pdf"), "{}", zip.status);
     app.stop().await;
 }

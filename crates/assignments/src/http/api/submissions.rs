@@ -179,17 +179,3 @@ pub async fn grade_submission(
     grading::grade(&state, &v, &id, &input).await?;
     get_submission(State(state), CurrentUser(v), Path(id)).await
 }
-
-/// Every submitted learner's work as one zip (staff): a folder per learner
-/// with their text and files, and `grades.csv` (`413` over 512 MB of files).
-#[utoipa::path(get, path = "/api/v1/assignments/{id}/submissions.zip", security(("bearer" = []), ("session" = [])),
-    tag = "assignments", params(("id" = String, Path)),
-    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 401, body = Problem),
-        (status = 404, body = Problem), (status = 413, body = Problem)))]
-pub async fn submissions_zip(
-    State(state): State<AppState>,
-    CurrentUser(v): CurrentUser,
-    Path(id): Path<AssignmentId>,
-) -> AppResult<axum::response::Response> {
-    crate::http::zip_response(&state, &v, &id).await
-}

@@ -201,7 +201,8 @@ pub async fn save(
     }
 }
 
-/// "Download all (zip)".
+/// "Download all (zip)": a page's download, for people (the API documents
+/// no binary answers; its clients read the submissions one by one).
 pub async fn zip(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
     crate::http::zip_response(&state, &s.viewer, &id).await
 }
