@@ -52,3 +52,13 @@ pub fn local_input(page: &Page, ms: Option<i64>) -> String {
         .map(|ts| ts.to_zoned(page.time_zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
 }
+
+/// A select's value for an enum option (its serde name, `snake_case` here).
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// The enum option a select sent; the default for anything else.
+pub fn parse_enum<T: serde::de::DeserializeOwned + Default>(raw: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or_default()
+}

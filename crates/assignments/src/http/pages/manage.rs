@@ -16,7 +16,7 @@ use lyceum_platform::{
         FlashKind, FormErrors, Page, Refused, Reply,
         guard::SignedIn,
         redirect_with_flash,
-        typed::{Typed, local_input},
+        typed::{Typed, enum_name, local_input, parse_enum},
     },
 };
 use serde::Deserialize;
@@ -111,14 +111,6 @@ pub struct SettingsForm {
     release: String,
     completion: String,
     rubric_id: String,
-}
-
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned + Default>(raw: &str) -> T {
-    serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or_default()
 }
 
 /// A decimal as typed ("7,5" too); blank is None.

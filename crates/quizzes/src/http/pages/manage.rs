@@ -26,7 +26,7 @@ use crate::{
         regrade,
     },
 };
-use lyceum_platform::web::typed::{Typed, local_input};
+use lyceum_platform::web::typed::{Typed, enum_name, local_input, parse_enum};
 
 fn manage_url(id: &str) -> String {
     format!("/teach/quizzes/{id}")
@@ -111,14 +111,6 @@ pub struct SettingsForm {
     completion: String,
     feedback: String,
     review: Vec<String>,
-}
-
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned + Default>(raw: &str) -> T {
-    serde_json::from_value(serde_json::Value::String(raw.to_string())).unwrap_or_default()
 }
 
 /// The review options as checkbox values: `after_submit.marks`, `after_close.feedback`…
