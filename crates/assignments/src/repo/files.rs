@@ -1,5 +1,6 @@
 //! The `assignment_files` table.
 
+use lyceum_platform::db::Args;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -39,6 +40,14 @@ pub async fn of_submission(conn: &mut AnyConnection, submission_id: &str) -> Res
     .bind(submission_id)
     .fetch_all(conn)
     .await
+}
+
+/// The files of several submissions, in one query, oldest first.
+pub async fn of_submissions(conn: &mut AnyConnection, submission_ids: &[String]) -> Result<Vec<FileRow>, sqlx::Error> {
+    let mut args = Args::default();
+    let ids = args.list(submission_ids);
+    let sql = format!("SELECT {COLUMNS} FROM assignment_files WHERE submission_id IN ({ids}) ORDER BY created_at, id");
+    args.query_as(sql).fetch_all(conn).await
 }
 
 pub async fn count(conn: &mut AnyConnection, submission_id: &str) -> Result<i64, sqlx::Error> {

@@ -70,6 +70,11 @@ pub async fn submissions_zip(
     let lines: Vec<Line> = lines.into_iter().filter(|l| l.row.submitted()).collect();
     let mut entries =
         vec![Entry { path: "grades.csv".into(), data: worksheet(&assignment, &lines).into_bytes(), deflate: true }];
+    let all_files = {
+        let ids: Vec<String> = lines.iter().map(|l| l.row.id.clone()).collect();
+        let mut conn = state.db.pool().acquire().await.map_err(AppError::from)?;
+        repo::files::of_submissions(&mut conn, &ids).await?
+    };
     let mut total = 0_i64;
     for line in &lines {
         let code: String = line.row.id.chars().rev().take(6).collect::<String>().chars().rev().collect();
@@ -81,11 +86,8 @@ pub async fn submissions_zip(
                 deflate: true,
             });
         }
-        let files = {
-            let mut conn = state.db.pool().acquire().await.map_err(AppError::from)?;
-            repo::files::of_submission(&mut conn, &line.row.id).await?
-        };
-        for (n, file) in files.iter().enumerate() {
+        let files = all_files.iter().filter(|f| f.submission_id == line.row.id);
+        for (n, file) in files.enumerate() {
             total += file.size;
             if total > ZIP_MAX_BYTES {
                 return Err(AssignmentError::ZipTooLarge);
