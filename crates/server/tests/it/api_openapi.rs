@@ -7,11 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{Backend, TestClient, spawn};
 use lyceum_platform::auth::Role;
-use openapi_kit::{
-    assignment_fixture, attempt_fixture, bank_question, certificate, course_fixture, dead_job, enrollment, fill_path,
-    grade_category_fixture, grade_item_fixture, notification, question_import_fixture, quiz_fixture, rubric_fixture,
-    submission_fixture,
-};
+use openapi_kit::{Walker, course_fixture, fill_path};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -171,104 +167,9 @@ async fn every_documented_operation_is_served(backend: Backend) {
     // Sign-out and revocation last, so the walk keeps its credentials.
     ops.sort_by_key(|(m, p, _)| (m == "DELETE" || p.ends_with("/logout"), p.clone(), m.clone()));
     assert!(ops.len() >= ACCOUNTS_OPERATIONS.len());
-    let mut submission: Option<String> = None;
+    let mut walker = Walker { app: &app, admin: &admin, bearer: &bearer, admin_id: &admin_id, submission: None };
     for (method, path, _) in ops {
-        let mut concrete = path.clone();
-        if path.contains("/tokens/{id}") {
-            let (_, spare) = admin.create_token("spare").await;
-            concrete = concrete.replace("/tokens/{id}", &format!("/tokens/{spare}"));
-        }
-        if path.contains("/sessions/{id}") {
-            let mut spare = app.client();
-            spare.login("root@example.org", common::PASSWORD).await;
-            let listed = spare.get("/api/v1/users/me/sessions").await.json();
-            let id = listed["items"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].clone();
-            concrete = concrete.replace("/sessions/{id}", &format!("/sessions/{}", id.as_str().unwrap()));
-        }
-        if path.contains("/notifications/{id}") {
-            concrete = concrete.replace(
-                "/notifications/{id}",
-                &format!("/notifications/{}", notification(&app, &bearer, &admin_id).await),
-            );
-        }
-        if ["/courses/{id}", "/modules/{id}", "/lessons/{id}"].iter().any(|p| path.contains(p)) {
-            // A fresh course per call: deletes must not starve later operations.
-            let (course, module, lesson) = course_fixture(&bearer).await;
-            concrete = concrete
-                .replace("/courses/{id}", &format!("/courses/{course}"))
-                .replace("/modules/{id}", &format!("/modules/{module}"))
-                .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
-        }
-        if path.contains("/questions/{id}") {
-            concrete = concrete.replace("/questions/{id}", &format!("/questions/{}", bank_question(&bearer).await));
-        }
-        if path.contains("{category_id}") {
-            // A category of the fresh course above, so there is one to edit or delete.
-            let course = concrete.split('/').nth(4).unwrap().to_string();
-            let made =
-                bearer.post(&format!("/api/v1/courses/{course}/question-categories"), json!({"name": "Walked"})).await;
-            concrete = concrete.replace("{category_id}", made.json()["id"].as_str().expect("category id"));
-        }
-        if path.contains("/quizzes/attempts/{id}") {
-            concrete = concrete.replace(
-                "/quizzes/attempts/{id}",
-                &format!("/quizzes/attempts/{}", attempt_fixture(&app, &bearer).await),
-            );
-        } else if path.contains("/quizzes/{id}") {
-            concrete = concrete.replace("/quizzes/{id}", &format!("/quizzes/{}", quiz_fixture(&bearer).await.1));
-        }
-        if path.contains("/assignment-submissions/{id}") {
-            // One submission for every operation: each new learner is a sign-in, and sign-ins are rate limited.
-            if submission.is_none() {
-                submission = Some(submission_fixture(&app, &bearer).await);
-            }
-            let id = submission.clone().unwrap_or_default();
-            concrete = concrete.replace("/assignment-submissions/{id}", &format!("/assignment-submissions/{id}"));
-        } else if path.contains("/assignments/{id}") {
-            let id = assignment_fixture(&bearer).await.1;
-            concrete = concrete.replace("/assignments/{id}", &format!("/assignments/{id}"));
-        }
-        if path.contains("/rubrics/{id}") {
-            concrete = concrete.replace("/rubrics/{id}", &format!("/rubrics/{}", rubric_fixture(&bearer).await));
-        }
-        if path.contains("/grade-categories/{id}") {
-            let id = grade_category_fixture(&bearer).await;
-            concrete = concrete.replace("/grade-categories/{id}", &format!("/grade-categories/{id}"));
-        }
-        if path.contains("/grade-items/{id}") {
-            concrete =
-                concrete.replace("/grade-items/{id}", &format!("/grade-items/{}", grade_item_fixture(&bearer).await));
-        }
-        if path.contains("/enrollments/{id}") {
-            concrete = concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(&bearer).await));
-        }
-        if path.contains("/roster/{user_id}") {
-            // The walker's own enrollment in the fresh course, so there is someone to remove.
-            let course = concrete.split('/').nth(4).unwrap().to_string();
-            bearer.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "root@example.org"})).await;
-        }
-        if path.contains("{course_id}") || path.contains("{lesson_id}") {
-            let (course, _, lesson) = course_fixture(&bearer).await;
-            concrete = concrete.replace("{course_id}", &course).replace("{lesson_id}", &lesson);
-        }
-        if path.contains("/certificates/{code}") {
-            concrete = concrete.replace("{code}", &certificate(&bearer).await);
-        }
-        if path.contains("/catalog/courses/{slug}") {
-            let (course, _, _) = course_fixture(&bearer).await;
-            let published = bearer.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
-            let slug = published.json()["slug"].as_str().expect("published course").to_string();
-            concrete = concrete.replace("{slug}", &slug);
-        }
-        if path.contains("/question-imports/{id}") {
-            let import = question_import_fixture(&bearer).await;
-            concrete = concrete.replace("/question-imports/{id}", &format!("/question-imports/{import}"));
-        }
-        if path.contains("/jobs/{id}") {
-            concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(&app).await));
-        }
-        // A slot is a question's number in the attempt: the fixture's first.
-        let concrete = fill_path(&concrete.replace("{slot}", "0"), &admin_id);
+        let concrete = walker.concrete(&path).await;
         let body = (method != "GET" && method != "DELETE").then(|| json!({}));
         let reply = bearer.send(Method::from_bytes(method.as_bytes()).unwrap(), &concrete, body.as_ref()).await;
         assert_ne!(reply.status, 404, "{method} {path} → {}", reply.text);

@@ -3,6 +3,9 @@
 
 use serde_json::json;
 
+mod walk;
+pub use walk::Walker;
+
 use crate::common::{self, TestClient};
 
 /// A notification of `user_id`, sent through the queue.

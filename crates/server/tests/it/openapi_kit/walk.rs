@@ -1,0 +1,121 @@
+//! The OpenAPI walker's paths: every documented path with a real object in
+//! each id, so a call can only miss when the route does.
+
+use super::*;
+use crate::common::{self, TestApp, TestClient};
+
+/// Makes the fixtures a walk of the document needs, reusing the one
+/// submission (each new learner is a sign-in, and sign-ins are rate limited).
+pub struct Walker<'a> {
+    pub app: &'a TestApp,
+    pub admin: &'a TestClient,
+    pub bearer: &'a TestClient,
+    pub admin_id: &'a str,
+    pub submission: Option<String>,
+}
+
+impl Walker<'_> {
+    /// `path` with each id an object of the walker's (or the walker itself).
+    pub async fn concrete(&mut self, path: &str) -> String {
+        let path = path.to_string();
+        let mut concrete = path.clone();
+        if path.contains("/tokens/{id}") {
+            let (_, spare) = self.admin.create_token("spare").await;
+            concrete = concrete.replace("/tokens/{id}", &format!("/tokens/{spare}"));
+        }
+        if path.contains("/sessions/{id}") {
+            let mut spare = self.app.client();
+            spare.login("root@example.org", common::PASSWORD).await;
+            let listed = spare.get("/api/v1/users/me/sessions").await.json();
+            let id = listed["items"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].clone();
+            concrete = concrete.replace("/sessions/{id}", &format!("/sessions/{}", id.as_str().unwrap()));
+        }
+        if path.contains("/notifications/{id}") {
+            concrete = concrete.replace(
+                "/notifications/{id}",
+                &format!("/notifications/{}", notification(self.app, self.bearer, self.admin_id).await),
+            );
+        }
+        if ["/courses/{id}", "/modules/{id}", "/lessons/{id}"].iter().any(|p| path.contains(p)) {
+            // A fresh course per call: deletes must not starve later operations.
+            let (course, module, lesson) = course_fixture(self.bearer).await;
+            concrete = concrete
+                .replace("/courses/{id}", &format!("/courses/{course}"))
+                .replace("/modules/{id}", &format!("/modules/{module}"))
+                .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
+        }
+        if path.contains("/questions/{id}") {
+            concrete = concrete.replace("/questions/{id}", &format!("/questions/{}", bank_question(self.bearer).await));
+        }
+        if path.contains("{category_id}") {
+            // A category of the fresh course above, so there is one to edit or delete.
+            let course = concrete.split('/').nth(4).unwrap().to_string();
+            let made = self
+                .bearer
+                .post(&format!("/api/v1/courses/{course}/question-categories"), json!({"name": "Walked"}))
+                .await;
+            concrete = concrete.replace("{category_id}", made.json()["id"].as_str().expect("category id"));
+        }
+        if path.contains("/quizzes/attempts/{id}") {
+            concrete = concrete.replace(
+                "/quizzes/attempts/{id}",
+                &format!("/quizzes/attempts/{}", attempt_fixture(self.app, self.bearer).await),
+            );
+        } else if path.contains("/quizzes/{id}") {
+            concrete = concrete.replace("/quizzes/{id}", &format!("/quizzes/{}", quiz_fixture(self.bearer).await.1));
+        }
+        if path.contains("/assignment-submissions/{id}") {
+            // One submission for every operation: each new learner is a sign-in, and sign-ins are rate limited.
+            if self.submission.is_none() {
+                self.submission = Some(submission_fixture(self.app, self.bearer).await);
+            }
+            let id = self.submission.clone().unwrap_or_default();
+            concrete = concrete.replace("/assignment-submissions/{id}", &format!("/assignment-submissions/{id}"));
+        } else if path.contains("/assignments/{id}") {
+            let id = assignment_fixture(self.bearer).await.1;
+            concrete = concrete.replace("/assignments/{id}", &format!("/assignments/{id}"));
+        }
+        if path.contains("/rubrics/{id}") {
+            concrete = concrete.replace("/rubrics/{id}", &format!("/rubrics/{}", rubric_fixture(self.bearer).await));
+        }
+        if path.contains("/grade-categories/{id}") {
+            let id = grade_category_fixture(self.bearer).await;
+            concrete = concrete.replace("/grade-categories/{id}", &format!("/grade-categories/{id}"));
+        }
+        if path.contains("/grade-items/{id}") {
+            concrete = concrete
+                .replace("/grade-items/{id}", &format!("/grade-items/{}", grade_item_fixture(self.bearer).await));
+        }
+        if path.contains("/enrollments/{id}") {
+            concrete =
+                concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(self.bearer).await));
+        }
+        if path.contains("/roster/{user_id}") {
+            // The walker's own enrollment in the fresh course, so there is someone to remove.
+            let course = concrete.split('/').nth(4).unwrap().to_string();
+            self.bearer.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "root@example.org"})).await;
+        }
+        if path.contains("{course_id}") || path.contains("{lesson_id}") {
+            let (course, _, lesson) = course_fixture(self.bearer).await;
+            concrete = concrete.replace("{course_id}", &course).replace("{lesson_id}", &lesson);
+        }
+        if path.contains("/certificates/{code}") {
+            concrete = concrete.replace("{code}", &certificate(self.bearer).await);
+        }
+        if path.contains("/catalog/courses/{slug}") {
+            let (course, _, _) = course_fixture(self.bearer).await;
+            let published = self.bearer.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+            let slug = published.json()["slug"].as_str().expect("published course").to_string();
+            concrete = concrete.replace("{slug}", &slug);
+        }
+        if path.contains("/question-imports/{id}") {
+            let import = question_import_fixture(self.bearer).await;
+            concrete = concrete.replace("/question-imports/{id}", &format!("/question-imports/{import}"));
+        }
+        if path.contains("/jobs/{id}") {
+            concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(self.app).await));
+        }
+        // A slot is a question's number in the attempt: the fixture's first.
+        fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
+    }
+}
