@@ -3,7 +3,7 @@
 
 use lyceum_platform::{AppError, FieldError, Text};
 
-use crate::{model::SettingsError, rubric::RubricError};
+use crate::{model::SettingsError, rubric::RubricError, service::worksheet::SheetError};
 
 #[derive(Debug)]
 pub enum AssignmentError {
@@ -49,6 +49,10 @@ pub enum AssignmentError {
     RubricInUse,
     /// The submissions' files add up to more than one zip holds (413).
     ZipTooLarge,
+    /// An uploaded grading worksheet is refused as a whole (413, or 422 on `sheet`).
+    Sheet(SheetError),
+    /// The submissions changed since the worksheet's preview (409 `stale-preview`).
+    StalePreview,
     Other(AppError),
 }
 
@@ -98,6 +102,7 @@ impl AssignmentError {
             Self::NotSubmitted => "assignments.errors.not_submitted",
             Self::RubricInUse => "assignments.errors.rubric_in_use",
             Self::ZipTooLarge => "assignments.errors.zip_too_large",
+            Self::StalePreview => "assignments.worksheet.stale",
             _ => return None,
         })
     }
@@ -152,6 +157,15 @@ impl From<AssignmentError> for AppError {
             }
             AssignmentError::StaffDoNotSubmit => {
                 AppError::forbidden(t("assignments.errors.staff_do_not_submit")).with_kind("staff-do-not-submit")
+            }
+            AssignmentError::Sheet(SheetError::TooLarge) => {
+                AppError::payload_too_large(t("assignments.worksheet.too_large"))
+            }
+            AssignmentError::Sheet(SheetError::MissingColumn(column)) => {
+                AppError::field("sheet", t("assignments.worksheet.missing_column").arg("column", column))
+            }
+            AssignmentError::StalePreview => {
+                AppError::conflict(t("assignments.worksheet.stale")).with_kind("stale-preview")
             }
             AssignmentError::Other(e) => e,
         }

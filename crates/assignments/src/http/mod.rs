@@ -36,7 +36,7 @@ async fn zip_response(
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{assignments as a, rubrics as r, submissions as s};
+    use api::{assignments as a, rubrics as r, submissions as s, worksheet as w};
     OpenApiRouter::new()
         .routes(routes!(a::create_assignment))
         .routes(routes!(a::list_assignments))
@@ -52,12 +52,14 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::list_submissions))
         .routes(routes!(s::get_submission))
         .routes(routes!(s::grade_submission))
+        .routes(routes!(w::preview_worksheet))
+        .routes(routes!(w::apply_worksheet))
         .routes(routes!(r::list_rubrics, r::create_rubric))
         .routes(routes!(r::get_rubric, r::update_rubric, r::delete_rubric))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{files as f, grading as g, learner as l, manage as m, rubrics as r};
+    use pages::{files as f, grading as g, learner as l, manage as m, rubrics as r, worksheet as w};
     Router::new()
         .route("/teach/modules/{id}/assignments", post(m::create))
         .route("/teach/lessons/{id}/assignment", get(m::of_lesson))
@@ -68,6 +70,8 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/assignments/{id}/extensions/{user_id}/delete", post(m::unextend))
         .route("/teach/assignments/{id}/submissions", get(g::queue))
         .route("/teach/assignments/{id}/submissions.zip", get(g::zip))
+        .route("/teach/assignments/{id}/worksheet", get(w::form).post(w::preview))
+        .route("/teach/assignments/{id}/worksheet/apply", post(w::apply))
         .route("/teach/assignment-submissions/{id}", get(g::show).post(g::save))
         .route("/lessons/{id}/assignment", get(l::of_lesson))
         .route("/assignments/{id}", get(l::show))

@@ -9,6 +9,7 @@ mod files;
 pub mod grading;
 pub mod rubrics;
 pub mod submissions;
+pub mod worksheet;
 
 use lyceum_courses::{
     model::{Course, Lesson},

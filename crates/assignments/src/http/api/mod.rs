@@ -5,3 +5,4 @@ pub mod assignments;
 pub mod dto;
 pub mod rubrics;
 pub mod submissions;
+pub mod worksheet;
