@@ -2,6 +2,9 @@
 //! `/api/v1/assignment-submissions/{id}…`.
 
 pub mod assignments;
+pub mod definitions;
 pub mod dto;
+pub mod guides;
 pub mod rubrics;
+pub mod scales;
 pub mod submissions;
