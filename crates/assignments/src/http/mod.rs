@@ -36,7 +36,7 @@ async fn zip_response(
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{assignments as a, guides as g, rubrics as r, scales as sc, submissions as s};
+    use api::{assignments as a, feedback as fb, guides as g, rubrics as r, scales as sc, submissions as s};
     OpenApiRouter::new()
         .routes(routes!(a::create_assignment))
         .routes(routes!(a::list_assignments))
@@ -54,6 +54,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::grade_submission))
         .routes(routes!(r::list_rubrics, r::create_rubric))
         .routes(routes!(r::get_rubric, r::update_rubric, r::delete_rubric))
+        .routes(routes!(fb::list_feedback_files, fb::attach_feedback_file))
+        .routes(routes!(fb::detach_feedback_file))
         .routes(routes!(g::list_guides, g::create_guide))
         .routes(routes!(g::get_guide, g::update_guide, g::delete_guide))
         .routes(routes!(sc::list_scales, sc::create_scale))
@@ -62,7 +64,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 pub fn page_routes() -> Router<AppState> {
     use crate::service::{guides::Guide, rubrics::Rubric, scales::Scale};
-    use pages::{definitions as d, files as f, grading as g, learner as l, manage as m};
+    use pages::{definitions as d, feedback as fb, files as f, grading as g, learner as l, manage as m};
     Router::new()
         .route("/teach/modules/{id}/assignments", post(m::create))
         .route("/teach/lessons/{id}/assignment", get(m::of_lesson))
@@ -82,6 +84,9 @@ pub fn page_routes() -> Router<AppState> {
         .route("/assignments/{id}/files", post(f::attach))
         .route("/assignments/{id}/files/{file_id}/delete", post(f::detach))
         .route("/assignment-submissions/{id}/files/{file_id}", get(f::serve))
+        .route("/teach/assignment-submissions/{id}/feedback/files", post(fb::attach))
+        .route("/teach/assignment-submissions/{id}/feedback/files/{file_id}/delete", post(fb::detach))
+        .route("/assignment-submissions/{id}/feedback/files/{file_id}", get(fb::serve))
         .route("/teach/courses/{id}/rubrics", get(d::list::<Rubric>).post(d::create::<Rubric>))
         .route("/teach/rubrics/{id}", get(d::show::<Rubric>).post(d::save::<Rubric>))
         .route("/teach/rubrics/{id}/delete", post(d::delete::<Rubric>))
@@ -98,5 +103,10 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
     let uploads = settings.section::<AssignmentUploads>();
     let timeout = Duration::from_secs(settings.request_timeout_secs);
     let wide = |route| Wide { route, max_body: uploads.submission_file_max_bytes + FORM_OVERHEAD, timeout };
-    vec![wide("/api/v1/assignments/{id}/submission/files"), wide("/assignments/{id}/files")]
+    vec![
+        wide("/api/v1/assignments/{id}/submission/files"),
+        wide("/assignments/{id}/files"),
+        wide("/api/v1/assignment-submissions/{id}/feedback/files"),
+        wide("/teach/assignment-submissions/{id}/feedback/files"),
+    ]
 }

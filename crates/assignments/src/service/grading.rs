@@ -95,6 +95,8 @@ pub struct SubmissionView {
     pub scale: Option<Scale>,
     /// The next submission waiting for a grade (staff only), for "save and next".
     pub next: Option<String>,
+    /// The grader's feedback files (staff only: the learner reads them with the released grade).
+    pub feedback_files: Vec<FileRow>,
 }
 
 impl SubmissionView {
@@ -110,13 +112,16 @@ pub async fn submission(state: &AppState, viewer: &Viewer, id: &SubmissionId) ->
     let people = directory::people(&mut conn, &[UserId::from(row.user_id.as_str())]).await?;
     let person = people.get(&row.user_id);
     let files = repo::files::of_submission(&mut conn, &row.id).await?;
-    let next = match role {
-        Role::Staff => repo::submissions::next_ungraded(&mut conn, &assignment.id, &row.id).await?,
-        Role::Learner => None,
+    let (next, feedback_files) = match role {
+        Role::Staff => (
+            repo::submissions::next_ungraded(&mut conn, &assignment.id, &row.id).await?,
+            repo::feedback_files::of_submission(&mut conn, &row.id).await?,
+        ),
+        Role::Learner => (None, Vec::new()),
     };
     let (rubric, guide, scale) = definitions_of(&mut conn, &assignment.settings).await?;
     let line = Line::new(row, person, role == Role::Staff && assignment.identities_hidden());
-    Ok(SubmissionView { line, assignment, files, role, rubric, guide, scale, next })
+    Ok(SubmissionView { line, assignment, files, role, rubric, guide, scale, next, feedback_files })
 }
 
 /// The rubric, guide or scale the settings grade with (at most one is some).

@@ -7,6 +7,7 @@ pub mod assignments;
 pub mod definitions;
 pub mod export;
 pub mod feedback;
+pub mod feedback_files;
 mod files;
 pub mod grading;
 pub mod guides;

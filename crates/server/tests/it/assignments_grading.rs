@@ -5,7 +5,7 @@
 //! learner, another course's instructor and a stranger — both backends.
 
 use crate::{
-    assignments::{DAY_MS, class, create, now_ms, put, rfc3339},
+    assignments::{DAY_MS, class, create, now_ms, put, rfc3339, upload},
     common::{Backend, Reply},
     courses_kit, enrollment_kit,
 };
@@ -221,8 +221,81 @@ async fn settings_that_only_name_a_rubric_keep_grading_with_it(backend: Backend)
     c.app.stop().await;
 }
 
+async fn feedback_files_reach_the_learner_only_with_their_released_grade(backend: Backend) {
+    let c = class(backend).await;
+    let a = create(&c, "Lab", json!({"release": "manual"})).await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let sid = hand_in(&c, &id).await;
+    let files = format!("/api/v1/assignment-submissions/{sid}/feedback/files");
+    let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n";
+    let added = upload(&c.teacher, &files, "marked <up>.pdf", pdf).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let url = added.json()["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("/assignment-submissions/{sid}/feedback/files/")), "{url}");
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00";
+    upload(&c.teacher, &files, "run.exe", exe).await.assert_problem(415, "unsupported-media-type");
+    assert_eq!(c.teacher.get(&url).await.status, 200);
+    let grading = c.teacher.get(&format!("/teach/assignment-submissions/{sid}")).await.text;
+    assert!(grading.contains(&format!("href=\"{url}\"")) && !grading.contains("<up>"), "escaped: {grading}");
+
+    // Before the release the learner sees none; nobody else ever reaches them.
+    assert_eq!(c.learner.get(&files).await.json()["items"], json!([]));
+    assert_eq!(c.learner.get(&url).await.status, 404, "not before the grade is visible");
+    assert_eq!(
+        put(&c.teacher, &format!("/api/v1/assignment-submissions/{sid}/grade"), json!({"points": 70})).await.status,
+        200
+    );
+    assert_eq!(c.learner.get(&url).await.status, 404, "graded but not released");
+    for client in [&c.other_learner, &c.other_teacher, &c.stranger, &c.learner] {
+        assert_eq!(upload(client, &files, "x.pdf", pdf).await.status, 404);
+        assert_eq!(
+            client.delete(&url.replace("/assignment-submissions/", "/api/v1/assignment-submissions/")).await.status,
+            404
+        );
+    }
+    for client in [&c.other_learner, &c.other_teacher, &c.stranger] {
+        assert_eq!(client.get(&files).await.status, 404);
+        assert_eq!(client.get(&url).await.status, 404);
+    }
+    assert_eq!(c.app.client().get(&url).await.status, 404);
+    // Only submitted work takes feedback files.
+    let other = format!("/api/v1/assignments/{id}/submission");
+    assert_eq!(put(&c.other_learner, &other, json!({"text": "draft"})).await.status, 200);
+    let draft = c.other_learner.get(&other).await.json()["submission"]["id"].as_str().unwrap().to_string();
+    let to_draft = format!("/api/v1/assignment-submissions/{draft}/feedback/files");
+    upload(&c.teacher, &to_draft, "x.pdf", pdf).await.assert_problem(409, "not-submitted");
+
+    assert_eq!(c.teacher.post(&format!("/api/v1/assignments/{id}/release"), json!({})).await.status, 200);
+    assert_eq!(c.learner.get(&files).await.json()["items"][0]["url"], url.as_str());
+    let fetched = c.learner.get(&url).await;
+    assert_eq!(fetched.status, 200);
+    assert!(fetched.header("content-disposition").starts_with("attachment"), "a download");
+    let page = c.learner.get(&format!("/assignments/{id}")).await.text;
+    assert!(page.contains(&format!("href=\"{url}\"")), "{page}");
+    for client in [&c.other_learner, &c.other_teacher, &c.stranger] {
+        assert_eq!(client.get(&url).await.status, 404, "never another's");
+    }
+
+    // Ten at most; the page's form adds one too.
+    for n in 1..10 {
+        assert_eq!(upload(&c.teacher, &files, &format!("n{n}.txt"), b"notes\n").await.status, 201);
+    }
+    let full = upload(&c.teacher, &files, "more.txt", b"notes\n").await;
+    full.assert_problem(422, "validation");
+    assert_eq!(full.error_fields(), ["file"]);
+    let api_url = url.replace("/assignment-submissions/", "/api/v1/assignment-submissions/");
+    assert_eq!(c.teacher.delete(&api_url).await.status, 204);
+    assert_eq!(c.learner.get(&url).await.status, 404, "removed");
+    let paged =
+        upload(&c.teacher, &format!("/teach/assignment-submissions/{sid}/feedback/files"), "p.txt", b"p\n").await;
+    assert_eq!(paged.status, 303, "{}", paged.text);
+    assert_eq!(c.teacher.get(&files).await.json()["items"].as_array().unwrap().len(), 10);
+    c.app.stop().await;
+}
+
 on_both_backends!(
     a_marking_guide_gives_points_and_a_comment_per_criterion,
     a_scale_grade_is_a_level_worth_points_by_its_position,
-    settings_that_only_name_a_rubric_keep_grading_with_it
+    settings_that_only_name_a_rubric_keep_grading_with_it,
+    feedback_files_reach_the_learner_only_with_their_released_grade
 );

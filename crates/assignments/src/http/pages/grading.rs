@@ -90,6 +90,12 @@ impl GradePage {
     fn url(&self, file: &FileRow) -> String {
         file_url(file)
     }
+    fn feedback_max(&self) -> usize {
+        usize::from(crate::service::feedback_files::FEEDBACK_FILES_MAX)
+    }
+    fn feedback_url(&self, file: &FileRow) -> String {
+        crate::service::feedback_files::file_url(file)
+    }
     fn late(&self) -> String {
         let hours = self.view.line.row.late_ms / 3_600_000;
         match (hours / 24, hours % 24) {

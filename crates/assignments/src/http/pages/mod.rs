@@ -2,6 +2,7 @@
 //! submissions queue and grading pages, and submission files.
 
 pub mod definitions;
+pub mod feedback;
 pub mod files;
 pub mod grading;
 pub mod learner;
