@@ -3,7 +3,13 @@
 
 use lyceum_platform::{AppError, FieldError, Text};
 
-use crate::{model::SettingsError, rubric::RubricError, service::worksheet::SheetError};
+use crate::{
+    guide::{GuideError, MarkError},
+    model::{GradingMethod, SettingsError},
+    rubric::RubricError,
+    scale::ScaleError,
+    service::worksheet::SheetError,
+};
 
 #[derive(Debug)]
 pub enum AssignmentError {
@@ -39,14 +45,33 @@ pub enum AssignmentError {
     StaffDoNotSubmit,
     /// A rubric's text breaks its rules (422 on `criteria`, naming the line).
     Rubric(RubricError),
-    /// A rubric without a title, or with one over 120 characters (422 on `title`).
-    RubricTitle,
-    /// The settings name a rubric that is not one of the course's (422 on `settings.rubric_id`).
-    UnknownRubric,
+    /// A marking guide's text breaks its rules (422 on `criteria`, naming the line).
+    Guide(GuideError),
+    /// A scale's text breaks its rules (422 on `levels`).
+    Scale(ScaleError),
+    /// A rubric, guide or scale without a title, or with one over 120 characters (422 on `title`).
+    DefinitionTitle,
+    /// The settings name a rubric, guide or scale that is not one of the
+    /// course's of that kind (422 on the field that named it).
+    UnknownDefinition {
+        field: &'static str,
+    },
     /// Grading with a rubric needs one level per criterion (422 on `rubric`).
     RubricChoice,
-    /// An assignment grades with this rubric (409 `rubric-in-use`).
-    RubricInUse,
+    /// Grading with a marking guide: a mark per criterion, each within its
+    /// maximum with a comment not too long (422 on `guide` or `guide.{i}.…`).
+    GuideMark {
+        error: MarkError,
+        max: f64,
+    },
+    /// Grading with a scale needs one of its levels (422 on `scale`).
+    ScaleChoice,
+    /// An assignment grades with this rubric, guide or scale (409 `{kind}-in-use`).
+    InUse(GradingMethod),
+    /// A feedback holds at most this many files (422 on `file`).
+    TooManyFeedbackFiles {
+        max: u8,
+    },
     /// The submissions' files add up to more than one zip holds (413).
     ZipTooLarge,
     /// An uploaded grading worksheet is refused as a whole (413, or 422 on `sheet`).
@@ -100,7 +125,10 @@ impl AssignmentError {
             Self::TooManyFiles { .. } => "assignments.files.refused_count",
             Self::File(why) => why.flash_key(),
             Self::NotSubmitted => "assignments.errors.not_submitted",
-            Self::RubricInUse => "assignments.errors.rubric_in_use",
+            Self::InUse(GradingMethod::Guide) => "assignments.errors.guide_in_use",
+            Self::InUse(GradingMethod::Scale) => "assignments.errors.scale_in_use",
+            Self::InUse(_) => "assignments.errors.rubric_in_use",
+            Self::TooManyFeedbackFiles { .. } => "assignments.files.refused_feedback_count",
             Self::ZipTooLarge => "assignments.errors.zip_too_large",
             Self::StalePreview => "assignments.worksheet.stale",
             _ => return None,
@@ -146,14 +174,40 @@ impl From<AssignmentError> for AppError {
                 let (key, line) = e.key();
                 AppError::field("criteria", t(key).arg("line", line))
             }
-            AssignmentError::RubricTitle => AppError::field("title", t("assignments.rubric_rules.title")),
-            AssignmentError::UnknownRubric => {
-                AppError::field("settings.rubric_id", t("assignments.rules.unknown_rubric"))
+            AssignmentError::Guide(e) => {
+                let (key, line) = e.key();
+                AppError::field("criteria", t(key).arg("line", line))
+            }
+            AssignmentError::Scale(e) => {
+                let (key, level) = e.key();
+                AppError::field("levels", t(key).arg("level", level))
+            }
+            AssignmentError::DefinitionTitle => AppError::field("title", t("assignments.rubric_rules.title")),
+            AssignmentError::UnknownDefinition { field } => {
+                AppError::field(field, t("assignments.rules.unknown_definition"))
             }
             AssignmentError::RubricChoice => AppError::field("rubric", t("assignments.errors.rubric_choice")),
+            AssignmentError::GuideMark { error, max } => match error {
+                MarkError::Count => AppError::field("guide", t("assignments.errors.guide_count")),
+                MarkError::Points(i) => {
+                    AppError::field(&format!("guide.{i}.points"), t("assignments.errors.guide_points").arg("max", max))
+                }
+                MarkError::Comment(i) => {
+                    AppError::field(&format!("guide.{i}.comment"), t("assignments.errors.guide_comment"))
+                }
+            },
+            AssignmentError::ScaleChoice => AppError::field("scale", t("assignments.errors.scale_choice")),
+            AssignmentError::TooManyFeedbackFiles { max } => {
+                AppError::field("file", t("assignments.errors.too_many_feedback_files").arg("max", max))
+            }
             AssignmentError::ZipTooLarge => AppError::payload_too_large(t("assignments.errors.zip_too_large")),
-            AssignmentError::RubricInUse => {
-                AppError::conflict(t("assignments.errors.rubric_in_use")).with_kind("rubric-in-use")
+            AssignmentError::InUse(method) => {
+                let (key, kind) = match method {
+                    GradingMethod::Guide => ("assignments.errors.guide_in_use", "guide-in-use"),
+                    GradingMethod::Scale => ("assignments.errors.scale_in_use", "scale-in-use"),
+                    _ => ("assignments.errors.rubric_in_use", "rubric-in-use"),
+                };
+                AppError::conflict(t(key)).with_kind(kind)
             }
             AssignmentError::StaffDoNotSubmit => {
                 AppError::forbidden(t("assignments.errors.staff_do_not_submit")).with_kind("staff-do-not-submit")

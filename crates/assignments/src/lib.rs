@@ -14,10 +14,12 @@
 
 mod error;
 pub mod events;
+pub mod guide;
 pub mod http;
 pub mod model;
 pub(crate) mod repo;
 pub mod rubric;
+pub mod scale;
 pub mod service;
 pub mod settings;
 

@@ -59,6 +59,33 @@ pub enum PenaltyUnit {
     Hour,
 }
 
+/// How a grader marks an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GradingMethod {
+    /// Points out of the maximum, given directly.
+    #[default]
+    Points,
+    /// A level per criterion of one of the course's rubrics.
+    Rubric,
+    /// Points and a comment per criterion of one of the course's marking guides.
+    Guide,
+    /// A level of one of the course's scales (the learner sees its name).
+    Scale,
+}
+
+impl GradingMethod {
+    /// The kind of definition it grades with (`assignment_rubrics.kind`); none for points.
+    pub fn kind(self) -> Option<&'static str> {
+        match self {
+            Self::Points => None,
+            Self::Rubric => Some("rubric"),
+            Self::Guide => Some("guide"),
+            Self::Scale => Some("scale"),
+        }
+    }
+}
+
 /// An assignment's settings. Times are epoch milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -92,6 +119,12 @@ pub struct Settings {
     /// Graders see "Participant …" instead of names until the grades are
     /// released (which needs release all at once).
     pub blind_marking: bool,
+    // Grading methods (marking guides, scales).
+    /// How graders mark; none: settings written before the method was named,
+    /// graded with `rubric_id` when it is set, by points otherwise (see [`Settings::grading`]).
+    pub grading_method: Option<GradingMethod>,
+    /// The rubric, marking guide or scale of the course graded with.
+    pub grading_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -112,6 +145,8 @@ impl Default for Settings {
             completion: Completion::Submitted,
             rubric_id: None,
             blind_marking: false,
+            grading_method: None,
+            grading_id: None,
         }
     }
 }
@@ -134,6 +169,8 @@ pub enum SettingsError {
     PenaltyCap,
     /// Blind marking hides names until the release: it needs release all at once.
     BlindNeedsRelease,
+    /// A rubric, guide or scale method without the one it grades with.
+    GradingNeedsDefinition,
 }
 
 impl SettingsError {
@@ -147,6 +184,7 @@ impl SettingsError {
             Self::Penalty => "settings.late_penalty_percent",
             Self::PenaltyCap => "settings.late_penalty_cap",
             Self::BlindNeedsRelease => "settings.blind_marking",
+            Self::GradingNeedsDefinition => "settings.grading_id",
         }
     }
 
@@ -162,6 +200,7 @@ impl SettingsError {
             Self::Penalty => "assignments.rules.penalty",
             Self::PenaltyCap => "assignments.rules.penalty_cap",
             Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
+            Self::GradingNeedsDefinition => "assignments.rules.grading_needs_definition",
         }
     }
 }
@@ -200,7 +239,43 @@ impl Settings {
         if self.blind_marking && self.release != Release::Manual {
             errors.push(SettingsError::BlindNeedsRelease);
         }
+        if let (method, None) = self.grading()
+            && method != GradingMethod::Points
+        {
+            errors.push(SettingsError::GradingNeedsDefinition);
+        }
         errors
+    }
+
+    /// How graders mark, and the definition they mark with. Settings that
+    /// name no method (stored, or sent by a client, before it was named)
+    /// grade with `rubric_id` when it is set; an explicit method reads its
+    /// definition from `grading_id` (a rubric also from `rubric_id`).
+    pub fn grading(&self) -> (GradingMethod, Option<&str>) {
+        let rubric = self.rubric_id.as_deref().filter(|id| !id.is_empty());
+        let chosen = self.grading_id.as_deref().filter(|id| !id.is_empty());
+        let method =
+            self.grading_method.unwrap_or(if rubric.is_some() { GradingMethod::Rubric } else { GradingMethod::Points });
+        let id = match method {
+            GradingMethod::Points => None,
+            GradingMethod::Rubric => chosen.or(rubric),
+            GradingMethod::Guide | GradingMethod::Scale => chosen,
+        };
+        (method, id)
+    }
+
+    /// The settings as stored: the method named, its definition in
+    /// `grading_id`, and `rubric_id` kept for a rubric (what readers of the
+    /// settings before the method was named look at).
+    pub fn canonical(self) -> Self {
+        let (method, id) = self.grading();
+        let id = id.map(str::to_string);
+        Settings {
+            grading_method: Some(method),
+            rubric_id: id.clone().filter(|_| method == GradingMethod::Rubric),
+            grading_id: id,
+            ..self
+        }
     }
 
     /// One learner's dates: an extension replaces the due date, and moves
@@ -215,7 +290,9 @@ impl Settings {
     /// The percent of the maximum taken off for a submit `late_ms` after the
     /// due date: per unit started, capped.
     pub fn penalty_percent(&self, late_ms: i64) -> f64 {
-        if late_ms <= 0 || self.late_penalty_percent <= 0.0 {
+        // Scales are graded by a level's name, not points: no penalty (Moodle does the same).
+        let scale = self.grading().0 == GradingMethod::Scale;
+        if late_ms <= 0 || self.late_penalty_percent <= 0.0 || scale {
             return 0.0;
         }
         let unit = match self.late_penalty_unit {
@@ -316,6 +393,34 @@ mod tests {
         assert_eq!(s.grade(5.0, 10 * DAY_MS), 0.0, "never below zero");
         let hourly = Settings { late_penalty_percent: 1.0, late_penalty_unit: PenaltyUnit::Hour, ..s };
         assert_eq!(hourly.penalty_percent(3 * HOUR_MS - 1), 3.0);
+    }
+
+    #[test]
+    fn settings_that_only_name_a_rubric_grade_with_it_and_a_method_needs_its_definition() {
+        let legacy = Settings { rubric_id: Some("r1".into()), ..Settings::default() };
+        assert_eq!(legacy.grading(), (GradingMethod::Rubric, Some("r1")));
+        let stored = legacy.canonical();
+        assert_eq!((stored.grading_method, stored.grading_id.as_deref()), (Some(GradingMethod::Rubric), Some("r1")));
+        assert_eq!(stored.rubric_id.as_deref(), Some("r1"), "kept for older readers");
+        let guide = Settings { grading_method: Some(GradingMethod::Guide), grading_id: Some("g1".into()), ..stored };
+        let guide = guide.canonical();
+        assert_eq!((guide.grading(), guide.rubric_id.as_deref()), ((GradingMethod::Guide, Some("g1")), None));
+        let points = Settings { grading_method: Some(GradingMethod::Points), ..guide.clone() }.canonical();
+        assert_eq!((points.grading(), points.grading_id.as_deref()), ((GradingMethod::Points, None), None));
+        let missing = Settings { grading_method: Some(GradingMethod::Scale), ..Settings::default() };
+        assert_eq!(missing.validate(), [SettingsError::GradingNeedsDefinition]);
+        assert_eq!(SettingsError::GradingNeedsDefinition.field(), "settings.grading_id");
+    }
+
+    #[test]
+    fn a_scale_grade_takes_no_late_penalty() {
+        let scale = Settings {
+            grading_method: Some(GradingMethod::Scale),
+            grading_id: Some("s1".into()),
+            late_penalty_percent: 10.0,
+            ..Settings::default()
+        };
+        assert_eq!((scale.penalty_percent(DAY_MS), scale.grade(50.0, DAY_MS)), (0.0, 50.0));
     }
 
     #[test]

@@ -36,7 +36,9 @@ async fn zip_response(
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{assignments as a, rubrics as r, submissions as s, worksheet as w};
+    use api::{
+        assignments as a, feedback as fb, guides as g, rubrics as r, scales as sc, submissions as s, worksheet as w,
+    };
     OpenApiRouter::new()
         .routes(routes!(a::create_assignment))
         .routes(routes!(a::list_assignments))
@@ -56,10 +58,19 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(w::apply_worksheet))
         .routes(routes!(r::list_rubrics, r::create_rubric))
         .routes(routes!(r::get_rubric, r::update_rubric, r::delete_rubric))
+        .routes(routes!(fb::list_feedback_files, fb::attach_feedback_file))
+        .routes(routes!(fb::detach_feedback_file))
+        .routes(routes!(g::list_guides, g::create_guide))
+        .routes(routes!(g::get_guide, g::update_guide, g::delete_guide))
+        .routes(routes!(sc::list_scales, sc::create_scale))
+        .routes(routes!(sc::get_scale, sc::update_scale, sc::delete_scale))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{files as f, grading as g, learner as l, manage as m, rubrics as r, worksheet as w};
+    use crate::service::{guides::Guide, rubrics::Rubric, scales::Scale};
+    use pages::{
+        definitions as d, feedback as fb, files as f, grading as g, learner as l, manage as m, worksheet as w,
+    };
     Router::new()
         .route("/teach/modules/{id}/assignments", post(m::create))
         .route("/teach/lessons/{id}/assignment", get(m::of_lesson))
@@ -81,9 +92,18 @@ pub fn page_routes() -> Router<AppState> {
         .route("/assignments/{id}/files", post(f::attach))
         .route("/assignments/{id}/files/{file_id}/delete", post(f::detach))
         .route("/assignment-submissions/{id}/files/{file_id}", get(f::serve))
-        .route("/teach/courses/{id}/rubrics", get(r::list).post(r::create))
-        .route("/teach/rubrics/{id}", get(r::show).post(r::save))
-        .route("/teach/rubrics/{id}/delete", post(r::delete))
+        .route("/teach/assignment-submissions/{id}/feedback/files", post(fb::attach))
+        .route("/teach/assignment-submissions/{id}/feedback/files/{file_id}/delete", post(fb::detach))
+        .route("/assignment-submissions/{id}/feedback/files/{file_id}", get(fb::serve))
+        .route("/teach/courses/{id}/rubrics", get(d::list::<Rubric>).post(d::create::<Rubric>))
+        .route("/teach/rubrics/{id}", get(d::show::<Rubric>).post(d::save::<Rubric>))
+        .route("/teach/rubrics/{id}/delete", post(d::delete::<Rubric>))
+        .route("/teach/courses/{id}/marking-guides", get(d::list::<Guide>).post(d::create::<Guide>))
+        .route("/teach/marking-guides/{id}", get(d::show::<Guide>).post(d::save::<Guide>))
+        .route("/teach/marking-guides/{id}/delete", post(d::delete::<Guide>))
+        .route("/teach/courses/{id}/scales", get(d::list::<Scale>).post(d::create::<Scale>))
+        .route("/teach/scales/{id}", get(d::show::<Scale>).post(d::save::<Scale>))
+        .route("/teach/scales/{id}/delete", post(d::delete::<Scale>))
 }
 
 /// The upload routes, with the body size each may use.
@@ -91,5 +111,10 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
     let uploads = settings.section::<AssignmentUploads>();
     let timeout = Duration::from_secs(settings.request_timeout_secs);
     let wide = |route| Wide { route, max_body: uploads.submission_file_max_bytes + FORM_OVERHEAD, timeout };
-    vec![wide("/api/v1/assignments/{id}/submission/files"), wide("/assignments/{id}/files")]
+    vec![
+        wide("/api/v1/assignments/{id}/submission/files"),
+        wide("/assignments/{id}/files"),
+        wide("/api/v1/assignment-submissions/{id}/feedback/files"),
+        wide("/teach/assignment-submissions/{id}/feedback/files"),
+    ]
 }

@@ -1,8 +1,10 @@
 //! The module's tables: `assignments` and `assignment_extensions`
 //! ([`assignments`]), `assignment_submissions` ([`submissions`]),
-//! `assignment_files` ([`files`]), `assignment_rubrics` ([`rubrics`]).
+//! `assignment_files` ([`files`]), `assignment_rubrics` ([`rubrics`]),
+//! `assignment_feedback_files` ([`feedback_files`]).
 
 pub mod assignments;
+pub mod feedback_files;
 pub mod files;
 pub mod rubrics;
 pub mod submissions;

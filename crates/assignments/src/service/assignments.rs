@@ -39,13 +39,13 @@ pub async fn create(
     let mut tx = state.db.begin().await?;
     let lesson =
         courses::outline::create_activity_lesson(&mut tx, viewer, module_id, title, instructions, ACTIVITY).await?;
-    super::rubrics::check_choice(&mut tx, &lesson.course_id, settings.rubric_id.as_deref()).await?;
+    super::definitions::check_choice(&mut tx, &lesson.course_id, &settings).await?;
     let now = db::now_ms();
     let row = AssignmentRow {
         id: db::new_id(),
         course_id: lesson.course_id.clone(),
         lesson_id: lesson.id.clone(),
-        settings: encode(&settings)?,
+        settings: encode(&settings.canonical())?,
         released_at: None,
         created_at: now,
         updated_at: now,
@@ -68,8 +68,8 @@ pub async fn update(
     check(&settings)?;
     let mut tx = state.db.begin().await?;
     let (_, before) = staff_assignment(&mut tx, viewer, id).await?;
-    super::rubrics::check_choice(&mut tx, &before.course_id, settings.rubric_id.as_deref()).await?;
-    repo::assignments::update_settings(&mut tx, id.as_str(), &encode(&settings)?).await?;
+    super::definitions::check_choice(&mut tx, &before.course_id, &settings).await?;
+    repo::assignments::update_settings(&mut tx, id.as_str(), &encode(&settings.clone().canonical())?).await?;
     let releases = before.settings.release == Release::Manual
         && settings.release == Release::Immediate
         && before.released_at.is_none();

@@ -6,15 +6,18 @@ use lyceum_accounts::service::directory;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events, ids::UserId};
 
 use super::{
-    Assignment, Role,
+    Assignment, Role, definitions,
+    guides::Guide,
     rubrics::{self, Rubric},
+    scales::Scale,
     staff_assignment,
     submissions::visible_submission,
 };
 use crate::{
     AssignmentError,
     events::SubmissionGraded,
-    model::{AssignmentId, Completion, SubmissionId, round2},
+    guide::{self, MarkError},
+    model::{AssignmentId, Completion, GradingMethod, Settings, SubmissionId, round2},
     repo::{
         self,
         files::FileRow,
@@ -86,10 +89,14 @@ pub struct SubmissionView {
     pub assignment: Assignment,
     pub files: Vec<FileRow>,
     pub role: Role,
-    /// The rubric the assignment grades with, if any.
+    /// The rubric, marking guide or scale the assignment grades with, if any.
     pub rubric: Option<Rubric>,
+    pub guide: Option<Guide>,
+    pub scale: Option<Scale>,
     /// The next submission waiting for a grade (staff only), for "save and next".
     pub next: Option<String>,
+    /// The grader's feedback files (staff only: the learner reads them with the released grade).
+    pub feedback_files: Vec<FileRow>,
 }
 
 impl SubmissionView {
@@ -105,26 +112,105 @@ pub async fn submission(state: &AppState, viewer: &Viewer, id: &SubmissionId) ->
     let people = directory::people(&mut conn, &[UserId::from(row.user_id.as_str())]).await?;
     let person = people.get(&row.user_id);
     let files = repo::files::of_submission(&mut conn, &row.id).await?;
-    let next = match role {
-        Role::Staff => repo::submissions::next_ungraded(&mut conn, &assignment.id, &row.id).await?,
-        Role::Learner => None,
+    let (next, feedback_files) = match role {
+        Role::Staff => (
+            repo::submissions::next_ungraded(&mut conn, &assignment.id, &row.id).await?,
+            repo::feedback_files::of_submission(&mut conn, &row.id).await?,
+        ),
+        Role::Learner => (None, Vec::new()),
     };
-    let rubric = match &assignment.settings.rubric_id {
-        Some(id) => rubrics::load(&mut conn, id).await?,
-        None => None,
-    };
+    let (rubric, guide, scale) = definitions_of(&mut conn, &assignment.settings).await?;
     let line = Line::new(row, person, role == Role::Staff && assignment.identities_hidden());
-    Ok(SubmissionView { line, assignment, files, role, rubric, next })
+    Ok(SubmissionView { line, assignment, files, role, rubric, guide, scale, next, feedback_files })
+}
+
+/// The rubric, guide or scale the settings grade with (at most one is some).
+pub(crate) async fn definitions_of(
+    conn: &mut sqlx::AnyConnection,
+    settings: &Settings,
+) -> Result<(Option<Rubric>, Option<Guide>, Option<Scale>), AppError> {
+    Ok(match settings.grading() {
+        (GradingMethod::Rubric, Some(id)) => (rubrics::load(conn, id).await?, None, None),
+        (GradingMethod::Guide, Some(id)) => (None, definitions::load(conn, id).await?, None),
+        (GradingMethod::Scale, Some(id)) => (None, None, definitions::load(conn, id).await?),
+        _ => (None, None, None),
+    })
+}
+
+/// What a graded submission's marks say, read by its assignment's method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Marks {
+    None,
+    /// The level chosen per rubric criterion.
+    Rubric(Vec<usize>),
+    /// Points and a comment per guide criterion.
+    Guide(Vec<guide::Mark>),
+    /// The scale level chosen (from 0, lowest first).
+    Scale(usize),
+}
+
+impl Marks {
+    pub fn of(settings: &Settings, row: &SubmissionRow) -> Self {
+        let json = row.rubric_marks.as_deref().unwrap_or_default();
+        let read = match settings.grading().0 {
+            GradingMethod::Points => None,
+            GradingMethod::Rubric => serde_json::from_str(json).ok().map(Self::Rubric),
+            GradingMethod::Guide => serde_json::from_str(json).ok().map(Self::Guide),
+            GradingMethod::Scale => serde_json::from_str::<[usize; 1]>(json).ok().map(|[level]| Self::Scale(level)),
+        };
+        read.unwrap_or(Self::None)
+    }
 }
 
 /// A grader's mark: points out of the assignment's maximum (before any late
-/// penalty), or with a rubric the level chosen per criterion (the points
-/// follow from them), and feedback (markdown).
+/// penalty); or with a rubric the level chosen per criterion, with a
+/// marking guide points and a comment per criterion, with a scale a level
+/// (the points follow from them); and feedback (markdown).
 #[derive(Debug, Clone, Default)]
 pub struct GradeInput {
     pub points: f64,
     pub rubric: Option<Vec<usize>>,
+    pub guide: Option<Vec<guide::Mark>>,
+    pub scale: Option<usize>,
     pub feedback_md: String,
+}
+
+/// The points a mark gives, and the marks to keep (`rubric_marks`), by the
+/// assignment's grading method.
+async fn points_of(
+    conn: &mut sqlx::AnyConnection,
+    settings: &Settings,
+    input: &GradeInput,
+) -> Result<(f64, Option<String>), AssignmentError> {
+    let max = settings.max_points;
+    let unknown = AssignmentError::UnknownDefinition { field: "settings.grading_id" };
+    Ok(match settings.grading() {
+        (GradingMethod::Points, _) | (_, None) => (input.points, None),
+        (GradingMethod::Rubric, Some(id)) => {
+            let rubric = rubrics::load(conn, id).await?.ok_or(unknown)?;
+            let chosen = input.rubric.as_deref().ok_or(AssignmentError::RubricChoice)?;
+            let points = crate::rubric::score(&rubric.criteria, chosen, max).ok_or(AssignmentError::RubricChoice)?;
+            (points, Some(super::encode(&chosen)?))
+        }
+        (GradingMethod::Guide, Some(id)) => {
+            let guide = definitions::load::<Guide>(conn, id).await?.ok_or(unknown)?;
+            let marks = input.guide.as_deref().unwrap_or_default();
+            let points = guide::score(&guide.criteria, marks, max).map_err(|error| {
+                let max = match error {
+                    MarkError::Points(i) => guide.criteria.get(i).map_or(0.0, |c| c.max_points),
+                    _ => 0.0,
+                };
+                AssignmentError::GuideMark { error, max }
+            })?;
+            (points, Some(super::encode(&marks)?))
+        }
+        (GradingMethod::Scale, Some(id)) => {
+            let scale = definitions::load::<Scale>(conn, id).await?.ok_or(unknown)?;
+            let level = input.scale.ok_or(AssignmentError::ScaleChoice)?;
+            let points = scale.points(level, max).ok_or(AssignmentError::ScaleChoice)?;
+            (points, Some(super::encode(&[level])?))
+        }
+    })
 }
 
 /// The longest feedback (characters).
@@ -145,15 +231,7 @@ pub async fn grade(
         return Err(AppError::not_found().into());
     }
     let max = assignment.settings.max_points;
-    let (points, rubric_marks) = match &assignment.settings.rubric_id {
-        Some(id) => {
-            let rubric = rubrics::load(&mut tx, id).await?.ok_or(AssignmentError::UnknownRubric)?;
-            let chosen = input.rubric.as_deref().ok_or(AssignmentError::RubricChoice)?;
-            let points = crate::rubric::score(&rubric.criteria, chosen, max).ok_or(AssignmentError::RubricChoice)?;
-            (points, Some(super::encode(&chosen)?))
-        }
-        None => (input.points, None),
-    };
+    let (points, rubric_marks) = points_of(&mut tx, &assignment.settings, input).await?;
     if !(points.is_finite() && (0.0..=max).contains(&points)) {
         return Err(AssignmentError::BadPoints { max });
     }

@@ -4,10 +4,15 @@
 //! a submission is for its learner and the course's staff.
 
 pub mod assignments;
+pub mod definitions;
 pub mod export;
+pub mod feedback;
+pub mod feedback_files;
 mod files;
 pub mod grading;
+pub mod guides;
 pub mod rubrics;
+pub mod scales;
 pub mod submissions;
 pub mod worksheet;
 
@@ -71,7 +76,7 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError>
 
 fn of_row(row: AssignmentRow, lesson: Lesson) -> Result<Assignment, AppError> {
     Ok(Assignment {
-        settings: decode(&row.settings)?,
+        settings: decode::<Settings>(&row.settings)?.canonical(),
         id: row.id,
         course_id: row.course_id,
         lesson_id: row.lesson_id,

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     AssignmentError,
-    model::{AssignmentId, SubmissionId, round2},
+    model::{AssignmentId, GradingMethod, SubmissionId, round2},
     repo::submissions::Filter,
 };
 
@@ -51,8 +51,9 @@ pub enum RowProblem {
     NotSubmitted,
     NotANumber,
     OutOfRange,
-    /// Graded with a rubric: points follow from its levels, chosen on the grading page.
-    GradedWithRubric,
+    /// Graded with a rubric, a marking guide or a scale: the points follow
+    /// from the marks chosen on the grading page.
+    NotByPoints,
     FeedbackTooLong,
 }
 
@@ -66,7 +67,7 @@ impl RowProblem {
             Self::NotSubmitted => "assignments.worksheet.problems.not_submitted",
             Self::NotANumber => "assignments.worksheet.problems.not_a_number",
             Self::OutOfRange => "assignments.worksheet.problems.out_of_range",
-            Self::GradedWithRubric => "assignments.worksheet.problems.rubric",
+            Self::NotByPoints => "assignments.worksheet.problems.not_by_points",
             Self::FeedbackTooLong => "assignments.worksheet.problems.feedback_too_long",
         }
     }
@@ -147,7 +148,8 @@ pub async fn apply(
         return Err(AssignmentError::StalePreview);
     }
     for change in &preview.changes {
-        let input = GradeInput { points: change.new_points, rubric: None, feedback_md: change.feedback_md.clone() };
+        let input =
+            GradeInput { points: change.new_points, feedback_md: change.feedback_md.clone(), ..Default::default() };
         grading::grade(state, viewer, &SubmissionId::from(change.submission_id.as_str()), &input).await?;
     }
     Ok(preview.changes.len())
@@ -203,8 +205,8 @@ fn judge(
     if line.row.points == Some(points) && !feedback_changed {
         return Ok(None);
     }
-    if assignment.settings.rubric_id.is_some() {
-        return Err(RowProblem::GradedWithRubric);
+    if assignment.settings.grading().0 != GradingMethod::Points {
+        return Err(RowProblem::NotByPoints);
     }
     Ok(Some(Change {
         line: row.line,

@@ -5,9 +5,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    model::{Completion, PenaltyUnit, Release, Resubmit, Settings},
+    guide,
+    model::{Completion, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
     repo::{files::FileRow, submissions::SubmissionRow},
-    service::{Assignment, Role, grading::Line, submissions::Mine},
+    service::{
+        Assignment, Role,
+        grading::{Line, Marks},
+        submissions::Mine,
+    },
 };
 
 /// An API time: RFC 3339 in epoch milliseconds; anything else is a `422` on `field`.
@@ -53,13 +58,22 @@ pub struct AssignmentSettings {
     pub resubmit: Resubmit,
     pub release: Release,
     pub completion: Completion,
-    /// A rubric of the course to grade with (the points follow from the levels chosen).
+    /// A rubric of the course to grade with (the points follow from the
+    /// levels chosen). Kept for clients that name no `grading_method`: the
+    /// rubric when set, points otherwise.
     pub rubric_id: Option<String>,
+    // Grading methods.
+    /// `points`, `rubric`, `guide` (a marking guide) or `scale`; left out:
+    /// `rubric` when `rubric_id` is set, `points` otherwise.
+    pub grading_method: Option<GradingMethod>,
+    /// The course's rubric, marking guide or scale the method grades with.
+    pub grading_id: Option<String>,
 }
 
 impl Default for AssignmentSettings {
+    /// A body's missing fields; a missing method is read from `rubric_id`.
     fn default() -> Self {
-        Self::from(&Settings::default())
+        Self { grading_method: None, ..Self::from(&Settings::default()) }
     }
 }
 
@@ -81,6 +95,8 @@ impl From<&Settings> for AssignmentSettings {
             release: s.release,
             completion: s.completion,
             rubric_id: s.rubric_id.clone(),
+            grading_method: Some(s.grading().0),
+            grading_id: s.grading().1.map(str::to_string),
         }
     }
 }
@@ -110,6 +126,8 @@ impl AssignmentSettings {
             release: self.release,
             completion: self.completion,
             rubric_id: self.rubric_id.filter(|id| !id.is_empty()),
+            grading_method: self.grading_method,
+            grading_id: self.grading_id.filter(|id| !id.is_empty()),
         })
     }
 }
@@ -217,6 +235,10 @@ pub struct SubmissionDto {
     pub feedback: Option<String>,
     /// The rubric level chosen per criterion, when graded with a rubric.
     pub rubric: Option<Vec<usize>>,
+    /// Points and a comment per criterion, when graded with a marking guide.
+    pub guide: Option<Vec<guide::Mark>>,
+    /// The level given (from 0, lowest first), when graded with a scale.
+    pub scale_level: Option<usize>,
     #[schema(format = DateTime)]
     pub graded_at: Option<String>,
     pub files: Vec<FileDto>,
@@ -227,8 +249,9 @@ pub struct SubmissionDto {
 }
 
 impl SubmissionDto {
-    pub fn new(row: &SubmissionRow, files: &[FileRow], max_points: f64, grade_shown: bool) -> Self {
+    pub fn new(row: &SubmissionRow, files: &[FileRow], settings: &Settings, grade_shown: bool) -> Self {
         let shown = grade_shown && row.graded();
+        let marks = if shown { Marks::of(settings, row) } else { Marks::None };
         Self {
             id: row.id.clone(),
             assignment_id: row.assignment_id.clone(),
@@ -241,9 +264,11 @@ impl SubmissionDto {
             graded: shown,
             points: row.points.filter(|_| shown),
             grade: row.grade.filter(|_| shown),
-            max_points,
+            max_points: settings.max_points,
             feedback: shown.then(|| row.feedback_md.clone()),
-            rubric: row.rubric_choices().filter(|_| shown),
+            rubric: if let Marks::Rubric(levels) = &marks { Some(levels.clone()) } else { None },
+            guide: if let Marks::Guide(marks) = &marks { Some(marks.clone()) } else { None },
+            scale_level: if let Marks::Scale(level) = marks { Some(level) } else { None },
             graded_at: row.graded_at.filter(|_| shown).map(rfc3339),
             files: files.iter().map(FileDto::from).collect(),
             learner_name: None,
@@ -251,13 +276,13 @@ impl SubmissionDto {
         }
     }
 
-    pub fn line(line: &Line, max_points: f64) -> Self {
-        Self::staff(line, &[], max_points)
+    pub fn line(line: &Line, settings: &Settings) -> Self {
+        Self::staff(line, &[], settings)
     }
 
     /// A submission as its graders see it.
-    pub fn staff(line: &Line, files: &[FileRow], max_points: f64) -> Self {
-        let base = Self::new(&line.row, files, max_points, true);
+    pub fn staff(line: &Line, files: &[FileRow], settings: &Settings) -> Self {
+        let base = Self::new(&line.row, files, settings, true);
         Self {
             user_id: base.user_id.clone().filter(|_| !line.anonymous),
             learner_name: Some(line.learner_name.clone()),
@@ -287,7 +312,7 @@ pub struct MySubmissionDto {
 
 impl From<&Mine> for MySubmissionDto {
     fn from(m: &Mine) -> Self {
-        let max = m.assignment.settings.max_points;
+        let settings = &m.assignment.settings;
         Self {
             status: m.status().to_string(),
             due_at: m.dates.due_at.map(rfc3339),
@@ -298,7 +323,7 @@ impl From<&Mine> for MySubmissionDto {
             submission: m
                 .submission
                 .as_ref()
-                .map(|s| SubmissionDto::new(s, &m.files, max, m.assignment.grades_visible())),
+                .map(|s| SubmissionDto::new(s, &m.files, settings, m.assignment.grades_visible())),
         }
     }
 }
@@ -324,52 +349,17 @@ pub struct SubmitBody {
 
 /// A grade: points out of the maximum, before any late penalty; or, for an
 /// assignment graded with a rubric, the level chosen per criterion (from 0,
-/// in the rubric's order), which give the points.
+/// in the rubric's order); with a marking guide, points (0 to the
+/// criterion's maximum, two decimals at most) and a comment per criterion;
+/// with a scale, the level (from 0, lowest first). They give the points.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct GradeBody {
     pub points: Option<f64>,
     pub rubric: Option<Vec<usize>>,
+    pub guide: Option<Vec<guide::Mark>>,
+    pub scale_level: Option<usize>,
     #[serde(default)]
     pub feedback: String,
-}
-
-/// A rubric: criteria, each with levels worth points.
-#[derive(Serialize, ToSchema)]
-pub struct RubricDto {
-    pub id: String,
-    pub course_id: String,
-    pub title: String,
-    pub criteria: Vec<crate::rubric::Criterion>,
-    /// The most points it gives (the best level of each criterion).
-    pub max_points: f64,
-    /// The rubric as text, one criterion per line: `Clarity | Unclear = 0 | Clear = 5`.
-    pub text: String,
-}
-
-impl From<&crate::service::rubrics::Rubric> for RubricDto {
-    fn from(r: &crate::service::rubrics::Rubric) -> Self {
-        Self {
-            id: r.id.clone(),
-            course_id: r.course_id.clone(),
-            title: r.title.clone(),
-            criteria: r.criteria.clone(),
-            max_points: r.max_points(),
-            text: r.text(),
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RubricList {
-    pub items: Vec<RubricDto>,
-}
-
-/// A rubric written as text, one criterion per line:
-/// `Clarity | Unclear = 0 | Clear = 5 | Vivid = 10` (2 – 10 levels, points 0 – 1,000).
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RubricBody {
-    pub title: String,
-    pub text: String,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

@@ -2,7 +2,11 @@
 //! `/api/v1/assignment-submissions/{id}…`.
 
 pub mod assignments;
+pub mod definitions;
 pub mod dto;
+pub mod feedback;
+pub mod guides;
 pub mod rubrics;
+pub mod scales;
 pub mod submissions;
 pub mod worksheet;

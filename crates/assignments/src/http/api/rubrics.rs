@@ -12,8 +12,8 @@ use lyceum_platform::{
     ids::CourseId,
 };
 
-use super::dto::{RubricBody, RubricDto, RubricList};
-use crate::service::rubrics;
+use super::definitions::{RubricBody, RubricDto, RubricList};
+use crate::service::{definitions as d, rubrics::Rubric};
 
 #[utoipa::path(get, path = "/api/v1/courses/{id}/rubrics", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
@@ -23,7 +23,7 @@ pub async fn list_rubrics(
     CurrentUser(v): CurrentUser,
     Path(id): Path<CourseId>,
 ) -> AppResult<Json<RubricList>> {
-    let (_, items) = rubrics::list(&state, &v, &id).await?;
+    let (_, items) = d::list::<Rubric>(&state, &v, &id).await?;
     Ok(Json(RubricList { items: items.iter().map(RubricDto::from).collect() }))
 }
 
@@ -38,7 +38,7 @@ pub async fn create_rubric(
     Path(id): Path<CourseId>,
     ApiJson(body): ApiJson<RubricBody>,
 ) -> AppResult<(StatusCode, Json<RubricDto>)> {
-    let rubric = rubrics::create(&state, &v, &id, &body.title, &body.text).await?;
+    let rubric = d::create::<Rubric>(&state, &v, &id, &body.title, &body.text).await?;
     Ok((StatusCode::CREATED, Json(RubricDto::from(&rubric))))
 }
 
@@ -50,7 +50,7 @@ pub async fn get_rubric(
     CurrentUser(v): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<RubricDto>> {
-    Ok(Json(RubricDto::from(&rubrics::get(&state, &v, &id).await?)))
+    Ok(Json(RubricDto::from(&d::get::<Rubric>(&state, &v, &id).await?)))
 }
 
 /// Replaces a rubric's title and criteria; grades already given keep their points.
@@ -64,7 +64,7 @@ pub async fn update_rubric(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RubricBody>,
 ) -> AppResult<Json<RubricDto>> {
-    Ok(Json(RubricDto::from(&rubrics::update(&state, &v, &id, &body.title, &body.text).await?)))
+    Ok(Json(RubricDto::from(&d::update::<Rubric>(&state, &v, &id, &body.title, &body.text).await?)))
 }
 
 /// Deletes a rubric no assignment grades with (`409 rubric-in-use` otherwise).
@@ -76,6 +76,6 @@ pub async fn delete_rubric(
     CurrentUser(v): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    rubrics::delete(&state, &v, &id).await?;
+    d::delete::<Rubric>(&state, &v, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -142,8 +142,8 @@ pub async fn list_submissions(
     let filter =
         Filter::parse(&raw).ok_or_else(|| AppError::field("state", Text::new("assignments.errors.queue_state")))?;
     let (assignment, lines) = grading::queue(&state, &v, &id, filter).await?;
-    let max = assignment.settings.max_points;
-    Ok(Json(SubmissionList { items: lines.iter().map(|l| SubmissionDto::line(l, max)).collect() }))
+    let settings = &assignment.settings;
+    Ok(Json(SubmissionList { items: lines.iter().map(|l| SubmissionDto::line(l, settings)).collect() }))
 }
 
 /// A submission (its learner — the grade once released — and the course's staff).
@@ -156,15 +156,17 @@ pub async fn get_submission(
     Path(id): Path<SubmissionId>,
 ) -> AppResult<Json<SubmissionDto>> {
     let view = grading::submission(&state, &v, &id).await?;
-    let max = view.assignment.settings.max_points;
+    let settings = &view.assignment.settings;
     Ok(Json(match view.role {
-        crate::service::Role::Staff => SubmissionDto::staff(&view.line, &view.files, max),
-        crate::service::Role::Learner => SubmissionDto::new(&view.line.row, &view.files, max, view.grade_shown()),
+        crate::service::Role::Staff => SubmissionDto::staff(&view.line, &view.files, settings),
+        crate::service::Role::Learner => SubmissionDto::new(&view.line.row, &view.files, settings, view.grade_shown()),
     }))
 }
 
 /// Grades a submitted submission (staff), or changes its grade: points out
-/// of the maximum; the late penalty is applied to give the grade.
+/// of the maximum, or the marks of the assignment's rubric, marking guide or
+/// scale; the late penalty (none for a scale) is applied to give the grade.
+/// A guide's refused mark is a `422` on `guide.{i}.points` or `guide.{i}.comment`.
 #[utoipa::path(put, path = "/api/v1/assignment-submissions/{id}/grade", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)), request_body = GradeBody,
     responses((status = 200, body = SubmissionDto), (status = 401, body = Problem), (status = 404, body = Problem),
@@ -175,7 +177,13 @@ pub async fn grade_submission(
     Path(id): Path<SubmissionId>,
     ApiJson(body): ApiJson<GradeBody>,
 ) -> AppResult<Json<SubmissionDto>> {
-    let input = GradeInput { points: body.points.unwrap_or(f64::NAN), rubric: body.rubric, feedback_md: body.feedback };
+    let input = GradeInput {
+        points: body.points.unwrap_or(f64::NAN),
+        rubric: body.rubric,
+        guide: body.guide,
+        scale: body.scale_level,
+        feedback_md: body.feedback,
+    };
     grading::grade(&state, &v, &id, &input).await?;
     get_submission(State(state), CurrentUser(v), Path(id)).await
 }

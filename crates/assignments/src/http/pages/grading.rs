@@ -17,11 +17,12 @@ use lyceum_platform::{
 use serde::Deserialize;
 
 use crate::{
+    guide,
     model::{AssignmentId, SubmissionId},
     repo::{files::FileRow, submissions::Filter},
     service::{
         Assignment, Role,
-        grading::{self, GradeInput, Line, SubmissionView},
+        grading::{self, GradeInput, Line, Marks, SubmissionView},
         submissions::file_url,
     },
 };
@@ -89,6 +90,12 @@ impl GradePage {
     fn url(&self, file: &FileRow) -> String {
         file_url(file)
     }
+    fn feedback_max(&self) -> usize {
+        usize::from(crate::service::feedback_files::FEEDBACK_FILES_MAX)
+    }
+    fn feedback_url(&self, file: &FileRow) -> String {
+        crate::service::feedback_files::file_url(file)
+    }
     fn late(&self) -> String {
         let hours = self.view.line.row.late_ms / 3_600_000;
         match (hours / 24, hours % 24) {
@@ -102,10 +109,26 @@ impl GradePage {
     fn chosen(&self, criterion: &usize, level: &usize) -> bool {
         self.form.level(*criterion) == Some(*level)
     }
+    /// The marking guide's points and comment for criterion `i`, as typed.
+    fn guide_points(&self, i: &usize) -> &str {
+        self.form.guide.get(*i).map_or("", |(points, _)| points.as_str())
+    }
+    fn guide_comment(&self, i: &usize) -> &str {
+        self.form.guide.get(*i).map_or("", |(_, comment)| comment.as_str())
+    }
+    /// The refusal of criterion `i`'s `part` (`points` or `comment`).
+    fn guide_error(&self, i: &usize, part: &str) -> Option<&str> {
+        self.errors.for_field(&format!("guide.{i}.{part}"))
+    }
+    fn scale_chosen(&self, level: &usize) -> bool {
+        self.form.scale == Some(*level)
+    }
 }
 
 /// The marking form as typed: points, or with a rubric a level per
-/// criterion (`level.0`, `level.1`… holding the level's index).
+/// criterion (`level.0`, `level.1`… holding the level's index), with a
+/// marking guide points and a comment per criterion (`guide.0.points`,
+/// `guide.0.comment`…), with a scale the level (`scale`).
 #[derive(Default, Clone)]
 pub struct GradeForm {
     points: String,
@@ -113,21 +136,45 @@ pub struct GradeForm {
     /// "next": go on to the next submission waiting.
     then: String,
     levels: Vec<Option<usize>>,
+    guide: Vec<(String, String)>,
+    scale: Option<usize>,
+}
+
+/// The index in a field named `{prefix}{i}{rest}` (below 100), and the rest.
+fn indexed<'a>(key: &'a str, prefix: &str) -> Option<(usize, &'a str)> {
+    let rest = key.strip_prefix(prefix)?;
+    let (i, rest) = rest.split_once('.').unwrap_or((rest, ""));
+    i.parse::<usize>().ok().filter(|i| *i < 100).map(|i| (i, rest))
 }
 
 impl GradeForm {
     fn read(fields: &[(String, String)]) -> Self {
         let one = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
         let mut levels = Vec::new();
+        let mut guide: Vec<(String, String)> = Vec::new();
         for (key, value) in fields {
-            if let Some(i) = key.strip_prefix("level.").and_then(|i| i.parse::<usize>().ok()).filter(|i| *i < 100) {
+            if let Some((i, "")) = indexed(key, "level.") {
                 if levels.len() <= i {
                     levels.resize(i + 1, None);
                 }
                 levels[i] = value.parse::<usize>().ok();
+            } else if let Some((i, part @ ("points" | "comment"))) = indexed(key, "guide.") {
+                if guide.len() <= i {
+                    guide.resize(i + 1, Default::default());
+                }
+                let slot = if part == "points" { &mut guide[i].0 } else { &mut guide[i].1 };
+                *slot = value.clone();
             }
         }
-        Self { points: one("points"), feedback: one("feedback"), then: one("then"), levels }
+        let scale = one("scale").parse::<usize>().ok();
+        Self { points: one("points"), feedback: one("feedback"), then: one("then"), levels, guide, scale }
+    }
+
+    /// The guide's marks as typed; points that are not a number are refused by the service.
+    fn guide_marks(&self) -> Option<Vec<guide::Mark>> {
+        let read = |raw: &str| raw.trim().replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
+        let marks = self.guide.iter().map(|(p, c)| guide::Mark { points: read(p), comment: c.trim().to_string() });
+        (!self.guide.is_empty()).then(|| marks.collect())
     }
 
     /// The level chosen for criterion `i`.
@@ -154,6 +201,14 @@ async fn render_grade(
         feedback: row.feedback_md.clone(),
         then: String::new(),
         levels: row.rubric_choices().unwrap_or_default().into_iter().map(Some).collect(),
+        guide: match Marks::of(&view.assignment.settings, row) {
+            Marks::Guide(marks) => marks.into_iter().map(|m| (m.points.to_string(), m.comment)).collect(),
+            _ => Vec::new(),
+        },
+        scale: match Marks::of(&view.assignment.settings, row) {
+            Marks::Scale(level) => Some(level),
+            _ => None,
+        },
     });
     let text_html = markdown::render(&row.text_md);
     reply.render(&GradePage { page: s.page, view, text_html, form, errors })
@@ -175,15 +230,17 @@ pub async fn save(
     } else {
         Some(form.levels.iter().map(|l| l.unwrap_or(usize::MAX)).collect::<Vec<_>>())
     };
+    let guide = form.guide_marks();
     let typed = form.points.trim().replace(',', ".").parse::<f64>().ok().filter(|p| p.is_finite());
-    let Some(points) = typed.or(rubric.as_ref().map(|_| 0.0)) else {
+    let marked = rubric.is_some() || guide.is_some() || form.scale.is_some();
+    let Some(points) = typed.or(marked.then_some(0.0)) else {
         let message = Text::new("errors.bad_number");
         let errors =
             FormErrors { general: None, fields: vec![FieldError::new("points", message.in_lang(s.page.locale))] };
         return render_grade(&state, s, &id, Some(form), errors, Reply::status(http::StatusCode::UNPROCESSABLE_ENTITY))
             .await;
     };
-    let input = GradeInput { points, rubric, feedback_md: form.feedback.clone() };
+    let input = GradeInput { points, rubric, guide, scale: form.scale, feedback_md: form.feedback.clone() };
     match grading::grade(&state, &s.viewer, &id, &input).await {
         Ok(row) => {
             let view = grading::submission(&state, &s.viewer, &id).await?;

@@ -22,7 +22,7 @@ use crate::{
     model::AssignmentId,
     repo::files::FileRow,
     service::{
-        Role, assignments,
+        Role, assignments, feedback,
         submissions::{self, Mine, file_url},
     },
 };
@@ -45,6 +45,8 @@ struct AssignmentPage {
     instructions_html: String,
     text_html: String,
     feedback_html: String,
+    /// What the grading method adds to a released grade (guide, scale).
+    released: Option<feedback::Released>,
 }
 
 impl AssignmentPage {
@@ -80,6 +82,9 @@ impl AssignmentPage {
     }
     fn grade_line(&self) -> String {
         let Some(s) = self.mine.visible_grade() else { return String::new() };
+        if let Some(level) = self.released.as_ref().and_then(|r| r.scale_level.clone()) {
+            return level;
+        }
         format!("{} / {}", s.grade.unwrap_or_default(), self.mine.assignment.settings.max_points)
     }
     /// The level the grader chose for criterion `i` of the rubric, as "Clear (5)".
@@ -104,7 +109,8 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Ass
     let instructions_html = markdown::render(&mine.assignment.instructions_md);
     let text_html = markdown::render(mine.submission.as_ref().map_or("", |s| s.text_md.as_str()));
     let feedback_html = markdown::render(mine.visible_grade().map_or("", |s| s.feedback_md.as_str()));
-    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html })
+    let released = feedback::released(&state, &mine).await?;
+    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html, released })
 }
 
 #[derive(Deserialize, Default)]

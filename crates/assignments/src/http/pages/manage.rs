@@ -23,12 +23,14 @@ use serde::Deserialize;
 
 use super::back;
 use crate::{
-    model::{AssignmentId, Completion, PenaltyUnit, Release, Resubmit, Settings},
+    model::{AssignmentId, Completion, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
     service::{
         Assignment,
         assignments::{self, Extension},
-        grading,
-        rubrics::{self, Rubric},
+        definitions, grading,
+        guides::Guide,
+        rubrics::Rubric,
+        scales::Scale,
     },
 };
 
@@ -71,6 +73,8 @@ struct ManagePage {
     errors: FormErrors,
     extensions: Vec<Extension>,
     rubrics: Vec<Rubric>,
+    guides: Vec<Guide>,
+    scales: Vec<Scale>,
     submitted: i64,
     graded: i64,
 }
@@ -82,10 +86,14 @@ impl ManagePage {
             "release" => &self.form.release,
             "completion" => &self.form.completion,
             "late_penalty_unit" => &self.form.late_penalty_unit,
-            "rubric_id" => &self.form.rubric_id,
+            "grading" => &self.form.grading,
             _ => "",
         };
         current == value
+    }
+    /// The grading select names this rubric, guide or scale.
+    fn grading_is(&self, kind: &str, id: &str) -> bool {
+        self.form.grading.split_once(':') == Some((kind, id))
     }
     fn awaiting_release(&self) -> bool {
         self.assignment.settings.release == Release::Manual && self.assignment.released_at.is_none()
@@ -110,7 +118,28 @@ pub struct SettingsForm {
     resubmit: String,
     release: String,
     completion: String,
-    rubric_id: String,
+    /// `points`, or `rubric:{id}`, `guide:{id}`, `scale:{id}`: one select for method and definition.
+    grading: String,
+}
+
+/// The grading select's value for the settings.
+fn grading_choice(s: &Settings) -> String {
+    match s.grading() {
+        (method, Some(id)) => format!("{}:{id}", method.kind().unwrap_or_default()),
+        (_, None) => "points".to_string(),
+    }
+}
+
+/// The method and definition the grading select names (points when it names nothing known).
+fn grading_of(choice: &str) -> (GradingMethod, Option<String>) {
+    let (kind, id) = choice.split_once(':').unwrap_or_default();
+    let method = match kind {
+        "rubric" => GradingMethod::Rubric,
+        "guide" => GradingMethod::Guide,
+        "scale" => GradingMethod::Scale,
+        _ => return (GradingMethod::Points, None),
+    };
+    (method, Some(id.trim().to_string()).filter(|id| !id.is_empty()))
 }
 
 /// A decimal as typed ("7,5" too); blank is None.
@@ -143,7 +172,7 @@ impl SettingsForm {
             resubmit: enum_name(&s.resubmit),
             release: enum_name(&s.release),
             completion: enum_name(&s.completion),
-            rubric_id: s.rubric_id.clone().unwrap_or_default(),
+            grading: grading_choice(s),
         }
     }
 
@@ -161,6 +190,7 @@ impl SettingsForm {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let (grading_method, grading_id) = grading_of(&self.grading);
         Ok(Settings {
             due_at,
             cut_off_at,
@@ -176,7 +206,9 @@ impl SettingsForm {
             resubmit: parse_enum::<Resubmit>(&self.resubmit),
             release: parse_enum::<Release>(&self.release),
             completion: parse_enum::<Completion>(&self.completion),
-            rubric_id: Some(self.rubric_id.trim().to_string()).filter(|id| !id.is_empty()),
+            rubric_id: None,
+            grading_method: Some(grading_method),
+            grading_id,
         })
     }
 }
@@ -191,9 +223,25 @@ async fn render(
 ) -> AppResult<Response> {
     let (course, assignment, (submitted, graded)) = grading::overview(state, &s.viewer, id).await?;
     let extensions = assignments::extensions(state, &s.viewer, id).await?;
-    let (_, rubrics) = rubrics::list(state, &s.viewer, &lyceum_platform::ids::CourseId::from(&course.id)).await?;
+    let course_id = lyceum_platform::ids::CourseId::from(&course.id);
+    let (_, rubrics) = definitions::list::<Rubric>(state, &s.viewer, &course_id).await?;
+    let (_, guides) = definitions::list::<Guide>(state, &s.viewer, &course_id).await?;
+    let (_, scales) = definitions::list::<Scale>(state, &s.viewer, &course_id).await?;
     let form = form.unwrap_or_else(|| SettingsForm::of(&assignment.settings, &s.page));
-    reply.render(&ManagePage { page: s.page, course, assignment, form, errors, extensions, rubrics, submitted, graded })
+    let page = ManagePage {
+        page: s.page,
+        course,
+        assignment,
+        form,
+        errors,
+        extensions,
+        rubrics,
+        guides,
+        scales,
+        submitted,
+        graded,
+    };
+    reply.render(&page)
 }
 
 pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {

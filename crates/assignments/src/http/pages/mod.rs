@@ -1,11 +1,12 @@
 //! The module's pages: the learner's assignment page, the staff's settings,
 //! submissions queue and grading pages, and submission files.
 
+pub mod definitions;
+pub mod feedback;
 pub mod files;
 pub mod grading;
 pub mod learner;
 pub mod manage;
-pub mod rubrics;
 pub mod worksheet;
 
 use lyceum_platform::{

@@ -163,13 +163,29 @@ pub async fn grade_item_fixture(client: &TestClient) -> String {
     made.json()["id"].as_str().expect("grade item id").to_string()
 }
 
-/// A rubric in a fresh course of the caller's.
-pub async fn rubric_fixture(client: &TestClient) -> String {
+/// A rubric, marking guide or scale (`api`: `rubrics`, `marking-guides`,
+/// `scales`) in a fresh course of the caller's.
+pub async fn definition_fixture(client: &TestClient, api: &str) -> String {
     let (course, _, _) = course_fixture(client).await;
-    let body = json!({"title": "Walked", "text": "Clarity | Unclear = 0 | Clear = 5"});
-    let made = client.post(&format!("/api/v1/courses/{course}/rubrics"), body).await;
-    assert_eq!(made.status, 201, "rubric: {}", made.text);
-    made.json()["id"].as_str().expect("rubric id").to_string()
+    let text = match api {
+        "marking-guides" => "Clarity | 10 | What to look for",
+        "scales" => "Not yet, Competent, Excellent",
+        _ => "Clarity | Unclear = 0 | Clear = 5",
+    };
+    let made = client.post(&format!("/api/v1/courses/{course}/{api}"), json!({"title": "Walked", "text": text})).await;
+    assert_eq!(made.status, 201, "{api}: {}", made.text);
+    made.json()["id"].as_str().expect("definition id").to_string()
+}
+
+/// A feedback file on `submission` (the caller grades it).
+pub async fn feedback_file_fixture(client: &TestClient, submission: &str) -> String {
+    let part = reqwest::multipart::Part::bytes(b"notes\n".to_vec()).file_name("walked.txt");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let url = client.url(&format!("/api/v1/assignment-submissions/{submission}/feedback/files"));
+    let request = client.http.post(url).bearer_auth(client.bearer.as_deref().unwrap_or_default()).multipart(form);
+    let made = TestClient::reply(request.send().await.unwrap()).await;
+    assert_eq!(made.status, 201, "feedback file: {}", made.text);
+    made.json()["id"].as_str().expect("feedback file id").to_string()
 }
 
 /// A grade category in a fresh course of the caller's.

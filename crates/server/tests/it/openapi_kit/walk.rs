@@ -71,12 +71,19 @@ impl Walker<'_> {
             }
             let id = self.submission.clone().unwrap_or_default();
             concrete = concrete.replace("/assignment-submissions/{id}", &format!("/assignment-submissions/{id}"));
+            if path.contains("/feedback/files/{file_id}") {
+                concrete = concrete.replace("{file_id}", &feedback_file_fixture(self.bearer, &id).await);
+            }
         } else if path.contains("/assignments/{id}") {
             let id = assignment_fixture(self.bearer).await.1;
             concrete = concrete.replace("/assignments/{id}", &format!("/assignments/{id}"));
         }
-        if path.contains("/rubrics/{id}") {
-            concrete = concrete.replace("/rubrics/{id}", &format!("/rubrics/{}", rubric_fixture(self.bearer).await));
+        for api in ["rubrics", "marking-guides", "scales"] {
+            let template = format!("/{api}/{{id}}");
+            if path.contains(&template) {
+                let id = definition_fixture(self.bearer, api).await;
+                concrete = concrete.replace(&template, &format!("/{api}/{id}"));
+            }
         }
         if path.contains("/grade-categories/{id}") {
             let id = grade_category_fixture(self.bearer).await;
