@@ -14,7 +14,7 @@ use axum::{
 use lyceum_platform::{AppState, config::Settings, http::limits::Wide};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::settings::AssignmentUploads;
+use crate::{service::feedback_zip::FEEDBACK_ZIP_MAX_BYTES, settings::AssignmentUploads};
 
 /// The submissions' zip as a download.
 async fn zip_response(
@@ -56,6 +56,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::grade_submission))
         .routes(routes!(w::preview_worksheet))
         .routes(routes!(w::apply_worksheet))
+        .routes(routes!(w::upload_feedback_zip))
         .routes(routes!(r::list_rubrics, r::create_rubric))
         .routes(routes!(r::get_rubric, r::update_rubric, r::delete_rubric))
         .routes(routes!(fb::list_feedback_files, fb::attach_feedback_file))
@@ -83,6 +84,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/assignments/{id}/submissions.zip", get(g::zip))
         .route("/teach/assignments/{id}/worksheet", get(w::form).post(w::preview))
         .route("/teach/assignments/{id}/worksheet/apply", post(w::apply))
+        .route("/teach/assignments/{id}/feedback-zip", post(w::feedback_zip))
         .route("/teach/assignment-submissions/{id}", get(g::show).post(g::save))
         .route("/lessons/{id}/assignment", get(l::of_lesson))
         .route("/assignments/{id}", get(l::show))
@@ -111,10 +113,13 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
     let uploads = settings.section::<AssignmentUploads>();
     let timeout = Duration::from_secs(settings.request_timeout_secs);
     let wide = |route| Wide { route, max_body: uploads.submission_file_max_bytes + FORM_OVERHEAD, timeout };
+    let zip = |route| Wide { route, max_body: FEEDBACK_ZIP_MAX_BYTES + FORM_OVERHEAD, timeout };
     vec![
         wide("/api/v1/assignments/{id}/submission/files"),
         wide("/assignments/{id}/files"),
         wide("/api/v1/assignment-submissions/{id}/feedback/files"),
         wide("/teach/assignment-submissions/{id}/feedback/files"),
+        zip("/api/v1/assignments/{id}/feedback-zip"),
+        zip("/teach/assignments/{id}/feedback-zip"),
     ]
 }

@@ -29,6 +29,19 @@ fn safe(name: &str) -> String {
     if trimmed.is_empty() { "_".to_string() } else { trimmed.to_string() }
 }
 
+/// A learner's folder in the zip: their name ("Participant …" under blind
+/// marking) and the end of the submission's id, told apart even when two
+/// learners share a name.
+pub(crate) fn folder(line: &Line) -> String {
+    let code: String = line.row.id.chars().rev().take(6).collect::<String>().chars().rev().collect();
+    format!("{} - {code}", safe(&line.learner_name))
+}
+
+/// The name of the learner's `n`th file (from 0) in their folder.
+pub(crate) fn own_file_name(n: usize, name: &str) -> String {
+    format!("{}-{}", n + 1, safe(name))
+}
+
 /// The worksheet: one line per submission, for the grader's own records.
 fn worksheet(assignment: &Assignment, lines: &[Line]) -> String {
     let mut out = String::from(BOM);
@@ -77,8 +90,7 @@ pub async fn submissions_zip(
     };
     let mut total = 0_i64;
     for line in &lines {
-        let code: String = line.row.id.chars().rev().take(6).collect::<String>().chars().rev().collect();
-        let folder = format!("{} - {code}", safe(&line.learner_name));
+        let folder = folder(line);
         if !line.row.text_md.trim().is_empty() {
             entries.push(Entry {
                 path: format!("{folder}/text.md"),
@@ -93,7 +105,7 @@ pub async fn submissions_zip(
                 return Err(AssignmentError::ZipTooLarge);
             }
             let data = state.storage.get(&file.storage_key).await.map_err(AppError::from)?;
-            let path = format!("{folder}/{}-{}", n + 1, safe(&file.name));
+            let path = format!("{folder}/{}", own_file_name(n, &file.name));
             entries.push(Entry { path, data: data.to_vec(), deflate: false });
         }
     }

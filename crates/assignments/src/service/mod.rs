@@ -8,6 +8,7 @@ pub mod definitions;
 pub mod export;
 pub mod feedback;
 pub mod feedback_files;
+pub mod feedback_zip;
 mod files;
 pub mod grading;
 pub mod guides;

@@ -208,4 +208,117 @@ async fn post_multipart(
     TestClient::reply(client.http.post(client.url(path)).multipart(form).send().await.unwrap()).await
 }
 
-on_both_backends!(marks_come_back_from_the_spreadsheet_with_a_preview);
+/// POSTs `bytes` as the multipart field `file` (the API's uploads).
+async fn upload(client: &TestClient, path: &str, name: &str, bytes: &[u8]) -> Reply {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut req = client.http.post(client.url(path)).multipart(form);
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf);
+    }
+    TestClient::reply(req.send().await.unwrap()).await
+}
+
+/// The submissions zip with its entries replaced or added: `(path, bytes)`.
+async fn zip_with(teacher: &TestClient, id: &str, changes: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let url = teacher.url(&format!("/teach/assignments/{id}/submissions.zip"));
+    let bytes = teacher.http.get(url).send().await.unwrap().bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let data = changes.iter().find(|(p, _)| *p == name).map_or(data, |(_, d)| d.clone());
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let names: Vec<String> =
+        (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    for (path, data) in changes.iter().filter(|(p, _)| !names.contains(p)) {
+        out.start_file(path.as_str(), options).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+async fn feedback_files_come_back_in_the_zips_folders(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, _) = app.signed_in("learner@example.org", Role::Learner).await;
+    let (stranger, _) = app.signed_in("stranger@example.org", Role::Learner).await;
+    let (other_teacher, _) = app.signed_in("alan@example.org", Role::Instructor).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Essays", json!({})).await;
+    let module = courses_kit::module(&teacher, &course, "Week 1").await;
+    enrollment_kit::add_to_roster(&teacher, &course, "learner@example.org").await;
+    let settings = json!({"max_files": 2, "online_text": true});
+    let made =
+        teacher.post("/api/v1/assignments", json!({"module_id": module, "title": "Essay", "settings": settings})).await;
+    let id = made.json()["id"].as_str().unwrap().to_string();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    assert_eq!(put(&learner, &mine, json!({"text": "See the files."})).await.status, 200);
+    let essay = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n".to_vec();
+    assert_eq!(upload(&learner, &format!("{mine}/files"), "essay.pdf", &essay).await.status, 201);
+    assert_eq!(upload(&learner, &format!("{mine}/files"), "data.txt", b"1,2,3\n").await.status, 201);
+    let sid = learner.post(&format!("{mine}/submit"), json!({})).await.json()["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let folder = format!("Test User - {}", &sid[sid.len() - 6..]);
+    let annotated = b"%PDF-1.7\n% annotated by the teacher\n%%EOF\n".to_vec();
+    let zip = zip_with(
+        &teacher,
+        &id,
+        &[
+            (format!("{folder}/1-essay.pdf"), annotated.clone()),
+            (format!("{folder}/recording.txt"), b"Well done.".to_vec()),
+            (format!("{folder}/tool.exe"), b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00".to_vec()),
+            ("Someone - 000000/notes.txt".to_string(), b"?".to_vec()),
+        ],
+    )
+    .await;
+    let url = format!("/api/v1/assignments/{id}/feedback-zip");
+    for client in [&learner, &stranger, &other_teacher] {
+        assert_eq!(upload(client, &url, "marked.zip", &zip).await.status, 404);
+    }
+    upload(&teacher, &url, "marked.zip", b"not a zip").await.assert_problem(422, "validation");
+    let report = upload(&teacher, &url, "marked.zip", &zip).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let files = report.json()["files"].as_array().unwrap().clone();
+    let outcome = |path: &str| {
+        let file = files.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} reported: {files:?}"));
+        (file["attached"].as_bool().unwrap(), file["reason"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(outcome(&format!("{folder}/1-essay.pdf")).0, true, "an annotated copy is feedback");
+    assert_eq!(outcome(&format!("{folder}/recording.txt")).0, true);
+    assert!(outcome(&format!("{folder}/2-data.txt")).1.contains("unchanged"), "the learner's own file is skipped");
+    assert!(outcome(&format!("{folder}/text.md")).1.contains("unchanged"));
+    assert!(!outcome(&format!("{folder}/tool.exe")).0);
+    assert!(outcome("Someone - 000000/notes.txt").1.contains("matches no submitted work"));
+    assert!(outcome("grades.csv").1.contains("Not in a learner's folder"));
+    let listed = teacher.get(&format!("/api/v1/assignment-submissions/{sid}/feedback/files")).await;
+    assert_eq!(listed.json()["items"].as_array().map(Vec::len), Some(2), "{}", listed.text);
+
+    // The page: the report lists every file.
+    let page = format!("/teach/assignments/{id}/worksheet");
+    let csrf = teacher.page_csrf(&page).await;
+    let zip = zip_with(&teacher, &id, &[(format!("{folder}/more.txt"), b"And more.".to_vec())]).await;
+    let sent = post_multipart_file(&teacher, &format!("/teach/assignments/{id}/feedback-zip"), &csrf, &zip).await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    assert!(sent.text.contains("Attached as feedback") && sent.text.contains("more.txt"), "{}", sent.text);
+    let refused = post_multipart_file(&teacher, &format!("/teach/assignments/{id}/feedback-zip"), &csrf, b"nope").await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("not a zip file"), "{}", refused.text);
+    app.stop().await;
+}
+
+async fn post_multipart_file(client: &TestClient, path: &str, csrf: &str, bytes: &[u8]) -> Reply {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("marked.zip");
+    let form = reqwest::multipart::Form::new().text("csrf", csrf.to_string()).part("file", part);
+    TestClient::reply(client.http.post(client.url(path)).multipart(form).send().await.unwrap()).await
+}
+
+on_both_backends!(marks_come_back_from_the_spreadsheet_with_a_preview, feedback_files_come_back_in_the_zips_folders);

@@ -75,6 +75,12 @@ async fn assignment_pages_work_at_both_widths(backend: Backend) {
         follow(c, "Submissions").await;
         assert!(main_text(c).await.contains("Ada Lovelace"), "{}", main_text(c).await);
         check(c, axe, "/teach/assignments/{id}/submissions").await;
+        follow(c, "Upload marks").await;
+        check(c, axe, "/teach/assignments/{id}/worksheet").await;
+        for page in ["rubrics", "marking-guides", "scales"] {
+            c.goto(&format!("{}/teach/courses/{course}/{page}", app.url)).await.expect("open the course's definitions");
+            check(c, axe, &format!("/teach/courses/{{id}}/{page}")).await;
+        }
         c.goto(&format!("{}/teach/assignment-submissions/{waiting}", app.url)).await.expect("open a grading page");
         check(c, axe, "/teach/assignment-submissions/{id}").await;
         for criterion in 0..3 {

@@ -1,10 +1,11 @@
 //! Marks brought back from offline marking (staff): the worksheet of the
 //! submissions zip, previewed (`…/worksheet/preview`) and applied
-//! (`…/worksheet/apply`) with the preview's digest.
+//! (`…/worksheet/apply`) with the preview's digest; feedback files in the
+//! zip's folders (`…/feedback-zip`).
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
 };
 use lyceum_platform::{
     AppResult, AppState, Text,
@@ -15,8 +16,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    http::upload::{self, FileForm},
     model::AssignmentId,
-    service::worksheet::{self, Change, Preview, Problem as RowProblem},
+    service::{
+        feedback_zip::{self, Outcome},
+        worksheet::{self, Change, Preview, Problem as RowProblem},
+    },
 };
 
 /// A worksheet to preview.
@@ -145,4 +150,52 @@ pub async fn apply_worksheet(
 ) -> AppResult<Json<WorksheetApplied>> {
     let applied = worksheet::apply(&state, &v, &id, &body.csv, &body.digest).await?;
     Ok(Json(WorksheetApplied { applied }))
+}
+
+/// One file of an uploaded feedback zip.
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackZipFileDto {
+    /// Its path in the zip.
+    pub path: String,
+    /// The submission its folder names, if any.
+    pub submission_id: Option<String>,
+    /// True: attached as a feedback file; false: left out (`reason`).
+    pub attached: bool,
+    pub reason: Option<String>,
+}
+
+/// What became of each file of the zip.
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackZipReport {
+    pub files: Vec<FeedbackZipFileDto>,
+}
+
+impl From<&Outcome> for FeedbackZipFileDto {
+    fn from(o: &Outcome) -> Self {
+        Self {
+            path: o.path.clone(),
+            submission_id: o.submission_id.clone(),
+            attached: o.refusal.is_none(),
+            reason: o.refusal.as_ref().map(Text::english),
+        }
+    }
+}
+
+/// Feedback files from offline marking (staff): the submissions zip's
+/// folders with the grader's files added, as one zip (multipart field
+/// `file`). Each new or changed file in a learner's folder becomes a
+/// feedback file of that submission; the rest is reported with why.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/feedback-zip", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)), request_body(content = FileForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = FeedbackZipReport), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload_feedback_zip(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Json<FeedbackZipReport>> {
+    let file = upload::read_file(multipart).await?;
+    let outcomes = feedback_zip::upload(&state, &v, &id, file.data).await?;
+    Ok(Json(FeedbackZipReport { files: outcomes.iter().map(FeedbackZipFileDto::from).collect() }))
 }

@@ -15,9 +15,12 @@ use lyceum_platform::{
 };
 
 use crate::{
+    http::upload,
     model::AssignmentId,
     service::{
-        Assignment, grading,
+        Assignment,
+        feedback_zip::{self, Outcome},
+        grading,
         worksheet::{self, Preview, Problem, SHEET_MAX_BYTES},
     },
 };
@@ -28,6 +31,23 @@ struct UploadPage {
     page: Page,
     assignment: Assignment,
     errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "assignments/feedback_zip.html")]
+struct ZipReportPage {
+    page: Page,
+    assignment: Assignment,
+    outcomes: Vec<Outcome>,
+}
+
+impl ZipReportPage {
+    fn attached(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.refusal.is_none()).count()
+    }
+    fn reason(&self, o: &Outcome) -> String {
+        o.refusal.as_ref().map(|t| t.in_lang(self.page.locale)).unwrap_or_default()
+    }
 }
 
 #[derive(Template)]
@@ -62,6 +82,34 @@ impl PreviewPage {
     }
     fn apply_label(&self) -> String {
         Text::new("assignments.worksheet.apply").arg("count", self.preview.changes.len()).in_lang(self.page.locale)
+    }
+}
+
+/// The feedback zip's upload: a report of every file, or the upload form
+/// with what is wrong.
+pub async fn feedback_zip(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<AssignmentId>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Response> {
+    let file = match upload::read_file(multipart).await {
+        Ok(file) => file,
+        Err(why) => {
+            let message = Text::new(why.flash_key()).in_lang(s.page.locale);
+            return refuse_upload(&state, s, &id, FieldError::new("file", message)).await;
+        }
+    };
+    match feedback_zip::upload(&state, &s.viewer, &id, file.data).await {
+        Ok(outcomes) => {
+            let (_, assignment, _) = grading::overview(&state, &s.viewer, &id).await?;
+            Reply::OK.render(&ZipReportPage { page: s.page, assignment, outcomes })
+        }
+        Err(e) => {
+            let Refused { errors, reply, .. } = Refused::from_error(e.into(), s.page.locale)?;
+            let (_, assignment, _) = grading::overview(&state, &s.viewer, &id).await?;
+            reply.render(&UploadPage { page: s.page, assignment, errors })
+        }
     }
 }
 
