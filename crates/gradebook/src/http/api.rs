@@ -185,3 +185,32 @@ pub async fn delete_grade_category(
     service::delete_category(&state, &v, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A course's gradebook settings (staff): letter scale, pass mark, aggregation, certificate rule.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook/settings", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 200, body = SettingsDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+) -> AppResult<Json<SettingsDto>> {
+    let (_, settings) = service::settings(&state, &v, &id).await?;
+    Ok(Json(SettingsDto::from(&settings)))
+}
+
+/// Replaces a course's gradebook settings (staff); a bad letter scale is 422
+/// on the row (`letters[i]`), a pass mark outside 0 – 100 on `pass_percent`.
+#[utoipa::path(put, path = "/api/v1/courses/{id}/gradebook/settings", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = SettingsDto,
+    responses((status = 200, body = SettingsDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+    ApiJson(body): ApiJson<SettingsDto>,
+) -> AppResult<Json<SettingsDto>> {
+    let saved = service::save_settings(&state, &v, &id, body.into()).await?;
+    Ok(Json(SettingsDto::from(&saved)))
+}

@@ -3,6 +3,7 @@
 mod api;
 mod dto;
 mod pages;
+mod settings_pages;
 
 use axum::{
     Router,
@@ -24,6 +25,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::set_grade))
         .routes(routes!(api::list_grade_categories, api::add_grade_category))
         .routes(routes!(api::update_grade_category, api::delete_grade_category))
+        .routes(routes!(api::get_settings, api::put_settings))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -38,6 +40,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/courses/{id}/gradebook/categories", post(p::add_category))
         .route("/teach/grade-categories/{id}", post(p::save_category))
         .route("/teach/grade-categories/{id}/delete", post(p::delete_category))
+        .route("/teach/courses/{id}/gradebook/settings", get(settings_pages::show).post(settings_pages::save))
 }
 
 /// The gradebook CSV as a download.

@@ -96,6 +96,9 @@ fn refused(to: &str, e: GradebookError) -> AppResult<Response> {
         GradebookError::Weight => "gradebook.errors.weight",
         GradebookError::DropLowest => "gradebook.errors.drop_lowest",
         GradebookError::UnknownCategory => "gradebook.errors.unknown_category",
+        GradebookError::PassMark => "gradebook.errors.pass_mark",
+        GradebookError::StalePreview => "gradebook.errors.stale_preview",
+        other @ (GradebookError::LetterScale { .. } | GradebookError::ImportFile(_)) => return Err(other.into()),
         GradebookError::Other(e) => return Err(e),
     };
     Ok(redirect_with_flash(to, FlashKind::Error, key))

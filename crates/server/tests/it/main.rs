@@ -66,6 +66,8 @@ mod enrollment_pages;
 mod first_admin;
 mod french;
 mod gradebook;
+mod gradebook_certificate;
+mod gradebook_settings;
 mod i18n_keys;
 mod invalid_token_is_401;
 mod job_failures;

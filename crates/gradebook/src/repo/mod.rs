@@ -1,4 +1,7 @@
-//! The module's tables: `grade_items` and `grade_entries`.
+//! The module's tables: `grade_items`, `grade_entries`, `grade_categories`
+//! (here) and `gradebook_settings` ([`settings`]).
+
+pub mod settings;
 
 use lyceum_platform::db::{self, Args};
 use sqlx::AnyConnection;
