@@ -20,6 +20,7 @@ mod error;
 pub mod events;
 pub mod feed;
 pub mod http;
+pub mod import;
 pub mod model;
 pub(crate) mod repo;
 pub mod service;

@@ -186,9 +186,17 @@ mod tests {
         let cells = [(&q1, Some(2.0)), (&q2, Some(8.0)), (&q3, Some(10.0)), (&essay, Some(70.0))];
         assert_eq!(total_percent(cells, &cats, W), Some(78.0));
         // Only quizzes graded so far: their group alone makes the total.
-        assert_eq!(total_percent([(&q1, Some(5.0)), (&essay, None)], &cats, W), Some(50.0), "never the last one dropped");
+        assert_eq!(
+            total_percent([(&q1, Some(5.0)), (&essay, None)], &cats, W),
+            Some(50.0),
+            "never the last one dropped"
+        );
         let bonus = Item { extra_credit: 1, ..in_category(5.0, "essays") };
-        assert_eq!(total_percent([(&essay, Some(70.0)), (&bonus, Some(5.0))], &cats, W), Some(75.0), "points, no maximum");
+        assert_eq!(
+            total_percent([(&essay, Some(70.0)), (&bonus, Some(5.0))], &cats, W),
+            Some(75.0),
+            "points, no maximum"
+        );
         // Items outside every category are worth what the weights leave: here 100 − 40 = 60.
         let loose = item(50.0);
         let one = [category("quizzes", 40.0, 0)];

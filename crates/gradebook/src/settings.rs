@@ -164,9 +164,10 @@ mod tests {
     #[test]
     fn the_default_scale_is_the_old_one() {
         let s = Settings::default();
-        assert_eq!([s.letter(95.0), s.letter(89.999), s.letter(80.0), s.letter(61.0), s.letter(12.0)], [
-            "A", "B", "B", "D", "F"
-        ]);
+        assert_eq!(
+            [s.letter(95.0), s.letter(89.999), s.letter(80.0), s.letter(61.0), s.letter(12.0)],
+            ["A", "B", "B", "D", "F"]
+        );
         assert!(check_scale(&s.letters).is_ok());
         assert!(s.passes(Some(60.0)) && !s.passes(Some(59.99)) && !s.passes(None));
     }

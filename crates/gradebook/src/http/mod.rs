@@ -2,6 +2,8 @@
 
 mod api;
 mod dto;
+mod import_api;
+mod import_pages;
 mod pages;
 mod settings_pages;
 
@@ -26,6 +28,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list_grade_categories, api::add_grade_category))
         .routes(routes!(api::update_grade_category, api::delete_grade_category))
         .routes(routes!(api::get_settings, api::put_settings))
+        .routes(routes!(import_api::preview_import))
+        .routes(routes!(import_api::apply_import))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -41,6 +45,8 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/grade-categories/{id}", post(p::save_category))
         .route("/teach/grade-categories/{id}/delete", post(p::delete_category))
         .route("/teach/courses/{id}/gradebook/settings", get(settings_pages::show).post(settings_pages::save))
+        .route("/teach/courses/{id}/gradebook/import", get(import_pages::show).post(import_pages::preview))
+        .route("/teach/courses/{id}/gradebook/import/apply", post(import_pages::apply))
 }
 
 /// The gradebook CSV as a download.

@@ -21,8 +21,7 @@ use lyceum_platform::{
 };
 
 use crate::{
-    GradebookError,
-    service,
+    GradebookError, service,
     settings::{Aggregation, CertificateRule, LETTERS_MAX, LetterStep, Settings},
 };
 
@@ -50,8 +49,11 @@ struct SettingsPage {
 
 impl SettingsPage {
     fn new(page: Page, course: Course, s: &Settings) -> Self {
-        let mut rows: Vec<ScaleRow> =
-            s.letters.iter().map(|l| ScaleRow { letter: l.letter.clone(), min: format!("{}", l.min_percent) }).collect();
+        let mut rows: Vec<ScaleRow> = s
+            .letters
+            .iter()
+            .map(|l| ScaleRow { letter: l.letter.clone(), min: format!("{}", l.min_percent) })
+            .collect();
         let blanks = BLANK_ROWS.min(LETTERS_MAX.saturating_sub(rows.len()));
         rows.extend((0..blanks).map(|_| ScaleRow { letter: String::new(), min: String::new() }));
         Self {

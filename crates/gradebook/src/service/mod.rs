@@ -26,6 +26,7 @@ use crate::{
     settings::Settings,
 };
 
+pub mod import;
 mod settings;
 pub mod standing;
 
@@ -62,7 +63,11 @@ pub struct Grid {
 }
 
 /// The course for its staff, or 404.
-pub(crate) async fn staff_course(conn: &mut AnyConnection, viewer: &Viewer, course_id: &CourseId) -> Result<Course, AppError> {
+pub(crate) async fn staff_course(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    course_id: &CourseId,
+) -> Result<Course, AppError> {
     let course = read::course(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     if is_staff(conn, viewer, course_id).await? { Ok(course) } else { Err(AppError::not_found()) }
 }

@@ -52,7 +52,8 @@ pub(crate) async fn totals(
     Ok(user_ids
         .iter()
         .map(|user| {
-            let values = items.iter().map(|i| (i, by_cell.get(&(i.id.as_str(), user.as_str())).and_then(|e| e.effective())));
+            let values =
+                items.iter().map(|i| (i, by_cell.get(&(i.id.as_str(), user.as_str())).and_then(|e| e.effective())));
             (user.clone(), total_percent(values, &categories, settings.aggregation))
         })
         .collect())

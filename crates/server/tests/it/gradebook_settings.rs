@@ -39,9 +39,7 @@ async fn settings_change_the_letters_the_pass_mark_and_the_aggregation(backend: 
     );
 
     // Refusals name the row.
-    let body = |letters: Value, pass: f64| {
-        json!({"letters": letters, "pass_percent": pass, "aggregation": "natural", "certificate_rule": "completion"})
-    };
+    let body = |letters: Value, pass: f64| json!({"letters": letters, "pass_percent": pass, "aggregation": "natural", "certificate_rule": "completion"});
     let dup = put(&teacher, &path, body(scale(&[("A", 50.0), ("A", 0.0)]), 50.0)).await;
     dup.assert_problem(422, "validation");
     assert_eq!(dup.error_fields(), ["letters[1]"]);
@@ -56,11 +54,11 @@ async fn settings_change_the_letters_the_pass_mark_and_the_aggregation(backend: 
 
     // Two categories, one drop: natural sums the kept points over their maximums.
     let categories = format!("/api/v1/courses/{course}/grade-categories");
-    let quizzes = teacher.post(&categories, json!({"name": "Quizzes", "weight": 90, "drop_lowest": 1})).await.json()
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let quizzes =
+        teacher.post(&categories, json!({"name": "Quizzes", "weight": 90, "drop_lowest": 1})).await.json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let mut items = Vec::new();
     for (title, max) in [("Q1", 10.0), ("Q2", 10.0), ("Essay", 100.0)] {
         let made = teacher
@@ -81,12 +79,7 @@ async fn settings_change_the_letters_the_pass_mark_and_the_aggregation(backend: 
     let grid = format!("/api/v1/courses/{course}/gradebook");
     let row = teacher.get(&grid).await.json()["rows"][0].clone();
     assert_eq!((row["total"].as_f64(), row["letter"].as_str()), (Some(79.0), Some("C")), "{row}");
-    let saved = put(
-        &teacher,
-        &path,
-        body(scale(&[("Très bien", 75.0), ("Bien", 70.5), ("Échec", 0.0)]), 72.0),
-    )
-    .await;
+    let saved = put(&teacher, &path, body(scale(&[("Très bien", 75.0), ("Bien", 70.5), ("Échec", 0.0)]), 72.0)).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(teacher.get(&path).await.json()["letters"][1], json!({"letter": "Bien", "min_percent": 70.5}));
     // Natural: (8 + 70) of (10 + 100) = 70.91 % (the 2 still dropped) → "Bien".
@@ -121,35 +114,41 @@ async fn the_settings_page_shows_the_scale_and_refuses_a_row(backend: Backend) {
     assert!(page.text.contains("Letter scale") && page.text.contains("value=\"A\""), "{}", page.text);
     let csrf = teacher.page_csrf(&page_path).await;
     let refused = teacher
-        .form(&page_path, &[
-            ("csrf", &csrf),
-            ("letter_0", "<b>Top</b>"),
-            ("min_0", "50"),
-            ("letter_1", "Low"),
-            ("min_1", "60"),
-            ("letter_2", "Zero"),
-            ("min_2", "0"),
-            ("pass_percent", "50"),
-            ("aggregation", "natural"),
-            ("certificate_rule", "completion_and_pass"),
-        ])
+        .form(
+            &page_path,
+            &[
+                ("csrf", &csrf),
+                ("letter_0", "<b>Top</b>"),
+                ("min_0", "50"),
+                ("letter_1", "Low"),
+                ("min_1", "60"),
+                ("letter_2", "Zero"),
+                ("min_2", "0"),
+                ("pass_percent", "50"),
+                ("aggregation", "natural"),
+                ("certificate_rule", "completion_and_pass"),
+            ],
+        )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert!(refused.text.contains("Row 2 of the letter scale"), "{}", refused.text);
     assert!(refused.text.contains("&#60;b&#62;Top") && !refused.text.contains("<b>Top"), "escaped, kept as typed");
     let saved = teacher
-        .form(&page_path, &[
-            ("csrf", &csrf),
-            ("letter_0", "Pass"),
-            ("min_0", "50,5"),
-            ("letter_1", ""),
-            ("min_1", ""),
-            ("letter_2", "Fail"),
-            ("min_2", "0"),
-            ("pass_percent", "50,5"),
-            ("aggregation", "natural"),
-            ("certificate_rule", "completion_and_pass"),
-        ])
+        .form(
+            &page_path,
+            &[
+                ("csrf", &csrf),
+                ("letter_0", "Pass"),
+                ("min_0", "50,5"),
+                ("letter_1", ""),
+                ("min_1", ""),
+                ("letter_2", "Fail"),
+                ("min_2", "0"),
+                ("pass_percent", "50,5"),
+                ("aggregation", "natural"),
+                ("certificate_rule", "completion_and_pass"),
+            ],
+        )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.text);
     let now = teacher.get(&format!("/api/v1/courses/{course}/gradebook/settings")).await.json();

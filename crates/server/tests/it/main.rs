@@ -67,6 +67,7 @@ mod first_admin;
 mod french;
 mod gradebook;
 mod gradebook_certificate;
+mod gradebook_import;
 mod gradebook_settings;
 mod i18n_keys;
 mod invalid_token_is_401;
