@@ -37,6 +37,8 @@ pub enum GradebookError {
     ImportFile(ImportFileProblem),
     /// The grades changed since the import's preview (409 `stale-preview`).
     StalePreview,
+    /// A grid sort that is not `name`, `total` or `item:<id>` of the course, or a `dir` not `asc`/`desc` (422 on `sort`).
+    Sort,
     Other(AppError),
 }
 
@@ -103,6 +105,7 @@ impl From<GradebookError> for AppError {
             }
             GradebookError::PassMark => AppError::field("pass_percent", t("gradebook.errors.pass_mark")),
             GradebookError::ImportFile(p) => AppError::field("file", GradebookError::import_text(p)),
+            GradebookError::Sort => AppError::field("sort", t("gradebook.errors.sort")),
             GradebookError::StalePreview => {
                 AppError::conflict(t("gradebook.errors.stale_preview")).with_kind("stale-preview")
             }

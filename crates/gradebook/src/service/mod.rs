@@ -28,9 +28,11 @@ use crate::{
 
 pub mod import;
 mod settings;
+mod sorting;
 pub mod standing;
 
 pub use settings::{save_settings, settings};
+pub use sorting::{GridSort, SortKey, sorted_grid};
 
 /// The longest item title.
 pub const TITLE_MAX: usize = 120;
