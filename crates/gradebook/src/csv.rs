@@ -27,7 +27,7 @@ pub fn gradebook(items: &[Item], rows: &[Row]) -> String {
     for row in rows {
         let mut line = vec![cell(&row.name), cell(&row.email)];
         line.extend(row.cells.iter().map(|c| number(c.as_ref().and_then(Entry::effective))));
-        line.extend([number(row.total), row.letter().to_string()]);
+        line.extend([number(row.total), row.letter.clone()]);
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }

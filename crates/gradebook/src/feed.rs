@@ -11,7 +11,7 @@ use lyceum_platform::{
 };
 use lyceum_quizzes::events::AttemptGraded;
 
-use crate::repo;
+use crate::{repo, service::standing};
 
 pub fn register_jobs(registry: &mut JobRegistry) {
     registry.subscribe::<AttemptGraded, QuizGradeFeed>().subscribe::<SubmissionGraded, AssignmentGradeFeed>();
@@ -26,8 +26,10 @@ async fn keep(
     points: f64,
 ) -> Result<(), JobError> {
     let mut tx = state.db.begin().await.map_err(JobError::from)?;
+    let before = standing::totals(&mut tx, course_id, &[user_id.to_string()]).await.map_err(JobError::from)?;
     let item = repo::activity_item(&mut tx, course_id, source, source_id, title, max).await.map_err(JobError::from)?;
     repo::set_points(&mut tx, &item, user_id, points).await.map_err(JobError::from)?;
+    standing::publish_changes(state, &mut tx, course_id, &before).await?;
     tx.commit().await.map_err(JobError::from)?;
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! The gradebook's arithmetic: a learner's effective points in an item (an
 //! override wins), the course total over the items they have a grade in —
-//! by category weights, dropping the lowest, with extra credit — and the
-//! letter for a percent. Pure.
+//! by category weights or as a natural sum, dropping the lowest, with extra
+//! credit. Pure (the letter is the course's scale: `settings`).
 
 use serde::{Deserialize, Serialize};
+
+use crate::settings::Aggregation;
 
 /// A grade item as stored.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
@@ -68,10 +70,10 @@ impl Entry {
     }
 }
 
-/// One group's percent: its graded items' points over their maximum, after
-/// dropping the `drop` lowest (by percent, never the last one); extra credit
-/// adds points only. None when nothing in it is graded.
-fn group_percent(graded: &mut Vec<(&Item, f64)>, drop: usize) -> Option<f64> {
+/// One group's points and maximum: its graded items after dropping the
+/// `drop` lowest (by percent, never the last one); extra credit adds points
+/// only. None when nothing in it is graded.
+fn group_sums(graded: &[(&Item, f64)], drop: usize) -> Option<(f64, f64)> {
     let mut regular: Vec<(&Item, f64)> = graded.iter().filter(|(i, _)| !i.is_extra_credit()).copied().collect();
     regular.sort_by(|a, b| (a.1 / a.0.max_points).total_cmp(&(b.1 / b.0.max_points)));
     let dropped = drop.min(regular.len().saturating_sub(1));
@@ -79,45 +81,50 @@ fn group_percent(graded: &mut Vec<(&Item, f64)>, drop: usize) -> Option<f64> {
     let max: f64 = kept.iter().map(|(i, _)| i.max_points).sum();
     let extra: f64 = graded.iter().filter(|(i, _)| i.is_extra_credit()).map(|(_, v)| v).sum();
     let points: f64 = kept.iter().map(|(_, v)| v).sum::<f64>() + extra;
-    (max > 0.0).then(|| points / max * 100.0)
+    (max > 0.0).then_some((points, max))
+}
+
+fn group_percent(graded: &[(&Item, f64)], drop: usize) -> Option<f64> {
+    group_sums(graded, drop).map(|(points, max)| points / max * 100.0)
 }
 
 /// The course total, percent, from the visible items and a learner's values
 /// in them (an item not graded yet does not count against them). Without
-/// categories: points over the maximum. With them: each category's percent
+/// categories: points over the maximum. Weighted: each category's percent
 /// weighted by its weight, the items outside every category a group worth
 /// what the weights leave of 100 %; the weights of groups with a grade are
-/// scaled to add up.
+/// scaled to add up. Natural: every group's points (after its drops) over
+/// every group's maximum.
 pub fn total_percent<'a>(
     cells: impl IntoIterator<Item = (&'a Item, Option<f64>)>,
     categories: &[Category],
+    aggregation: Aggregation,
 ) -> Option<f64> {
     let graded: Vec<(&Item, f64)> = cells.into_iter().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
-    let in_group = |id: Option<&str>| -> Vec<(&Item, f64)> {
-        graded.iter().filter(|(i, _)| i.category_id.as_deref() == id).copied().collect()
-    };
     let known = |i: &Item| i.category_id.as_deref().is_some_and(|c| categories.iter().any(|k| k.id == c));
-    let mut loose: Vec<(&Item, f64)> = graded.iter().filter(|(i, _)| !known(i)).copied().collect();
+    let loose: Vec<(&Item, f64)> = graded.iter().filter(|(i, _)| !known(i)).copied().collect();
+    let in_group = |c: &Category| -> Vec<(&Item, f64)> {
+        graded.iter().filter(|(i, _)| i.category_id.as_deref() == Some(c.id.as_str())).copied().collect()
+    };
+    let drop_of = |c: &Category| usize::try_from(c.drop_lowest).unwrap_or(0);
     if categories.is_empty() {
-        return group_percent(&mut loose, 0).map(round2);
+        return group_percent(&loose, 0).map(round2);
+    }
+    if aggregation == Aggregation::Natural {
+        let mut sums: Vec<(f64, f64)> = group_sums(&loose, 0).into_iter().collect();
+        sums.extend(categories.iter().filter_map(|c| group_sums(&in_group(c), drop_of(c))));
+        let (points, max) = sums.iter().fold((0.0, 0.0), |(p, m), (gp, gm)| (p + gp, m + gm));
+        return (max > 0.0).then(|| round2(points / max * 100.0));
     }
     let rest = (100.0 - categories.iter().map(|c| c.weight).sum::<f64>()).max(0.0);
-    let mut groups: Vec<(f64, Option<f64>)> = vec![(rest, group_percent(&mut loose, 0))];
+    let mut groups: Vec<(f64, Option<f64>)> = vec![(rest, group_percent(&loose, 0))];
     for c in categories {
-        let mut items = in_group(Some(&c.id));
-        groups.push((c.weight, group_percent(&mut items, usize::try_from(c.drop_lowest).unwrap_or(0))));
+        groups.push((c.weight, group_percent(&in_group(c), drop_of(c))));
     }
     let counted: Vec<(f64, f64)> =
         groups.into_iter().filter_map(|(w, p)| p.map(|p| (w, p))).filter(|(w, _)| *w > 0.0).collect();
     let weights: f64 = counted.iter().map(|(w, _)| w).sum();
     (weights > 0.0).then(|| round2(counted.iter().map(|(w, p)| w * p).sum::<f64>() / weights))
-}
-
-/// The default letter scale (percent floors), highest first.
-pub const LETTERS: [(f64, &str); 5] = [(90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F")];
-
-pub fn letter(percent: f64) -> &'static str {
-    LETTERS.iter().find(|(floor, _)| percent + 1e-9 >= *floor).map_or("F", |(_, l)| l)
 }
 
 pub fn round2(value: f64) -> f64 {
@@ -127,6 +134,8 @@ pub fn round2(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const W: Aggregation = Aggregation::Weighted;
 
     fn item(max: f64) -> Item {
         Item {
@@ -147,8 +156,8 @@ mod tests {
     #[test]
     fn the_total_counts_graded_items_only_and_overrides_win() {
         let (quiz, essay, talk) = (item(100.0), item(50.0), item(10.0));
-        assert_eq!(total_percent([(&quiz, Some(80.0)), (&essay, Some(45.0)), (&talk, None)], &[]), Some(83.33));
-        assert_eq!(total_percent([(&quiz, None)], &[]), None, "nothing graded: no total");
+        assert_eq!(total_percent([(&quiz, Some(80.0)), (&essay, Some(45.0)), (&talk, None)], &[], W), Some(83.33));
+        assert_eq!(total_percent([(&quiz, None)], &[], W), None, "nothing graded: no total");
         let entry = Entry {
             item_id: String::new(),
             user_id: String::new(),
@@ -175,19 +184,33 @@ mod tests {
         let essay = in_category(100.0, "essays");
         // Quizzes 2, 8, 10 of 10: the 2 is dropped → 90 %; the essay 70 % → 0.4 × 90 + 0.6 × 70 = 78.
         let cells = [(&q1, Some(2.0)), (&q2, Some(8.0)), (&q3, Some(10.0)), (&essay, Some(70.0))];
-        assert_eq!(total_percent(cells, &cats), Some(78.0));
+        assert_eq!(total_percent(cells, &cats, W), Some(78.0));
         // Only quizzes graded so far: their group alone makes the total.
-        assert_eq!(total_percent([(&q1, Some(5.0)), (&essay, None)], &cats), Some(50.0), "never the last one dropped");
+        assert_eq!(
+            total_percent([(&q1, Some(5.0)), (&essay, None)], &cats, W),
+            Some(50.0),
+            "never the last one dropped"
+        );
         let bonus = Item { extra_credit: 1, ..in_category(5.0, "essays") };
-        assert_eq!(total_percent([(&essay, Some(70.0)), (&bonus, Some(5.0))], &cats), Some(75.0), "points, no maximum");
+        assert_eq!(
+            total_percent([(&essay, Some(70.0)), (&bonus, Some(5.0))], &cats, W),
+            Some(75.0),
+            "points, no maximum"
+        );
         // Items outside every category are worth what the weights leave: here 100 − 40 = 60.
         let loose = item(50.0);
         let one = [category("quizzes", 40.0, 0)];
-        assert_eq!(total_percent([(&q1, Some(10.0)), (&loose, Some(25.0))], &one), Some(70.0));
+        assert_eq!(total_percent([(&q1, Some(10.0)), (&loose, Some(25.0))], &one, W), Some(70.0));
     }
 
     #[test]
-    fn letters_follow_their_floors() {
-        assert_eq!([letter(95.0), letter(89.999), letter(80.0), letter(61.0), letter(12.0)], ["A", "B", "B", "D", "F"]);
+    fn natural_sums_points_over_maximums_and_still_drops() {
+        let cats = [category("quizzes", 40.0, 1), category("essays", 60.0, 0)];
+        let (q1, q2) = (in_category(10.0, "quizzes"), in_category(10.0, "quizzes"));
+        let essay = in_category(100.0, "essays");
+        // Quizzes 2 and 8 of 10: the 2 is dropped; (8 + 70) of (10 + 100) = 70.91 %, weights ignored.
+        let cells = [(&q1, Some(2.0)), (&q2, Some(8.0)), (&essay, Some(70.0))];
+        assert_eq!(total_percent(cells, &cats, Aggregation::Natural), Some(70.91));
+        assert_eq!(total_percent([(&essay, None)], &cats, Aggregation::Natural), None);
     }
 }

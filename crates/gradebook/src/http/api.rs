@@ -19,20 +19,41 @@ use lyceum_platform::{
 };
 
 use super::dto::*;
-use crate::service::{self, CategoryInput, ItemChange};
+use crate::service::{self, CategoryInput, GridSort, ItemChange};
 
-/// A page of the grid (staff): the course's active learners × its grade items.
+/// `?limit=&cursor=&sort=&dir=` of the grid.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GridParams {
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (of the same sort).
+    pub cursor: Option<String>,
+    /// `name`, `total` or `item:<item id>`; none: newest enrollment first.
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`; learners without a grade come last either way.
+    pub dir: Option<String>,
+}
+
+/// A page of the grid (staff): the course's active learners × its grade
+/// items, newest enrollment first or sorted by name, total or one item.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook", security(("bearer" = []), ("session" = [])),
-    tag = "gradebook", params(("id" = String, Path), PageParams),
+    tag = "gradebook", params(("id" = String, Path), GridParams),
     responses((status = 200, body = GridDto), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn get_gradebook(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
     Path(id): Path<CourseId>,
-    ApiQuery(p): ApiQuery<PageParams>,
+    ApiQuery(p): ApiQuery<GridParams>,
 ) -> AppResult<Json<GridDto>> {
-    let grid = service::grid(&state, &v, &id, &p.request()?).await?;
+    let page = PageParams { limit: p.limit, cursor: p.cursor.clone() }.request()?;
+    let sort = GridSort::parse(p.sort.as_deref().unwrap_or(""), p.dir.as_deref().unwrap_or(""))?;
+    let grid = match sort {
+        None => service::grid(&state, &v, &id, &page).await?,
+        Some(sort) => service::sorted_grid(&state, &v, &id, &sort, (page.limit(), page.cursor())).await?,
+    };
     Ok(Json(GridDto::from(&grid)))
 }
 
@@ -184,4 +205,33 @@ pub async fn delete_grade_category(
 ) -> AppResult<StatusCode> {
     service::delete_category(&state, &v, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A course's gradebook settings (staff): letter scale, pass mark, aggregation, certificate rule.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/gradebook/settings", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)),
+    responses((status = 200, body = SettingsDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+) -> AppResult<Json<SettingsDto>> {
+    let (_, settings) = service::settings(&state, &v, &id).await?;
+    Ok(Json(SettingsDto::from(&settings)))
+}
+
+/// Replaces a course's gradebook settings (staff); a bad letter scale is 422
+/// on the row (`letters[i]`), a pass mark outside 0 – 100 on `pass_percent`.
+#[utoipa::path(put, path = "/api/v1/courses/{id}/gradebook/settings", security(("bearer" = []), ("session" = [])),
+    tag = "gradebook", params(("id" = String, Path)), request_body = SettingsDto,
+    responses((status = 200, body = SettingsDto), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<CourseId>,
+    ApiJson(body): ApiJson<SettingsDto>,
+) -> AppResult<Json<SettingsDto>> {
+    let saved = service::save_settings(&state, &v, &id, body.into()).await?;
+    Ok(Json(SettingsDto::from(&saved)))
 }

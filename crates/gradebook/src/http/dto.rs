@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::{
     model::{Category, Entry, Item},
     service::{Grid, MyGrades},
+    settings::{Aggregation, CertificateRule, LetterStep, Settings},
 };
 
 #[derive(Serialize, ToSchema)]
@@ -137,7 +138,7 @@ impl From<&Grid> for GridDto {
                     email: r.email.clone(),
                     grades: g.items.iter().zip(&r.cells).map(|(i, c)| GradeDto::staff(i, c.as_ref())).collect(),
                     total: r.total,
-                    letter: r.total.map(|_| r.letter().to_string()),
+                    letter: r.total.map(|_| r.letter.clone()),
                 })
                 .collect(),
             next_cursor: g.next_cursor.clone(),
@@ -160,7 +161,7 @@ impl From<&MyGrades> for MyGradesDto {
             items: m.lines.iter().map(|(i, _)| ItemDto::from(i)).collect(),
             grades: m.lines.iter().map(|(i, e)| GradeDto::learner(i, e.as_ref())).collect(),
             total: m.total,
-            letter: m.total.map(|_| m.letter().to_string()),
+            letter: m.total.map(|_| m.letter.clone()),
         }
     }
 }
@@ -191,4 +192,39 @@ pub struct GradeBody {
     pub points: Option<f64>,
     /// Why an activity's grade is overridden.
     pub note: String,
+}
+
+/// A course's gradebook settings (every field; the defaults until changed).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SettingsDto {
+    /// Highest first: unique letters, strictly descending minimums, the last at 0.
+    pub letters: Vec<LetterStep>,
+    /// The course total, percent, a learner needs to pass (0 – 100).
+    pub pass_percent: f64,
+    /// `weighted`: each category counts by its weight; `natural`: all points over all maximums.
+    pub aggregation: Aggregation,
+    /// `completion`, or `completion_and_pass`: the certificate also needs a total of at least the pass mark.
+    pub certificate_rule: CertificateRule,
+}
+
+impl From<&Settings> for SettingsDto {
+    fn from(s: &Settings) -> Self {
+        Self {
+            letters: s.letters.clone(),
+            pass_percent: s.pass_percent,
+            aggregation: s.aggregation,
+            certificate_rule: s.certificate_rule,
+        }
+    }
+}
+
+impl From<SettingsDto> for Settings {
+    fn from(d: SettingsDto) -> Self {
+        Self {
+            letters: d.letters,
+            pass_percent: d.pass_percent,
+            aggregation: d.aggregation,
+            certificate_rule: d.certificate_rule,
+        }
+    }
 }

@@ -2,7 +2,11 @@
 
 mod api;
 mod dto;
+mod import_api;
+mod import_pages;
 mod pages;
+mod script;
+mod settings_pages;
 
 use axum::{
     Router,
@@ -24,12 +28,16 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::set_grade))
         .routes(routes!(api::list_grade_categories, api::add_grade_category))
         .routes(routes!(api::update_grade_category, api::delete_grade_category))
+        .routes(routes!(api::get_settings, api::put_settings))
+        .routes(routes!(import_api::preview_import))
+        .routes(routes!(import_api::apply_import))
 }
 
 pub fn page_routes() -> Router<AppState> {
     use pages as p;
     Router::new()
         .route("/teach/courses/{id}/gradebook", get(p::grid))
+        .route("/teach/gradebook/grid.js", get(script::grid_js))
         .route("/teach/courses/{id}/gradebook/items", post(p::add_item))
         .route("/teach/grade-items/{id}", get(p::item).post(p::save_item))
         .route("/teach/grade-items/{id}/delete", post(p::delete_item))
@@ -38,6 +46,9 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/courses/{id}/gradebook/categories", post(p::add_category))
         .route("/teach/grade-categories/{id}", post(p::save_category))
         .route("/teach/grade-categories/{id}/delete", post(p::delete_category))
+        .route("/teach/courses/{id}/gradebook/settings", get(settings_pages::show).post(settings_pages::save))
+        .route("/teach/courses/{id}/gradebook/import", get(import_pages::show).post(import_pages::preview))
+        .route("/teach/courses/{id}/gradebook/import/apply", post(import_pages::apply))
 }
 
 /// The gradebook CSV as a download.

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::{
     GradebookError,
     model::{Category, Entry, Item},
-    service::{self, CategoryInput, Grid, ItemChange, MyGrades, Row},
+    service::{self, CategoryInput, Grid, GridSort, ItemChange, MyGrades, Row},
 };
 
 /// Learners per page of the grid.
@@ -44,14 +44,61 @@ pub struct Cursor {
     cursor: String,
 }
 
+/// The grid's `?cursor=&sort=&dir=`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GridQuery {
+    cursor: String,
+    sort: String,
+    dir: String,
+}
+
 #[derive(Template)]
 #[template(path = "gradebook/grid.html")]
 struct GridPage {
     page: Page,
     grid: Grid,
+    sort: Option<GridSort>,
 }
 
 impl GridPage {
+    fn script_url(&self) -> &str {
+        &super::script::GRID_JS_URL
+    }
+    fn is_sorted_by(&self, key: &str) -> Option<bool> {
+        self.sort.as_ref().filter(|s| s.param() == key).map(|s| s.descending)
+    }
+    /// The header's link: this key ascending, or descending when it is sorted ascending now.
+    fn sort_link(&self, key: &str) -> String {
+        let dir = if self.is_sorted_by(key) == Some(false) { "desc" } else { "asc" };
+        format!("?sort={key}&dir={dir}")
+    }
+    fn aria_sort(&self, key: &str) -> &'static str {
+        match self.is_sorted_by(key) {
+            Some(true) => "descending",
+            Some(false) => "ascending",
+            None => "none",
+        }
+    }
+    fn arrow(&self, key: &str) -> &'static str {
+        match self.is_sorted_by(key) {
+            Some(true) => "▼",
+            Some(false) => "▲",
+            None => "↕",
+        }
+    }
+    fn item_key(&self, item: &Item) -> String {
+        format!("item:{}", item.id)
+    }
+    fn next_link(&self, cursor: &str) -> String {
+        match &self.sort {
+            Some(s) => format!("?cursor={cursor}&sort={}&dir={}", s.param(), s.dir()),
+            None => format!("?cursor={cursor}"),
+        }
+    }
+    fn item_href(&self, column: &usize) -> String {
+        self.grid.items.get(*column).map(|i| item_url(&i.id)).unwrap_or_default()
+    }
     fn category_of(&self, item: &Item) -> String {
         let id = item.category_id.as_deref();
         self.grid.categories.iter().find(|c| Some(c.id.as_str()) == id).map(|c| c.name.clone()).unwrap_or_default()
@@ -68,10 +115,14 @@ pub async fn grid(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<CourseId>,
-    Query(q): Query<Cursor>,
+    Query(q): Query<GridQuery>,
 ) -> AppResult<Response> {
-    let grid = service::grid(&state, &s.viewer, &id, &PageRequest::sized(PAGE, Some(&q.cursor))).await?;
-    Reply::OK.render(&GridPage { page: s.page, grid })
+    let sort = GridSort::parse(&q.sort, &q.dir)?;
+    let grid = match &sort {
+        None => service::grid(&state, &s.viewer, &id, &PageRequest::sized(PAGE, Some(&q.cursor))).await?,
+        Some(sort) => service::sorted_grid(&state, &s.viewer, &id, sort, (PAGE, Some(&q.cursor))).await?,
+    };
+    Reply::OK.render(&GridPage { page: s.page, grid, sort })
 }
 
 #[derive(Deserialize, Default)]
@@ -96,6 +147,10 @@ fn refused(to: &str, e: GradebookError) -> AppResult<Response> {
         GradebookError::Weight => "gradebook.errors.weight",
         GradebookError::DropLowest => "gradebook.errors.drop_lowest",
         GradebookError::UnknownCategory => "gradebook.errors.unknown_category",
+        GradebookError::PassMark => "gradebook.errors.pass_mark",
+        GradebookError::StalePreview => "gradebook.errors.stale_preview",
+        GradebookError::Sort => "gradebook.errors.sort",
+        other @ (GradebookError::LetterScale { .. } | GradebookError::ImportFile(_)) => return Err(other.into()),
         GradebookError::Other(e) => return Err(e),
     };
     Ok(redirect_with_flash(to, FlashKind::Error, key))

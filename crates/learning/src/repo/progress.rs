@@ -186,3 +186,26 @@ pub async fn completed_counts(
     );
     args.query_as(sql).fetch_all(conn).await
 }
+
+/// Takes the learner's course_progress row lock (PostgreSQL; SQLite's write
+/// lock is held since `begin`) and returns when the course was completed:
+/// a certificate issued outside a progress write serialises with the writes
+/// that complete the course, as they take this row first (`touch_course`).
+pub async fn lock_completed_at(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    course_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("UPDATE course_progress SET completed_at = completed_at WHERE user_id = $1 AND course_id = $2")
+        .bind(user_id)
+        .bind(course_id)
+        .execute(&mut *conn)
+        .await?;
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT completed_at FROM course_progress WHERE user_id = $1 AND course_id = $2")
+            .bind(user_id)
+            .bind(course_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(at.flatten())
+}

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod certificate_pdf;
 pub mod certificates;
+pub mod grade_condition;
 pub mod jobs;
 pub mod lesson;
 pub mod media;

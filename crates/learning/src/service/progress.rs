@@ -1,5 +1,7 @@
 //! Recording progress, a learner's progress in one course, and completing a
-//! course (certificate + `course.completed`, in the same transaction).
+//! course (certificate + `course.completed`, in the same transaction — or,
+//! when the course's certificate also needs a passing grade and the learner
+//! has none yet, no certificate and the reason: [`super::grade_condition`]).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -22,6 +24,7 @@ use sqlx::AnyConnection;
 use super::{
     access::{self, Seen},
     certificates::{self, Learner},
+    grade_condition::{self, GradeShortfall},
 };
 use crate::{
     model::{self, Certificate, CourseProgress, LessonProgress, POSITION_MAX_SECONDS, Summary},
@@ -172,17 +175,25 @@ async fn write(
         rows.lessons.iter().find(|r| r.lesson_id == lesson_id.as_str()).cloned().ok_or_else(AppError::not_found)?;
     let summary = detail_from(course, outline.lessons, &rows).summary;
     let mut just_completed = false;
+    let mut waits = None;
     if summary.total > 0 && summary.completed == summary.total {
         repo::progress::set_course_completed(&mut tx, learner.user_id, &course.id, now).await?;
-        let (certificate, issued) = certificates::issue(state, &mut tx, learner, course, now).await?;
-        just_completed = issued;
         // The rows as now written (the course row exists: `touch_course` above).
         if let Some(row) = rows.course.as_mut() {
             row.completed_at = row.completed_at.or(Some(now));
         }
-        rows.certificate = Some(certificate);
+        // A certificate once issued stays; a new one may wait for a passing grade.
+        if rows.certificate.is_none() {
+            waits = grade_condition::shortfall(&mut tx, &CourseId::from(&course.id), &user_id).await?;
+        }
+        if waits.is_none() {
+            let (certificate, issued) = certificates::issue(state, &mut tx, learner, course, now).await?;
+            just_completed = issued;
+            rows.certificate = Some(certificate);
+        }
     }
-    let detail = detail_from(course, outline.lessons, &rows);
+    let mut detail = detail_from(course, outline.lessons, &rows);
+    detail.certificate_waits = waits;
     tx.commit().await?;
     rows.keep(state, learner.user_id, &course.id).await;
     Ok(Some(Recorded { lesson, course: detail, just_completed, course_slug: course.slug.clone() }))
@@ -238,6 +249,12 @@ fn rows_key(user_id: &str, course_id: &str) -> String {
     format!("{user_id}:{course_id}")
 }
 
+/// Drops a learner's cached rows after a write outside [`write`] (a
+/// certificate issued when a grade passed): the next view reads the tables.
+pub(crate) async fn forget_rows(state: &AppState, user_id: &str, course_id: &str) {
+    state.cache.delete(ROWS_CACHE, &rows_key(user_id, course_id)).await;
+}
+
 /// One learner's progress in one course.
 pub struct CourseDetail {
     pub course_id: String,
@@ -248,6 +265,8 @@ pub struct CourseDetail {
     pub last_activity_at: Option<i64>,
     pub completed_at: Option<i64>,
     pub certificate: Option<Certificate>,
+    /// A completed course whose certificate waits for a passing grade: what it needs.
+    pub certificate_waits: Option<GradeShortfall>,
     /// Every lesson id in outline order.
     pub outline_ids: Vec<String>,
 }
@@ -274,7 +293,9 @@ pub async fn detail_in(
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
     let rows = Rows::read(conn, user_id.as_str(), &course.id).await?;
-    Ok(detail_from(course, refs, &rows))
+    let mut detail = detail_from(course, refs, &rows);
+    grade_condition::explain(conn, user_id, &mut detail).await?;
+    Ok(detail)
 }
 
 /// [`detail_in`] from the learner's rows as the cache keeps them (no query
@@ -287,7 +308,9 @@ pub async fn detail_cached(
     refs: &[LessonRef],
 ) -> Result<CourseDetail, AppError> {
     let rows = Rows::cached(state, conn, user_id.as_str(), &course.id).await?;
-    Ok(detail_from(course, refs, &rows))
+    let mut detail = detail_from(course, refs, &rows);
+    grade_condition::explain(conn, user_id, &mut detail).await?;
+    Ok(detail)
 }
 
 /// A learner's progress from their rows in a course.
@@ -309,6 +332,7 @@ fn detail_from(course: &Course, refs: &[LessonRef], rows: &Rows) -> CourseDetail
         last_activity_at: course_row.map(|c| c.last_activity_at),
         completed_at: course_row.and_then(|c| c.completed_at),
         certificate: rows.certificate.clone(),
+        certificate_waits: None,
         outline_ids: refs.iter().map(|l| l.id.clone()).collect(),
     }
 }

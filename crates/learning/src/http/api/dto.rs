@@ -65,6 +65,20 @@ pub struct CourseProgressDto {
     pub completed_at: Option<String>,
     /// `/certificates/<code>` once the course is completed.
     pub certificate_url: Option<String>,
+    /// A completed course whose certificate waits for a passing course grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_waits: Option<CertificateWaitsDto>,
+}
+
+/// Why a completed course has no certificate yet: the course grade it needs.
+#[derive(Serialize, ToSchema)]
+pub struct CertificateWaitsDto {
+    /// The pass mark, percent of the course total.
+    pub pass_percent: f64,
+    /// The learner's course total, percent (none before any grade counts).
+    pub percent: Option<f64>,
+    /// The reason in a sentence ("A certificate needs a course grade of at least 60 %; yours is 52 %.").
+    pub message: String,
 }
 
 impl From<&CourseDetail> for CourseProgressDto {
@@ -81,6 +95,11 @@ impl From<&CourseDetail> for CourseProgressDto {
             last_activity_at: d.last_activity_at.map(rfc3339),
             completed_at: d.completed_at.map(rfc3339),
             certificate_url: d.certificate.as_ref().map(Certificate::url),
+            certificate_waits: d.certificate_waits.as_ref().map(|w| CertificateWaitsDto {
+                pass_percent: w.pass_percent,
+                percent: w.percent,
+                message: w.text().english(),
+            }),
         }
     }
 }

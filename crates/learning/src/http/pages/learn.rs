@@ -63,6 +63,11 @@ impl LessonPage {
         let summary = self.view.progress.as_ref().map(|p| &p.summary);
         summary.and_then(|s| s.modules.iter().find(|m| m.module_id == module_id)).map(|m| m.percent).unwrap_or(0)
     }
+    /// Why the completed course has no certificate yet, in the viewer's language.
+    fn certificate_waits(&self) -> Option<String> {
+        let waits = self.view.progress.as_ref().and_then(|p| p.certificate_waits.as_ref());
+        waits.map(|w| w.text().in_lang(self.page.locale))
+    }
     fn certificate_url(&self) -> Option<String> {
         self.view.progress.as_ref().and_then(|p| p.certificate.as_ref()).map(|c| c.url())
     }

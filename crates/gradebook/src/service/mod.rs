@@ -21,9 +21,18 @@ use sqlx::AnyConnection;
 
 use crate::{
     GradebookError,
-    model::{Category, Entry, Item, letter, total_percent},
+    model::{Category, Entry, Item, total_percent},
     repo,
+    settings::Settings,
 };
+
+pub mod import;
+mod settings;
+mod sorting;
+pub mod standing;
+
+pub use settings::{save_settings, settings};
+pub use sorting::{GridSort, SortKey, sorted_grid};
 
 /// The longest item title.
 pub const TITLE_MAX: usize = 120;
@@ -40,12 +49,8 @@ pub struct Row {
     pub cells: Vec<Option<Entry>>,
     /// The course total, percent; none before any grade.
     pub total: Option<f64>,
-}
-
-impl Row {
-    pub fn letter(&self) -> &'static str {
-        self.total.map_or("", letter)
-    }
+    /// The total's letter on the course's scale; empty before any grade.
+    pub letter: String,
 }
 
 /// A page of the staff's grid.
@@ -56,10 +61,15 @@ pub struct Grid {
     pub items: Vec<Item>,
     pub rows: Vec<Row>,
     pub next_cursor: Option<String>,
+    pub settings: Settings,
 }
 
 /// The course for its staff, or 404.
-async fn staff_course(conn: &mut AnyConnection, viewer: &Viewer, course_id: &CourseId) -> Result<Course, AppError> {
+pub(crate) async fn staff_course(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    course_id: &CourseId,
+) -> Result<Course, AppError> {
     let course = read::course(conn, course_id).await?.ok_or_else(AppError::not_found)?;
     if is_staff(conn, viewer, course_id).await? { Ok(course) } else { Err(AppError::not_found()) }
 }
@@ -67,7 +77,7 @@ async fn staff_course(conn: &mut AnyConnection, viewer: &Viewer, course_id: &Cou
 /// Rows for learners, from the course's items and these learners' entries.
 fn rows_of(
     items: &[Item],
-    categories: &[Category],
+    (categories, settings): (&[Category], &Settings),
     entries: &[Entry],
     learners: Vec<(String, String, String)>,
 ) -> Vec<Row> {
@@ -83,8 +93,10 @@ fn rows_of(
                 .map(|item| by_cell.get(&(item.id.as_str(), user_id.as_str())).map(|e| (*e).clone()))
                 .collect();
             let counted = items.iter().zip(&cells).filter(|(i, _)| !i.is_hidden());
-            let total = total_percent(counted.map(|(i, c)| (i, c.as_ref().and_then(Entry::effective))), categories);
-            Row { user_id, name, email, cells, total }
+            let values = counted.map(|(i, c)| (i, c.as_ref().and_then(Entry::effective)));
+            let total = total_percent(values, categories, settings.aggregation);
+            let letter = total.map(|t| settings.letter(t).to_string()).unwrap_or_default();
+            Row { user_id, name, email, cells, total, letter }
         })
         .collect()
 }
@@ -109,8 +121,9 @@ pub async fn grid(
     let items = repo::items(&mut conn, course_id.as_str()).await?;
     let categories = repo::categories(&mut conn, course_id.as_str()).await?;
     let entries = repo::entries_of(&mut conn, course_id.as_str(), &ids).await?;
-    let rows = rows_of(&items, &categories, &entries, learners);
-    Ok(Grid { rows, course, categories, items, next_cursor: roster.entries.next_cursor })
+    let settings = repo::settings::of_course(&mut conn, course_id.as_str()).await?;
+    let rows = rows_of(&items, (&categories, &settings), &entries, learners);
+    Ok(Grid { rows, course, categories, items, next_cursor: roster.entries.next_cursor, settings })
 }
 
 /// Every active learner's row (the CSV), a roster page at a time.
@@ -138,12 +151,8 @@ pub struct MyGrades {
     pub course: Course,
     pub lines: Vec<(Item, Option<Entry>)>,
     pub total: Option<f64>,
-}
-
-impl MyGrades {
-    pub fn letter(&self) -> &'static str {
-        self.total.map_or("", letter)
-    }
+    /// The total's letter on the course's scale; empty before any grade.
+    pub letter: String,
 }
 
 /// [`mine`] for the course at `slug` (the learner's page).
@@ -175,8 +184,11 @@ pub async fn mine(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Re
             (item, entry)
         })
         .collect();
-    let total = total_percent(lines.iter().map(|(i, e)| (i, e.as_ref().and_then(Entry::effective))), &categories);
-    Ok(MyGrades { course, lines, total })
+    let settings = repo::settings::of_course(&mut conn, course_id.as_str()).await?;
+    let values = lines.iter().map(|(i, e)| (i, e.as_ref().and_then(Entry::effective)));
+    let total = total_percent(values, &categories, settings.aggregation);
+    let letter = total.map(|t| settings.letter(t).to_string()).unwrap_or_default();
+    Ok(MyGrades { course, lines, total, letter })
 }
 
 fn check_item(title: &str, max: f64) -> Result<(), GradebookError> {
@@ -299,6 +311,7 @@ pub async fn set_grade(
     }
     let note: String = note.trim().chars().take(500).collect();
     let points = points.map(crate::model::round2);
+    let before = standing::totals(&mut tx, &item.course_id, &[user_id.as_str().to_string()]).await?;
     if item.is_manual() {
         repo::set_override(&mut tx, item_id, user_id.as_str(), None, "").await?;
         match points {
@@ -310,6 +323,7 @@ pub async fn set_grade(
             .await?;
     }
     let entry = repo::entry(&mut tx, item_id, user_id.as_str()).await?.ok_or_else(AppError::not_found)?;
+    standing::publish_changes(state, &mut tx, &item.course_id, &before).await?;
     tx.commit().await?;
     Ok(entry)
 }

@@ -1,4 +1,7 @@
-//! The module's tables: `grade_items` and `grade_entries`.
+//! The module's tables: `grade_items`, `grade_entries`, `grade_categories`
+//! (here) and `gradebook_settings` ([`settings`]).
+
+pub mod settings;
 
 use lyceum_platform::db::{self, Args};
 use sqlx::AnyConnection;
@@ -255,5 +258,16 @@ pub async fn entry(conn: &mut AnyConnection, item_id: &str, user_id: &str) -> Re
     .bind(item_id)
     .bind(user_id)
     .fetch_optional(conn)
+    .await
+}
+
+/// Every entry of a course's items (the sorted grid ranks every learner).
+pub async fn entries_of_course(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.item_id, e.user_id, e.points, e.override_points, e.override_note, e.updated_at \
+         FROM grade_entries e JOIN grade_items i ON i.id = e.item_id WHERE i.course_id = $1",
+    )
+    .bind(course_id)
+    .fetch_all(conn)
     .await
 }
