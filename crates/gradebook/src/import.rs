@@ -94,51 +94,12 @@ impl Plan {
     }
 }
 
-/// The file's rows: (line, cells); the first is the header.
+/// The file's rows: (line, cells); the first is the header (the platform's
+/// spreadsheet reader: BOM, comma, semicolon or tab, quoted cells).
 pub fn read_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportFileProblem> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(ImportFileProblem::Empty);
-    }
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { ';' } else { ',' };
-    let rows = parse(text, delimiter);
-    Ok(rows.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty())).collect())
-}
-
-/// RFC 4180: quoted cells may hold the delimiter, `""` and line breaks.
-fn parse(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
-    let (mut rows, mut cells, mut cell) = (Vec::new(), Vec::new(), String::new());
-    let (mut line, mut row_line, mut quoted) = (1, 1, false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cell.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == delimiter && !quoted => cells.push(std::mem::take(&mut cell)),
-            '\r' if !quoted => {}
-            '\n' if !quoted => {
-                cells.push(std::mem::take(&mut cell));
-                rows.push((row_line, std::mem::take(&mut cells)));
-                line += 1;
-                row_line = line;
-            }
-            c => {
-                if c == '\n' {
-                    line += 1;
-                }
-                cell.push(c);
-            }
-        }
-    }
-    if !cell.is_empty() || !cells.is_empty() {
-        cells.push(cell);
-        rows.push((row_line, cells));
-    }
-    rows
+    let table = lyceum_platform::csv::read(text).ok_or(ImportFileProblem::Empty)?;
+    let rows = table.rows.into_iter().map(|row| (row.line as usize, row.cells));
+    Ok(std::iter::once((1, table.header)).chain(rows).collect())
 }
 
 /// A header cell as the export wrote it: `title / max`, maybe ` (hidden)`,
