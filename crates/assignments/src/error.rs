@@ -11,6 +11,10 @@ pub enum AssignmentError {
     Invalid(Vec<SettingsError>),
     /// The cut-off has passed: nothing more is accepted (409 `assignment-closed`).
     Closed,
+    /// The assignment opens later: nothing is accepted yet (409 `assignment-not-open`).
+    NotOpen {
+        opens_at: i64,
+    },
     /// The submission was submitted and may not change now (409 `submission-final`).
     Final,
     /// Submitting asks for the "own work" statement (422 on `statement`).
@@ -88,6 +92,7 @@ impl AssignmentError {
     pub fn flash_key(&self) -> Option<&'static str> {
         Some(match self {
             Self::Closed => "assignments.errors.closed",
+            Self::NotOpen { .. } => "assignments.errors.not_yet_open",
             Self::Final => "assignments.errors.final",
             Self::StatementRequired => "assignments.errors.statement_required",
             Self::Empty => "assignments.errors.empty",
@@ -112,6 +117,10 @@ impl From<AssignmentError> for AppError {
             }
             AssignmentError::Closed => {
                 AppError::conflict(t("assignments.errors.closed")).with_kind("assignment-closed")
+            }
+            AssignmentError::NotOpen { opens_at } => {
+                AppError::conflict(t("assignments.errors.not_open").arg("date", lyceum_platform::db::rfc3339(opens_at)))
+                    .with_kind("assignment-not-open")
             }
             AssignmentError::Final => AppError::conflict(t("assignments.errors.final")).with_kind("submission-final"),
             AssignmentError::StatementRequired => {

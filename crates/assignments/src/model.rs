@@ -92,6 +92,10 @@ pub struct Settings {
     /// Graders see "Participant …" instead of names until the grades are
     /// released (which needs release all at once).
     pub blind_marking: bool,
+    // — Submission rules: when work opens, which files, direct submission, tries. —
+    /// Before this the learner reads the instructions but hands nothing in;
+    /// none: open as soon as the lesson is there.
+    pub opens_at: Option<i64>,
 }
 
 impl Default for Settings {
@@ -112,6 +116,7 @@ impl Default for Settings {
             completion: Completion::Submitted,
             rubric_id: None,
             blind_marking: false,
+            opens_at: None,
         }
     }
 }
@@ -134,6 +139,8 @@ pub enum SettingsError {
     PenaltyCap,
     /// Blind marking hides names until the release: it needs release all at once.
     BlindNeedsRelease,
+    /// The opening date comes after the due date or the cut-off.
+    OpensAfterDue,
 }
 
 impl SettingsError {
@@ -147,6 +154,7 @@ impl SettingsError {
             Self::Penalty => "settings.late_penalty_percent",
             Self::PenaltyCap => "settings.late_penalty_cap",
             Self::BlindNeedsRelease => "settings.blind_marking",
+            Self::OpensAfterDue => "settings.opens_at",
         }
     }
 
@@ -162,6 +170,7 @@ impl SettingsError {
             Self::Penalty => "assignments.rules.penalty",
             Self::PenaltyCap => "assignments.rules.penalty_cap",
             Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
+            Self::OpensAfterDue => "assignments.rules.opens_after_due",
         }
     }
 }
@@ -200,7 +209,24 @@ impl Settings {
         if self.blind_marking && self.release != Release::Manual {
             errors.push(SettingsError::BlindNeedsRelease);
         }
+        errors.extend(self.submission_rule_errors());
         errors
+    }
+
+    /// The rules of the submission settings (opening date, files, tries).
+    fn submission_rule_errors(&self) -> Vec<SettingsError> {
+        let mut errors = Vec::new();
+        if let Some(opens) = self.opens_at
+            && [self.due_at, self.cut_off_at].into_iter().flatten().any(|later| later < opens)
+        {
+            errors.push(SettingsError::OpensAfterDue);
+        }
+        errors
+    }
+
+    /// Work is accepted from the opening date on (no date: at once).
+    pub fn opened(&self, now: i64) -> bool {
+        self.opens_at.is_none_or(|opens| now >= opens)
     }
 
     /// One learner's dates: an extension replaces the due date, and moves
@@ -302,6 +328,18 @@ mod tests {
         let blind = Settings { blind_marking: true, ..Settings::default() };
         assert_eq!(blind.validate(), [SettingsError::BlindNeedsRelease]);
         assert!(Settings { release: Release::Manual, ..blind }.validate().is_empty());
+    }
+
+    #[test]
+    fn the_opening_date_comes_before_the_due_date_and_the_cut_off() {
+        let opens = |opens_at, due_at, cut_off_at| Settings { opens_at, due_at, cut_off_at, ..Settings::default() };
+        assert!(opens(Some(1_000), Some(1_000), Some(2_000)).validate().is_empty(), "opening at the due date is fine");
+        assert_eq!(opens(Some(3_000), Some(2_000), None).validate(), [SettingsError::OpensAfterDue]);
+        assert_eq!(opens(Some(3_000), None, Some(2_000)).validate(), [SettingsError::OpensAfterDue]);
+        assert_eq!(SettingsError::OpensAfterDue.field(), "settings.opens_at");
+        let s = opens(Some(1_000), None, None);
+        assert!(!s.opened(999) && s.opened(1_000));
+        assert!(Settings::default().opened(0));
     }
 
     #[test]

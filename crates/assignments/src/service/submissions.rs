@@ -51,10 +51,17 @@ impl Mine {
         }
     }
 
-    /// The learner may still change their work: a draft (or nothing yet) before the cut-off.
+    /// Work is accepted: the opening date (if any) has come.
+    pub fn opened(&self) -> bool {
+        self.assignment.settings.opened(self.now)
+    }
+
+    /// The learner may still change their work: a draft (or nothing yet)
+    /// between the opening date and the cut-off.
     pub fn editable(&self) -> bool {
         self.role == Role::Learner
             && self.submission.as_ref().is_none_or(|s| !s.submitted())
+            && self.opened()
             && !self.dates.closed(self.now)
     }
 
@@ -63,6 +70,7 @@ impl Mine {
         self.role == Role::Learner
             && self.assignment.settings.resubmit == Resubmit::UntilGraded
             && self.submission.as_ref().is_some_and(|s| s.submitted() && !s.graded())
+            && self.opened()
             && !self.dates.closed(self.now)
     }
 
@@ -80,6 +88,17 @@ impl Mine {
 async fn dates_of(conn: &mut AnyConnection, a: &Assignment, user_id: &str) -> Result<Dates, AppError> {
     let extension = repo::assignments::extension(conn, &a.id, user_id).await?;
     Ok(a.settings.dates_for(extension))
+}
+
+/// Refuses every change before the opening date and after the learner's cut-off.
+fn accepting(a: &Assignment, dates: &Dates, now: i64) -> Result<(), AssignmentError> {
+    if let Some(opens_at) = a.settings.opens_at.filter(|_| !a.settings.opened(now)) {
+        return Err(AssignmentError::NotOpen { opens_at });
+    }
+    if dates.closed(now) {
+        return Err(AssignmentError::Closed);
+    }
+    Ok(())
 }
 
 /// The viewer's view of an assignment: staff see it without a submission.
@@ -114,9 +133,7 @@ async fn draft_for(
         return Err(AssignmentError::StaffDoNotSubmit);
     }
     let now = db::now_ms();
-    if dates_of(&mut conn, &assignment, &viewer.user_id).await?.closed(now) {
-        return Err(AssignmentError::Closed);
-    }
+    accepting(&assignment, &dates_of(&mut conn, &assignment, &viewer.user_id).await?, now)?;
     let row = repo::submissions::ensure(&mut conn, &db::new_id(), id.as_str(), &viewer.user_id, now).await?;
     if row.submitted() {
         return Err(AssignmentError::Final);
@@ -240,9 +257,7 @@ pub async fn submit(
     }
     let now = db::now_ms();
     let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
-    if dates.closed(now) {
-        return Err(AssignmentError::Closed);
-    }
+    accepting(&assignment, &dates, now)?;
     if assignment.settings.require_statement && !statement {
         return Err(AssignmentError::StatementRequired);
     }
@@ -284,7 +299,8 @@ pub async fn reopen(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Res
         return Ok(row);
     }
     if !view.reopenable() {
-        return Err(if view.dates.closed(view.now) { AssignmentError::Closed } else { AssignmentError::Final });
+        accepting(&view.assignment, &view.dates, view.now)?;
+        return Err(AssignmentError::Final);
     }
     let mut tx = state.db.begin().await?;
     if !repo::submissions::reopen(&mut tx, &row.id, db::now_ms()).await? {

@@ -11,23 +11,23 @@ use lyceum_platform::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-const HOUR_MS: i64 = 60 * 60 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const HOUR_MS: i64 = 60 * 60 * 1000;
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).unwrap().to_string()
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-async fn put(client: &TestClient, path: &str, body: Value) -> Reply {
+pub(crate) async fn put(client: &TestClient, path: &str, body: Value) -> Reply {
     client.send(Method::PUT, path, Some(&body)).await
 }
 
 /// POSTs `bytes` as the multipart field `file`.
-async fn upload(client: &TestClient, path: &str, name: &str, bytes: &[u8]) -> Reply {
+pub(crate) async fn upload(client: &TestClient, path: &str, name: &str, bytes: &[u8]) -> Reply {
     let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
     let mut req = client.http.post(client.url(path)).multipart(form);
@@ -39,19 +39,19 @@ async fn upload(client: &TestClient, path: &str, name: &str, bytes: &[u8]) -> Re
 
 /// A published course with a module; `learner@` and `other@` enrolled, a
 /// stranger, and the instructor of another course.
-struct Class {
-    app: TestApp,
-    teacher: TestClient,
-    learner: TestClient,
-    learner_id: String,
-    other_learner: TestClient,
-    stranger: TestClient,
-    other_teacher: TestClient,
-    course: String,
-    module: String,
+pub(crate) struct Class {
+    pub(crate) app: TestApp,
+    pub(crate) teacher: TestClient,
+    pub(crate) learner: TestClient,
+    pub(crate) learner_id: String,
+    pub(crate) other_learner: TestClient,
+    pub(crate) stranger: TestClient,
+    pub(crate) other_teacher: TestClient,
+    pub(crate) course: String,
+    pub(crate) module: String,
 }
 
-async fn class(backend: Backend) -> Class {
+pub(crate) async fn class(backend: Backend) -> Class {
     let app = spawn(backend).await;
     let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
     let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
@@ -66,7 +66,7 @@ async fn class(backend: Backend) -> Class {
     Class { app, teacher, learner, learner_id, other_learner, stranger, other_teacher, course, module }
 }
 
-async fn create(c: &Class, title: &str, settings: Value) -> Value {
+pub(crate) async fn create(c: &Class, title: &str, settings: Value) -> Value {
     let body =
         json!({"module_id": c.module, "title": title, "instructions": "Write **500 words**.", "settings": settings});
     let created = c.teacher.post("/api/v1/assignments", body).await;

@@ -42,6 +42,7 @@ mod api_rate_limits;
 mod api_tokens;
 mod architecture_rules;
 mod assignments;
+mod assignments_rules;
 mod avatar_visibility;
 mod browser;
 mod browser_assignments;

@@ -55,6 +55,10 @@ pub struct AssignmentSettings {
     pub completion: Completion,
     /// A rubric of the course to grade with (the points follow from the levels chosen).
     pub rubric_id: Option<String>,
+    /// Work is accepted from this time on (RFC 3339; before it learners read
+    /// the instructions only); none: at once. Not after the due date or the cut-off.
+    #[schema(format = DateTime)]
+    pub opens_at: Option<String>,
 }
 
 impl Default for AssignmentSettings {
@@ -81,6 +85,7 @@ impl From<&Settings> for AssignmentSettings {
             release: s.release,
             completion: s.completion,
             rubric_id: s.rubric_id.clone(),
+            opens_at: s.opens_at.map(rfc3339),
         }
     }
 }
@@ -91,6 +96,7 @@ impl AssignmentSettings {
         let mut errors = Vec::new();
         let due_at = epoch_ms("settings.due_at", self.due_at.as_deref(), &mut errors);
         let cut_off_at = epoch_ms("settings.cut_off_at", self.cut_off_at.as_deref(), &mut errors);
+        let opens_at = epoch_ms("settings.opens_at", self.opens_at.as_deref(), &mut errors);
         if !errors.is_empty() {
             return Err(AppError::validation(errors));
         }
@@ -110,6 +116,7 @@ impl AssignmentSettings {
             release: self.release,
             completion: self.completion,
             rubric_id: self.rubric_id.filter(|id| !id.is_empty()),
+            opens_at,
         })
     }
 }
@@ -272,6 +279,10 @@ impl SubmissionDto {
 pub struct MySubmissionDto {
     /// `not_started`, `draft`, `submitted` or `graded`.
     pub status: String,
+    /// When work is accepted from (none: at once), and whether that time has come.
+    #[schema(format = DateTime)]
+    pub opens_at: Option<String>,
+    pub open: bool,
     /// The learner's due date and cut-off (an extension moves them).
     #[schema(format = DateTime)]
     pub due_at: Option<String>,
@@ -290,6 +301,8 @@ impl From<&Mine> for MySubmissionDto {
         let max = m.assignment.settings.max_points;
         Self {
             status: m.status().to_string(),
+            opens_at: m.assignment.settings.opens_at.map(rfc3339),
+            open: m.opened(),
             due_at: m.dates.due_at.map(rfc3339),
             cut_off_at: m.dates.cut_off_at.map(rfc3339),
             extended: m.dates.extended,

@@ -111,6 +111,7 @@ pub struct SettingsForm {
     release: String,
     completion: String,
     rubric_id: String,
+    opens_at: String,
 }
 
 /// A decimal as typed ("7,5" too); blank is None.
@@ -144,6 +145,7 @@ impl SettingsForm {
             release: enum_name(&s.release),
             completion: enum_name(&s.completion),
             rubric_id: s.rubric_id.clone().unwrap_or_default(),
+            opens_at: local_input(page, s.opens_at),
         }
     }
 
@@ -152,6 +154,7 @@ impl SettingsForm {
         let mut typed = Typed::new(page);
         let due_at = typed.local_time("settings.due_at", &self.due_at);
         let cut_off_at = typed.local_time("settings.cut_off_at", &self.cut_off_at);
+        let opens_at = typed.local_time("settings.opens_at", &self.opens_at);
         let max_files = typed.whole("settings.max_files", &self.max_files).unwrap_or(0);
         let mut errors = typed.errors;
         let max_points = decimal("settings.max_points", &self.max_points, &mut errors).unwrap_or(0.0);
@@ -177,6 +180,7 @@ impl SettingsForm {
             release: parse_enum::<Release>(&self.release),
             completion: parse_enum::<Completion>(&self.completion),
             rubric_id: Some(self.rubric_id.trim().to_string()).filter(|id| !id.is_empty()),
+            opens_at,
         })
     }
 }

@@ -1,0 +1,81 @@
+//! Assignments' submission rules: the opening date, the files an assignment
+//! accepts and the room they take, direct submission (saving is
+//! submitting), and tries after each grade with their history — the API and
+//! the pages, every id route tried with another learner, another course's
+//! instructor and a stranger — both backends.
+
+use crate::assignments::{DAY_MS, class, create, now_ms, put, rfc3339, upload};
+
+use crate::common::Backend;
+use serde_json::json;
+
+async fn nothing_is_handed_in_before_the_opening_date(backend: Backend) {
+    let c = class(backend).await;
+    let now = now_ms();
+    for (due, cut_off) in [(Some(now), None), (None, Some(now))] {
+        let settings =
+            json!({"opens_at": rfc3339(now + DAY_MS), "due_at": due.map(rfc3339), "cut_off_at": cut_off.map(rfc3339)});
+        let refused = c
+            .teacher
+            .post("/api/v1/assignments", json!({"module_id": c.module, "title": "X", "settings": settings}))
+            .await;
+        refused.assert_problem(422, "validation");
+        assert_eq!(refused.error_fields(), ["settings.opens_at"]);
+    }
+    let a = create(&c, "Later", json!({"opens_at": rfc3339(now + DAY_MS), "due_at": rfc3339(now + 2 * DAY_MS)})).await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    let view = c.learner.get(&mine).await.json();
+    assert_eq!((view["open"].as_bool(), view["editable"].as_bool()), (Some(false), Some(false)), "{view}");
+    assert_eq!(view["opens_at"].as_str(), a["settings"]["opens_at"].as_str());
+    let early = put(&c.learner, &mine, json!({"text": "Early bird"})).await;
+    early.assert_problem(409, "assignment-not-open");
+    assert!(early.text.contains("opens on"), "the problem says when: {}", early.text);
+    c.learner.post(&format!("{mine}/submit"), json!({})).await.assert_problem(409, "assignment-not-open");
+    upload(&c.learner, &format!("{mine}/files"), "notes.txt", b"notes\n")
+        .await
+        .assert_problem(409, "assignment-not-open");
+
+    // The page: the instructions and the date it opens, no form; a form posted anyway is refused.
+    let page = format!("/assignments/{id}");
+    let html = c.learner.get(&page).await.text;
+    assert!(html.contains("<strong>500 words</strong>") && html.contains("Opens on"), "{html}");
+    assert!(!html.contains("name=\"text\""), "no draft form before the opening: {html}");
+    let csrf = c.learner.page_csrf(&page).await;
+    let posted = c.learner.form(&format!("{page}/draft"), &[("csrf", &csrf), ("text", "Early")]).await;
+    assert_eq!(posted.status, 303);
+    assert!(c.learner.get(&page).await.text.contains("not open yet"));
+    for client in [&c.stranger, &c.other_teacher] {
+        assert_eq!(put(client, &mine, json!({"text": "x"})).await.status, 404);
+    }
+
+    // The staff's settings page takes the date; opened now, the learner saves.
+    let manage = format!("/teach/assignments/{id}");
+    let csrf = c.teacher.page_csrf(&manage).await;
+    assert!(c.teacher.get(&manage).await.text.contains("name=\"opens_at\""));
+    let bad = c
+        .teacher
+        .form(
+            &format!("{manage}/settings"),
+            &[
+                ("csrf", &csrf),
+                ("opens_at", "2030-01-02T09:00"),
+                ("due_at", "2030-01-01T09:00"),
+                ("max_points", "100"),
+                ("max_files", "1"),
+                ("online_text", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("opening date cannot come after"), "{}", bad.text);
+    let opened =
+        put(&c.teacher, &format!("/api/v1/assignments/{id}"), json!({"settings": {"opens_at": rfc3339(now - DAY_MS)}}))
+            .await;
+    assert_eq!(opened.status, 200, "{}", opened.text);
+    assert_eq!(put(&c.learner, &mine, json!({"text": "On time"})).await.status, 200);
+    assert!(c.learner.get(&page).await.text.contains("name=\"text\""));
+    c.app.stop().await;
+}
+
+on_both_backends!(nothing_is_handed_in_before_the_opening_date);
