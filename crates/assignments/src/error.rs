@@ -3,7 +3,10 @@
 
 use lyceum_platform::{AppError, FieldError, Text};
 
-use crate::{model::SettingsError, rubric::RubricError};
+use crate::{
+    model::{FileKind, SettingsError},
+    rubric::RubricError,
+};
 
 #[derive(Debug)]
 pub enum AssignmentError {
@@ -31,6 +34,18 @@ pub enum AssignmentError {
     },
     /// An uploaded file is refused for its content or size (400 / 413 / 415).
     File(FileRefusal),
+    /// A recognised file of a kind the assignment does not accept (422 on `file`, naming it).
+    KindNotAccepted {
+        name: String,
+        accepted: Vec<FileKind>,
+    },
+    /// A file that does not fit in the room the submission's files share (422 on `file`, naming it).
+    NoRoom {
+        name: String,
+        size: u64,
+        left: u64,
+        max: u64,
+    },
     /// Points outside 0..=max (422 on `points`).
     BadPoints {
         max: f64,
@@ -100,6 +115,8 @@ impl AssignmentError {
             Self::NoFiles => "assignments.errors.no_files",
             Self::TooManyFiles { .. } => "assignments.files.refused_count",
             Self::File(why) => why.flash_key(),
+            Self::KindNotAccepted { .. } => "assignments.files.refused_kind",
+            Self::NoRoom { .. } => "assignments.files.refused_room",
             Self::NotSubmitted => "assignments.errors.not_submitted",
             Self::RubricInUse => "assignments.errors.rubric_in_use",
             Self::ZipTooLarge => "assignments.errors.zip_too_large",
@@ -139,6 +156,18 @@ impl From<AssignmentError> for AppError {
                 ),
                 FileRefusal::NotAccepted => AppError::unsupported_media_type(t("assignments.errors.file_type")),
             },
+            AssignmentError::KindNotAccepted { name, accepted } => AppError::field(
+                "file",
+                t("assignments.errors.kind_not_accepted").arg("name", name).arg("kinds", extensions(&accepted)),
+            ),
+            AssignmentError::NoRoom { name, size, left, max } => AppError::field(
+                "file",
+                t("assignments.errors.no_room")
+                    .arg("name", name)
+                    .arg("size", size.div_ceil(1024))
+                    .arg("left", left / 1024)
+                    .arg("max", max / 1024),
+            ),
             AssignmentError::BadPoints { max } => {
                 AppError::field("points", t("assignments.errors.bad_points").arg("max", max))
             }
@@ -165,4 +194,9 @@ impl From<AssignmentError> for AppError {
             AssignmentError::Other(e) => e,
         }
     }
+}
+
+/// The accepted kinds as their extensions ("pdf, png, jpg"): understood in any language.
+pub(crate) fn extensions(kinds: &[FileKind]) -> String {
+    kinds.iter().flat_map(|k| k.extensions()).copied().collect::<Vec<_>>().join(", ")
 }

@@ -50,6 +50,45 @@ pub enum Completion {
     Passed,
 }
 
+/// A kind of file a submission may carry; the module tells them apart by
+/// their content, never by their name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Word, Excel, PowerPoint, OpenDocument, EPUB.
+    Document,
+    Pdf,
+    /// PNG, JPEG, WebP, GIF.
+    Image,
+    /// Plain text.
+    Text,
+}
+
+impl FileKind {
+    /// Every kind the module recognises, in the order forms list them.
+    pub const ALL: [FileKind; 4] = [FileKind::Document, FileKind::Pdf, FileKind::Image, FileKind::Text];
+
+    /// The kind's name in the API and in forms (`pdf`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Document => "document",
+            Self::Pdf => "pdf",
+            Self::Image => "image",
+            Self::Text => "text",
+        }
+    }
+
+    /// The file extensions of the kind: how a person recognises it, in any language.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Document => &["docx", "xlsx", "pptx", "odt", "ods", "odp", "epub"],
+            Self::Pdf => &["pdf"],
+            Self::Image => &["png", "jpg", "webp", "gif"],
+            Self::Text => &["txt"],
+        }
+    }
+}
+
 /// The unit a late penalty is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +135,11 @@ pub struct Settings {
     /// Before this the learner reads the instructions but hands nothing in;
     /// none: open as soon as the lesson is there.
     pub opens_at: Option<i64>,
+    /// The kinds of file accepted (every kind the module knows by default).
+    pub accepted_kinds: Vec<FileKind>,
+    /// The most bytes all files of one submission take together; 0: only
+    /// the per-file limit (`uploads.submission_file_max_bytes`) applies.
+    pub max_total_bytes: u64,
 }
 
 impl Default for Settings {
@@ -117,6 +161,8 @@ impl Default for Settings {
             rubric_id: None,
             blind_marking: false,
             opens_at: None,
+            accepted_kinds: FileKind::ALL.to_vec(),
+            max_total_bytes: 0,
         }
     }
 }
@@ -141,6 +187,8 @@ pub enum SettingsError {
     BlindNeedsRelease,
     /// The opening date comes after the due date or the cut-off.
     OpensAfterDue,
+    /// Files are allowed but no kind of file is accepted.
+    NoFileKinds,
 }
 
 impl SettingsError {
@@ -155,6 +203,7 @@ impl SettingsError {
             Self::PenaltyCap => "settings.late_penalty_cap",
             Self::BlindNeedsRelease => "settings.blind_marking",
             Self::OpensAfterDue => "settings.opens_at",
+            Self::NoFileKinds => "settings.accepted_kinds",
         }
     }
 
@@ -171,6 +220,7 @@ impl SettingsError {
             Self::PenaltyCap => "assignments.rules.penalty_cap",
             Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
             Self::OpensAfterDue => "assignments.rules.opens_after_due",
+            Self::NoFileKinds => "assignments.rules.no_file_kinds",
         }
     }
 }
@@ -221,7 +271,21 @@ impl Settings {
         {
             errors.push(SettingsError::OpensAfterDue);
         }
+        if self.max_files > 0 && self.accepted_kinds.is_empty() {
+            errors.push(SettingsError::NoFileKinds);
+        }
         errors
+    }
+
+    /// Whether a file of this kind is accepted.
+    pub fn accepts(&self, kind: FileKind) -> bool {
+        self.accepted_kinds.contains(&kind)
+    }
+
+    /// The bytes left for one more file of a submission whose files take
+    /// `used`; none when only the per-file limit applies.
+    pub fn room_left(&self, used: u64) -> Option<u64> {
+        (self.max_total_bytes > 0).then(|| self.max_total_bytes.saturating_sub(used))
     }
 
     /// Work is accepted from the opening date on (no date: at once).
@@ -340,6 +404,17 @@ mod tests {
         let s = opens(Some(1_000), None, None);
         assert!(!s.opened(999) && s.opened(1_000));
         assert!(Settings::default().opened(0));
+    }
+
+    #[test]
+    fn files_need_a_kind_and_share_the_room_of_a_submission() {
+        let none = Settings { accepted_kinds: Vec::new(), ..Settings::default() };
+        assert_eq!(none.validate(), [SettingsError::NoFileKinds]);
+        assert!(Settings { max_files: 0, ..none }.validate().is_empty(), "text only: no kind needed");
+        let pdf_only = Settings { accepted_kinds: vec![FileKind::Pdf], max_total_bytes: 1_000, ..Settings::default() };
+        assert!(pdf_only.accepts(FileKind::Pdf) && !pdf_only.accepts(FileKind::Image));
+        assert_eq!((pdf_only.room_left(400), pdf_only.room_left(1_200)), (Some(600), Some(0)));
+        assert_eq!(Settings::default().room_left(u64::MAX), None, "0: only the per-file limit");
     }
 
     #[test]

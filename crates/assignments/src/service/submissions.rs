@@ -12,7 +12,7 @@ use super::{Assignment, Role, files, visible};
 use crate::{
     AssignmentError,
     events::SubmissionSubmitted,
-    model::{AssignmentId, Completion, Dates, Resubmit, SubmissionId},
+    model::{AssignmentId, Completion, Dates, Resubmit, Settings, SubmissionId},
     repo::{self, files::FileRow, submissions::SubmissionRow},
     settings::AssignmentUploads,
 };
@@ -174,12 +174,12 @@ pub async fn attach(
     data: Bytes,
 ) -> Result<FileRow, AssignmentError> {
     let (assignment, row) = draft_for(state, viewer, id).await?;
-    let max = assignment.settings.max_files;
-    if max == 0 {
+    let settings = &assignment.settings;
+    if settings.max_files == 0 {
         return Err(AssignmentError::NoFiles);
     }
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
-    let detected = files::check(&data, limit)?;
+    let detected = files::check_for(settings, name, &data, limit)?;
     let file_id = db::new_id();
     let file = FileRow {
         storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
@@ -191,28 +191,36 @@ pub async fn attach(
         created_at: db::now_ms(),
     };
     {
+        // Refused early, before the bytes go to storage; checked again under the fence.
         let mut conn = state.db.pool().acquire().await?;
-        if repo::files::count(&mut conn, &row.id).await? >= i64::from(max) {
-            return Err(AssignmentError::TooManyFiles { max });
-        }
+        fits(&mut conn, settings, &file).await?;
     }
     state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
-    let written = write_file(state, &file, max).await;
+    let written = write_file(state, settings, &file).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
     }
     written.map(|()| file)
 }
 
-/// The file's row, fenced on the draft and on the count it allows.
-async fn write_file(state: &AppState, file: &FileRow, max: u8) -> Result<(), AssignmentError> {
+/// The file fits the submission: one more file allowed, and room for its bytes.
+async fn fits(conn: &mut AnyConnection, settings: &Settings, file: &FileRow) -> Result<(), AssignmentError> {
+    let max = settings.max_files;
+    let (count, used) = repo::files::count_and_size(conn, &file.submission_id).await?;
+    if count >= i64::from(max) {
+        return Err(AssignmentError::TooManyFiles { max });
+    }
+    files::check_room(settings, &file.name, used, file.size)
+}
+
+/// The file's row, fenced on the draft (its row's write lock: two uploads
+/// racing are counted one after the other) and on the count and room it allows.
+async fn write_file(state: &AppState, settings: &Settings, file: &FileRow) -> Result<(), AssignmentError> {
     let mut tx = state.db.begin().await?;
     if !repo::submissions::hold_draft(&mut tx, &file.submission_id, db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
-    if repo::files::count(&mut tx, &file.submission_id).await? >= i64::from(max) {
-        return Err(AssignmentError::TooManyFiles { max });
-    }
+    fits(&mut tx, settings, file).await?;
     repo::files::insert(&mut tx, file).await?;
     tx.commit().await?;
     Ok(())

@@ -78,4 +78,70 @@ async fn nothing_is_handed_in_before_the_opening_date(backend: Backend) {
     c.app.stop().await;
 }
 
-on_both_backends!(nothing_is_handed_in_before_the_opening_date);
+/// A PDF of exactly `size` bytes.
+fn pdf(size: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.resize(size, b' ');
+    bytes
+}
+
+async fn an_assignment_takes_its_kinds_of_file_within_the_room_they_share(backend: Backend) {
+    let c = class(backend).await;
+    let body = json!({"module_id": c.module, "title": "X", "settings": {"accepted_kinds": [], "max_files": 1}});
+    let refused = c.teacher.post("/api/v1/assignments", body).await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["settings.accepted_kinds"]);
+    let a = create(&c, "Scans", json!({"accepted_kinds": ["pdf"], "max_total_bytes": 100, "max_files": 5})).await;
+    assert_eq!(
+        (a["settings"]["accepted_kinds"].clone(), a["settings"]["max_total_bytes"].clone()),
+        (json!(["pdf"]), json!(100))
+    );
+    let id = a["id"].as_str().unwrap().to_string();
+    let files = format!("/api/v1/assignments/{id}/submission/files");
+    let text = upload(&c.learner, &files, "notes.txt", b"notes\n").await;
+    text.assert_problem(422, "validation");
+    assert_eq!(text.error_fields(), ["file"]);
+    assert!(text.text.contains("notes.txt") && text.text.contains("accepts pdf"), "{}", text.text);
+    assert_eq!(upload(&c.learner, &files, "first.pdf", &pdf(40)).await.status, 201);
+    // 60 bytes left: of two 40-byte files sent at once, exactly one fits.
+    let forty = pdf(40);
+    let (one, two) =
+        tokio::join!(upload(&c.learner, &files, "second.pdf", &forty), upload(&c.learner, &files, "third.pdf", &forty));
+    let mut statuses = [one.status.as_u16(), two.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 422], "{} / {}", one.text, two.text);
+    let refused = if one.status == 422 { &one } else { &two };
+    assert!(refused.text.contains("KB are left"), "{}", refused.text);
+    let mine = c.learner.get(&format!("/api/v1/assignments/{id}/submission")).await.json();
+    assert_eq!(mine["submission"]["files"].as_array().unwrap().len(), 2, "{mine}");
+    for client in [&c.stranger, &c.other_teacher] {
+        assert_eq!(upload(client, &files, "mine.pdf", &pdf(10)).await.status, 404);
+    }
+    let page = c.learner.get(&format!("/assignments/{id}")).await.text;
+    assert!(page.contains("accept=\".pdf\"") && page.contains("Room left for files:"), "{page}");
+
+    // The settings page: the kinds as checkboxes, the room in MB.
+    let manage = format!("/teach/assignments/{id}");
+    let csrf = c.teacher.page_csrf(&manage).await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("max_points", "100"),
+        ("max_files", "2"),
+        ("kind_image", "on"),
+        ("kind_text", "on"),
+        ("max_total_mb", "0.5"),
+    ];
+    let saved = c.teacher.form(&format!("{manage}/settings"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let settings = c.teacher.get(&format!("/api/v1/assignments/{id}")).await.json()["settings"].clone();
+    assert_eq!(
+        (settings["accepted_kinds"].clone(), settings["max_total_bytes"].clone()),
+        (json!(["image", "text"]), json!(524288))
+    );
+    c.app.stop().await;
+}
+
+on_both_backends!(
+    nothing_is_handed_in_before_the_opening_date,
+    an_assignment_takes_its_kinds_of_file_within_the_room_they_share
+);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    model::{Completion, PenaltyUnit, Release, Resubmit, Settings},
+    model::{Completion, FileKind, PenaltyUnit, Release, Resubmit, Settings},
     repo::{files::FileRow, submissions::SubmissionRow},
     service::{Assignment, Role, grading::Line, submissions::Mine},
 };
@@ -59,6 +59,11 @@ pub struct AssignmentSettings {
     /// the instructions only); none: at once. Not after the due date or the cut-off.
     #[schema(format = DateTime)]
     pub opens_at: Option<String>,
+    /// The kinds of file accepted, recognised by their content (every kind by default).
+    pub accepted_kinds: Vec<FileKind>,
+    /// The most bytes all files of one submission take together; 0: only
+    /// the per-file limit applies.
+    pub max_total_bytes: u64,
 }
 
 impl Default for AssignmentSettings {
@@ -86,6 +91,8 @@ impl From<&Settings> for AssignmentSettings {
             completion: s.completion,
             rubric_id: s.rubric_id.clone(),
             opens_at: s.opens_at.map(rfc3339),
+            accepted_kinds: s.accepted_kinds.clone(),
+            max_total_bytes: s.max_total_bytes,
         }
     }
 }
@@ -117,6 +124,8 @@ impl AssignmentSettings {
             completion: self.completion,
             rubric_id: self.rubric_id.filter(|id| !id.is_empty()),
             opens_at,
+            accepted_kinds: FileKind::ALL.into_iter().filter(|k| self.accepted_kinds.contains(k)).collect(),
+            max_total_bytes: self.max_total_bytes,
         })
     }
 }

@@ -94,8 +94,10 @@ pub async fn reopen(
 }
 
 /// Adds a file to the draft (multipart field `file`): a document, PDF,
-/// image or plain text, decided by the content, up to
-/// `uploads.submission_file_max_bytes`, no more than the assignment allows.
+/// image or plain text, decided by the content (`415` otherwise), of a kind
+/// the assignment accepts and within the room its files share (`422` on
+/// `file` naming the file), up to `uploads.submission_file_max_bytes`, no
+/// more files than the assignment allows.
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/files", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),

@@ -60,6 +60,20 @@ impl AssignmentPage {
     fn room_for_files(&self) -> bool {
         self.mine.files.len() < usize::from(self.mine.assignment.settings.max_files)
     }
+    /// The upload's `accept` hint to the browser: the accepted extensions.
+    fn accept_attr(&self) -> String {
+        let kinds = &self.mine.assignment.settings.accepted_kinds;
+        kinds.iter().flat_map(|k| k.extensions()).map(|e| format!(".{e}")).collect::<Vec<_>>().join(",")
+    }
+    fn accepted_list(&self) -> String {
+        crate::error::extensions(&self.mine.assignment.settings.accepted_kinds)
+    }
+    /// Bytes left for more files, when the assignment limits their total.
+    fn room_left(&self) -> Option<i64> {
+        let used: i64 = self.mine.files.iter().map(|f| f.size).sum();
+        let left = self.mine.assignment.settings.room_left(u64::try_from(used).unwrap_or(0))?;
+        Some(i64::try_from(left).unwrap_or(i64::MAX))
+    }
     fn files(&self) -> &[FileRow] {
         &self.mine.files
     }

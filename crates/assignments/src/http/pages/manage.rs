@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::back;
 use crate::{
-    model::{AssignmentId, Completion, PenaltyUnit, Release, Resubmit, Settings},
+    model::{AssignmentId, Completion, FileKind, PenaltyUnit, Release, Resubmit, Settings},
     service::{
         Assignment,
         assignments::{self, Extension},
@@ -87,6 +87,13 @@ impl ManagePage {
         };
         current == value
     }
+    /// The settings form's kind checkboxes: (field name, checked, extensions).
+    fn kinds(&self) -> Vec<(&'static str, bool, String)> {
+        FileKind::ALL
+            .into_iter()
+            .map(|k| (k.name(), self.form.kind_field(k).is_some(), k.extensions().join(", ")))
+            .collect()
+    }
     fn awaiting_release(&self) -> bool {
         self.assignment.settings.release == Release::Manual && self.assignment.released_at.is_none()
     }
@@ -112,6 +119,29 @@ pub struct SettingsForm {
     completion: String,
     rubric_id: String,
     opens_at: String,
+    kind_document: Option<String>,
+    kind_pdf: Option<String>,
+    kind_image: Option<String>,
+    kind_text: Option<String>,
+    /// The room all files of a submission share, in MB; blank or 0: no such limit.
+    max_total_mb: String,
+}
+
+const MB: f64 = 1024.0 * 1024.0;
+
+impl SettingsForm {
+    fn kind_field(&self, kind: FileKind) -> &Option<String> {
+        match kind {
+            FileKind::Document => &self.kind_document,
+            FileKind::Pdf => &self.kind_pdf,
+            FileKind::Image => &self.kind_image,
+            FileKind::Text => &self.kind_text,
+        }
+    }
+
+    fn accepted_kinds(&self) -> Vec<FileKind> {
+        FileKind::ALL.into_iter().filter(|k| self.kind_field(*k).is_some()).collect()
+    }
 }
 
 /// A decimal as typed ("7,5" too); blank is None.
@@ -146,6 +176,14 @@ impl SettingsForm {
             completion: enum_name(&s.completion),
             rubric_id: s.rubric_id.clone().unwrap_or_default(),
             opens_at: local_input(page, s.opens_at),
+            kind_document: s.accepts(FileKind::Document).then(|| "on".into()),
+            kind_pdf: s.accepts(FileKind::Pdf).then(|| "on".into()),
+            kind_image: s.accepts(FileKind::Image).then(|| "on".into()),
+            kind_text: s.accepts(FileKind::Text).then(|| "on".into()),
+            max_total_mb: match s.max_total_bytes {
+                0 => String::new(),
+                bytes => format!("{}", (bytes as f64 / MB * 100.0).round() / 100.0),
+            },
         }
     }
 
@@ -161,6 +199,10 @@ impl SettingsForm {
         let pass_points = decimal("settings.pass_points", &self.pass_points, &mut errors);
         let percent = decimal("settings.late_penalty_percent", &self.late_penalty_percent, &mut errors);
         let cap = decimal("settings.late_penalty_cap", &self.late_penalty_cap, &mut errors);
+        let total_mb = decimal("settings.max_total_bytes", &self.max_total_mb, &mut errors).unwrap_or(0.0);
+        if total_mb < 0.0 {
+            errors.push(FieldError::new("settings.max_total_bytes", Text::new("errors.bad_number")));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -181,6 +223,8 @@ impl SettingsForm {
             completion: parse_enum::<Completion>(&self.completion),
             rubric_id: Some(self.rubric_id.trim().to_string()).filter(|id| !id.is_empty()),
             opens_at,
+            accepted_kinds: self.accepted_kinds(),
+            max_total_bytes: (total_mb.max(0.0) * MB).round() as u64,
         })
     }
 }
