@@ -140,6 +140,10 @@ pub struct Settings {
     /// The most bytes all files of one submission take together; 0: only
     /// the per-file limit (`uploads.submission_file_max_bytes`) applies.
     pub max_total_bytes: u64,
+    /// Learners keep a draft and submit it (Moodle's "require students to
+    /// click the submit button"); off: saving is submitting, and the work
+    /// may change until it is graded.
+    pub drafts: bool,
 }
 
 impl Default for Settings {
@@ -163,6 +167,7 @@ impl Default for Settings {
             opens_at: None,
             accepted_kinds: FileKind::ALL.to_vec(),
             max_total_bytes: 0,
+            drafts: true,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! a submission is for its learner and the course's staff.
 
 pub mod assignments;
+mod direct;
 pub mod export;
 mod files;
 pub mod grading;

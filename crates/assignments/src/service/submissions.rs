@@ -8,12 +8,20 @@ use axum::body::Bytes;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
 use sqlx::AnyConnection;
 
-use super::{Assignment, Role, files, visible};
+use super::{
+    Assignment, Role,
+    direct::{self, Statement},
+    files, visible,
+};
 use crate::{
     AssignmentError,
     events::SubmissionSubmitted,
     model::{AssignmentId, Completion, Dates, Resubmit, Settings, SubmissionId},
-    repo::{self, files::FileRow, submissions::SubmissionRow},
+    repo::{
+        self,
+        files::FileRow,
+        submissions::{Fence, SubmissionRow},
+    },
     settings::AssignmentUploads,
 };
 
@@ -56,11 +64,24 @@ impl Mine {
         self.assignment.settings.opened(self.now)
     }
 
-    /// The learner may still change their work: a draft (or nothing yet)
-    /// between the opening date and the cut-off.
+    /// Saving is submitting (the assignment keeps no drafts).
+    pub fn direct(&self) -> bool {
+        !self.assignment.settings.drafts
+    }
+
+    /// The "own work" statement is asked for on the next save or submit:
+    /// at every submit, or (direct submission) once per try.
+    pub fn statement_asked(&self) -> bool {
+        self.assignment.settings.require_statement
+            && (!self.direct() || self.submission.as_ref().is_none_or(|s| s.statement_at.is_none()))
+    }
+
+    /// The learner may still change their work: a draft (or nothing yet) —
+    /// with direct submission, work not graded yet — between the opening
+    /// date and the cut-off.
     pub fn editable(&self) -> bool {
         self.role == Role::Learner
-            && self.submission.as_ref().is_none_or(|s| !s.submitted())
+            && self.submission.as_ref().is_none_or(|s| !locked(&self.assignment.settings, s))
             && self.opened()
             && !self.dates.closed(self.now)
     }
@@ -69,6 +90,7 @@ impl Mine {
     pub fn reopenable(&self) -> bool {
         self.role == Role::Learner
             && self.assignment.settings.resubmit == Resubmit::UntilGraded
+            && !self.direct()
             && self.submission.as_ref().is_some_and(|s| s.submitted() && !s.graded())
             && self.opened()
             && !self.dates.closed(self.now)
@@ -88,6 +110,17 @@ impl Mine {
 async fn dates_of(conn: &mut AnyConnection, a: &Assignment, user_id: &str) -> Result<Dates, AppError> {
     let extension = repo::assignments::extension(conn, &a.id, user_id).await?;
     Ok(a.settings.dates_for(extension))
+}
+
+/// The learner's work can no longer change: submitted — with direct
+/// submission, graded.
+fn locked(settings: &Settings, row: &SubmissionRow) -> bool {
+    if settings.drafts { row.submitted() } else { row.graded() }
+}
+
+/// Which rows a learner's change may touch (the same rule as [`locked`], in SQL).
+fn fence(settings: &Settings) -> Fence {
+    if settings.drafts { Fence::Draft } else { Fence::Ungraded }
 }
 
 /// Refuses every change before the opening date and after the learner's cut-off.
@@ -121,34 +154,42 @@ pub async fn mine(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Resul
     Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric })
 }
 
+/// The learner's work open to a change, with what the change needs to know.
+pub(crate) struct Draft {
+    pub assignment: Assignment,
+    pub row: SubmissionRow,
+    pub dates: Dates,
+    pub now: i64,
+}
+
 /// The learner's open draft (made on first use), after the checks every change makes.
-async fn draft_for(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &AssignmentId,
-) -> Result<(Assignment, SubmissionRow), AssignmentError> {
+async fn draft_for(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Result<Draft, AssignmentError> {
     let mut conn = state.db.pool().acquire().await?;
     let (assignment, role) = visible(state, &mut conn, viewer, id).await?;
     if role != Role::Learner {
         return Err(AssignmentError::StaffDoNotSubmit);
     }
     let now = db::now_ms();
-    accepting(&assignment, &dates_of(&mut conn, &assignment, &viewer.user_id).await?, now)?;
+    let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
+    accepting(&assignment, &dates, now)?;
     let row = repo::submissions::ensure(&mut conn, &db::new_id(), id.as_str(), &viewer.user_id, now).await?;
-    if row.submitted() {
+    if locked(&assignment.settings, &row) {
         return Err(AssignmentError::Final);
     }
-    Ok((assignment, row))
+    Ok(Draft { assignment, row, dates, now })
 }
 
-/// Saves the draft's text.
+/// Saves the draft's text; with direct submission this submits it
+/// (`statement`: the learner confirmed it is their own work).
 pub async fn save_text(
     state: &AppState,
     viewer: &Viewer,
     id: &AssignmentId,
     text: &str,
+    statement: bool,
 ) -> Result<SubmissionRow, AssignmentError> {
-    let (assignment, row) = draft_for(state, viewer, id).await?;
+    let draft = draft_for(state, viewer, id).await?;
+    let (assignment, row) = (&draft.assignment, &draft.row);
     if !assignment.settings.online_text && !text.trim().is_empty() {
         return Err(AssignmentError::NoText);
     }
@@ -156,9 +197,10 @@ pub async fn save_text(
         return Err(AppError::field("text", lyceum_platform::Text::new("assignments.errors.text_too_long")).into());
     }
     let mut tx = state.db.begin().await?;
-    if !repo::submissions::save_text(&mut tx, &row.id, text, db::now_ms()).await? {
+    if !repo::submissions::save_text(&mut tx, &row.id, text, fence(&assignment.settings), db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
+    direct::settle(state, &mut tx, &draft, Statement::Given(statement)).await?;
     let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(row)
@@ -172,12 +214,14 @@ pub async fn attach(
     id: &AssignmentId,
     name: &str,
     data: Bytes,
+    statement: bool,
 ) -> Result<FileRow, AssignmentError> {
-    let (assignment, row) = draft_for(state, viewer, id).await?;
-    let settings = &assignment.settings;
+    let draft = draft_for(state, viewer, id).await?;
+    let (assignment, row, settings) = (&draft.assignment, &draft.row, &draft.assignment.settings);
     if settings.max_files == 0 {
         return Err(AssignmentError::NoFiles);
     }
+    direct::check_statement(&draft, Statement::Given(statement))?;
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
     let detected = files::check_for(settings, name, &data, limit)?;
     let file_id = db::new_id();
@@ -196,7 +240,7 @@ pub async fn attach(
         fits(&mut conn, settings, &file).await?;
     }
     state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
-    let written = write_file(state, settings, &file).await;
+    let written = write_file(state, &draft, &file, statement).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
     }
@@ -215,13 +259,15 @@ async fn fits(conn: &mut AnyConnection, settings: &Settings, file: &FileRow) -> 
 
 /// The file's row, fenced on the draft (its row's write lock: two uploads
 /// racing are counted one after the other) and on the count and room it allows.
-async fn write_file(state: &AppState, settings: &Settings, file: &FileRow) -> Result<(), AssignmentError> {
+async fn write_file(state: &AppState, draft: &Draft, file: &FileRow, statement: bool) -> Result<(), AssignmentError> {
+    let settings = &draft.assignment.settings;
     let mut tx = state.db.begin().await?;
-    if !repo::submissions::hold_draft(&mut tx, &file.submission_id, db::now_ms()).await? {
+    if !repo::submissions::hold(&mut tx, &file.submission_id, fence(settings), db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
     fits(&mut tx, settings, file).await?;
     repo::files::insert(&mut tx, file).await?;
+    direct::settle(state, &mut tx, draft, Statement::Given(statement)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -233,12 +279,14 @@ pub async fn detach(
     id: &AssignmentId,
     file_id: &str,
 ) -> Result<(), AssignmentError> {
-    let (_, row) = draft_for(state, viewer, id).await?;
+    let draft = draft_for(state, viewer, id).await?;
+    let row = &draft.row;
     let mut tx = state.db.begin().await?;
-    if !repo::submissions::hold_draft(&mut tx, &row.id, db::now_ms()).await? {
+    if !repo::submissions::hold(&mut tx, &row.id, fence(&draft.assignment.settings), db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
     let key = repo::files::delete(&mut tx, &row.id, file_id).await?.ok_or_else(AppError::not_found)?;
+    direct::settle(state, &mut tx, &draft, Statement::NotAsked).await?;
     tx.commit().await?;
     state.storage.forget(&[key]).await;
     Ok(())
@@ -278,21 +326,25 @@ pub async fn submit(
     let late_ms = dates.late_ms(now);
     let mut tx = state.db.begin().await?;
     if repo::submissions::submit(&mut tx, &row.id, now, late_ms, statement).await? {
-        let event = SubmissionSubmitted {
-            submission_id: row.id.clone(),
-            assignment_id: assignment.id.clone(),
-            course_id: assignment.course_id.clone(),
-            lesson_id: assignment.lesson_id.clone(),
-            user_id: row.user_id.clone(),
-            assignment_title: assignment.title.clone(),
-            late_ms,
-            completes_lesson: assignment.settings.completion == Completion::Submitted,
-        };
-        events::publish(state, &mut tx, &event).await?;
+        events::publish(state, &mut tx, &submitted_event(&assignment, &row, late_ms)).await?;
     }
     let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// `assignment.submitted` for a submission just handed in.
+pub(crate) fn submitted_event(assignment: &Assignment, row: &SubmissionRow, late_ms: i64) -> SubmissionSubmitted {
+    SubmissionSubmitted {
+        submission_id: row.id.clone(),
+        assignment_id: assignment.id.clone(),
+        course_id: assignment.course_id.clone(),
+        lesson_id: assignment.lesson_id.clone(),
+        user_id: row.user_id.clone(),
+        assignment_title: assignment.title.clone(),
+        late_ms,
+        completes_lesson: assignment.settings.completion == Completion::Submitted,
+    }
 }
 
 /// Takes a submitted, ungraded submission back to a draft, when the

@@ -4,7 +4,7 @@
 //! the pages, every id route tried with another learner, another course's
 //! instructor and a stranger — both backends.
 
-use crate::assignments::{DAY_MS, class, create, now_ms, put, rfc3339, upload};
+use crate::assignments::{DAY_MS, HOUR_MS, class, create, now_ms, put, rfc3339, upload};
 
 use crate::common::Backend;
 use serde_json::json;
@@ -141,7 +141,75 @@ async fn an_assignment_takes_its_kinds_of_file_within_the_room_they_share(backen
     c.app.stop().await;
 }
 
+async fn with_direct_submission_saving_is_submitting_until_graded(backend: Backend) {
+    let c = class(backend).await;
+    let due = now_ms() - HOUR_MS;
+    let a = create(
+        &c,
+        "Direct",
+        json!({"drafts": false, "require_statement": true, "due_at": rfc3339(due), "max_files": 2}),
+    )
+    .await;
+    assert_eq!(a["settings"]["drafts"], false);
+    let id = a["id"].as_str().unwrap().to_string();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    let view = c.learner.get(&mine).await.json();
+    assert_eq!((view["direct"].as_bool(), view["statement_asked"].as_bool()), (Some(true), Some(true)), "{view}");
+    let refused = put(&c.learner, &mine, json!({"text": "First"})).await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["statement"]);
+    assert_eq!(c.learner.get(&mine).await.json()["submission"]["text"], "", "nothing saved without the statement");
+    let first = put(&c.learner, &mine, json!({"text": "First", "statement": true})).await.json();
+    assert_eq!(
+        (first["status"].as_str(), first["statement_asked"].as_bool()),
+        (Some("submitted"), Some(false)),
+        "{first}"
+    );
+    let first_late = first["submission"]["late_ms"].as_i64().unwrap();
+    assert!(first_late >= HOUR_MS, "late from the due date: {first}");
+    // Each change hands the work in again, late from that change; the statement is kept for the try.
+    let second = put(&c.learner, &mine, json!({"text": "Second"})).await.json();
+    assert_eq!((second["status"].as_str(), second["submission"]["text"].as_str()), (Some("submitted"), Some("Second")));
+    assert!(second["submission"]["late_ms"].as_i64().unwrap() >= first_late);
+    assert!(second["submission"]["submitted_at"].as_str() >= first["submission"]["submitted_at"].as_str());
+    let file = upload(&c.learner, &format!("{mine}/files"), "notes.txt", b"notes\n").await;
+    assert_eq!(file.status, 201, "{}", file.text);
+    // Emptied, the work is no longer handed in; saved again, it is.
+    assert_eq!(
+        put(&c.learner, &mine, json!({"text": ""})).await.json()["status"],
+        "submitted",
+        "the file is still there"
+    );
+    let file_id = file.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(c.learner.delete(&format!("{mine}/files/{file_id}")).await.status, 204);
+    assert_eq!(c.learner.get(&mine).await.json()["status"], "draft");
+    assert_eq!(put(&c.learner, &mine, json!({"text": "Third"})).await.json()["status"], "submitted");
+    assert_eq!(put(&c.stranger, &mine, json!({"text": "x"})).await.status, 404);
+    c.app.drain_jobs().await;
+    let notices = c.learner.get("/api/v1/notifications").await.json();
+    let receipts = notices["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "assignment.submitted").count();
+    assert_eq!(receipts, 2, "a receipt when handed in (twice: it was taken back once), none per save: {notices}");
+
+    let sid = c.learner.get(&mine).await.json()["submission"]["id"].as_str().unwrap().to_string();
+    let graded = put(&c.teacher, &format!("/api/v1/assignment-submissions/{sid}/grade"), json!({"points": 70})).await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    put(&c.learner, &mine, json!({"text": "After"})).await.assert_problem(409, "submission-final");
+    upload(&c.learner, &format!("{mine}/files"), "late.txt", b"late\n").await.assert_problem(409, "submission-final");
+
+    // The page: one "Save" that hands the work in.
+    let b = create(&c, "Direct page", json!({"drafts": false})).await;
+    let page = format!("/assignments/{}", b["id"].as_str().unwrap());
+    let html = c.learner.get(&page).await.text;
+    assert!(html.contains("Saving hands your work in") && !html.contains("/submit\""), "{html}");
+    let csrf = c.learner.page_csrf(&page).await;
+    assert_eq!(c.learner.form(&format!("{page}/draft"), &[("csrf", &csrf), ("text", "Mine")]).await.status, 303);
+    let after = c.learner.get(&page).await.text;
+    assert!(after.contains("your work is handed in") && after.contains("Submitted"), "{after}");
+    c.app.stop().await;
+}
+
 on_both_backends!(
+    with_direct_submission_saving_is_submitting_until_graded,
     nothing_is_handed_in_before_the_opening_date,
     an_assignment_takes_its_kinds_of_file_within_the_room_they_share
 );

@@ -64,6 +64,10 @@ pub struct AssignmentSettings {
     /// The most bytes all files of one submission take together; 0: only
     /// the per-file limit applies.
     pub max_total_bytes: u64,
+    /// Learners keep a draft and submit it (default); `false`: saving is
+    /// submitting — each change hands the work in (its lateness counted from
+    /// that change) until it is graded or the cut-off passes.
+    pub drafts: bool,
 }
 
 impl Default for AssignmentSettings {
@@ -93,6 +97,7 @@ impl From<&Settings> for AssignmentSettings {
             opens_at: s.opens_at.map(rfc3339),
             accepted_kinds: s.accepted_kinds.clone(),
             max_total_bytes: s.max_total_bytes,
+            drafts: s.drafts,
         }
     }
 }
@@ -126,6 +131,7 @@ impl AssignmentSettings {
             opens_at,
             accepted_kinds: FileKind::ALL.into_iter().filter(|k| self.accepted_kinds.contains(k)).collect(),
             max_total_bytes: self.max_total_bytes,
+            drafts: self.drafts,
         })
     }
 }
@@ -302,6 +308,10 @@ pub struct MySubmissionDto {
     pub editable: bool,
     /// Whether the learner may take the submission back to a draft.
     pub reopenable: bool,
+    /// Saving is submitting (the assignment keeps no drafts).
+    pub direct: bool,
+    /// The next save (direct submission) or submit needs `statement: true`.
+    pub statement_asked: bool,
     pub submission: Option<SubmissionDto>,
 }
 
@@ -317,6 +327,8 @@ impl From<&Mine> for MySubmissionDto {
             extended: m.dates.extended,
             editable: m.editable(),
             reopenable: m.reopenable(),
+            direct: m.direct(),
+            statement_asked: m.statement_asked(),
             submission: m
                 .submission
                 .as_ref()
@@ -330,10 +342,14 @@ pub struct SubmissionList {
     pub items: Vec<SubmissionDto>,
 }
 
-/// The draft's text.
+/// The draft's text. With direct submission (`drafts: false`) saving
+/// hands the work in: `statement` confirms it is the learner's own, asked
+/// for once per try when the assignment requires it.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct DraftBody {
     pub text: String,
+    #[serde(default)]
+    pub statement: bool,
 }
 
 /// Submitting: `statement` confirms the work is the learner's own (asked

@@ -47,7 +47,9 @@ async fn my_view(
     Ok(Json(MySubmissionDto::from(&mine)))
 }
 
-/// Saves the draft's text (the learner; a draft, before the cut-off).
+/// Saves the draft's text (the learner; a draft, between the opening and
+/// the cut-off). With direct submission this hands the work in, until it is
+/// graded (`422` on `statement` when the statement is asked for and missing).
 #[utoipa::path(put, path = "/api/v1/assignments/{id}/submission", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)), request_body = DraftBody,
     responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -58,7 +60,7 @@ pub async fn save_draft(
     Path(id): Path<AssignmentId>,
     ApiJson(body): ApiJson<DraftBody>,
 ) -> AppResult<Json<MySubmissionDto>> {
-    submissions::save_text(&state, &v, &id, &body.text).await?;
+    submissions::save_text(&state, &v, &id, &body.text, body.statement).await?;
     my_view(&state, &v, &id).await
 }
 
@@ -97,7 +99,8 @@ pub async fn reopen(
 /// image or plain text, decided by the content (`415` otherwise), of a kind
 /// the assignment accepts and within the room its files share (`422` on
 /// `file` naming the file), up to `uploads.submission_file_max_bytes`, no
-/// more files than the assignment allows.
+/// more files than the assignment allows. With direct submission this hands
+/// the work in: a multipart field `statement=on` gives the statement.
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/files", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),
@@ -111,7 +114,7 @@ pub async fn attach_file(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<FileDto>)> {
     let file = upload::read_file(multipart).await.map_err(AppError::from)?;
-    let row = submissions::attach(&state, &v, &id, &file.name, file.data).await?;
+    let row = submissions::attach(&state, &v, &id, &file.name, file.data, file.statement).await?;
     Ok((StatusCode::CREATED, Json(FileDto::from(&row))))
 }
 

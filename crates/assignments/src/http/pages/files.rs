@@ -52,7 +52,7 @@ pub async fn attach(
         Ok(file) => file,
         Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
     };
-    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data).await.map(|_| ());
+    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data, file.statement).await.map(|_| ());
     back(&to, done, "assignments.files.attached")
 }
 

@@ -125,17 +125,22 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Ass
 #[serde(default)]
 pub struct DraftForm {
     text: String,
+    statement: Option<String>,
 }
 
-/// "Save draft".
+/// "Save draft" — with direct submission, "Save", which hands the work in.
 pub async fn save(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<AssignmentId>,
     PageForm(form): PageForm<DraftForm>,
 ) -> AppResult<Response> {
-    let done = submissions::save_text(&state, &s.viewer, &id, &form.text).await.map(|_| ());
-    back(&page_url(id.as_str()), done, "assignments.flash.saved")
+    let saved = submissions::save_text(&state, &s.viewer, &id, &form.text, form.statement.is_some()).await;
+    let success = match &saved {
+        Ok(row) if row.submitted() => "assignments.flash.saved_submitted",
+        _ => "assignments.flash.saved",
+    };
+    back(&page_url(id.as_str()), saved.map(|_| ()), success)
 }
 
 #[derive(Deserialize, Default)]
@@ -155,7 +160,7 @@ pub async fn submit(
     PageForm(form): PageForm<SubmitForm>,
 ) -> AppResult<Response> {
     let saved = match &form.text {
-        Some(text) => submissions::save_text(&state, &s.viewer, &id, text).await.map(|_| ()),
+        Some(text) => submissions::save_text(&state, &s.viewer, &id, text, form.statement.is_some()).await.map(|_| ()),
         None => Ok(()),
     };
     let done = match saved {

@@ -83,6 +83,7 @@ impl ManagePage {
             "completion" => &self.form.completion,
             "late_penalty_unit" => &self.form.late_penalty_unit,
             "rubric_id" => &self.form.rubric_id,
+            "submitting" => &self.form.submitting,
             _ => "",
         };
         current == value
@@ -125,6 +126,8 @@ pub struct SettingsForm {
     kind_text: Option<String>,
     /// The room all files of a submission share, in MB; blank or 0: no such limit.
     max_total_mb: String,
+    /// `drafts` (learners submit a draft) or `direct` (saving is submitting).
+    submitting: String,
 }
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -184,6 +187,7 @@ impl SettingsForm {
                 0 => String::new(),
                 bytes => format!("{}", (bytes as f64 / MB * 100.0).round() / 100.0),
             },
+            submitting: if s.drafts { "drafts" } else { "direct" }.into(),
         }
     }
 
@@ -225,6 +229,7 @@ impl SettingsForm {
             opens_at,
             accepted_kinds: self.accepted_kinds(),
             max_total_bytes: (total_mb.max(0.0) * MB).round() as u64,
+            drafts: self.submitting != "direct",
         })
     }
 }
