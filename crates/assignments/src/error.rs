@@ -50,6 +50,8 @@ pub enum AssignmentError {
     BadPoints {
         max: f64,
     },
+    /// A new try cannot start now, and why (409 `new-try-not-allowed`).
+    NewTry(NewTryRefusal),
     /// Only submitted work is graded (409 `not-submitted`).
     NotSubmitted,
     /// An extension for someone who is not an enrolled learner (422 on `user_id`).
@@ -69,6 +71,27 @@ pub enum AssignmentError {
     /// The submissions' files add up to more than one zip holds (413).
     ZipTooLarge,
     Other(AppError),
+}
+
+/// Why a learner may not start a new try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewTryRefusal {
+    /// The assignment gives no tries after a grade.
+    NotAllowed,
+    /// The latest try is not graded, or its grade is not shown yet.
+    NotGraded,
+    /// Every try is used.
+    NoneLeft { max: u8 },
+}
+
+impl NewTryRefusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "assignments.errors.try_not_allowed",
+            Self::NotGraded => "assignments.errors.try_not_graded",
+            Self::NoneLeft { .. } => "assignments.errors.try_none_left",
+        }
+    }
 }
 
 /// Why an uploaded file is refused.
@@ -118,6 +141,7 @@ impl AssignmentError {
             Self::KindNotAccepted { .. } => "assignments.files.refused_kind",
             Self::NoRoom { .. } => "assignments.files.refused_room",
             Self::NotSubmitted => "assignments.errors.not_submitted",
+            Self::NewTry(why) => why.key(),
             Self::RubricInUse => "assignments.errors.rubric_in_use",
             Self::ZipTooLarge => "assignments.errors.zip_too_large",
             _ => return None,
@@ -171,6 +195,7 @@ impl From<AssignmentError> for AppError {
             AssignmentError::BadPoints { max } => {
                 AppError::field("points", t("assignments.errors.bad_points").arg("max", max))
             }
+            AssignmentError::NewTry(why) => AppError::conflict(t(why.key())).with_kind("new-try-not-allowed"),
             AssignmentError::NotSubmitted => {
                 AppError::conflict(t("assignments.errors.not_submitted")).with_kind("not-submitted")
             }

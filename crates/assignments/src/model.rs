@@ -25,6 +25,9 @@ pub enum Resubmit {
     Never,
     /// The learner may take it back to a draft until it is graded.
     UntilGraded,
+    /// After each grade they can see, the learner may start a new try (up
+    /// to `max_tries` in all), from a copy of the graded one.
+    AfterGrade,
 }
 
 /// When learners see their grade and feedback.
@@ -144,6 +147,8 @@ pub struct Settings {
     /// click the submit button"); off: saving is submitting, and the work
     /// may change until it is graded.
     pub drafts: bool,
+    /// Tries in all, the first included (1 – 20), with `Resubmit::AfterGrade`.
+    pub max_tries: u8,
 }
 
 impl Default for Settings {
@@ -168,12 +173,15 @@ impl Default for Settings {
             accepted_kinds: FileKind::ALL.to_vec(),
             max_total_bytes: 0,
             drafts: true,
+            max_tries: 1,
         }
     }
 }
 
 /// Most files one submission carries.
 pub const FILES_MAX: u8 = 20;
+/// Most tries a learner may have (`Resubmit::AfterGrade`).
+pub const TRIES_MAX: u8 = 20;
 /// Largest maximum of points.
 pub const POINTS_MAX: f64 = 10_000.0;
 
@@ -194,6 +202,8 @@ pub enum SettingsError {
     OpensAfterDue,
     /// Files are allowed but no kind of file is accepted.
     NoFileKinds,
+    /// Tries outside 1 – 20.
+    MaxTries,
 }
 
 impl SettingsError {
@@ -209,6 +219,7 @@ impl SettingsError {
             Self::BlindNeedsRelease => "settings.blind_marking",
             Self::OpensAfterDue => "settings.opens_at",
             Self::NoFileKinds => "settings.accepted_kinds",
+            Self::MaxTries => "settings.max_tries",
         }
     }
 
@@ -226,6 +237,7 @@ impl SettingsError {
             Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
             Self::OpensAfterDue => "assignments.rules.opens_after_due",
             Self::NoFileKinds => "assignments.rules.no_file_kinds",
+            Self::MaxTries => "assignments.rules.max_tries",
         }
     }
 }
@@ -278,6 +290,9 @@ impl Settings {
         }
         if self.max_files > 0 && self.accepted_kinds.is_empty() {
             errors.push(SettingsError::NoFileKinds);
+        }
+        if !(1..=TRIES_MAX).contains(&self.max_tries) {
+            errors.push(SettingsError::MaxTries);
         }
         errors
     }
@@ -420,6 +435,15 @@ mod tests {
         assert!(pdf_only.accepts(FileKind::Pdf) && !pdf_only.accepts(FileKind::Image));
         assert_eq!((pdf_only.room_left(400), pdf_only.room_left(1_200)), (Some(600), Some(0)));
         assert_eq!(Settings::default().room_left(u64::MAX), None, "0: only the per-file limit");
+    }
+
+    #[test]
+    fn tries_are_from_1_to_20() {
+        for (tries, ok) in [(0, false), (1, true), (20, true), (21, false)] {
+            let s = Settings { resubmit: Resubmit::AfterGrade, max_tries: tries, ..Settings::default() };
+            assert_eq!(s.validate().is_empty(), ok, "{tries}");
+        }
+        assert_eq!(SettingsError::MaxTries.field(), "settings.max_tries");
     }
 
     #[test]

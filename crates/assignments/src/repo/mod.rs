@@ -1,8 +1,10 @@
 //! The module's tables: `assignments` and `assignment_extensions`
 //! ([`assignments`]), `assignment_submissions` ([`submissions`]),
-//! `assignment_files` ([`files`]), `assignment_rubrics` ([`rubrics`]).
+//! `assignment_files` ([`files`]), `assignment_rubrics` ([`rubrics`]),
+//! `assignment_tries` and `assignment_try_files` ([`tries`]).
 
 pub mod assignments;
 pub mod files;
 pub mod rubrics;
 pub mod submissions;
+pub mod tries;

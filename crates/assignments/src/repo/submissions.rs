@@ -181,6 +181,36 @@ pub async fn submit(
     Ok(done.rows_affected() == 1)
 }
 
+/// Takes graded work's row for starting a new try (its write lock); false
+/// when it is not submitted and graded.
+pub async fn hold_graded(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE assignment_submissions SET updated_at = $2 WHERE id = $1 AND state = 'submitted' \
+         AND graded_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The row becomes the new try's draft: its text and files stay (the copy
+/// the try starts from), everything of the submit and the grade is
+/// cleared. A grading column added to the table is cleared here too.
+pub async fn start_try(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE assignment_submissions SET state = 'draft', submitted_at = NULL, late_ms = 0, statement_at = NULL, \
+         points = NULL, grade = NULL, feedback_md = '', graded_by = NULL, graded_at = NULL, rubric_marks = NULL, \
+         updated_at = $2 WHERE id = $1 AND state = 'submitted' AND graded_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Takes a submitted, ungraded submission back to a draft; false otherwise.
 pub async fn reopen(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(

@@ -10,6 +10,7 @@ mod files;
 pub mod grading;
 pub mod rubrics;
 pub mod submissions;
+pub mod tries;
 
 use lyceum_courses::{
     model::{Course, Lesson},

@@ -14,7 +14,7 @@ use super::{
     files, visible,
 };
 use crate::{
-    AssignmentError,
+    AssignmentError, NewTryRefusal,
     events::SubmissionSubmitted,
     model::{AssignmentId, Completion, Dates, Resubmit, Settings, SubmissionId},
     repo::{
@@ -46,6 +46,8 @@ pub struct Mine {
     pub now: i64,
     /// The rubric the assignment grades with, shown beside a released grade.
     pub rubric: Option<super::rubrics::Rubric>,
+    /// The learner's past tries (tries after each grade), first first.
+    pub tries: Vec<super::tries::PastTry>,
 }
 
 impl Mine {
@@ -96,6 +98,31 @@ impl Mine {
             && !self.dates.closed(self.now)
     }
 
+    /// The number of the learner's current try (1 without tries after a grade).
+    pub fn try_number(&self) -> usize {
+        self.tries.len() + 1
+    }
+
+    /// Why the learner may not start a new try now; none: they may.
+    pub fn new_try_refusal(&self) -> Option<NewTryRefusal> {
+        let settings = &self.assignment.settings;
+        if settings.resubmit != Resubmit::AfterGrade {
+            return Some(NewTryRefusal::NotAllowed);
+        }
+        if self.visible_grade().is_none_or(|s| !s.submitted()) {
+            return Some(NewTryRefusal::NotGraded);
+        }
+        if self.try_number() >= usize::from(settings.max_tries) {
+            return Some(NewTryRefusal::NoneLeft { max: settings.max_tries });
+        }
+        None
+    }
+
+    /// The page's "Start a new try" button.
+    pub fn can_start_new_try(&self) -> bool {
+        self.role == Role::Learner && self.new_try_refusal().is_none() && self.opened() && !self.dates.closed(self.now)
+    }
+
     /// The grade and feedback, when the learner may see them.
     pub fn visible_grade(&self) -> Option<&SubmissionRow> {
         self.submission.as_ref().filter(|s| s.graded() && self.assignment.grades_visible())
@@ -124,7 +151,7 @@ fn fence(settings: &Settings) -> Fence {
 }
 
 /// Refuses every change before the opening date and after the learner's cut-off.
-fn accepting(a: &Assignment, dates: &Dates, now: i64) -> Result<(), AssignmentError> {
+pub(crate) fn accepting(a: &Assignment, dates: &Dates, now: i64) -> Result<(), AssignmentError> {
     if let Some(opens_at) = a.settings.opens_at.filter(|_| !a.settings.opened(now)) {
         return Err(AssignmentError::NotOpen { opens_at });
     }
@@ -151,7 +178,11 @@ pub async fn mine(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Resul
         Some(id) => super::rubrics::load(&mut conn, id).await?,
         None => None,
     };
-    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric })
+    let tries = match &submission {
+        Some(s) => super::tries::past(&mut conn, &s.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric, tries })
 }
 
 /// The learner's work open to a change, with what the change needs to know.
@@ -287,8 +318,12 @@ pub async fn detach(
     }
     let key = repo::files::delete(&mut tx, &row.id, file_id).await?.ok_or_else(AppError::not_found)?;
     direct::settle(state, &mut tx, &draft, Statement::NotAsked).await?;
+    // A past try may name the same object (the new try's copy shares it): kept then.
+    let in_use = repo::tries::key_in_use(&mut tx, &key).await?;
     tx.commit().await?;
-    state.storage.forget(&[key]).await;
+    if !in_use {
+        state.storage.forget(&[key]).await;
+    }
     Ok(())
 }
 

@@ -208,7 +208,106 @@ async fn with_direct_submission_saving_is_submitting_until_graded(backend: Backe
     c.app.stop().await;
 }
 
+async fn after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_is_kept(backend: Backend) {
+    let c = class(backend).await;
+    for tries in [0, 21] {
+        let settings = json!({"resubmit": "after_grade", "max_tries": tries});
+        let refused = c
+            .teacher
+            .post("/api/v1/assignments", json!({"module_id": c.module, "title": "X", "settings": settings}))
+            .await;
+        refused.assert_problem(422, "validation");
+        assert_eq!(refused.error_fields(), ["settings.max_tries"]);
+    }
+    let a =
+        create(&c, "Drafts", json!({"resubmit": "after_grade", "max_tries": 2, "release": "manual", "max_files": 2}))
+            .await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let lesson = a["lesson_id"].as_str().unwrap().to_string();
+    let mine = format!("/api/v1/assignments/{id}/submission");
+    let new_try = format!("{mine}/new-try");
+    put(&c.learner, &mine, json!({"text": "First try"})).await;
+    let file = upload(&c.learner, &format!("{mine}/files"), "notes.txt", b"first notes\n").await;
+    assert_eq!(file.status, 201, "{}", file.text);
+    let sid = c.learner.post(&format!("{mine}/submit"), json!({})).await.json()["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.learner.post(&new_try, json!({})).await.assert_problem(409, "new-try-not-allowed");
+    let grade = format!("/api/v1/assignment-submissions/{sid}/grade");
+    assert_eq!(put(&c.teacher, &grade, json!({"points": 40, "feedback": "Try *again*"})).await.status, 200);
+    let held = c.learner.post(&new_try, json!({})).await;
+    held.assert_problem(409, "new-try-not-allowed");
+    assert!(held.text.contains("grade is shown"), "not until the grade is shown: {}", held.text);
+    assert_eq!(c.learner.get(&mine).await.json()["new_try_refusal"], "not_graded");
+    assert_eq!(c.teacher.post(&format!("/api/v1/assignments/{id}/release"), json!({})).await.status, 200);
+    assert_eq!(c.learner.get(&mine).await.json()["can_start_new_try"], true);
+    let page = format!("/assignments/{id}");
+    assert!(c.learner.get(&page).await.text.contains("Start a new try"));
+    for client in [&c.stranger, &c.other_teacher] {
+        assert_eq!(client.post(&new_try, json!({})).await.status, 404);
+    }
+    c.teacher.post(&new_try, json!({})).await.assert_problem(403, "staff-do-not-submit");
+
+    let started = c.learner.post(&new_try, json!({})).await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    let view = started.json();
+    assert_eq!((view["status"].as_str(), view["try_number"].as_u64()), (Some("draft"), Some(2)), "{view}");
+    let draft = &view["submission"];
+    assert_eq!((draft["text"].as_str(), draft["files"].as_array().unwrap().len()), (Some("First try"), 1), "a copy");
+    let past = &view["tries"][0];
+    assert_eq!(
+        (past["number"].as_i64(), past["grade"].as_f64(), past["feedback"].as_str()),
+        (Some(1), Some(40.0), Some("Try *again*"))
+    );
+    let past_file = past["files"][0]["url"].as_str().unwrap().to_string();
+    assert!(past_file.contains("/tries/1/files/"), "{past_file}");
+    c.learner.post(&new_try, json!({})).await.assert_problem(409, "new-try-not-allowed");
+
+    // The draft's copy of the file goes; the past try's object stays.
+    let copy = draft["files"][0]["id"].as_str().unwrap();
+    assert_eq!(c.learner.delete(&format!("{mine}/files/{copy}")).await.status, 204);
+    let kept = c.learner.http.get(c.learner.url(&past_file)).send().await.unwrap();
+    assert_eq!(kept.status(), 200);
+    assert_eq!(kept.bytes().await.unwrap().as_ref(), b"first notes\n");
+    for client in [&c.other_learner, &c.stranger, &c.other_teacher] {
+        assert_eq!(client.get(&past_file).await.status, 404);
+    }
+    assert_eq!(c.teacher.get(&past_file).await.status, 200);
+
+    put(&c.learner, &mine, json!({"text": "Second try"})).await;
+    assert_eq!(c.learner.post(&format!("{mine}/submit"), json!({})).await.status, 200);
+    assert_eq!(put(&c.teacher, &grade, json!({"points": 90, "feedback": "Much better"})).await.status, 200);
+    let done = c.learner.get(&mine).await.json();
+    assert_eq!(
+        (done["status"].as_str(), done["new_try_refusal"].as_str()),
+        (Some("graded"), Some("none_left")),
+        "{done}"
+    );
+    c.learner.post(&new_try, json!({})).await.assert_problem(409, "new-try-not-allowed");
+    for client in [&c.teacher, &c.learner] {
+        let one = client.get(&format!("/api/v1/assignment-submissions/{sid}")).await.json();
+        assert_eq!((one["tries"].as_array().map(Vec::len), one["grade"].as_f64()), (Some(1), Some(90.0)), "{one}");
+        assert_eq!(one["tries"][0]["grade"].as_f64(), Some(40.0));
+    }
+    assert_eq!(c.other_learner.get(&format!("/api/v1/assignment-submissions/{sid}")).await.status, 404);
+
+    // The pages list the earlier try; the gradebook keeps the latest grade; the lesson stays complete.
+    let html = c.learner.get(&page).await.text;
+    assert!(html.contains("Earlier tries") && html.contains("Try <em>again</em>"), "{html}");
+    let grading = c.teacher.get(&format!("/teach/assignment-submissions/{sid}")).await.text;
+    assert!(grading.contains("Earlier tries") && grading.contains("40 / 100"), "{grading}");
+    c.app.drain_jobs().await;
+    let book = c.teacher.get(&format!("/api/v1/courses/{}/gradebook", c.course)).await.json();
+    let row = book["rows"].as_array().unwrap().iter().find(|r| r["grades"][0]["points"].is_number()).cloned();
+    assert_eq!(row.unwrap_or_default()["grades"][0]["points"].as_f64(), Some(90.0), "{book}");
+    let completed = "SELECT COUNT(*) FROM lesson_progress WHERE lesson_id = $1 AND completed_at IS NOT NULL";
+    assert_eq!(crate::courses_kit::count(&c.app, completed, &lesson).await, 1);
+    c.app.stop().await;
+}
+
 on_both_backends!(
+    after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_is_kept,
     with_direct_submission_saving_is_submitting_until_graded,
     nothing_is_handed_in_before_the_opening_date,
     an_assignment_takes_its_kinds_of_file_within_the_room_they_share

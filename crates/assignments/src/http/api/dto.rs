@@ -5,9 +5,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    NewTryRefusal,
     model::{Completion, FileKind, PenaltyUnit, Release, Resubmit, Settings},
     repo::{files::FileRow, submissions::SubmissionRow},
-    service::{Assignment, Role, grading::Line, submissions::Mine},
+    service::{
+        Assignment, Role,
+        grading::Line,
+        submissions::Mine,
+        tries::{PastTry, file_url as try_file_url},
+    },
 };
 
 /// An API time: RFC 3339 in epoch milliseconds; anything else is a `422` on `field`.
@@ -68,6 +74,8 @@ pub struct AssignmentSettings {
     /// submitting — each change hands the work in (its lateness counted from
     /// that change) until it is graded or the cut-off passes.
     pub drafts: bool,
+    /// Tries in all, the first included (1 – 20), with `resubmit: after_grade`.
+    pub max_tries: u8,
 }
 
 impl Default for AssignmentSettings {
@@ -98,6 +106,7 @@ impl From<&Settings> for AssignmentSettings {
             accepted_kinds: s.accepted_kinds.clone(),
             max_total_bytes: s.max_total_bytes,
             drafts: s.drafts,
+            max_tries: s.max_tries,
         }
     }
 }
@@ -132,6 +141,7 @@ impl AssignmentSettings {
             accepted_kinds: FileKind::ALL.into_iter().filter(|k| self.accepted_kinds.contains(k)).collect(),
             max_total_bytes: self.max_total_bytes,
             drafts: self.drafts,
+            max_tries: self.max_tries,
         })
     }
 }
@@ -246,6 +256,52 @@ pub struct SubmissionDto {
     /// under blind marking before the release).
     pub learner_name: Option<String>,
     pub learner_email: Option<String>,
+    /// The past tries (tries after each grade), first first; in the view
+    /// of one submission only (none in lists).
+    pub tries: Option<Vec<TryDto>>,
+}
+
+/// A past try, as it was graded.
+#[derive(Serialize, ToSchema)]
+pub struct TryDto {
+    /// 1 for the first try.
+    pub number: i64,
+    pub text: String,
+    #[schema(format = DateTime)]
+    pub submitted_at: Option<String>,
+    pub late_ms: i64,
+    /// The grader's points, before the late penalty.
+    pub points: Option<f64>,
+    /// The grade after the late penalty.
+    pub grade: Option<f64>,
+    pub feedback: String,
+    /// The rubric level chosen per criterion, when graded with a rubric.
+    pub rubric: Option<Vec<usize>>,
+    #[schema(format = DateTime)]
+    pub graded_at: Option<String>,
+    pub files: Vec<FileDto>,
+}
+
+impl From<&PastTry> for TryDto {
+    fn from(t: &PastTry) -> Self {
+        let row = &t.row;
+        Self {
+            number: t.number,
+            text: row.text_md.clone(),
+            submitted_at: row.submitted_at.map(rfc3339),
+            late_ms: row.late_ms,
+            points: row.points,
+            grade: row.grade,
+            feedback: row.feedback_md.clone(),
+            rubric: row.rubric_choices(),
+            graded_at: row.graded_at.map(rfc3339),
+            files: t.files.iter().map(|f| FileDto { url: try_file_url(t.number, f), ..FileDto::from(f) }).collect(),
+        }
+    }
+}
+
+pub fn tries(past: &[PastTry]) -> Vec<TryDto> {
+    past.iter().map(TryDto::from).collect()
 }
 
 impl SubmissionDto {
@@ -270,6 +326,7 @@ impl SubmissionDto {
             files: files.iter().map(FileDto::from).collect(),
             learner_name: None,
             learner_email: None,
+            tries: None,
         }
     }
 
@@ -312,6 +369,16 @@ pub struct MySubmissionDto {
     pub direct: bool,
     /// The next save (direct submission) or submit needs `statement: true`.
     pub statement_asked: bool,
+    /// The learner's current try (1 without tries after a grade), of `max_tries`.
+    pub try_number: usize,
+    pub max_tries: u8,
+    /// Whether `POST …/submission/new-try` would start a new try now…
+    pub can_start_new_try: bool,
+    /// …and why not: `not_allowed` (no tries after a grade), `not_graded`
+    /// (the latest try is not graded, or its grade not shown yet), `none_left`.
+    pub new_try_refusal: Option<String>,
+    /// The past tries with their grades and feedback, first first.
+    pub tries: Vec<TryDto>,
     pub submission: Option<SubmissionDto>,
 }
 
@@ -329,6 +396,18 @@ impl From<&Mine> for MySubmissionDto {
             reopenable: m.reopenable(),
             direct: m.direct(),
             statement_asked: m.statement_asked(),
+            try_number: m.try_number(),
+            max_tries: m.assignment.settings.max_tries,
+            can_start_new_try: m.can_start_new_try(),
+            new_try_refusal: m.new_try_refusal().map(|why| {
+                match why {
+                    NewTryRefusal::NotAllowed => "not_allowed",
+                    NewTryRefusal::NotGraded => "not_graded",
+                    NewTryRefusal::NoneLeft { .. } => "none_left",
+                }
+                .to_string()
+            }),
+            tries: tries(&m.tries),
             submission: m
                 .submission
                 .as_ref()

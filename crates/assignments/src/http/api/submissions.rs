@@ -22,7 +22,7 @@ use crate::{
     repo::submissions::Filter,
     service::{
         grading::{self, GradeInput},
-        submissions,
+        submissions, tries,
     },
 };
 
@@ -95,6 +95,24 @@ pub async fn reopen(
     my_view(&state, &v, &id).await
 }
 
+/// Starts a new try (`resubmit: after_grade`): the graded try is kept in
+/// `tries`, and the submission becomes a draft holding a copy of its text
+/// and files. `409 new-try-not-allowed` says why when it may not start:
+/// no tries after a grade, the latest try not graded (or its grade not
+/// shown yet), or none left; `409 assignment-closed` after the cut-off.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/new-try", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn new_try(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+) -> AppResult<Json<MySubmissionDto>> {
+    tries::start(&state, &v, &id).await?;
+    my_view(&state, &v, &id).await
+}
+
 /// Adds a file to the draft (multipart field `file`): a document, PDF,
 /// image or plain text, decided by the content (`415` otherwise), of a kind
 /// the assignment accepts and within the room its files share (`422` on
@@ -162,10 +180,12 @@ pub async fn get_submission(
 ) -> AppResult<Json<SubmissionDto>> {
     let view = grading::submission(&state, &v, &id).await?;
     let max = view.assignment.settings.max_points;
-    Ok(Json(match view.role {
+    let dto = match view.role {
         crate::service::Role::Staff => SubmissionDto::staff(&view.line, &view.files, max),
         crate::service::Role::Learner => SubmissionDto::new(&view.line.row, &view.files, max, view.grade_shown()),
-    }))
+    };
+    let past = tries::history(&state, &v, &id).await?;
+    Ok(Json(SubmissionDto { tries: Some(super::dto::tries(&past)), ..dto }))
 }
 
 /// Grades a submitted submission (staff), or changes its grade: points out

@@ -18,7 +18,8 @@ use super::{back, learner::page_url};
 use crate::{
     http::upload,
     model::{AssignmentId, SubmissionId},
-    service::submissions,
+    repo::files::FileRow,
+    service::{submissions, tries},
 };
 
 /// Access depends on who asks: only the viewer's browser keeps a copy.
@@ -33,8 +34,25 @@ pub async fn serve(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let file = submissions::open_file(&state, viewer.as_ref(), &id, &file_id).await?;
+    download(&state, &file, &method, &headers).await
+}
+
+/// `GET|HEAD /assignment-submissions/{id}/tries/{number}/files/{file_id}`: a past try's file.
+pub async fn serve_try(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path((id, number, file_id)): Path<(SubmissionId, i64, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let file = tries::open_file(&state, viewer.as_ref(), &id, number, &file_id).await?;
+    download(&state, &file, &method, &headers).await
+}
+
+/// A stored file, always as a download under its name.
+async fn download(state: &AppState, file: &FileRow, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
     let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };
-    let mut response = media::serve(&state.storage, served, &method, &headers).await?;
+    let mut response = media::serve(&state.storage, served, method, headers).await?;
     let disposition = HeaderValue::try_from(content_disposition(&file.name)).map_err(AppError::internal)?;
     response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
     Ok(response)

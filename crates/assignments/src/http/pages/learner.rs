@@ -45,6 +45,7 @@ struct AssignmentPage {
     instructions_html: String,
     text_html: String,
     feedback_html: String,
+    tries: Vec<super::tries::TryView>,
 }
 
 impl AssignmentPage {
@@ -118,7 +119,8 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Ass
     let instructions_html = markdown::render(&mine.assignment.instructions_md);
     let text_html = markdown::render(mine.submission.as_ref().map_or("", |s| s.text_md.as_str()));
     let feedback_html = markdown::render(mine.visible_grade().map_or("", |s| s.feedback_md.as_str()));
-    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html })
+    let tries = super::tries::views(&mine.tries, mine.assignment.settings.max_points);
+    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html, tries })
 }
 
 #[derive(Deserialize, Default)]
@@ -168,6 +170,12 @@ pub async fn submit(
         Err(e) => Err(e),
     };
     back(&page_url(id.as_str()), done, "assignments.flash.submitted")
+}
+
+/// "Start a new try" (tries after each grade).
+pub async fn new_try(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    let done = crate::service::tries::start(&state, &s.viewer, &id).await.map(|_| ());
+    back(&page_url(id.as_str()), done, "assignments.flash.new_try")
 }
 
 /// "Edit my submission" (back to a draft, when allowed).

@@ -128,6 +128,7 @@ pub struct SettingsForm {
     max_total_mb: String,
     /// `drafts` (learners submit a draft) or `direct` (saving is submitting).
     submitting: String,
+    max_tries: String,
 }
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -188,6 +189,7 @@ impl SettingsForm {
                 bytes => format!("{}", (bytes as f64 / MB * 100.0).round() / 100.0),
             },
             submitting: if s.drafts { "drafts" } else { "direct" }.into(),
+            max_tries: s.max_tries.to_string(),
         }
     }
 
@@ -198,6 +200,10 @@ impl SettingsForm {
         let cut_off_at = typed.local_time("settings.cut_off_at", &self.cut_off_at);
         let opens_at = typed.local_time("settings.opens_at", &self.opens_at);
         let max_files = typed.whole("settings.max_files", &self.max_files).unwrap_or(0);
+        let max_tries = match self.max_tries.trim() {
+            "" => Some(1),
+            raw => typed.whole("settings.max_tries", raw),
+        };
         let mut errors = typed.errors;
         let max_points = decimal("settings.max_points", &self.max_points, &mut errors).unwrap_or(0.0);
         let pass_points = decimal("settings.pass_points", &self.pass_points, &mut errors);
@@ -230,6 +236,7 @@ impl SettingsForm {
             accepted_kinds: self.accepted_kinds(),
             max_total_bytes: (total_mb.max(0.0) * MB).round() as u64,
             drafts: self.submitting != "direct",
+            max_tries: u8::try_from(max_tries.unwrap_or(1).clamp(0, 255)).unwrap_or(u8::MAX),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod grading;
 pub mod learner;
 pub mod manage;
 pub mod rubrics;
+pub(crate) mod tries;
 
 use lyceum_platform::{
     AppResult,
