@@ -306,7 +306,47 @@ async fn after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_
     c.app.stop().await;
 }
 
+/// The page's upload as `assignment-upload.js` sends it (marked, CSRF in a header).
+async fn scripted_upload(
+    client: &crate::common::TestClient,
+    path: &str,
+    name: &str,
+    bytes: &[u8],
+) -> crate::common::Reply {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut req = client.http.post(client.url(path)).multipart(form).header("x-lyceum-upload", "1");
+    if let Some(csrf) = &client.csrf {
+        req = req.header("x-csrf-token", csrf);
+    }
+    crate::common::TestClient::reply(req.send().await.unwrap()).await
+}
+
+async fn the_page_upload_shows_its_progress_and_its_refusal_without_a_redirect(backend: Backend) {
+    let c = class(backend).await;
+    let a = create(&c, "Progress", json!({"accepted_kinds": ["pdf"], "max_files": 2})).await;
+    let page = format!("/assignments/{}", a["id"].as_str().unwrap());
+    let html = c.learner.get(&page).await.text;
+    assert!(html.contains("data-upload-progress") && html.contains("assignment-upload."), "{html}");
+    assert!(
+        html.contains("<label for=\"upload-progress\">") && html.contains("role=\"alert\" data-upload-alert"),
+        "{html}"
+    );
+    let refused = scripted_upload(&c.learner, &format!("{page}/files"), "notes.txt", b"notes\n").await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("notes.txt") && refused.text.contains("accepts pdf"), "{}", refused.text);
+    let added = scripted_upload(&c.learner, &format!("{page}/files"), "scan.pdf", &pdf(64)).await;
+    assert_eq!(added.status, 204, "{}", added.text);
+    let after = c.learner.get(&page).await.text;
+    assert!(after.contains("File added.") && after.contains("scan.pdf"), "{after}");
+    let plain = upload(&c.learner, &format!("{page}/files"), "more.pdf", &pdf(64)).await;
+    assert_eq!(plain.status, 303, "without the script: the redirect as before");
+    assert_eq!(scripted_upload(&c.stranger, &format!("{page}/files"), "x.pdf", &pdf(64)).await.status, 404);
+    c.app.stop().await;
+}
+
 on_both_backends!(
+    the_page_upload_shows_its_progress_and_its_refusal_without_a_redirect,
     after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_is_kept,
     with_direct_submission_saving_is_submitting_until_graded,
     nothing_is_handed_in_before_the_opening_date,

@@ -2,16 +2,17 @@
 //! learner and the course's staff), and the learner page's forms adding and
 //! removing one.
 
+use axum::response::IntoResponse;
 use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
 };
-use http::{HeaderMap, HeaderValue, Method, header};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::MaybeUser,
     http::media::{self, Caching, Media, content_disposition},
-    web::{FlashKind, guard::SignedIn, redirect_with_flash},
+    web::{FlashKind, Refused, guard::SignedIn, redirect_with_flash},
 };
 
 use super::{back, learner::page_url};
@@ -58,20 +59,44 @@ async fn download(state: &AppState, file: &FileRow, method: &Method, headers: &H
     Ok(response)
 }
 
-/// The learner page's upload form.
+/// The header `assignment-upload.js` marks its uploads with: it shows the
+/// progress, then wants the outcome without a redirect.
+const SCRIPTED: &str = "x-lyceum-upload";
+
+/// The learner page's upload form. Posted by the page's script, it answers
+/// 204 with the page's message set (the script reloads the page), or the
+/// refusal as text in the page's language; posted plainly, a redirect.
 pub async fn attach(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<AssignmentId>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
+    let scripted = headers.contains_key(SCRIPTED);
     let to = format!("{}#files", page_url(id.as_str()));
     let file = match upload::read_file(multipart).await {
         Ok(file) => file,
+        Err(why) if scripted => return Ok((AppError::from(why).status, s.page.t(why.flash_key())).into_response()),
         Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
     };
     let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data, file.statement).await.map(|_| ());
-    back(&to, done, "assignments.files.attached")
+    match done {
+        Ok(()) if scripted => {
+            let mut answer = redirect_with_flash(&to, FlashKind::Success, "assignments.files.attached");
+            *answer.status_mut() = StatusCode::NO_CONTENT;
+            answer.headers_mut().remove(header::LOCATION);
+            Ok(answer)
+        }
+        Err(e) if scripted => {
+            let error = AppError::from(e);
+            let status = error.status;
+            let Refused { errors, .. } = Refused::from_error(error, s.page.locale)?;
+            let message = errors.general.or_else(|| errors.fields.into_iter().next().map(|f| f.message));
+            Ok((status, message.unwrap_or_default()).into_response())
+        }
+        done => back(&to, done, "assignments.files.attached"),
+    }
 }
 
 /// The learner page's button removing a file.
