@@ -4,16 +4,12 @@ use lyceum_platform::{AppError, FieldError, Text, db::rfc3339};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::dto_tries::{TryDto, tries};
 use crate::{
     NewTryRefusal,
     model::{Completion, FileKind, PenaltyUnit, Release, Resubmit, Settings},
     repo::{files::FileRow, submissions::SubmissionRow},
-    service::{
-        Assignment, Role,
-        grading::Line,
-        submissions::Mine,
-        tries::{PastTry, file_url as try_file_url},
-    },
+    service::{Assignment, Role, grading::Line, submissions::Mine},
 };
 
 /// An API time: RFC 3339 in epoch milliseconds; anything else is a `422` on `field`.
@@ -259,49 +255,6 @@ pub struct SubmissionDto {
     /// The past tries (tries after each grade), first first; in the view
     /// of one submission only (none in lists).
     pub tries: Option<Vec<TryDto>>,
-}
-
-/// A past try, as it was graded.
-#[derive(Serialize, ToSchema)]
-pub struct TryDto {
-    /// 1 for the first try.
-    pub number: i64,
-    pub text: String,
-    #[schema(format = DateTime)]
-    pub submitted_at: Option<String>,
-    pub late_ms: i64,
-    /// The grader's points, before the late penalty.
-    pub points: Option<f64>,
-    /// The grade after the late penalty.
-    pub grade: Option<f64>,
-    pub feedback: String,
-    /// The rubric level chosen per criterion, when graded with a rubric.
-    pub rubric: Option<Vec<usize>>,
-    #[schema(format = DateTime)]
-    pub graded_at: Option<String>,
-    pub files: Vec<FileDto>,
-}
-
-impl From<&PastTry> for TryDto {
-    fn from(t: &PastTry) -> Self {
-        let row = &t.row;
-        Self {
-            number: t.number,
-            text: row.text_md.clone(),
-            submitted_at: row.submitted_at.map(rfc3339),
-            late_ms: row.late_ms,
-            points: row.points,
-            grade: row.grade,
-            feedback: row.feedback_md.clone(),
-            rubric: row.rubric_choices(),
-            graded_at: row.graded_at.map(rfc3339),
-            files: t.files.iter().map(|f| FileDto { url: try_file_url(t.number, f), ..FileDto::from(f) }).collect(),
-        }
-    }
-}
-
-pub fn tries(past: &[PastTry]) -> Vec<TryDto> {
-    past.iter().map(TryDto::from).collect()
 }
 
 impl SubmissionDto {

@@ -3,5 +3,6 @@
 
 pub mod assignments;
 pub mod dto;
+mod dto_tries;
 pub mod rubrics;
 pub mod submissions;
