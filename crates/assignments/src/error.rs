@@ -5,7 +5,7 @@ use lyceum_platform::{AppError, FieldError, Text};
 
 use crate::{
     guide::{GuideError, MarkError},
-    model::{GradingMethod, SettingsError},
+    model::{FileKind, GradingMethod, SettingsError},
     rubric::RubricError,
     scale::ScaleError,
     service::worksheet::SheetError,
@@ -17,6 +17,10 @@ pub enum AssignmentError {
     Invalid(Vec<SettingsError>),
     /// The cut-off has passed: nothing more is accepted (409 `assignment-closed`).
     Closed,
+    /// The assignment opens later: nothing is accepted yet (409 `assignment-not-open`).
+    NotOpen {
+        opens_at: i64,
+    },
     /// The submission was submitted and may not change now (409 `submission-final`).
     Final,
     /// Submitting asks for the "own work" statement (422 on `statement`).
@@ -33,10 +37,24 @@ pub enum AssignmentError {
     },
     /// An uploaded file is refused for its content or size (400 / 413 / 415).
     File(FileRefusal),
+    /// A recognised file of a kind the assignment does not accept (422 on `file`, naming it).
+    KindNotAccepted {
+        name: String,
+        accepted: Vec<FileKind>,
+    },
+    /// A file that does not fit in the room the submission's files share (422 on `file`, naming it).
+    NoRoom {
+        name: String,
+        size: u64,
+        left: u64,
+        max: u64,
+    },
     /// Points outside 0..=max (422 on `points`).
     BadPoints {
         max: f64,
     },
+    /// A new try cannot start now, and why (409 `new-try-not-allowed`).
+    NewTry(NewTryRefusal),
     /// Only submitted work is graded (409 `not-submitted`).
     NotSubmitted,
     /// An extension for someone who is not an enrolled learner (422 on `user_id`).
@@ -81,6 +99,27 @@ pub enum AssignmentError {
     Other(AppError),
 }
 
+/// Why a learner may not start a new try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewTryRefusal {
+    /// The assignment gives no tries after a grade.
+    NotAllowed,
+    /// The latest try is not graded, or its grade is not shown yet.
+    NotGraded,
+    /// Every try is used.
+    NoneLeft { max: u8 },
+}
+
+impl NewTryRefusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "assignments.errors.try_not_allowed",
+            Self::NotGraded => "assignments.errors.try_not_graded",
+            Self::NoneLeft { .. } => "assignments.errors.try_none_left",
+        }
+    }
+}
+
 /// Why an uploaded file is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRefusal {
@@ -117,6 +156,7 @@ impl AssignmentError {
     pub fn flash_key(&self) -> Option<&'static str> {
         Some(match self {
             Self::Closed => "assignments.errors.closed",
+            Self::NotOpen { .. } => "assignments.errors.not_yet_open",
             Self::Final => "assignments.errors.final",
             Self::StatementRequired => "assignments.errors.statement_required",
             Self::Empty => "assignments.errors.empty",
@@ -124,7 +164,10 @@ impl AssignmentError {
             Self::NoFiles => "assignments.errors.no_files",
             Self::TooManyFiles { .. } => "assignments.files.refused_count",
             Self::File(why) => why.flash_key(),
+            Self::KindNotAccepted { .. } => "assignments.files.refused_kind",
+            Self::NoRoom { .. } => "assignments.files.refused_room",
             Self::NotSubmitted => "assignments.errors.not_submitted",
+            Self::NewTry(why) => why.key(),
             Self::InUse(GradingMethod::Guide) => "assignments.errors.guide_in_use",
             Self::InUse(GradingMethod::Scale) => "assignments.errors.scale_in_use",
             Self::InUse(_) => "assignments.errors.rubric_in_use",
@@ -146,6 +189,10 @@ impl From<AssignmentError> for AppError {
             AssignmentError::Closed => {
                 AppError::conflict(t("assignments.errors.closed")).with_kind("assignment-closed")
             }
+            AssignmentError::NotOpen { opens_at } => {
+                AppError::conflict(t("assignments.errors.not_open").arg("date", lyceum_platform::db::rfc3339(opens_at)))
+                    .with_kind("assignment-not-open")
+            }
             AssignmentError::Final => AppError::conflict(t("assignments.errors.final")).with_kind("submission-final"),
             AssignmentError::StatementRequired => {
                 AppError::field("statement", t("assignments.errors.statement_required"))
@@ -163,9 +210,22 @@ impl From<AssignmentError> for AppError {
                 ),
                 FileRefusal::NotAccepted => AppError::unsupported_media_type(t("assignments.errors.file_type")),
             },
+            AssignmentError::KindNotAccepted { name, accepted } => AppError::field(
+                "file",
+                t("assignments.errors.kind_not_accepted").arg("name", name).arg("kinds", extensions(&accepted)),
+            ),
+            AssignmentError::NoRoom { name, size, left, max } => AppError::field(
+                "file",
+                t("assignments.errors.no_room")
+                    .arg("name", name)
+                    .arg("size", size.div_ceil(1024))
+                    .arg("left", left / 1024)
+                    .arg("max", max / 1024),
+            ),
             AssignmentError::BadPoints { max } => {
                 AppError::field("points", t("assignments.errors.bad_points").arg("max", max))
             }
+            AssignmentError::NewTry(why) => AppError::conflict(t(why.key())).with_kind("new-try-not-allowed"),
             AssignmentError::NotSubmitted => {
                 AppError::conflict(t("assignments.errors.not_submitted")).with_kind("not-submitted")
             }
@@ -224,4 +284,9 @@ impl From<AssignmentError> for AppError {
             AssignmentError::Other(e) => e,
         }
     }
+}
+
+/// The accepted kinds as their extensions ("pdf, png, jpg"): understood in any language.
+pub(crate) fn extensions(kinds: &[FileKind]) -> String {
+    kinds.iter().flat_map(|k| k.extensions()).copied().collect::<Vec<_>>().join(", ")
 }

@@ -7,7 +7,8 @@
 //! staff grade from a queue, one submission beside its marking form.
 //!
 //! The tables (`assignments`, `assignment_submissions`, `assignment_files`,
-//! `assignment_extensions`) are this module's; courses and staff come from
+//! `assignment_extensions`, `assignment_rubrics`, `assignment_tries`,
+//! `assignment_try_files`) are this module's; courses and staff come from
 //! `lyceum_courses::service`, enrollment from `lyceum_enrollment`, names
 //! from `lyceum_accounts`. Learning and notifications observe its events
 //! ([`events`]).
@@ -23,7 +24,7 @@ pub mod scale;
 pub mod service;
 pub mod settings;
 
-pub use error::{AssignmentError, FileRefusal};
+pub use error::{AssignmentError, FileRefusal, NewTryRefusal};
 pub use http::{api_routes, page_routes};
 
 /// What assignments contributes to the application (see `lyceum_platform::module`).

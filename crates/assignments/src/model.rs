@@ -25,6 +25,9 @@ pub enum Resubmit {
     Never,
     /// The learner may take it back to a draft until it is graded.
     UntilGraded,
+    /// After each grade they can see, the learner may start a new try (up
+    /// to `max_tries` in all), from a copy of the graded one.
+    AfterGrade,
 }
 
 /// When learners see their grade and feedback.
@@ -48,6 +51,45 @@ pub enum Completion {
     Submitted,
     /// A released grade at or above the pass mark.
     Passed,
+}
+
+/// A kind of file a submission may carry; the module tells them apart by
+/// their content, never by their name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Word, Excel, PowerPoint, OpenDocument, EPUB.
+    Document,
+    Pdf,
+    /// PNG, JPEG, WebP, GIF.
+    Image,
+    /// Plain text.
+    Text,
+}
+
+impl FileKind {
+    /// Every kind the module recognises, in the order forms list them.
+    pub const ALL: [FileKind; 4] = [FileKind::Document, FileKind::Pdf, FileKind::Image, FileKind::Text];
+
+    /// The kind's name in the API and in forms (`pdf`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Document => "document",
+            Self::Pdf => "pdf",
+            Self::Image => "image",
+            Self::Text => "text",
+        }
+    }
+
+    /// The file extensions of the kind: how a person recognises it, in any language.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Document => &["docx", "xlsx", "pptx", "odt", "ods", "odp", "epub"],
+            Self::Pdf => &["pdf"],
+            Self::Image => &["png", "jpg", "webp", "gif"],
+            Self::Text => &["txt"],
+        }
+    }
 }
 
 /// The unit a late penalty is counted in.
@@ -125,6 +167,21 @@ pub struct Settings {
     pub grading_method: Option<GradingMethod>,
     /// The rubric, marking guide or scale of the course graded with.
     pub grading_id: Option<String>,
+    // — Submission rules: when work opens, which files, direct submission, tries. —
+    /// Before this the learner reads the instructions but hands nothing in;
+    /// none: open as soon as the lesson is there.
+    pub opens_at: Option<i64>,
+    /// The kinds of file accepted (every kind the module knows by default).
+    pub accepted_kinds: Vec<FileKind>,
+    /// The most bytes all files of one submission take together; 0: only
+    /// the per-file limit (`uploads.submission_file_max_bytes`) applies.
+    pub max_total_bytes: u64,
+    /// Learners keep a draft and submit it (Moodle's "require students to
+    /// click the submit button"); off: saving is submitting, and the work
+    /// may change until it is graded.
+    pub drafts: bool,
+    /// Tries in all, the first included (1 – 20), with `Resubmit::AfterGrade`.
+    pub max_tries: u8,
 }
 
 impl Default for Settings {
@@ -147,12 +204,19 @@ impl Default for Settings {
             blind_marking: false,
             grading_method: None,
             grading_id: None,
+            opens_at: None,
+            accepted_kinds: FileKind::ALL.to_vec(),
+            max_total_bytes: 0,
+            drafts: true,
+            max_tries: 1,
         }
     }
 }
 
 /// Most files one submission carries.
 pub const FILES_MAX: u8 = 20;
+/// Most tries a learner may have (`Resubmit::AfterGrade`).
+pub const TRIES_MAX: u8 = 20;
 /// Largest maximum of points.
 pub const POINTS_MAX: f64 = 10_000.0;
 
@@ -171,6 +235,12 @@ pub enum SettingsError {
     BlindNeedsRelease,
     /// A rubric, guide or scale method without the one it grades with.
     GradingNeedsDefinition,
+    /// The opening date comes after the due date or the cut-off.
+    OpensAfterDue,
+    /// Files are allowed but no kind of file is accepted.
+    NoFileKinds,
+    /// Tries outside 1 – 20.
+    MaxTries,
 }
 
 impl SettingsError {
@@ -185,6 +255,9 @@ impl SettingsError {
             Self::PenaltyCap => "settings.late_penalty_cap",
             Self::BlindNeedsRelease => "settings.blind_marking",
             Self::GradingNeedsDefinition => "settings.grading_id",
+            Self::OpensAfterDue => "settings.opens_at",
+            Self::NoFileKinds => "settings.accepted_kinds",
+            Self::MaxTries => "settings.max_tries",
         }
     }
 
@@ -201,6 +274,9 @@ impl SettingsError {
             Self::PenaltyCap => "assignments.rules.penalty_cap",
             Self::BlindNeedsRelease => "assignments.rules.blind_needs_release",
             Self::GradingNeedsDefinition => "assignments.rules.grading_needs_definition",
+            Self::OpensAfterDue => "assignments.rules.opens_after_due",
+            Self::NoFileKinds => "assignments.rules.no_file_kinds",
+            Self::MaxTries => "assignments.rules.max_tries",
         }
     }
 }
@@ -244,6 +320,7 @@ impl Settings {
         {
             errors.push(SettingsError::GradingNeedsDefinition);
         }
+        errors.extend(self.submission_rule_errors());
         errors
     }
 
@@ -276,6 +353,39 @@ impl Settings {
             grading_id: id,
             ..self
         }
+    }
+
+    /// The rules of the submission settings (opening date, files, tries).
+    fn submission_rule_errors(&self) -> Vec<SettingsError> {
+        let mut errors = Vec::new();
+        if let Some(opens) = self.opens_at
+            && [self.due_at, self.cut_off_at].into_iter().flatten().any(|later| later < opens)
+        {
+            errors.push(SettingsError::OpensAfterDue);
+        }
+        if self.max_files > 0 && self.accepted_kinds.is_empty() {
+            errors.push(SettingsError::NoFileKinds);
+        }
+        if !(1..=TRIES_MAX).contains(&self.max_tries) {
+            errors.push(SettingsError::MaxTries);
+        }
+        errors
+    }
+
+    /// Whether a file of this kind is accepted.
+    pub fn accepts(&self, kind: FileKind) -> bool {
+        self.accepted_kinds.contains(&kind)
+    }
+
+    /// The bytes left for one more file of a submission whose files take
+    /// `used`; none when only the per-file limit applies.
+    pub fn room_left(&self, used: u64) -> Option<u64> {
+        (self.max_total_bytes > 0).then(|| self.max_total_bytes.saturating_sub(used))
+    }
+
+    /// Work is accepted from the opening date on (no date: at once).
+    pub fn opened(&self, now: i64) -> bool {
+        self.opens_at.is_none_or(|opens| now >= opens)
     }
 
     /// One learner's dates: an extension replaces the due date, and moves
@@ -379,6 +489,38 @@ mod tests {
         let blind = Settings { blind_marking: true, ..Settings::default() };
         assert_eq!(blind.validate(), [SettingsError::BlindNeedsRelease]);
         assert!(Settings { release: Release::Manual, ..blind }.validate().is_empty());
+    }
+
+    #[test]
+    fn the_opening_date_comes_before_the_due_date_and_the_cut_off() {
+        let opens = |opens_at, due_at, cut_off_at| Settings { opens_at, due_at, cut_off_at, ..Settings::default() };
+        assert!(opens(Some(1_000), Some(1_000), Some(2_000)).validate().is_empty(), "opening at the due date is fine");
+        assert_eq!(opens(Some(3_000), Some(2_000), None).validate(), [SettingsError::OpensAfterDue]);
+        assert_eq!(opens(Some(3_000), None, Some(2_000)).validate(), [SettingsError::OpensAfterDue]);
+        assert_eq!(SettingsError::OpensAfterDue.field(), "settings.opens_at");
+        let s = opens(Some(1_000), None, None);
+        assert!(!s.opened(999) && s.opened(1_000));
+        assert!(Settings::default().opened(0));
+    }
+
+    #[test]
+    fn files_need_a_kind_and_share_the_room_of_a_submission() {
+        let none = Settings { accepted_kinds: Vec::new(), ..Settings::default() };
+        assert_eq!(none.validate(), [SettingsError::NoFileKinds]);
+        assert!(Settings { max_files: 0, ..none }.validate().is_empty(), "text only: no kind needed");
+        let pdf_only = Settings { accepted_kinds: vec![FileKind::Pdf], max_total_bytes: 1_000, ..Settings::default() };
+        assert!(pdf_only.accepts(FileKind::Pdf) && !pdf_only.accepts(FileKind::Image));
+        assert_eq!((pdf_only.room_left(400), pdf_only.room_left(1_200)), (Some(600), Some(0)));
+        assert_eq!(Settings::default().room_left(u64::MAX), None, "0: only the per-file limit");
+    }
+
+    #[test]
+    fn tries_are_from_1_to_20() {
+        for (tries, ok) in [(0, false), (1, true), (20, true), (21, false)] {
+            let s = Settings { resubmit: Resubmit::AfterGrade, max_tries: tries, ..Settings::default() };
+            assert_eq!(s.validate().is_empty(), ok, "{tries}");
+        }
+        assert_eq!(SettingsError::MaxTries.field(), "settings.max_tries");
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(s::get_my_submission, s::save_draft))
         .routes(routes!(s::submit))
         .routes(routes!(s::reopen))
+        .routes(routes!(s::new_try))
         .routes(routes!(s::attach_file))
         .routes(routes!(s::detach_file))
         .routes(routes!(s::list_submissions))
@@ -91,6 +92,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/assignments/{id}/draft", post(l::save))
         .route("/assignments/{id}/submit", post(l::submit))
         .route("/assignments/{id}/reopen", post(l::reopen))
+        .route("/assignments/{id}/new-try", post(l::new_try))
         .route("/assignments/{id}/files", post(f::attach))
         .route("/assignments/{id}/files/{file_id}/delete", post(f::detach))
         .route("/assignment-submissions/{id}/files/{file_id}", get(f::serve))
@@ -106,6 +108,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/courses/{id}/scales", get(d::list::<Scale>).post(d::create::<Scale>))
         .route("/teach/scales/{id}", get(d::show::<Scale>).post(d::save::<Scale>))
         .route("/teach/scales/{id}/delete", post(d::delete::<Scale>))
+        .route("/assignment-submissions/{id}/tries/{number}/files/{file_id}", get(f::serve_try))
 }
 
 /// The upload routes, with the body size each may use.

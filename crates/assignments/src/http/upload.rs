@@ -11,12 +11,16 @@ pub struct FileForm {
     /// The file.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+    /// `on`: the learner confirms the work is their own (direct submission).
+    statement: Option<String>,
 }
 
 /// An uploaded file: its bytes and the client's name.
 pub struct FileUpload {
     pub data: axum::body::Bytes,
     pub name: String,
+    /// The form's `statement` checkbox was ticked.
+    pub statement: bool,
 }
 
 /// Why a form's file could not be read.
@@ -50,12 +54,18 @@ impl From<Unread> for AppError {
 
 pub async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<FileUpload, Unread> {
     let mut multipart = multipart.map_err(|_| Unread::NotMultipart)?;
+    let (mut file, mut statement) = (None, false);
     while let Some(field) = multipart.next_field().await.map_err(|_| Unread::TooLarge)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let data = field.bytes().await.map_err(|_| Unread::TooLarge)?;
-            return Ok(FileUpload { data, name });
+        match field.name() {
+            Some("file") if file.is_none() => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                // Buffered whole (the route's body limit bounds it) before it goes to storage.
+                file = Some((field.bytes().await.map_err(|_| Unread::TooLarge)?, name));
+            }
+            Some("statement") => statement = true,
+            _ => {}
         }
     }
-    Err(Unread::NoFile)
+    let (data, name) = file.ok_or(Unread::NoFile)?;
+    Ok(FileUpload { data, name, statement })
 }

@@ -57,6 +57,16 @@ pub async fn count(conn: &mut AnyConnection, submission_id: &str) -> Result<i64,
         .await
 }
 
+/// How many files a submission has, and the bytes they take together.
+pub async fn count_and_size(conn: &mut AnyConnection, submission_id: &str) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM assignment_files WHERE submission_id = $1",
+    )
+    .bind(submission_id)
+    .fetch_one(conn)
+    .await
+}
+
 pub async fn get(conn: &mut AnyConnection, submission_id: &str, id: &str) -> Result<Option<FileRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM assignment_files WHERE submission_id = $1 AND id = $2"

@@ -2,9 +2,11 @@
 //! ([`assignments`]), `assignment_submissions` ([`submissions`]),
 //! `assignment_files` ([`files`]), `assignment_rubrics` ([`rubrics`]),
 //! `assignment_feedback_files` ([`feedback_files`]).
+//! `assignment_tries` and `assignment_try_files` ([`tries`]).
 
 pub mod assignments;
 pub mod feedback_files;
 pub mod files;
 pub mod rubrics;
 pub mod submissions;
+pub mod tries;

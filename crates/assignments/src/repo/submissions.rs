@@ -84,27 +84,80 @@ pub async fn ensure(
     of_learner(conn, assignment_id, user_id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
-/// Takes the draft's row for a change (its write lock), touching it; false
-/// when it is no longer a draft (submitted meanwhile).
-pub async fn hold_draft(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE assignment_submissions SET updated_at = $2 WHERE id = $1 AND state = 'draft'")
-        .bind(id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+/// Which submissions a learner's change may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fence {
+    /// A draft (work is handed in by submitting it).
+    Draft,
+    /// Work not graded yet, submitted or not (direct submission: saving is submitting).
+    Ungraded,
+}
+
+impl Fence {
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Draft => "state = 'draft'",
+            Self::Ungraded => "graded_at IS NULL",
+        }
+    }
+}
+
+/// Takes the learner's row for a change (its write lock), touching it;
+/// false when the fence no longer holds (submitted or graded meanwhile).
+pub async fn hold(conn: &mut AnyConnection, id: &str, fence: Fence, now: i64) -> Result<bool, sqlx::Error> {
+    let sql = format!("UPDATE assignment_submissions SET updated_at = $2 WHERE id = $1 AND {}", fence.condition());
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(now).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn save_text(conn: &mut AnyConnection, id: &str, text: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE assignment_submissions SET text_md = $2, updated_at = $3 WHERE id = $1 AND state = 'draft'",
+pub async fn save_text(
+    conn: &mut AnyConnection,
+    id: &str,
+    text: &str,
+    fence: Fence,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE assignment_submissions SET text_md = $2, updated_at = $3 WHERE id = $1 AND {}",
+        fence.condition()
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(text).bind(now).execute(conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Direct submission: the ungraded work handed in as it now stands, at
+/// `now` and `late_ms` late; the statement's time kept once given.
+pub async fn hand_in(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+    late_ms: i64,
+    statement: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE assignment_submissions SET state = 'submitted', submitted_at = $2, late_ms = $3, \
+         statement_at = COALESCE(statement_at, $4), updated_at = $2 WHERE id = $1 AND graded_at IS NULL",
     )
     .bind(id)
-    .bind(text)
+    .bind(now)
+    .bind(late_ms)
+    .bind(statement.then_some(now))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Direct submission: work emptied goes back to not handed in.
+pub async fn take_back(conn: &mut AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE assignment_submissions SET state = 'draft', submitted_at = NULL, late_ms = 0, updated_at = $2 \
+         WHERE id = $1 AND graded_at IS NULL",
+    )
+    .bind(id)
     .bind(now)
     .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .await
+    .map(|_| ())
 }
 
 /// Submits a draft; false when it was not one (a double click).
@@ -123,6 +176,36 @@ pub async fn submit(
     .bind(now)
     .bind(late_ms)
     .bind(statement.then_some(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes graded work's row for starting a new try (its write lock); false
+/// when it is not submitted and graded.
+pub async fn hold_graded(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE assignment_submissions SET updated_at = $2 WHERE id = $1 AND state = 'submitted' \
+         AND graded_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The row becomes the new try's draft: its text and files stay (the copy
+/// the try starts from), everything of the submit and the grade is
+/// cleared. A grading column added to the table is cleared here too.
+pub async fn start_try(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE assignment_submissions SET state = 'draft', submitted_at = NULL, late_ms = 0, statement_at = NULL, \
+         points = NULL, grade = NULL, feedback_md = '', graded_by = NULL, graded_at = NULL, rubric_marks = NULL, \
+         updated_at = $2 WHERE id = $1 AND state = 'submitted' AND graded_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

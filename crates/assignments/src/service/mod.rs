@@ -5,6 +5,7 @@
 
 pub mod assignments;
 pub mod definitions;
+mod direct;
 pub mod export;
 pub mod feedback;
 pub mod feedback_files;
@@ -15,6 +16,7 @@ pub mod guides;
 pub mod rubrics;
 pub mod scales;
 pub mod submissions;
+pub mod tries;
 pub mod worksheet;
 
 use lyceum_courses::{

@@ -8,12 +8,20 @@ use axum::body::Bytes;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
 use sqlx::AnyConnection;
 
-use super::{Assignment, Role, files, visible};
+use super::{
+    Assignment, Role,
+    direct::{self, Statement},
+    files, visible,
+};
 use crate::{
-    AssignmentError,
+    AssignmentError, NewTryRefusal,
     events::SubmissionSubmitted,
-    model::{AssignmentId, Completion, Dates, Resubmit, SubmissionId},
-    repo::{self, files::FileRow, submissions::SubmissionRow},
+    model::{AssignmentId, Completion, Dates, Resubmit, Settings, SubmissionId},
+    repo::{
+        self,
+        files::FileRow,
+        submissions::{Fence, SubmissionRow},
+    },
     settings::AssignmentUploads,
 };
 
@@ -38,6 +46,8 @@ pub struct Mine {
     pub now: i64,
     /// The rubric the assignment grades with, shown beside a released grade.
     pub rubric: Option<super::rubrics::Rubric>,
+    /// The learner's past tries (tries after each grade), first first.
+    pub tries: Vec<super::tries::PastTry>,
 }
 
 impl Mine {
@@ -51,10 +61,30 @@ impl Mine {
         }
     }
 
-    /// The learner may still change their work: a draft (or nothing yet) before the cut-off.
+    /// Work is accepted: the opening date (if any) has come.
+    pub fn opened(&self) -> bool {
+        self.assignment.settings.opened(self.now)
+    }
+
+    /// Saving is submitting (the assignment keeps no drafts).
+    pub fn direct(&self) -> bool {
+        !self.assignment.settings.drafts
+    }
+
+    /// The "own work" statement is asked for on the next save or submit:
+    /// at every submit, or (direct submission) once per try.
+    pub fn statement_asked(&self) -> bool {
+        self.assignment.settings.require_statement
+            && (!self.direct() || self.submission.as_ref().is_none_or(|s| s.statement_at.is_none()))
+    }
+
+    /// The learner may still change their work: a draft (or nothing yet) —
+    /// with direct submission, work not graded yet — between the opening
+    /// date and the cut-off.
     pub fn editable(&self) -> bool {
         self.role == Role::Learner
-            && self.submission.as_ref().is_none_or(|s| !s.submitted())
+            && self.submission.as_ref().is_none_or(|s| !locked(&self.assignment.settings, s))
+            && self.opened()
             && !self.dates.closed(self.now)
     }
 
@@ -62,8 +92,35 @@ impl Mine {
     pub fn reopenable(&self) -> bool {
         self.role == Role::Learner
             && self.assignment.settings.resubmit == Resubmit::UntilGraded
+            && !self.direct()
             && self.submission.as_ref().is_some_and(|s| s.submitted() && !s.graded())
+            && self.opened()
             && !self.dates.closed(self.now)
+    }
+
+    /// The number of the learner's current try (1 without tries after a grade).
+    pub fn try_number(&self) -> usize {
+        self.tries.len() + 1
+    }
+
+    /// Why the learner may not start a new try now; none: they may.
+    pub fn new_try_refusal(&self) -> Option<NewTryRefusal> {
+        let settings = &self.assignment.settings;
+        if settings.resubmit != Resubmit::AfterGrade {
+            return Some(NewTryRefusal::NotAllowed);
+        }
+        if self.visible_grade().is_none_or(|s| !s.submitted()) {
+            return Some(NewTryRefusal::NotGraded);
+        }
+        if self.try_number() >= usize::from(settings.max_tries) {
+            return Some(NewTryRefusal::NoneLeft { max: settings.max_tries });
+        }
+        None
+    }
+
+    /// The page's "Start a new try" button.
+    pub fn can_start_new_try(&self) -> bool {
+        self.role == Role::Learner && self.new_try_refusal().is_none() && self.opened() && !self.dates.closed(self.now)
     }
 
     /// The grade and feedback, when the learner may see them.
@@ -80,6 +137,28 @@ impl Mine {
 async fn dates_of(conn: &mut AnyConnection, a: &Assignment, user_id: &str) -> Result<Dates, AppError> {
     let extension = repo::assignments::extension(conn, &a.id, user_id).await?;
     Ok(a.settings.dates_for(extension))
+}
+
+/// The learner's work can no longer change: submitted — with direct
+/// submission, graded.
+fn locked(settings: &Settings, row: &SubmissionRow) -> bool {
+    if settings.drafts { row.submitted() } else { row.graded() }
+}
+
+/// Which rows a learner's change may touch (the same rule as [`locked`], in SQL).
+fn fence(settings: &Settings) -> Fence {
+    if settings.drafts { Fence::Draft } else { Fence::Ungraded }
+}
+
+/// Refuses every change before the opening date and after the learner's cut-off.
+pub(crate) fn accepting(a: &Assignment, dates: &Dates, now: i64) -> Result<(), AssignmentError> {
+    if let Some(opens_at) = a.settings.opens_at.filter(|_| !a.settings.opened(now)) {
+        return Err(AssignmentError::NotOpen { opens_at });
+    }
+    if dates.closed(now) {
+        return Err(AssignmentError::Closed);
+    }
+    Ok(())
 }
 
 /// The viewer's view of an assignment: staff see it without a submission.
@@ -99,39 +178,49 @@ pub async fn mine(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Resul
         Some(id) => super::rubrics::load(&mut conn, id).await?,
         None => None,
     };
-    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric })
+    let tries = match &submission {
+        Some(s) => super::tries::past(&mut conn, &s.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Mine { assignment, role, submission, files, dates, now: db::now_ms(), rubric, tries })
+}
+
+/// The learner's work open to a change, with what the change needs to know.
+pub(crate) struct Draft {
+    pub assignment: Assignment,
+    pub row: SubmissionRow,
+    pub dates: Dates,
+    pub now: i64,
 }
 
 /// The learner's open draft (made on first use), after the checks every change makes.
-async fn draft_for(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &AssignmentId,
-) -> Result<(Assignment, SubmissionRow), AssignmentError> {
+async fn draft_for(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Result<Draft, AssignmentError> {
     let mut conn = state.db.pool().acquire().await?;
     let (assignment, role) = visible(state, &mut conn, viewer, id).await?;
     if role != Role::Learner {
         return Err(AssignmentError::StaffDoNotSubmit);
     }
     let now = db::now_ms();
-    if dates_of(&mut conn, &assignment, &viewer.user_id).await?.closed(now) {
-        return Err(AssignmentError::Closed);
-    }
+    let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
+    accepting(&assignment, &dates, now)?;
     let row = repo::submissions::ensure(&mut conn, &db::new_id(), id.as_str(), &viewer.user_id, now).await?;
-    if row.submitted() {
+    if locked(&assignment.settings, &row) {
         return Err(AssignmentError::Final);
     }
-    Ok((assignment, row))
+    Ok(Draft { assignment, row, dates, now })
 }
 
-/// Saves the draft's text.
+/// Saves the draft's text; with direct submission this submits it
+/// (`statement`: the learner confirmed it is their own work).
 pub async fn save_text(
     state: &AppState,
     viewer: &Viewer,
     id: &AssignmentId,
     text: &str,
+    statement: bool,
 ) -> Result<SubmissionRow, AssignmentError> {
-    let (assignment, row) = draft_for(state, viewer, id).await?;
+    let draft = draft_for(state, viewer, id).await?;
+    let (assignment, row) = (&draft.assignment, &draft.row);
     if !assignment.settings.online_text && !text.trim().is_empty() {
         return Err(AssignmentError::NoText);
     }
@@ -139,9 +228,10 @@ pub async fn save_text(
         return Err(AppError::field("text", lyceum_platform::Text::new("assignments.errors.text_too_long")).into());
     }
     let mut tx = state.db.begin().await?;
-    if !repo::submissions::save_text(&mut tx, &row.id, text, db::now_ms()).await? {
+    if !repo::submissions::save_text(&mut tx, &row.id, text, fence(&assignment.settings), db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
+    direct::settle(state, &mut tx, &draft, Statement::Given(statement)).await?;
     let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(row)
@@ -155,14 +245,16 @@ pub async fn attach(
     id: &AssignmentId,
     name: &str,
     data: Bytes,
+    statement: bool,
 ) -> Result<FileRow, AssignmentError> {
-    let (assignment, row) = draft_for(state, viewer, id).await?;
-    let max = assignment.settings.max_files;
-    if max == 0 {
+    let draft = draft_for(state, viewer, id).await?;
+    let (assignment, row, settings) = (&draft.assignment, &draft.row, &draft.assignment.settings);
+    if settings.max_files == 0 {
         return Err(AssignmentError::NoFiles);
     }
+    direct::check_statement(&draft, Statement::Given(statement))?;
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
-    let detected = files::check(&data, limit)?;
+    let detected = files::check_for(settings, name, &data, limit)?;
     let file_id = db::new_id();
     let file = FileRow {
         storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
@@ -174,29 +266,39 @@ pub async fn attach(
         created_at: db::now_ms(),
     };
     {
+        // Refused early, before the bytes go to storage; checked again under the fence.
         let mut conn = state.db.pool().acquire().await?;
-        if repo::files::count(&mut conn, &row.id).await? >= i64::from(max) {
-            return Err(AssignmentError::TooManyFiles { max });
-        }
+        fits(&mut conn, settings, &file).await?;
     }
     state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
-    let written = write_file(state, &file, max).await;
+    let written = write_file(state, &draft, &file, statement).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
     }
     written.map(|()| file)
 }
 
-/// The file's row, fenced on the draft and on the count it allows.
-async fn write_file(state: &AppState, file: &FileRow, max: u8) -> Result<(), AssignmentError> {
-    let mut tx = state.db.begin().await?;
-    if !repo::submissions::hold_draft(&mut tx, &file.submission_id, db::now_ms()).await? {
-        return Err(AssignmentError::Final);
-    }
-    if repo::files::count(&mut tx, &file.submission_id).await? >= i64::from(max) {
+/// The file fits the submission: one more file allowed, and room for its bytes.
+async fn fits(conn: &mut AnyConnection, settings: &Settings, file: &FileRow) -> Result<(), AssignmentError> {
+    let max = settings.max_files;
+    let (count, used) = repo::files::count_and_size(conn, &file.submission_id).await?;
+    if count >= i64::from(max) {
         return Err(AssignmentError::TooManyFiles { max });
     }
+    files::check_room(settings, &file.name, used, file.size)
+}
+
+/// The file's row, fenced on the draft (its row's write lock: two uploads
+/// racing are counted one after the other) and on the count and room it allows.
+async fn write_file(state: &AppState, draft: &Draft, file: &FileRow, statement: bool) -> Result<(), AssignmentError> {
+    let settings = &draft.assignment.settings;
+    let mut tx = state.db.begin().await?;
+    if !repo::submissions::hold(&mut tx, &file.submission_id, fence(settings), db::now_ms()).await? {
+        return Err(AssignmentError::Final);
+    }
+    fits(&mut tx, settings, file).await?;
     repo::files::insert(&mut tx, file).await?;
+    direct::settle(state, &mut tx, draft, Statement::Given(statement)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -208,14 +310,20 @@ pub async fn detach(
     id: &AssignmentId,
     file_id: &str,
 ) -> Result<(), AssignmentError> {
-    let (_, row) = draft_for(state, viewer, id).await?;
+    let draft = draft_for(state, viewer, id).await?;
+    let row = &draft.row;
     let mut tx = state.db.begin().await?;
-    if !repo::submissions::hold_draft(&mut tx, &row.id, db::now_ms()).await? {
+    if !repo::submissions::hold(&mut tx, &row.id, fence(&draft.assignment.settings), db::now_ms()).await? {
         return Err(AssignmentError::Final);
     }
     let key = repo::files::delete(&mut tx, &row.id, file_id).await?.ok_or_else(AppError::not_found)?;
+    direct::settle(state, &mut tx, &draft, Statement::NotAsked).await?;
+    // A past try may name the same object (the new try's copy shares it): kept then.
+    let in_use = repo::tries::key_in_use(&mut tx, &key).await?;
     tx.commit().await?;
-    state.storage.forget(&[key]).await;
+    if !in_use {
+        state.storage.forget(&[key]).await;
+    }
     Ok(())
 }
 
@@ -240,9 +348,7 @@ pub async fn submit(
     }
     let now = db::now_ms();
     let dates = dates_of(&mut conn, &assignment, &viewer.user_id).await?;
-    if dates.closed(now) {
-        return Err(AssignmentError::Closed);
-    }
+    accepting(&assignment, &dates, now)?;
     if assignment.settings.require_statement && !statement {
         return Err(AssignmentError::StatementRequired);
     }
@@ -255,21 +361,25 @@ pub async fn submit(
     let late_ms = dates.late_ms(now);
     let mut tx = state.db.begin().await?;
     if repo::submissions::submit(&mut tx, &row.id, now, late_ms, statement).await? {
-        let event = SubmissionSubmitted {
-            submission_id: row.id.clone(),
-            assignment_id: assignment.id.clone(),
-            course_id: assignment.course_id.clone(),
-            lesson_id: assignment.lesson_id.clone(),
-            user_id: row.user_id.clone(),
-            assignment_title: assignment.title.clone(),
-            late_ms,
-            completes_lesson: assignment.settings.completion == Completion::Submitted,
-        };
-        events::publish(state, &mut tx, &event).await?;
+        events::publish(state, &mut tx, &submitted_event(&assignment, &row, late_ms)).await?;
     }
     let row = repo::submissions::by_id(&mut tx, &row.id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// `assignment.submitted` for a submission just handed in.
+pub(crate) fn submitted_event(assignment: &Assignment, row: &SubmissionRow, late_ms: i64) -> SubmissionSubmitted {
+    SubmissionSubmitted {
+        submission_id: row.id.clone(),
+        assignment_id: assignment.id.clone(),
+        course_id: assignment.course_id.clone(),
+        lesson_id: assignment.lesson_id.clone(),
+        user_id: row.user_id.clone(),
+        assignment_title: assignment.title.clone(),
+        late_ms,
+        completes_lesson: assignment.settings.completion == Completion::Submitted,
+    }
 }
 
 /// Takes a submitted, ungraded submission back to a draft, when the
@@ -284,7 +394,8 @@ pub async fn reopen(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Res
         return Ok(row);
     }
     if !view.reopenable() {
-        return Err(if view.dates.closed(view.now) { AssignmentError::Closed } else { AssignmentError::Final });
+        accepting(&view.assignment, &view.dates, view.now)?;
+        return Err(AssignmentError::Final);
     }
     let mut tx = state.db.begin().await?;
     if !repo::submissions::reopen(&mut tx, &row.id, db::now_ms()).await? {

@@ -35,6 +35,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/quiz.js"),
     },
+    // The assignment page's upload progress (assignments).
+    Asset {
+        name: "assignment-upload.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/assignment-upload.js"),
+    },
     // The markdown editor (toolbar, preview, drafts) of the authoring forms.
     Asset {
         name: "editor.js",

@@ -160,7 +160,7 @@ async fn classmate(
 async fn hand_in(state: &AppState, learner: &Viewer, id: &AssignmentId, text: &str) -> AppResult<Option<SubmissionId>> {
     let mine = submissions::mine(state, learner, id).await?;
     if mine.submission.as_ref().is_none_or(|s| !s.submitted()) {
-        submissions::save_text(state, learner, id, text).await.map_err(AppError::from)?;
+        submissions::save_text(state, learner, id, text, true).await.map_err(AppError::from)?;
         submissions::submit(state, learner, id, true).await.map_err(AppError::from)?;
     }
     let mine = submissions::mine(state, learner, id).await?;

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 pub(crate) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-const HOUR_MS: i64 = 60 * 60 * 1000;
+pub(crate) const HOUR_MS: i64 = 60 * 60 * 1000;
 
 pub(crate) fn rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).unwrap().to_string()

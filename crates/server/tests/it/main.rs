@@ -43,6 +43,7 @@ mod api_tokens;
 mod architecture_rules;
 mod assignments;
 mod assignments_grading;
+mod assignments_rules;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod browser;

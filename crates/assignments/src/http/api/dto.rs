@@ -4,9 +4,10 @@ use lyceum_platform::{AppError, FieldError, Text, db::rfc3339};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::dto_tries::{TryDto, tries};
 use crate::{
-    guide,
-    model::{Completion, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
+    NewTryRefusal, guide,
+    model::{Completion, FileKind, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
     repo::{files::FileRow, submissions::SubmissionRow},
     service::{
         Assignment, Role,
@@ -68,6 +69,21 @@ pub struct AssignmentSettings {
     pub grading_method: Option<GradingMethod>,
     /// The course's rubric, marking guide or scale the method grades with.
     pub grading_id: Option<String>,
+    /// Work is accepted from this time on (RFC 3339; before it learners read
+    /// the instructions only); none: at once. Not after the due date or the cut-off.
+    #[schema(format = DateTime)]
+    pub opens_at: Option<String>,
+    /// The kinds of file accepted, recognised by their content (every kind by default).
+    pub accepted_kinds: Vec<FileKind>,
+    /// The most bytes all files of one submission take together; 0: only
+    /// the per-file limit applies.
+    pub max_total_bytes: u64,
+    /// Learners keep a draft and submit it (default); `false`: saving is
+    /// submitting — each change hands the work in (its lateness counted from
+    /// that change) until it is graded or the cut-off passes.
+    pub drafts: bool,
+    /// Tries in all, the first included (1 – 20), with `resubmit: after_grade`.
+    pub max_tries: u8,
 }
 
 impl Default for AssignmentSettings {
@@ -97,6 +113,11 @@ impl From<&Settings> for AssignmentSettings {
             rubric_id: s.rubric_id.clone(),
             grading_method: Some(s.grading().0),
             grading_id: s.grading().1.map(str::to_string),
+            opens_at: s.opens_at.map(rfc3339),
+            accepted_kinds: s.accepted_kinds.clone(),
+            max_total_bytes: s.max_total_bytes,
+            drafts: s.drafts,
+            max_tries: s.max_tries,
         }
     }
 }
@@ -107,6 +128,7 @@ impl AssignmentSettings {
         let mut errors = Vec::new();
         let due_at = epoch_ms("settings.due_at", self.due_at.as_deref(), &mut errors);
         let cut_off_at = epoch_ms("settings.cut_off_at", self.cut_off_at.as_deref(), &mut errors);
+        let opens_at = epoch_ms("settings.opens_at", self.opens_at.as_deref(), &mut errors);
         if !errors.is_empty() {
             return Err(AppError::validation(errors));
         }
@@ -128,6 +150,11 @@ impl AssignmentSettings {
             rubric_id: self.rubric_id.filter(|id| !id.is_empty()),
             grading_method: self.grading_method,
             grading_id: self.grading_id.filter(|id| !id.is_empty()),
+            opens_at,
+            accepted_kinds: FileKind::ALL.into_iter().filter(|k| self.accepted_kinds.contains(k)).collect(),
+            max_total_bytes: self.max_total_bytes,
+            drafts: self.drafts,
+            max_tries: self.max_tries,
         })
     }
 }
@@ -246,6 +273,9 @@ pub struct SubmissionDto {
     /// under blind marking before the release).
     pub learner_name: Option<String>,
     pub learner_email: Option<String>,
+    /// The past tries (tries after each grade), first first; in the view
+    /// of one submission only (none in lists).
+    pub tries: Option<Vec<TryDto>>,
 }
 
 impl SubmissionDto {
@@ -273,6 +303,7 @@ impl SubmissionDto {
             files: files.iter().map(FileDto::from).collect(),
             learner_name: None,
             learner_email: None,
+            tries: None,
         }
     }
 
@@ -297,6 +328,10 @@ impl SubmissionDto {
 pub struct MySubmissionDto {
     /// `not_started`, `draft`, `submitted` or `graded`.
     pub status: String,
+    /// When work is accepted from (none: at once), and whether that time has come.
+    #[schema(format = DateTime)]
+    pub opens_at: Option<String>,
+    pub open: bool,
     /// The learner's due date and cut-off (an extension moves them).
     #[schema(format = DateTime)]
     pub due_at: Option<String>,
@@ -307,6 +342,20 @@ pub struct MySubmissionDto {
     pub editable: bool,
     /// Whether the learner may take the submission back to a draft.
     pub reopenable: bool,
+    /// Saving is submitting (the assignment keeps no drafts).
+    pub direct: bool,
+    /// The next save (direct submission) or submit needs `statement: true`.
+    pub statement_asked: bool,
+    /// The learner's current try (1 without tries after a grade), of `max_tries`.
+    pub try_number: usize,
+    pub max_tries: u8,
+    /// Whether `POST …/submission/new-try` would start a new try now…
+    pub can_start_new_try: bool,
+    /// …and why not: `not_allowed` (no tries after a grade), `not_graded`
+    /// (the latest try is not graded, or its grade not shown yet), `none_left`.
+    pub new_try_refusal: Option<String>,
+    /// The past tries with their grades and feedback, first first.
+    pub tries: Vec<TryDto>,
     pub submission: Option<SubmissionDto>,
 }
 
@@ -315,11 +364,27 @@ impl From<&Mine> for MySubmissionDto {
         let settings = &m.assignment.settings;
         Self {
             status: m.status().to_string(),
+            opens_at: m.assignment.settings.opens_at.map(rfc3339),
+            open: m.opened(),
             due_at: m.dates.due_at.map(rfc3339),
             cut_off_at: m.dates.cut_off_at.map(rfc3339),
             extended: m.dates.extended,
             editable: m.editable(),
             reopenable: m.reopenable(),
+            direct: m.direct(),
+            statement_asked: m.statement_asked(),
+            try_number: m.try_number(),
+            max_tries: m.assignment.settings.max_tries,
+            can_start_new_try: m.can_start_new_try(),
+            new_try_refusal: m.new_try_refusal().map(|why| {
+                match why {
+                    NewTryRefusal::NotAllowed => "not_allowed",
+                    NewTryRefusal::NotGraded => "not_graded",
+                    NewTryRefusal::NoneLeft { .. } => "none_left",
+                }
+                .to_string()
+            }),
+            tries: tries(&m.tries),
             submission: m
                 .submission
                 .as_ref()
@@ -333,10 +398,14 @@ pub struct SubmissionList {
     pub items: Vec<SubmissionDto>,
 }
 
-/// The draft's text.
+/// The draft's text. With direct submission (`drafts: false`) saving
+/// hands the work in: `statement` confirms it is the learner's own, asked
+/// for once per try when the assignment requires it.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct DraftBody {
     pub text: String,
+    #[serde(default)]
+    pub statement: bool,
 }
 
 /// Submitting: `statement` confirms the work is the learner's own (asked

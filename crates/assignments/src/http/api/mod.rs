@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod definitions;
 pub mod dto;
+mod dto_tries;
 pub mod feedback;
 pub mod guides;
 pub mod rubrics;

@@ -22,7 +22,7 @@ use crate::{
     repo::submissions::Filter,
     service::{
         grading::{self, GradeInput},
-        submissions,
+        submissions, tries,
     },
 };
 
@@ -47,7 +47,9 @@ async fn my_view(
     Ok(Json(MySubmissionDto::from(&mine)))
 }
 
-/// Saves the draft's text (the learner; a draft, before the cut-off).
+/// Saves the draft's text (the learner; a draft, between the opening and
+/// the cut-off). With direct submission this hands the work in, until it is
+/// graded (`422` on `statement` when the statement is asked for and missing).
 #[utoipa::path(put, path = "/api/v1/assignments/{id}/submission", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)), request_body = DraftBody,
     responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -58,7 +60,7 @@ pub async fn save_draft(
     Path(id): Path<AssignmentId>,
     ApiJson(body): ApiJson<DraftBody>,
 ) -> AppResult<Json<MySubmissionDto>> {
-    submissions::save_text(&state, &v, &id, &body.text).await?;
+    submissions::save_text(&state, &v, &id, &body.text, body.statement).await?;
     my_view(&state, &v, &id).await
 }
 
@@ -93,9 +95,30 @@ pub async fn reopen(
     my_view(&state, &v, &id).await
 }
 
+/// Starts a new try (`resubmit: after_grade`): the graded try is kept in
+/// `tries`, and the submission becomes a draft holding a copy of its text
+/// and files. `409 new-try-not-allowed` says why when it may not start:
+/// no tries after a grade, the latest try not graded (or its grade not
+/// shown yet), or none left; `409 assignment-closed` after the cut-off.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/new-try", security(("bearer" = []), ("session" = [])),
+    tag = "assignments", params(("id" = String, Path)),
+    responses((status = 200, body = MySubmissionDto), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn new_try(
+    State(state): State<AppState>,
+    CurrentUser(v): CurrentUser,
+    Path(id): Path<AssignmentId>,
+) -> AppResult<Json<MySubmissionDto>> {
+    tries::start(&state, &v, &id).await?;
+    my_view(&state, &v, &id).await
+}
+
 /// Adds a file to the draft (multipart field `file`): a document, PDF,
-/// image or plain text, decided by the content, up to
-/// `uploads.submission_file_max_bytes`, no more than the assignment allows.
+/// image or plain text, decided by the content (`415` otherwise), of a kind
+/// the assignment accepts and within the room its files share (`422` on
+/// `file` naming the file), up to `uploads.submission_file_max_bytes`, no
+/// more files than the assignment allows. With direct submission this hands
+/// the work in: a multipart field `statement=on` gives the statement.
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/files", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),
@@ -109,7 +132,7 @@ pub async fn attach_file(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<FileDto>)> {
     let file = upload::read_file(multipart).await.map_err(AppError::from)?;
-    let row = submissions::attach(&state, &v, &id, &file.name, file.data).await?;
+    let row = submissions::attach(&state, &v, &id, &file.name, file.data, file.statement).await?;
     Ok((StatusCode::CREATED, Json(FileDto::from(&row))))
 }
 
@@ -157,10 +180,12 @@ pub async fn get_submission(
 ) -> AppResult<Json<SubmissionDto>> {
     let view = grading::submission(&state, &v, &id).await?;
     let settings = &view.assignment.settings;
-    Ok(Json(match view.role {
+    let dto = match view.role {
         crate::service::Role::Staff => SubmissionDto::staff(&view.line, &view.files, settings),
         crate::service::Role::Learner => SubmissionDto::new(&view.line.row, &view.files, settings, view.grade_shown()),
-    }))
+    };
+    let past = tries::history(&state, &v, &id).await?;
+    Ok(Json(SubmissionDto { tries: Some(super::dto::tries(&past)), ..dto }))
 }
 
 /// Grades a submitted submission (staff), or changes its grade: points out

@@ -2,23 +2,25 @@
 //! learner and the course's staff), and the learner page's forms adding and
 //! removing one.
 
+use axum::response::IntoResponse;
 use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
 };
-use http::{HeaderMap, HeaderValue, Method, header};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use lyceum_platform::{
     AppError, AppResult, AppState,
     auth::MaybeUser,
     http::media::{self, Caching, Media, content_disposition},
-    web::{FlashKind, guard::SignedIn, redirect_with_flash},
+    web::{FlashKind, Refused, guard::SignedIn, redirect_with_flash},
 };
 
 use super::{back, learner::page_url};
 use crate::{
     http::upload,
     model::{AssignmentId, SubmissionId},
-    service::submissions,
+    repo::files::FileRow,
+    service::{submissions, tries},
 };
 
 /// Access depends on who asks: only the viewer's browser keeps a copy.
@@ -33,27 +35,68 @@ pub async fn serve(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let file = submissions::open_file(&state, viewer.as_ref(), &id, &file_id).await?;
+    download(&state, &file, &method, &headers).await
+}
+
+/// `GET|HEAD /assignment-submissions/{id}/tries/{number}/files/{file_id}`: a past try's file.
+pub async fn serve_try(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path((id, number, file_id)): Path<(SubmissionId, i64, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let file = tries::open_file(&state, viewer.as_ref(), &id, number, &file_id).await?;
+    download(&state, &file, &method, &headers).await
+}
+
+/// A stored file, always as a download under its name.
+async fn download(state: &AppState, file: &FileRow, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
     let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };
-    let mut response = media::serve(&state.storage, served, &method, &headers).await?;
+    let mut response = media::serve(&state.storage, served, method, headers).await?;
     let disposition = HeaderValue::try_from(content_disposition(&file.name)).map_err(AppError::internal)?;
     response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
     Ok(response)
 }
 
-/// The learner page's upload form.
+/// The header `assignment-upload.js` marks its uploads with: it shows the
+/// progress, then wants the outcome without a redirect.
+const SCRIPTED: &str = "x-lyceum-upload";
+
+/// The learner page's upload form. Posted by the page's script, it answers
+/// 204 with the page's message set (the script reloads the page), or the
+/// refusal as text in the page's language; posted plainly, a redirect.
 pub async fn attach(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<AssignmentId>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
+    let scripted = headers.contains_key(SCRIPTED);
     let to = format!("{}#files", page_url(id.as_str()));
     let file = match upload::read_file(multipart).await {
         Ok(file) => file,
+        Err(why) if scripted => return Ok((AppError::from(why).status, s.page.t(why.flash_key())).into_response()),
         Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
     };
-    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data).await.map(|_| ());
-    back(&to, done, "assignments.files.attached")
+    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data, file.statement).await.map(|_| ());
+    match done {
+        Ok(()) if scripted => {
+            let mut answer = redirect_with_flash(&to, FlashKind::Success, "assignments.files.attached");
+            *answer.status_mut() = StatusCode::NO_CONTENT;
+            answer.headers_mut().remove(header::LOCATION);
+            Ok(answer)
+        }
+        Err(e) if scripted => {
+            let error = AppError::from(e);
+            let status = error.status;
+            let Refused { errors, .. } = Refused::from_error(error, s.page.locale)?;
+            let message = errors.general.or_else(|| errors.fields.into_iter().next().map(|f| f.message));
+            Ok((status, message.unwrap_or_default()).into_response())
+        }
+        done => back(&to, done, "assignments.files.attached"),
+    }
 }
 
 /// The learner page's button removing a file.

@@ -84,6 +84,8 @@ struct GradePage {
     text_html: String,
     form: GradeForm,
     errors: FormErrors,
+    /// Past tries (tries after each grade), latest first.
+    tries: Vec<super::tries::TryView>,
 }
 
 impl GradePage {
@@ -211,7 +213,9 @@ async fn render_grade(
         },
     });
     let text_html = markdown::render(&row.text_md);
-    reply.render(&GradePage { page: s.page, view, text_html, form, errors })
+    let past = crate::service::tries::history(state, &s.viewer, id).await?;
+    let tries = super::tries::views(&past, view.assignment.settings.max_points);
+    reply.render(&GradePage { page: s.page, view, text_html, form, errors, tries })
 }
 
 pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<SubmissionId>) -> AppResult<Response> {

@@ -47,6 +47,7 @@ struct AssignmentPage {
     feedback_html: String,
     /// What the grading method adds to a released grade (guide, scale).
     released: Option<feedback::Released>,
+    tries: Vec<super::tries::TryView>,
 }
 
 impl AssignmentPage {
@@ -61,6 +62,20 @@ impl AssignmentPage {
     }
     fn room_for_files(&self) -> bool {
         self.mine.files.len() < usize::from(self.mine.assignment.settings.max_files)
+    }
+    /// The upload's `accept` hint to the browser: the accepted extensions.
+    fn accept_attr(&self) -> String {
+        let kinds = &self.mine.assignment.settings.accepted_kinds;
+        kinds.iter().flat_map(|k| k.extensions()).map(|e| format!(".{e}")).collect::<Vec<_>>().join(",")
+    }
+    fn accepted_list(&self) -> String {
+        crate::error::extensions(&self.mine.assignment.settings.accepted_kinds)
+    }
+    /// Bytes left for more files, when the assignment limits their total.
+    fn room_left(&self) -> Option<i64> {
+        let used: i64 = self.mine.files.iter().map(|f| f.size).sum();
+        let left = self.mine.assignment.settings.room_left(u64::try_from(used).unwrap_or(0))?;
+        Some(i64::try_from(left).unwrap_or(i64::MAX))
     }
     fn files(&self) -> &[FileRow] {
         &self.mine.files
@@ -110,24 +125,31 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Ass
     let text_html = markdown::render(mine.submission.as_ref().map_or("", |s| s.text_md.as_str()));
     let feedback_html = markdown::render(mine.visible_grade().map_or("", |s| s.feedback_md.as_str()));
     let released = feedback::released(&state, &mine).await?;
-    Reply::OK.render(&AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html, released })
+    let tries = super::tries::views(&mine.tries, mine.assignment.settings.max_points);
+    let page = AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html, released, tries };
+    Reply::OK.render(&page)
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct DraftForm {
     text: String,
+    statement: Option<String>,
 }
 
-/// "Save draft".
+/// "Save draft" — with direct submission, "Save", which hands the work in.
 pub async fn save(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<AssignmentId>,
     PageForm(form): PageForm<DraftForm>,
 ) -> AppResult<Response> {
-    let done = submissions::save_text(&state, &s.viewer, &id, &form.text).await.map(|_| ());
-    back(&page_url(id.as_str()), done, "assignments.flash.saved")
+    let saved = submissions::save_text(&state, &s.viewer, &id, &form.text, form.statement.is_some()).await;
+    let success = match &saved {
+        Ok(row) if row.submitted() => "assignments.flash.saved_submitted",
+        _ => "assignments.flash.saved",
+    };
+    back(&page_url(id.as_str()), saved.map(|_| ()), success)
 }
 
 #[derive(Deserialize, Default)]
@@ -147,7 +169,7 @@ pub async fn submit(
     PageForm(form): PageForm<SubmitForm>,
 ) -> AppResult<Response> {
     let saved = match &form.text {
-        Some(text) => submissions::save_text(&state, &s.viewer, &id, text).await.map(|_| ()),
+        Some(text) => submissions::save_text(&state, &s.viewer, &id, text, form.statement.is_some()).await.map(|_| ()),
         None => Ok(()),
     };
     let done = match saved {
@@ -155,6 +177,12 @@ pub async fn submit(
         Err(e) => Err(e),
     };
     back(&page_url(id.as_str()), done, "assignments.flash.submitted")
+}
+
+/// "Start a new try" (tries after each grade).
+pub async fn new_try(State(state): State<AppState>, s: SignedIn, Path(id): Path<AssignmentId>) -> AppResult<Response> {
+    let done = crate::service::tries::start(&state, &s.viewer, &id).await.map(|_| ());
+    back(&page_url(id.as_str()), done, "assignments.flash.new_try")
 }
 
 /// "Edit my submission" (back to a draft, when allowed).

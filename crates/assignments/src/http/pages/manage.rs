@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::back;
 use crate::{
-    model::{AssignmentId, Completion, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
+    model::{AssignmentId, Completion, FileKind, GradingMethod, PenaltyUnit, Release, Resubmit, Settings},
     service::{
         Assignment,
         assignments::{self, Extension},
@@ -87,6 +87,7 @@ impl ManagePage {
             "completion" => &self.form.completion,
             "late_penalty_unit" => &self.form.late_penalty_unit,
             "grading" => &self.form.grading,
+            "submitting" => &self.form.submitting,
             _ => "",
         };
         current == value
@@ -94,6 +95,14 @@ impl ManagePage {
     /// The grading select names this rubric, guide or scale.
     fn grading_is(&self, kind: &str, id: &str) -> bool {
         self.form.grading.split_once(':') == Some((kind, id))
+    }
+
+    /// The settings form's kind checkboxes: (field name, checked, extensions).
+    fn kinds(&self) -> Vec<(&'static str, bool, String)> {
+        FileKind::ALL
+            .into_iter()
+            .map(|k| (k.name(), self.form.kind_field(k).is_some(), k.extensions().join(", ")))
+            .collect()
     }
     fn awaiting_release(&self) -> bool {
         self.assignment.settings.release == Release::Manual && self.assignment.released_at.is_none()
@@ -120,6 +129,16 @@ pub struct SettingsForm {
     completion: String,
     /// `points`, or `rubric:{id}`, `guide:{id}`, `scale:{id}`: one select for method and definition.
     grading: String,
+    opens_at: String,
+    kind_document: Option<String>,
+    kind_pdf: Option<String>,
+    kind_image: Option<String>,
+    kind_text: Option<String>,
+    /// The room all files of a submission share, in MB; blank or 0: no such limit.
+    max_total_mb: String,
+    /// `drafts` (learners submit a draft) or `direct` (saving is submitting).
+    submitting: String,
+    max_tries: String,
 }
 
 /// The grading select's value for the settings.
@@ -140,6 +159,23 @@ fn grading_of(choice: &str) -> (GradingMethod, Option<String>) {
         _ => return (GradingMethod::Points, None),
     };
     (method, Some(id.trim().to_string()).filter(|id| !id.is_empty()))
+}
+
+const MB: f64 = 1024.0 * 1024.0;
+
+impl SettingsForm {
+    fn kind_field(&self, kind: FileKind) -> &Option<String> {
+        match kind {
+            FileKind::Document => &self.kind_document,
+            FileKind::Pdf => &self.kind_pdf,
+            FileKind::Image => &self.kind_image,
+            FileKind::Text => &self.kind_text,
+        }
+    }
+
+    fn accepted_kinds(&self) -> Vec<FileKind> {
+        FileKind::ALL.into_iter().filter(|k| self.kind_field(*k).is_some()).collect()
+    }
 }
 
 /// A decimal as typed ("7,5" too); blank is None.
@@ -173,6 +209,17 @@ impl SettingsForm {
             release: enum_name(&s.release),
             completion: enum_name(&s.completion),
             grading: grading_choice(s),
+            opens_at: local_input(page, s.opens_at),
+            kind_document: s.accepts(FileKind::Document).then(|| "on".into()),
+            kind_pdf: s.accepts(FileKind::Pdf).then(|| "on".into()),
+            kind_image: s.accepts(FileKind::Image).then(|| "on".into()),
+            kind_text: s.accepts(FileKind::Text).then(|| "on".into()),
+            max_total_mb: match s.max_total_bytes {
+                0 => String::new(),
+                bytes => format!("{}", (bytes as f64 / MB * 100.0).round() / 100.0),
+            },
+            submitting: if s.drafts { "drafts" } else { "direct" }.into(),
+            max_tries: s.max_tries.to_string(),
         }
     }
 
@@ -181,12 +228,21 @@ impl SettingsForm {
         let mut typed = Typed::new(page);
         let due_at = typed.local_time("settings.due_at", &self.due_at);
         let cut_off_at = typed.local_time("settings.cut_off_at", &self.cut_off_at);
+        let opens_at = typed.local_time("settings.opens_at", &self.opens_at);
         let max_files = typed.whole("settings.max_files", &self.max_files).unwrap_or(0);
+        let max_tries = match self.max_tries.trim() {
+            "" => Some(1),
+            raw => typed.whole("settings.max_tries", raw),
+        };
         let mut errors = typed.errors;
         let max_points = decimal("settings.max_points", &self.max_points, &mut errors).unwrap_or(0.0);
         let pass_points = decimal("settings.pass_points", &self.pass_points, &mut errors);
         let percent = decimal("settings.late_penalty_percent", &self.late_penalty_percent, &mut errors);
         let cap = decimal("settings.late_penalty_cap", &self.late_penalty_cap, &mut errors);
+        let total_mb = decimal("settings.max_total_bytes", &self.max_total_mb, &mut errors).unwrap_or(0.0);
+        if total_mb < 0.0 {
+            errors.push(FieldError::new("settings.max_total_bytes", Text::new("errors.bad_number")));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -209,6 +265,11 @@ impl SettingsForm {
             rubric_id: None,
             grading_method: Some(grading_method),
             grading_id,
+            opens_at,
+            accepted_kinds: self.accepted_kinds(),
+            max_total_bytes: (total_mb.max(0.0) * MB).round() as u64,
+            drafts: self.submitting != "direct",
+            max_tries: u8::try_from(max_tries.unwrap_or(1).clamp(0, 255)).unwrap_or(u8::MAX),
         })
     }
 }

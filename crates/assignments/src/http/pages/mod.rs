@@ -7,6 +7,7 @@ pub mod files;
 pub mod grading;
 pub mod learner;
 pub mod manage;
+pub(crate) mod tries;
 pub mod worksheet;
 
 use lyceum_platform::{
