@@ -109,6 +109,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/scales/{id}", get(d::show::<Scale>).post(d::save::<Scale>))
         .route("/teach/scales/{id}/delete", post(d::delete::<Scale>))
         .route("/assignment-submissions/{id}/tries/{number}/files/{file_id}", get(f::serve_try))
+        .route("/assignment-submissions/{id}/tries/{number}/feedback/{file_id}", get(f::serve_try_feedback))
 }
 
 /// The upload routes, with the body size each may use.

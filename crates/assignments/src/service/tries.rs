@@ -19,12 +19,14 @@ use crate::{
     repo::{self, files::FileRow, submissions::SubmissionRow, tries::TryRow},
 };
 
-/// A past try: the submission as it was graded, and its files.
+/// A past try: the submission as it was graded, its files and the
+/// grader's feedback files.
 #[derive(Debug, Clone)]
 pub struct PastTry {
     pub number: i64,
     pub row: SubmissionRow,
     pub files: Vec<FileRow>,
+    pub feedback_files: Vec<FileRow>,
 }
 
 /// Where a past try's file is downloaded.
@@ -32,10 +34,16 @@ pub fn file_url(number: i64, file: &FileRow) -> String {
     format!("/assignment-submissions/{}/tries/{number}/files/{}", file.submission_id, file.id)
 }
 
+/// Where a past try's feedback file is downloaded.
+pub fn feedback_file_url(number: i64, file: &FileRow) -> String {
+    format!("/assignment-submissions/{}/tries/{number}/feedback/{}", file.submission_id, file.id)
+}
+
 /// A submission's past tries, first first.
 pub(crate) async fn past(conn: &mut AnyConnection, submission_id: &str) -> Result<Vec<PastTry>, AppError> {
     let rows = repo::tries::of_submission(conn, submission_id).await?;
     let mut files = repo::tries::files_of(conn, &rows).await?;
+    let feedback = repo::feedback_files::of_past_tries(conn, submission_id).await?;
     rows.into_iter()
         .map(|t| {
             let (mine, rest): (Vec<_>, Vec<_>) =
@@ -45,6 +53,7 @@ pub(crate) async fn past(conn: &mut AnyConnection, submission_id: &str) -> Resul
                 number: t.try_number,
                 row: decode(&t.snapshot)?,
                 files: mine.into_iter().map(|(_, f)| f).collect(),
+                feedback_files: feedback.iter().filter(|(n, _)| *n == t.try_number).map(|(_, f)| f.clone()).collect(),
             })
         })
         .collect()
@@ -85,6 +94,7 @@ pub async fn start(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Resu
     repo::tries::insert(&mut tx, &kept).await?;
     let files = repo::files::of_submission(&mut tx, &submission_id).await?;
     repo::tries::insert_files(&mut tx, &kept.id, &files).await?;
+    repo::feedback_files::keep_with_try(&mut tx, &submission_id, kept.try_number).await?;
     if !repo::submissions::start_try(&mut tx, &submission_id, now).await? {
         return Err(AssignmentError::NewTry(NewTryRefusal::NotGraded));
     }
@@ -113,4 +123,19 @@ pub async fn open_file(
     let mut conn = state.db.pool().acquire().await?;
     visible_submission(state, &mut conn, viewer, id).await?;
     repo::tries::file(&mut conn, id.as_str(), number, file_id).await?.ok_or_else(AppError::not_found)
+}
+
+/// One feedback file of a past try, for the learner (a past try's grade was
+/// shown to them before they could start the next) and the course's staff.
+pub async fn open_feedback_file(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: &SubmissionId,
+    number: i64,
+    file_id: &str,
+) -> Result<FileRow, AppError> {
+    let viewer = viewer.ok_or_else(AppError::not_found)?;
+    let mut conn = state.db.pool().acquire().await?;
+    visible_submission(state, &mut conn, viewer, id).await?;
+    repo::feedback_files::past_file(&mut conn, id.as_str(), number, file_id).await?.ok_or_else(AppError::not_found)
 }

@@ -236,6 +236,9 @@ async fn after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_
     c.learner.post(&new_try, json!({})).await.assert_problem(409, "new-try-not-allowed");
     let grade = format!("/api/v1/assignment-submissions/{sid}/grade");
     assert_eq!(put(&c.teacher, &grade, json!({"points": 40, "feedback": "Try *again*"})).await.status, 200);
+    let feedback_files = format!("/api/v1/assignment-submissions/{sid}/feedback/files");
+    let marked = upload(&c.teacher, &feedback_files, "marked.txt", b"see line 3\n").await;
+    assert_eq!(marked.status, 201, "{}", marked.text);
     let held = c.learner.post(&new_try, json!({})).await;
     held.assert_problem(409, "new-try-not-allowed");
     assert!(held.text.contains("grade is shown"), "not until the grade is shown: {}", held.text);
@@ -262,6 +265,15 @@ async fn after_each_shown_grade_a_new_try_starts_from_a_copy_and_the_graded_one_
     );
     let past_file = past["files"][0]["url"].as_str().unwrap().to_string();
     assert!(past_file.contains("/tries/1/files/"), "{past_file}");
+    // The grader's files stay with the try they were given on.
+    let past_feedback = past["feedback_files"][0]["url"].as_str().unwrap_or_else(|| panic!("{past}")).to_string();
+    assert!(past_feedback.contains("/tries/1/feedback/"), "{past_feedback}");
+    assert_eq!(c.teacher.get(&feedback_files).await.json()["items"], json!([]), "the new try has none yet");
+    let fetched = c.learner.http.get(c.learner.url(&past_feedback)).send().await.unwrap();
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), b"see line 3\n");
+    for client in [&c.other_learner, &c.stranger, &c.other_teacher] {
+        assert_eq!(client.get(&past_feedback).await.status, 404);
+    }
     c.learner.post(&new_try, json!({})).await.assert_problem(409, "new-try-not-allowed");
 
     // The draft's copy of the file goes; the past try's object stays.

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::dto::FileDto;
-use crate::service::tries::{PastTry, file_url as try_file_url};
+use crate::service::tries::{PastTry, feedback_file_url, file_url as try_file_url};
 
 /// A past try, as it was graded.
 #[derive(Serialize, ToSchema)]
@@ -26,6 +26,8 @@ pub struct TryDto {
     #[schema(format = DateTime)]
     pub graded_at: Option<String>,
     pub files: Vec<FileDto>,
+    /// The grader's feedback files of this try.
+    pub feedback_files: Vec<FileDto>,
 }
 
 impl From<&PastTry> for TryDto {
@@ -42,6 +44,11 @@ impl From<&PastTry> for TryDto {
             rubric: row.rubric_choices(),
             graded_at: row.graded_at.map(rfc3339),
             files: t.files.iter().map(|f| FileDto { url: try_file_url(t.number, f), ..FileDto::from(f) }).collect(),
+            feedback_files: t
+                .feedback_files
+                .iter()
+                .map(|f| FileDto { url: feedback_file_url(t.number, f), ..FileDto::from(f) })
+                .collect(),
         }
     }
 }

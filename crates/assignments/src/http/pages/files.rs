@@ -50,6 +50,19 @@ pub async fn serve_try(
     download(&state, &file, &method, &headers).await
 }
 
+/// `GET|HEAD /assignment-submissions/{id}/tries/{number}/feedback/{file_id}`:
+/// a past try's feedback file.
+pub async fn serve_try_feedback(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path((id, number, file_id)): Path<(SubmissionId, i64, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let file = tries::open_feedback_file(&state, viewer.as_ref(), &id, number, &file_id).await?;
+    download(&state, &file, &method, &headers).await
+}
+
 /// A stored file, always as a download under its name.
 async fn download(state: &AppState, file: &FileRow, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
     let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };

@@ -3,7 +3,7 @@
 
 use lyceum_platform::markdown;
 
-use crate::service::tries::{PastTry, file_url};
+use crate::service::tries::{PastTry, feedback_file_url, file_url};
 
 /// A past try as the pages show it.
 pub(crate) struct TryView {
@@ -16,6 +16,8 @@ pub(crate) struct TryView {
     pub feedback_html: String,
     /// (name, size, url)
     pub files: Vec<(String, i64, String)>,
+    /// The grader's files, as `files`.
+    pub feedback_files: Vec<(String, i64, String)>,
 }
 
 pub(crate) fn views(past: &[PastTry], max_points: f64) -> Vec<TryView> {
@@ -29,6 +31,11 @@ pub(crate) fn views(past: &[PastTry], max_points: f64) -> Vec<TryView> {
             text_html: markdown::render(&t.row.text_md),
             feedback_html: markdown::render(&t.row.feedback_md),
             files: t.files.iter().map(|f| (f.name.clone(), f.size, file_url(t.number, f))).collect(),
+            feedback_files: t
+                .feedback_files
+                .iter()
+                .map(|f| (f.name.clone(), f.size, feedback_file_url(t.number, f)))
+                .collect(),
         })
         .collect()
 }
