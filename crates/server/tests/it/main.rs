@@ -47,6 +47,7 @@ mod assignments_rules;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod browser;
+mod browser_assignment_journey;
 mod browser_assignments;
 mod browser_gradebook;
 mod browser_learner;
