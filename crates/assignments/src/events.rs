@@ -49,3 +49,17 @@ pub struct SubmissionGraded {
 impl Event for SubmissionGraded {
     const NAME: &'static str = "assignment.graded";
 }
+
+/// An assignment was created or its settings saved: the gradebook keeps an
+/// item for it before its first grade, with its title and maximum.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssignmentSaved {
+    pub assignment_id: String,
+    pub course_id: String,
+    pub title: String,
+    pub max_points: f64,
+}
+
+impl Event for AssignmentSaved {
+    const NAME: &'static str = "assignment.saved";
+}

@@ -1,20 +1,60 @@
-//! The gradebook's jobs: the grades of quizzes and assignments arrive
-//! through their events and are kept as the learner's points in the item of
-//! the quiz or assignment (made on its first grade). Idempotent: a delivery
-//! run twice writes the same points; a later grade replaces an earlier one.
+//! The gradebook's jobs: a quiz's or assignment's item is made when the
+//! activity is (`quiz.created`, `assignment.saved`, which also carry a new
+//! title or maximum), and their grades arrive through their events and are
+//! kept as the learner's points in that item (made then if it is missing:
+//! activities from before these events). Idempotent: a delivery run twice
+//! writes the same; a later grade replaces an earlier one.
 
-use lyceum_assignments::events::SubmissionGraded;
+use lyceum_assignments::events::{AssignmentSaved, SubmissionGraded};
 use lyceum_platform::{
     AppState,
     events::Delivery,
     jobs::{Job, JobError, JobRegistry},
 };
-use lyceum_quizzes::events::AttemptGraded;
+use lyceum_quizzes::events::{AttemptGraded, QuizCreated};
 
 use crate::{repo, service::standing};
 
 pub fn register_jobs(registry: &mut JobRegistry) {
-    registry.subscribe::<AttemptGraded, QuizGradeFeed>().subscribe::<SubmissionGraded, AssignmentGradeFeed>();
+    registry
+        .subscribe::<AttemptGraded, QuizGradeFeed>()
+        .subscribe::<SubmissionGraded, AssignmentGradeFeed>()
+        .subscribe::<QuizCreated, QuizItemFeed>()
+        .subscribe::<AssignmentSaved, AssignmentItemFeed>();
+}
+
+/// Makes (or renames, re-scales) an activity's item, before any grade.
+async fn item(
+    state: &AppState,
+    (course_id, source, source_id): (&str, &str, &str),
+    (title, max): (&str, f64),
+) -> Result<(), JobError> {
+    let mut tx = state.db.begin().await.map_err(JobError::from)?;
+    repo::activity_item(&mut tx, course_id, source, source_id, title, max).await.map_err(JobError::from)?;
+    tx.commit().await.map_err(JobError::from)?;
+    Ok(())
+}
+
+/// `quiz.created` → the quiz's item (out of 100, as its grades are).
+pub struct QuizItemFeed;
+impl Job for QuizItemFeed {
+    const KIND: &'static str = "gradebook.quiz_item";
+    type Payload = Delivery<QuizCreated>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        item(state, (&e.course_id, "quiz", &e.quiz_id), (&e.title, 100.0)).await
+    }
+}
+
+/// `assignment.saved` → the assignment's item, with its title and maximum.
+pub struct AssignmentItemFeed;
+impl Job for AssignmentItemFeed {
+    const KIND: &'static str = "gradebook.assignment_item";
+    type Payload = Delivery<AssignmentSaved>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let e = &delivery.event;
+        item(state, (&e.course_id, "assignment", &e.assignment_id), (&e.title, e.max_points)).await
+    }
 }
 
 /// Writes a learner's points in an activity's item, in one transaction.

@@ -50,3 +50,16 @@ pub struct AttemptGraded {
 impl Event for AttemptGraded {
     const NAME: &'static str = "quiz.attempt_graded";
 }
+
+/// A quiz was created: the gradebook keeps an item for it (out of 100)
+/// before its first grade.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuizCreated {
+    pub quiz_id: String,
+    pub course_id: String,
+    pub title: String,
+}
+
+impl Event for QuizCreated {
+    const NAME: &'static str = "quiz.created";
+}

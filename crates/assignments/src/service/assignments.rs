@@ -11,6 +11,7 @@ use lyceum_platform::{
 };
 
 use super::{Assignment, Role, encode, grading::graded_event, load, staff_assignment, visible};
+use crate::events::AssignmentSaved;
 use crate::{
     AssignmentError,
     model::{AssignmentId, Release, Settings},
@@ -52,9 +53,20 @@ pub async fn create(
     };
     repo::assignments::insert(&mut tx, &row).await?;
     let assignment = load(&mut tx, &AssignmentId::from(&row.id)).await?;
+    events::publish(state, &mut tx, &saved_event(&assignment)).await?;
     tx.commit().await?;
     courses::content_changed(state).await;
     Ok(assignment)
+}
+
+/// `assignment.saved`: the gradebook's item follows the assignment.
+fn saved_event(a: &Assignment) -> AssignmentSaved {
+    AssignmentSaved {
+        assignment_id: a.id.clone(),
+        course_id: a.course_id.clone(),
+        title: a.title.clone(),
+        max_points: a.settings.max_points,
+    }
 }
 
 /// Replaces an assignment's settings. Switching "release all at once" back
@@ -74,6 +86,7 @@ pub async fn update(
         && settings.release == Release::Immediate
         && before.released_at.is_none();
     let after = load(&mut tx, id).await?;
+    events::publish(state, &mut tx, &saved_event(&after)).await?;
     if releases {
         publish_grades(state, &mut tx, &after).await?;
     }

@@ -12,7 +12,7 @@ use lyceum_courses::{
 use lyceum_platform::{
     AppError, AppState, Text,
     auth::Viewer,
-    db,
+    db, events,
     ids::{CourseId, LessonId, ModuleId, UserId},
 };
 use sqlx::AnyConnection;
@@ -20,6 +20,7 @@ use sqlx::AnyConnection;
 use super::{bank_course, deadlines};
 use crate::{
     QuizError,
+    events::QuizCreated,
     model::QuizId,
     quiz::{
         attempt::{Limits, Override},
@@ -198,6 +199,9 @@ pub async fn create(
     };
     repo::quizzes::insert(&mut tx, &row).await?;
     let quiz = load(&mut tx, row).await?;
+    let created =
+        QuizCreated { quiz_id: quiz.id.clone(), course_id: quiz.course_id.clone(), title: quiz.title.clone() };
+    events::publish(state, &mut tx, &created).await?;
     tx.commit().await?;
     courses::content_changed(state).await;
     Ok(quiz)

@@ -264,7 +264,39 @@ async fn categories_weigh_the_total_drop_the_lowest_and_count_extra_credit(backe
     app.stop().await;
 }
 
+/// A quiz's and an assignment's items exist from the activity's creation,
+/// before any grade, and follow a changed maximum.
+async fn items_appear_with_their_activities(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (course, _) = enrollment_kit::published(&teacher, "Grades", json!({})).await;
+    let module = courses_kit::module(&teacher, &course, "Week 1").await;
+    app.create_user("learner@example.org", Role::Learner).await;
+    enrollment_kit::add_to_roster(&teacher, &course, "learner@example.org").await;
+    let question = quiz_kit::gift_question(&teacher, &course, "::Sky::The sky is blue. {T}").await;
+    quiz_kit::quiz(&teacher, &course, &module, json!({}), &[&question]).await;
+    let made = teacher
+        .post("/api/v1/assignments", json!({"module_id": module, "title": "Essay", "settings": {"max_points": 50}}))
+        .await;
+    let assignment = made.json()["id"].as_str().unwrap().to_string();
+    app.drain_jobs().await;
+    let grid = format!("/api/v1/courses/{course}/gradebook");
+    let items = |grid: &Value| -> Vec<(String, f64)> {
+        let items = grid["items"].as_array().unwrap().iter();
+        items.map(|i| (i["title"].as_str().unwrap().to_string(), i["max_points"].as_f64().unwrap())).collect()
+    };
+    let before = teacher.get(&grid).await.json();
+    assert_eq!(items(&before), [("Check-up".to_string(), 100.0), ("Essay".to_string(), 50.0)], "{before}");
+    assert_eq!(before["rows"][0]["total"], Value::Null, "no grade yet, no total");
+    let settings = json!({"settings": {"max_points": 40}});
+    assert_eq!(put(&teacher, &format!("/api/v1/assignments/{assignment}"), settings).await.status, 200);
+    app.drain_jobs().await;
+    assert_eq!(items(&teacher.get(&grid).await.json())[1], ("Essay".to_string(), 40.0), "the maximum follows");
+    app.stop().await;
+}
+
 on_both_backends!(
+    items_appear_with_their_activities,
     grades_arrive_from_activities_and_staff_adjust_them,
     the_csv_opens_in_a_spreadsheet_with_every_script,
     the_pages_add_an_item_and_grade_a_learner,
