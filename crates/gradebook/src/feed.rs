@@ -66,7 +66,7 @@ async fn keep(
     points: f64,
 ) -> Result<(), JobError> {
     let mut tx = state.db.begin().await.map_err(JobError::from)?;
-    let before = standing::totals(&mut tx, course_id, &[user_id.to_string()]).await.map_err(JobError::from)?;
+    let before = standing::before(&mut tx, course_id, &[user_id.to_string()]).await.map_err(JobError::from)?;
     let item = repo::activity_item(&mut tx, course_id, source, source_id, title, max).await.map_err(JobError::from)?;
     repo::set_points(&mut tx, &item, user_id, points).await.map_err(JobError::from)?;
     standing::publish_changes(state, &mut tx, course_id, &before).await?;

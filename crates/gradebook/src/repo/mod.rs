@@ -271,3 +271,14 @@ pub async fn entries_of_course(conn: &mut AnyConnection, course_id: &str) -> Res
     .fetch_all(conn)
     .await
 }
+
+/// The learners with a grade in any of a course's items.
+pub async fn graded_users(conn: &mut AnyConnection, course_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT e.user_id FROM grade_entries e JOIN grade_items i ON i.id = e.item_id \
+         WHERE i.course_id = $1 ORDER BY e.user_id",
+    )
+    .bind(course_id)
+    .fetch_all(conn)
+    .await
+}

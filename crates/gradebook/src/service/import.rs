@@ -89,7 +89,7 @@ pub async fn apply(
     let mut users: Vec<String> = plan.changes.iter().map(|c| c.user_id.clone()).collect();
     users.sort();
     users.dedup();
-    let before = standing::totals(&mut tx, course_id.as_str(), &users).await?;
+    let before = standing::before(&mut tx, course_id.as_str(), &users).await?;
     // Enrollment is read again in the transaction: the roster above was read before it.
     for user in &users {
         if !lyceum_enrollment::is_active(&mut tx, course_id, &UserId::from(user.as_str())).await? {

@@ -270,7 +270,9 @@ pub async fn update_item(
         category_id: category.as_deref(),
         extra_credit: change.extra_credit.unwrap_or(item.is_extra_credit()),
     };
+    let before = standing::before_all(&mut tx, &item.course_id).await?;
     repo::update_item(&mut tx, item_id, &fields).await?;
+    standing::publish_changes(state, &mut tx, &item.course_id, &before).await?;
     let item = repo::item(&mut tx, item_id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(item)
@@ -283,7 +285,9 @@ pub async fn delete_item(state: &AppState, viewer: &Viewer, item_id: &str) -> Re
     if !item.is_manual() {
         return Err(GradebookError::ActivityItem);
     }
+    let before = standing::before_all(&mut tx, &item.course_id).await?;
     repo::delete_item(&mut tx, item_id).await?;
+    standing::publish_changes(state, &mut tx, &item.course_id, &before).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -311,7 +315,7 @@ pub async fn set_grade(
     }
     let note: String = note.trim().chars().take(500).collect();
     let points = points.map(crate::model::round2);
-    let before = standing::totals(&mut tx, &item.course_id, &[user_id.as_str().to_string()]).await?;
+    let before = standing::before(&mut tx, &item.course_id, &[user_id.as_str().to_string()]).await?;
     if item.is_manual() {
         repo::set_override(&mut tx, item_id, user_id.as_str(), None, "").await?;
         match points {
@@ -382,8 +386,10 @@ pub async fn update_category(
 ) -> Result<Category, GradebookError> {
     check_category(&input.name, input.weight, input.drop_lowest)?;
     let mut tx = state.db.begin().await?;
-    staff_category(&mut tx, viewer, id).await?;
+    let course_id = staff_category(&mut tx, viewer, id).await?.course_id;
+    let before = standing::before_all(&mut tx, &course_id).await?;
     repo::update_category(&mut tx, id, input.name.trim(), input.weight, input.drop_lowest).await?;
+    standing::publish_changes(state, &mut tx, &course_id, &before).await?;
     let category = repo::category(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     tx.commit().await?;
     Ok(category)
@@ -393,7 +399,9 @@ pub async fn update_category(
 pub async fn delete_category(state: &AppState, viewer: &Viewer, id: &str) -> Result<String, AppError> {
     let mut tx = state.db.begin().await?;
     let category = staff_category(&mut tx, viewer, id).await?;
+    let before = standing::before_all(&mut tx, &category.course_id).await?;
     repo::delete_category(&mut tx, id).await?;
+    standing::publish_changes(state, &mut tx, &category.course_id, &before).await?;
     tx.commit().await?;
     Ok(category.course_id)
 }

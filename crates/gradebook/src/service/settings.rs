@@ -4,7 +4,7 @@
 use lyceum_courses::model::Course;
 use lyceum_platform::{AppState, auth::Viewer, ids::CourseId};
 
-use super::staff_course;
+use super::{staff_course, standing};
 use crate::{
     GradebookError, repo,
     settings::{LetterStep, Settings, check_scale},
@@ -41,7 +41,9 @@ pub async fn save_settings(
     let settings = Settings { letters, ..settings };
     let mut tx = state.db.begin().await?;
     staff_course(&mut tx, viewer, course_id).await?;
+    let before = standing::before_all(&mut tx, course_id.as_str()).await?;
     repo::settings::save(&mut tx, course_id.as_str(), &settings).await?;
+    standing::publish_changes(state, &mut tx, course_id.as_str(), &before).await?;
     tx.commit().await?;
     Ok(settings)
 }

@@ -15,6 +15,7 @@ use crate::{
     events::CourseGradeChanged,
     model::{Entry, Item, total_percent},
     repo,
+    settings::Settings,
 };
 
 /// Where a learner stands against the course's certificate condition.
@@ -79,19 +80,49 @@ pub async fn certificate_standing(
     })
 }
 
-/// Publishes `gradebook.course_grade_changed` for each learner whose total
-/// moved from `before` (read in the same transaction, before the write).
+/// Learners' totals and the course's settings read before a write, to
+/// tell after it whose standing moved.
+pub(crate) struct Before {
+    totals: HashMap<String, Option<f64>>,
+    settings: Settings,
+}
+
+/// The standing of these learners before a grade write.
+pub(crate) async fn before(
+    conn: &mut AnyConnection,
+    course_id: &str,
+    user_ids: &[String],
+) -> Result<Before, sqlx::Error> {
+    Ok(Before {
+        totals: totals(conn, course_id, user_ids).await?,
+        settings: repo::settings::of_course(conn, course_id).await?,
+    })
+}
+
+/// The standing of every learner with a grade in the course, before a
+/// change that can move them all (the settings; an item's visibility,
+/// category or maximum; a category's weight).
+pub(crate) async fn before_all(conn: &mut AnyConnection, course_id: &str) -> Result<Before, sqlx::Error> {
+    let users = repo::graded_users(conn, course_id).await?;
+    before(conn, course_id, &users).await
+}
+
+/// Publishes `gradebook.course_grade_changed` for each learner whose
+/// standing moved since `before` (read in the same transaction): their
+/// total, whether it passes, or whether the certificate needs a pass.
 pub(crate) async fn publish_changes(
     state: &AppState,
     conn: &mut AnyConnection,
     course_id: &str,
-    before: &HashMap<String, Option<f64>>,
+    before: &Before,
 ) -> Result<(), AppError> {
-    let users: Vec<String> = before.keys().cloned().collect();
+    let users: Vec<String> = before.totals.keys().cloned().collect();
     let after = totals(conn, course_id, &users).await?;
     let settings = repo::settings::of_course(conn, course_id).await?;
+    let standing = |s: &Settings, percent: Option<f64>| (percent, s.passes(percent), s.needs_a_pass());
     for (user, percent) in after {
-        if before.get(&user).copied().flatten() == percent {
+        let was = before.totals.get(&user).copied().flatten();
+        if standing(&before.settings, was) == standing(&settings, percent) {
             continue;
         }
         let event = CourseGradeChanged {

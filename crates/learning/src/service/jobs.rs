@@ -22,7 +22,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe_when::<AttemptGraded, QuizGradedCompletion>(|e| e.completes_lesson)
         .subscribe_when::<SubmissionSubmitted, AssignmentSubmittedCompletion>(|e| e.completes_lesson)
         .subscribe_when::<SubmissionGraded, AssignmentGradedCompletion>(|e| e.completes_lesson)
-        .subscribe_when::<CourseGradeChanged, CertificateOnPass>(|e| e.passes && e.certificate_needs_pass);
+        .subscribe_when::<CourseGradeChanged, CertificateOnPass>(|e| e.passes || !e.certificate_needs_pass);
 }
 
 /// `quiz.attempt_submitted` → the quiz's lesson complete, when submitting is
@@ -86,15 +86,15 @@ impl Job for AssignmentGradedCompletion {
 }
 
 /// `gradebook.course_grade_changed` → the certificate of a learner who
-/// completed the course and now passes, when the course's certificate needs
-/// a passing grade. Idempotent: the certificate is inserted once.
+/// completed the course and may now have it: they pass, or the course's
+/// certificate no longer needs a pass. Idempotent: inserted once.
 pub struct CertificateOnPass;
 impl Job for CertificateOnPass {
     const KIND: &'static str = "learning.certificate_on_pass";
     type Payload = Delivery<CourseGradeChanged>;
     async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
         let e = &delivery.event;
-        if e.passes && e.certificate_needs_pass {
+        if e.passes || !e.certificate_needs_pass {
             issue_on_pass(state, &UserId::from(e.user_id.as_str()), &CourseId::from(&e.course_id)).await?;
         }
         Ok(())

@@ -119,4 +119,40 @@ async fn a_passing_grade_before_completion_issues_at_completion(backend: Backend
     app.stop().await;
 }
 
-on_both_backends!(a_certificate_waits_for_a_passing_grade, a_passing_grade_before_completion_issues_at_completion);
+/// A change that moves every total — here the pass mark lowered in the
+/// settings — issues the certificate of a completed learner it lets pass.
+async fn a_lowered_pass_mark_issues_the_waiting_certificate(backend: Backend) {
+    let app = spawn(backend).await;
+    let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
+    let (learner, learner_id) = app.signed_in("zoe@example.org", Role::Learner).await;
+    let text = learning_kit::text;
+    let course = learning_kit::course_with(&teacher, "Lowered", &[("Week 1", vec![text("One")])]).await;
+    learning_kit::publish(&teacher, &course.id).await;
+    enrollment_kit::add_to_roster(&teacher, &course.id, "zoe@example.org").await;
+    let path = format!("/api/v1/courses/{}/gradebook/settings", course.id);
+    let settings = |pass: f64| {
+        json!({"letters": [{"letter": "F", "min_percent": 0}], "pass_percent": pass, "aggregation": "weighted",
+            "certificate_rule": "completion_and_pass"})
+    };
+    assert_eq!(teacher.send(Method::PUT, &path, Some(&settings(60.0))).await.status, 200);
+    let exam = teacher
+        .post(&format!("/api/v1/courses/{}/grade-items", course.id), json!({"title": "Exam", "max_points": 100}))
+        .await;
+    grade(&teacher, exam.json()["id"].as_str().unwrap(), &learner_id, 52.0).await;
+    learning_kit::complete(&learner, &course.lessons[0]).await;
+    app.drain_jobs().await;
+    let progress = format!("/api/v1/progress/courses/{}", course.id);
+    assert!(learner.get(&progress).await.json()["certificate_url"].is_null());
+    assert_eq!(teacher.send(Method::PUT, &path, Some(&settings(50.0))).await.status, 200);
+    app.drain_jobs().await;
+    let now = learner.get(&progress).await.json();
+    assert!(now["certificate_url"].as_str().is_some_and(|u| u.starts_with("/certificates/")), "{now}");
+    assert_eq!(completion_notices(&app).await, 1);
+    app.stop().await;
+}
+
+on_both_backends!(
+    a_certificate_waits_for_a_passing_grade,
+    a_passing_grade_before_completion_issues_at_completion,
+    a_lowered_pass_mark_issues_the_waiting_certificate
+);
