@@ -2,6 +2,7 @@
 //! `/api/v1/assignment-submissions/{id}…`.
 
 pub mod assignments;
+pub mod attachments;
 pub mod definitions;
 pub mod dto;
 mod dto_tries;
