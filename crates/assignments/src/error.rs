@@ -90,6 +90,10 @@ pub enum AssignmentError {
     TooManyFeedbackFiles {
         max: u8,
     },
+    /// An assignment's instructions hold at most this many files (422 on `file`).
+    TooManyAttachments {
+        max: u8,
+    },
     /// The submissions' files add up to more than one zip holds (413).
     ZipTooLarge,
     /// An uploaded grading worksheet is refused as a whole (413, or 422 on `sheet`).
@@ -172,6 +176,7 @@ impl AssignmentError {
             Self::InUse(GradingMethod::Scale) => "assignments.errors.scale_in_use",
             Self::InUse(_) => "assignments.errors.rubric_in_use",
             Self::TooManyFeedbackFiles { .. } => "assignments.files.refused_feedback_count",
+            Self::TooManyAttachments { .. } => "assignments.attachments.refused_count",
             Self::ZipTooLarge => "assignments.errors.zip_too_large",
             Self::StalePreview => "assignments.worksheet.stale",
             _ => return None,
@@ -259,6 +264,9 @@ impl From<AssignmentError> for AppError {
             AssignmentError::ScaleChoice => AppError::field("scale", t("assignments.errors.scale_choice")),
             AssignmentError::TooManyFeedbackFiles { max } => {
                 AppError::field("file", t("assignments.errors.too_many_feedback_files").arg("max", max))
+            }
+            AssignmentError::TooManyAttachments { max } => {
+                AppError::field("file", t("assignments.attachments.too_many").arg("max", max))
             }
             AssignmentError::ZipTooLarge => AppError::payload_too_large(t("assignments.errors.zip_too_large")),
             AssignmentError::InUse(method) => {

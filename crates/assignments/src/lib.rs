@@ -7,8 +7,9 @@
 //! staff grade from a queue, one submission beside its marking form.
 //!
 //! The tables (`assignments`, `assignment_submissions`, `assignment_files`,
-//! `assignment_extensions`, `assignment_rubrics`, `assignment_tries`,
-//! `assignment_try_files`) are this module's; courses and staff come from
+//! `assignment_extensions`, `assignment_rubrics`, `assignment_feedback_files`,
+//! `assignment_tries`, `assignment_try_files`, `assignment_attachments`) are
+//! this module's; courses and staff come from
 //! `lyceum_courses::service`, enrollment from `lyceum_enrollment`, names
 //! from `lyceum_accounts`. Learning and notifications observe its events
 //! ([`events`]).

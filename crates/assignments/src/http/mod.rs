@@ -37,7 +37,8 @@ const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     use api::{
-        assignments as a, feedback as fb, guides as g, rubrics as r, scales as sc, submissions as s, worksheet as w,
+        assignments as a, attachments as at, feedback as fb, guides as g, rubrics as r, scales as sc, submissions as s,
+        worksheet as w,
     };
     OpenApiRouter::new()
         .routes(routes!(a::create_assignment))
@@ -46,6 +47,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(a::release_grades))
         .routes(routes!(a::list_extensions))
         .routes(routes!(a::set_extension, a::delete_extension))
+        .routes(routes!(at::list_attachments, at::attach_attachment))
+        .routes(routes!(at::detach_attachment))
         .routes(routes!(s::get_my_submission, s::save_draft))
         .routes(routes!(s::submit))
         .routes(routes!(s::reopen))
@@ -71,7 +74,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 pub fn page_routes() -> Router<AppState> {
     use crate::service::{guides::Guide, rubrics::Rubric, scales::Scale};
     use pages::{
-        definitions as d, feedback as fb, files as f, grading as g, learner as l, manage as m, worksheet as w,
+        attachments as at, definitions as d, feedback as fb, files as f, grading as g, learner as l, manage as m,
+        worksheet as w,
     };
     Router::new()
         .route("/teach/modules/{id}/assignments", post(m::create))
@@ -81,6 +85,9 @@ pub fn page_routes() -> Router<AppState> {
         .route("/teach/assignments/{id}/release", post(m::release))
         .route("/teach/assignments/{id}/extensions", post(m::extend))
         .route("/teach/assignments/{id}/extensions/{user_id}/delete", post(m::unextend))
+        .route("/teach/assignments/{id}/attachments", post(at::attach))
+        .route("/teach/assignments/{id}/attachments/{attachment_id}/delete", post(at::detach))
+        .route("/assignments/{id}/attachments/{attachment_id}", get(at::serve))
         .route("/teach/assignments/{id}/submissions", get(g::queue))
         .route("/teach/assignments/{id}/submissions.zip", get(g::zip))
         .route("/teach/assignments/{id}/worksheet", get(w::form).post(w::preview))
@@ -123,6 +130,8 @@ pub fn wide_routes(settings: &Settings) -> Vec<Wide> {
         wide("/assignments/{id}/files"),
         wide("/api/v1/assignment-submissions/{id}/feedback/files"),
         wide("/teach/assignment-submissions/{id}/feedback/files"),
+        wide("/api/v1/assignments/{id}/attachments"),
+        wide("/teach/assignments/{id}/attachments"),
         zip("/api/v1/assignments/{id}/feedback-zip"),
         zip("/teach/assignments/{id}/feedback-zip"),
     ]

@@ -4,6 +4,7 @@
 //! a submission is for its learner and the course's staff.
 
 pub mod assignments;
+pub mod attachments;
 pub mod definitions;
 mod direct;
 pub mod export;

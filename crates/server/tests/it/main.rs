@@ -42,6 +42,7 @@ mod api_rate_limits;
 mod api_tokens;
 mod architecture_rules;
 mod assignments;
+mod assignments_attachments;
 mod assignments_grading;
 mod assignments_rules;
 mod assignments_worksheet;

@@ -2,6 +2,7 @@
 //! `/api/v1/assignment-submissions/{id}…`.
 
 pub mod assignments;
+pub mod attachments;
 mod definition_routes;
 pub mod definitions;
 pub mod dto;

@@ -1,5 +1,5 @@
 //! The learner's assignment page (`/assignments/{id}`): the instructions,
-//! their dates and the time left, their draft (text and files), the submit
+//! the files attached to them, their dates and the time left, their draft (text and files), the submit
 //! with its statement, and their grade and feedback once released. Staff
 //! opening it see the instructions and a link to manage it.
 
@@ -48,6 +48,8 @@ struct AssignmentPage {
     /// What the grading method adds to a released grade (guide, scale).
     released: Option<feedback::Released>,
     tries: Vec<super::tries::TryView>,
+    /// The files of the instructions.
+    attachments: Vec<crate::repo::attachments::AttachmentRow>,
 }
 
 impl AssignmentPage {
@@ -126,7 +128,17 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Ass
     let feedback_html = markdown::render(mine.visible_grade().map_or("", |s| s.feedback_md.as_str()));
     let released = feedback::released(&state, &mine).await?;
     let tries = super::tries::views(&mine.tries, mine.assignment.settings.max_points);
-    let page = AssignmentPage { page: s.page, mine, instructions_html, text_html, feedback_html, released, tries };
+    let attachments = crate::service::attachments::list(&state, &s.viewer, &id).await?;
+    let page = AssignmentPage {
+        page: s.page,
+        mine,
+        instructions_html,
+        text_html,
+        feedback_html,
+        released,
+        tries,
+        attachments,
+    };
     Reply::OK.render(&page)
 }
 

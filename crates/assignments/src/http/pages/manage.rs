@@ -1,5 +1,6 @@
 //! The staff's assignment page (`/teach/assignments/{id}`): its settings,
-//! the learners' extensions and the release of grades; and the outline
+//! the files attached to its instructions, the learners' extensions and
+//! the release of grades; and the outline
 //! editor's "add an assignment" (`/teach/modules/{id}/assignments`).
 
 use askama::Template;
@@ -77,6 +78,8 @@ struct ManagePage {
     scales: Vec<Scale>,
     submitted: i64,
     graded: i64,
+    /// The files of the instructions.
+    attachments: Vec<crate::repo::attachments::AttachmentRow>,
 }
 
 impl ManagePage {
@@ -288,6 +291,7 @@ async fn render(
     let (_, rubrics) = definitions::list::<Rubric>(state, &s.viewer, &course_id).await?;
     let (_, guides) = definitions::list::<Guide>(state, &s.viewer, &course_id).await?;
     let (_, scales) = definitions::list::<Scale>(state, &s.viewer, &course_id).await?;
+    let attachments = crate::service::attachments::list(state, &s.viewer, id).await?;
     let form = form.unwrap_or_else(|| SettingsForm::of(&assignment.settings, &s.page));
     let page = ManagePage {
         page: s.page,
@@ -301,6 +305,7 @@ async fn render(
         scales,
         submitted,
         graded,
+        attachments,
     };
     reply.render(&page)
 }

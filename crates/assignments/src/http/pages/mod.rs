@@ -1,6 +1,8 @@
 //! The module's pages: the learner's assignment page, the staff's settings,
-//! submissions queue and grading pages, and submission files.
+//! submissions queue and grading pages, submission files, and the files
+//! attached to an assignment's instructions.
 
+pub mod attachments;
 pub mod definitions;
 pub mod feedback;
 pub mod files;

@@ -188,6 +188,17 @@ pub async fn feedback_file_fixture(client: &TestClient, submission: &str) -> Str
     made.json()["id"].as_str().expect("feedback file id").to_string()
 }
 
+/// A file attached to `assignment`'s instructions (the caller's).
+pub async fn attachment_fixture(client: &TestClient, assignment: &str) -> String {
+    let part = reqwest::multipart::Part::bytes(b"notes\n".to_vec()).file_name("walked.txt");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let url = client.url(&format!("/api/v1/assignments/{assignment}/attachments"));
+    let request = client.http.post(url).bearer_auth(client.bearer.as_deref().unwrap_or_default()).multipart(form);
+    let made = TestClient::reply(request.send().await.unwrap()).await;
+    assert_eq!(made.status, 201, "attachment: {}", made.text);
+    made.json()["id"].as_str().expect("attachment id").to_string()
+}
+
 /// A grade category in a fresh course of the caller's.
 pub async fn grade_category_fixture(client: &TestClient) -> String {
     let (course, _, _) = course_fixture(client).await;

@@ -77,6 +77,9 @@ impl Walker<'_> {
         } else if path.contains("/assignments/{id}") {
             let id = assignment_fixture(self.bearer).await.1;
             concrete = concrete.replace("/assignments/{id}", &format!("/assignments/{id}"));
+            if path.contains("/attachments/{attachment_id}") {
+                concrete = concrete.replace("{attachment_id}", &attachment_fixture(self.bearer, &id).await);
+            }
         }
         for api in ["rubrics", "marking-guides", "scales"] {
             let template = format!("/{api}/{{id}}");

@@ -1,0 +1,110 @@
+//! Files the staff attach to an assignment's instructions (Moodle's
+//! "additional files": a brief as PDF, starter files, a dataset), up to
+//! [`ATTACHMENTS_MAX`], under the same content-typed rules and size limit
+//! as a submission's files. The course's staff change them; the staff and
+//! the actively enrolled learners see and download them — before the
+//! opening date too, like the instructions; anyone else gets 404.
+
+use axum::body::Bytes;
+use lyceum_platform::{AppError, AppState, auth::Viewer, db};
+
+use super::{files, staff_assignment, visible};
+use crate::{
+    AssignmentError, model::AssignmentId, repo, repo::attachments::AttachmentRow, settings::AssignmentUploads,
+};
+
+/// Most files one assignment's instructions hold.
+pub const ATTACHMENTS_MAX: u8 = 10;
+
+/// Where an attachment is downloaded.
+pub fn file_url(file: &AttachmentRow) -> String {
+    format!("/assignments/{}/attachments/{}", file.assignment_id, file.id)
+}
+
+/// There is room for one more.
+pub fn has_room(attachments: &[AttachmentRow]) -> bool {
+    attachments.len() < usize::from(ATTACHMENTS_MAX)
+}
+
+/// The assignment's attachments, for its staff and enrolled learners; 404 otherwise.
+pub async fn list(state: &AppState, viewer: &Viewer, id: &AssignmentId) -> Result<Vec<AttachmentRow>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (assignment, _) = visible(state, &mut conn, viewer, id).await?;
+    Ok(repo::attachments::of_assignment(&mut conn, &assignment.id).await?)
+}
+
+/// One attachment, for the assignment's staff and enrolled learners; 404 otherwise.
+pub async fn open(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: &AssignmentId,
+    attachment_id: &str,
+) -> Result<AttachmentRow, AppError> {
+    let viewer = viewer.ok_or_else(AppError::not_found)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let (assignment, _) = visible(state, &mut conn, viewer, id).await?;
+    repo::attachments::get(&mut conn, &assignment.id, attachment_id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Adds a file to the assignment's instructions (staff), stored under
+/// `assignments/<assignment>/attachments/`.
+pub async fn attach(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    name: &str,
+    data: Bytes,
+) -> Result<AttachmentRow, AssignmentError> {
+    let (_, assignment) = {
+        let mut conn = state.db.pool().acquire().await?;
+        staff_assignment(&mut conn, viewer, id).await?
+    };
+    let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
+    let detected = files::check(&data, limit)?;
+    let file_id = db::new_id();
+    let file = AttachmentRow {
+        storage_key: format!("assignments/{}/attachments/{file_id}.{}", assignment.id, detected.extension),
+        id: file_id,
+        assignment_id: assignment.id.clone(),
+        name: lyceum_platform::upload::display_name(name, detected.extension),
+        content_type: detected.mime.to_string(),
+        size: data.len() as i64,
+        created_at: db::now_ms(),
+    };
+    state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
+    let written = write(state, &file).await;
+    if written.is_err() {
+        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
+    }
+    written.map(|()| file)
+}
+
+/// The file's row, fenced on the count an assignment holds: the
+/// assignment's row is written first so two uploads racing for the last
+/// place queue on its lock and the second counts the first.
+async fn write(state: &AppState, file: &AttachmentRow) -> Result<(), AssignmentError> {
+    let mut tx = state.db.begin().await?;
+    repo::attachments::lock_assignment(&mut tx, &file.assignment_id, db::now_ms()).await?;
+    if repo::attachments::count(&mut tx, &file.assignment_id).await? >= i64::from(ATTACHMENTS_MAX) {
+        return Err(AssignmentError::TooManyAttachments { max: ATTACHMENTS_MAX });
+    }
+    repo::attachments::insert(&mut tx, file).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a file from the assignment's instructions (staff), and its stored object.
+pub async fn detach(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &AssignmentId,
+    attachment_id: &str,
+) -> Result<(), AssignmentError> {
+    let mut tx = state.db.begin().await?;
+    let (_, assignment) = staff_assignment(&mut tx, viewer, id).await?;
+    let key =
+        repo::attachments::delete(&mut tx, &assignment.id, attachment_id).await?.ok_or_else(AppError::not_found)?;
+    tx.commit().await?;
+    state.storage.forget(&[key]).await;
+    Ok(())
+}
