@@ -7,7 +7,7 @@
 use crate::assignments::{DAY_MS, HOUR_MS, class, create, now_ms, put, rfc3339, upload};
 
 use crate::common::Backend;
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn nothing_is_handed_in_before_the_opening_date(backend: Backend) {
     let c = class(backend).await;
