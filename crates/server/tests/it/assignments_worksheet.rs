@@ -292,8 +292,8 @@ async fn feedback_files_come_back_in_the_zips_folders(backend: Backend) {
         let file = files.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} reported: {files:?}"));
         (file["attached"].as_bool().unwrap(), file["reason"].as_str().unwrap_or("").to_string())
     };
-    assert_eq!(outcome(&format!("{folder}/1-essay.pdf")).0, true, "an annotated copy is feedback");
-    assert_eq!(outcome(&format!("{folder}/recording.txt")).0, true);
+    assert!(outcome(&format!("{folder}/1-essay.pdf")).0, "an annotated copy is feedback");
+    assert!(outcome(&format!("{folder}/recording.txt")).0);
     assert!(outcome(&format!("{folder}/2-data.txt")).1.contains("unchanged"), "the learner's own file is skipped");
     assert!(outcome(&format!("{folder}/text.md")).1.contains("unchanged"));
     assert!(!outcome(&format!("{folder}/tool.exe")).0);
