@@ -44,6 +44,7 @@ mod architecture_rules;
 mod assignments;
 mod assignments_grading;
 mod assignments_rules;
+mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod browser;
