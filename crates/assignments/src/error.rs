@@ -35,7 +35,7 @@ pub enum AssignmentError {
     TooManyFiles {
         max: u8,
     },
-    /// An uploaded file is refused for its content or size (400 / 413 / 415).
+    /// An uploaded file is refused for its content or size, or broke off (400 / 413 / 415).
     File(FileRefusal),
     /// A recognised file of a kind the assignment does not accept (422 on `file`, naming it).
     KindNotAccepted {
@@ -128,8 +128,13 @@ impl NewTryRefusal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRefusal {
     Empty,
-    TooLarge { size_kb: u64, limit_kb: u64 },
+    /// Past the per-file limit (met while the file streams: its whole size is never read).
+    TooLarge {
+        limit_kb: u64,
+    },
     NotAccepted,
+    /// The upload stopped before the file's end (the client broke off).
+    BrokeOff,
 }
 
 impl FileRefusal {
@@ -139,6 +144,7 @@ impl FileRefusal {
             Self::Empty => "assignments.files.refused_empty",
             Self::TooLarge { .. } => "assignments.files.refused_size",
             Self::NotAccepted => "assignments.files.refused_type",
+            Self::BrokeOff => "assignments.upload.failed",
         }
     }
 }
@@ -210,10 +216,11 @@ impl From<AssignmentError> for AppError {
             }
             AssignmentError::File(why) => match why {
                 FileRefusal::Empty => AppError::bad_request(t("assignments.errors.file_empty")),
-                FileRefusal::TooLarge { size_kb, limit_kb } => AppError::payload_too_large(
-                    t("assignments.errors.file_over_limit").arg("size", size_kb).arg("max", limit_kb),
-                ),
+                FileRefusal::TooLarge { limit_kb } => {
+                    AppError::payload_too_large(t("assignments.errors.file_over_limit").arg("max", limit_kb))
+                }
                 FileRefusal::NotAccepted => AppError::unsupported_media_type(t("assignments.errors.file_type")),
+                FileRefusal::BrokeOff => AppError::bad_request(t("assignments.upload.failed")),
             },
             AssignmentError::KindNotAccepted { name, accepted } => AppError::field(
                 "file",

@@ -5,7 +5,8 @@
 // events give the progress) and marked `x-lyceum-upload`: the server answers
 // 204 with the page's message set (the page reloads to show it and the
 // file), or the refusal as text in the page's language, announced by the
-// form's alert region.
+// form's alert region. A 413 comes back as the site's error page (the body
+// limit answers so too): the form's own sentence is shown for it.
 "use strict";
 document.querySelectorAll("form[data-upload-progress]").forEach((form) => {
   const box = form.querySelector("[data-progress-box]");
@@ -17,6 +18,11 @@ document.querySelectorAll("form[data-upload-progress]").forEach((form) => {
     box.hidden = true;
     button.disabled = false;
     alert.textContent = message;
+  };
+  const refusal = (xhr) => {
+    const type = xhr.getResponseHeader("content-type") || "";
+    if (type.startsWith("text/plain") && xhr.responseText) return xhr.responseText;
+    return (xhr.status === 413 && form.dataset.tooLarge) || form.dataset.failed;
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -32,7 +38,7 @@ document.querySelectorAll("form[data-upload-progress]").forEach((form) => {
         bar.value = 100;
         window.location.reload();
       } else {
-        settle(xhr.responseText || form.dataset.failed);
+        settle(refusal(xhr));
       }
     });
     xhr.addEventListener("error", () => settle(form.dataset.failed));

@@ -5,10 +5,15 @@
 //! them; anyone else gets 404.
 
 use axum::body::Bytes;
+use futures::Stream;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 use sqlx::AnyConnection;
 
-use super::{Assignment, Role, files, submissions::visible_submission};
+use super::{
+    Assignment, Role,
+    files::{self, Incoming, Interrupted},
+    submissions::visible_submission,
+};
 use crate::{
     AssignmentError, model::SubmissionId, repo, repo::files::FileRow, repo::submissions::SubmissionRow,
     settings::AssignmentUploads,
@@ -65,15 +70,18 @@ pub async fn open(
     repo::feedback_files::get(&mut conn, &row.id, file_id).await?.ok_or_else(AppError::not_found)
 }
 
-/// Adds a file to a submitted submission's feedback (staff), stored under
-/// `assignments/<assignment>/<submission>/feedback/`.
-pub async fn attach(
+/// Adds a file to a submitted submission's feedback (staff), streamed as it
+/// arrives (`upload`) to `assignments/<assignment>/<submission>/feedback/`.
+pub async fn attach<S>(
     state: &AppState,
     viewer: &Viewer,
     id: &SubmissionId,
     name: &str,
-    data: Bytes,
-) -> Result<FileRow, AssignmentError> {
+    upload: S,
+) -> Result<FileRow, AssignmentError>
+where
+    S: Stream<Item = Result<Bytes, Interrupted>> + Unpin + Send,
+{
     let (row, assignment) = {
         let mut conn = state.db.pool().acquire().await?;
         staff_submission(state, &mut conn, viewer, id).await?
@@ -82,18 +90,20 @@ pub async fn attach(
         return Err(AssignmentError::NotSubmitted);
     }
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
-    let detected = files::check(&data, limit)?;
+    let incoming = Incoming::open(upload, limit).await?;
+    let detected = files::check(incoming.head(), limit)?;
     let file_id = db::new_id();
-    let file = FileRow {
+    let mut file = FileRow {
         storage_key: format!("assignments/{}/{}/feedback/{file_id}.{}", assignment.id, row.id, detected.extension),
         id: file_id,
         submission_id: row.id.clone(),
         name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
-        size: data.len() as i64,
+        size: 0,
         created_at: db::now_ms(),
     };
-    state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
+    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
+    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
     let written = write(state, &file, &viewer.user_id).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;

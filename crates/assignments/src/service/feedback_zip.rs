@@ -96,7 +96,9 @@ async fn place(
         return refuse(outcome, "assignments.feedback_zip.learners_own");
     }
     let submission = SubmissionId::from(line.row.id.as_str());
-    match feedback_files::attach(state, viewer, &submission, name, data).await {
+    // Already in memory (read out of the zip): stored as a stream of one chunk.
+    let whole = futures::stream::iter([Ok(data)]);
+    match feedback_files::attach(state, viewer, &submission, name, whole).await {
         Ok(_) => Ok(outcome),
         Err(e) => match e.flash_key() {
             Some(key) => refuse(outcome, key),

@@ -20,6 +20,8 @@ pub mod submissions;
 pub mod tries;
 pub mod worksheet;
 
+pub use files::Interrupted;
+
 use lyceum_courses::{
     model::{Course, Lesson},
     service::{access::is_staff, read},

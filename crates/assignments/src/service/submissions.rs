@@ -5,13 +5,15 @@
 //! being a draft, so a change racing the submit lands before it or is refused.
 
 use axum::body::Bytes;
+use futures::Stream;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db, events};
 use sqlx::AnyConnection;
 
 use super::{
     Assignment, Role,
     direct::{self, Statement},
-    files, visible,
+    files::{self, Incoming, Interrupted},
+    visible,
 };
 use crate::{
     AssignmentError, NewTryRefusal,
@@ -237,16 +239,21 @@ pub async fn save_text(
     Ok(row)
 }
 
-/// Adds a file to the draft (up to the assignment's `max_files`), stored
-/// under `assignments/<assignment>/<submission>/`.
-pub async fn attach(
+/// Adds a file to the draft (up to the assignment's `max_files`), streamed
+/// as it arrives (`upload`) to `assignments/<assignment>/<submission>/`.
+/// Its size is known only once stored: the room left is checked then, under
+/// the draft's fence, and the object deleted when refused.
+pub async fn attach<S>(
     state: &AppState,
     viewer: &Viewer,
     id: &AssignmentId,
     name: &str,
-    data: Bytes,
+    upload: S,
     statement: bool,
-) -> Result<FileRow, AssignmentError> {
+) -> Result<FileRow, AssignmentError>
+where
+    S: Stream<Item = Result<Bytes, Interrupted>> + Unpin + Send,
+{
     let draft = draft_for(state, viewer, id).await?;
     let (assignment, row, settings) = (&draft.assignment, &draft.row, &draft.assignment.settings);
     if settings.max_files == 0 {
@@ -254,15 +261,17 @@ pub async fn attach(
     }
     direct::check_statement(&draft, Statement::Given(statement))?;
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
-    let detected = files::check_for(settings, name, &data, limit)?;
+    let incoming = Incoming::open(upload, limit).await?;
+    let detected = files::check_for(settings, name, incoming.head(), limit)?;
     let file_id = db::new_id();
-    let file = FileRow {
+    let mut file = FileRow {
         storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
         id: file_id,
         submission_id: row.id.clone(),
         name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
-        size: data.len() as i64,
+        // What is known before it streams: refused early if even that does not fit.
+        size: incoming.head().len() as i64,
         created_at: db::now_ms(),
     };
     {
@@ -270,7 +279,8 @@ pub async fn attach(
         let mut conn = state.db.pool().acquire().await?;
         fits(&mut conn, settings, &file).await?;
     }
-    state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
+    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
+    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
     let written = write_file(state, &draft, &file, statement).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;

@@ -6,7 +6,7 @@
 
 use crate::{common, courses_kit, enrollment_kit};
 
-use common::{Backend, Reply, TestApp, TestClient, spawn};
+use common::{Backend, Reply, TestApp, TestClient};
 use lyceum_platform::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -52,7 +52,12 @@ pub(crate) struct Class {
 }
 
 pub(crate) async fn class(backend: Backend) -> Class {
-    let app = spawn(backend).await;
+    class_with(backend, |_| {}).await
+}
+
+/// [`class`] on an app whose settings `tweak` adjusts.
+pub(crate) async fn class_with(backend: Backend, tweak: impl FnOnce(&mut lyceum_platform::config::Settings)) -> Class {
+    let app = common::spawn_with(backend, tweak).await;
     let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
     let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
     let (other_learner, _) = app.signed_in("other@example.org", Role::Learner).await;
@@ -412,14 +417,16 @@ on_both_backends!(
     blind_marking_hides_names_until_the_release
 );
 
-/// Submission files on S3 (the moto server CI starts): stored in the bucket,
-/// served to the learner and the course's staff, and in the zip.
+/// Submission files on S3 (the moto server CI starts): streamed to the
+/// bucket (one past the limit aborted, leaving nothing), served to the
+/// learner and the course's staff, and in the zip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submission_files_live_on_s3() {
     let Some(bucket) = crate::s3::bucket("assignments").await else { return };
     let app = common::spawn_with(Backend::Sqlite, |s| {
         s.storage.backend = lyceum_platform::config::StorageBackend::S3;
         s.storage.s3 = bucket.settings.clone();
+        s.section_mut::<lyceum_assignments::settings::AssignmentUploads>().submission_file_max_bytes = 64 * 1024;
     })
     .await;
     let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
@@ -432,11 +439,14 @@ async fn submission_files_live_on_s3() {
     let id = made.json()["id"].as_str().unwrap().to_string();
     let mine = format!("/api/v1/assignments/{id}/submission");
     let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n";
+    let over = upload(&learner, &format!("{mine}/files"), "long.txt", &[b'a'; 64 * 1024 + 1]).await;
+    over.assert_problem(413, "payload-too-large");
     let file = upload(&learner, &format!("{mine}/files"), "report.pdf", pdf).await;
     assert_eq!(file.status, 201, "{}", file.text);
     let key: String =
         sqlx::query_scalar("SELECT storage_key FROM assignment_files").fetch_one(app.state().db.pool()).await.unwrap();
     assert_eq!(bucket.storage.head(&key).await.unwrap().size, pdf.len() as u64, "the file is in the bucket");
+    assert_eq!(bucket.storage.list("assignments").await.unwrap(), [key.as_str()], "nothing kept of the refused file");
     assert_eq!(learner.post(&format!("{mine}/submit"), json!({})).await.status, 200);
     let url = file.json()["url"].as_str().unwrap().to_string();
     let fetched = teacher.http.get(teacher.url(&url)).send().await.unwrap();

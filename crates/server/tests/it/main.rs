@@ -45,6 +45,7 @@ mod assignments;
 mod assignments_attachments;
 mod assignments_grading;
 mod assignments_rules;
+mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod browser;

@@ -44,7 +44,8 @@ pub async fn list_feedback_files(
 
 /// Adds a file to a submitted submission's feedback (staff; multipart field
 /// `file`): a document, PDF, image or plain text, decided by the content, up
-/// to `uploads.submission_file_max_bytes`, 10 files at most (`422` on `file`).
+/// to `uploads.submission_file_max_bytes` (met while the file streams to
+/// storage: `413`, nothing kept), 10 files at most (`422` on `file`).
 #[utoipa::path(post, path = "/api/v1/assignment-submissions/{id}/feedback/files", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),
@@ -57,8 +58,10 @@ pub async fn attach_feedback_file(
     Path(id): Path<SubmissionId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<FileDto>)> {
-    let file = upload::read_file(multipart).await.map_err(AppError::from)?;
-    let row = feedback_files::attach(&state, &v, &id, &file.name, file.data).await?;
+    let attach = async |file: upload::FileStream<'_>, name: String, _: bool| {
+        feedback_files::attach(&state, &v, &id, &name, file).await
+    };
+    let row = upload::stream_file(multipart, attach).await.map_err(AppError::from)??;
     Ok((StatusCode::CREATED, Json(dto(&row))))
 }
 

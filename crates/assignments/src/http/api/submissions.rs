@@ -118,7 +118,9 @@ pub async fn new_try(
 /// the assignment accepts and within the room its files share (`422` on
 /// `file` naming the file), up to `uploads.submission_file_max_bytes`, no
 /// more files than the assignment allows. With direct submission this hands
-/// the work in: a multipart field `statement=on` gives the statement.
+/// the work in: a multipart field `statement=on`, sent before `file`, gives
+/// the statement. The file streams to storage as it arrives; past the
+/// limit it is refused (`413`) and nothing of it is kept.
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/submission/files", security(("bearer" = []), ("session" = [])),
     tag = "assignments", params(("id" = String, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),
@@ -131,8 +133,10 @@ pub async fn attach_file(
     Path(id): Path<AssignmentId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<FileDto>)> {
-    let file = upload::read_file(multipart).await.map_err(AppError::from)?;
-    let row = submissions::attach(&state, &v, &id, &file.name, file.data, file.statement).await?;
+    let attach = async |file: upload::FileStream<'_>, name: String, statement: bool| {
+        submissions::attach(&state, &v, &id, &name, file, statement).await
+    };
+    let row = upload::stream_file(multipart, attach).await.map_err(AppError::from)??;
     Ok((StatusCode::CREATED, Json(FileDto::from(&row))))
 }
 

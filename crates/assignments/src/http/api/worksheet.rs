@@ -196,6 +196,6 @@ pub async fn upload_feedback_zip(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<FeedbackZipReport>> {
     let file = upload::read_file(multipart).await?;
-    let outcomes = feedback_zip::upload(&state, &v, &id, file.data).await?;
+    let outcomes = feedback_zip::upload(&state, &v, &id, file).await?;
     Ok(Json(FeedbackZipReport { files: outcomes.iter().map(FeedbackZipFileDto::from).collect() }))
 }

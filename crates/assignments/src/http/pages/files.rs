@@ -88,12 +88,15 @@ pub async fn attach(
 ) -> AppResult<Response> {
     let scripted = headers.contains_key(SCRIPTED);
     let to = format!("{}#files", page_url(id.as_str()));
-    let file = match upload::read_file(multipart).await {
-        Ok(file) => file,
+    let viewer = &s.viewer;
+    let attach = async |file: upload::FileStream<'_>, name: String, statement: bool| {
+        submissions::attach(&state, viewer, &id, &name, file, statement).await.map(|_| ())
+    };
+    let done = match upload::stream_file(multipart, attach).await {
+        Ok(done) => done,
         Err(why) if scripted => return Ok((AppError::from(why).status, s.page.t(why.flash_key())).into_response()),
         Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
     };
-    let done = submissions::attach(&state, &s.viewer, &id, &file.name, file.data, file.statement).await.map(|_| ());
     match done {
         Ok(()) if scripted => {
             let mut answer = redirect_with_flash(&to, FlashKind::Success, "assignments.files.attached");

@@ -100,7 +100,7 @@ pub async fn feedback_zip(
             return refuse_upload(&state, s, &id, FieldError::new("file", message)).await;
         }
     };
-    match feedback_zip::upload(&state, &s.viewer, &id, file.data).await {
+    match feedback_zip::upload(&state, &s.viewer, &id, file).await {
         Ok(outcomes) => {
             let (_, assignment, _) = grading::overview(&state, &s.viewer, &id).await?;
             Reply::OK.render(&ZipReportPage { page: s.page, assignment, outcomes })
