@@ -6,9 +6,13 @@
 //! opening date too, like the instructions; anyone else gets 404.
 
 use axum::body::Bytes;
+use futures::Stream;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 
-use super::{files, staff_assignment, visible};
+use super::{
+    files::{self, Incoming, Interrupted},
+    staff_assignment, visible,
+};
 use crate::{
     AssignmentError, model::AssignmentId, repo, repo::attachments::AttachmentRow, settings::AssignmentUploads,
 };
@@ -48,30 +52,35 @@ pub async fn open(
 
 /// Adds a file to the assignment's instructions (staff), stored under
 /// `assignments/<assignment>/attachments/`.
-pub async fn attach(
+pub async fn attach<S>(
     state: &AppState,
     viewer: &Viewer,
     id: &AssignmentId,
     name: &str,
-    data: Bytes,
-) -> Result<AttachmentRow, AssignmentError> {
+    upload: S,
+) -> Result<AttachmentRow, AssignmentError>
+where
+    S: Stream<Item = Result<Bytes, Interrupted>> + Unpin + Send,
+{
     let (_, assignment) = {
         let mut conn = state.db.pool().acquire().await?;
         staff_assignment(&mut conn, viewer, id).await?
     };
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
-    let detected = files::check(&data, limit)?;
+    let incoming = Incoming::open(upload, limit).await?;
+    let detected = files::check(incoming.head(), limit)?;
     let file_id = db::new_id();
-    let file = AttachmentRow {
+    let mut file = AttachmentRow {
         storage_key: format!("assignments/{}/attachments/{file_id}.{}", assignment.id, detected.extension),
         id: file_id,
         assignment_id: assignment.id.clone(),
         name: lyceum_platform::upload::display_name(name, detected.extension),
         content_type: detected.mime.to_string(),
-        size: data.len() as i64,
+        size: 0,
         created_at: db::now_ms(),
     };
-    state.storage.put_typed(&file.storage_key, data, &file.content_type).await.map_err(AppError::from)?;
+    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
+    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
     let written = write(state, &file).await;
     if written.is_err() {
         state.storage.forget(std::slice::from_ref(&file.storage_key)).await;

@@ -63,8 +63,10 @@ pub async fn attach_attachment(
     Path(id): Path<AssignmentId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<FileDto>)> {
-    let file = upload::read_file(multipart).await.map_err(AppError::from)?;
-    let row = attachments::attach(&state, &v, &id, &file.name, file.data).await?;
+    let attach = async |file: upload::FileStream<'_>, name: String, _: bool| {
+        attachments::attach(&state, &v, &id, &name, file).await
+    };
+    let row = upload::stream_file(multipart, attach).await.map_err(AppError::from)??;
     Ok((StatusCode::CREATED, Json(dto(&row))))
 }
 

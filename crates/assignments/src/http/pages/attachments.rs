@@ -48,11 +48,13 @@ pub async fn attach(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let to = settings_anchor(&id);
-    let file = match upload::read_file(multipart).await {
-        Ok(file) => file,
+    let attach = async |file: upload::FileStream<'_>, name: String, _: bool| {
+        attachments::attach(&state, &s.viewer, &id, &name, file).await.map(|_| ())
+    };
+    let done = match upload::stream_file(multipart, attach).await {
+        Ok(done) => done,
         Err(why) => return Ok(redirect_with_flash(&to, FlashKind::Error, why.flash_key())),
     };
-    let done = attachments::attach(&state, &s.viewer, &id, &file.name, file.data).await.map(|_| ());
     back(&to, done, "assignments.attachments.added")
 }
 
