@@ -5,7 +5,6 @@ mod dto;
 mod import_api;
 mod import_pages;
 mod pages;
-mod script;
 mod settings_pages;
 
 use axum::{
@@ -37,7 +36,6 @@ pub fn page_routes() -> Router<AppState> {
     use pages as p;
     Router::new()
         .route("/teach/courses/{id}/gradebook", get(p::grid))
-        .route("/teach/gradebook/grid.js", get(script::grid_js))
         .route("/teach/courses/{id}/gradebook/items", post(p::add_item))
         .route("/teach/grade-items/{id}", get(p::item).post(p::save_item))
         .route("/teach/grade-items/{id}/delete", post(p::delete_item))

@@ -62,9 +62,6 @@ struct GridPage {
 }
 
 impl GridPage {
-    fn script_url(&self) -> &str {
-        &super::script::GRID_JS_URL
-    }
     fn is_sorted_by(&self, key: &str) -> Option<bool> {
         self.sort.as_ref().filter(|s| s.param() == key).map(|s| s.descending)
     }

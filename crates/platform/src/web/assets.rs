@@ -41,6 +41,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/assignment-upload.js"),
     },
+    // The gradebook grid's keyboard navigation between cells (gradebook).
+    Asset {
+        name: "gradebook-grid.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/gradebook-grid.js"),
+    },
     // The markdown editor (toolbar, preview, drafts) of the authoring forms.
     Asset {
         name: "editor.js",

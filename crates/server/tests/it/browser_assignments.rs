@@ -77,6 +77,25 @@ async fn assignment_pages_work_at_both_widths(backend: Backend) {
         check(c, axe, "/teach/assignments/{id}/submissions").await;
         follow(c, "Upload marks").await;
         check(c, axe, "/teach/assignments/{id}/worksheet").await;
+        // A worksheet with rows left out, previewed; a feedback zip, reported.
+        let dir = std::env::temp_dir().join(format!("marks-{assignment}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let sheet = dir.join("grades.csv");
+        std::fs::write(&sheet, format!("Submission,Points\n{waiting},5\nnope,1\n")).unwrap();
+        let input = c.find(Locator::Id("sheet")).await.expect("the worksheet field");
+        input.send_keys(sheet.to_str().unwrap()).await.expect("choose the worksheet");
+        browser_kit::submit(c, "//input[@id='sheet']/ancestor::form[1]").await;
+        assert!(main_text(c).await.contains("Rows left out"), "{}", main_text(c).await);
+        check(c, axe, "/teach/assignments/{id}/worksheet (preview)").await;
+        c.goto(&format!("{}/teach/assignments/{assignment}/worksheet", app.url)).await.expect("open the upload page");
+        let marked = dir.join("marked.zip");
+        std::fs::write(&marked, one_file_zip("Someone - 000000/notes.txt", b"Good.")).unwrap();
+        let input = c.find(Locator::Id("feedback-zip")).await.expect("the feedback zip field");
+        input.send_keys(marked.to_str().unwrap()).await.expect("choose the zip");
+        browser_kit::submit(c, "//input[@id='feedback-zip']/ancestor::form[1]").await;
+        assert!(main_text(c).await.contains("matches no submitted work"), "{}", main_text(c).await);
+        check(c, axe, "/teach/assignments/{id}/feedback-zip (report)").await;
+        let _ = std::fs::remove_dir_all(&dir);
         for page in ["rubrics", "marking-guides", "scales"] {
             c.goto(&format!("{}/teach/courses/{course}/{page}", app.url)).await.expect("open the course's definitions");
             check(c, axe, &format!("/teach/courses/{{id}}/{page}")).await;
@@ -98,4 +117,13 @@ async fn assignment_pages_work_at_both_widths(backend: Backend) {
     })
     .await;
     app.stop().await;
+}
+
+/// A zip holding one file.
+fn one_file_zip(path: &str, data: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(path, zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(data).unwrap();
+    zip.finish().unwrap().into_inner()
 }
