@@ -6,19 +6,20 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
 };
-use http::{HeaderMap, HeaderValue, Method, header};
+use http::{HeaderMap, Method};
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppResult, AppState,
     auth::MaybeUser,
-    http::media::{self, Caching, Media, content_disposition},
+    http::media::Media,
     web::{FlashKind, guard::SignedIn, redirect_with_flash},
 };
 
-use super::{back, manage::manage_url};
+use super::{
+    back,
+    files::{CACHING, download_as},
+    manage::manage_url,
+};
 use crate::{http::upload, model::AssignmentId, service::attachments};
-
-/// Access depends on who asks: only the viewer's browser keeps a copy.
-const CACHING: Caching = Caching::Private { max_age_secs: 300 };
 
 fn settings_anchor(id: &AssignmentId) -> String {
     format!("{}#attachments", manage_url(id.as_str()))
@@ -34,10 +35,7 @@ pub async fn serve(
 ) -> AppResult<Response> {
     let file = attachments::open(&state, viewer.as_ref(), &id, &attachment_id).await?;
     let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };
-    let mut response = media::serve(&state.storage, served, &method, &headers).await?;
-    let disposition = HeaderValue::try_from(content_disposition(&file.name)).map_err(AppError::internal)?;
-    response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
-    Ok(response)
+    download_as(&state, served, &file.name, &method, &headers).await
 }
 
 /// The settings page's upload form.

@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// Access depends on who asks: only the viewer's browser keeps a copy.
-const CACHING: Caching = Caching::Private { max_age_secs: 300 };
+pub(crate) const CACHING: Caching = Caching::Private { max_age_secs: 300 };
 
 /// `GET|HEAD /assignment-submissions/{id}/files/{file_id}`.
 pub async fn serve(
@@ -66,8 +66,20 @@ pub async fn serve_try_feedback(
 /// A stored file, always as a download under its name.
 async fn download(state: &AppState, file: &FileRow, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
     let served = Media { key: &file.storage_key, content_type: &file.content_type, caching: CACHING };
+    download_as(state, served, &file.name, method, headers).await
+}
+
+/// A stored object as a download under `name` (every file the module
+/// serves: a submission's, a feedback's, an instruction's attachment).
+pub(crate) async fn download_as(
+    state: &AppState,
+    served: Media<'_>,
+    name: &str,
+    method: &Method,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
     let mut response = media::serve(&state.storage, served, method, headers).await?;
-    let disposition = HeaderValue::try_from(content_disposition(&file.name)).map_err(AppError::internal)?;
+    let disposition = HeaderValue::try_from(content_disposition(name)).map_err(AppError::internal)?;
     response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
     Ok(response)
 }
