@@ -14,6 +14,21 @@ pub struct AttachmentRow {
     pub created_at: i64,
 }
 
+impl AttachmentRow {
+    /// The row of a file just stored for `assignment_id`'s instructions.
+    pub(crate) fn of(file: &crate::service::files::Stored, assignment_id: &str) -> Self {
+        Self {
+            id: file.id.clone(),
+            assignment_id: assignment_id.to_string(),
+            name: file.name.clone(),
+            content_type: file.content_type.clone(),
+            size: file.size,
+            storage_key: file.storage_key.clone(),
+            created_at: file.created_at,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, assignment_id, name, content_type, size, storage_key, created_at";
 
 pub async fn insert(conn: &mut AnyConnection, a: &AttachmentRow) -> Result<(), sqlx::Error> {

@@ -14,6 +14,21 @@ pub struct FileRow {
     pub created_at: i64,
 }
 
+impl FileRow {
+    /// The row of a file just stored for `submission_id`.
+    pub(crate) fn of(file: &crate::service::files::Stored, submission_id: &str) -> Self {
+        Self {
+            id: file.id.clone(),
+            submission_id: submission_id.to_string(),
+            name: file.name.clone(),
+            content_type: file.content_type.clone(),
+            size: file.size,
+            storage_key: file.storage_key.clone(),
+            created_at: file.created_at,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, submission_id, name, content_type, size, storage_key, created_at";
 
 pub async fn insert(conn: &mut AnyConnection, f: &FileRow) -> Result<(), sqlx::Error> {

@@ -10,7 +10,7 @@ use futures::Stream;
 use lyceum_platform::{AppError, AppState, auth::Viewer, db};
 
 use super::{
-    files::{self, Incoming, Interrupted},
+    files::{self, Incoming, Interrupted, Stored},
     staff_assignment, visible,
 };
 use crate::{
@@ -69,23 +69,12 @@ where
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
     let incoming = Incoming::open(upload, limit).await?;
     let detected = files::check(incoming.head(), limit)?;
-    let file_id = db::new_id();
-    let mut file = AttachmentRow {
-        storage_key: format!("assignments/{}/attachments/{file_id}.{}", assignment.id, detected.extension),
-        id: file_id,
-        assignment_id: assignment.id.clone(),
-        name: lyceum_platform::upload::display_name(name, detected.extension),
-        content_type: detected.mime.to_string(),
-        size: 0,
-        created_at: db::now_ms(),
+    let file = Stored::new(&detected, &format!("assignments/{}/attachments", assignment.id), name);
+    let record = async |stored: &Stored| {
+        let row = AttachmentRow::of(stored, &assignment.id);
+        write(state, &row).await.map(|()| row)
     };
-    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
-    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
-    let written = write(state, &file).await;
-    if written.is_err() {
-        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
-    }
-    written.map(|()| file)
+    incoming.keep(state, file, record).await
 }
 
 /// The file's row, fenced on the count an assignment holds: the

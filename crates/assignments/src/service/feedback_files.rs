@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 
 use super::{
     Assignment, Role,
-    files::{self, Incoming, Interrupted},
+    files::{self, Incoming, Interrupted, Stored},
     submissions::visible_submission,
 };
 use crate::{
@@ -92,23 +92,13 @@ where
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
     let incoming = Incoming::open(upload, limit).await?;
     let detected = files::check(incoming.head(), limit)?;
-    let file_id = db::new_id();
-    let mut file = FileRow {
-        storage_key: format!("assignments/{}/{}/feedback/{file_id}.{}", assignment.id, row.id, detected.extension),
-        id: file_id,
-        submission_id: row.id.clone(),
-        name: lyceum_platform::upload::display_name(name, detected.extension),
-        content_type: detected.mime.to_string(),
-        size: 0,
-        created_at: db::now_ms(),
+    let prefix = format!("assignments/{}/{}/feedback", assignment.id, row.id);
+    let file = Stored::new(&detected, &prefix, name);
+    let record = async |stored: &Stored| {
+        let file = FileRow::of(stored, &row.id);
+        write(state, &file, &viewer.user_id).await.map(|()| file)
     };
-    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
-    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
-    let written = write(state, &file, &viewer.user_id).await;
-    if written.is_err() {
-        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
-    }
-    written.map(|()| file)
+    incoming.keep(state, file, record).await
 }
 
 /// The file's row, fenced on the count a feedback holds: the submission's

@@ -80,6 +80,57 @@ where
     }
 }
 
+/// A file about to be stored from an upload (its size known once stored),
+/// before the row that names it is written.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: String,
+    pub storage_key: String,
+    /// The display name, with the extension of its detected type.
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+impl Stored {
+    /// A new file of type `detected` under `{prefix}/{id}.{extension}`.
+    pub fn new(detected: &Detected, prefix: &str, name: &str) -> Self {
+        let id = lyceum_platform::db::new_id();
+        Self {
+            storage_key: format!("{prefix}/{id}.{}", detected.extension),
+            id,
+            name: upload::display_name(name, detected.extension),
+            content_type: detected.mime.to_string(),
+            size: 0,
+            created_at: lyceum_platform::db::now_ms(),
+        }
+    }
+}
+
+impl<S> Incoming<S>
+where
+    S: Stream<Item = Result<Bytes, Interrupted>> + Unpin + Send,
+{
+    /// Stores the upload as `file`, then records it with `record` (its row,
+    /// fenced as the caller needs); a refused record deletes the stored
+    /// object again. Every file the module keeps goes this way.
+    pub async fn keep<T>(
+        self,
+        state: &AppState,
+        mut file: Stored,
+        record: impl AsyncFnOnce(&Stored) -> Result<T, AssignmentError>,
+    ) -> Result<T, AssignmentError> {
+        let stored = self.store(state, &file.storage_key, &file.content_type).await?;
+        file.size = i64::try_from(stored).unwrap_or(i64::MAX);
+        let recorded = record(&file).await;
+        if recorded.is_err() {
+            state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
+        }
+        recorded
+    }
+}
+
 fn interrupted(why: Interrupted, max_bytes: usize) -> AssignmentError {
     AssignmentError::File(match why {
         Interrupted::BodyLimit => FileRefusal::TooLarge { limit_kb: max_bytes as u64 / 1024 },

@@ -11,7 +11,7 @@ pub mod export;
 pub mod feedback;
 pub mod feedback_files;
 pub mod feedback_zip;
-mod files;
+pub(crate) mod files;
 pub mod grading;
 pub mod guides;
 pub mod rubrics;

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use super::{
     Assignment, Role,
     direct::{self, Statement},
-    files::{self, Incoming, Interrupted},
+    files::{self, Incoming, Interrupted, Stored},
     visible,
 };
 use crate::{
@@ -263,29 +263,19 @@ where
     let limit = state.settings.section::<AssignmentUploads>().submission_file_max_bytes;
     let incoming = Incoming::open(upload, limit).await?;
     let detected = files::check_for(settings, name, incoming.head(), limit)?;
-    let file_id = db::new_id();
-    let mut file = FileRow {
-        storage_key: format!("assignments/{}/{}/{file_id}.{}", assignment.id, row.id, detected.extension),
-        id: file_id,
-        submission_id: row.id.clone(),
-        name: lyceum_platform::upload::display_name(name, detected.extension),
-        content_type: detected.mime.to_string(),
-        // What is known before it streams: refused early if even that does not fit.
-        size: incoming.head().len() as i64,
-        created_at: db::now_ms(),
-    };
+    let file = Stored::new(&detected, &format!("assignments/{}/{}", assignment.id, row.id), name);
     {
-        // Refused early, before the bytes go to storage; checked again under the fence.
+        // Refused early, before the bytes go to storage, on what is known
+        // before it streams (its first bytes); checked again under the fence.
+        let early = FileRow { size: incoming.head().len() as i64, ..FileRow::of(&file, &row.id) };
         let mut conn = state.db.pool().acquire().await?;
-        fits(&mut conn, settings, &file).await?;
+        fits(&mut conn, settings, &early).await?;
     }
-    let stored = incoming.store(state, &file.storage_key, &file.content_type).await?;
-    file.size = i64::try_from(stored).unwrap_or(i64::MAX);
-    let written = write_file(state, &draft, &file, statement).await;
-    if written.is_err() {
-        state.storage.forget(std::slice::from_ref(&file.storage_key)).await;
-    }
-    written.map(|()| file)
+    let record = async |stored: &Stored| {
+        let file = FileRow::of(stored, &row.id);
+        write_file(state, &draft, &file, statement).await.map(|()| file)
+    };
+    incoming.keep(state, file, record).await
 }
 
 /// The file fits the submission: one more file allowed, and room for its bytes.
