@@ -34,10 +34,12 @@ impl From<EnrollError> for AppError {
     fn from(e: EnrollError) -> Self {
         match e {
             EnrollError::PaymentRequired(offer) => AppError::payment_required(format!(
-                "\u{201c}{}\u{201d} costs {}. Payment is required to enroll; online payment is not available yet.",
+                "\u{201c}{}\u{201d} costs {}. Buy it to enroll: POST /api/v1/orders with its course_id, \
+                 or the checkout page /checkout/{}.",
                 offer.title,
                 // The problem's text is English, like the rest of the API's messages.
-                offer.price().map(|price| price.format("en")).unwrap_or_default()
+                offer.price().map(|price| price.format("en")).unwrap_or_default(),
+                offer.slug
             )),
             EnrollError::CourseFull(offer) => {
                 let seats = offer.seat_limit.unwrap_or(offer.enrolled_count);

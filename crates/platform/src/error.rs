@@ -160,6 +160,11 @@ impl AppError {
         Self::new(StatusCode::REQUEST_TIMEOUT, "request-timeout", "Request timed out", detail)
     }
 
+    /// 502: a service we depend on (a payment provider) refused or failed.
+    pub fn bad_gateway(detail: impl Into<Message>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "gateway-error", "Payment provider error", detail)
+    }
+
     pub fn unavailable(detail: impl Into<Message>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
     }

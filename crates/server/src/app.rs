@@ -33,6 +33,7 @@ pub fn modules() -> Modules {
         lyceum_quizzes::module(),
         lyceum_assignments::module(),
         lyceum_gradebook::module(),
+        lyceum_billing::module(),
         site(),
     ])
 }

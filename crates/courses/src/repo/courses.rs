@@ -169,6 +169,15 @@ pub async fn take_seat(conn: &mut AnyConnection, course_id: &str) -> Result<bool
     Ok(done.rows_affected() > 0)
 }
 
+/// Takes a seat whatever the limit (a learner who has paid is never refused).
+pub async fn take_seat_past_limit(conn: &mut AnyConnection, course_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE courses SET enrolled_count = enrolled_count + 1 WHERE id = $1")
+        .bind(course_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Gives a seat back (never below 0).
 pub async fn give_back_seat(conn: &mut AnyConnection, course_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE courses SET enrolled_count = enrolled_count - 1 WHERE id = $1 AND enrolled_count > 0")

@@ -7,7 +7,7 @@
 //! learner.
 
 use lyceum_courses::model::CourseState;
-use lyceum_platform::ids::CourseId;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 
 use super::check_visible;
@@ -55,7 +55,7 @@ pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> 
     };
     check_open(&offer)?;
     billing::checkout(state, viewer, &offer).await?;
-    admit(state, &offer, &viewer.user_id, false).await
+    admit(state, &offer, &viewer.user_id, Via::Learner).await
 }
 
 /// The viewer enrolls in the course at `slug` (the course page's form).
@@ -66,6 +66,29 @@ pub async fn enroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> Re
     };
     let enrolled = enroll(state, viewer, &CourseId::from(&offer.id)).await?;
     Ok((offer, enrolled))
+}
+
+/// Enrolls a learner who has paid for the course (billing's fulfilment of a
+/// paid order): no price or state check — the sale was checked when the order
+/// was placed — and a seat is taken even past the limit, since a learner who
+/// paid is never refused. Idempotent: an active enrollment is `Existing`.
+pub async fn admit_paid(state: &AppState, course_id: &CourseId, user_id: &UserId) -> Result<Enrolled, EnrollError> {
+    let offer = {
+        let mut conn = state.db.pool().acquire().await?;
+        seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?
+    };
+    admit(state, &offer, user_id.as_str(), Via::Payment).await
+}
+
+/// Who admits the learner, which decides the seat rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// The learner themself: within the seat limit.
+    Learner,
+    /// The course's staff from the roster: within the seat limit.
+    Staff,
+    /// A paid order (billing): past the limit if need be.
+    Payment,
 }
 
 /// Learners enroll in published courses only.
@@ -84,12 +107,7 @@ fn check_open(offer: &Offer) -> Result<(), EnrollError> {
 /// so concurrent admissions run one after the other. PostgreSQL: the insert
 /// waits on a concurrent insert of the same (course, learner) and then does
 /// nothing; the seat UPDATE waits on the course row and re-checks its condition.
-pub(crate) async fn admit(
-    state: &AppState,
-    offer: &Offer,
-    user_id: &str,
-    by_staff: bool,
-) -> Result<Enrolled, EnrollError> {
+pub(crate) async fn admit(state: &AppState, offer: &Offer, user_id: &str, via: Via) -> Result<Enrolled, EnrollError> {
     let mut tx = state.db.begin().await?;
     let claimed = enrollments::insert_new(&mut tx, &offer.id, user_id).await?
         || enrollments::reactivate(&mut tx, &offer.id, user_id).await?;
@@ -98,7 +116,10 @@ pub(crate) async fn admit(
         tx.rollback().await?;
         return Ok(Enrolled::Existing(existing));
     }
-    if !seats::take(&mut tx, &CourseId::from(&offer.id)).await? {
+    let course_id = CourseId::from(&offer.id);
+    if via == Via::Payment {
+        seats::take_past_limit(&mut tx, &course_id).await?;
+    } else if !seats::take(&mut tx, &course_id).await? {
         tx.rollback().await?;
         return Err(EnrollError::CourseFull(Box::new(offer.clone())));
     }
@@ -109,7 +130,7 @@ pub(crate) async fn admit(
         course_slug: offer.slug.clone(),
         course_title: offer.title.clone(),
         user_id: user_id.to_string(),
-        by_staff,
+        by_staff: via == Via::Staff,
     };
     events::publish(state, &mut tx, &event).await?;
     tx.commit().await?;

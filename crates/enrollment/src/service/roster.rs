@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 
 use super::{
     cancel::cancel,
-    enroll::{Enrolled, admit},
+    enroll::{Enrolled, Via, admit},
     seats,
 };
 use crate::{
@@ -95,7 +95,7 @@ pub async fn add(
     if offer.state() == CourseState::Archived {
         return Err(EnrollError::NotOpen("enrollment.errors.archived_roster"));
     }
-    admit(state, &offer, &user.id, true).await
+    admit(state, &offer, &user.id, Via::Staff).await
 }
 
 /// Staff remove a learner; 404 when they are not actively enrolled.

@@ -7,7 +7,7 @@ use lyceum_platform::AppError;
 use lyceum_platform::ids::CourseId;
 use sqlx::AnyConnection;
 
-pub use lyceum_courses::service::seats::{give_back, take};
+pub use lyceum_courses::service::seats::{give_back, take, take_past_limit};
 
 use crate::model::Offer;
 

@@ -47,6 +47,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/gradebook-grid.js"),
     },
+    // The order page following a pending payment until it settles (billing).
+    Asset {
+        name: "order-status.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/order-status.js"),
+    },
     // The markdown editor (toolbar, preview, drafts) of the authoring forms.
     Asset {
         name: "editor.js",

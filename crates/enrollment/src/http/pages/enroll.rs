@@ -3,8 +3,7 @@
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Redirect, Response},
 };
 use lyceum_platform::{
     AppResult, AppState,
@@ -19,22 +18,15 @@ use crate::{
 };
 
 #[derive(Template)]
-#[template(path = "enrollment/payment_required.html")]
-struct PaymentRequired {
-    page: Page,
-    offer: Offer,
-}
-
-#[derive(Template)]
 #[template(path = "enrollment/confirm_unenroll.html")]
 struct ConfirmUnenroll {
     page: Page,
     offer: Offer,
 }
 
-/// Enrolls the viewer: to the course on success; a page naming the price when
-/// the course is paid; back to the course page with a message when it is full
-/// or not open.
+/// Enrolls the viewer: to the course on success; to the checkout (the billing
+/// module's page) when the course is paid; back to the course page with a
+/// message when it is full or not open.
 pub async fn enroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
     match enrolling::enroll_by_slug(&state, &s.viewer, &slug).await {
         Ok((_, enrolled)) if enrolled.is_new() => {
@@ -42,7 +34,7 @@ pub async fn enroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path
         }
         Ok(_) => Ok(redirect_with_flash(&learn_url(&slug), FlashKind::Info, "enrollment.flash.already_enrolled")),
         Err(EnrollError::PaymentRequired(offer)) => {
-            Reply::status(StatusCode::PAYMENT_REQUIRED).render(&PaymentRequired { page: s.page, offer: *offer })
+            Ok(Redirect::to(&format!("/checkout/{}", offer.slug)).into_response())
         }
         Err(EnrollError::CourseFull(_)) => {
             Ok(redirect_with_flash(&course_url(&slug), FlashKind::Error, "enrollment.flash.full"))

@@ -1,0 +1,57 @@
+//! Why a billing action is refused: the module's own error, matched by its
+//! pages and turned into HTTP only at the edge (`From<BillingError> for AppError`).
+
+use lyceum_platform::AppError;
+
+use crate::gateway::GatewayError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    /// The course is free: enroll instead (409 `course-free`).
+    #[error("this course is free: enroll directly")]
+    Free,
+    /// The learner is enrolled already (409 `already-enrolled`).
+    #[error("you are already enrolled in this course")]
+    AlreadyEnrolled,
+    /// The course does not take enrollments now (409 `course-not-open`).
+    #[error("this course is not open for enrollment")]
+    NotOpen,
+    /// Every seat is taken (409 `course-full`).
+    #[error("this course is full: every seat is taken")]
+    CourseFull,
+    /// The order is not in a state that allows this (409 `order-state`).
+    #[error("{0}")]
+    OrderState(String),
+    /// The gateway refused or is unavailable (502 `gateway-error`, or 422 when not offered).
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    /// Anything else on the way: not found, validation, a database fault.
+    #[error(transparent)]
+    Other(#[from] AppError),
+}
+
+impl From<sqlx::Error> for BillingError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<BillingError> for AppError {
+    fn from(e: BillingError) -> Self {
+        let message = e.to_string();
+        match e {
+            BillingError::Free => AppError::conflict(message).with_kind("course-free"),
+            BillingError::AlreadyEnrolled => AppError::conflict(message).with_kind("already-enrolled"),
+            BillingError::NotOpen => AppError::conflict(message).with_kind("course-not-open"),
+            BillingError::CourseFull => AppError::conflict(message).with_kind("course-full"),
+            BillingError::OrderState(_) => AppError::conflict(message).with_kind("order-state"),
+            BillingError::Gateway(GatewayError::Unavailable(id)) => AppError::field(
+                "gateway",
+                format!("the payment method \u{201c}{id}\u{201d} is not offered on this site"),
+            ),
+            BillingError::Gateway(GatewayError::BadWebhook(why)) => AppError::bad_request(why),
+            BillingError::Gateway(g) => AppError::bad_gateway(g.to_string()),
+            BillingError::Other(e) => e,
+        }
+    }
+}

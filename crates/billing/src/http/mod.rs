@@ -1,0 +1,42 @@
+//! Billing over HTTP: `/api/v1/orders…`, `/api/v1/payments/…`, the checkout,
+//! the learner's orders and the administrators' order pages.
+
+mod api;
+mod pages;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use lyceum_platform::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    use api::{orders as o, webhooks as w};
+    OpenApiRouter::new()
+        .routes(routes!(o::list_gateways))
+        .routes(routes!(o::quote))
+        .routes(routes!(o::list_orders, o::place_order))
+        .routes(routes!(o::list_all_orders))
+        .routes(routes!(o::get_order))
+        .routes(routes!(o::verify_order))
+        .routes(routes!(o::cancel_order))
+        .routes(routes!(o::mark_paid))
+        .routes(routes!(o::refund_order))
+        .routes(routes!(w::receive))
+}
+
+pub fn page_routes() -> Router<AppState> {
+    use pages::{admin as a, checkout as c, orders as o};
+    Router::new()
+        .route("/checkout/{slug}", get(c::show).post(c::place))
+        .route("/orders", get(o::list))
+        .route("/orders/{id}", get(o::show))
+        .route("/orders/{id}/return", get(o::back_from_gateway))
+        .route("/orders/{id}/verify", post(o::verify))
+        .route("/orders/{id}/cancel", post(o::cancel))
+        .route("/admin/orders", get(a::list))
+        .route("/admin/orders/{id}", get(a::show))
+        .route("/admin/orders/{id}/mark-paid", post(a::mark_paid))
+        .route("/admin/orders/{id}/refund", post(a::refund))
+}

@@ -1,0 +1,11 @@
+//! Billing pages: the checkout, "my orders" with each order's page (which
+//! follows a pending payment until it settles), and the administrators' orders.
+
+pub mod admin;
+pub mod checkout;
+pub mod orders;
+
+/// An order's page.
+pub(crate) fn order_url(id: &str) -> String {
+    format!("/orders/{id}")
+}

@@ -1,0 +1,52 @@
+//! Billing: selling courses. A learner checks out a paid course (its price
+//! computed here, never taken from the form), pays through one of the site's
+//! gateways ([`gateway`]: manual, Stripe, PayPal — the seed's Strategy), and
+//! the order becoming paid enrolls them through the outbox
+//! ([`service::fulfil`]), exactly once whatever reports the payment first: the
+//! browser's return, a webhook (each event once, [`service::webhooks`]) or the
+//! reconciliation job ([`service::reconcile`]). Staff refund all or part of an
+//! order; every money action is audited.
+//!
+//! The tables (`billing_*`) are this module's. It depends on enrollment (to
+//! enroll a learner who paid, [`lyceum_enrollment::service::enroll::admit_paid`])
+//! and courses (who is staff); enrollment does not depend on it: a paid course
+//! answers 402 there, naming the checkout.
+
+mod error;
+pub mod events;
+pub mod gateway;
+pub mod http;
+pub mod model;
+pub(crate) mod repo;
+pub mod service;
+pub mod settings;
+
+pub use error::BillingError;
+pub use http::{api_routes, page_routes};
+
+use lyceum_platform::{
+    jobs::{JobRegistry, schedule::Every},
+    module::Module,
+    web::nav::{Audience, Link, Menu},
+};
+
+/// What billing contributes to the application (see `lyceum_platform::module`).
+pub fn module() -> Module {
+    Module::new("billing")
+        .pages(page_routes)
+        .api(api_routes)
+        .settings::<settings::BillingSettings>()
+        .jobs(register_jobs)
+        // Gateways sign their deliveries; there is no session to forge.
+        .csrf_exempt("/api/v1/payments/webhooks/")
+        .nav(Link::new(Menu::Settings, 60, "/orders", "billing.nav.orders"))
+        .nav(Link::new(Menu::Admin, 40, "/admin/orders", "billing.nav.admin_orders").audience(Audience::Admin))
+        .locale("en", include_str!("../locales/en.toml"))
+        .locale("fr", include_str!("../locales/fr.toml"))
+}
+
+fn register_jobs(registry: &mut JobRegistry) {
+    registry
+        .subscribe::<events::OrderPaid, service::fulfil::Fulfil>()
+        .schedule::<service::reconcile::Reconcile>(Every::Interval(std::time::Duration::from_secs(60)));
+}

@@ -1,0 +1,184 @@
+//! Orders as stored, their states, and the quote a checkout shows.
+
+use lyceum_platform::money::{Currency, Money};
+use serde::{Deserialize, Serialize};
+
+/// Where an order stands. Every change is recorded in `billing_order_history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Placed, waiting for the payment.
+    Pending,
+    /// Paid: the learner is (or is being) enrolled.
+    Paid,
+    /// The payment was refused; the learner may try again.
+    Failed,
+    Refunded,
+    PartiallyRefunded,
+    /// Abandoned by the learner, or voided.
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Refunded => "refunded",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Paid, Self::Failed, Self::Refunded, Self::PartiallyRefunded, Self::Cancelled]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+
+    /// Whether money was taken (and not all given back).
+    pub fn is_paid(self) -> bool {
+        matches!(self, Self::Paid | Self::PartiallyRefunded)
+    }
+
+    /// Whether the payment may still arrive (and the learner still pay).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Failed)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Order {
+    pub id: String,
+    pub user_id: String,
+    pub status: String,
+    pub currency: String,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub refunded_minor: i64,
+    pub tax_rate_bp: i32,
+    pub country: Option<String>,
+    pub vat_number: Option<String>,
+    pub coupon_id: Option<String>,
+    pub gateway: String,
+    pub gateway_ref: Option<String>,
+    pub payment_ref: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+impl Order {
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
+    }
+
+    pub fn currency(&self) -> Currency {
+        Currency::parse(&self.currency).unwrap_or(Currency::USD)
+    }
+
+    /// `minor` units of the order's currency (templates pass `&i64`).
+    pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> Money {
+        Money { minor: *minor.borrow(), currency: self.currency() }
+    }
+
+    pub fn total(&self) -> Money {
+        self.money(self.total_minor)
+    }
+
+    /// What may still be refunded.
+    pub fn refundable(&self) -> Money {
+        self.money(self.total_minor - self.refunded_minor)
+    }
+
+    /// The short number a person quotes (bank transfer reference, support).
+    pub fn number(&self) -> String {
+        order_number(&self.id)
+    }
+}
+
+/// An order's short, human-quotable number: the last 8 characters of its id, upper case.
+pub fn order_number(id: &str) -> String {
+    let tail = &id[id.len().saturating_sub(8)..];
+    format!("L-{}", tail.to_ascii_uppercase())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderLine {
+    pub id: String,
+    pub order_id: String,
+    pub kind: String,
+    pub course_id: Option<String>,
+    pub description: String,
+    pub amount_minor: i64,
+}
+
+/// One recorded change of an order's state.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryEntry {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub source: String,
+    pub actor_id: Option<String>,
+    pub detail: String,
+    pub at: i64,
+}
+
+/// What caused a change of an order's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The learner (placing, cancelling, coming back from the gateway).
+    Learner,
+    /// An administrator (marking a manual order paid, refunding).
+    Admin,
+    Webhook,
+    /// The reconciliation job.
+    Reconcile,
+    /// Lyceum itself (a 100 % coupon completes the order).
+    System,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Learner => "learner",
+            Self::Admin => "admin",
+            Self::Webhook => "webhook",
+            Self::Reconcile => "reconcile",
+            Self::System => "system",
+        }
+    }
+}
+
+/// The price of a checkout, computed by Lyceum (never taken from the form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub currency: Currency,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_rate_bp: i32,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+}
+
+impl Quote {
+    /// A quote for `price` before discounts and tax.
+    pub fn of(price: Money) -> Self {
+        Quote {
+            currency: price.currency,
+            subtotal_minor: price.minor,
+            discount_minor: 0,
+            tax_rate_bp: 0,
+            tax_minor: 0,
+            total_minor: price.minor,
+        }
+    }
+
+    /// `minor` units of the quote's currency (templates pass `&i64`).
+    pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> Money {
+        Money { minor: *minor.borrow(), currency: self.currency }
+    }
+}

@@ -1,0 +1,6 @@
+//! The billing tables. Only this module's services call these.
+
+pub mod audit;
+pub mod inbox;
+pub mod orders;
+pub mod refunds;

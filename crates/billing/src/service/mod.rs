@@ -1,0 +1,20 @@
+//! Billing's rules, shared by the pages and the API. Every function that acts
+//! for a person takes the viewer and checks access itself.
+
+pub mod checkout;
+pub mod fulfil;
+pub mod query;
+pub mod reconcile;
+pub mod refunds;
+pub mod settle;
+pub mod webhooks;
+
+use lyceum_platform::{AppError, auth::Viewer};
+
+use crate::model::Order;
+
+/// The learner's own order, or any order for an administrator; others get 404
+/// (an order's existence is not revealed to someone else).
+pub(crate) fn check_owner(viewer: &Viewer, order: &Order) -> Result<(), AppError> {
+    if order.user_id == viewer.user_id || viewer.is_admin() { Ok(()) } else { Err(AppError::not_found()) }
+}
