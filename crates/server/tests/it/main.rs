@@ -14,6 +14,7 @@ mod common;
 
 // Kits: helpers shared by several test modules.
 mod amqp_kit;
+mod billing_kit;
 mod browser_kit;
 mod catalog_kit;
 mod courses_kit;
