@@ -22,6 +22,9 @@ pub enum BillingError {
     /// The order is not in a state that allows this (409 `order-state`).
     #[error("{0}")]
     OrderState(String),
+    /// A field of the request is wrong (422 naming it, with a message a person can act on).
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
     /// The gateway refused or is unavailable (502 `gateway-error`, or 422 when not offered).
     #[error(transparent)]
     Gateway(#[from] GatewayError),
@@ -45,6 +48,7 @@ impl From<BillingError> for AppError {
             BillingError::NotOpen => AppError::conflict(message).with_kind("course-not-open"),
             BillingError::CourseFull => AppError::conflict(message).with_kind("course-full"),
             BillingError::OrderState(_) => AppError::conflict(message).with_kind("order-state"),
+            BillingError::Invalid { field, message } => AppError::field(field, message),
             BillingError::Gateway(GatewayError::Unavailable(id)) => AppError::field(
                 "gateway",
                 format!("the payment method \u{201c}{id}\u{201d} is not offered on this site"),

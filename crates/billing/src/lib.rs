@@ -41,6 +41,8 @@ pub fn module() -> Module {
         .csrf_exempt("/api/v1/payments/webhooks/")
         .nav(Link::new(Menu::Settings, 60, "/orders", "billing.nav.orders"))
         .nav(Link::new(Menu::Admin, 40, "/admin/orders", "billing.nav.admin_orders").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 41, "/admin/revenue", "billing.nav.revenue").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 42, "/admin/money-audit", "billing.nav.audit").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))
 }

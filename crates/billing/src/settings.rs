@@ -18,6 +18,8 @@ pub struct BillingSettings {
     pub manual_instructions: String,
     /// Orders pending longer than this are asked about by the reconciliation job.
     pub reconcile_after_secs: u64,
+    /// Who sells: printed on every invoice (copied at issue).
+    pub seller: Seller,
     pub stripe: StripeSettings,
     pub paypal: PaypalSettings,
 }
@@ -30,6 +32,7 @@ impl Default for BillingSettings {
                                   An administrator confirms the payment and you are enrolled at once."
                 .into(),
             reconcile_after_secs: 300,
+            seller: Seller::default(),
             stripe: StripeSettings::default(),
             paypal: PaypalSettings::default(),
         }
@@ -38,6 +41,23 @@ impl Default for BillingSettings {
 
 impl Section for BillingSettings {
     const NAME: &'static str = "billing";
+}
+
+/// The seller's details on invoices.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Seller {
+    pub name: String,
+    /// Postal address; lines separated by newlines.
+    pub address: String,
+    pub vat_number: String,
+    pub email: String,
+}
+
+impl Default for Seller {
+    fn default() -> Self {
+        Self { name: "Lyceum".into(), address: String::new(), vat_number: String::new(), email: String::new() }
+    }
 }
 
 /// Stripe's keys and addresses (`api_base` and `js_url` point at localstripe in tests).

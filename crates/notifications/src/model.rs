@@ -94,6 +94,7 @@ pub const COURSE_UNENROLLED: &str = "course.unenrolled";
 pub const QUIZ_GRADED: &str = "quiz.graded";
 pub const ASSIGNMENT_GRADED: &str = "assignment.graded";
 pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
+pub const PAYMENT_RECEIPT: &str = "billing.receipt";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -107,6 +108,9 @@ pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
 /// mailbox, which matters most when staff enrolled them without their asking.
 /// `course.unenrolled` (staff removed the learner) is e-mailed for the same
 /// reason: the learner did not ask, and loses access at once.
+///
+/// `billing.receipt` is e-mailed and cannot be turned off: a payment's
+/// receipt is a record the buyer keeps, like every shop's.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
@@ -117,6 +121,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(QUIZ_GRADED, "notifications.kinds.quiz_graded", Channel::InApp, true).about_subject(),
     Kind::new(ASSIGNMENT_SUBMITTED, "notifications.kinds.assignment_submitted", Channel::InApp, true).about_subject(),
     Kind::new(ASSIGNMENT_GRADED, "notifications.kinds.assignment_graded", Channel::Email, true).about_subject(),
+    Kind::new(PAYMENT_RECEIPT, "notifications.kinds.payment_receipt", Channel::Email, false).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

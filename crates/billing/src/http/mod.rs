@@ -1,7 +1,7 @@
 //! Billing over HTTP: `/api/v1/orders…`, `/api/v1/payments/…`, the checkout,
 //! the learner's orders and the administrators' order pages.
 
-mod api;
+pub(crate) mod api;
 mod pages;
 
 use axum::{
@@ -12,7 +12,7 @@ use lyceum_platform::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{orders as o, webhooks as w};
+    use api::{orders as o, reports as r, webhooks as w};
     OpenApiRouter::new()
         .routes(routes!(o::list_gateways))
         .routes(routes!(o::quote))
@@ -24,19 +24,26 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(o::mark_paid))
         .routes(routes!(o::refund_order))
         .routes(routes!(w::receive))
+        .routes(routes!(r::revenue_report))
+        .routes(routes!(r::audit_log))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{admin as a, checkout as c, orders as o};
+    use pages::{admin as a, checkout as c, invoice as i, orders as o, reports as r};
     Router::new()
         .route("/checkout/{slug}", get(c::show).post(c::place))
         .route("/orders", get(o::list))
         .route("/orders/{id}", get(o::show))
         .route("/orders/{id}/return", get(o::back_from_gateway))
+        .route("/orders/{id}/invoice", get(i::html))
+        .route("/orders/{id}/invoice.pdf", get(i::pdf))
         .route("/orders/{id}/verify", post(o::verify))
         .route("/orders/{id}/cancel", post(o::cancel))
         .route("/admin/orders", get(a::list))
         .route("/admin/orders/{id}", get(a::show))
         .route("/admin/orders/{id}/mark-paid", post(a::mark_paid))
         .route("/admin/orders/{id}/refund", post(a::refund))
+        .route("/admin/revenue", get(r::revenue))
+        .route("/admin/revenue.csv", get(r::revenue_csv))
+        .route("/admin/money-audit", get(r::audit))
 }

@@ -31,3 +31,34 @@ pub async fn record(conn: &mut AnyConnection, e: Entry<'_>) -> Result<(), sqlx::
     .await?;
     Ok(())
 }
+
+/// One recorded money action.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub at: i64,
+}
+
+/// Money actions newest first, before `(at, id)`.
+pub async fn page(
+    conn: &mut AnyConnection,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let (before_at, before_id) = before.map(|(at, id)| (Some(at), Some(id))).unwrap_or((None, None));
+    sqlx::query_as(
+        "SELECT id, actor_id, action, subject_kind, subject_id, before_json, after_json, at FROM billing_audit \
+         WHERE ($1 IS NULL OR at < $1 OR (at = $1 AND id < $2)) ORDER BY at DESC, id DESC LIMIT $3",
+    )
+    .bind(before_at)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

@@ -2,5 +2,7 @@
 
 pub mod audit;
 pub mod inbox;
+pub mod invoices;
 pub mod orders;
 pub mod refunds;
+pub mod revenue;

@@ -163,12 +163,16 @@ pub async fn stale_pending(
     .await
 }
 
-/// How many orders have been pending since before `updated_before` (the stuck-orders counter).
+/// How many orders in an online gateway have been pending since before
+/// `updated_before` (the stuck-orders counter; manual orders wait for an
+/// administrator by design).
 pub async fn count_stale_pending(conn: &mut AnyConnection, updated_before: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM billing_orders WHERE status = 'pending' AND updated_at < $1")
-        .bind(updated_before)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM billing_orders WHERE status = 'pending' AND updated_at < $1 AND gateway <> 'manual'",
+    )
+    .bind(updated_before)
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn set_gateway_ref(conn: &mut AnyConnection, id: &str, gateway: &str, r: &str) -> Result<(), sqlx::Error> {

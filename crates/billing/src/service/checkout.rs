@@ -181,13 +181,16 @@ pub async fn next_step(state: &AppState, order: &Order) -> Result<Option<NextSte
 }
 
 /// A country as ISO 3166-1 alpha-2 (two letters, upper case), or a 422 naming the field.
-fn normalise_country(raw: Option<&str>) -> Result<Option<String>, AppError> {
+fn normalise_country(raw: Option<&str>) -> Result<Option<String>, BillingError> {
     let Some(raw) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
     if raw.len() == 2 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(Some(raw.to_ascii_uppercase()))
     } else {
-        Err(AppError::field("country", "Give the country as its two-letter code, such as FR, DE or US."))
+        Err(BillingError::Invalid {
+            field: "country",
+            message: "Give the country as its two-letter code, such as FR, DE or US.".into(),
+        })
     }
 }

@@ -3,9 +3,12 @@
 
 pub mod checkout;
 pub mod fulfil;
+pub mod invoice_pdf;
+pub mod invoices;
 pub mod query;
 pub mod reconcile;
 pub mod refunds;
+pub mod revenue;
 pub mod settle;
 pub mod webhooks;
 

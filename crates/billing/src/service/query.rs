@@ -65,3 +65,27 @@ pub async fn refunds(state: &AppState, order_id: &str) -> Result<Vec<crate::repo
     let mut conn = state.db.pool().acquire().await?;
     Ok(crate::repo::refunds::of_order(&mut conn, order_id).await?)
 }
+
+/// The audit of money actions (administrators), newest first.
+pub async fn audit(
+    state: &AppState,
+    viewer: &Viewer,
+    page: &PageRequest,
+) -> Result<Paged<crate::repo::audit::AuditRow>, AppError> {
+    if !viewer.is_admin() {
+        return Err(AppError::forbidden("Only administrators see the audit of money actions."));
+    }
+    let before = page.before()?;
+    let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let mut conn = state.db.pool().acquire().await?;
+    let rows = crate::repo::audit::page(&mut conn, before, page.fetch()).await?;
+    Ok(Paged::from_rows(rows, page, |r| (r.at, r.id.as_str())))
+}
+
+/// How many orders have waited for their payment longer than `reconcile_after_secs` (the admin's counter).
+pub async fn stuck_pending(state: &AppState) -> Result<i64, AppError> {
+    let after = state.settings.section::<crate::settings::BillingSettings>().reconcile_after_secs;
+    let cutoff = lyceum_platform::db::now_ms() - i64::try_from(after.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(orders::count_stale_pending(&mut conn, cutoff).await?)
+}

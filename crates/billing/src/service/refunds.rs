@@ -100,11 +100,12 @@ fn amount_of(order: &Order, asked: Option<i64>) -> Result<Money, BillingError> {
     let left = order.refundable();
     let minor = asked.unwrap_or(left.minor);
     if minor <= 0 {
-        return Err(AppError::field("amount_minor", "Give a positive amount to refund.").into());
+        let message = "Give a positive amount to refund.".into();
+        return Err(BillingError::Invalid { field: "amount_minor", message });
     }
     if minor > left.minor {
         let message = format!("At most {} can still be refunded on this order.", left.format("en"));
-        return Err(AppError::field("amount_minor", message).into());
+        return Err(BillingError::Invalid { field: "amount_minor", message });
     }
     Ok(order.money(minor))
 }
@@ -180,12 +181,14 @@ async fn remove_enrollments(state: &AppState, viewer: &Viewer, order: &Order) ->
         orders::lines(&mut conn, &order.id).await?
     };
     let user = UserId::from(order.user_id.as_str());
-    for course in lines.iter().filter_map(|l| l.course_id.as_deref()) {
-        match roster::remove(state, viewer, &CourseId::from(course), &user).await {
-            Ok(()) => {}
-            // Not enrolled any more: nothing to remove.
-            Err(e) if e.status == http::StatusCode::NOT_FOUND => {}
-            Err(e) => return Err(e.into()),
+    for course in lines.iter().filter_map(|l| l.course_id.as_deref()).map(CourseId::from) {
+        // Not enrolled any more (left, or removed before): nothing to remove.
+        let active = {
+            let mut conn = state.db.pool().acquire().await?;
+            lyceum_enrollment::is_active(&mut conn, &course, &user).await?
+        };
+        if active {
+            roster::remove(state, viewer, &course, &user).await?;
         }
     }
     Ok(())

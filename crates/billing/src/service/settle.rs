@@ -5,8 +5,9 @@
 //! later one (or a concurrent one) finds nothing to do.
 //!
 //! Becoming paid publishes `billing.order_paid` in the same transaction
-//! (the outbox), whose subscriber enrolls the learner ([`super::fulfil`]):
-//! a payment is never recorded without its fulfilment being queued.
+//! (the outbox), whose subscriber enrolls the learner ([`super::fulfil`]),
+//! and issues the invoice: a payment is never recorded without its
+//! fulfilment queued and its invoice numbered.
 
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 use serde_json::json;
@@ -68,6 +69,7 @@ pub async fn paid(
         return Ok(false);
     }
     orders::record(conn, &order.id, Some(order.status()), OrderStatus::Paid, by.source, by.actor_id, detail).await?;
+    super::invoices::issue(state, conn, order).await?;
     let lines = orders::lines(conn, &order.id).await?;
     let event = OrderPaid {
         order_id: order.id.clone(),

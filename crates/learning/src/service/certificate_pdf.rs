@@ -3,20 +3,16 @@
 //! page's address to check it. The text is set in DejaVu Sans, embedded and
 //! subset (Latin, Greek and Cyrillic names print as written).
 
-use std::sync::LazyLock;
-
-use krilla::{
-    Document,
-    color::rgb,
-    geom::{PathBuilder, Point, Rect},
-    metadata::Metadata,
-    page::PageSettings,
-    paint::{Fill, Stroke},
-    text::{Font, TextDirection},
-};
-use skrifa::{
-    FontRef, MetadataProvider,
-    instance::{LocationRef, Size},
+use lyceum_platform::pdf::{
+    BOLD, Face, REGULAR,
+    krilla::{
+        Document,
+        color::rgb,
+        geom::{PathBuilder, Rect},
+        metadata::Metadata,
+        page::PageSettings,
+        paint::Stroke,
+    },
 };
 
 /// A4 landscape, in points.
@@ -40,35 +36,6 @@ pub struct CertificateText {
     /// "Verify at https://…/certificates/CODE".
     pub verify: String,
 }
-
-struct Face {
-    data: &'static [u8],
-    font: Font,
-}
-
-impl Face {
-    fn load(data: &'static [u8]) -> Self {
-        let font = Font::new(data.into(), 0).expect("the embedded DejaVu font parses");
-        Self { data, font }
-    }
-
-    /// The width of `text` set at `size`, in points.
-    fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(font) = FontRef::new(self.data) else { return 0.0 };
-        let (charmap, metrics) = (font.charmap(), font.glyph_metrics(Size::new(size), LocationRef::default()));
-        text.chars().filter_map(|c| charmap.map(c)).filter_map(|g| metrics.advance_width(g)).sum()
-    }
-
-    /// `size`, or smaller so that `text` fits between the margins.
-    fn fitting(&self, text: &str, size: f32) -> f32 {
-        let width = self.width(text, size);
-        let room = WIDTH - 2.0 * MARGIN;
-        if width > room { size * room / width } else { size }
-    }
-}
-
-static REGULAR: LazyLock<Face> = LazyLock::new(|| Face::load(dejavu::sans::regular()));
-static BOLD: LazyLock<Face> = LazyLock::new(|| Face::load(dejavu::sans::bold()));
 
 /// The PDF's bytes.
 pub fn render(text: &CertificateText) -> Result<Vec<u8>, String> {
@@ -105,10 +72,9 @@ pub fn render(text: &CertificateText) -> Result<Vec<u8>, String> {
         if words.is_empty() {
             continue;
         }
-        let size = face.fitting(words, size);
+        let size = face.fitting(words, size, WIDTH - 2.0 * MARGIN);
         let x = (WIDTH - face.width(words, size)) / 2.0;
-        surface.set_fill(Some(Fill { paint: colour.into(), ..Default::default() }));
-        surface.draw_text(Point::from_xy(x, baseline), face.font.clone(), size, words, false, TextDirection::Auto);
+        face.draw(&mut surface, (x, baseline), size, colour, words);
     }
     surface.finish();
     page.finish();
@@ -140,16 +106,5 @@ mod tests {
         assert_eq!(raw.matches("/Type/Page").count() - raw.matches("/Type/Pages").count(), 1, "one page");
         assert!(raw.contains("DejaVuSans"), "the font is embedded by name");
         assert!(raw.contains("/ToUnicode"), "text can be copied and searched");
-    }
-
-    #[test]
-    fn long_text_shrinks_to_fit_between_the_margins() {
-        let long = "A very long course title that goes on and on about everything one could learn".repeat(2);
-        let size = BOLD.fitting(&long, 24.0);
-        assert!(size < 24.0);
-        let (width, room) = (BOLD.width(&long, size), WIDTH - 2.0 * MARGIN);
-        assert!(width <= room && width > 0.98 * room, "{width} in {room}");
-        assert_eq!(BOLD.fitting("Short", 24.0), 24.0);
-        assert!(REGULAR.width("WWW", 10.0) > REGULAR.width("iii", 10.0), "widths come from the font");
     }
 }

@@ -4,6 +4,7 @@
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
+use lyceum_billing::events::OrderPaid;
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
@@ -19,7 +20,7 @@ use super::deliver::{Notice, notify};
 use crate::{
     model::{
         ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
-        QUIZ_GRADED, SECURITY, WELCOME, kind,
+        PAYMENT_RECEIPT, QUIZ_GRADED, SECURITY, WELCOME, kind,
     },
     repo::notifications,
 };
@@ -35,6 +36,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe_when::<AttemptGraded, QuizGradedNotice>(|e| e.manual)
         .subscribe::<SubmissionSubmitted, AssignmentSubmittedNotice>()
         .subscribe::<SubmissionGraded, AssignmentGradedNotice>()
+        .subscribe::<OrderPaid, ReceiptNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -225,6 +227,28 @@ impl Job for AssignmentGradedNotice {
             user_id: &event.user_id,
             kind: declared(ASSIGNMENT_GRADED),
             message: &event.assignment_title,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `billing.order_paid` → the buyer's receipt, linking to the order (and its
+/// invoice). Idempotent through the source key `notifications.receipt:<event id>`.
+pub struct ReceiptNotice;
+impl Job for ReceiptNotice {
+    const KIND: &'static str = "notifications.receipt";
+    type Payload = Delivery<OrderPaid>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let key = delivery.key(Self::KIND);
+        let link = format!("/orders/{}", event.order_id);
+        let subject = lyceum_billing::model::order_number(&event.order_id);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(PAYMENT_RECEIPT),
+            message: &subject,
             link: &link,
             source_key: &key,
         };

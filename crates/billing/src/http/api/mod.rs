@@ -2,4 +2,5 @@
 
 pub mod dto;
 pub mod orders;
+pub mod reports;
 pub mod webhooks;

@@ -39,6 +39,8 @@ pub struct Filters {
 struct AdminOrders {
     page: Page,
     orders: Paged<Order>,
+    /// Orders waiting for their payment longer than the reconciliation threshold.
+    stuck: i64,
     status: String,
     statuses: Vec<&'static str>,
 }
@@ -77,7 +79,8 @@ pub async fn list(State(state): State<AppState>, a: AdminPage, Query(f): Query<F
     let page = PageRequest::new(Some(50), f.cursor.as_deref())?;
     let orders = query::all(&state, &a.viewer, status, &page).await?;
     let status = status.map(|s| s.as_str().to_string()).unwrap_or_default();
-    Reply::OK.render(&AdminOrders { page: a.page, orders, status, statuses: STATUSES.to_vec() })
+    let stuck = query::stuck_pending(&state).await?;
+    Reply::OK.render(&AdminOrders { page: a.page, orders, stuck, status, statuses: STATUSES.to_vec() })
 }
 
 pub async fn show(State(state): State<AppState>, a: AdminPage, Path(id): Path<String>) -> AppResult<Response> {
@@ -131,7 +134,7 @@ pub async fn refund(
     let key = format!("{}:{}", a.viewer.user_id, db::new_id());
     match refunds::refund(&state, &a.viewer, &id, &req, &key).await {
         Ok(_) => Ok(redirect_with_flash(&admin_url(&id), FlashKind::Success, "billing.flash.refunded")),
-        Err(BillingError::Other(e)) if e.status == http::StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(BillingError::Invalid { .. }) => {
             Ok(redirect_with_flash(&admin_url(&id), FlashKind::Error, "billing.flash.refund_too_much"))
         }
         Err(BillingError::OrderState(_)) => {

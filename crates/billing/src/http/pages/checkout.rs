@@ -20,7 +20,7 @@ use lyceum_platform::{
 use super::order_url;
 use crate::{
     BillingError,
-    gateway::{self},
+    gateway::{self, GatewayError},
     model::Quote,
     service::checkout::{self, Choice, Priced},
 };
@@ -74,9 +74,11 @@ pub async fn place(
     let course_id = CourseId::from(&priced.offer.id);
     match checkout::place(&state, &s.viewer, &course_id, &choice).await {
         Ok(placed) => Ok(Redirect::to(&order_url(&placed.order.id)).into_response()),
-        Err(BillingError::Other(e)) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let message = e.fields.first().map(|f| f.in_lang(s.page.locale)).unwrap_or_else(|| e.detail.clone());
+        Err(BillingError::Invalid { message, .. }) => {
             render(&state, s.page, priced, choice, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(BillingError::Gateway(g @ GatewayError::Unavailable(_))) => {
+            render(&state, s.page, priced, choice, Some(g.to_string()), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(BillingError::Gateway(g)) => {
             let message = g.to_string();

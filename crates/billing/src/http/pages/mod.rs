@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod checkout;
+pub mod invoice;
 pub mod orders;
+pub mod reports;
 
 /// An order's page.
 pub(crate) fn order_url(id: &str) -> String {

@@ -49,8 +49,10 @@ impl OrderPage {
     fn can_cancel(&self) -> bool {
         self.view.order.status().is_open()
     }
-    fn course_slug_hint(&self) -> bool {
-        self.view.order.status().is_paid()
+    /// Paid (refunds included): the course is open and the invoice exists.
+    fn paid(&self) -> bool {
+        let status = self.view.order.status();
+        status.is_paid() || status == OrderStatus::Refunded
     }
 }
 
