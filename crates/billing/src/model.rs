@@ -134,6 +134,8 @@ pub enum Source {
     Learner,
     /// An administrator (marking a manual order paid, refunding).
     Admin,
+    /// A course's staff (refunding an order of their course).
+    Staff,
     Webhook,
     /// The reconciliation job.
     Reconcile,
@@ -146,6 +148,7 @@ impl Source {
         match self {
             Self::Learner => "learner",
             Self::Admin => "admin",
+            Self::Staff => "staff",
             Self::Webhook => "webhook",
             Self::Reconcile => "reconcile",
             Self::System => "system",

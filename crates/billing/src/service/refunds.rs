@@ -137,7 +137,7 @@ async fn reserve(
     refunds::insert(&mut tx, &new).await?;
     let after = orders::by_id(&mut tx, &order.id).await?.ok_or_else(AppError::not_found)?;
     let detail = format!("refund of {}", amount.format("en"));
-    let source = if viewer.is_admin() { Source::Admin } else { Source::Learner };
+    let source = if viewer.is_admin() { Source::Admin } else { Source::Staff };
     orders::record(&mut tx, &order.id, Some(order.status()), after.status(), source, Some(&viewer.user_id), &detail)
         .await?;
     let entry = audit::Entry {

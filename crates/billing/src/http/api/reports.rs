@@ -45,7 +45,8 @@ pub struct RevenueReport {
 /// currency) in a period of at most a year; `format=csv` for a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/admin/payments/revenue", security(("bearer" = []), ("session" = [])), tag = "payments",
     params(RevenueParams),
-    responses((status = 200, body = RevenueReport), (status = 200, content_type = "text/csv", body = String),
+    responses((status = 200, description = "The report (JSON), or with `format=csv` a spreadsheet",
+            content((RevenueReport = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn revenue_report(
