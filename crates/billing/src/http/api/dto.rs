@@ -53,6 +53,8 @@ pub struct QuoteParams {
 pub struct AdminOrderParams {
     /// Only orders in this state.
     pub status: Option<OrderStatus>,
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
