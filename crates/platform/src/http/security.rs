@@ -33,7 +33,9 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
             Ok(value) => {
                 response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
             }
-            Err(_) => tracing::warn!(policy, "a page's extra CSP sources do not make a header; kept the standard policy"),
+            Err(_) => {
+                tracing::warn!(policy, "a page's extra CSP sources do not make a header; kept the standard policy")
+            }
         }
     }
     response
@@ -79,7 +81,9 @@ impl ExtraSources {
             .map(|(name, sources)| (name, sources.to_string()))
             .collect();
         let default = directives.iter().find(|(n, _)| *n == "default-src").map(|(_, s)| s.clone()).unwrap_or_default();
-        for (name, origins) in [("script-src", &self.script), ("frame-src", &self.frame), ("connect-src", &self.connect)] {
+        for (name, origins) in
+            [("script-src", &self.script), ("frame-src", &self.frame), ("connect-src", &self.connect)]
+        {
             if origins.is_empty() {
                 continue;
             }
@@ -158,7 +162,8 @@ mod tests {
         );
         // Absent from the standard policy: starts from default-src.
         assert_eq!(directive(&policy, "connect-src"), "connect-src 'self' http://127.0.0.1:8420");
-        for same in ["default-src", "img-src", "style-src", "object-src", "base-uri", "form-action", "frame-ancestors"] {
+        for same in ["default-src", "img-src", "style-src", "object-src", "base-uri", "form-action", "frame-ancestors"]
+        {
             assert_eq!(directive(&policy, same), directive(CSP, same), "{same} is unchanged");
         }
     }

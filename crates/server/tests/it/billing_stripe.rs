@@ -31,7 +31,8 @@ async fn a_card_payment_enrolls_once_whatever_reports_it(backend: Backend) {
     let Some(url) = stripe_kit::localstripe_url("billing_stripe") else { return };
     let t = stripe_kit::spawn(backend, &url).await;
     let (app, stripe) = (&t.app, &t.stripe);
-    let hook = stripe.register_webhook(&format!("{}/api/v1/payments/webhooks/stripe", app.url), &t.webhook_secret).await;
+    let hook =
+        stripe.register_webhook(&format!("{}/api/v1/payments/webhooks/stripe", app.url), &t.webhook_secret).await;
     let shop = stripe_kit::shop(app).await;
     let order = stripe_kit::place_card_order(&shop.learner, &shop.course_id).await;
     let intent = stripe.intent(&order.intent).await;
@@ -51,10 +52,8 @@ async fn a_card_payment_enrolls_once_whatever_reports_it(backend: Backend) {
     assert_eq!(verified.json()["status"], "paid");
     let event = stripe.event("payment_intent.succeeded", &order.intent).await;
     let event_id = event["id"].as_str().unwrap().to_string();
-    poll_until(Duration::from_secs(20), "the webhook is received", async || {
-        stripe_kit::in_inbox(app, &event_id).await
-    })
-    .await;
+    poll_until(Duration::from_secs(20), "the webhook is received", async || stripe_kit::in_inbox(app, &event_id).await)
+        .await;
 
     assert_eq!(times_became(app, &order.id, "paid").await, 1, "paid once");
     assert!(enrolled_after_jobs(app, &shop.course_id, &shop.learner_id).await, "enrolled");
@@ -74,7 +73,8 @@ async fn a_webhook_alone_settles_the_order(backend: Backend) {
     let Some(url) = stripe_kit::localstripe_url("billing_stripe") else { return };
     let t = stripe_kit::spawn(backend, &url).await;
     let (app, stripe) = (&t.app, &t.stripe);
-    let hook = stripe.register_webhook(&format!("{}/api/v1/payments/webhooks/stripe", app.url), &t.webhook_secret).await;
+    let hook =
+        stripe.register_webhook(&format!("{}/api/v1/payments/webhooks/stripe", app.url), &t.webhook_secret).await;
     let shop = stripe_kit::shop(app).await;
     let order = stripe_kit::place_card_order(&shop.learner, &shop.course_id).await;
 
@@ -186,7 +186,10 @@ async fn only_the_card_form_page_allows_stripe_in_its_csp(backend: Backend) {
     }
     let order = stripe_kit::place_card_order(&shop.learner, &shop.course_id).await;
     let page = shop.learner.get(&format!("/orders/{}", order.id)).await;
-    assert!(page.text.contains(r#"id="card-form""#) && page.text.contains("stripe-card."), "the card form and its script");
+    assert!(
+        page.text.contains(r#"id="card-form""#) && page.text.contains("stripe-card."),
+        "the card form and its script"
+    );
     assert!(page.text.contains(&format!(r#"data-script="{url}/js.stripe.com/v3/""#)));
     assert_eq!(directive(&page, "script-src"), format!("script-src 'self' {url}"));
     assert_eq!(directive(&page, "frame-src"), format!("{} {url}", directive(&standard, "frame-src")));
@@ -217,7 +220,10 @@ async fn refunds_in_parts_never_more_than_was_paid(backend: Backend) {
 
     let part = admin.post(&refunds, json!({"amount_minor": 500, "reason": "late start"})).await;
     assert_eq!(part.status, 200, "{}", part.text);
-    assert_eq!((part.json()["status"].as_str(), part.json()["refunded_minor"].as_i64()), (Some("partially_refunded"), Some(500)));
+    assert_eq!(
+        (part.json()["status"].as_str(), part.json()["refunded_minor"].as_i64()),
+        (Some("partially_refunded"), Some(500))
+    );
     let at_stripe = stripe.refunds(&order.intent).await;
     assert_eq!(at_stripe.len(), 1, "{at_stripe:?}");
     assert_eq!(at_stripe[0]["amount"], 500);
@@ -230,7 +236,10 @@ async fn refunds_in_parts_never_more_than_was_paid(backend: Backend) {
 
     let rest = admin.post(&refunds, json!({"reason": "cancelled"})).await;
     assert_eq!(rest.status, 200, "{}", rest.text);
-    assert_eq!((rest.json()["status"].as_str(), rest.json()["refunded_minor"].as_i64()), (Some("refunded"), Some(1999)));
+    assert_eq!(
+        (rest.json()["status"].as_str(), rest.json()["refunded_minor"].as_i64()),
+        (Some("refunded"), Some(1999))
+    );
     let amounts: Vec<i64> = stripe.refunds(&order.intent).await.iter().filter_map(|r| r["amount"].as_i64()).collect();
     assert_eq!(amounts.iter().sum::<i64>(), 1999, "{amounts:?}");
     let nothing_left = admin.post(&refunds, json!({"amount_minor": 1})).await;

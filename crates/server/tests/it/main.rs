@@ -59,6 +59,7 @@ mod browser_gradebook;
 mod browser_learner;
 mod browser_quiz;
 mod browser_staff;
+mod browser_stripe;
 mod caching_personal;
 mod catalog;
 mod catalog_cache;

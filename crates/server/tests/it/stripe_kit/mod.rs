@@ -124,11 +124,12 @@ pub async fn fulfilments(app: &TestApp) -> i64 {
 
 /// Whether the app's webhook inbox holds `event_id`.
 pub async fn in_inbox(app: &TestApp, event_id: &str) -> bool {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM billing_webhook_inbox WHERE gateway = 'stripe' AND event_id = $1")
-        .bind(event_id)
-        .fetch_one(app.state().db.pool())
-        .await
-        .unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM billing_webhook_inbox WHERE gateway = 'stripe' AND event_id = $1")
+            .bind(event_id)
+            .fetch_one(app.state().db.pool())
+            .await
+            .unwrap();
     n > 0
 }
 
@@ -203,8 +204,13 @@ impl Localstripe {
 
     /// A card payment method for `number`: its id.
     pub async fn card(&self, number: &str) -> String {
-        let form =
-            [("type", "card"), ("card[number]", number), ("card[exp_month]", "12"), ("card[exp_year]", "2030"), ("card[cvc]", "123")];
+        let form = [
+            ("type", "card"),
+            ("card[number]", number),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2030"),
+            ("card[cvc]", "123"),
+        ];
         let (status, pm) = self.post("/v1/payment_methods", &form).await;
         assert_eq!(status, 200, "create a card: {pm}");
         pm["id"].as_str().unwrap().to_string()
@@ -215,7 +221,8 @@ impl Localstripe {
     /// intent's status afterwards (a declined card answers 402 and leaves it
     /// requiring a payment method).
     pub async fn pay(&self, intent: &str, payment_method: &str) -> String {
-        let (status, pi) = self.post(&format!("/v1/payment_intents/{intent}"), &[("payment_method", payment_method)]).await;
+        let (status, pi) =
+            self.post(&format!("/v1/payment_intents/{intent}"), &[("payment_method", payment_method)]).await;
         assert_eq!(status, 200, "attach {payment_method}: {pi}");
         let (status, answer) = self.post(&format!("/v1/payment_intents/{intent}/confirm"), &[]).await;
         assert!(status == 200 || status == 402, "confirm {intent}: {status} {answer}");
@@ -269,8 +276,9 @@ impl Localstripe {
     /// localstripe cannot delete a webhook: points it at a closed address
     /// instead, so later tests' events are not sent to a port another app may have.
     pub async fn retire_webhook(&self, id: &str) {
-        let (status, body) =
-            self.post(&format!("/_config/webhooks/{id}"), &[("url", "http://127.0.0.1:9/"), ("secret", "retired")]).await;
+        let (status, body) = self
+            .post(&format!("/_config/webhooks/{id}"), &[("url", "http://127.0.0.1:9/"), ("secret", "retired")])
+            .await;
         assert_eq!(status, 200, "retire the webhook {id}: {body}");
     }
 }
