@@ -25,6 +25,7 @@ on_both_backends!(
     a_declined_card_fails_the_order_and_the_learner_pays_again,
     only_the_card_form_page_allows_stripe_in_its_csp,
     refunds_in_parts_never_more_than_was_paid,
+    a_stripe_that_cannot_be_reached_is_a_502_and_the_learner_may_pay_otherwise,
 );
 
 async fn a_card_payment_enrolls_once_whatever_reports_it(backend: Backend) {
@@ -244,5 +245,24 @@ async fn refunds_in_parts_never_more_than_was_paid(backend: Backend) {
     assert_eq!(amounts.iter().sum::<i64>(), 1999, "{amounts:?}");
     let nothing_left = admin.post(&refunds, json!({"amount_minor": 1})).await;
     assert_eq!(nothing_left.status, 409, "{}", nothing_left.text);
+    t.app.stop().await;
+}
+
+async fn a_stripe_that_cannot_be_reached_is_a_502_and_the_learner_may_pay_otherwise(backend: Backend) {
+    // Nothing listens there: connecting is refused at once. No localstripe needed.
+    let closed = crate::smtp_server::ClosedPort::new();
+    let t = stripe_kit::spawn(backend, &format!("http://127.0.0.1:{}", closed.port)).await;
+    let shop = stripe_kit::shop(&t.app).await;
+
+    let reply = crate::billing_kit::place(&shop.learner, &shop.course_id, "stripe", json!({})).await;
+    reply.assert_problem(502, "gateway-error");
+    let mine = shop.learner.get("/api/v1/orders").await.json();
+    let failed = mine["items"][0].clone();
+    assert_eq!((failed["status"].as_str(), failed["gateway"].as_str()), (Some("failed"), Some("stripe")), "{mine}");
+    let page = shop.learner.get(&format!("/orders/{}", failed["id"].as_str().unwrap())).await;
+    assert_eq!(page.status, 200, "the order's page still shows: {}", page.text);
+
+    let manual = crate::billing_kit::place(&shop.learner, &shop.course_id, "manual", json!({})).await;
+    assert_eq!(manual.status, 201, "another way to pay: {}", manual.text);
     t.app.stop().await;
 }
