@@ -219,7 +219,7 @@ impl NextStepDto {
         match next {
             NextStep::Wait => Self::Wait { instructions: instructions.to_string() },
             NextStep::Redirect { url } => Self::Redirect { url: url.clone() },
-            NextStep::CardForm { script_url, publishable_key, client_secret } => Self::CardForm {
+            NextStep::CardForm { script_url, publishable_key, client_secret, .. } => Self::CardForm {
                 script_url: script_url.clone(),
                 publishable_key: publishable_key.clone(),
                 client_secret: client_secret.clone(),
