@@ -18,6 +18,7 @@ pub mod mail;
 pub mod markdown;
 pub mod module;
 pub mod money;
+pub mod outbound;
 pub mod ratelimit;
 pub mod secrets;
 pub mod state;

@@ -7,6 +7,7 @@
 //! a webhook, or the reconciliation job asking [`Gateway::settlement`].
 
 pub mod manual;
+pub mod paypal;
 
 use std::sync::Arc;
 
@@ -155,9 +156,10 @@ pub fn by_id(state: &AppState, id: &str) -> Result<Arc<dyn Gateway>, GatewayErro
         .ok_or_else(|| GatewayError::Unavailable(id.to_string()))
 }
 
-fn build(_state: &AppState, _settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
+fn build(state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
     match id {
         "manual" => Some(Arc::new(manual::Manual)),
+        "paypal" => Some(Arc::new(paypal::Paypal::from_settings(&settings.paypal, state.cache.clone())?)),
         _ => None,
     }
 }
