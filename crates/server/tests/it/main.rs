@@ -49,6 +49,7 @@ mod assignments_rules;
 mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
+mod billing_paypal;
 mod browser;
 mod browser_assignment_journey;
 mod browser_assignments;
