@@ -28,17 +28,19 @@ on_both_backends!(
 
 const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// A site selling one course (19.99 EUR) through the manual gateway and PayPal (the test server).
-struct Shop {
-    app: TestApp,
-    sim: PaypalSim,
-    teacher: TestClient,
-    learner: TestClient,
-    learner_id: String,
-    course: String,
+/// A site selling one course (19.99 EUR) through the manual gateway and
+/// PayPal (the test server); also the browser test's (`browser_paypal`).
+pub(crate) struct Shop {
+    pub app: TestApp,
+    pub sim: PaypalSim,
+    pub teacher: TestClient,
+    pub learner: TestClient,
+    pub learner_id: String,
+    pub course: String,
+    pub slug: String,
 }
 
-async fn shop(backend: Backend) -> Shop {
+pub(crate) async fn shop(backend: Backend) -> Shop {
     let sim = PaypalSim::start().await;
     let app = spawn_with(backend, |s| {
         let billing = s.section_mut::<BillingSettings>();
@@ -51,8 +53,8 @@ async fn shop(backend: Backend) -> Shop {
     .await;
     let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
     let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
-    let (course, _) = billing_kit::paid_course(&teacher, "Rust for beginners", 1999, "EUR").await;
-    Shop { app, sim, teacher, learner, learner_id, course }
+    let (course, slug) = billing_kit::paid_course(&teacher, "Rust for beginners", 1999, "EUR").await;
+    Shop { app, sim, teacher, learner, learner_id, course, slug }
 }
 
 impl Shop {
@@ -72,12 +74,12 @@ impl Shop {
         (body["order"]["id"].as_str().unwrap().to_string(), url)
     }
 
-    async fn status(&self, order: &str) -> String {
+    pub async fn status(&self, order: &str) -> String {
         billing_kit::order(&self.learner, order).await["status"].as_str().unwrap().to_string()
     }
 
     /// How many enrollment rows the learner has in the course (paid once → one).
-    async fn enrollments(&self) -> i64 {
+    pub async fn enrollments(&self) -> i64 {
         self.app.drain_jobs().await;
         sqlx::query_scalar("SELECT COUNT(*) FROM enrollments WHERE course_id = $1 AND user_id = $2")
             .bind(&self.course)

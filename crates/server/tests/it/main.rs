@@ -55,6 +55,7 @@ mod browser_assignment_journey;
 mod browser_assignments;
 mod browser_gradebook;
 mod browser_learner;
+mod browser_paypal;
 mod browser_quiz;
 mod browser_staff;
 mod caching_personal;
