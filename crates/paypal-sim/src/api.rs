@@ -15,7 +15,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::{
-    json,
+    json::{self, Refusal},
     state::{Amount, Capture, CaptureOutcome, CaptureStatus, Order, OrderStatus, Refund, Shared, Sim, now},
     webhooks::{self, Kind},
 };
@@ -31,14 +31,14 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/v1/notifications/verify-webhook-signature", post(verify_signature))
 }
 
-type Answer = Result<(StatusCode, Value), Response>;
+type Answer = Result<(StatusCode, Value), Refusal>;
 
 /// Runs `act` for an authorised caller, replaying the stored answer to a
 /// repeated `PayPal-Request-Id` of `operation` instead of acting twice.
 fn call(shared: &Shared, headers: &HeaderMap, operation: &str, act: impl FnOnce(&mut Sim) -> Answer) -> Response {
     let mut sim = shared.lock();
     if let Err(refused) = authorised(&sim, headers) {
-        return refused;
+        return refused.into_response();
     }
     let key = headers.get("paypal-request-id").and_then(|v| v.to_str().ok()).map(|id| format!("{operation}:{id}"));
     if let Some((status, body)) = key.as_ref().and_then(|k| sim.replies.get(k)) {
@@ -52,11 +52,11 @@ fn call(shared: &Shared, headers: &HeaderMap, operation: &str, act: impl FnOnce(
             }
             (status, Json(body)).into_response()
         }
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
-fn authorised(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
+fn authorised(sim: &Sim, headers: &HeaderMap) -> Result<(), Refusal> {
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match bearer {
@@ -67,7 +67,7 @@ fn authorised(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
 }
 
 /// A JSON request body (an empty one reads as `{}`).
-fn body_json(body: &Bytes) -> Result<Value, Response> {
+fn body_json(body: &Bytes) -> Result<Value, Refusal> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
@@ -86,7 +86,7 @@ async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) ->
         .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
         .and_then(|raw| String::from_utf8(raw).ok());
     if credentials != Some(format!("{}:{}", sim.client_id, sim.client_secret)) {
-        return json::unauthorized("invalid_client", "Client Authentication failed");
+        return json::unauthorized("invalid_client", "Client Authentication failed").into_response();
     }
     let form = String::from_utf8_lossy(&body);
     if !form.split('&').any(|pair| pair == "grant_type=client_credentials") {
@@ -138,7 +138,7 @@ async fn create_order(State(shared): State<Shared>, headers: HeaderMap, body: By
         let text = |v: &Value| v.as_str().map(str::to_string);
         let order = Order {
             id: sim.new_id("", 17),
-            status: if payer_action { OrderStatus::PayerActionRequired } else { OrderStatus::Created },
+            state: if payer_action { OrderStatus::PayerActionRequired } else { OrderStatus::Created },
             amount,
             custom_id: text(&unit["custom_id"]),
             invoice_id: text(&unit["invoice_id"]),
@@ -157,7 +157,7 @@ async fn create_order(State(shared): State<Shared>, headers: HeaderMap, body: By
     })
 }
 
-fn not_found(what: &str) -> Response {
+fn not_found(what: &str) -> Refusal {
     json::error(
         StatusCode::NOT_FOUND,
         "INVALID_RESOURCE_ID",
@@ -179,7 +179,7 @@ async fn capture_order(State(shared): State<Shared>, Path(id): Path<String>, hea
     call(&shared, &headers, "capture", |sim| {
         let order = sim.orders.get(&id).ok_or_else(|| not_found("order"))?;
         let refused = |issue: &str, text: &str| Err(json::error(StatusCode::UNPROCESSABLE_ENTITY, issue, text));
-        match order.status {
+        match order.state {
             OrderStatus::Approved => {}
             OrderStatus::Completed => return refused("ORDER_ALREADY_CAPTURED", "Order already captured."),
             OrderStatus::Voided => return refused("ORDER_ALREADY_VOIDED", "The order was voided."),
@@ -197,7 +197,7 @@ async fn capture_order(State(shared): State<Shared>, Path(id): Path<String>, hea
         let capture = Capture {
             id: sim.new_id("", 17),
             order_id: id.clone(),
-            status,
+            state: status,
             amount,
             custom_id,
             invoice_id,
@@ -205,7 +205,7 @@ async fn capture_order(State(shared): State<Shared>, Path(id): Path<String>, hea
             created: now(),
         };
         let order = sim.orders.get_mut(&id).expect("the order was just read");
-        order.status = OrderStatus::Completed;
+        order.state = OrderStatus::Completed;
         order.capture_id = Some(capture.id.clone());
         let kind = match status {
             CaptureStatus::Declined => Kind::CaptureDenied,
@@ -243,10 +243,10 @@ async fn refund_capture(
 
 /// Refunds `request.amount` (or what is left) of capture `id`, as the API
 /// and the merchant's dashboard do; sends PAYMENT.CAPTURE.REFUNDED.
-pub(crate) fn refund(shared: &Shared, sim: &mut Sim, id: &str, request: &Value) -> Result<Value, Response> {
+pub(crate) fn refund(shared: &Shared, sim: &mut Sim, id: &str, request: &Value) -> Result<Value, Refusal> {
     let refused = |issue: &str, text: &str| json::error(StatusCode::UNPROCESSABLE_ENTITY, issue, text);
     let capture = sim.captures.get(id).ok_or_else(|| not_found("capture"))?;
-    match capture.status {
+    match capture.state {
         CaptureStatus::Completed | CaptureStatus::PartiallyRefunded => {}
         CaptureStatus::Refunded => {
             return Err(refused("CAPTURE_FULLY_REFUNDED", "The capture has already been fully refunded."));
@@ -275,7 +275,7 @@ pub(crate) fn refund(shared: &Shared, sim: &mut Sim, id: &str, request: &Value) 
     let capture = sim.captures.get_mut(id).expect("the capture was just read");
     let total_after =
         Amount { currency: amount.currency.clone(), hundredths: capture.refunded().hundredths + amount.hundredths };
-    capture.status = if total_after.hundredths == capture.amount.hundredths {
+    capture.state = if total_after.hundredths == capture.amount.hundredths {
         CaptureStatus::Refunded
     } else {
         CaptureStatus::PartiallyRefunded

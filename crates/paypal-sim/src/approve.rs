@@ -33,10 +33,10 @@ async fn page(State(shared): State<Shared>, Query(q): Query<HashMap<String, Stri
     let Some(order) = sim.orders.get(token) else {
         return message(StatusCode::NOT_FOUND, "This payment link is not valid.");
     };
-    if !order.status.awaits_payer() {
+    if !order.state.awaits_payer() {
         return message(
             StatusCode::CONFLICT,
-            &format!("This order is {}: there is nothing to approve.", order.status.as_str()),
+            &format!("This order is {}: there is nothing to approve.", order.state.as_str()),
         );
     }
     let what = order.description.as_deref().unwrap_or("Your purchase");
@@ -71,13 +71,13 @@ async fn approve(State(shared): State<Shared>, Form(form): Form<HashMap<String, 
     let Some(order) = sim.orders.get_mut(&token) else {
         return message(StatusCode::NOT_FOUND, "This payment link is not valid.");
     };
-    if !order.status.awaits_payer() {
+    if !order.state.awaits_payer() {
         return message(
             StatusCode::CONFLICT,
-            &format!("This order is {}: there is nothing to approve.", order.status.as_str()),
+            &format!("This order is {}: there is nothing to approve.", order.state.as_str()),
         );
     }
-    order.status = OrderStatus::Approved;
+    order.state = OrderStatus::Approved;
     order.payer_id = Some(payer_id.clone());
     let back = order.return_url.clone();
     let resource = json::order(sim, &sim.orders[&token]);

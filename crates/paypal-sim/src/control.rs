@@ -60,10 +60,10 @@ pub(crate) fn deliveries(shared: &Shared) -> Vec<DeliveryView> {
 pub(crate) fn void_order(shared: &Shared, id: &str) -> Result<(), String> {
     let mut sim = shared.lock();
     let order = sim.orders.get_mut(id).ok_or_else(|| format!("no order {id}"))?;
-    if order.status == OrderStatus::Completed {
+    if order.state == OrderStatus::Completed {
         return Err(format!("order {id} is captured already"));
     }
-    order.status = OrderStatus::Voided;
+    order.state = OrderStatus::Voided;
     Ok(())
 }
 
@@ -71,10 +71,10 @@ pub(crate) fn void_order(shared: &Shared, id: &str) -> Result<(), String> {
 pub(crate) fn complete_capture(shared: &Shared, id: &str) -> Result<(), String> {
     let mut sim = shared.lock();
     let capture = sim.captures.get_mut(id).ok_or_else(|| format!("no capture {id}"))?;
-    if capture.status != CaptureStatus::Pending {
-        return Err(format!("capture {id} is {}, not PENDING", capture.status.as_str()));
+    if capture.state != CaptureStatus::Pending {
+        return Err(format!("capture {id} is {}, not PENDING", capture.state.as_str()));
     }
-    capture.status = CaptureStatus::Completed;
+    capture.state = CaptureStatus::Completed;
     let resource = json::capture(&sim, &sim.captures[id]);
     webhooks::emit(shared, &mut sim, Kind::CaptureCompleted, resource);
     Ok(())
@@ -89,7 +89,7 @@ pub(crate) fn refund_in_dashboard(shared: &Shared, capture_id: &str, value: Opti
         Some(value) => json!({"amount": {"currency_code": currency, "value": value}}),
         None => json!({}),
     };
-    api::refund(shared, &mut sim, capture_id, &request).map_err(|refused| format!("refused: {}", refused.status()))
+    api::refund(shared, &mut sim, capture_id, &request).map_err(|refused| format!("refused: {}", refused.status))
 }
 
 /// Sends an event again, now, whatever became of it before; the listener's answer.
@@ -111,7 +111,7 @@ pub(crate) async fn resend(shared: &Shared, event_id: &str) -> Option<Attempt> {
 
 async fn listen_at(State(shared): State<Shared>, Json(body): Json<Value>) -> Response {
     let Some(url) = body["url"].as_str() else {
-        return json::error(StatusCode::BAD_REQUEST, "MISSING_REQUIRED_PARAMETER", "url");
+        return json::error(StatusCode::BAD_REQUEST, "MISSING_REQUIRED_PARAMETER", "url").into_response();
     };
     let mut sim = shared.lock();
     sim.listener = Some(url.to_string());
@@ -130,14 +130,14 @@ async fn set_dropping(State(shared): State<Shared>, Json(body): Json<Value>) -> 
 async fn resend_event(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
     match resend(&shared, &id).await {
         Some(a) => Json(json!({"status": a.status, "body": a.body})).into_response(),
-        None => json::error(StatusCode::NOT_FOUND, "INVALID_RESOURCE_ID", "no such event"),
+        None => json::error(StatusCode::NOT_FOUND, "INVALID_RESOURCE_ID", "no such event").into_response(),
     }
 }
 
 async fn set_outcome(State(shared): State<Shared>, Path(id): Path<String>, Json(body): Json<Value>) -> Response {
     let Some(outcome) = body["outcome"].as_str().and_then(CaptureOutcome::parse) else {
         let text = "outcome: COMPLETED, DECLINED, PENDING or INSTRUMENT_DECLINED";
-        return json::error(StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE", text);
+        return json::error(StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE", text).into_response();
     };
     shared.lock().outcomes.insert(id, outcome);
     StatusCode::NO_CONTENT.into_response()
@@ -146,21 +146,21 @@ async fn set_outcome(State(shared): State<Shared>, Path(id): Path<String>, Json(
 async fn void(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
     match void_order(&shared, &id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "ORDER_ALREADY_CAPTURED", &why),
+        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "ORDER_ALREADY_CAPTURED", &why).into_response(),
     }
 }
 
 async fn complete(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
     match complete_capture(&shared, &id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "CAPTURE_NOT_PENDING", &why),
+        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "CAPTURE_NOT_PENDING", &why).into_response(),
     }
 }
 
 async fn dashboard_refund(State(shared): State<Shared>, Path(id): Path<String>, Json(body): Json<Value>) -> Response {
     match refund_in_dashboard(&shared, &id, body["value"].as_str()) {
         Ok(refund) => (StatusCode::CREATED, Json(refund)).into_response(),
-        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "REFUND_REFUSED", &why),
+        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "REFUND_REFUSED", &why).into_response(),
     }
 }
 

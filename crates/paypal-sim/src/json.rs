@@ -26,17 +26,17 @@ pub(crate) fn order(sim: &Sim, o: &Order) -> Value {
         unit["payments"] = json!({"captures": [self::capture(sim, capture)]});
     }
     let mut links = vec![link(&format!("{base}/v2/checkout/orders/{}", o.id), "self", "GET")];
-    if o.status.awaits_payer() {
+    if o.state.awaits_payer() {
         let rel = if o.payer_action { "payer-action" } else { "approve" };
         links.push(link(&format!("{base}/checkoutnow?token={}", o.id), rel, "GET"));
     }
-    if o.status == OrderStatus::Approved {
+    if o.state == OrderStatus::Approved {
         links.push(link(&format!("{base}/v2/checkout/orders/{}/capture", o.id), "capture", "POST"));
     }
     let mut body = json!({
         "id": o.id,
         "intent": "CAPTURE",
-        "status": o.status.as_str(),
+        "status": o.state.as_str(),
         "create_time": o.created,
         "purchase_units": [unit],
         "links": links,
@@ -54,7 +54,7 @@ pub(crate) fn capture(sim: &Sim, c: &Capture) -> Value {
     let base = &sim.base;
     let mut body = json!({
         "id": c.id,
-        "status": c.status.as_str(),
+        "status": c.state.as_str(),
         "amount": c.amount.json(),
         "final_capture": true,
         "seller_protection": {"status": "ELIGIBLE", "dispute_categories": ["ITEM_NOT_RECEIVED", "UNAUTHORIZED_TRANSACTION"]},
@@ -72,7 +72,7 @@ pub(crate) fn capture(sim: &Sim, c: &Capture) -> Value {
             body[key] = json!(value);
         }
     }
-    let reason = match c.status {
+    let reason = match c.state {
         CaptureStatus::Pending => Some("PENDING_REVIEW"),
         CaptureStatus::Declined => Some("DECLINED_BY_RISK_FRAUD_FILTERS"),
         _ => None,
@@ -115,8 +115,22 @@ fn link(href: &str, rel: &str, method: &str) -> Value {
     json!({"href": href, "rel": rel, "method": method})
 }
 
+/// A refusal in PayPal's words: its status and error body (small, so
+/// `Result<_, Refusal>` stays cheap to pass around, unlike a `Response`).
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub status: StatusCode,
+    body: Value,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
 /// PayPal's error body: `name`, `message`, `details[].issue`, `debug_id`.
-pub(crate) fn error(status: StatusCode, issue: &str, description: &str) -> Response {
+pub(crate) fn error(status: StatusCode, issue: &str, description: &str) -> Refusal {
     let (name, message) = match status {
         StatusCode::BAD_REQUEST => {
             ("INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema.")
@@ -134,10 +148,10 @@ pub(crate) fn error(status: StatusCode, issue: &str, description: &str) -> Respo
         "details": [{"issue": issue, "description": description}],
         "debug_id": uuid::Uuid::new_v4().simple().to_string()[..13].to_string(),
     });
-    (status, Json(body)).into_response()
+    Refusal { status, body }
 }
 
 /// The OAuth2 error body PayPal answers 401 with.
-pub(crate) fn unauthorized(error: &str, description: &str) -> Response {
-    (StatusCode::UNAUTHORIZED, Json(json!({"error": error, "error_description": description}))).into_response()
+pub(crate) fn unauthorized(error: &str, description: &str) -> Refusal {
+    Refusal { status: StatusCode::UNAUTHORIZED, body: json!({"error": error, "error_description": description}) }
 }

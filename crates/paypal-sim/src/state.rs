@@ -132,7 +132,7 @@ impl OrderStatus {
 
 pub(crate) struct Order {
     pub id: String,
-    pub status: OrderStatus,
+    pub state: OrderStatus,
     pub amount: Amount,
     pub custom_id: Option<String>,
     pub invoice_id: Option<String>,
@@ -200,7 +200,7 @@ impl CaptureStatus {
 pub(crate) struct Capture {
     pub id: String,
     pub order_id: String,
-    pub status: CaptureStatus,
+    pub state: CaptureStatus,
     pub amount: Amount,
     pub custom_id: Option<String>,
     pub invoice_id: Option<String>,

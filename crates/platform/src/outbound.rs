@@ -95,3 +95,35 @@ fn chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server on loopback: `/hello` answers, `/silent` never does.
+    async fn server() -> String {
+        use axum::routing::get;
+        let app = axum::Router::new()
+            .route("/hello", get(|| async { (StatusCode::CREATED, "hi") }))
+            .route("/silent", get(|| std::future::pending::<&'static str>()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        base
+    }
+
+    fn get(url: &str) -> Request<Bytes> {
+        Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn answers_come_back_and_silence_ends_at_the_deadline() {
+        let base = server().await;
+        let reply = send(get(&format!("{base}/hello")), Duration::from_secs(5)).await.unwrap();
+        assert_eq!((reply.status, &reply.body[..]), (StatusCode::CREATED, &b"hi"[..]));
+        let silent = send(get(&format!("{base}/silent")), Duration::from_millis(200)).await;
+        assert!(matches!(silent, Err(OutboundError::Timeout(_))), "{silent:?}");
+        let nobody = send(get("http://127.0.0.1:1/"), Duration::from_secs(5)).await;
+        assert!(matches!(nobody, Err(OutboundError::Transport(_))), "{nobody:?}");
+    }
+}
