@@ -28,6 +28,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/_sim/events/{id}/resend", post(resend_event))
         .route("/_sim/orders/{id}/capture-outcome", post(set_outcome))
         .route("/_sim/orders/{id}/void", post(void))
+        .route("/_sim/orders/{id}/expire", post(expire))
         .route("/_sim/captures/{id}/complete", post(complete))
         .route("/_sim/captures/{id}/refund", post(dashboard_refund))
         .route("/_sim/tokens/revoke", post(revoke))
@@ -65,6 +66,20 @@ pub(crate) fn void_order(shared: &Shared, id: &str) -> Result<(), String> {
     }
     order.state = OrderStatus::Voided;
     Ok(())
+}
+
+/// Forgets an order not captured yet, as PayPal does when nobody approves
+/// one in time: it is "not found" from then on.
+pub(crate) fn expire_order(shared: &Shared, id: &str) -> Result<(), String> {
+    let mut sim = shared.lock();
+    match sim.orders.get(id).map(|o| o.state) {
+        None => Err(format!("no order {id}")),
+        Some(OrderStatus::Completed) => Err(format!("order {id} is captured already")),
+        Some(_) => {
+            sim.orders.remove(id);
+            Ok(())
+        }
+    }
 }
 
 /// Moves a PENDING capture to COMPLETED and sends PAYMENT.CAPTURE.COMPLETED.
@@ -145,6 +160,13 @@ async fn set_outcome(State(shared): State<Shared>, Path(id): Path<String>, Json(
 
 async fn void(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
     match void_order(&shared, &id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "ORDER_ALREADY_CAPTURED", &why).into_response(),
+    }
+}
+
+async fn expire(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
+    match expire_order(&shared, &id) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(why) => json::error(StatusCode::UNPROCESSABLE_ENTITY, "ORDER_ALREADY_CAPTURED", &why).into_response(),
     }

@@ -117,6 +117,12 @@ impl PaypalSim {
         control::void_order(&self.shared, order_id)
     }
 
+    /// Forgets PayPal order `order_id` (not captured yet), as PayPal does when
+    /// nobody approves it in time: `GET` answers 404 from then on.
+    pub fn expire_order(&self, order_id: &str) -> Result<(), String> {
+        control::expire_order(&self.shared, order_id)
+    }
+
     /// Completes a PENDING capture (PAYMENT.CAPTURE.COMPLETED follows).
     pub fn complete_capture(&self, capture_id: &str) -> Result<(), String> {
         control::complete_capture(&self.shared, capture_id)

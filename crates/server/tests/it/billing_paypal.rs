@@ -2,10 +2,12 @@
 //! server (`lyceum-paypal-sim`, one per test): the learner's return settles
 //! the order and enrolls once however often it is repeated; a closed
 //! browser is paid by the webhooks; a lost webhook by the reconciliation
-//! job; a denied capture fails the order and the learner pays again;
-//! refunds made in Lyceum and in PayPal's dashboard both land on the order;
-//! a forged delivery is refused and a redelivered one acted on once; the
-//! OAuth2 token is fetched once and again only after a 401. Both backends.
+//! job; an order never approved ends cancelled; a denied capture fails the
+//! order and the learner pays again; a capture held for review pays when
+//! PayPal completes it; refunds made in Lyceum and in PayPal's dashboard
+//! both land on the order; a forged delivery is refused and a redelivered
+//! one acted on once; the OAuth2 token is fetched once and again only after
+//! a 401. Both backends.
 
 use lyceum_billing::{service::reconcile, settings::BillingSettings};
 use lyceum_paypal_sim::{CaptureOutcome, PaypalSim};
@@ -21,7 +23,9 @@ on_both_backends!(
     the_return_from_paypal_pays_and_enrolls_once,
     a_closed_browser_is_paid_by_the_webhooks,
     a_lost_webhook_and_no_return_are_settled_by_reconciliation,
+    an_order_never_approved_is_cancelled_once_paypal_forgets_it,
     a_denied_capture_fails_the_order_and_the_learner_pays_again,
+    a_capture_held_for_review_is_paid_when_paypal_completes_it,
     refunds_in_lyceum_and_in_paypal_land_on_the_order,
     webhooks_are_verified_acted_on_once_and_share_one_token,
 );
@@ -186,18 +190,43 @@ async fn a_lost_webhook_and_no_return_are_settled_by_reconciliation(backend: Bac
     shop.app.stop().await;
 }
 
+async fn an_order_never_approved_is_cancelled_once_paypal_forgets_it(backend: Backend) {
+    let shop = shop(backend).await;
+    let (id, approval) = shop.place().await;
+    let state = shop.app.state();
+    let later = db::now_ms() + 10 * 60 * 1000;
+    assert_eq!(reconcile::run_once(state, later).await.unwrap(), 0, "still waiting for the learner");
+    assert_eq!(shop.status(&id).await, "pending");
+    shop.sim.expire_order(&paypal_order(&approval)).unwrap();
+    assert_eq!(reconcile::run_once(state, later).await.unwrap(), 1);
+    assert_eq!(shop.status(&id).await, "cancelled");
+    let page = shop.learner.get(&format!("/orders/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains("pay-redirect"), "nothing left to approve");
+    shop.app.stop().await;
+}
+
 async fn a_denied_capture_fails_the_order_and_the_learner_pays_again(backend: Backend) {
     let shop = shop(backend).await;
+    shop.webhooks_on();
     let (id, approval) = shop.place().await;
     shop.sim.set_capture_outcome(&paypal_order(&approval), CaptureOutcome::Declined);
     let back = approve(&approval).await;
+    poll_until(WAIT, "the approval's capture fails the order", async || shop.status(&id).await == "failed").await;
+    poll_until(WAIT, "PAYMENT.CAPTURE.DENIED is delivered", async || {
+        let denied = shop.sim.deliveries().into_iter().find(|d| d.event_type == "PAYMENT.CAPTURE.DENIED");
+        denied.is_some_and(|d| d.fate == "Delivered")
+    })
+    .await;
+    // The learner's return (after the webhook) finds it failed too.
     let returned = shop.learner.get(back.strip_prefix(&shop.app.url).unwrap()).await;
     assert_eq!(returned.status, 303);
     assert_eq!(shop.status(&id).await, "failed");
     assert_eq!(shop.enrollments().await, 0);
     let order = billing_kit::order(&shop.learner, &id).await;
-    let detail = order["history"].as_array().unwrap().last().unwrap()["detail"].as_str().unwrap().to_string();
-    assert!(detail.contains("DECLINED"), "{detail}");
+    let last = order["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["source"], "webhook");
+    assert!(last["detail"].as_str().unwrap().contains("DECLINED"), "{last}");
 
     // The learner tries again: a new order, a new PayPal order, paid.
     let (again, approval) = shop.place().await;
@@ -207,6 +236,26 @@ async fn a_denied_capture_fails_the_order_and_the_learner_pays_again(backend: Ba
     assert_eq!(shop.learner.get(back.strip_prefix(&shop.app.url).unwrap()).await.status, 303);
     assert_eq!(shop.status(&again).await, "paid");
     assert_eq!(shop.enrollments().await, 1);
+    shop.app.stop().await;
+}
+
+async fn a_capture_held_for_review_is_paid_when_paypal_completes_it(backend: Backend) {
+    let shop = shop(backend).await;
+    let (id, approval) = shop.place().await;
+    shop.sim.set_capture_outcome(&paypal_order(&approval), CaptureOutcome::Pending);
+    let back = approve(&approval).await;
+    assert_eq!(shop.learner.get(back.strip_prefix(&shop.app.url).unwrap()).await.status, 303);
+    assert_eq!(shop.status(&id).await, "pending", "captured, but held for review");
+    assert_eq!(shop.enrollments().await, 0);
+
+    // PayPal releases it; PAYMENT.CAPTURE.COMPLETED pays the order.
+    shop.webhooks_on();
+    let capture = shop.sim.capture_for(&id).unwrap()["id"].as_str().unwrap().to_string();
+    shop.sim.complete_capture(&capture).unwrap();
+    poll_until(WAIT, "the completed capture pays the order", async || shop.status(&id).await == "paid").await;
+    assert_eq!(shop.enrollments().await, 1);
+    let order = billing_kit::order(&shop.learner, &id).await;
+    assert_eq!(sources(&order).last().map(String::as_str), Some("webhook"));
     shop.app.stop().await;
 }
 

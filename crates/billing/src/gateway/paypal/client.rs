@@ -154,8 +154,7 @@ impl Api {
         let reply =
             outbound::send(request, DEADLINE).await.map_err(|e| ApiError::Unreachable(format!("PayPal: {e}")))?;
         let granted: Granted = read(&answer(reply)?)?;
-        let lifetime = Duration::from_secs(granted.expires_in);
-        let keep = lifetime.checked_sub(EXPIRY_MARGIN).unwrap_or(lifetime / 2);
+        let keep = kept_for(granted.expires_in);
         if !keep.is_zero() {
             self.cache.set_json(TOKEN_NAMESPACE, &key, &granted.access_token, keep).await;
         }
@@ -165,6 +164,13 @@ impl Api {
     fn bad_address(&self, e: http::Error) -> ApiError {
         ApiError::Unreachable(format!("the PayPal API address {:?} is not usable: {e}", self.base))
     }
+}
+
+/// How long a token that expires in `expires_in` seconds is kept: until
+/// [`EXPIRY_MARGIN`] before it expires, or half its life if that is shorter.
+fn kept_for(expires_in: u64) -> Duration {
+    let lifetime = Duration::from_secs(expires_in);
+    lifetime.checked_sub(EXPIRY_MARGIN).filter(|keep| *keep >= lifetime / 2).unwrap_or(lifetime / 2)
 }
 
 #[derive(Deserialize)]
@@ -231,6 +237,13 @@ mod tests {
             headers: http::HeaderMap::new(),
             body: Bytes::from(body.to_string()),
         }
+    }
+
+    #[test]
+    fn tokens_are_kept_until_shortly_before_they_expire() {
+        assert_eq!(kept_for(32_400), Duration::from_secs(32_100), "PayPal's nine hours, less five minutes");
+        assert_eq!(kept_for(400), Duration::from_secs(200), "a short life: half of it");
+        assert_eq!(kept_for(0), Duration::ZERO, "not kept at all");
     }
 
     #[test]

@@ -48,6 +48,17 @@ impl Paypal {
         self.api.get(&format!("/v2/checkout/orders/{}", path_segment(id)?)).await
     }
 
+    /// The order, or `None` once PayPal has forgotten it: an order nobody
+    /// approved expires (after about three hours) and is then not found.
+    /// Without this, every abandoned checkout would be asked about forever.
+    async fn order_if_known(&self, id: &str) -> Result<Option<Order>, ApiError> {
+        match self.order(id).await {
+            Ok(order) => Ok(Some(order)),
+            Err(e) if matches!(e.issue(), Some("RESOURCE_NOT_FOUND" | "INVALID_RESOURCE_ID")) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Captures an approved order. A capture that already happened (another
     /// replica, or an earlier call whose answer was lost) is read back instead.
     async fn capture(&self, id: &str) -> Result<Settlement, GatewayError> {
@@ -139,7 +150,7 @@ impl Gateway for Paypal {
 
     /// The approval page again while the learner has not approved yet.
     async fn resume(&self, gateway_ref: &str) -> Result<Option<NextStep>, GatewayError> {
-        let order = self.order(gateway_ref).await?;
+        let Some(order) = self.order_if_known(gateway_ref).await? else { return Ok(None) };
         Ok(match order.status.as_str() {
             "CREATED" | "PAYER_ACTION_REQUIRED" => {
                 order.approval_link().map(|url| NextStep::Redirect { url: url.to_string() })
@@ -149,7 +160,7 @@ impl Gateway for Paypal {
     }
 
     async fn settlement(&self, gateway_ref: &str) -> Result<Settlement, GatewayError> {
-        let order = self.order(gateway_ref).await?;
+        let Some(order) = self.order_if_known(gateway_ref).await? else { return Ok(Settlement::Cancelled) };
         Ok(match order.status.as_str() {
             "APPROVED" => self.capture(gateway_ref).await?,
             "COMPLETED" => of_capture(order.capture()),
