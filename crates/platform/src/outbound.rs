@@ -105,7 +105,7 @@ mod tests {
         use axum::routing::get;
         let app = axum::Router::new()
             .route("/hello", get(|| async { (StatusCode::CREATED, "hi") }))
-            .route("/silent", get(|| std::future::pending::<&'static str>()));
+            .route("/silent", get(std::future::pending::<&'static str>));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
