@@ -7,6 +7,7 @@
 //! a webhook, or the reconciliation job asking [`Gateway::settlement`].
 
 pub mod manual;
+pub mod paypal;
 pub mod stripe;
 
 use std::sync::Arc;
@@ -163,7 +164,7 @@ pub fn by_id(state: &AppState, id: &str) -> Result<Arc<dyn Gateway>, GatewayErro
         .ok_or_else(|| GatewayError::Unavailable(id.to_string()))
 }
 
-fn build(_state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
+fn build(state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
     match id {
         "manual" => Some(Arc::new(manual::Manual)),
         "stripe" if !settings.stripe.secret_key.is_empty() => match stripe::Stripe::new(&settings.stripe) {
@@ -173,6 +174,7 @@ fn build(_state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<
                 None
             }
         },
+        "paypal" => Some(Arc::new(paypal::Paypal::from_settings(&settings.paypal, state.cache.clone())?)),
         _ => None,
     }
 }
