@@ -12,7 +12,7 @@ use lyceum_platform::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{orders as o, webhooks as w};
+    use api::{coupons as c, orders as o, tax_rates as t, webhooks as w};
     OpenApiRouter::new()
         .routes(routes!(o::list_gateways))
         .routes(routes!(o::quote))
@@ -24,10 +24,14 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(o::mark_paid))
         .routes(routes!(o::refund_order))
         .routes(routes!(w::receive))
+        .routes(routes!(c::list_coupons, c::create_coupon))
+        .routes(routes!(c::get_coupon, c::update_coupon))
+        .routes(routes!(t::list_tax_rates))
+        .routes(routes!(t::put_tax_rate, t::delete_tax_rate))
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{admin as a, checkout as c, orders as o};
+    use pages::{admin as a, admin_coupons as ac, admin_tax as at, checkout as c, orders as o};
     Router::new()
         .route("/checkout/{slug}", get(c::show).post(c::place))
         .route("/orders", get(o::list))
@@ -39,4 +43,10 @@ pub fn page_routes() -> Router<AppState> {
         .route("/admin/orders/{id}", get(a::show))
         .route("/admin/orders/{id}/mark-paid", post(a::mark_paid))
         .route("/admin/orders/{id}/refund", post(a::refund))
+        .route("/admin/coupons", get(ac::list).post(ac::create))
+        .route("/admin/coupons/new", get(ac::new))
+        .route("/admin/coupons/{id}", get(ac::edit).post(ac::save))
+        .route("/admin/coupons/{id}/active", post(ac::set_active))
+        .route("/admin/tax-rates", get(at::list).post(at::set))
+        .route("/admin/tax-rates/{country}/remove", post(at::remove))
 }

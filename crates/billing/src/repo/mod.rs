@@ -1,6 +1,8 @@
 //! The billing tables. Only this module's services call these.
 
 pub mod audit;
+pub mod coupons;
 pub mod inbox;
 pub mod orders;
 pub mod refunds;
+pub mod tax_rates;

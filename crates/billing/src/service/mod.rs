@@ -2,11 +2,15 @@
 //! for a person takes the viewer and checks access itself.
 
 pub mod checkout;
+pub mod coupons;
 pub mod fulfil;
+pub mod pricing;
 pub mod query;
 pub mod reconcile;
+pub mod redemption;
 pub mod refunds;
 pub mod settle;
+pub mod tax;
 pub mod webhooks;
 
 use lyceum_platform::{AppError, auth::Viewer};

@@ -7,6 +7,8 @@
 //! Becoming paid publishes `billing.order_paid` in the same transaction
 //! (the outbox), whose subscriber enrolls the learner ([`super::fulfil`]):
 //! a payment is never recorded without its fulfilment being queued.
+//! Becoming cancelled gives the order's coupon redemption back in the same
+//! transaction ([`super::redemption`]).
 
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 use serde_json::json;
@@ -18,6 +20,7 @@ use crate::{
     gateway::{self, Settlement},
     model::{Order, OrderStatus, Source},
     repo::{audit, orders},
+    service::redemption,
 };
 
 /// Who or what reports the news, recorded in the order's history.
@@ -68,6 +71,7 @@ pub async fn paid(
         return Ok(false);
     }
     orders::record(conn, &order.id, Some(order.status()), OrderStatus::Paid, by.source, by.actor_id, detail).await?;
+    redemption::keep_for_paid(conn, order).await?;
     let lines = orders::lines(conn, &order.id).await?;
     let event = OrderPaid {
         order_id: order.id.clone(),
@@ -95,6 +99,9 @@ async fn moved(
         return Ok(false);
     }
     orders::record(conn, &order.id, Some(order.status()), to, by.source, by.actor_id, detail).await?;
+    if to == OrderStatus::Cancelled {
+        redemption::release(conn, &order.id).await?;
+    }
     let outcome = if to == OrderStatus::Failed { "failed" } else { "cancelled" };
     metrics::counter!("lyceum_payments_total", "gateway" => order.gateway.clone(), "outcome" => outcome).increment(1);
     Ok(true)
