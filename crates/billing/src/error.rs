@@ -1,7 +1,7 @@
 //! Why a billing action is refused: the module's own error, matched by its
 //! pages and turned into HTTP only at the edge (`From<BillingError> for AppError`).
 
-use lyceum_platform::{AppError, Text};
+use lyceum_platform::{AppError, Message, Text};
 
 use crate::gateway::GatewayError;
 
@@ -22,6 +22,9 @@ pub enum BillingError {
     /// The order is not in a state that allows this (409 `order-state`).
     #[error("{0}")]
     OrderState(String),
+    /// A field of the request is wrong (422 naming it, with a message a person can act on).
+    #[error("{field}: {}", message.english)]
+    Invalid { field: &'static str, message: Message },
     /// The coupon `code` cannot be used for this order (422 on the field `coupon`).
     #[error("coupon {code}: {refusal:?}")]
     Coupon { code: String, refusal: CouponRefusal },
@@ -48,6 +51,7 @@ impl From<BillingError> for AppError {
             BillingError::NotOpen => AppError::conflict(message).with_kind("course-not-open"),
             BillingError::CourseFull => AppError::conflict(message).with_kind("course-full"),
             BillingError::OrderState(_) => AppError::conflict(message).with_kind("order-state"),
+            BillingError::Invalid { field, message } => AppError::field(field, message),
             BillingError::Coupon { code, refusal } => AppError::field("coupon", refusal.text(&code)),
             BillingError::Gateway(GatewayError::Unavailable(id)) => AppError::field(
                 "gateway",

@@ -22,16 +22,20 @@ use crate::{
 pub const LABEL_MAX: usize = 40;
 
 /// A country as ISO 3166-1 alpha-2 (two letters, upper case); `None` when
-/// blank; a 422 naming `field` otherwise.
-pub fn normalise_country(raw: Option<&str>) -> Result<Option<String>, AppError> {
+/// blank; a 422 on `country` otherwise.
+pub fn normalise_country(raw: Option<&str>) -> Result<Option<String>, BillingError> {
     let Some(raw) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
     if raw.len() == 2 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(Some(raw.to_ascii_uppercase()))
     } else {
-        Err(AppError::field("country", Text::new("billing.errors.country_format")))
+        Err(invalid_country("billing.errors.country_format"))
     }
+}
+
+fn invalid_country(key: &'static str) -> BillingError {
+    BillingError::Invalid { field: "country", message: Text::new(key).into() }
 }
 
 /// The rate for the buyer's `country` (none: no tax).
@@ -46,7 +50,7 @@ pub async fn rate_for(conn: &mut AnyConnection, country: Option<&str>) -> Result
 /// country has a rate.
 pub async fn rate_to_charge(conn: &mut AnyConnection, country: Option<&str>) -> Result<Option<TaxRate>, BillingError> {
     if country.is_none() && tax_rates::any(conn).await? {
-        return Err(AppError::field("country", Text::new("billing.errors.country_needed")).into());
+        return Err(invalid_country("billing.errors.country_needed"));
     }
     Ok(rate_for(conn, country).await?)
 }
@@ -121,7 +125,7 @@ pub async fn remove(state: &AppState, admin: &Viewer, country: &str) -> Result<(
 }
 
 fn checked_country(raw: &str) -> Result<String, AppError> {
-    normalise_country(Some(raw))?.ok_or_else(|| AppError::field("country", Text::new("billing.errors.country_format")))
+    normalise_country(Some(raw))?.ok_or_else(|| invalid_country("billing.errors.country_format").into())
 }
 
 fn as_json(rate: &TaxRate) -> serde_json::Value {

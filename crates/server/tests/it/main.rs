@@ -49,6 +49,8 @@ mod assignments_rules;
 mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
+mod billing_coupons;
+mod billing_coupons_pages;
 mod browser;
 mod browser_assignment_journey;
 mod browser_assignments;

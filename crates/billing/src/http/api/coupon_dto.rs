@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    model::{Coupon, TaxRate},
+    model::{Coupon, Discount, TaxRate},
     service::coupons::{Change, CouponView, Draft, Value},
 };
 
@@ -201,7 +201,10 @@ impl From<&Coupon> for CouponDto {
         Self {
             id: c.id.clone(),
             code: c.code.clone(),
-            kind: if c.kind == "fixed" { CouponKind::Fixed } else { CouponKind::Percent },
+            kind: match c.discount() {
+                Some(Discount::Fixed(_)) => CouponKind::Fixed,
+                _ => CouponKind::Percent,
+            },
             percent: c.percent,
             amount_minor: c.amount_minor,
             currency: c.currency.clone(),

@@ -13,7 +13,9 @@ use crate::{
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PlaceOrderBody {
     pub course_id: String,
-    /// One of the site's gateways (`GET /api/v1/payments/gateways`).
+    /// One of the site's gateways (`GET /api/v1/payments/gateways`); not
+    /// needed (and ignored) when nothing is left to pay.
+    #[serde(default)]
     pub gateway: String,
     /// The buyer's country, two letters (ISO 3166-1), for tax.
     #[serde(default)]

@@ -53,7 +53,8 @@ fn describe(page: &Page, c: &Coupon) -> String {
 #[derive(Debug, Default, Clone)]
 struct Fields {
     code: String,
-    kind: String,
+    /// A fixed amount (rather than a percentage).
+    fixed: bool,
     percent: String,
     amount: String,
     currency: String,
@@ -69,7 +70,7 @@ impl Fields {
         let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
         Fields {
             code: get("code"),
-            kind: get("kind"),
+            fixed: form.get("kind").is_some_and(|k| k == "fixed"),
             percent: get("percent"),
             amount: get("amount"),
             currency: get("currency"),
@@ -87,7 +88,7 @@ impl Fields {
         let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
         Fields {
             code: c.code.clone(),
-            kind: c.kind.clone(),
+            fixed: matches!(c.discount(), Some(Discount::Fixed(_))),
             courses: v.courses.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>().join(", "),
             valid_from: local_input(page, c.valid_from),
             valid_until: local_input(page, c.valid_until),
@@ -118,7 +119,7 @@ impl CouponForm {
         describe(&self.page, c)
     }
     fn is_fixed(&self) -> bool {
-        self.fields.kind == "fixed"
+        self.fields.fixed
     }
 }
 
@@ -128,7 +129,7 @@ pub async fn list(State(state): State<AppState>, a: AdminPage, Query(p): Query<P
 }
 
 pub async fn new(a: AdminPage) -> AppResult<Response> {
-    let fields = Fields { kind: "percent".into(), ..Fields::default() };
+    let fields = Fields::default();
     form(a.page, None, fields, FormErrors::none(), Reply::OK)
 }
 
@@ -166,8 +167,8 @@ pub async fn save(
     PageForm(form_data): PageForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let view = coupons::get(&state, &a.viewer, &id).await?;
-    let fields =
-        Fields { code: view.coupon.code.clone(), kind: view.coupon.kind.clone(), ..Fields::from_form(&form_data) };
+    let fixed = matches!(view.coupon.discount(), Some(Discount::Fixed(_)));
+    let fields = Fields { code: view.coupon.code.clone(), fixed, ..Fields::from_form(&form_data) };
     let change = match terms(&state, Typed::new(&a.page), &fields).await? {
         Ok(change) => change,
         Err(errors) => {
@@ -226,7 +227,7 @@ fn page_fields(mut errors: FormErrors) -> FormErrors {
 /// The new coupon the form describes, or the messages for what cannot be read.
 async fn draft(state: &AppState, page: &Page, f: &Fields) -> AppResult<Result<Draft, FormErrors>> {
     let mut typed = Typed::new(page);
-    let value = if f.kind == "fixed" {
+    let value = if f.fixed {
         match Currency::parse(&f.currency) {
             Ok(currency) => match Money::parse_major(&f.amount, currency) {
                 Ok(m) => Some(Value::Fixed { amount_minor: m.minor, currency: currency.as_str().into() }),

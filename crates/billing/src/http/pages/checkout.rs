@@ -172,8 +172,9 @@ enum Shown {
 /// gateway down) as its messages; what cannot be bought at all leads away.
 fn on_form(e: BillingError, locale: &str, slug: &str) -> AppResult<Shown> {
     let shown = match e {
-        BillingError::Gateway(GatewayError::Unavailable(_)) | BillingError::Coupon { .. } => AppError::from(e),
-        BillingError::Other(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => e,
+        BillingError::Gateway(GatewayError::Unavailable(_))
+        | BillingError::Coupon { .. }
+        | BillingError::Invalid { .. } => AppError::from(e),
         BillingError::Gateway(g) => {
             let errors = FormErrors { general: Some(g.to_string()), fields: Vec::new() };
             return Ok(Shown::Form(errors, Reply::status(StatusCode::BAD_GATEWAY)));
