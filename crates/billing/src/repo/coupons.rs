@@ -188,6 +188,24 @@ pub async fn held_for_course(
     .await
 }
 
+/// The coupon of the order's redemption, if it holds one.
+pub async fn redeemed_by(conn: &mut AnyConnection, order_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT coupon_id FROM billing_coupon_redemptions WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Takes the coupon's row lock until the transaction ends (PostgreSQL; on
+/// SQLite the transaction holds the database's write lock already).
+pub async fn lock(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE billing_coupons SET redeemed_count = redeemed_count WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records the order's redemption; false when it was recorded already.
 pub async fn insert_redemption(
     conn: &mut AnyConnection,

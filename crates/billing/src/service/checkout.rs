@@ -146,7 +146,11 @@ pub async fn place(
     let id = db::new_id();
     let mut tx = state.db.begin().await?;
     // First: the learner's earlier open orders give their coupons back.
-    supersede_open_orders(&mut tx, viewer, &offer.id).await?;
+    let replaced = supersede_open_orders(&mut tx, viewer, &offer.id).await?;
+    redemption::lock_for_checkout(&mut tx, &replaced, code.as_deref()).await?;
+    for order_id in &replaced {
+        redemption::release(&mut tx, order_id).await?;
+    }
     let applied = match &code {
         Some(code) => {
             let target = Target { course_id: &offer.id, currency: base.currency, now: db::now_ms() };
@@ -220,23 +224,24 @@ async fn start_payment(state: &AppState, viewer: &Viewer, order: Order, title: &
 
 /// A learner has at most one open order per course: placing a new one
 /// cancels the earlier ones (a changed gateway or coupon), recorded in their
-/// history, and gives their coupons' redemptions back. A payment that still
-/// arrives for a cancelled order makes it paid.
+/// history; the caller gives their coupons' redemptions back. A payment that
+/// still arrives for a cancelled order makes it paid. Returns the orders cancelled.
 async fn supersede_open_orders(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
     course_id: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut cancelled = Vec::new();
     while let Some(old) = orders::open_for_course(conn, &viewer.user_id, course_id).await? {
         let from = [OrderStatus::Pending, OrderStatus::Failed];
         if orders::transition(conn, &old.id, &from, OrderStatus::Cancelled).await? {
             let detail = "replaced by a new checkout";
             orders::record(conn, &old.id, Some(old.status()), OrderStatus::Cancelled, Source::Learner, None, detail)
                 .await?;
-            redemption::release(conn, &old.id).await?;
+            cancelled.push(old.id);
         }
     }
-    Ok(())
+    Ok(cancelled)
 }
 
 /// What the learner does next to pay an open order (its page shown again).

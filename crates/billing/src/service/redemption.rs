@@ -127,6 +127,34 @@ pub async fn take(
     Ok(Applied { coupon, discount })
 }
 
+/// Locks, in one global order, every coupon row a checkout is about to
+/// change: those of the orders it replaces (`replaced`, whose redemptions
+/// it gives back) and the coupon `code` it takes. Two checkouts swapping
+/// coupons (one gives X back and takes Y, the other gives Y back and takes
+/// X) would otherwise each hold one row and wait for the other's: a
+/// deadlock on PostgreSQL. Every path takes an order's row before its
+/// coupon's (cancelling, settling, checking out), so rows of orders first,
+/// then coupons by id, is an order no two transactions can cross.
+pub async fn lock_for_checkout(
+    tx: &mut AnyConnection,
+    replaced: &[String],
+    code: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let mut ids = Vec::new();
+    for order_id in replaced {
+        ids.extend(coupons::redeemed_by(tx, order_id).await?);
+    }
+    if let Some(code) = code {
+        ids.extend(coupons::by_code(tx, code).await?.map(|c| c.id));
+    }
+    ids.sort();
+    ids.dedup();
+    for id in &ids {
+        coupons::lock(tx, id).await?;
+    }
+    Ok(())
+}
+
 /// Records the redemption counted by [`take`] for the order just inserted.
 pub async fn record(tx: &mut AnyConnection, applied: &Applied, order: &Order) -> Result<(), sqlx::Error> {
     coupons::insert_redemption(tx, &applied.coupon.id, &order.id, &order.user_id).await?;
