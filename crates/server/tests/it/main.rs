@@ -54,6 +54,7 @@ mod billing_coupons_pages;
 mod browser;
 mod browser_assignment_journey;
 mod browser_assignments;
+mod browser_coupons;
 mod browser_gradebook;
 mod browser_learner;
 mod browser_quiz;
