@@ -51,6 +51,7 @@ mod assignments_worksheet;
 mod avatar_visibility;
 mod billing_coupons;
 mod billing_coupons_pages;
+mod billing_tax;
 mod browser;
 mod browser_assignment_journey;
 mod browser_assignments;
