@@ -147,17 +147,8 @@ pub async fn place(
     let mut tx = state.db.begin().await?;
     // First: the learner's earlier open orders give their coupons back.
     let replaced = supersede_open_orders(&mut tx, viewer, &offer.id).await?;
-    redemption::lock_for_checkout(&mut tx, &replaced, code.as_deref()).await?;
-    for order_id in &replaced {
-        redemption::release(&mut tx, order_id).await?;
-    }
-    let applied = match &code {
-        Some(code) => {
-            let target = Target { course_id: &offer.id, currency: base.currency, now: db::now_ms() };
-            Some(redemption::take(&mut tx, code, &viewer.user_id, &target).await?)
-        }
-        None => None,
-    };
+    let target = Target { course_id: &offer.id, currency: base.currency, now: db::now_ms() };
+    let applied = redemption::swap(&mut tx, &replaced, code.as_deref(), &viewer.user_id, &target).await?;
     let tax = tax::rate_to_charge(&mut tx, country.as_deref()).await?;
     let Priced { offer, quote, .. } = priced(offer, base.money(base.subtotal_minor), applied.clone(), tax);
     let gateway_id = if quote.total_minor == 0 { NO_GATEWAY } else { gateway::by_id(state, &choice.gateway)?.id() };

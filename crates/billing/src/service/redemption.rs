@@ -155,6 +155,26 @@ pub async fn lock_for_checkout(
     Ok(())
 }
 
+/// A checkout's coupons, in its transaction: the orders it `replaced` give
+/// their redemptions back, then the coupon `code` (if any) is counted for
+/// `user_id` ([`take`]), every coupon row locked first in one order.
+pub async fn swap(
+    tx: &mut AnyConnection,
+    replaced: &[String],
+    code: Option<&str>,
+    user_id: &str,
+    target: &Target<'_>,
+) -> Result<Option<Applied>, BillingError> {
+    lock_for_checkout(tx, replaced, code).await?;
+    for order_id in replaced {
+        release(tx, order_id).await?;
+    }
+    match code {
+        Some(code) => Ok(Some(take(tx, code, user_id, target).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Records the redemption counted by [`take`] for the order just inserted.
 pub async fn record(tx: &mut AnyConnection, applied: &Applied, order: &Order) -> Result<(), sqlx::Error> {
     coupons::insert_redemption(tx, &applied.coupon.id, &order.id, &order.user_id).await?;
