@@ -1,8 +1,10 @@
 //! The billing tables. Only this module's services call these.
 
 pub mod audit;
+pub mod coupons;
 pub mod inbox;
 pub mod invoices;
 pub mod orders;
 pub mod refunds;
 pub mod revenue;
+pub mod tax_rates;

@@ -2,6 +2,8 @@
 //! follows a pending payment until it settles), and the administrators' orders.
 
 pub mod admin;
+pub mod admin_coupons;
+pub mod admin_tax;
 pub mod checkout;
 pub mod invoice;
 pub mod orders;
