@@ -109,6 +109,13 @@ async fn moved(
     Ok(true)
 }
 
+/// Cancels an order nobody paid for a day (the reconciliation job); false
+/// when it was settled meanwhile.
+pub async fn abandon(conn: &mut AnyConnection, order: &Order, by: Reporter<'_>) -> Result<bool, sqlx::Error> {
+    let detail = "abandoned: not paid within a day";
+    moved(conn, order, &[OrderStatus::Pending], OrderStatus::Cancelled, by, detail).await
+}
+
 /// Asks the order's gateway where its payment stands and applies the answer
 /// (the return page, `POST …/verify`, the reconciliation job). Returns the
 /// order as it is afterwards.
