@@ -4,5 +4,7 @@ pub mod audit;
 pub mod inbox;
 pub mod invoices;
 pub mod orders;
+pub mod plans;
 pub mod refunds;
 pub mod revenue;
+pub mod subscriptions;

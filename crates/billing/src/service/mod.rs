@@ -10,6 +10,7 @@ pub mod reconcile;
 pub mod refunds;
 pub mod revenue;
 pub mod settle;
+pub mod subscriptions;
 pub mod webhooks;
 
 use lyceum_platform::{AppError, auth::Viewer};

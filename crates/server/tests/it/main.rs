@@ -50,6 +50,7 @@ mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod billing_orders;
+mod billing_subscriptions;
 mod browser;
 mod browser_assignment_journey;
 mod browser_assignments;

@@ -1,6 +1,9 @@
-//! JSON handlers (tag `payments`): thin — extract, call a service, map to a DTO.
+//! JSON handlers (tags `payments` and `subscriptions`): thin — extract, call a service, map to a DTO.
 
 pub mod dto;
 pub mod orders;
+pub mod plans;
 pub mod reports;
+pub mod subscription_dto;
+pub mod subscriptions;
 pub mod webhooks;

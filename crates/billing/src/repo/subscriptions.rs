@@ -1,0 +1,415 @@
+//! `billing_subscriptions`, and the orders (`billing_subscription_orders`) and
+//! enrollments (`billing_subscription_enrollments`) that belong to one.
+//!
+//! Every change of a subscription's state is one conditional UPDATE naming
+//! the state it expects, so the renewal job run twice (or beside a payment)
+//! acts once.
+
+use lyceum_platform::db;
+use sqlx::AnyConnection;
+
+use crate::model::{Order, subscriptions::Subscription};
+
+const COLUMNS: &str = "id, user_id, plan_id, status, gateway, customer_ref, payment_method_ref, \
+     current_period_start, current_period_end, anchor_at, cancel_requested_at, failed_attempts, next_retry_at, \
+     grace_ends_at, ended_at, created_at, updated_at";
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    id: &str,
+    user_id: &str,
+    plan_id: &str,
+    gateway: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO billing_subscriptions (id, user_id, plan_id, status, gateway, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'pending', $4, $5, $5)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(plan_id)
+    .bind(gateway)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A learner subscribes again (after a cancellation or a lapse, or changing
+/// an unpaid choice): the same row, pending on its new first order. The
+/// period fields stay until the payment starts a new period.
+pub async fn restart(conn: &mut AnyConnection, id: &str, plan_id: &str, gateway: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET plan_id = $2, gateway = $3, status = 'pending', cancel_requested_at = NULL, \
+           failed_attempts = 0, next_retry_at = NULL, grace_ends_at = NULL, updated_at = $4 \
+         WHERE id = $1 AND status IN ('pending', 'cancelled', 'lapsed')",
+    )
+    .bind(id)
+    .bind(plan_id)
+    .bind(gateway)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Subscription>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM billing_subscriptions WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Subscription>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM billing_subscriptions WHERE user_id = $1")))
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Subscriptions newest first, before `(created_at, id)`, optionally in one status.
+pub async fn page(
+    conn: &mut AnyConnection,
+    status: Option<&str>,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<Subscription>, sqlx::Error> {
+    let (before_at, before_id) = before.map(|(at, id)| (Some(at), Some(id))).unwrap_or((None, None));
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM billing_subscriptions WHERE ($1 IS NULL OR status = $1) \
+           AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    )))
+    .bind(status)
+    .bind(before_at)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Active subscriptions whose period ended at or before `now` (the renewal job).
+pub async fn period_ended(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<Subscription>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM billing_subscriptions WHERE status = 'active' AND current_period_end <= $1 \
+         ORDER BY current_period_end, id LIMIT $2"
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Past-due subscriptions whose next payment attempt is due at `now`.
+pub async fn attempts_due(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<Subscription>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM billing_subscriptions WHERE status = 'past_due' AND next_retry_at <= $1 \
+         ORDER BY next_retry_at, id LIMIT $2"
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// A payment starts or extends the subscription: active for `[start, end)`.
+pub async fn activate(
+    conn: &mut AnyConnection,
+    id: &str,
+    start: i64,
+    end: i64,
+    anchor: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'active', current_period_start = $2, current_period_end = $3, \
+           anchor_at = $4, failed_attempts = 0, next_retry_at = NULL, grace_ends_at = NULL, ended_at = NULL, \
+           updated_at = $5 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(start)
+    .bind(end)
+    .bind(anchor)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The period that ended at `end` is the last: cancelled, as the learner asked.
+pub async fn end_at_period(conn: &mut AnyConnection, id: &str, end: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'cancelled', ended_at = $2, updated_at = $3 \
+         WHERE id = $1 AND status = 'active' AND current_period_end = $2 AND cancel_requested_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(end)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The period that ended at `end` is to be renewed: past due, its first
+/// payment attempt due at once, access kept until `grace_ends_at`.
+pub async fn start_dunning(conn: &mut AnyConnection, id: &str, end: i64, grace_ends_at: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'past_due', failed_attempts = 0, next_retry_at = $2, \
+           grace_ends_at = $3, updated_at = $4 \
+         WHERE id = $1 AND status = 'active' AND current_period_end = $2 AND cancel_requested_at IS NULL",
+    )
+    .bind(id)
+    .bind(end)
+    .bind(grace_ends_at)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records that payment attempt `attempt` failed (or found the renewal
+/// unpaid): the next one is due at `next_retry_at`. False when that attempt
+/// was recorded already, or the subscription moved on.
+pub async fn attempt_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    attempt: i32,
+    next_retry_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET failed_attempts = $2 + 1, next_retry_at = $3, updated_at = $4 \
+         WHERE id = $1 AND status = 'past_due' AND failed_attempts = $2",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(next_retry_at)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The last attempt failed too: lapsed at `now`, access suspended.
+pub async fn lapse(conn: &mut AnyConnection, id: &str, attempt: i32, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'lapsed', failed_attempts = $2 + 1, next_retry_at = NULL, \
+           ended_at = $3, updated_at = $4 \
+         WHERE id = $1 AND status = 'past_due' AND failed_attempts = $2",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(now)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Cancels now (an unpaid subscription, or a past-due one whose period is over).
+pub async fn cancel_now(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'cancelled', ended_at = $2, next_retry_at = NULL, updated_at = $3 \
+         WHERE id = $1 AND status IN ('pending', 'past_due')",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Asks to stop at the period's end (`Some(now)`), or takes that back (`None`); active subscriptions only.
+pub async fn set_cancel_request(conn: &mut AnyConnection, id: &str, at: Option<i64>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET cancel_requested_at = $2, updated_at = $3 WHERE id = $1 AND status = 'active'",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn set_saved_method(
+    conn: &mut AnyConnection,
+    id: &str,
+    customer_ref: &str,
+    payment_method_ref: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE billing_subscriptions SET customer_ref = $2, payment_method_ref = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(customer_ref)
+    .bind(payment_method_ref)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What an order pays of a subscription.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubscriptionOrder {
+    pub subscription_id: String,
+    /// `start` or `renewal`.
+    pub kind: String,
+}
+
+/// Links an order to the subscription it pays; false when a renewal of that
+/// period has an order already (the unique index).
+pub async fn link_order(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    subscription_id: &str,
+    kind: &str,
+    period_start: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO billing_subscription_orders (order_id, subscription_id, kind, period_start, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(order_id)
+    .bind(subscription_id)
+    .bind(kind)
+    .bind(period_start)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn link_of(conn: &mut AnyConnection, order_id: &str) -> Result<Option<SubscriptionOrder>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT subscription_id, kind FROM billing_subscription_orders WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The renewal order of the period starting at `period_start`.
+pub async fn renewal_order(
+    conn: &mut AnyConnection,
+    subscription_id: &str,
+    period_start: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT order_id FROM billing_subscription_orders WHERE subscription_id = $1 AND period_start = $2",
+    )
+    .bind(subscription_id)
+    .bind(period_start)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Marks the order's payment applied to its subscription: true for the one call that does.
+pub async fn claim_payment(conn: &mut AnyConnection, order_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscription_orders SET applied_at = $2 WHERE order_id = $1 AND applied_at IS NULL",
+    )
+    .bind(order_id)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+const ORDER_COLUMNS: &str = "o.id, o.user_id, o.status, o.currency, o.subtotal_minor, o.discount_minor, o.tax_minor, \
+     o.total_minor, o.refunded_minor, o.tax_rate_bp, o.country, o.vat_number, o.coupon_id, o.gateway, o.gateway_ref, \
+     o.payment_ref, o.created_at, o.updated_at, o.paid_at";
+
+/// The subscription's orders, newest first (its payment history); only the open ones when `open`.
+pub async fn orders(conn: &mut AnyConnection, subscription_id: &str, open: bool) -> Result<Vec<Order>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS} FROM billing_orders o \
+         JOIN billing_subscription_orders s ON s.order_id = o.id \
+         WHERE s.subscription_id = $1 AND ($2 = 0 OR o.status IN ('pending', 'failed')) \
+         ORDER BY o.created_at DESC, o.id DESC LIMIT 200"
+    )))
+    .bind(subscription_id)
+    .bind(i32::from(open))
+    .fetch_all(conn)
+    .await
+}
+
+/// Records an enrollment opened through the subscription (again active if it was suspended).
+pub async fn add_enrollment(conn: &mut AnyConnection, subscription_id: &str, course_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO billing_subscription_enrollments (subscription_id, course_id, enrolled_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (subscription_id, course_id) DO UPDATE SET suspended_at = NULL",
+    )
+    .bind(subscription_id)
+    .bind(course_id)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The courses of enrollments opened through the subscription: the suspended ones, or the others.
+pub async fn enrollments(
+    conn: &mut AnyConnection,
+    subscription_id: &str,
+    suspended: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT course_id FROM billing_subscription_enrollments WHERE subscription_id = $1 \
+           AND (($2 = 1 AND suspended_at IS NOT NULL) OR ($2 = 0 AND suspended_at IS NULL)) \
+         ORDER BY enrolled_at, course_id",
+    )
+    .bind(subscription_id)
+    .bind(i32::from(suspended))
+    .fetch_all(conn)
+    .await
+}
+
+/// Marks the enrollment in `course_id` suspended (`Some(at)`) or restored (`None`).
+pub async fn set_suspended(
+    conn: &mut AnyConnection,
+    subscription_id: &str,
+    course_id: &str,
+    at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE billing_subscription_enrollments SET suspended_at = $3 WHERE subscription_id = $1 AND course_id = $2",
+    )
+    .bind(subscription_id)
+    .bind(course_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the enrollment in `course_id` (the learner left it, or bought the course).
+pub async fn drop_enrollment(conn: &mut AnyConnection, subscription_id: &str, course_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM billing_subscription_enrollments WHERE subscription_id = $1 AND course_id = $2")
+        .bind(subscription_id)
+        .bind(course_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The order's `subscription` line: what it buys is a period of `description` (the plan's name).
+pub async fn insert_line(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    description: &str,
+    amount_minor: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO billing_order_lines (id, order_id, kind, course_id, description, amount_minor) \
+         VALUES ($1, $2, 'subscription', NULL, $3, $4)",
+    )
+    .bind(db::new_id())
+    .bind(order_id)
+    .bind(description)
+    .bind(amount_minor)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
