@@ -254,8 +254,8 @@ pub async fn set_saved_method(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubscriptionOrder {
     pub subscription_id: String,
-    /// `start` or `renewal`.
-    pub kind: String,
+    /// The period a renewal pays starts here; `None` for the order that starts the subscription.
+    pub period_start: Option<i64>,
 }
 
 /// Links an order to the subscription it pays; false when a renewal of that
@@ -283,7 +283,7 @@ pub async fn link_order(
 
 pub async fn link_of(conn: &mut AnyConnection, order_id: &str) -> Result<Option<SubscriptionOrder>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT subscription_id, kind FROM billing_subscription_orders WHERE order_id = $1",
+        "SELECT subscription_id, period_start FROM billing_subscription_orders WHERE order_id = $1",
     )
     .bind(order_id)
     .fetch_optional(conn)

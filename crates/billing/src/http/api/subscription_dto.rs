@@ -161,6 +161,12 @@ impl From<&SubscriptionView> for SubscriptionDetailDto {
     }
 }
 
+/// Your subscription, if you ever subscribed (`null` otherwise).
+#[derive(Serialize, ToSchema)]
+pub struct MySubscriptionDto {
+    pub subscription: Option<SubscriptionDetailDto>,
+}
+
 /// A subscription just asked for: its first order and what to do next to pay it.
 #[derive(Serialize, ToSchema)]
 pub struct SubscribedDto {
@@ -193,7 +199,10 @@ impl SubscriptionList {
 pub struct AdminSubscriptionParams {
     /// Only subscriptions in this state.
     pub status: Option<SubscriptionStatus>,
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 

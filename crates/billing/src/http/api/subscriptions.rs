@@ -11,7 +11,7 @@ use axum::{
     response::Response,
 };
 use lyceum_platform::{
-    AppError, AppResult, AppState,
+    AppResult, AppState,
     auth::{AdminUser, CurrentUser},
     http::{
         errors::Problem,
@@ -62,15 +62,16 @@ pub async fn subscribe(
     .await
 }
 
-/// Your subscription with its payment history; 404 when you never subscribed.
+/// Your subscription with its payment history (`subscription` is `null`
+/// when you never subscribed).
 #[utoipa::path(get, path = "/api/v1/subscriptions/mine", security(("bearer" = []), ("session" = [])), tag = "subscriptions",
-    responses((status = 200, body = SubscriptionDetailDto), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = MySubscriptionDto), (status = 401, body = Problem)))]
 pub async fn my_subscription(
     State(state): State<AppState>,
     CurrentUser(v): CurrentUser,
-) -> AppResult<Json<SubscriptionDetailDto>> {
-    let view = subscriptions::mine(&state, &v).await?.ok_or_else(AppError::not_found)?;
-    Ok(Json((&view).into()))
+) -> AppResult<Json<MySubscriptionDto>> {
+    let view = subscriptions::mine(&state, &v).await?;
+    Ok(Json(MySubscriptionDto { subscription: view.as_ref().map(Into::into) }))
 }
 
 /// One subscription: yours (administrators: any) with its payment history; others: 404.

@@ -116,6 +116,10 @@ pub async fn subscribe(
 ) -> AppResult<Response> {
     let field = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let (plan, gateway) = (field("plan"), field("gateway"));
+    if !plans::active(&state).await?.iter().any(|p| p.id == plan) {
+        let message = s.page.t("billing.subscribe.choose_plan");
+        return render_plans(&state, s, plan, gateway, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     match subscribe::subscribe(&state, &s.viewer, &plan, &gateway).await {
         Ok(done) => Ok(Redirect::to(&order_url(&done.order.id)).into_response()),
         Err(BillingError::SubscriptionState(_)) => {
@@ -131,10 +135,6 @@ pub async fn subscribe(
         Err(BillingError::Gateway(g)) => {
             let message = g.to_string();
             render_plans(&state, s, plan, gateway, Some(message), StatusCode::BAD_GATEWAY).await
-        }
-        Err(BillingError::Other(e)) if e.status == StatusCode::NOT_FOUND => {
-            let message = s.page.t("billing.subscribe.choose_plan");
-            render_plans(&state, s, plan, gateway, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

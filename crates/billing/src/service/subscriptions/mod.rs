@@ -187,7 +187,8 @@ async fn record_change(
     before: &Subscription,
     after: &Subscription,
 ) -> Result<(), sqlx::Error> {
-    if before.status == after.status && before.cancel_requested_at == after.cancel_requested_at {
+    let state = |s: &Subscription| (s.status(), s.cancels_at_period_end());
+    if state(before) == state(after) {
         return Ok(());
     }
     let shown = |s: &Subscription| json!({ "status": s.status, "cancel_at_period_end": s.cancels_at_period_end() });

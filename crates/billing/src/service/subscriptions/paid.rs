@@ -54,7 +54,7 @@ pub async fn apply(state: &AppState, event: &OrderPaid, now: i64) -> Result<(), 
         tracing::info!(subscription = %subscription.id, order = %event.order_id, end, "subscription period paid");
     }
     tx.commit().await?;
-    if link.kind == "start" {
+    if link.period_start.is_none() {
         keep_payment_method(state, &subscription, &event.order_id).await;
     }
     super::access::restore(state, &subscription.id).await

@@ -33,9 +33,9 @@ pub async fn subscribe(
     state: &AppState,
     viewer: &Viewer,
     plan_id: &str,
-    gateway_id: &str,
+    gateway: &str,
 ) -> Result<Subscribed, BillingError> {
-    let gateway = gateway::by_id(state, gateway_id)?;
+    let gateway = gateway::by_id(state, gateway)?;
     let mut tx = state.db.begin().await?;
     let plan = plans::by_id(&mut tx, plan_id).await?.ok_or_else(AppError::not_found)?;
     if !plan.is_active() {
