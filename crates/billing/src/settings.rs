@@ -5,7 +5,7 @@
 //! marks the order paid. Stripe and PayPal are offered when listed in
 //! `gateways` and their keys are set.
 
-use lyceum_platform::config::Section;
+use lyceum_platform::config::{Secret, Section};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,12 +65,17 @@ impl Default for Seller {
 #[serde(default)]
 pub struct StripeSettings {
     pub api_base: String,
-    pub secret_key: String,
+    /// `sk_…`: the gateway is offered only when it is set.
+    pub secret_key: Secret,
     pub publishable_key: String,
     /// The `whsec_…` secret of the webhook endpoint `/api/v1/payments/webhooks/stripe`.
-    pub webhook_secret: String,
-    /// Stripe.js: the one script origin the checkout page's CSP allows.
+    pub webhook_secret: Secret,
+    /// Stripe.js: the one script (and frame) origin the order page's CSP
+    /// allows, beside `api_base`'s origin for its calls.
     pub js_url: String,
+    /// Where Stripe.js opens 3-D Secure challenge frames: also allowed in the
+    /// order page's `frame-src` (empty: nothing more).
+    pub hooks_url: String,
     /// How old a webhook's signed timestamp may be.
     pub webhook_tolerance_secs: u64,
 }
@@ -79,10 +84,11 @@ impl Default for StripeSettings {
     fn default() -> Self {
         Self {
             api_base: "https://api.stripe.com".into(),
-            secret_key: String::new(),
+            secret_key: Secret::default(),
             publishable_key: String::new(),
-            webhook_secret: String::new(),
+            webhook_secret: Secret::default(),
             js_url: "https://js.stripe.com/v3/".into(),
+            hooks_url: "https://hooks.stripe.com".into(),
             webhook_tolerance_secs: 300,
         }
     }

@@ -7,12 +7,13 @@
 //! a webhook, or the reconciliation job asking [`Gateway::settlement`].
 
 pub mod manual;
+pub mod stripe;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::http::HeaderMap;
-use lyceum_platform::{AppState, money::Money};
+use lyceum_platform::{AppState, http::security::ExtraSources, money::Money};
 
 use crate::settings::BillingSettings;
 
@@ -48,8 +49,15 @@ pub enum NextStep {
     Wait,
     /// Go to the gateway's own page (PayPal's approval link).
     Redirect { url: String },
-    /// Enter a card on our checkout page with the gateway's script (Stripe Elements).
-    CardForm { script_url: String, publishable_key: String, client_secret: String },
+    /// Enter a card on our order page with the gateway's script (Stripe Elements).
+    CardForm {
+        script_url: String,
+        publishable_key: String,
+        client_secret: String,
+        /// What the page's Content-Security-Policy adds for the form: the
+        /// script's origin, the frames it opens (3-D Secure), the API it calls.
+        csp: ExtraSources,
+    },
 }
 
 /// Where a payment stands, as the gateway sees it.
@@ -212,9 +220,16 @@ pub fn by_id(state: &AppState, id: &str) -> Result<Arc<dyn Gateway>, GatewayErro
         .ok_or_else(|| GatewayError::Unavailable(id.to_string()))
 }
 
-fn build(_state: &AppState, _settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
+fn build(_state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
     match id {
         "manual" => Some(Arc::new(manual::Manual)),
+        "stripe" if !settings.stripe.secret_key.is_empty() => match stripe::Stripe::new(&settings.stripe) {
+            Ok(gateway) => Some(Arc::new(gateway)),
+            Err(e) => {
+                tracing::error!(error = %e, "the Stripe gateway could not be set up");
+                None
+            }
+        },
         _ => None,
     }
 }

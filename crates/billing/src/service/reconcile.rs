@@ -49,9 +49,9 @@ pub async fn run_once(state: &AppState, now: i64) -> Result<usize, JobError> {
     };
     let mut changed = 0;
     for order in stale {
-        let before = order.status.clone();
+        let before = order.status();
         match settle::check(state, order, Reporter::new(Source::Reconcile, None)).await {
-            Ok(after) if after.status != before => changed += 1,
+            Ok(after) if after.status() != before => changed += 1,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "reconciliation could not settle an order"),
         }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod limits;
 pub mod media;
 pub mod metrics;
+pub mod outbound;
 pub mod security;
 pub mod shed;
 

@@ -1,5 +1,5 @@
 //! The HTTP transport of the S3 adapter: hyper with rustls on the `ring`
-//! provider, passed explicitly.
+//! provider, passed explicitly (the connector of [`crate::http::outbound`]).
 //!
 //! object_store's built-in transport is reqwest, whose rustls needs either
 //! aws-lc-rs (aws-lc-sys: ~250 s of a cold build, and a second provider that
@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use http_body_util::BodyExt;
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_rustls::HttpsConnector;
 use hyper_util::{
     client::legacy::{Client, connect::HttpConnector as TcpConnector},
     rt::TokioExecutor,
@@ -24,8 +24,7 @@ use object_store::{
     },
 };
 
-/// Time to connect (TCP and TLS) and, separately, to receive response headers.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time to receive response headers (connecting has its own limit, in the connector).
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
@@ -36,15 +35,8 @@ pub(super) struct RustlsRing {
 
 impl HttpConnector for RustlsRing {
     fn connect(&self, _: &ClientOptions) -> object_store::Result<HttpClient> {
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let builder = HttpsConnectorBuilder::new().with_provider_and_native_roots(provider).map_err(|e| {
-            object_store::Error::Generic { store: "S3", source: format!("TLS set-up (system roots): {e}").into() }
-        })?;
-        let builder = if self.allow_http { builder.https_or_http() } else { builder.https_only() };
-        let mut tcp = TcpConnector::new();
-        tcp.set_connect_timeout(Some(CONNECT_TIMEOUT));
-        tcp.enforce_http(false);
-        let connector = builder.enable_all_versions().wrap_connector(tcp);
+        let connector = crate::http::outbound::connector(self.allow_http)
+            .map_err(|e| object_store::Error::Generic { store: "S3", source: e.to_string().into() })?;
         let client = Client::builder(TokioExecutor::new()).build(connector);
         Ok(HttpClient::new(Hyper(client)))
     }

@@ -53,6 +53,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/order-status.js"),
     },
+    // The order page's card form: Stripe.js Elements and 3-D Secure (billing).
+    Asset {
+        name: "stripe-card.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/stripe-card.js"),
+    },
     // The markdown editor (toolbar, preview, drafts) of the authoring forms.
     Asset {
         name: "editor.js",

@@ -69,9 +69,10 @@ async fn paid_and_full_courses_explain_themselves(backend: Backend) {
     let csrf = learner.page_csrf("/notifications").await;
 
     let reply = learner.form(&format!("/courses/{paid}/enroll"), &[("csrf", &csrf)]).await;
-    assert_eq!(reply.status, 402);
-    assert!(reply.text.contains("Payment required") && reply.text.contains("$19.99"), "{}", reply.text);
-    assert!(reply.text.contains(&format!("href=\"/courses/{paid}\"")));
+    assert_eq!(reply.status, 303, "a paid course leads to its checkout");
+    assert_eq!(reply.header("location"), format!("/checkout/{paid}"));
+    let checkout = learner.get(&format!("/checkout/{paid}")).await;
+    assert!(checkout.text.contains("$19.99") && checkout.text.contains(&format!("href=\"/courses/{paid}\"")));
 
     let reply = learner.form(&format!("/courses/{full}/enroll"), &[("csrf", &csrf)]).await;
     assert_eq!(reply.status, 303);

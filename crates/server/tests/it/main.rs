@@ -28,6 +28,7 @@ mod quiz_kit;
 mod s3;
 #[path = "../../../platform/tests/it/smtp_server/mod.rs"]
 mod smtp_server;
+mod stripe_kit;
 
 // The tests, one module per area.
 mod account_mail_jobs;
@@ -50,6 +51,8 @@ mod assignments_uploads;
 mod assignments_worksheet;
 mod avatar_visibility;
 mod billing_orders;
+mod billing_stripe;
+mod billing_stripe_webhooks;
 mod billing_subscriptions;
 mod browser;
 mod browser_assignment_journey;
@@ -58,6 +61,7 @@ mod browser_gradebook;
 mod browser_learner;
 mod browser_quiz;
 mod browser_staff;
+mod browser_stripe;
 mod caching_personal;
 mod catalog;
 mod catalog_cache;

@@ -53,6 +53,8 @@ pub struct QuoteParams {
 pub struct AdminOrderParams {
     /// Only orders in this state.
     pub status: Option<OrderStatus>,
+    /// Page size, 1–100 (default 25); outside that range is a 422.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -217,7 +219,7 @@ impl NextStepDto {
         match next {
             NextStep::Wait => Self::Wait { instructions: instructions.to_string() },
             NextStep::Redirect { url } => Self::Redirect { url: url.clone() },
-            NextStep::CardForm { script_url, publishable_key, client_secret } => Self::CardForm {
+            NextStep::CardForm { script_url, publishable_key, client_secret, .. } => Self::CardForm {
                 script_url: script_url.clone(),
                 publishable_key: publishable_key.clone(),
                 client_secret: client_secret.clone(),

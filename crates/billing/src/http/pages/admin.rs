@@ -129,7 +129,7 @@ pub async fn refund(
     let req = RefundRequest {
         amount_minor,
         reason: form.get("reason").cloned().unwrap_or_default(),
-        remove_enrollment: form.get("remove_enrollment").is_some(),
+        remove_enrollment: form.contains_key("remove_enrollment"),
     };
     let key = format!("{}:{}", a.viewer.user_id, db::new_id());
     match refunds::refund(&state, &a.viewer, &id, &req, &key).await {

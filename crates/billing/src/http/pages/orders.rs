@@ -1,7 +1,8 @@
 //! `/orders` (the learner's orders) and `/orders/{id}`: an order, what to do
-//! next to pay it, and — while its payment is pending — a page that follows
-//! it (`order-status.js` asks the API and reloads when it settles; without
-//! script, a "check again" button does the same).
+//! next to pay it (the card form runs `stripe-card.js`), and — while its
+//! payment is pending — a page that follows it (`order-status.js` asks the
+//! API and reloads when it settles; without script, a "check again" button
+//! does the same).
 
 use askama::Template;
 use axum::{
@@ -69,7 +70,16 @@ pub async fn show(State(state): State<AppState>, s: SignedIn, Path(id): Path<Str
         None
     });
     let instructions = state.settings.section::<BillingSettings>().manual_instructions;
-    Reply::OK.render(&OrderPage { page: s.page, view, next, instructions })
+    // A card form's script, frames and API calls are allowed on this answer only.
+    let csp = match &next {
+        Some(NextStep::CardForm { csp, .. }) => Some(csp.clone()),
+        _ => None,
+    };
+    let mut response = Reply::OK.render(&OrderPage { page: s.page, view, next, instructions })?;
+    if let Some(csp) = csp {
+        response.extensions_mut().insert(csp);
+    }
+    Ok(response)
 }
 
 /// Where the gateway sends the learner back: ask it and settle, then show

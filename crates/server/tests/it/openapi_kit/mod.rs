@@ -47,6 +47,18 @@ pub async fn enrollment(client: &TestClient) -> String {
     reply.json()["id"].as_str().expect("enrollment id").to_string()
 }
 
+/// A pending order of the caller's (manual gateway) for a fresh paid course of theirs.
+pub async fn order_fixture(client: &TestClient) -> String {
+    let (course, _, _) = course_fixture(client).await;
+    let priced =
+        client.patch(&format!("/api/v1/courses/{course}"), json!({"price_minor": 1500, "currency": "EUR"})).await;
+    assert_eq!(priced.status, 200, "price: {}", priced.text);
+    client.post(&format!("/api/v1/courses/{course}/publish"), json!({})).await;
+    let reply = client.post("/api/v1/orders", json!({"course_id": course, "gateway": "manual"})).await;
+    assert_eq!(reply.status, 201, "order: {}", reply.text);
+    reply.json()["order"]["id"].as_str().expect("order id").to_string()
+}
+
 /// The code of a certificate the caller earns: a fresh one-lesson course of
 /// theirs, published, enrolled in and completed.
 pub async fn certificate(client: &TestClient) -> String {

@@ -100,6 +100,12 @@ impl Walker<'_> {
             concrete =
                 concrete.replace("/enrollments/{id}", &format!("/enrollments/{}", enrollment(self.bearer).await));
         }
+        if path.contains("/orders/{id}") {
+            // A fresh order per call: cancelling or paying one must not starve later operations.
+            concrete = concrete.replace("/orders/{id}", &format!("/orders/{}", order_fixture(self.bearer).await));
+        }
+        // Only the manual gateway is offered here; its webhook refuses every delivery (400).
+        concrete = concrete.replace("{gateway}", "manual");
         if path.contains("/roster/{user_id}") {
             // The walker's own enrollment in the fresh course, so there is someone to remove.
             let course = concrete.split('/').nth(4).unwrap().to_string();
