@@ -89,10 +89,8 @@ pub async fn include(conn: &mut AnyConnection, course_id: &str, by: &str) -> Res
 }
 
 pub async fn exclude(conn: &mut AnyConnection, course_id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM billing_included_courses WHERE course_id = $1")
-        .bind(course_id)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM billing_included_courses WHERE course_id = $1").bind(course_id).execute(conn).await?;
     Ok(done.rows_affected() > 0)
 }
 

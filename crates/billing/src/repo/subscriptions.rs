@@ -152,7 +152,12 @@ pub async fn end_at_period(conn: &mut AnyConnection, id: &str, end: i64) -> Resu
 
 /// The period that ended at `end` is to be renewed: past due, its first
 /// payment attempt due at once, access kept until `grace_ends_at`.
-pub async fn start_dunning(conn: &mut AnyConnection, id: &str, end: i64, grace_ends_at: i64) -> Result<bool, sqlx::Error> {
+pub async fn start_dunning(
+    conn: &mut AnyConnection,
+    id: &str,
+    end: i64,
+    grace_ends_at: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE billing_subscriptions SET status = 'past_due', failed_attempts = 0, next_retry_at = $2, \
            grace_ends_at = $3, updated_at = $4 \
@@ -282,12 +287,10 @@ pub async fn link_order(
 }
 
 pub async fn link_of(conn: &mut AnyConnection, order_id: &str) -> Result<Option<SubscriptionOrder>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT subscription_id, period_start FROM billing_subscription_orders WHERE order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_as("SELECT subscription_id, period_start FROM billing_subscription_orders WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The renewal order of the period starting at `period_start`.
@@ -336,7 +339,11 @@ pub async fn orders(conn: &mut AnyConnection, subscription_id: &str, open: bool)
 }
 
 /// Records an enrollment opened through the subscription (again active if it was suspended).
-pub async fn add_enrollment(conn: &mut AnyConnection, subscription_id: &str, course_id: &str) -> Result<(), sqlx::Error> {
+pub async fn add_enrollment(
+    conn: &mut AnyConnection,
+    subscription_id: &str,
+    course_id: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO billing_subscription_enrollments (subscription_id, course_id, enrolled_at) VALUES ($1, $2, $3) \
          ON CONFLICT (subscription_id, course_id) DO UPDATE SET suspended_at = NULL",
@@ -385,7 +392,11 @@ pub async fn set_suspended(
 }
 
 /// Forgets the enrollment in `course_id` (the learner left it, or bought the course).
-pub async fn drop_enrollment(conn: &mut AnyConnection, subscription_id: &str, course_id: &str) -> Result<(), sqlx::Error> {
+pub async fn drop_enrollment(
+    conn: &mut AnyConnection,
+    subscription_id: &str,
+    course_id: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM billing_subscription_enrollments WHERE subscription_id = $1 AND course_id = $2")
         .bind(subscription_id)
         .bind(course_id)

@@ -149,7 +149,9 @@ async fn plans_are_kept_by_administrators(backend: Backend) {
     let (admin, _) = app.signed_in("admin@example.org", Role::Admin).await;
     let (learner, _) = app.signed_in("learner@example.org", Role::Learner).await;
     let bad = |name: &str, price: i64, currency: &str| json!({"name": name, "interval": "year", "price_minor": price, "currency": currency});
-    for (body, field) in [(bad("", 100, "EUR"), "name"), (bad("Y", 0, "EUR"), "price_minor"), (bad("Y", 100, "EURO"), "currency")] {
+    for (body, field) in
+        [(bad("", 100, "EUR"), "name"), (bad("Y", 0, "EUR"), "price_minor"), (bad("Y", 100, "EURO"), "currency")]
+    {
         let reply = admin.post("/api/v1/subscription-plans", body).await;
         reply.assert_problem(422, "validation");
         assert_eq!(reply.error_fields(), [field], "{}", reply.text);
@@ -158,7 +160,10 @@ async fn plans_are_kept_by_administrators(backend: Backend) {
     let path = format!("/api/v1/subscription-plans/{plan_id}");
     let renamed = admin.patch(&path, json!({"name": "Monthly pass", "price_minor": 1900})).await;
     assert_eq!(renamed.status, 200, "{}", renamed.text);
-    assert_eq!((renamed.json()["name"].as_str(), renamed.json()["price_minor"].as_i64()), (Some("Monthly pass"), Some(1900)));
+    assert_eq!(
+        (renamed.json()["name"].as_str(), renamed.json()["price_minor"].as_i64()),
+        (Some("Monthly pass"), Some(1900))
+    );
     let off = admin.patch(&path, json!({"active": false})).await;
     assert_eq!(off.json()["active"], false);
     assert!(learner.get("/api/v1/subscription-plans").await.json()["items"].as_array().unwrap().is_empty());
@@ -167,7 +172,9 @@ async fn plans_are_kept_by_administrators(backend: Backend) {
     refused.assert_problem(422, "validation");
     assert_eq!(refused.error_fields(), ["plan_id"]);
     subscribe(&learner, "no-such-plan").await.assert_problem(404, "not-found");
-    let audit = count(&app, "SELECT COUNT(*) FROM billing_audit WHERE subject_id = $1 AND subject_kind = $2", &plan_id, "plan").await;
+    let audit =
+        count(&app, "SELECT COUNT(*) FROM billing_audit WHERE subject_id = $1 AND subject_kind = $2", &plan_id, "plan")
+            .await;
     assert_eq!(audit, 3, "created, renamed, deactivated: audited");
     app.stop().await;
 }
@@ -186,7 +193,10 @@ async fn cancelling_keeps_access_until_the_period_ends(backend: Backend) {
 
     let cancel = learner.post(&format!("/api/v1/subscriptions/{sub}/cancel"), json!({})).await;
     assert_eq!(cancel.status, 200, "{}", cancel.text);
-    assert_eq!((cancel.json()["status"].as_str(), cancel.json()["cancel_at_period_end"].as_bool()), (Some("active"), Some(true)));
+    assert_eq!(
+        (cancel.json()["status"].as_str(), cancel.json()["cancel_at_period_end"].as_bool()),
+        (Some("active"), Some(true))
+    );
     assert!(cancel.json()["renews_at"].is_null());
     assert_eq!(renew_at(&app, end - DAY).await, Renewed::default(), "nothing before the end");
     assert!(enrolled(&app, &course, &learner_id).await, "access until the period ends");
@@ -199,7 +209,10 @@ async fn cancelling_keeps_access_until_the_period_ends(backend: Backend) {
     assert_eq!(mine(&learner).await["status"], "cancelled");
     assert!(!enrolled(&app, &course, &learner_id).await, "access ends with the period");
     assert_eq!(enrollment_kit::rows(&app, &course, "cancelled").await, 1, "the row is kept");
-    learner.post(&format!("/api/v1/subscriptions/{sub}/resume"), json!({})).await.assert_problem(409, "subscription-state");
+    learner
+        .post(&format!("/api/v1/subscriptions/{sub}/resume"), json!({}))
+        .await
+        .assert_problem(409, "subscription-state");
     assert_eq!(renew_at(&app, end + 2 * DAY).await, Renewed::default());
     assert_eq!(mine(&learner).await["orders"].as_array().unwrap().len(), 1, "no renewal order");
     enroll_in(&learner, &course).await.assert_problem(402, "subscription-required");
@@ -212,7 +225,8 @@ async fn an_unpaid_renewal_is_retried_then_lapses_and_paying_restores_access(bac
     let (teacher, _) = app.signed_in("teacher@example.org", Role::Instructor).await;
     let (learner, learner_id) = app.signed_in("learner@example.org", Role::Learner).await;
     let course = learning_kit::course_with(&teacher, "Included", &[("One", vec![learning_kit::text("Intro")])]).await;
-    let priced = teacher.patch(&format!("/api/v1/courses/{}", course.id), json!({"price_minor": 4900, "currency": "EUR"})).await;
+    let priced =
+        teacher.patch(&format!("/api/v1/courses/{}", course.id), json!({"price_minor": 4900, "currency": "EUR"})).await;
     assert_eq!(priced.status, 200, "{}", priced.text);
     learning_kit::publish(&teacher, &course.id).await;
     let plan_id = plan(&admin, "Monthly", 1500).await;
@@ -243,7 +257,8 @@ async fn an_unpaid_renewal_is_retried_then_lapses_and_paying_restores_access(bac
     assert_eq!(mine(&learner).await["status"], "lapsed");
     assert!(!enrolled(&app, &course.id, &learner_id).await, "access suspended");
     assert_eq!(enrollment_kit::rows(&app, &course.id, "cancelled").await, 1, "the enrollment row is kept");
-    let progress = "SELECT COUNT(*) FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL";
+    let progress =
+        "SELECT COUNT(*) FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL";
     assert_eq!(count(&app, progress, &learner_id, &course.id).await, 1, "progress kept");
     assert_eq!(notices(&app, &learner_id, "billing.subscription_lapsed").await, 1);
     let mails = app.mails_to("learner@example.org").await;
@@ -279,7 +294,10 @@ async fn nobody_reaches_another_learners_subscription(backend: Backend) {
 
     let new_plan = json!({"name": "X", "interval": "month", "price_minor": 100, "currency": "EUR"});
     other.post("/api/v1/subscription-plans", new_plan).await.assert_problem(403, "forbidden");
-    teacher.patch(&format!("/api/v1/subscription-plans/{plan_id}"), json!({"active": false})).await.assert_problem(403, "forbidden");
+    teacher
+        .patch(&format!("/api/v1/subscription-plans/{plan_id}"), json!({"active": false}))
+        .await
+        .assert_problem(403, "forbidden");
     let include_path = format!("/api/v1/subscription-plans/included-courses/{course}");
     teacher.send(reqwest::Method::PUT, &include_path, None).await.assert_problem(403, "forbidden");
     other.get("/api/v1/subscription-plans?all=true").await.assert_problem(403, "forbidden");
@@ -330,7 +348,10 @@ async fn the_pages_walk_a_subscription(backend: Backend) {
     mark_paid(&app, &admin, order_page.trim_start_matches("/orders/")).await;
 
     let mine_page = learner.get("/subscription").await.text;
-    assert!(mine_page.contains("Renews on") && mine_page.contains(&format!("/subscriptions/enroll/{slug}")), "{mine_page}");
+    assert!(
+        mine_page.contains("Renews on") && mine_page.contains(&format!("/subscriptions/enroll/{slug}")),
+        "{mine_page}"
+    );
     let enrolled_reply = submit(&learner, "/subscription", &format!("/subscriptions/enroll/{slug}"), &[]).await;
     assert_eq!(enrolled_reply.status, 303, "{}", enrolled_reply.text);
     assert_eq!(enrolled_reply.header("location"), format!("/learn/{slug}"));

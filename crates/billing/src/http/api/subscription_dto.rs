@@ -186,10 +186,8 @@ pub struct SubscriptionList {
 impl SubscriptionList {
     /// The page's subscriptions with their plans (`plans`: every plan by id).
     pub fn new(items: &[Subscription], plans: &HashMap<String, Plan>, next_cursor: Option<String>) -> Self {
-        let items = items
-            .iter()
-            .filter_map(|s| plans.get(&s.plan_id).map(|plan| SubscriptionDto::new(s, plan)))
-            .collect();
+        let items =
+            items.iter().filter_map(|s| plans.get(&s.plan_id).map(|plan| SubscriptionDto::new(s, plan))).collect();
         Self { items, next_cursor }
     }
 }

@@ -115,7 +115,9 @@ fn plan_refused(e: BillingError) -> AppResult<Response> {
         BillingError::Invalid { field: "name", .. } => {
             Ok(redirect_with_flash(PLANS_URL, FlashKind::Error, "billing.flash.plan_name"))
         }
-        BillingError::Invalid { .. } => Ok(redirect_with_flash(PLANS_URL, FlashKind::Error, "billing.flash.bad_amount")),
+        BillingError::Invalid { .. } => {
+            Ok(redirect_with_flash(PLANS_URL, FlashKind::Error, "billing.flash.bad_amount"))
+        }
         other => Err(other.into()),
     }
 }
@@ -169,7 +171,11 @@ pub async fn include(
     Ok(redirect_with_flash(PLANS_URL, FlashKind::Success, "billing.flash.course_included"))
 }
 
-pub async fn exclude(State(state): State<AppState>, a: AdminPage, Path(course_id): Path<CourseId>) -> AppResult<Response> {
+pub async fn exclude(
+    State(state): State<AppState>,
+    a: AdminPage,
+    Path(course_id): Path<CourseId>,
+) -> AppResult<Response> {
     plans::set_included(&state, &a.viewer, &course_id, false).await?;
     Ok(redirect_with_flash(PLANS_URL, FlashKind::Success, "billing.flash.course_excluded"))
 }

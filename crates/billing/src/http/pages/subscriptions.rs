@@ -177,7 +177,9 @@ pub async fn resume(State(state): State<AppState>, s: SignedIn) -> AppResult<Res
 pub async fn enroll(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
     let course = format!("/courses/{slug}");
     Ok(match access::enroll_by_slug(&state, &s.viewer, &slug).await {
-        Ok(_) => redirect_with_flash(&format!("/learn/{slug}"), FlashKind::Success, "billing.flash.enrolled_subscription"),
+        Ok(_) => {
+            redirect_with_flash(&format!("/learn/{slug}"), FlashKind::Success, "billing.flash.enrolled_subscription")
+        }
         Err(BillingError::SubscriptionRequired) => {
             redirect_with_flash("/subscribe", FlashKind::Info, "billing.flash.subscription_required")
         }

@@ -30,7 +30,8 @@ pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> 
     let subscription = {
         let mut conn = state.db.pool().acquire().await?;
         let subscription = rows::of_user(&mut conn, &viewer.user_id).await?;
-        let subscription = subscription.filter(|s| s.status().gives_access()).ok_or(BillingError::SubscriptionRequired)?;
+        let subscription =
+            subscription.filter(|s| s.status().gives_access()).ok_or(BillingError::SubscriptionRequired)?;
         if !plans::is_included(&mut conn, course_id.as_str()).await? {
             return Err(BillingError::NotIncluded);
         }

@@ -113,6 +113,8 @@ async fn keep_payment_method(state: &AppState, subscription: &Subscription, orde
             }
         }
         Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, subscription = %subscription.id, "could not read the saved payment method"),
+        Err(e) => {
+            tracing::warn!(error = %e, subscription = %subscription.id, "could not read the saved payment method")
+        }
     }
 }

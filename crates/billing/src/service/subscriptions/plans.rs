@@ -89,7 +89,8 @@ pub async fn create(
     let (name, price) = checked(input)?;
     let id = db::new_id();
     let mut tx = state.db.begin().await?;
-    let new = plans::NewPlan { id: &id, name: &name, interval, price_minor: price.minor, currency: price.currency.as_str() };
+    let new =
+        plans::NewPlan { id: &id, name: &name, interval, price_minor: price.minor, currency: price.currency.as_str() };
     plans::insert(&mut tx, &new).await?;
     let after = json!({ "name": name, "interval": interval.as_str(), "price_minor": price.minor, "currency": price.currency.as_str() });
     audit::record(&mut tx, entry(viewer, "plan.create", "plan", &id, None, Some(after))).await?;
@@ -108,9 +109,7 @@ pub async fn update(state: &AppState, viewer: &Viewer, id: &str, input: &PlanInp
     let before = plans::by_id(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
     plans::update(&mut tx, id, &name, price.minor, price.currency.as_str(), input.active).await?;
     let after = plans::by_id(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
-    let shown = |p: &Plan| {
-        json!({ "name": p.name, "price_minor": p.price_minor, "currency": p.currency, "active": p.is_active() })
-    };
+    let shown = |p: &Plan| json!({ "name": p.name, "price_minor": p.price_minor, "currency": p.currency, "active": p.is_active() });
     audit::record(&mut tx, entry(viewer, "plan.update", "plan", id, Some(shown(&before)), Some(shown(&after)))).await?;
     tx.commit().await?;
     Ok(after)

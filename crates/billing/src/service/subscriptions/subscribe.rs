@@ -82,15 +82,8 @@ pub(crate) async fn place_order(
 ) -> Result<Order, BillingError> {
     let id = db::new_id();
     let quote = Quote::of(plan.price());
-    let new = orders::NewOrder {
-        id: &id,
-        user_id,
-        quote: &quote,
-        country: None,
-        vat_number: None,
-        coupon_id: None,
-        gateway,
-    };
+    let new =
+        orders::NewOrder { id: &id, user_id, quote: &quote, country: None, vat_number: None, coupon_id: None, gateway };
     orders::insert(conn, &new).await?;
     rows::insert_line(conn, &id, &plan.name, quote.subtotal_minor).await?;
     let detail = if period_start.is_some() { "renewal of the subscription" } else { "subscription" };
