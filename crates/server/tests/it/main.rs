@@ -62,6 +62,7 @@ mod browser_learner;
 mod browser_quiz;
 mod browser_staff;
 mod browser_stripe;
+mod browser_subscriptions;
 mod caching_personal;
 mod catalog;
 mod catalog_cache;

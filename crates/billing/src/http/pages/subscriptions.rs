@@ -80,8 +80,16 @@ impl SubscriptionPage {
             v.subscription.status() == SubscriptionStatus::Active && v.subscription.cancels_at_period_end()
         })
     }
+    /// Never subscribed, ended, or waiting on a first order that was cancelled.
     fn can_subscribe_again(&self) -> bool {
-        matches!(self.status(), None | Some(SubscriptionStatus::Cancelled | SubscriptionStatus::Lapsed))
+        match &self.view {
+            None => true,
+            Some(v) => match v.subscription.status() {
+                SubscriptionStatus::Cancelled | SubscriptionStatus::Lapsed => true,
+                SubscriptionStatus::Pending => v.open_order().is_none(),
+                _ => false,
+            },
+        }
     }
 }
 
