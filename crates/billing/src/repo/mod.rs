@@ -7,4 +7,6 @@ pub mod orders;
 pub mod plans;
 pub mod refunds;
 pub mod revenue;
+pub mod subscription_enrollments;
+pub mod subscription_orders;
 pub mod subscriptions;

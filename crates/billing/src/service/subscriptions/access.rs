@@ -18,7 +18,11 @@ use lyceum_platform::{
     jobs::{Job, JobError},
 };
 
-use crate::{BillingError, events::SubscriptionEnded, repo::plans, repo::subscriptions as rows};
+use crate::{
+    BillingError,
+    events::SubscriptionEnded,
+    repo::{plans, subscription_enrollments as opened, subscriptions as rows},
+};
 
 /// The viewer enrolls in `course_id` through their subscription: 402
 /// `subscription-required` without one that gives access now, 409
@@ -42,7 +46,7 @@ pub async fn enroll(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> 
         return enroll::admit_covered(state, viewer, course_id).await.map_err(refused);
     }
     // Recorded first: if enrolling fails, the suspension finds no active enrollment and forgets it.
-    rows::add_enrollment(&mut *state.db.autocommit().await?, &subscription.id, course_id.as_str()).await?;
+    opened::add_enrollment(&mut *state.db.autocommit().await?, &subscription.id, course_id.as_str()).await?;
     enroll::admit_covered(state, viewer, course_id).await.map_err(refused)
 }
 
@@ -80,7 +84,7 @@ pub async fn suspend(state: &AppState, subscription_id: &str) -> Result<(), JobE
     let (subscription, courses) = {
         let mut conn = state.db.pool().acquire().await?;
         let Some(subscription) = rows::by_id(&mut conn, subscription_id).await? else { return Ok(()) };
-        let courses = rows::enrollments(&mut conn, subscription_id, false).await?;
+        let courses = opened::enrollments(&mut conn, subscription_id, false).await?;
         (subscription, courses)
     };
     if subscription.status().gives_access() {
@@ -91,10 +95,10 @@ pub async fn suspend(state: &AppState, subscription_id: &str) -> Result<(), JobE
         let was_active = cancel::suspend(state, &CourseId::from(&course), &user).await?;
         let mut conn = state.db.autocommit().await?;
         if was_active {
-            rows::set_suspended(&mut conn, subscription_id, &course, Some(db::now_ms())).await?;
+            opened::set_suspended(&mut conn, subscription_id, &course, Some(db::now_ms())).await?;
         } else {
             // The learner had left it: nothing to give back later.
-            rows::drop_enrollment(&mut conn, subscription_id, &course).await?;
+            opened::drop_enrollment(&mut conn, subscription_id, &course).await?;
         }
     }
     Ok(())
@@ -107,7 +111,7 @@ pub async fn restore(state: &AppState, subscription_id: &str) -> Result<(), JobE
     let (subscription, courses) = {
         let mut conn = state.db.pool().acquire().await?;
         let Some(subscription) = rows::by_id(&mut conn, subscription_id).await? else { return Ok(()) };
-        let courses = rows::enrollments(&mut conn, subscription_id, true).await?;
+        let courses = opened::enrollments(&mut conn, subscription_id, true).await?;
         (subscription, courses)
     };
     if !subscription.status().gives_access() {
@@ -125,9 +129,9 @@ pub async fn restore(state: &AppState, subscription_id: &str) -> Result<(), JobE
         };
         let mut conn = state.db.autocommit().await?;
         if restored {
-            rows::set_suspended(&mut conn, subscription_id, &course, None).await?;
+            opened::set_suspended(&mut conn, subscription_id, &course, None).await?;
         } else {
-            rows::drop_enrollment(&mut conn, subscription_id, &course).await?;
+            opened::drop_enrollment(&mut conn, subscription_id, &course).await?;
         }
     }
     Ok(())

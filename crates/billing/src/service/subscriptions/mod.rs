@@ -40,7 +40,7 @@ use crate::{
         Order, OrderStatus, Source,
         subscriptions::{Plan, Subscription, SubscriptionStatus},
     },
-    repo::{audit, orders, plans as plan_rows, subscriptions as rows},
+    repo::{audit, orders, plans as plan_rows, subscription_orders as links, subscriptions as rows},
 };
 
 /// A subscription with its plan and its orders (the payment history, newest first).
@@ -66,7 +66,7 @@ impl SubscriptionView {
 
 async fn view(conn: &mut AnyConnection, subscription: Subscription) -> Result<SubscriptionView, AppError> {
     let plan = plan_rows::by_id(conn, &subscription.plan_id).await?.ok_or_else(AppError::not_found)?;
-    let orders = rows::orders(conn, &subscription.id, false).await?;
+    let orders = links::orders(conn, &subscription.id, false).await?;
     Ok(SubscriptionView { subscription, plan, orders })
 }
 
@@ -212,7 +212,7 @@ pub(crate) async fn cancel_open_orders(
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     let source = if actor_id.is_some() { Source::Learner } else { Source::System };
-    for order in rows::orders(conn, &subscription.id, true).await? {
+    for order in links::orders(conn, &subscription.id, true).await? {
         let from = [OrderStatus::Pending, OrderStatus::Failed];
         if orders::transition(conn, &order.id, &from, OrderStatus::Cancelled).await? {
             orders::record(conn, &order.id, Some(order.status()), OrderStatus::Cancelled, source, actor_id, detail)

@@ -19,7 +19,7 @@ use crate::{
     events::OrderPaid,
     gateway,
     model::subscriptions::{Interval, Subscription, add_intervals, next_boundary},
-    repo::{orders, plans, subscriptions as rows},
+    repo::{orders, plans, subscription_enrollments as opened, subscription_orders as links, subscriptions as rows},
 };
 
 pub struct ApplyPayment;
@@ -39,14 +39,14 @@ impl Job for ApplyPayment {
 pub async fn apply(state: &AppState, event: &OrderPaid, now: i64) -> Result<(), JobError> {
     let mut tx = state.db.begin().await?;
     forget_bought_courses(&mut tx, event).await?;
-    let Some(link) = rows::link_of(&mut tx, &event.order_id).await? else {
+    let Some(link) = links::link_of(&mut tx, &event.order_id).await? else {
         tx.commit().await?;
         return Ok(());
     };
     let Some(subscription) = rows::by_id(&mut tx, &link.subscription_id).await? else {
         return Err(JobError::permanent("the order's subscription is gone"));
     };
-    if rows::claim_payment(&mut tx, &event.order_id).await? {
+    if links::claim_payment(&mut tx, &event.order_id).await? {
         let plan = plans::by_id(&mut tx, &subscription.plan_id).await?;
         let interval = plan.map(|p| p.interval()).unwrap_or(Interval::Month);
         let (start, end, anchor) = next_period(&subscription, interval, now);
@@ -84,7 +84,7 @@ async fn forget_bought_courses(conn: &mut sqlx::AnyConnection, event: &OrderPaid
     }
     if let Some(subscription) = rows::of_user(conn, &event.user_id).await? {
         for course_id in &event.course_ids {
-            rows::drop_enrollment(conn, &subscription.id, course_id).await?;
+            opened::drop_enrollment(conn, &subscription.id, course_id).await?;
         }
     }
     Ok(())

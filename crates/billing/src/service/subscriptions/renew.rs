@@ -37,7 +37,7 @@ use crate::{
         Order, Source,
         subscriptions::{DAY_MS, RETRY_DAYS, Subscription, retry_at},
     },
-    repo::{orders, plans, subscriptions as rows},
+    repo::{orders, plans, subscription_orders as links, subscriptions as rows},
     service::settle::{self, Reporter},
 };
 
@@ -166,7 +166,7 @@ async fn attempt(state: &AppState, subscription: &Subscription, now: i64) -> Res
     let Some(end) = subscription.current_period_end else { return Ok(Attempt::Nothing) };
     let order = {
         let mut conn = state.db.pool().acquire().await?;
-        let id = rows::renewal_order(&mut conn, &subscription.id, end).await?;
+        let id = links::renewal_order(&mut conn, &subscription.id, end).await?;
         match id {
             Some(id) => orders::by_id(&mut conn, &id).await?,
             None => None,

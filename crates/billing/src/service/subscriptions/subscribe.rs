@@ -14,7 +14,7 @@ use crate::{
         Order, OrderStatus, Quote, Source,
         subscriptions::{Plan, Subscription},
     },
-    repo::{orders, plans, subscriptions as rows},
+    repo::{orders, plans, subscription_orders as links, subscriptions as rows},
     service::settle::{self, Reporter},
 };
 
@@ -85,11 +85,11 @@ pub(crate) async fn place_order(
     let new =
         orders::NewOrder { id: &id, user_id, quote: &quote, country: None, vat_number: None, coupon_id: None, gateway };
     orders::insert(conn, &new).await?;
-    rows::insert_line(conn, &id, &plan.name, quote.subtotal_minor).await?;
+    links::insert_line(conn, &id, &plan.name, quote.subtotal_minor).await?;
     let detail = if period_start.is_some() { "renewal of the subscription" } else { "subscription" };
     orders::record(conn, &id, None, OrderStatus::Pending, by.source, by.actor_id, detail).await?;
     let kind = if period_start.is_some() { "renewal" } else { "start" };
-    if !rows::link_order(conn, &id, subscription_id, kind, period_start).await? {
+    if !links::link_order(conn, &id, subscription_id, kind, period_start).await? {
         return Err(BillingError::SubscriptionState("this period's renewal has an order already".into()));
     }
     Ok(orders::by_id(conn, &id).await?.ok_or_else(AppError::not_found)?)
