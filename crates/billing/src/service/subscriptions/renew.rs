@@ -174,8 +174,8 @@ async fn attempt(state: &AppState, subscription: &Subscription, now: i64) -> Res
     };
     let Some(order) = order else { return Ok(Attempt::Nothing) };
     if order.status().is_paid() {
-        // Paid meanwhile: its subscriber is applying the payment.
-        return Ok(Attempt::Paid);
+        // Paid meanwhile: its subscriber is applying the payment (counted when it was paid).
+        return Ok(Attempt::Nothing);
     }
     let attempt = subscription.failed_attempts;
     let charged = match subscription.saved_method() {
