@@ -1,7 +1,7 @@
 //! Why a billing action is refused: the module's own error, matched by its
 //! pages and turned into HTTP only at the edge (`From<BillingError> for AppError`).
 
-use lyceum_platform::AppError;
+use lyceum_platform::{AppError, Message, Text};
 
 use crate::gateway::GatewayError;
 
@@ -32,8 +32,11 @@ pub enum BillingError {
     #[error("{0}")]
     SubscriptionState(String),
     /// A field of the request is wrong (422 naming it, with a message a person can act on).
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    #[error("{field}: {}", message.english)]
+    Invalid { field: &'static str, message: Message },
+    /// The coupon `code` cannot be used for this order (422 on the field `coupon`).
+    #[error("coupon {code}: {refusal:?}")]
+    Coupon { code: String, refusal: CouponRefusal },
     /// The gateway refused or is unavailable (502 `gateway-error`, or 422 when not offered).
     #[error(transparent)]
     Gateway(#[from] GatewayError),
@@ -63,6 +66,7 @@ impl From<BillingError> for AppError {
             BillingError::NotIncluded => AppError::conflict(message).with_kind("not-included"),
             BillingError::SubscriptionState(_) => AppError::conflict(message).with_kind("subscription-state"),
             BillingError::Invalid { field, message } => AppError::field(field, message),
+            BillingError::Coupon { code, refusal } => AppError::field("coupon", refusal.text(&code)),
             BillingError::Gateway(GatewayError::Unavailable(id)) => AppError::field(
                 "gateway",
                 format!("the payment method \u{201c}{id}\u{201d} is not offered on this site"),
@@ -72,4 +76,57 @@ impl From<BillingError> for AppError {
             BillingError::Other(e) => e,
         }
     }
+}
+
+/// Why a coupon cannot be used, each with a message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CouponRefusal {
+    /// No coupon has this code.
+    Unknown,
+    /// Deactivated by an administrator.
+    Inactive,
+    /// Valid from this time (epoch ms) only.
+    NotYetValid {
+        from: i64,
+    },
+    Expired,
+    /// Limited to other courses.
+    NotForCourse,
+    /// Redeemed as many times as it allows.
+    UsedUp,
+    /// This learner redeemed it as many times as it allows per learner.
+    AlreadyUsed,
+    /// A fixed amount in `coupon` currency, for a course priced in `course`.
+    OtherCurrency {
+        coupon: String,
+        course: String,
+    },
+}
+
+impl CouponRefusal {
+    /// The message, naming the code as the learner typed it (upper case).
+    pub fn text(&self, code: &str) -> Text {
+        let text = match self {
+            Self::Unknown => Text::new("billing.errors.coupon_unknown"),
+            Self::Inactive => Text::new("billing.errors.coupon_inactive"),
+            Self::NotYetValid { from } => {
+                Text::new("billing.errors.coupon_not_yet_valid").arg("from", utc_minute(*from))
+            }
+            Self::Expired => Text::new("billing.errors.coupon_expired"),
+            Self::NotForCourse => Text::new("billing.errors.coupon_not_for_course"),
+            Self::UsedUp => Text::new("billing.errors.coupon_used_up"),
+            Self::AlreadyUsed => Text::new("billing.errors.coupon_already_used"),
+            Self::OtherCurrency { coupon, course } => {
+                Text::new("billing.errors.coupon_other_currency").arg("coupon_currency", coupon).arg("currency", course)
+            }
+        };
+        text.arg("code", code)
+    }
+}
+
+/// `2026-12-20 09:00 UTC`: a time in a message every language reads.
+fn utc_minute(epoch_ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(epoch_ms)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
 }

@@ -23,7 +23,7 @@ pub(crate) mod repo;
 pub mod service;
 pub mod settings;
 
-pub use error::BillingError;
+pub use error::{BillingError, CouponRefusal};
 pub use http::{api_routes, page_routes};
 
 use lyceum_platform::{
@@ -43,11 +43,13 @@ pub fn module() -> Module {
         .csrf_exempt("/api/v1/payments/webhooks/")
         .nav(Link::new(Menu::Settings, 60, "/orders", "billing.nav.orders"))
         .nav(Link::new(Menu::Admin, 40, "/admin/orders", "billing.nav.admin_orders").audience(Audience::Admin))
-        .nav(Link::new(Menu::Admin, 41, "/admin/revenue", "billing.nav.revenue").audience(Audience::Admin))
-        .nav(Link::new(Menu::Admin, 42, "/admin/money-audit", "billing.nav.audit").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 41, "/admin/coupons", "billing.nav.admin_coupons").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 42, "/admin/tax-rates", "billing.nav.admin_tax_rates").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 43, "/admin/revenue", "billing.nav.revenue").audience(Audience::Admin))
+        .nav(Link::new(Menu::Admin, 44, "/admin/money-audit", "billing.nav.audit").audience(Audience::Admin))
         .nav(Link::new(Menu::Settings, 61, "/subscription", "billing.nav.subscription"))
         .nav(
-            Link::new(Menu::Admin, 43, "/admin/subscriptions", "billing.nav.admin_subscriptions")
+            Link::new(Menu::Admin, 45, "/admin/subscriptions", "billing.nav.admin_subscriptions")
                 .current("/admin/subscription")
                 .audience(Audience::Admin),
         )

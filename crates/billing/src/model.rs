@@ -188,3 +188,67 @@ impl Quote {
         Money { minor: *minor.borrow(), currency: self.currency }
     }
 }
+
+/// What a coupon takes off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discount {
+    /// A whole percentage (1–100) of the subtotal.
+    Percent(i32),
+    /// A fixed amount, in its own currency only.
+    Fixed(Money),
+}
+
+/// A coupon as stored (`billing_coupons`; its course list is read apart).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Coupon {
+    pub id: String,
+    /// Upper case.
+    pub code: String,
+    pub kind: String,
+    pub percent: Option<i32>,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    /// 1: every course; 0: only those listed in `billing_coupon_courses`.
+    pub all_courses: i32,
+    pub valid_from: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub max_redemptions: Option<i32>,
+    pub redeemed_count: i32,
+    pub max_per_learner: Option<i32>,
+    pub active: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Coupon {
+    /// What the coupon takes off; `None` for a row the CHECK constraints would not let in.
+    pub fn discount(&self) -> Option<Discount> {
+        match (self.kind.as_str(), self.percent, self.amount_minor, self.currency.as_deref()) {
+            ("percent", Some(p), _, _) => Some(Discount::Percent(p)),
+            ("fixed", _, Some(minor), Some(c)) => {
+                Currency::parse(c).ok().map(|currency| Discount::Fixed(Money { minor, currency }))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.active != 0
+    }
+
+    pub fn for_all_courses(&self) -> bool {
+        self.all_courses != 0
+    }
+}
+
+/// The tax charged to buyers in one country (`billing_tax_rates`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaxRate {
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    /// Basis points: 2000 is 20 %.
+    pub rate_bp: i32,
+    /// What the invoice calls it ("VAT", "GST"…); may be empty.
+    pub label: String,
+    pub updated_at: i64,
+}

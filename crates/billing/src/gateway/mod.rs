@@ -7,6 +7,7 @@
 //! a webhook, or the reconciliation job asking [`Gateway::settlement`].
 
 pub mod manual;
+pub mod paypal;
 pub mod stripe;
 
 use std::sync::Arc;
@@ -147,8 +148,17 @@ pub trait Gateway: Send + Sync {
     // Subscriptions (`service::subscriptions`). Lyceum owns the billing
     // periods; a gateway that can keep a payment method charges renewals
     // without the learner. Each has a default, so a gateway that cannot
-    // (manual, PayPal without vaulting) needs nothing: its renewal orders
-    // wait for the learner (or an administrator) like any order.
+    // (PayPal without vaulting) needs nothing and is not offered for
+    // subscriptions; the manual gateway's renewal orders wait for an
+    // administrator like any of its orders.
+
+    /// Whether this gateway keeps a payment method and charges renewals
+    /// off-session ([`Gateway::start_saving`], [`Gateway::saved_method`],
+    /// [`Gateway::charge_saved`]): subscriptions are offered through such
+    /// gateways and the manual one only. By default, no.
+    fn renews_off_session(&self) -> bool {
+        false
+    }
 
     /// Starts paying the first period of a subscription, asking the gateway
     /// to keep the payment method for later renewals (Stripe: a customer and
@@ -220,7 +230,7 @@ pub fn by_id(state: &AppState, id: &str) -> Result<Arc<dyn Gateway>, GatewayErro
         .ok_or_else(|| GatewayError::Unavailable(id.to_string()))
 }
 
-fn build(_state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
+fn build(state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<dyn Gateway>> {
     match id {
         "manual" => Some(Arc::new(manual::Manual)),
         "stripe" if !settings.stripe.secret_key.is_empty() => match stripe::Stripe::new(&settings.stripe) {
@@ -230,6 +240,7 @@ fn build(_state: &AppState, settings: &BillingSettings, id: &str) -> Option<Arc<
                 None
             }
         },
+        "paypal" => Some(Arc::new(paypal::Paypal::from_settings(&settings.paypal, state.cache.clone())?)),
         _ => None,
     }
 }

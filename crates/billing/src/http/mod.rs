@@ -13,7 +13,7 @@ use lyceum_platform::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    use api::{orders as o, reports as r, webhooks as w};
+    use api::{coupons as c, orders as o, reports as r, tax_rates as t, webhooks as w};
     OpenApiRouter::new()
         .routes(routes!(o::list_gateways))
         .routes(routes!(o::quote))
@@ -27,6 +27,10 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(w::receive))
         .routes(routes!(r::revenue_report))
         .routes(routes!(r::audit_log))
+        .routes(routes!(c::list_coupons, c::create_coupon))
+        .routes(routes!(c::get_coupon, c::update_coupon))
+        .routes(routes!(t::list_tax_rates))
+        .routes(routes!(t::put_tax_rate, t::delete_tax_rate))
         .merge(subscription_routes())
 }
 
@@ -47,7 +51,9 @@ fn subscription_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn page_routes() -> Router<AppState> {
-    use pages::{admin as a, checkout as c, invoice as i, orders as o, reports as r};
+    use pages::{
+        admin as a, admin_coupons as ac, admin_tax as at, checkout as c, invoice as i, orders as o, reports as r,
+    };
     Router::new()
         .route("/checkout/{slug}", get(c::show).post(c::place))
         .route("/orders", get(o::list))
@@ -64,6 +70,12 @@ pub fn page_routes() -> Router<AppState> {
         .route("/admin/revenue", get(r::revenue))
         .route("/admin/revenue.csv", get(r::revenue_csv))
         .route("/admin/money-audit", get(r::audit))
+        .route("/admin/coupons", get(ac::list).post(ac::create))
+        .route("/admin/coupons/new", get(ac::new))
+        .route("/admin/coupons/{id}", get(ac::edit).post(ac::save))
+        .route("/admin/coupons/{id}/active", post(ac::set_active))
+        .route("/admin/tax-rates", get(at::list).post(at::set))
+        .route("/admin/tax-rates/{country}/remove", post(at::remove))
         .merge(subscription_pages())
 }
 

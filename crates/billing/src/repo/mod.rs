@@ -1,6 +1,7 @@
 //! The billing tables. Only this module's services call these.
 
 pub mod audit;
+pub mod coupons;
 pub mod inbox;
 pub mod invoices;
 pub mod orders;
@@ -10,3 +11,4 @@ pub mod revenue;
 pub mod subscription_enrollments;
 pub mod subscription_orders;
 pub mod subscriptions;
+pub mod tax_rates;

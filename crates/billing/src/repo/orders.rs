@@ -5,7 +5,8 @@ use sqlx::AnyConnection;
 
 use crate::model::{HistoryEntry, Order, OrderLine, OrderStatus, Quote, Source};
 
-const COLUMNS: &str = "id, user_id, status, currency, subtotal_minor, discount_minor, tax_minor, total_minor, \
+/// Every column of an order, in [`Order`]'s order (also read by `subscription_orders`).
+pub(crate) const COLUMNS: &str = "id, user_id, status, currency, subtotal_minor, discount_minor, tax_minor, total_minor, \
      refunded_minor, tax_rate_bp, country, vat_number, coupon_id, gateway, gateway_ref, payment_ref, \
      created_at, updated_at, paid_at";
 
@@ -146,7 +147,9 @@ pub async fn page(
     .await
 }
 
-/// Orders in a gateway pending since before `updated_before` (the reconciliation job's list).
+/// Orders in an online gateway pending since before `updated_before` and
+/// not asked about since then, least recently asked first (the
+/// reconciliation job's list; it marks each one asked, [`mark_checked`]).
 pub async fn stale_pending(
     conn: &mut AnyConnection,
     updated_before: i64,
@@ -154,13 +157,20 @@ pub async fn stale_pending(
 ) -> Result<Vec<Order>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM billing_orders \
-         WHERE status = 'pending' AND updated_at < $1 AND gateway <> 'manual' AND gateway_ref IS NOT NULL \
-         ORDER BY updated_at LIMIT $2"
+         WHERE status = 'pending' AND updated_at < $1 AND COALESCE(checked_at, 0) < $1 \
+           AND gateway <> 'manual' AND gateway_ref IS NOT NULL \
+         ORDER BY COALESCE(checked_at, 0), updated_at LIMIT $2"
     )))
     .bind(updated_before)
     .bind(limit)
     .fetch_all(conn)
     .await
+}
+
+/// Records that the gateway was asked about the order at `now`.
+pub async fn mark_checked(conn: &mut AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE billing_orders SET checked_at = $2 WHERE id = $1").bind(id).bind(now).execute(conn).await?;
+    Ok(())
 }
 
 /// How many orders in an online gateway have been pending since before

@@ -5,6 +5,7 @@
 use lyceum_platform::db;
 use sqlx::AnyConnection;
 
+use super::orders::COLUMNS;
 use crate::model::Order;
 
 /// What an order pays of a subscription.
@@ -72,17 +73,13 @@ pub async fn claim_payment(conn: &mut AnyConnection, order_id: &str) -> Result<b
     Ok(done.rows_affected() > 0)
 }
 
-const ORDER_COLUMNS: &str = "o.id, o.user_id, o.status, o.currency, o.subtotal_minor, o.discount_minor, o.tax_minor, \
-     o.total_minor, o.refunded_minor, o.tax_rate_bp, o.country, o.vat_number, o.coupon_id, o.gateway, o.gateway_ref, \
-     o.payment_ref, o.created_at, o.updated_at, o.paid_at";
-
 /// The subscription's orders, newest first (its payment history); only the open ones when `open`.
 pub async fn orders(conn: &mut AnyConnection, subscription_id: &str, open: bool) -> Result<Vec<Order>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {ORDER_COLUMNS} FROM billing_orders o \
-         JOIN billing_subscription_orders s ON s.order_id = o.id \
-         WHERE s.subscription_id = $1 AND ($2 = 0 OR o.status IN ('pending', 'failed')) \
-         ORDER BY o.created_at DESC, o.id DESC LIMIT 200"
+        "SELECT {COLUMNS} FROM billing_orders \
+         WHERE id IN (SELECT order_id FROM billing_subscription_orders WHERE subscription_id = $1) \
+           AND ($2 = 0 OR status IN ('pending', 'failed')) \
+         ORDER BY created_at DESC, id DESC LIMIT 200"
     )))
     .bind(subscription_id)
     .bind(i32::from(open))

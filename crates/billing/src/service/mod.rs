@@ -2,15 +2,19 @@
 //! for a person takes the viewer and checks access itself.
 
 pub mod checkout;
+pub mod coupons;
 pub mod fulfil;
 pub mod invoice_pdf;
 pub mod invoices;
+pub mod pricing;
 pub mod query;
 pub mod reconcile;
+pub mod redemption;
 pub mod refunds;
 pub mod revenue;
 pub mod settle;
 pub mod subscriptions;
+pub mod tax;
 pub mod webhooks;
 
 use lyceum_platform::{AppError, auth::Viewer};

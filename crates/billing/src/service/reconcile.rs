@@ -1,7 +1,9 @@
 //! Reconciliation: every minute, ask the gateway about orders pending longer
 //! than `reconcile_after_secs` and settle them. A lost webhook or a browser
 //! closed before the return therefore never leaves a paid learner unenrolled
-//! for more than a few minutes. Also keeps the stuck-orders gauge.
+//! for more than a few minutes. Orders are asked about least recently asked
+//! first, so abandoned checkouts cannot starve newer ones; one still unpaid a
+//! day after it was placed is cancelled. Also keeps the stuck-orders gauge.
 
 use std::time::Duration;
 
@@ -11,7 +13,7 @@ use lyceum_platform::{
 };
 
 use crate::{
-    model::Source,
+    model::{Order, OrderStatus, Source},
     repo::orders,
     service::settle::{self, Reporter},
     settings::BillingSettings,
@@ -19,6 +21,8 @@ use crate::{
 
 /// How many orders one run looks at (the next run takes the rest).
 const BATCH: i64 = 100;
+/// An order in an online gateway still unpaid this long after it was placed is abandoned.
+const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
 
 pub struct Reconcile;
 
@@ -49,12 +53,40 @@ pub async fn run_once(state: &AppState, now: i64) -> Result<usize, JobError> {
     };
     let mut changed = 0;
     for order in stale {
-        let before = order.status();
-        match settle::check(state, order, Reporter::new(Source::Reconcile, None)).await {
-            Ok(after) if after.status() != before => changed += 1,
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "reconciliation could not settle an order"),
+        if reconcile_one(state, order, now).await? {
+            changed += 1;
         }
     }
     Ok(changed)
+}
+
+/// Asks about one order; true when it changed. An order still pending a day
+/// after it was placed is abandoned: cancelled (a payment that arrives later
+/// still makes it paid). A gateway that cannot be reached is asked again at
+/// the next run; the others go on.
+async fn reconcile_one(state: &AppState, order: Order, now: i64) -> Result<bool, JobError> {
+    let id = order.id.clone();
+    let placed_at = order.created_at;
+    {
+        let mut conn = state.db.pool().acquire().await.map_err(JobError::from)?;
+        orders::mark_checked(&mut conn, &id, now).await.map_err(JobError::from)?;
+    }
+    let by = Reporter::new(Source::Reconcile, None);
+    let after = match settle::check(state, order, by).await {
+        Ok(after) => after,
+        Err(e) => {
+            tracing::warn!(error = %e, order = %id, "reconciliation could not ask the gateway");
+            return Ok(false);
+        }
+    };
+    if after.status() != OrderStatus::Pending {
+        return Ok(true);
+    }
+    if now - placed_at < ABANDONED_AFTER_MS {
+        return Ok(false);
+    }
+    let mut tx = state.db.begin().await.map_err(JobError::from)?;
+    let abandoned = settle::abandon(&mut tx, &after, by).await.map_err(JobError::from)?;
+    tx.commit().await.map_err(JobError::from)?;
+    Ok(abandoned)
 }

@@ -105,7 +105,7 @@ fn amount_of(order: &Order, asked: Option<i64>) -> Result<Money, BillingError> {
     }
     if minor > left.minor {
         let message = format!("At most {} can still be refunded on this order.", left.format("en"));
-        return Err(BillingError::Invalid { field: "amount_minor", message });
+        return Err(BillingError::Invalid { field: "amount_minor", message: message.into() });
     }
     Ok(order.money(minor))
 }

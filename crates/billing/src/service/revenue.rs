@@ -48,7 +48,7 @@ impl Period {
             None => Ok(default),
             Some(raw) => raw.parse::<Date>().map_err(|_| BillingError::Invalid {
                 field,
-                message: format!("\u{201c}{raw}\u{201d} is not a date: write it as 2026-12-31."),
+                message: format!("\u{201c}{raw}\u{201d} is not a date: write it as 2026-12-31.").into(),
             }),
         };
         let to = date("to", to, today)?;

@@ -8,6 +8,8 @@
 //! (the outbox), whose subscriber enrolls the learner ([`super::fulfil`]),
 //! and issues the invoice: a payment is never recorded without its
 //! fulfilment queued and its invoice numbered.
+//! Becoming cancelled gives the order's coupon redemption back in the same
+//! transaction ([`super::redemption`]).
 
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 use serde_json::json;
@@ -19,6 +21,7 @@ use crate::{
     gateway::{self, Settlement},
     model::{Order, OrderStatus, Source},
     repo::{audit, orders},
+    service::redemption,
 };
 
 /// Who or what reports the news, recorded in the order's history.
@@ -69,6 +72,7 @@ pub async fn paid(
         return Ok(false);
     }
     orders::record(conn, &order.id, Some(order.status()), OrderStatus::Paid, by.source, by.actor_id, detail).await?;
+    redemption::keep_for_paid(conn, order).await?;
     super::invoices::issue(state, conn, order).await?;
     let lines = orders::lines(conn, &order.id).await?;
     let event = OrderPaid {
@@ -97,9 +101,19 @@ async fn moved(
         return Ok(false);
     }
     orders::record(conn, &order.id, Some(order.status()), to, by.source, by.actor_id, detail).await?;
+    if to == OrderStatus::Cancelled {
+        redemption::release(conn, &order.id).await?;
+    }
     let outcome = if to == OrderStatus::Failed { "failed" } else { "cancelled" };
     metrics::counter!("lyceum_payments_total", "gateway" => order.gateway.clone(), "outcome" => outcome).increment(1);
     Ok(true)
+}
+
+/// Cancels an order nobody paid for a day (the reconciliation job); false
+/// when it was settled meanwhile.
+pub async fn abandon(conn: &mut AnyConnection, order: &Order, by: Reporter<'_>) -> Result<bool, sqlx::Error> {
+    let detail = "abandoned: not paid within a day";
+    moved(conn, order, &[OrderStatus::Pending], OrderStatus::Cancelled, by, detail).await
 }
 
 /// Asks the order's gateway where its payment stands and applies the answer

@@ -21,6 +21,7 @@ on_both_backends!(
     a_card_payment_enrolls_once_whatever_reports_it,
     a_webhook_alone_settles_the_order,
     reconciliation_settles_a_payment_whose_webhook_and_return_were_lost,
+    an_order_nobody_pays_is_abandoned_after_a_day,
     three_d_secure_is_asked_then_passed,
     a_declined_card_fails_the_order_and_the_learner_pays_again,
     only_the_card_form_page_allows_stripe_in_its_csp,
@@ -113,6 +114,33 @@ async fn reconciliation_settles_a_payment_whose_webhook_and_return_were_lost(bac
     assert_eq!(status(&shop.learner, &order.id).await, "paid");
     assert!(enrolled_after_jobs(app, &shop.course_id, &shop.learner_id).await, "enrolled");
     assert_eq!(reconcile::run_once(app.state(), later).await.unwrap(), 0, "nothing left to settle");
+    t.app.stop().await;
+}
+
+/// A checkout nobody pays is asked about once per delay, and cancelled a day
+/// after it was placed (a payment arriving later would still make it paid).
+async fn an_order_nobody_pays_is_abandoned_after_a_day(backend: Backend) {
+    let Some(url) = stripe_kit::localstripe_url("billing_stripe") else { return };
+    let t = stripe_kit::spawn(backend, &url).await;
+    let app = &t.app;
+    let shop = stripe_kit::shop(app).await;
+    let order = stripe_kit::place_card_order(&shop.learner, &shop.course_id).await;
+    let after = app.state().settings.section::<BillingSettings>().reconcile_after_secs as i64;
+    let now = lyceum_platform::db::now_ms();
+
+    let later = now + (after + 1) * 1000;
+    assert_eq!(reconcile::run_once(app.state(), later).await.unwrap(), 0, "asked: still pending");
+    assert_eq!(status(&shop.learner, &order.id).await, "pending");
+    let next_day = now + 24 * 3600 * 1000 + 1000;
+    assert_eq!(reconcile::run_once(app.state(), next_day).await.unwrap(), 1, "abandoned");
+    assert_eq!(status(&shop.learner, &order.id).await, "cancelled");
+    let history = crate::billing_kit::order(&shop.learner, &order.id).await["history"].clone();
+    let last = history.as_array().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        (last["source"].as_str(), last["detail"].as_str()),
+        (Some("reconcile"), Some("abandoned: not paid within a day"))
+    );
+    assert!(!enrolled(app, &shop.course_id, &shop.learner_id).await);
     t.app.stop().await;
 }
 

@@ -7,20 +7,26 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     gateway::NextStep,
     model::{HistoryEntry, Order, OrderLine, OrderStatus, Quote},
-    service::query::OrderView,
+    service::{checkout::Priced, query::OrderView},
 };
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PlaceOrderBody {
     pub course_id: String,
-    /// One of the site's gateways (`GET /api/v1/payments/gateways`).
+    /// One of the site's gateways (`GET /api/v1/payments/gateways`); not
+    /// needed (and ignored) when nothing is left to pay.
+    #[serde(default)]
     pub gateway: String,
     /// The buyer's country, two letters (ISO 3166-1), for tax.
     #[serde(default)]
     pub country: Option<String>,
-    /// A business buyer's VAT number, printed on the invoice.
+    /// A business buyer's VAT number, printed on the invoice (recorded only:
+    /// the tax is the buyer's country's rate either way).
     #[serde(default)]
     pub vat_number: Option<String>,
+    /// A coupon code (any case); the discount is computed by the server.
+    #[serde(default)]
+    pub coupon: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -46,6 +52,10 @@ pub struct RefundBody {
 #[into_params(parameter_in = Query)]
 pub struct QuoteParams {
     pub course_id: String,
+    /// A coupon code (any case): 422 on `coupon` when it does not apply, saying why.
+    pub coupon: Option<String>,
+    /// The buyer's country, two letters (ISO 3166-1): its tax rate is added.
+    pub country: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -69,7 +79,9 @@ pub struct GatewayList {
     pub items: Vec<GatewayDto>,
 }
 
-/// The price of a course for you, computed by the server.
+/// The price of a course for you, computed by the server: total =
+/// subtotal − discount + tax, the tax on (subtotal − discount) at your
+/// country's rate (prices are tax-exclusive).
 #[derive(Serialize, ToSchema)]
 pub struct QuoteDto {
     pub course_id: String,
@@ -80,6 +92,12 @@ pub struct QuoteDto {
     pub tax_rate_bp: i32,
     pub tax_minor: i64,
     pub total_minor: i64,
+    /// The coupon applied (upper case), if any.
+    pub coupon: Option<String>,
+    /// The country whose rate applies, if it has one.
+    pub tax_country: Option<String>,
+    /// What the tax is called ("VAT"…), if any.
+    pub tax_label: Option<String>,
 }
 
 impl QuoteDto {
@@ -92,6 +110,19 @@ impl QuoteDto {
             tax_rate_bp: q.tax_rate_bp,
             tax_minor: q.tax_minor,
             total_minor: q.total_minor,
+            coupon: None,
+            tax_country: None,
+            tax_label: None,
+        }
+    }
+
+    /// The quote of a priced checkout, naming its coupon and tax.
+    pub fn of(p: &Priced) -> Self {
+        Self {
+            coupon: p.coupon.as_ref().map(|c| c.code.clone()),
+            tax_country: p.tax.as_ref().map(|t| t.country.clone()),
+            tax_label: p.tax.as_ref().map(|t| t.label.clone()),
+            ..Self::new(&p.offer.id, &p.quote)
         }
     }
 }
@@ -112,6 +143,9 @@ pub struct OrderDto {
     pub refunded_minor: i64,
     pub country: Option<String>,
     pub vat_number: Option<String>,
+    /// The coupon used (`GET /api/v1/coupons/{id}` for administrators).
+    pub coupon_id: Option<String>,
+    /// `none` when nothing was left to pay (a 100 % coupon).
     pub gateway: String,
     pub created_at: String,
     pub updated_at: String,
@@ -134,6 +168,7 @@ impl From<&Order> for OrderDto {
             refunded_minor: o.refunded_minor,
             country: o.country.clone(),
             vat_number: o.vat_number.clone(),
+            coupon_id: o.coupon_id.clone(),
             gateway: o.gateway.clone(),
             created_at: rfc3339(o.created_at),
             updated_at: rfc3339(o.updated_at),

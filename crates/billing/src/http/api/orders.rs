@@ -40,9 +40,12 @@ pub async fn list_gateways(State(state): State<AppState>) -> Json<GatewayList> {
     Json(GatewayList { items })
 }
 
-/// The price of a paid course for you, computed by the server. 409 when it
-/// cannot be bought: free (`course-free`), already yours (`already-enrolled`),
-/// not open or full.
+/// The price of a paid course for you, computed by the server, with your
+/// coupon and your country's tax. 409 when it cannot be bought: free
+/// (`course-free`), already yours (`already-enrolled`), not open or full;
+/// 422 on `coupon` when the coupon does not apply (unknown, expired, not yet
+/// valid, for other courses, used up, already used by you, another
+/// currency), on `country` when it is not two letters.
 #[utoipa::path(get, path = "/api/v1/payments/quote", security(("bearer" = []), ("session" = [])), tag = "payments",
     params(QuoteParams),
     responses((status = 200, body = QuoteDto), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -52,14 +55,19 @@ pub async fn quote(
     CurrentUser(v): CurrentUser,
     ApiQuery(p): ApiQuery<QuoteParams>,
 ) -> AppResult<Json<QuoteDto>> {
-    let priced = checkout::price(&state, &v, &CourseId::from(&p.course_id)).await?;
-    Ok(Json(QuoteDto::new(&priced.offer.id, &priced.quote)))
+    let choice = Choice { country: p.country.clone(), coupon: p.coupon.clone(), ..Choice::default() };
+    let priced = checkout::price(&state, &v, &CourseId::from(&p.course_id), &choice).await?;
+    Ok(Json(QuoteDto::of(&priced)))
 }
 
-/// Buy a course: places an order at the server's price and starts its
-/// payment with the chosen gateway. 201 with the order and the next step
-/// (`wait` for the manual gateway, `card_form` for Stripe, `redirect` for
-/// PayPal). The learner is enrolled when the order becomes paid. Honours
+/// Buy a course: places an order at the server's price (any amount in the
+/// body is ignored), with the coupon counted and the country's tax added,
+/// and starts its payment with the chosen gateway. 201 with the order and
+/// the next step (`wait` for the manual gateway, `card_form` for Stripe,
+/// `redirect` for PayPal; none when nothing is left to pay: the order is
+/// paid at once, whatever `gateway` says). The learner is enrolled when the
+/// order becomes paid. 422 on `coupon` when the coupon does not apply, on
+/// `country` when it is missing while tax rates are set. Honours
 /// `Idempotency-Key` (a repeat replays the same order).
 #[utoipa::path(post, path = "/api/v1/orders", security(("bearer" = []), ("session" = [])), tag = "payments",
     params(("Idempotency-Key" = Option<String>, Header,
@@ -80,6 +88,7 @@ pub async fn place_order(
             gateway: body.gateway.clone(),
             country: body.country.clone(),
             vat_number: body.vat_number.clone(),
+            coupon: body.coupon.clone(),
         };
         let placed = checkout::place(&state, &v, &CourseId::from(&body.course_id), &choice).await?;
         let instructions = state.settings.section::<BillingSettings>().manual_instructions;

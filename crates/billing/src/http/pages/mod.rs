@@ -3,7 +3,9 @@
 //! and subscriptions (the learner's and the administrators').
 
 pub mod admin;
+pub mod admin_coupons;
 pub mod admin_subscriptions;
+pub mod admin_tax;
 pub mod checkout;
 pub mod invoice;
 pub mod orders;

@@ -70,7 +70,7 @@ pub async fn revenue(State(state): State<AppState>, a: AdminPage, Query(f): Quer
     let by = f.by();
     let (period, error) = match Period::parse(f.from.as_deref(), f.to.as_deref()) {
         Ok(period) => (period, None),
-        Err(BillingError::Invalid { message, .. }) => (Period::parse(None, None)?, Some(message)),
+        Err(BillingError::Invalid { message, .. }) => (Period::parse(None, None)?, Some(message.english)),
         Err(e) => return Err(e.into()),
     };
     let rows = if error.is_none() { revenue::report(&state, &a.viewer, period, by).await? } else { Vec::new() };

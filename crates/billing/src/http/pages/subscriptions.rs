@@ -21,7 +21,7 @@ use lyceum_platform::{
 use super::order_url;
 use crate::{
     BillingError,
-    gateway::{self, GatewayError},
+    gateway::GatewayError,
     model::subscriptions::{Plan, SubscriptionStatus},
     service::subscriptions::{
         self, SubscriptionView, access,
@@ -107,7 +107,7 @@ async fn render_plans(
 ) -> AppResult<Response> {
     let plans = plans::active(state).await?;
     let courses = published(plans::included(state).await?);
-    let gateways = gateway::offered(state).iter().map(|g| g.id()).collect();
+    let gateways = subscribe::gateways(state).iter().map(|g| g.id()).collect();
     let current = subscriptions::mine(state, &s.viewer).await?.filter(|v| v.subscription.status().gives_access());
     let page = SubscribePage { page: s.page, plans, courses, gateways, current, chosen_plan, chosen_gateway, error };
     Reply::status(status).render(&page)
@@ -134,6 +134,7 @@ pub async fn subscribe(
             Ok(redirect_with_flash("/subscription", FlashKind::Info, "billing.flash.already_subscribed"))
         }
         Err(BillingError::Invalid { message, .. }) => {
+            let message = message.in_lang(s.page.locale);
             render_plans(&state, s, plan, gateway, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(BillingError::Gateway(g @ GatewayError::Unavailable(_))) => {

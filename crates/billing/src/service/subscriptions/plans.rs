@@ -3,7 +3,7 @@
 
 use lyceum_courses::service::read;
 use lyceum_platform::{
-    AppError, AppState,
+    AppError, AppState, Text,
     auth::Viewer,
     db,
     ids::CourseId,
@@ -40,7 +40,7 @@ pub struct IncludedCourse {
 }
 
 fn admin_only(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.is_admin() { Ok(()) } else { Err(AppError::forbidden("Only administrators manage subscription plans.")) }
+    if viewer.is_admin() { Ok(()) } else { Err(AppError::forbidden(Text::new("billing.errors.plans_admin_only"))) }
 }
 
 /// The plans learners may subscribe to.
@@ -65,15 +65,15 @@ pub async fn get(state: &AppState, id: &str) -> Result<Plan, AppError> {
 fn checked(input: &PlanInput) -> Result<(String, Money), BillingError> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX {
-        let message = format!("Give the plan a name of 1 to {NAME_MAX} characters.");
+        let message = Text::new("billing.errors.plan_name").arg("max", NAME_MAX).into();
         return Err(BillingError::Invalid { field: "name", message });
     }
     let currency = Currency::parse(input.currency.trim())
-        .map_err(|e| BillingError::Invalid { field: "currency", message: e.to_string() })?;
+        .map_err(|e| BillingError::Invalid { field: "currency", message: e.text().into() })?;
     let price = Money::new(input.price_minor, currency)
-        .map_err(|e| BillingError::Invalid { field: "price_minor", message: e.to_string() })?;
+        .map_err(|e| BillingError::Invalid { field: "price_minor", message: e.text().into() })?;
     if price.minor <= 0 {
-        let message = "A plan costs more than nothing: give a positive price.".to_string();
+        let message = Text::new("billing.errors.plan_price_positive").into();
         return Err(BillingError::Invalid { field: "price_minor", message });
     }
     Ok((name.to_string(), price))

@@ -4,12 +4,14 @@
 //! A learner has one subscription row, kept across cancellations and lapses:
 //! subscribing again reuses it (and cancels its unpaid orders).
 
-use lyceum_platform::{AppError, AppState, auth::Viewer, db};
+use std::sync::Arc;
+
+use lyceum_platform::{AppError, AppState, Text, auth::Viewer, db};
 use sqlx::AnyConnection;
 
 use crate::{
     BillingError,
-    gateway::{self, Charge, NextStep, Settlement},
+    gateway::{self, Charge, Gateway, NextStep, Settlement},
     model::{
         Order, OrderStatus, Quote, Source,
         subscriptions::{Plan, Subscription},
@@ -26,9 +28,10 @@ pub struct Subscribed {
     pub next: Option<NextStep>,
 }
 
-/// The viewer subscribes to `plan_id`, paying through `gateway_id`. 409 when
+/// The viewer subscribes to `plan_id`, paying through `gateway`. 409 when
 /// they are subscribed already (active or in the grace period); 422 for a
-/// plan that takes no new subscribers or a gateway not offered.
+/// plan that takes no new subscribers, or a gateway not offered or that
+/// cannot take renewals ([`gateways`]).
 pub async fn subscribe(
     state: &AppState,
     viewer: &Viewer,
@@ -36,10 +39,14 @@ pub async fn subscribe(
     gateway: &str,
 ) -> Result<Subscribed, BillingError> {
     let gateway = gateway::by_id(state, gateway)?;
+    if !can_renew(gateway.as_ref()) {
+        let message = Text::new("billing.errors.gateway_no_renewals").into();
+        return Err(BillingError::Invalid { field: "gateway", message });
+    }
     let mut tx = state.db.begin().await?;
     let plan = plans::by_id(&mut tx, plan_id).await?.ok_or_else(AppError::not_found)?;
     if !plan.is_active() {
-        let message = "This plan no longer takes new subscribers: choose another one.".to_string();
+        let message = Text::new("billing.errors.plan_inactive").into();
         return Err(BillingError::Invalid { field: "plan_id", message });
     }
     let subscription_id = match rows::of_user(&mut tx, &viewer.user_id).await? {
@@ -66,6 +73,18 @@ pub async fn subscribe(
     tx.commit().await?;
     let (order, next) = start_payment(state, order, &plan, &viewer.email, true).await?;
     Ok(Subscribed { subscription, order, next })
+}
+
+/// Whether renewals can be paid through `gateway`: the manual gateway (an
+/// administrator confirms each), or one that charges a kept card. PayPal
+/// would need its vaulting for that, which Lyceum does not use.
+fn can_renew(gateway: &dyn Gateway) -> bool {
+    gateway.id() == "manual" || gateway.renews_off_session()
+}
+
+/// The site's gateways a subscription may be paid through, in the configured order.
+pub fn gateways(state: &AppState) -> Vec<Arc<dyn Gateway>> {
+    gateway::offered(state).into_iter().filter(|g| can_renew(g.as_ref())).collect()
 }
 
 /// Places an order for one period of `plan` on `conn` (the caller's

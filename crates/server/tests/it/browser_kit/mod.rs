@@ -95,11 +95,24 @@ pub async fn submit_form_of(c: &Client, name: &str) {
 /// Submits the form at `xpath` with its submit button and waits until the
 /// browser has left the page the form was on.
 pub async fn submit(c: &Client, xpath: &str) {
-    let before = &c.find(Locator::Css("html")).await.expect("the current document");
+    let before = c.find(Locator::Css("html")).await.expect("the current document");
     let form = c.form(Locator::XPath(xpath)).await.unwrap_or_else(|e| panic!("no form {xpath}: {e}"));
     form.submit_with(Locator::Css("button:not([type]), button[type='submit'], input[type='submit']"))
         .await
         .unwrap_or_else(|e| panic!("submit the form {xpath}: {e}"));
+    next_page(c, &before).await;
+}
+
+/// Clicks the button with `id` (a form with several, such as "apply" and
+/// "place order") and waits for the page it leads to.
+pub async fn press(c: &Client, id: &str) {
+    let before = c.find(Locator::Css("html")).await.expect("the current document");
+    c.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("no button #{id}: {e}")).click().await.expect("click");
+    next_page(c, &before).await;
+}
+
+/// Waits until `before` (the old document) is gone and the next one has loaded.
+async fn next_page(c: &Client, before: &Element) {
     // The old document is detached once the next one has loaded.
     poll(c, "the page after submitting the form", move || async move {
         let stale = before.tag_name().await.is_err();

@@ -139,6 +139,18 @@ impl Walker<'_> {
             let subscription = subscription_fixture(self.bearer).await;
             concrete = concrete.replace("/subscriptions/{id}", &format!("/subscriptions/{subscription}"));
         }
+        if path.contains("/coupons/{id}") {
+            let code = format!("WALK-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            let made =
+                self.bearer.post("/api/v1/coupons", json!({"code": code, "kind": "percent", "percent": 5})).await;
+            concrete = concrete.replace("/coupons/{id}", &format!("/coupons/{}", made.json()["id"].as_str().unwrap()));
+        }
+        if path.contains("/tax-rates/{country}") {
+            // A country with a rate, so there is one to remove.
+            let rate = json!({"rate_bp": 2000});
+            self.bearer.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
+            concrete = concrete.replace("{country}", "FR");
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
