@@ -10,8 +10,11 @@
 use crate::{billing_kit, common, enrollment_kit, learning_kit};
 
 use billing_kit::{enrolled, enrolled_after_jobs, order, paid_course};
-use common::{Backend, Reply, TestApp, TestClient, spawn};
-use lyceum_billing::service::subscriptions::renew::{self, Renewed};
+use common::{Backend, Reply, TestApp, TestClient, spawn, spawn_with};
+use lyceum_billing::{
+    service::subscriptions::renew::{self, Renewed},
+    settings::BillingSettings,
+};
 use lyceum_platform::auth::Role;
 use serde_json::{Value, json};
 
@@ -22,6 +25,7 @@ on_both_backends!(
     an_unpaid_renewal_is_retried_then_lapses_and_paying_restores_access,
     nobody_reaches_another_learners_subscription,
     the_pages_walk_a_subscription,
+    paypal_is_not_offered_for_subscriptions,
 );
 
 const DAY: i64 = 86_400_000;
@@ -361,5 +365,28 @@ async fn the_pages_walk_a_subscription(backend: Backend) {
     assert_eq!(submit(&learner, "/subscription", "/subscription/resume", &[]).await.status, 303);
     assert!(learner.get("/subscription").await.text.contains("Renews on"));
     assert!(admin.get("/admin/subscriptions").await.text.contains("learner@example.org"));
+    app.stop().await;
+}
+
+/// PayPal takes course payments but not subscriptions: renewing through it
+/// would need PayPal's vaulting. Refused before PayPal is ever called.
+async fn paypal_is_not_offered_for_subscriptions(backend: Backend) {
+    let app = spawn_with(backend, |s| {
+        let billing = s.section_mut::<BillingSettings>();
+        billing.gateways = vec!["manual".into(), "paypal".into()];
+        billing.paypal.api_base = "http://127.0.0.1:9".into();
+        billing.paypal.client_id = "unused".into();
+    })
+    .await;
+    let (admin, _) = app.signed_in("admin@example.org", Role::Admin).await;
+    let (learner, _) = app.signed_in("learner@example.org", Role::Learner).await;
+    let plan_id = plan(&admin, "Monthly", 1500).await;
+    let offered = learner.get("/api/v1/payments/gateways").await.json();
+    assert_eq!(offered["items"][1]["id"], "paypal", "{offered}");
+    let refused = learner.post("/api/v1/subscriptions", json!({"plan_id": plan_id, "gateway": "paypal"})).await;
+    refused.assert_problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["gateway"]);
+    let page = learner.get("/subscribe").await.text;
+    assert!(page.contains("value=\"manual\"") && !page.contains("value=\"paypal\""), "{page}");
     app.stop().await;
 }
