@@ -22,6 +22,15 @@ pub enum BillingError {
     /// The order is not in a state that allows this (409 `order-state`).
     #[error("{0}")]
     OrderState(String),
+    /// No subscription gives access now (402 `subscription-required`).
+    #[error("you have no active subscription: subscribe at /subscribe (POST /api/v1/subscriptions)")]
+    SubscriptionRequired,
+    /// The course is not among those the subscription opens (409 `not-included`).
+    #[error("this course is not included in the subscription: buy it from its checkout page")]
+    NotIncluded,
+    /// The subscription is not in a state that allows this (409 `subscription-state`).
+    #[error("{0}")]
+    SubscriptionState(String),
     /// A field of the request is wrong (422 naming it, with a message a person can act on).
     #[error("{field}: {}", message.english)]
     Invalid { field: &'static str, message: Message },
@@ -51,6 +60,11 @@ impl From<BillingError> for AppError {
             BillingError::NotOpen => AppError::conflict(message).with_kind("course-not-open"),
             BillingError::CourseFull => AppError::conflict(message).with_kind("course-full"),
             BillingError::OrderState(_) => AppError::conflict(message).with_kind("order-state"),
+            BillingError::SubscriptionRequired => {
+                AppError::payment_required(message).with_kind("subscription-required")
+            }
+            BillingError::NotIncluded => AppError::conflict(message).with_kind("not-included"),
+            BillingError::SubscriptionState(_) => AppError::conflict(message).with_kind("subscription-state"),
             BillingError::Invalid { field, message } => AppError::field(field, message),
             BillingError::Coupon { code, refusal } => AppError::field("coupon", refusal.text(&code)),
             BillingError::Gateway(GatewayError::Unavailable(id)) => AppError::field(

@@ -5,7 +5,9 @@
 //! ([`service::fulfil`]), exactly once whatever reports the payment first: the
 //! browser's return, a webhook (each event once, [`service::webhooks`]) or the
 //! reconciliation job ([`service::reconcile`]). Staff refund all or part of an
-//! order; every money action is audited.
+//! order; every money action is audited. Learners may also subscribe to an
+//! all-access plan that opens the courses marked "included"
+//! ([`service::subscriptions`]: Lyceum owns the billing periods and renews them).
 //!
 //! The tables (`billing_*`) are this module's. It depends on enrollment (to
 //! enroll a learner who paid, [`lyceum_enrollment::service::enroll::admit_paid`])
@@ -45,12 +47,22 @@ pub fn module() -> Module {
         .nav(Link::new(Menu::Admin, 42, "/admin/tax-rates", "billing.nav.admin_tax_rates").audience(Audience::Admin))
         .nav(Link::new(Menu::Admin, 43, "/admin/revenue", "billing.nav.revenue").audience(Audience::Admin))
         .nav(Link::new(Menu::Admin, 44, "/admin/money-audit", "billing.nav.audit").audience(Audience::Admin))
+        .nav(Link::new(Menu::Settings, 61, "/subscription", "billing.nav.subscription"))
+        .nav(
+            Link::new(Menu::Admin, 45, "/admin/subscriptions", "billing.nav.admin_subscriptions")
+                .current("/admin/subscription")
+                .audience(Audience::Admin),
+        )
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))
 }
 
 fn register_jobs(registry: &mut JobRegistry) {
+    use service::subscriptions::{access::SuspendAccess, paid::ApplyPayment, renew::Renew};
     registry
         .subscribe::<events::OrderPaid, service::fulfil::Fulfil>()
-        .schedule::<service::reconcile::Reconcile>(Every::Interval(std::time::Duration::from_secs(60)));
+        .subscribe::<events::OrderPaid, ApplyPayment>()
+        .subscribe::<events::SubscriptionEnded, SuspendAccess>()
+        .schedule::<service::reconcile::Reconcile>(Every::Interval(std::time::Duration::from_secs(60)))
+        .schedule::<Renew>(Every::Interval(std::time::Duration::from_secs(15 * 60)));
 }

@@ -1,4 +1,7 @@
-//! Orders as stored, their states, and the quote a checkout shows.
+//! Orders as stored, their states, and the quote a checkout shows; plans and
+//! subscriptions in [`subscriptions`].
+
+pub mod subscriptions;
 
 use lyceum_platform::money::{Currency, Money};
 use serde::{Deserialize, Serialize};

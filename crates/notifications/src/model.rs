@@ -95,6 +95,8 @@ pub const QUIZ_GRADED: &str = "quiz.graded";
 pub const ASSIGNMENT_GRADED: &str = "assignment.graded";
 pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
 pub const PAYMENT_RECEIPT: &str = "billing.receipt";
+pub const RENEWAL_FAILED: &str = "billing.renewal_failed";
+pub const SUBSCRIPTION_LAPSED: &str = "billing.subscription_lapsed";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -111,6 +113,10 @@ pub const PAYMENT_RECEIPT: &str = "billing.receipt";
 ///
 /// `billing.receipt` is e-mailed and cannot be turned off: a payment's
 /// receipt is a record the buyer keeps, like every shop's.
+///
+/// `billing.renewal_failed` and `billing.subscription_lapsed` are e-mailed
+/// and cannot be turned off either: a renewal that fails silently is how a
+/// learner loses access without knowing why.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
@@ -122,6 +128,8 @@ pub const KINDS: &[Kind] = &[
     Kind::new(ASSIGNMENT_SUBMITTED, "notifications.kinds.assignment_submitted", Channel::InApp, true).about_subject(),
     Kind::new(ASSIGNMENT_GRADED, "notifications.kinds.assignment_graded", Channel::Email, true).about_subject(),
     Kind::new(PAYMENT_RECEIPT, "notifications.kinds.payment_receipt", Channel::Email, false).about_subject(),
+    Kind::new(RENEWAL_FAILED, "notifications.kinds.renewal_failed", Channel::Email, false).about_subject(),
+    Kind::new(SUBSCRIPTION_LAPSED, "notifications.kinds.subscription_lapsed", Channel::Email, false).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

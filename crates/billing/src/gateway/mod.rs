@@ -144,6 +144,72 @@ pub trait Gateway: Send + Sync {
     /// Verifies a webhook delivery (signature over the raw body, timestamp)
     /// and reads it.
     async fn webhook(&self, headers: &HeaderMap, body: &[u8]) -> Result<Notice, GatewayError>;
+
+    // Subscriptions (`service::subscriptions`). Lyceum owns the billing
+    // periods; a gateway that can keep a payment method charges renewals
+    // without the learner. Each has a default, so a gateway that cannot
+    // (PayPal without vaulting) needs nothing and is not offered for
+    // subscriptions; the manual gateway's renewal orders wait for an
+    // administrator like any of its orders.
+
+    /// Whether this gateway keeps a payment method and charges renewals
+    /// off-session ([`Gateway::start_saving`], [`Gateway::saved_method`],
+    /// [`Gateway::charge_saved`]): subscriptions are offered through such
+    /// gateways and the manual one only. By default, no.
+    fn renews_off_session(&self) -> bool {
+        false
+    }
+
+    /// Starts paying the first period of a subscription, asking the gateway
+    /// to keep the payment method for later renewals (Stripe: a customer and
+    /// `setup_future_usage = off_session`). By default, an ordinary [`Gateway::start`].
+    async fn start_saving(&self, charge: &Charge<'_>) -> Result<Started, GatewayError> {
+        self.start(charge).await
+    }
+
+    /// The payment method kept by the payment `gateway_ref` (asked once its
+    /// order is paid), for [`Gateway::charge_saved`]; `None` when the gateway keeps none.
+    async fn saved_method(&self, _gateway_ref: &str) -> Result<Option<SavedMethod>, GatewayError> {
+        Ok(None)
+    }
+
+    /// Charges a renewal to a kept payment method, off-session (no learner
+    /// present). `charge.key` makes a repeat of the same attempt charge once.
+    /// The default: this gateway keeps no payment method.
+    async fn charge_saved(&self, _charge: &SavedCharge<'_>) -> Result<Charged, GatewayError> {
+        Err(GatewayError::Unavailable(format!("{} (saved payment methods)", self.id())))
+    }
+}
+
+/// A payment method a gateway keeps for off-session charges (Stripe: a
+/// customer `cus_…` and a payment method `pm_…`), stored on the subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMethod {
+    pub customer_ref: String,
+    pub payment_method_ref: String,
+}
+
+/// A renewal to charge to a kept payment method.
+#[derive(Debug, Clone)]
+pub struct SavedCharge<'a> {
+    pub order_id: &'a str,
+    pub amount: Money,
+    pub description: &'a str,
+    pub customer_ref: &'a str,
+    pub payment_method_ref: &'a str,
+    /// The same for a repeat of one attempt (`renewal:<order id>:<attempt>`):
+    /// the gateway's idempotency key where it has one.
+    pub key: &'a str,
+}
+
+/// What an off-session charge did: the payment's handle (stored as the
+/// order's `gateway_ref`, so reconciliation and webhooks find it, and the
+/// learner can finish a payment that needs them) and where it stands
+/// (`Failed` for a declined card or one that needs the learner, e.g. 3-D Secure).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charged {
+    pub reference: Option<String>,
+    pub settlement: Settlement,
 }
 
 /// The gateways offered on this site, in the configured order.

@@ -1,5 +1,6 @@
-//! Billing over HTTP: `/api/v1/orders…`, `/api/v1/payments/…`, the checkout,
-//! the learner's orders and the administrators' order pages.
+//! Billing over HTTP: `/api/v1/orders…`, `/api/v1/payments/…`,
+//! `/api/v1/subscriptions…`, `/api/v1/subscription-plans…`, the checkout, the
+//! learner's orders and subscription, and the administrators' pages.
 
 pub(crate) mod api;
 mod pages;
@@ -30,6 +31,23 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(c::get_coupon, c::update_coupon))
         .routes(routes!(t::list_tax_rates))
         .routes(routes!(t::put_tax_rate, t::delete_tax_rate))
+        .merge(subscription_routes())
+}
+
+fn subscription_routes() -> OpenApiRouter<AppState> {
+    use api::{plans as p, subscriptions as s};
+    OpenApiRouter::new()
+        .routes(routes!(p::list_plans, p::create_plan))
+        .routes(routes!(p::update_plan))
+        .routes(routes!(p::list_included))
+        .routes(routes!(p::include_course, p::exclude_course))
+        .routes(routes!(s::subscribe))
+        .routes(routes!(s::my_subscription))
+        .routes(routes!(s::get_subscription))
+        .routes(routes!(s::cancel_subscription))
+        .routes(routes!(s::resume_subscription))
+        .routes(routes!(s::enroll_with_subscription))
+        .routes(routes!(s::list_all_subscriptions))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -58,4 +76,20 @@ pub fn page_routes() -> Router<AppState> {
         .route("/admin/coupons/{id}/active", post(ac::set_active))
         .route("/admin/tax-rates", get(at::list).post(at::set))
         .route("/admin/tax-rates/{country}/remove", post(at::remove))
+        .merge(subscription_pages())
+}
+
+fn subscription_pages() -> Router<AppState> {
+    use pages::{admin_subscriptions as a, subscriptions as s};
+    Router::new()
+        .route("/subscribe", get(s::plans_page).post(s::subscribe))
+        .route("/subscription", get(s::mine))
+        .route("/subscription/cancel", post(s::cancel))
+        .route("/subscription/resume", post(s::resume))
+        .route("/subscriptions/enroll/{slug}", post(s::enroll))
+        .route("/admin/subscriptions", get(a::list))
+        .route("/admin/subscription-plans", get(a::plans_page).post(a::create_plan))
+        .route("/admin/subscription-plans/{id}", post(a::update_plan))
+        .route("/admin/subscription-plans/included", post(a::include))
+        .route("/admin/subscription-plans/included/{course_id}/remove", post(a::exclude))
 }

@@ -5,7 +5,8 @@ use sqlx::AnyConnection;
 
 use crate::model::{HistoryEntry, Order, OrderLine, OrderStatus, Quote, Source};
 
-const COLUMNS: &str = "id, user_id, status, currency, subtotal_minor, discount_minor, tax_minor, total_minor, \
+/// Every column of an order, in [`Order`]'s order (also read by `subscription_orders`).
+pub(crate) const COLUMNS: &str = "id, user_id, status, currency, subtotal_minor, discount_minor, tax_minor, total_minor, \
      refunded_minor, tax_rate_bp, country, vat_number, coupon_id, gateway, gateway_ref, payment_ref, \
      created_at, updated_at, paid_at";
 

@@ -13,6 +13,7 @@ pub mod redemption;
 pub mod refunds;
 pub mod revenue;
 pub mod settle;
+pub mod subscriptions;
 pub mod tax;
 pub mod webhooks;
 

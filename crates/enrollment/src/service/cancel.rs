@@ -1,7 +1,8 @@
-//! Unenrolling: the learner themself, the course's staff or an admin. The
+//! Unenrolling: the learner themself, the course's staff or an admin, or
+//! billing suspending a lapsed subscription's enrollments. The
 //! enrollment row stays (status `cancelled`) so enrolling again reactivates it.
 
-use lyceum_platform::ids::CourseId;
+use lyceum_platform::ids::{CourseId, UserId};
 use lyceum_platform::{AppError, AppState, auth::Viewer, events};
 
 use super::visible_enrollment;
@@ -40,6 +41,26 @@ pub async fn unenroll_by_slug(state: &AppState, viewer: &Viewer, slug: &str) -> 
         (enrollment, offer)
     };
     cancel(state, &offer, &enrollment, false).await.map(|_| ())
+}
+
+/// Suspends an enrollment billing opened for a subscription that lapsed or
+/// ended (billing decided; no staff check): cancelled like any other — the
+/// row and the learner's progress stay, and billing's payment makes it
+/// active again through [`super::enroll::admit_paid`]. The learner hears it
+/// from billing's own notice, once, not once per course: the event says
+/// `by_staff: false`. True when it was active.
+pub async fn suspend(state: &AppState, course_id: &CourseId, user_id: &UserId) -> Result<bool, AppError> {
+    let (enrollment, offer) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let Some(enrollment) =
+            enrollments::of(&mut conn, course_id.as_str(), user_id.as_str()).await?.filter(Enrollment::is_active)
+        else {
+            return Ok(false);
+        };
+        let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
+        (enrollment, offer)
+    };
+    cancel(state, &offer, &enrollment, false).await
 }
 
 /// Status → cancelled and the seat back, in one transaction: the status update

@@ -80,6 +80,27 @@ pub async fn admit_paid(state: &AppState, course_id: &CourseId, user_id: &UserId
     admit(state, &offer, user_id.as_str(), Via::Payment).await
 }
 
+/// Enrolls the viewer in a course their subscription covers (billing's
+/// `service::subscriptions` decided it does): no payment, but otherwise as
+/// the learner enrolling themself — a course they may see, published,
+/// within the seat limit. Idempotent: an active enrollment is `Existing`; a
+/// cancelled one is made active again, with its progress.
+pub async fn admit_covered(state: &AppState, viewer: &Viewer, course_id: &CourseId) -> Result<Enrolled, EnrollError> {
+    let offer = {
+        let mut conn = state.db.pool().acquire().await?;
+        let offer = seats::offer(&mut conn, course_id).await?.ok_or_else(AppError::not_found)?;
+        check_visible(&mut conn, viewer, &offer).await?;
+        if let Some(existing) =
+            enrollments::of(&mut conn, course_id.as_str(), &viewer.user_id).await?.filter(Enrollment::is_active)
+        {
+            return Ok(Enrolled::Existing(existing));
+        }
+        offer
+    };
+    check_open(&offer)?;
+    admit(state, &offer, &viewer.user_id, Via::Learner).await
+}
+
 /// Who admits the learner, which decides the seat rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Via {

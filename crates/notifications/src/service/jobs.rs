@@ -4,7 +4,7 @@
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
-use lyceum_billing::events::OrderPaid;
+use lyceum_billing::events::{OrderPaid, RenewalFailed, SubscriptionEnded};
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
@@ -20,7 +20,7 @@ use super::deliver::{Notice, notify};
 use crate::{
     model::{
         ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
-        PAYMENT_RECEIPT, QUIZ_GRADED, SECURITY, WELCOME, kind,
+        PAYMENT_RECEIPT, QUIZ_GRADED, RENEWAL_FAILED, SECURITY, SUBSCRIPTION_LAPSED, WELCOME, kind,
     },
     repo::notifications,
 };
@@ -37,6 +37,8 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<SubmissionSubmitted, AssignmentSubmittedNotice>()
         .subscribe::<SubmissionGraded, AssignmentGradedNotice>()
         .subscribe::<OrderPaid, ReceiptNotice>()
+        .subscribe::<RenewalFailed, RenewalFailedNotice>()
+        .subscribe_when::<SubscriptionEnded, SubscriptionLapsedNotice>(|e| e.reason == "lapsed")
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -250,6 +252,55 @@ impl Job for ReceiptNotice {
             kind: declared(PAYMENT_RECEIPT),
             message: &subject,
             link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `billing.renewal_failed` → "Your subscription's renewal is not paid",
+/// linking to the renewal order to pay. Once per attempt (each is its own
+/// event); idempotent through the source key `notifications.renewal_failed:<event id>`.
+pub struct RenewalFailedNotice;
+impl Job for RenewalFailedNotice {
+    const KIND: &'static str = "notifications.renewal_failed";
+    type Payload = Delivery<RenewalFailed>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let key = delivery.key(Self::KIND);
+        let link = format!("/orders/{}", event.order_id);
+        let subject = lyceum_billing::model::order_number(&event.order_id);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(RENEWAL_FAILED),
+            message: &subject,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// `billing.subscription_ended` by a lapse → "Your subscription has lapsed",
+/// linking to the subscription's page (a cancellation the learner asked
+/// for is not announced). Idempotent through the source key
+/// `notifications.subscription_lapsed:<event id>`.
+pub struct SubscriptionLapsedNotice;
+impl Job for SubscriptionLapsedNotice {
+    const KIND: &'static str = "notifications.subscription_lapsed";
+    type Payload = Delivery<SubscriptionEnded>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        if event.reason != "lapsed" {
+            return Ok(());
+        }
+        let key = delivery.key(Self::KIND);
+        let subject = event.order_id.as_deref().map(lyceum_billing::model::order_number).unwrap_or_default();
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(SUBSCRIPTION_LAPSED),
+            message: &subject,
+            link: "/subscription",
             source_key: &key,
         };
         notify(state, notice).await

@@ -131,6 +131,14 @@ impl Walker<'_> {
         if path.contains("/jobs/{id}") {
             concrete = concrete.replace("/jobs/{id}", &format!("/jobs/{}", dead_job(self.app).await));
         }
+        if path.contains("/subscription-plans/{id}") {
+            let plan = plan_fixture(self.bearer).await;
+            concrete = concrete.replace("/subscription-plans/{id}", &format!("/subscription-plans/{plan}"));
+        }
+        if path.contains("/subscriptions/{id}") {
+            let subscription = subscription_fixture(self.bearer).await;
+            concrete = concrete.replace("/subscriptions/{id}", &format!("/subscriptions/{subscription}"));
+        }
         if path.contains("/coupons/{id}") {
             let code = format!("WALK-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
             let made =
@@ -146,4 +154,20 @@ impl Walker<'_> {
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
+}
+
+/// A fresh subscription plan.
+async fn plan_fixture(client: &TestClient) -> String {
+    let body = json!({"name": "Walked plan", "interval": "month", "price_minor": 1500, "currency": "EUR"});
+    let made = client.post("/api/v1/subscription-plans", body).await;
+    assert_eq!(made.status, 201, "create plan: {}", made.text);
+    made.json()["id"].as_str().expect("plan id").to_string()
+}
+
+/// The caller's subscription (pending on its first order), subscribed again to a fresh plan.
+async fn subscription_fixture(client: &TestClient) -> String {
+    let plan = plan_fixture(client).await;
+    let made = client.post("/api/v1/subscriptions", json!({"plan_id": plan, "gateway": "manual"})).await;
+    assert_eq!(made.status, 201, "subscribe: {}", made.text);
+    made.json()["subscription"]["id"].as_str().expect("subscription id").to_string()
 }
