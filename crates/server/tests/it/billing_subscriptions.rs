@@ -356,7 +356,10 @@ async fn the_pages_walk_a_subscription(backend: Backend) {
         mine_page.contains("Renews on") && mine_page.contains(&format!("/subscriptions/enroll/{slug}")),
         "{mine_page}"
     );
-    let enrolled_reply = submit(&learner, "/subscription", &format!("/subscriptions/enroll/{slug}"), &[]).await;
+    let checkout = learner.get(&format!("/checkout/{slug}")).await;
+    assert!(checkout.text.contains("id=\"enroll-with-subscription\""), "the checkout offers the subscription");
+    let enrolled_reply =
+        submit(&learner, &format!("/checkout/{slug}"), &format!("/subscriptions/enroll/{slug}"), &[]).await;
     assert_eq!(enrolled_reply.status, 303, "{}", enrolled_reply.text);
     assert_eq!(enrolled_reply.header("location"), format!("/learn/{slug}"));
     assert!(enrolled(&app, &course, &learner_id).await);

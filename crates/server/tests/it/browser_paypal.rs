@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 
 use crate::{
     billing_paypal::shop,
-    browser_kit::{check_accessibility, fits_a_phone, main_text, poll, submit, type_into, with_browser},
+    browser_kit::{check_accessibility, fits_a_phone, main_text, poll, type_into, with_browser},
     common::{Backend, PASSWORD},
 };
 

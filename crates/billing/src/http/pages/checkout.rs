@@ -30,7 +30,7 @@ use crate::{
     model::{Coupon, Quote, TaxRate},
     service::{
         checkout::{self, Choice, Priced},
-        pricing,
+        pricing, subscriptions,
     },
 };
 
@@ -45,6 +45,8 @@ struct CheckoutPage {
     gateways: Vec<&'static str>,
     choice: Choice,
     errors: FormErrors,
+    /// The viewer's subscription includes this course.
+    covered: bool,
 }
 
 impl CheckoutPage {
@@ -102,7 +104,7 @@ pub async fn show(
     };
     let choice = terms.choice();
     match checkout::with_terms(&state, &s.viewer, base.clone(), &choice).await {
-        Ok(priced) => render(&state, s.page, priced, choice, FormErrors::none(), Reply::OK),
+        Ok(priced) => render(&state, s.page, priced, choice, FormErrors::none(), Reply::OK).await,
         Err(e) => {
             let (errors, reply) = match on_form(e, s.page.locale, &slug)? {
                 Shown::Form(errors, reply) => (errors, reply),
@@ -111,7 +113,7 @@ pub async fn show(
             // Show what can be priced: the country's tax without the refused coupon.
             let without_coupon = Choice { coupon: None, ..choice.clone() };
             let shown = checkout::with_terms(&state, &s.viewer, base.clone(), &without_coupon).await.unwrap_or(base);
-            render(&state, s.page, shown, choice, errors, reply)
+            render(&state, s.page, shown, choice, errors, reply).await
         }
     }
 }
@@ -141,7 +143,7 @@ pub async fn place(
     match checkout::place(&state, &s.viewer, &course_id, &choice).await {
         Ok(placed) => Ok(Redirect::to(&order_url(&placed.order.id)).into_response()),
         Err(e) => match on_form(e, s.page.locale, &slug)? {
-            Shown::Form(errors, reply) => render(&state, s.page, base, choice, errors, reply),
+            Shown::Form(errors, reply) => render(&state, s.page, base, choice, errors, reply).await,
             Shown::Elsewhere(response) => Ok(response),
         },
     }
@@ -185,7 +187,7 @@ fn on_form(e: BillingError, locale: &str, slug: &str) -> AppResult<Shown> {
     Ok(Shown::Form(refused.errors, refused.reply))
 }
 
-fn render(
+async fn render(
     state: &AppState,
     page: Page,
     Priced { offer, quote, coupon, tax }: Priced,
@@ -194,7 +196,12 @@ fn render(
     reply: Reply,
 ) -> AppResult<Response> {
     let gateways = gateway::offered(state).iter().map(|g| g.id()).collect();
-    reply.render(&CheckoutPage { page, offer, quote, coupon, tax, gateways, choice, errors })
+    // A subscriber enrolls in an included course without buying it.
+    let covered = match &page.viewer {
+        Some(viewer) => subscriptions::covers(state, viewer, &CourseId::from(&offer.id)).await?,
+        None => false,
+    };
+    reply.render(&CheckoutPage { page, offer, quote, coupon, tax, gateways, choice, errors, covered })
 }
 
 /// What cannot be bought goes back where it makes sense, with a message.
