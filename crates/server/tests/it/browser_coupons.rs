@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::{
     billing_coupons::coupon,
     billing_kit::paid_course,
-    browser_kit::{check_accessibility, fits_a_phone, main_text, press, submit_form_of, type_into, with_browser},
+    browser_kit::{check_accessibility, fits_a_phone, main_text, submit_form_of, type_into, with_browser},
     common::{Backend, PASSWORD, TestApp, spawn},
 };
 
@@ -24,7 +24,6 @@ async fn coupon_and_tax_pages_are_accessible(backend: Backend) {
     app.create_user("learner@example.org", Role::Learner).await;
     let (_, slug) = paid_course(&teacher, "Rust for everyone", 4900, "EUR").await;
     let made = coupon(&admin, json!({"code": "SPRING", "kind": "percent", "percent": 20, "max_redemptions": 50})).await;
-    coupon(&admin, json!({"code": "GIFT", "kind": "percent", "percent": 100})).await;
     let rate = json!({"rate_bp": 2000, "label": "TVA"});
     admin.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
 
@@ -58,16 +57,6 @@ async fn coupon_and_tax_pages_are_accessible(backend: Backend) {
         c.goto(&format!("{}/checkout/{slug}?coupon=nope", app.url)).await.expect("the checkout, refused");
         c.find(Locator::Css("#coupon-error")).await.expect("the coupon's error beside it");
         page("/checkout/{slug} (refused coupon)").await;
-
-        // A 100 % coupon: nothing to pay, the order completes without a gateway.
-        c.goto(&format!("{}/checkout/{slug}?coupon=gift&country=FR", app.url)).await.expect("the checkout, free");
-        c.find(Locator::Id("nothing-to-pay")).await.expect("the checkout says there is nothing to pay");
-        press(c, "place-order").await;
-        let order = main_text(c).await;
-        assert!(order.contains("Paid") && order.contains("Discount"), "paid, the discount shown: {order}");
-        page("/orders/{id} (paid by a coupon)").await;
-        c.goto(&format!("{}/learn/{slug}", app.url)).await.expect("the course");
-        assert!(main_text(c).await.contains("Rust for everyone"), "enrolled: the course opens");
     };
     with_browser(scenario).await;
     app.stop().await;
