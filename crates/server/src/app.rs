@@ -34,6 +34,7 @@ pub fn modules() -> Modules {
         lyceum_assignments::module(),
         lyceum_gradebook::module(),
         lyceum_billing::module(),
+        lyceum_forums::module(),
         site(),
     ])
 }

@@ -1,0 +1,6 @@
+//! `/api/v1/forums/…`.
+
+pub mod dto;
+pub mod forums;
+pub mod posts;
+pub mod threads;

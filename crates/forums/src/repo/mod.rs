@@ -1,0 +1,7 @@
+//! The forums' SQL: each file one table (or two that always change together).
+
+pub mod forums;
+pub mod posts;
+pub mod reads;
+pub mod search;
+pub mod threads;

@@ -1,0 +1,79 @@
+//! `forum_reads` (how far a member read each thread) and `forum_visits`
+//! (when they last opened each forum).
+
+use sqlx::AnyConnection;
+
+/// Records that `user_id` has read the thread up to post `seq`; never
+/// moves the mark back (an older page opened later keeps the newer mark).
+pub async fn mark(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    thread_id: &str,
+    seq: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO forum_reads (user_id, thread_id, last_seq, read_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+         last_seq = CASE WHEN excluded.last_seq > forum_reads.last_seq THEN excluded.last_seq ELSE forum_reads.last_seq END, \
+         read_at = excluded.read_at",
+    )
+    .bind(user_id)
+    .bind(thread_id)
+    .bind(seq)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How far `user_id` has read the thread (0: nothing).
+pub async fn read_seq(conn: &mut AnyConnection, user_id: &str, thread_id: &str) -> Result<i64, sqlx::Error> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM forum_reads WHERE user_id = $1 AND thread_id = $2")
+        .bind(user_id)
+        .bind(thread_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// A visit this long after the last one starts a new visit.
+const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+
+/// Records a visit to the forum and returns the time of the previous visit
+/// (threads started after it are "new since your last visit"); `None` on
+/// the first visit ever.
+pub async fn visit(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    forum_id: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT previous_at, last_at FROM forum_visits WHERE user_id = $1 AND forum_id = $2")
+            .bind(user_id)
+            .bind(forum_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((previous, last)) = row else {
+        sqlx::query(
+            "INSERT INTO forum_visits (user_id, forum_id, previous_at, last_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (user_id, forum_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(forum_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+        return Ok(None);
+    };
+    let previous = if now - last > VISIT_GAP_MS { last } else { previous };
+    sqlx::query("UPDATE forum_visits SET previous_at = $3, last_at = $4 WHERE user_id = $1 AND forum_id = $2")
+        .bind(user_id)
+        .bind(forum_id)
+        .bind(previous)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(Some(previous))
+}

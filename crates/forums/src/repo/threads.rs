@@ -1,0 +1,165 @@
+//! `forum_threads`: a forum's threads and their counters.
+
+use sqlx::AnyConnection;
+
+use crate::model::Thread;
+
+pub(crate) const COLUMNS: &str = "id, forum_id, course_id, author_id, title, kind, pinned, locked, important, \
+     accepted_post_id, reply_count, last_seq, last_post_at, last_author_id, created_at, deleted_at";
+
+/// A new thread, before its opening post (seq 1, counted here).
+pub struct NewThread<'a> {
+    pub id: &'a str,
+    pub forum_id: &'a str,
+    pub course_id: &'a str,
+    pub author_id: &'a str,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub important: bool,
+    pub at: i64,
+}
+
+pub async fn insert(conn: &mut AnyConnection, t: &NewThread<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO forum_threads (id, forum_id, course_id, author_id, title, kind, important, last_seq, \
+         last_post_at, last_author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $4, $8)",
+    )
+    .bind(t.id)
+    .bind(t.forum_id)
+    .bind(t.course_id)
+    .bind(t.author_id)
+    .bind(t.title)
+    .bind(t.kind)
+    .bind(i64::from(t.important))
+    .bind(t.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Thread>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM forum_threads WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Takes the next post number of a live, unlocked-or-allowed thread and
+/// records the reply's activity; `None` when the thread is gone. One
+/// conditional `UPDATE`, so concurrent replies get distinct numbers.
+pub async fn next_seq(
+    conn: &mut AnyConnection,
+    id: &str,
+    author_id: &str,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE forum_threads SET last_seq = last_seq + 1, reply_count = reply_count + 1, last_post_at = $2, \
+         last_author_id = $3 WHERE id = $1 AND deleted_at IS NULL RETURNING last_seq",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(author_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A thread row with how far `user_id` has read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedThread {
+    #[sqlx(flatten)]
+    pub thread: Thread,
+    pub read_seq: i64,
+}
+
+fn listed_columns() -> String {
+    COLUMNS.split(", ").map(|c| format!("t.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+/// The forum's pinned live threads, latest activity first.
+pub async fn pinned(conn: &mut AnyConnection, forum_id: &str, user_id: &str) -> Result<Vec<ListedThread>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, COALESCE(r.last_seq, 0) AS read_seq FROM forum_threads t \
+         LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = $2 \
+         WHERE t.forum_id = $1 AND t.pinned = 1 AND t.deleted_at IS NULL ORDER BY t.last_post_at DESC, t.id DESC",
+        listed_columns()
+    )))
+    .bind(forum_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A page of the forum's other live threads, latest activity first, before
+/// `(last_post_at, id)`.
+pub async fn page(
+    conn: &mut AnyConnection,
+    forum_id: &str,
+    user_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<ListedThread>, sqlx::Error> {
+    let (at, id) = before.map(|(a, i)| (Some(a), Some(i))).unwrap_or((None, None));
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, COALESCE(r.last_seq, 0) AS read_seq FROM forum_threads t \
+         LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = $2 \
+         WHERE t.forum_id = $1 AND t.pinned = 0 AND t.deleted_at IS NULL \
+         AND ($3 IS NULL OR t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
+         ORDER BY t.last_post_at DESC, t.id DESC LIMIT $5",
+        listed_columns()
+    )))
+    .bind(forum_id)
+    .bind(user_id)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn set_title(conn: &mut AnyConnection, id: &str, title: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE forum_threads SET title = $2 WHERE id = $1").bind(id).bind(title).execute(conn).await?;
+    Ok(())
+}
+
+/// Deletes a thread whose opening post is deleted and that has no replies.
+pub async fn soft_delete(conn: &mut AnyConnection, id: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE forum_threads SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_accepted(conn: &mut AnyConnection, id: &str, post_id: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE forum_threads SET accepted_post_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(post_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets one of the moderation flags (`pinned`, `locked`).
+pub async fn set_flag(conn: &mut AnyConnection, id: &str, column: Flag, on: bool) -> Result<(), sqlx::Error> {
+    let sql = match column {
+        Flag::Pinned => "UPDATE forum_threads SET pinned = $2 WHERE id = $1",
+        Flag::Locked => "UPDATE forum_threads SET locked = $2 WHERE id = $1",
+    };
+    sqlx::query(sql).bind(id).bind(i64::from(on)).execute(conn).await?;
+    Ok(())
+}
+
+/// A thread's moderation flag.
+#[derive(Debug, Clone, Copy)]
+pub enum Flag {
+    Pinned,
+    Locked,
+}
+
+/// Moves a thread (with its posts) to another forum of the same course.
+pub async fn move_to(conn: &mut AnyConnection, id: &str, forum_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE forum_threads SET forum_id = $2 WHERE id = $1").bind(id).bind(forum_id).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! A course's forums: the general and announcements forums and one per
+//! module, made on first use (so every course, old or new, has them, and a
+//! new module's forum exists as soon as anyone looks), and a forum's threads.
+
+use std::collections::HashMap;
+
+use lyceum_courses::{model::Course, service::read};
+use lyceum_platform::{
+    AppState,
+    auth::Viewer,
+    db,
+    ids::CourseId,
+    keyset::{PageRequest, Paged},
+};
+use sqlx::AnyConnection;
+
+use super::{ForumView, Role, forum_for, role_in, titled};
+use crate::{
+    ForumError,
+    model::{Forum, ForumId, ForumKind, Thread},
+    repo::{self, threads::ListedThread},
+};
+
+/// A forum in the course's list, with its activity and the viewer's unread threads.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ForumSummary {
+    #[serde(flatten)]
+    pub view: ForumView,
+    pub thread_count: i64,
+    pub last_post_at: Option<i64>,
+    pub unread_threads: i64,
+}
+
+/// The course's forums for the viewer: general, announcements, then the modules' in outline order.
+pub struct CourseForums {
+    pub course: Course,
+    pub role: Role,
+    pub forums: Vec<ForumSummary>,
+}
+
+/// Makes the course's missing forums (general, announcements, one per module).
+/// The writes take SQLite's write turn ([`lyceum_platform::db::Db::autocommit`]).
+pub(crate) async fn ensure(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    course_id: &CourseId,
+) -> Result<Vec<Forum>, ForumError> {
+    let modules = read::modules(conn, course_id).await?;
+    let existing = repo::forums::of_course(conn, course_id.as_str()).await?;
+    let has = |kind: ForumKind, module: Option<&str>| {
+        existing.iter().any(|f| f.kind() == kind && f.module_id.as_deref() == module)
+    };
+    let mut missing = Vec::new();
+    for kind in [ForumKind::General, ForumKind::Announcements] {
+        if !has(kind, None) {
+            missing.push((kind, None));
+        }
+    }
+    for m in &modules {
+        if !has(ForumKind::Module, Some(&m.id)) {
+            missing.push((ForumKind::Module, Some(m.id.clone())));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(order(existing, &modules));
+    }
+    {
+        let mut writer = state.db.autocommit().await?;
+        for (kind, module_id) in &missing {
+            repo::forums::create_missing(&mut writer, course_id.as_str(), *kind, module_id.as_deref()).await?;
+        }
+    }
+    let all = repo::forums::of_course(conn, course_id.as_str()).await?;
+    Ok(order(all, &modules))
+}
+
+/// General, announcements, then module forums in the outline's order.
+fn order(mut forums: Vec<Forum>, modules: &[lyceum_courses::model::Module]) -> Vec<Forum> {
+    let rank = |f: &Forum| match f.kind() {
+        ForumKind::General => -2,
+        ForumKind::Announcements => -1,
+        ForumKind::Module => {
+            modules.iter().position(|m| Some(&m.id) == f.module_id.as_ref()).map(|p| p as i64).unwrap_or(i64::MAX)
+        }
+    };
+    forums.sort_by_key(rank);
+    forums
+}
+
+/// A course named by its id (the API) or its slug (the pages).
+#[derive(Debug, Clone, Copy)]
+pub enum CourseRef<'a> {
+    Id(&'a CourseId),
+    Slug(&'a str),
+}
+
+impl CourseRef<'_> {
+    pub(crate) async fn load(self, conn: &mut AnyConnection) -> Result<Course, ForumError> {
+        let course = match self {
+            CourseRef::Id(id) => read::course(conn, id).await?,
+            CourseRef::Slug(slug) => read::course_by_slug(conn, slug).await?,
+        };
+        course.ok_or(ForumError::NotFound)
+    }
+}
+
+/// The course's forums with their activity, for a member of the course.
+pub async fn of_course(state: &AppState, viewer: &Viewer, course: CourseRef<'_>) -> Result<CourseForums, ForumError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let course = course.load(&mut conn).await?;
+    let course_id = CourseId::from(&course.id);
+    let role = role_in(state, &mut conn, viewer, &course_id).await?;
+    let forums = ensure(state, &mut conn, &course_id).await?;
+    let modules = read::modules(&mut conn, &course_id).await?;
+    let titles: HashMap<&str, &str> = modules.iter().map(|m| (m.id.as_str(), m.title.as_str())).collect();
+    let activity: HashMap<String, (i64, i64)> = repo::forums::activity(&mut conn, &course.id)
+        .await?
+        .into_iter()
+        .map(|(id, count, last)| (id, (count, last)))
+        .collect();
+    let unread: HashMap<String, i64> =
+        repo::forums::unread_threads(&mut conn, &course.id, &viewer.user_id).await?.into_iter().collect();
+    let forums = forums
+        .into_iter()
+        .map(|forum| {
+            let (thread_count, last) = activity.get(&forum.id).copied().unwrap_or((0, 0));
+            let unread_threads = unread.get(&forum.id).copied().unwrap_or(0);
+            let module_title = forum.module_id.as_deref().and_then(|m| titles.get(m)).map(|t| t.to_string());
+            ForumSummary {
+                view: ForumView { forum, module_title },
+                thread_count,
+                last_post_at: (last > 0).then_some(last),
+                unread_threads,
+            }
+        })
+        .collect();
+    Ok(CourseForums { course, role, forums })
+}
+
+/// The forum of a module (made if missing), for the lesson page's link.
+pub async fn of_module(
+    state: &AppState,
+    viewer: &Viewer,
+    course_id: &CourseId,
+    module_id: &lyceum_platform::ids::ModuleId,
+) -> Result<ForumView, ForumError> {
+    let mut conn = state.db.pool().acquire().await?;
+    role_in(state, &mut conn, viewer, course_id).await?;
+    let forums = ensure(state, &mut conn, course_id).await?;
+    let forum =
+        forums.into_iter().find(|f| f.module_id.as_deref() == Some(module_id.as_str())).ok_or(ForumError::NotFound)?;
+    titled(&mut conn, forum).await
+}
+
+/// A forum, its course and the viewer's role.
+pub struct ForumHead {
+    pub course: Course,
+    pub forum: ForumView,
+    pub role: Role,
+}
+
+impl ForumHead {
+    /// Whether the viewer may start a thread here.
+    pub fn may_post(&self) -> bool {
+        may_post(self.role, &self.forum)
+    }
+}
+
+fn may_post(role: Role, forum: &ForumView) -> bool {
+    role.is_staff() || forum.kind() != ForumKind::Announcements
+}
+
+/// The forum, for a member of its course (404 otherwise).
+pub async fn head(state: &AppState, viewer: &Viewer, id: &ForumId) -> Result<ForumHead, ForumError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (course, forum, role) = forum_for(state, &mut conn, viewer, id).await?;
+    Ok(ForumHead { course, forum, role })
+}
+
+/// A thread in a forum's list, with the viewer's unread posts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ThreadSummary {
+    #[serde(flatten)]
+    pub thread: Thread,
+    pub author_name: String,
+    pub last_author_name: String,
+    /// Posts the viewer has not read (all of them for a thread never opened).
+    pub unread: i64,
+    /// Started since the viewer's previous visit to the forum.
+    pub new_since_visit: bool,
+}
+
+/// A forum's page: its pinned threads (first page only), then the others by latest activity.
+pub struct ForumPage {
+    pub course: Course,
+    pub forum: ForumView,
+    pub role: Role,
+    pub pinned: Vec<ThreadSummary>,
+    pub threads: Paged<ThreadSummary>,
+    /// The viewer's previous visit (none on the first).
+    pub previous_visit: Option<i64>,
+}
+
+impl ForumPage {
+    /// Whether the viewer may start a thread here.
+    pub fn may_post(&self) -> bool {
+        may_post(self.role, &self.forum)
+    }
+}
+
+/// A forum and a page of its threads; records the visit.
+pub async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &ForumId,
+    page: &PageRequest,
+) -> Result<ForumPage, ForumError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (course, forum, role) = forum_for(state, &mut conn, viewer, id).await?;
+    let user = viewer.user_id.as_str();
+    let pinned = match page.cursor() {
+        None => repo::threads::pinned(&mut conn, &forum.forum.id, user).await?,
+        Some(_) => Vec::new(),
+    };
+    let before = page.before()?;
+    let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let rows = repo::threads::page(&mut conn, &forum.forum.id, user, before, page.fetch()).await?;
+    drop(conn);
+    let previous_visit = {
+        let mut writer = state.db.autocommit().await?;
+        repo::reads::visit(&mut writer, user, &forum.forum.id, db::now_ms()).await?
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
+    let summary = |r: ListedThread| summarise(r, &names, previous_visit);
+    let pinned = pinned.into_iter().map(summary).collect();
+    let threads = Paged::from_rows(rows, page, |r| (r.thread.last_post_at, r.thread.id.as_str())).map(summary);
+    Ok(ForumPage { course, forum, role, pinned, threads, previous_visit })
+}
+
+fn summarise(r: ListedThread, names: &HashMap<String, String>, previous_visit: Option<i64>) -> ThreadSummary {
+    let name = |id: &str| names.get(id).cloned().unwrap_or_default();
+    let t = r.thread;
+    ThreadSummary {
+        author_name: name(&t.author_id),
+        last_author_name: t.last_author_id.as_deref().map(name).unwrap_or_default(),
+        unread: (t.last_seq - r.read_seq).max(0),
+        new_since_visit: previous_visit.is_some_and(|v| t.created_at > v),
+        thread: t,
+    }
+}
