@@ -53,10 +53,12 @@ impl Forums {
         listed.json()
     }
 
-    /// The id of the course's forum of `kind` (`general`, `announcements`, `module`).
+    /// The id of the course's forum of `kind` (`general`, `announcements`,
+    /// or `module`: the "Ownership" module's).
     pub async fn forum(&self, kind: &str) -> String {
         let listed = self.forums(&self.teacher).await;
-        let forum = listed["items"].as_array().unwrap().iter().find(|f| f["kind"] == kind).expect("the forum");
+        let found = |f: &&Value| f["kind"] == kind && (kind != "module" || f["module_id"] == self.module.as_str());
+        let forum = listed["items"].as_array().unwrap().iter().find(found).expect("the forum");
         forum["id"].as_str().unwrap().to_string()
     }
 
