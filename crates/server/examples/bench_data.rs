@@ -478,14 +478,23 @@ mod forums {
         let input = NewThread { title: "The long thread".into(), body: "Post 1".into(), ..NewThread::default() };
         let long = threads::start(state, viewer, &forum.clone().into(), &input).await.map_err(err)?;
         let mut tx = state.db.begin().await?;
-        let mut sql =
-            String::from("INSERT INTO forum_posts (id, thread_id, course_id, seq, author_id, body_md, body_html, created_at) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO forum_posts (id, thread_id, course_id, seq, author_id, body_md, body_html, created_at) VALUES ",
+        );
         for seq in 2..=200 {
             let author = &learners[seq % learners.len()];
             let sep = if seq == 2 { "" } else { "," };
             let body = format!("Reply {seq}: a borrow lasts until its **last use**, not the end of the scope.");
-            let html = format!("<p>Reply {seq}: a borrow lasts until its <strong>last use</strong>, not the end of the scope.</p>");
-            write!(sql, "{sep}('{}', '{}', '{course_id}', {seq}, '{author}', '{body}', '{html}', {})", db::new_id(), long.id, now + seq as i64)?;
+            let html = format!(
+                "<p>Reply {seq}: a borrow lasts until its <strong>last use</strong>, not the end of the scope.</p>"
+            );
+            write!(
+                sql,
+                "{sep}('{}', '{}', '{course_id}', {seq}, '{author}', '{body}', '{html}', {})",
+                db::new_id(),
+                long.id,
+                now + seq as i64
+            )?;
         }
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
         sqlx::query("UPDATE forum_threads SET last_seq = 200, reply_count = 199, last_post_at = $2 WHERE id = $1")

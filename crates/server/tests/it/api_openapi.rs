@@ -302,7 +302,11 @@ async fn every_list_refuses_a_limit_outside_its_range(backend: Backend) {
         lists += 1;
         assert_eq!(limit["in"], "query", "{method} {path}");
         assert_eq!((&limit["schema"]["minimum"], &limit["schema"]["maximum"]), (&json!(1), &json!(100)), "{path}");
-        let concrete = fill_path(&path.replace("/courses/{id}", &format!("/courses/{course}")), &admin_id);
+        let mut path = path.replace("/courses/{id}", &format!("/courses/{course}"));
+        if path.contains("{forum_id}") {
+            path = path.replace("{forum_id}", &openapi_kit::forum_fixture(&admin).await.0);
+        }
+        let concrete = fill_path(&path, &admin_id);
         for outside in ["0", "101"] {
             let reply = admin.get(&format!("{concrete}?limit={outside}")).await;
             assert_eq!(reply.status, 422, "{path}?limit={outside} → {}", reply.text);

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 mod walk;
-pub use walk::Walker;
+pub use walk::{Walker, forum_fixture};
 
 use crate::common::{self, TestClient};
 
