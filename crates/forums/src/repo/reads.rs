@@ -37,43 +37,32 @@ pub async fn read_seq(conn: &mut AnyConnection, user_id: &str, thread_id: &str) 
     Ok(seq.unwrap_or(0))
 }
 
-/// A visit this long after the last one starts a new visit.
-const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+/// The member's visit of the forum: `(previous_at, last_at)`, none before the first.
+pub async fn visit(conn: &mut AnyConnection, user_id: &str, forum_id: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT previous_at, last_at FROM forum_visits WHERE user_id = $1 AND forum_id = $2")
+        .bind(user_id)
+        .bind(forum_id)
+        .fetch_optional(conn)
+        .await
+}
 
-/// Records a visit to the forum and returns the time of the previous visit
-/// (threads started after it are "new since your last visit"); `None` on
-/// the first visit ever.
-pub async fn visit(
+/// Records a visit at `now` whose previous one was at `previous`.
+pub async fn record_visit(
     conn: &mut AnyConnection,
     user_id: &str,
     forum_id: &str,
+    previous: i64,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT previous_at, last_at FROM forum_visits WHERE user_id = $1 AND forum_id = $2")
-            .bind(user_id)
-            .bind(forum_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((previous, last)) = row else {
-        sqlx::query(
-            "INSERT INTO forum_visits (user_id, forum_id, previous_at, last_at) VALUES ($1, $2, $3, $3) \
-             ON CONFLICT (user_id, forum_id) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(forum_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-        return Ok(None);
-    };
-    let previous = if now - last > VISIT_GAP_MS { last } else { previous };
-    sqlx::query("UPDATE forum_visits SET previous_at = $3, last_at = $4 WHERE user_id = $1 AND forum_id = $2")
-        .bind(user_id)
-        .bind(forum_id)
-        .bind(previous)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(Some(previous))
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO forum_visits (user_id, forum_id, previous_at, last_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, forum_id) DO UPDATE SET previous_at = excluded.previous_at, last_at = excluded.last_at",
+    )
+    .bind(user_id)
+    .bind(forum_id)
+    .bind(previous)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

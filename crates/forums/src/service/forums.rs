@@ -225,17 +225,40 @@ pub async fn page(
     let before = page.before()?;
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let rows = repo::threads::page(&mut conn, &forum.forum.id, user, before, page.fetch()).await?;
-    drop(conn);
-    let previous_visit = {
-        let mut writer = state.db.autocommit().await?;
-        repo::reads::visit(&mut writer, user, &forum.forum.id, db::now_ms()).await?
-    };
-    let mut conn = state.db.pool().acquire().await?;
+    let previous_visit = visit(state, &mut conn, user, &forum.forum.id).await?;
     let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
     let summary = |r: ListedThread| summarise(r, &names, previous_visit);
     let pinned = pinned.into_iter().map(summary).collect();
     let threads = Paged::from_rows(rows, page, |r| (r.thread.last_post_at, r.thread.id.as_str())).map(summary);
     Ok(ForumPage { course, forum, role, pinned, threads, previous_visit })
+}
+
+/// A visit this long after the last one starts a new visit.
+const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+/// Within a visit, its time is written at most this often: a forum page
+/// viewed again and again writes nothing.
+const VISIT_WRITE_EVERY_MS: i64 = 60 * 1000;
+
+/// Records the viewer's visit to the forum and returns the time of their
+/// previous visit (threads started after it are "new since your last
+/// visit"); none on the first visit.
+async fn visit(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    user: &str,
+    forum_id: &str,
+) -> Result<Option<i64>, ForumError> {
+    let now = db::now_ms();
+    let (previous, last) = match repo::reads::visit(conn, user, forum_id).await? {
+        Some((_, last)) if now - last > VISIT_GAP_MS => (Some(last), Some(last)),
+        Some((previous, last)) => (Some(previous), Some(last)),
+        None => (None, None),
+    };
+    if last.is_none_or(|last| now - last >= VISIT_WRITE_EVERY_MS) {
+        let mut writer = state.db.autocommit().await?;
+        repo::reads::record_visit(&mut writer, user, forum_id, previous.unwrap_or(now), now).await?;
+    }
+    Ok(previous)
 }
 
 fn summarise(r: ListedThread, names: &HashMap<String, String>, previous_visit: Option<i64>) -> ThreadSummary {

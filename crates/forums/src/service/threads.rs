@@ -178,7 +178,8 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let posts = views(&mut conn, viewer, role, &thread, rows, window).await?;
     let names = names(&mut conn, std::iter::once(&thread)).await?;
     drop(conn);
-    if let Some(last) = posts.last() {
+    // A page already read moves no mark: no write.
+    if let Some(last) = posts.last().filter(|p| p.post.seq > read) {
         let mut writer = state.db.autocommit().await?;
         repo::reads::mark(&mut writer, &viewer.user_id, &thread.id, last.post.seq, db::now_ms()).await?;
     }

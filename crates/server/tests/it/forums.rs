@@ -15,6 +15,7 @@ use serde_json::json;
 on_both_backends!(
     every_course_has_a_general_an_announcements_and_a_forum_per_module,
     a_reply_quotes_a_post_and_the_thread_opens_at_the_first_unread,
+    threads_started_since_the_last_visit_are_new,
     only_staff_post_announcements,
     authors_edit_within_the_window_and_staff_see_the_history,
     a_deleted_post_leaves_a_stub_and_a_lone_thread_goes,
@@ -101,6 +102,32 @@ async fn a_reply_quotes_a_post_and_the_thread_opens_at_the_first_unread(backend:
         c.bob.post(&format!("/api/v1/forums/threads/{other}/posts"), json!({"body": "x", "quote_of": first})).await;
     wrong.assert_problem(422, "validation");
     assert_eq!(wrong.error_fields(), ["quote_of"]);
+    c.app.stop().await;
+}
+
+async fn threads_started_since_the_last_visit_are_new(backend: Backend) {
+    let c = class(backend).await;
+    let forum = c.forum("general").await;
+    let list = format!("/api/v1/forums/{forum}/threads");
+    c.thread(&c.ada, &forum, "Before", "seen").await;
+    let first = c.bob.get(&list).await.json();
+    assert_eq!(first["items"][0]["new_since_visit"], false, "nothing is new on a first visit");
+    // Bob's visit ended an hour ago; Ada started a thread since.
+    c.app.exec("UPDATE forum_visits SET previous_at = previous_at - 3600000, last_at = last_at - 3600000").await;
+    c.app
+        .exec("UPDATE forum_threads SET created_at = created_at - 7200000, last_post_at = last_post_at - 7200000")
+        .await;
+    c.thread(&c.ada, &forum, "After", "new").await;
+    let again = c.bob.get(&list).await.json();
+    let new: Vec<(&str, bool)> = again["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["title"].as_str().unwrap(), t["new_since_visit"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(new, [("After", true), ("Before", false)]);
+    // Reloading within the same visit keeps it new.
+    assert_eq!(c.bob.get(&list).await.json()["items"][0]["new_since_visit"], true);
     c.app.stop().await;
 }
 
