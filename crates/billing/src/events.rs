@@ -14,6 +14,10 @@ pub struct OrderPaid {
     pub gateway: String,
     pub total_minor: i64,
     pub currency: String,
+    /// The order pays a subscription's period: its receipt is sent once the
+    /// period is known ([`SubscriptionPeriodPaid`]), not on this event.
+    #[serde(default)]
+    pub subscription: bool,
 }
 
 impl Event for OrderPaid {
@@ -55,4 +59,24 @@ pub struct SubscriptionEnded {
 
 impl Event for SubscriptionEnded {
     const NAME: &'static str = "billing.subscription_ended";
+}
+
+/// A subscription order's payment was applied: it pays `[period_start,
+/// period_end)` of the plan. Published in the transaction that moves the
+/// period; the buyer's receipt names that period (`notifications.subscription_receipt`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubscriptionPeriodPaid {
+    pub subscription_id: String,
+    pub order_id: String,
+    pub user_id: String,
+    /// The plan's name when it was paid.
+    pub plan_name: String,
+    /// `month` or `year`.
+    pub interval: String,
+    pub period_start: i64,
+    pub period_end: i64,
+}
+
+impl Event for SubscriptionPeriodPaid {
+    const NAME: &'static str = "billing.subscription_period_paid";
 }

@@ -119,6 +119,13 @@ pub struct OrderLine {
     pub amount_minor: i64,
 }
 
+impl OrderLine {
+    /// Whether the line buys a period of a subscription (not a course).
+    pub fn is_subscription(&self) -> bool {
+        matches!(self.kind.as_str(), "subscription")
+    }
+}
+
 /// One recorded change of an order's state.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HistoryEntry {

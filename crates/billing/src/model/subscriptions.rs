@@ -144,6 +144,17 @@ impl Subscription {
     }
 }
 
+/// What a subscription's order pays for: a period of its plan (the order's
+/// line names the plan as it was sold). The days are known once the
+/// payment is applied, or ahead of it for a renewal; a first order not paid
+/// yet starts its period when it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidPeriod {
+    pub interval: Interval,
+    /// `[start, end)`, epoch ms.
+    pub days: Option<(i64, i64)>,
+}
+
 /// `anchor` plus `n` intervals, in UTC calendar terms (1 month after 31
 /// January is the last day of February; 2 months after it, 31 March).
 pub fn add_intervals(anchor: i64, interval: Interval, n: i64) -> i64 {

@@ -14,6 +14,9 @@ pub struct SubscriptionOrder {
     pub subscription_id: String,
     /// The period a renewal pays starts here; `None` for the order that starts the subscription.
     pub period_start: Option<i64>,
+    /// The period the payment paid for, once applied (`[paid_from, paid_until)`).
+    pub paid_from: Option<i64>,
+    pub paid_until: Option<i64>,
 }
 
 /// Links an order to the subscription it pays; false when a renewal of that
@@ -40,10 +43,13 @@ pub async fn link_order(
 }
 
 pub async fn link_of(conn: &mut AnyConnection, order_id: &str) -> Result<Option<SubscriptionOrder>, sqlx::Error> {
-    sqlx::query_as("SELECT subscription_id, period_start FROM billing_subscription_orders WHERE order_id = $1")
-        .bind(order_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "SELECT subscription_id, period_start, paid_from, paid_until FROM billing_subscription_orders \
+         WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The renewal order of the period starting at `period_start`.
@@ -61,16 +67,37 @@ pub async fn renewal_order(
     .await
 }
 
-/// Marks the order's payment applied to its subscription: true for the one call that does.
-pub async fn claim_payment(conn: &mut AnyConnection, order_id: &str) -> Result<bool, sqlx::Error> {
+/// Marks the order's payment applied to its subscription, paying for
+/// `[from, until)`: true for the one call that does.
+pub async fn claim_payment(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    from: i64,
+    until: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE billing_subscription_orders SET applied_at = $2 WHERE order_id = $1 AND applied_at IS NULL",
+        "UPDATE billing_subscription_orders SET applied_at = $2, paid_from = $3, paid_until = $4 \
+         WHERE order_id = $1 AND applied_at IS NULL",
     )
     .bind(order_id)
     .bind(db::now_ms())
+    .bind(from)
+    .bind(until)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// The order whose payment was applied last to the subscription: the one
+/// that paid its current period.
+pub async fn last_applied(conn: &mut AnyConnection, subscription_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT order_id FROM billing_subscription_orders WHERE subscription_id = $1 AND applied_at IS NOT NULL \
+         ORDER BY applied_at DESC, created_at DESC LIMIT 1",
+    )
+    .bind(subscription_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The subscription's orders, newest first (its payment history); only the open ones when `open`.

@@ -224,6 +224,22 @@ pub async fn cancel_now(conn: &mut AnyConnection, id: &str, now: i64) -> Result<
     Ok(done.rows_affected() > 0)
 }
 
+/// Ends a subscription that gives access now (active or past due) at once:
+/// the payment for its current period was refunded in full.
+pub async fn end_now(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE billing_subscriptions SET status = 'cancelled', ended_at = $2, next_retry_at = NULL, \
+           cancel_requested_at = NULL, grace_ends_at = NULL, updated_at = $3 \
+         WHERE id = $1 AND status IN ('active', 'past_due')",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Asks to stop at the period's end (`Some(now)`), or takes that back (`None`); active subscriptions only.
 pub async fn set_cancel_request(conn: &mut AnyConnection, id: &str, at: Option<i64>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(

@@ -3,13 +3,13 @@
 //! buyer's as they were at payment. Issued in the transaction that makes the
 //! order paid ([`issue`]), so a payment and its invoice commit together.
 
-use lyceum_accounts::service::identity;
+use lyceum_accounts::service::directory;
 use lyceum_platform::{AppError, AppState, auth::Viewer, ids::UserId};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::{
-    model::{Order, OrderLine},
+    model::{Order, OrderLine, subscriptions::PaidPeriod},
     repo::{invoices, orders},
     settings::{BillingSettings, Seller},
 };
@@ -32,6 +32,8 @@ pub struct Invoice {
     pub buyer: Buyer,
     pub order: Order,
     pub lines: Vec<OrderLine>,
+    /// For a subscription's order: the period it paid for.
+    pub period: Option<PaidPeriod>,
 }
 
 impl Invoice {
@@ -45,13 +47,17 @@ pub fn label(number: i64) -> String {
     format!("INV-{number:06}")
 }
 
-/// Issues the order's invoice on `conn` (the paying transaction) unless it has one.
+/// Issues the order's invoice on `conn` (the paying transaction) unless it
+/// has one. The buyer is read through accounts' directory on that same
+/// connection: the paying transaction never waits for a second one from the
+/// pool (a busy pool would hold it, and its row locks, meanwhile).
 pub async fn issue(state: &AppState, conn: &mut AnyConnection, order: &Order) -> Result<(), sqlx::Error> {
     if invoices::exists_for(conn, &order.id).await? {
         return Ok(());
     }
     let seller = state.settings.section::<BillingSettings>().seller;
-    let user = identity::find(state, &UserId::from(order.user_id.as_str())).await.ok().flatten();
+    let user_id = UserId::from(order.user_id.as_str());
+    let user = directory::people(conn, std::slice::from_ref(&user_id)).await?.remove(order.user_id.as_str());
     let buyer = Buyer {
         name: user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
         email: user.map(|u| u.email).unwrap_or_default(),
@@ -72,6 +78,7 @@ pub async fn get(state: &AppState, viewer: &Viewer, order_id: &str) -> Result<In
     super::check_owner(viewer, &order)?;
     let row = invoices::of_order(&mut conn, order_id).await?.ok_or_else(AppError::not_found)?;
     let lines = orders::lines(&mut conn, order_id).await?;
+    let period = super::subscriptions::period_of_order(&mut conn, order_id).await?;
     Ok(Invoice {
         number: row.number,
         issued_at: row.issued_at,
@@ -79,5 +86,6 @@ pub async fn get(state: &AppState, viewer: &Viewer, order_id: &str) -> Result<In
         buyer: serde_json::from_str(&row.buyer_json).unwrap_or_default(),
         order,
         lines,
+        period,
     })
 }

@@ -7,7 +7,7 @@ use lyceum_platform::{
 };
 
 use crate::{
-    model::{HistoryEntry, Order, OrderLine, OrderStatus},
+    model::{HistoryEntry, Order, OrderLine, OrderStatus, subscriptions::PaidPeriod},
     repo::orders,
 };
 
@@ -17,6 +17,8 @@ pub struct OrderView {
     pub order: Order,
     pub lines: Vec<OrderLine>,
     pub history: Vec<HistoryEntry>,
+    /// For a subscription's order: the period it pays for.
+    pub period: Option<PaidPeriod>,
 }
 
 /// One order: the viewer's own, or any for an administrator; 404 otherwise.
@@ -26,7 +28,8 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<OrderVie
     super::check_owner(viewer, &order)?;
     let lines = orders::lines(&mut conn, id).await?;
     let history = orders::history(&mut conn, id).await?;
-    Ok(OrderView { order, lines, history })
+    let period = super::subscriptions::period_of_order(&mut conn, id).await?;
+    Ok(OrderView { order, lines, history, period })
 }
 
 /// The viewer's orders, newest first.

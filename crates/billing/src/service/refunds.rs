@@ -5,6 +5,10 @@
 //! gateway is asked; if it refuses, the reservation is given back.
 //! A refund made in the gateway's own dashboard shows up through its webhook
 //! ([`seen_in_gateway`]).
+//!
+//! A full refund of the order that paid a subscription's current period ends
+//! the subscription at once (`subscriptions::end_if_refunded`); only
+//! administrators refund subscription orders (no course staff own them).
 
 use lyceum_courses::service::access::is_staff;
 use lyceum_enrollment::service::roster;
@@ -64,6 +68,12 @@ pub async fn refund(
     if req.remove_enrollment {
         remove_enrollments(state, viewer, &order).await?;
     }
+    {
+        let mut tx = state.db.begin().await?;
+        let by = Reporter::new(source_of(viewer), Some(&viewer.user_id));
+        crate::service::subscriptions::end_if_refunded(state, &mut tx, &order.id, by).await?;
+        tx.commit().await?;
+    }
     metrics::counter!("lyceum_refunds_total", "gateway" => order.gateway.clone()).increment(1);
     let mut conn = state.db.pool().acquire().await?;
     Ok(orders::by_id(&mut conn, order_id).await?.ok_or_else(AppError::not_found)?)
@@ -77,13 +87,14 @@ async fn load_for_staff(state: &AppState, viewer: &Viewer, order_id: &str) -> Re
         return Ok(order);
     }
     let lines = orders::lines(&mut conn, order_id).await?;
+    // A subscription's order opens no one course whose staff could refund it.
+    if lines.is_empty() || lines.iter().any(|l| l.course_id.is_none()) {
+        return Err(AppError::not_found().into());
+    }
     for course in lines.iter().filter_map(|l| l.course_id.as_deref()) {
         if !is_staff(&mut conn, viewer, &CourseId::from(course)).await? {
             return Err(AppError::not_found().into());
         }
-    }
-    if lines.is_empty() {
-        return Err(AppError::not_found().into());
     }
     Ok(order)
 }
@@ -137,9 +148,16 @@ async fn reserve(
     refunds::insert(&mut tx, &new).await?;
     let after = orders::by_id(&mut tx, &order.id).await?.ok_or_else(AppError::not_found)?;
     let detail = format!("refund of {}", amount.format("en"));
-    let source = if viewer.is_admin() { Source::Admin } else { Source::Staff };
-    orders::record(&mut tx, &order.id, Some(order.status()), after.status(), source, Some(&viewer.user_id), &detail)
-        .await?;
+    orders::record(
+        &mut tx,
+        &order.id,
+        Some(order.status()),
+        after.status(),
+        source_of(viewer),
+        Some(&viewer.user_id),
+        &detail,
+    )
+    .await?;
     let entry = audit::Entry {
         actor_id: Some(&viewer.user_id),
         action: "order.refund",
@@ -173,6 +191,10 @@ async fn release(
     orders::record(&mut tx, &order.id, Some(current.status()), after.status(), Source::System, None, &detail).await?;
     tx.commit().await?;
     Ok(())
+}
+
+fn source_of(viewer: &Viewer) -> Source {
+    if viewer.is_admin() { Source::Admin } else { Source::Staff }
 }
 
 async fn remove_enrollments(state: &AppState, viewer: &Viewer, order: &Order) -> Result<(), BillingError> {

@@ -19,7 +19,7 @@ use crate::{
     BillingError,
     events::OrderPaid,
     gateway::{self, Settlement},
-    model::{Order, OrderStatus, Source},
+    model::{Order, OrderLine, OrderStatus, Source},
     repo::{audit, orders},
     service::redemption,
 };
@@ -78,6 +78,7 @@ pub async fn paid(
     let event = OrderPaid {
         order_id: order.id.clone(),
         user_id: order.user_id.clone(),
+        subscription: lines.iter().any(OrderLine::is_subscription),
         course_ids: lines.into_iter().filter_map(|l| l.course_id).collect(),
         gateway: order.gateway.clone(),
         total_minor: order.total_minor,

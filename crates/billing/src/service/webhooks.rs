@@ -53,6 +53,7 @@ pub async fn receive(
         }
         News::RefundedTotal(total) => {
             crate::service::refunds::seen_in_gateway(&mut tx, &order, total.minor, by).await?;
+            crate::service::subscriptions::end_if_refunded(state, &mut tx, &order.id, by).await?;
         }
         News::Ignored => {}
     }

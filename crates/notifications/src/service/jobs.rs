@@ -4,7 +4,7 @@
 
 use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
-use lyceum_billing::events::{OrderPaid, RenewalFailed, SubscriptionEnded};
+use lyceum_billing::events::{OrderPaid, RenewalFailed, SubscriptionEnded, SubscriptionPeriodPaid};
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
@@ -36,7 +36,8 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe_when::<AttemptGraded, QuizGradedNotice>(|e| e.manual)
         .subscribe::<SubmissionSubmitted, AssignmentSubmittedNotice>()
         .subscribe::<SubmissionGraded, AssignmentGradedNotice>()
-        .subscribe::<OrderPaid, ReceiptNotice>()
+        .subscribe_when::<OrderPaid, ReceiptNotice>(|e| !e.subscription)
+        .subscribe::<SubscriptionPeriodPaid, SubscriptionReceiptNotice>()
         .subscribe::<RenewalFailed, RenewalFailedNotice>()
         .subscribe_when::<SubscriptionEnded, SubscriptionLapsedNotice>(|e| e.reason == "lapsed")
         .register::<AdminTestNotice>()
@@ -258,6 +259,40 @@ impl Job for ReceiptNotice {
     }
 }
 
+/// `billing.subscription_period_paid` → the buyer's receipt for a
+/// subscription's order, sent once the payment is applied so it names the
+/// period it paid for: "L-1A2B3C4D — All access, 2026-12-07 – 2027-01-07"
+/// (the plan's own name; days in UTC, as the periods are counted). Same
+/// kind as a course's receipt; idempotent through the source key
+/// `notifications.subscription_receipt:<event id>`.
+pub struct SubscriptionReceiptNotice;
+impl Job for SubscriptionReceiptNotice {
+    const KIND: &'static str = "notifications.subscription_receipt";
+    type Payload = Delivery<SubscriptionPeriodPaid>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let key = delivery.key(Self::KIND);
+        let link = format!("/orders/{}", event.order_id);
+        let subject = subscription_receipt_subject(event);
+        let notice = Notice {
+            user_id: &event.user_id,
+            kind: declared(PAYMENT_RECEIPT),
+            message: &subject,
+            link: &link,
+            source_key: &key,
+        };
+        notify(state, notice).await
+    }
+}
+
+/// "L-1A2B3C4D — All access, 2026-12-07 – 2027-01-07".
+fn subscription_receipt_subject(event: &SubscriptionPeriodPaid) -> String {
+    let day =
+        |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_default();
+    let number = lyceum_billing::model::order_number(&event.order_id);
+    format!("{number} — {}, {} – {}", event.plan_name, day(event.period_start), day(event.period_end))
+}
+
 /// `billing.renewal_failed` → "Your subscription's renewal is not paid",
 /// linking to the renewal order to pay. Once per attempt (each is its own
 /// event); idempotent through the source key `notifications.renewal_failed:<event id>`.
@@ -362,5 +397,24 @@ impl Job for NotificationMail {
         }
         super::mail::send_notification(state, &user, &notification).await?;
         Ok(deliveries::record_sent(&mut *state.db.autocommit().await?, &key).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_subscription_receipt_names_its_plan_and_period() {
+        let event = SubscriptionPeriodPaid {
+            subscription_id: "s1".into(),
+            order_id: "0190abcd1a2b3c4d".into(),
+            user_id: "u1".into(),
+            plan_name: "All access".into(),
+            interval: "month".into(),
+            period_start: 1_796_601_600_000,
+            period_end: 1_799_280_000_000,
+        };
+        assert_eq!(subscription_receipt_subject(&event), "L-1A2B3C4D — All access, 2026-12-07 – 2027-01-07");
     }
 }

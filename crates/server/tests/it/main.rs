@@ -56,6 +56,7 @@ mod billing_coupons_pages;
 mod billing_orders;
 mod billing_paypal;
 mod billing_stripe;
+mod billing_stripe_subscriptions;
 mod billing_stripe_webhooks;
 mod billing_subscriptions;
 mod billing_tax;

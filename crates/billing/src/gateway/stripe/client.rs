@@ -1,5 +1,6 @@
 //! Stripe's REST API, the few calls Lyceum makes: create and read a
-//! PaymentIntent, create a refund. Form-encoded requests, JSON answers, the
+//! PaymentIntent, create a customer (subscriptions), charge a kept card
+//! off-session, create a refund. Form-encoded requests, JSON answers, the
 //! secret key as a bearer token, a deadline on every call.
 //!
 //! What goes wrong is sorted once, here: Stripe refusing (a 4xx with its
@@ -39,6 +40,26 @@ pub(super) struct PaymentIntent {
     /// Why the last attempt failed (a declined card, a failed 3-D Secure).
     #[serde(default)]
     pub last_payment_error: Option<StripeError>,
+    /// The customer the intent pays for (`cus_…`), set for subscriptions.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// The payment method it was paid with (`pm_…`), once the learner chose one.
+    #[serde(default)]
+    pub payment_method: Option<String>,
+}
+
+/// A Stripe customer: what a kept payment method belongs to.
+#[derive(Debug, Clone, Deserialize)]
+pub(super) struct Customer {
+    pub id: String,
+}
+
+/// An off-session charge's answer: the intent, or the decline Stripe answered
+/// with (402) and the intent it was about when Stripe names it.
+#[derive(Debug, Clone)]
+pub(super) enum OffSession {
+    Intent(PaymentIntent),
+    Declined { intent_id: Option<String>, reason: String },
 }
 
 /// Stripe's error object (in an error answer, or a PaymentIntent's last error).
@@ -48,6 +69,35 @@ pub(super) struct StripeError {
     pub message: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
+    /// In a card error: the intent that was declined (Stripe) …
+    #[serde(default)]
+    pub payment_intent: Option<Named>,
+    /// … and its charge (Stripe and localstripe).
+    #[serde(default)]
+    pub charge: Option<String>,
+}
+
+/// An expandable object's id (`{"id": …}` when expanded, a bare string otherwise).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum Named {
+    Id(String),
+    Object { id: String },
+}
+
+impl Named {
+    pub fn id(&self) -> &str {
+        match self {
+            Named::Id(id) | Named::Object { id } => id,
+        }
+    }
+}
+
+/// A charge, as much of it as Lyceum reads: the intent it belongs to.
+#[derive(Debug, Clone, Deserialize)]
+struct ChargeObject {
+    #[serde(default)]
+    payment_intent: Option<String>,
 }
 
 impl StripeError {
@@ -79,6 +129,37 @@ impl Client {
         self.call(Method::POST, "/v1/payment_intents", Some(params), Some(key)).await
     }
 
+    /// `POST /v1/customers`: a customer to keep a payment method for renewals.
+    pub async fn create_customer(&self, params: &[(&str, String)], key: &str) -> Result<Customer, GatewayError> {
+        self.call(Method::POST, "/v1/customers", Some(params), Some(key)).await
+    }
+
+    /// `POST /v1/payment_intents` with `confirm=true` and `off_session=true`
+    /// among `params`: a kept card charged without the learner. A decline is
+    /// Stripe's 402 answer, read as [`OffSession::Declined`] with the intent
+    /// it declined (named in the error, or found through its charge).
+    pub async fn charge_off_session(&self, params: &[(&str, String)], key: &str) -> Result<OffSession, GatewayError> {
+        let answer = self.send(Method::POST, "/v1/payment_intents", Some(params), Some(key)).await?;
+        let Some(error) = declined(&answer) else { return read(answer).map(OffSession::Intent) };
+        let reason = error.describe("the card was declined");
+        let intent_id = match (&error.payment_intent, &error.charge) {
+            (Some(intent), _) => Some(intent.id().to_string()),
+            (None, Some(charge)) => self.charge_intent(charge).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, charge, "could not read a declined charge's intent");
+                None
+            }),
+            (None, None) => None,
+        };
+        Ok(OffSession::Declined { intent_id, reason })
+    }
+
+    /// The PaymentIntent of the charge `id`.
+    async fn charge_intent(&self, id: &str) -> Result<Option<String>, GatewayError> {
+        let path = format!("/v1/charges/{}", checked_id(id, "ch_")?);
+        let charge: ChargeObject = self.call(Method::GET, &path, None, None).await?;
+        Ok(charge.payment_intent)
+    }
+
     /// `GET /v1/payment_intents/{id}`.
     pub async fn intent(&self, id: &str) -> Result<PaymentIntent, GatewayError> {
         let path = format!("/v1/payment_intents/{}", checked_id(id, "pi_")?);
@@ -98,6 +179,16 @@ impl Client {
         form: Option<&[(&str, String)]>,
         idempotency_key: Option<&str>,
     ) -> Result<T, GatewayError> {
+        read(self.send(method, path, form, idempotency_key).await?)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, String)]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Answer, GatewayError> {
         let mut request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
@@ -115,8 +206,7 @@ impl Client {
             None => Bytes::new(),
         };
         let request = request.body(body).map_err(|e| GatewayError::Refused(format!("bad request to Stripe: {e}")))?;
-        let answer = self.caller.send(request, DEADLINE).await.map_err(|e| GatewayError::Unreachable(e.to_string()))?;
-        read(answer)
+        self.caller.send(request, DEADLINE).await.map_err(|e| GatewayError::Unreachable(e.to_string()))
     }
 }
 
@@ -134,6 +224,17 @@ fn read<T: DeserializeOwned>(answer: Answer) -> Result<T, GatewayError> {
         Err(GatewayError::Refused(message))
     } else {
         Err(GatewayError::Unreachable(format!("Stripe answered {status}: {message}")))
+    }
+}
+
+/// Stripe's error when the answer is a decline (402 Payment Required: a card
+/// error such as `card_declined` or `authentication_required`).
+fn declined(answer: &Answer) -> Option<StripeError> {
+    match answer.status {
+        StatusCode::PAYMENT_REQUIRED => {
+            Some(serde_json::from_slice::<ErrorAnswer>(&answer.body).map(|a| a.error).unwrap_or_default())
+        }
+        _ => None,
     }
 }
 
@@ -174,6 +275,19 @@ mod tests {
                        "last_payment_error": {"code": "card_declined", "message": "Your card was declined."}}"#;
         let pi: PaymentIntent = read(answer(200, body)).unwrap();
         assert_eq!(pi.last_payment_error.unwrap().describe(""), "Your card was declined.");
+    }
+
+    #[test]
+    fn a_decline_names_its_intent_or_its_charge() {
+        let stripe = r#"{"error": {"type": "card_error", "code": "card_declined", "message": "Your card was declined.",
+                         "charge": "ch_1", "payment_intent": {"id": "pi_1", "status": "requires_payment_method"}}}"#;
+        let error = serde_json::from_str::<ErrorAnswer>(stripe).unwrap().error;
+        assert_eq!(error.payment_intent.as_ref().map(Named::id), Some("pi_1"));
+        let local = r#"{"error": {"type": "invalid_request_error", "code": "card_declined", "charge": "ch_2"}}"#;
+        let error = declined(&answer(402, local)).expect("a decline");
+        assert!(error.payment_intent.is_none());
+        assert!(declined(&answer(200, r#"{"id": "pi_1", "status": "succeeded"}"#)).is_none());
+        assert_eq!((error.charge.as_deref(), error.describe("")), (Some("ch_2"), "card_declined".to_string()));
     }
 
     #[test]

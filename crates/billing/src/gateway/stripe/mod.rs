@@ -10,6 +10,14 @@
 //! and Lyceum's own refund cap cover them). localstripe refuses a
 //! PaymentIntent's `description`, so the course's title travels in its
 //! metadata (`metadata[description]`), which Stripe's dashboard shows too.
+//!
+//! Subscriptions: the first period is paid on the same card form, by an
+//! intent made for a new customer with `setup_future_usage = off_session`,
+//! so Stripe keeps the card on that customer; once paid, the intent's
+//! customer and payment method are stored on the subscription, and each
+//! renewal is an intent created and confirmed off-session on them. A
+//! declined renewal (Stripe answers 402) is a failed charge: the renewal
+//! job's dunning takes it from there.
 
 mod amounts;
 mod client;
@@ -19,8 +27,10 @@ use async_trait::async_trait;
 use axum::http::HeaderMap;
 use lyceum_platform::{db, http::security::ExtraSources, money::Money};
 
-use self::client::{Client, PaymentIntent};
-use super::{Charge, Gateway, GatewayError, NextStep, Notice, Refunded, Settlement, Started};
+use self::client::{Client, OffSession, PaymentIntent};
+use super::{
+    Charge, Charged, Gateway, GatewayError, NextStep, Notice, Refunded, SavedCharge, SavedMethod, Settlement, Started,
+};
 use crate::settings::StripeSettings;
 
 pub struct Stripe {
@@ -32,6 +42,21 @@ impl Stripe {
     /// The gateway for `settings` (whose secret key is set).
     pub fn new(settings: &StripeSettings) -> Result<Self, GatewayError> {
         Ok(Self { client: Client::new(&settings.api_base, settings.secret_key.expose())?, settings: settings.clone() })
+    }
+
+    /// A PaymentIntent for `charge`, confirmed on the card form; for
+    /// `customer`, keeping the card for off-session charges.
+    async fn start_intent(&self, charge: &Charge<'_>, customer: Option<&str>) -> Result<Started, GatewayError> {
+        let mut params = intent_params(charge.order_id, charge.amount, charge.description);
+        if let Some(customer) = customer {
+            params.push(("customer", customer.to_string()));
+            params.push(("setup_future_usage", "off_session".to_string()));
+        }
+        // One intent per order, even if this call is repeated.
+        let key = format!("lyceum-order-{}", charge.order_id);
+        let intent = self.client.create_intent(&params, &key).await?;
+        let next = self.card_form(&intent)?;
+        Ok(Started { reference: Some(intent.id), next })
     }
 
     /// The card form that confirms `intent` in the browser.
@@ -51,6 +76,29 @@ impl Stripe {
             client_secret,
             csp,
         })
+    }
+}
+
+/// What every intent of an order says: the amount, card only, the order.
+fn intent_params(order_id: &str, amount: Money, description: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("amount", amounts::to_stripe(amount).to_string()),
+        ("currency", amount.currency.as_str().to_ascii_lowercase()),
+        ("capture_method", "automatic".to_string()),
+        ("payment_method_types[]", "card".to_string()),
+        ("metadata[order_id]", order_id.to_string()),
+        ("metadata[description]", description.to_string()),
+    ]
+}
+
+/// The card `intent` kept for off-session charges: its customer and payment
+/// method, once it is paid.
+fn kept_by(intent: &PaymentIntent) -> Option<SavedMethod> {
+    match (intent.status.as_str(), &intent.customer, &intent.payment_method) {
+        ("succeeded", Some(customer), Some(method)) => {
+            Some(SavedMethod { customer_ref: customer.clone(), payment_method_ref: method.clone() })
+        }
+        _ => None,
     }
 }
 
@@ -82,19 +130,7 @@ impl Gateway for Stripe {
     }
 
     async fn start(&self, charge: &Charge<'_>) -> Result<Started, GatewayError> {
-        let params = [
-            ("amount", amounts::to_stripe(charge.amount).to_string()),
-            ("currency", charge.amount.currency.as_str().to_ascii_lowercase()),
-            ("capture_method", "automatic".to_string()),
-            ("payment_method_types[]", "card".to_string()),
-            ("metadata[order_id]", charge.order_id.to_string()),
-            ("metadata[description]", charge.description.to_string()),
-        ];
-        // One intent per order, even if this call is repeated.
-        let key = format!("lyceum-order-{}", charge.order_id);
-        let intent = self.client.create_intent(&params, &key).await?;
-        let next = self.card_form(&intent)?;
-        Ok(Started { reference: Some(intent.id), next })
+        self.start_intent(charge, None).await
     }
 
     async fn resume(&self, gateway_ref: &str) -> Result<Option<NextStep>, GatewayError> {
@@ -120,6 +156,58 @@ impl Gateway for Stripe {
         webhook::verify(signature, body, secret, self.settings.webhook_tolerance_secs, now)?;
         webhook::read(body)
     }
+
+    fn renews_off_session(&self) -> bool {
+        true
+    }
+
+    /// A customer for the subscriber, and the first period's intent made for
+    /// it with `setup_future_usage = off_session`: Stripe attaches the card
+    /// to the customer once it is paid.
+    async fn start_saving(&self, charge: &Charge<'_>) -> Result<Started, GatewayError> {
+        let params = [
+            ("email", charge.email.to_string()),
+            ("metadata[order_id]", charge.order_id.to_string()),
+            ("metadata[description]", charge.description.to_string()),
+        ];
+        let key = format!("lyceum-customer-{}", charge.order_id);
+        let customer = self.client.create_customer(&params, &key).await?;
+        self.start_intent(charge, Some(&customer.id)).await
+    }
+
+    async fn saved_method(&self, gateway_ref: &str) -> Result<Option<SavedMethod>, GatewayError> {
+        Ok(kept_by(&self.client.intent(gateway_ref).await?))
+    }
+
+    /// An intent on the kept card, created and confirmed off-session. A
+    /// decline (or a card that now asks for 3-D Secure, which nobody can
+    /// pass off-session) is a failed charge, named by its intent so the
+    /// learner can still pay it on the order's page.
+    async fn charge_saved(&self, charge: &SavedCharge<'_>) -> Result<Charged, GatewayError> {
+        let mut params = intent_params(charge.order_id, charge.amount, charge.description);
+        params.extend([
+            ("customer", charge.customer_ref.to_string()),
+            ("payment_method", charge.payment_method_ref.to_string()),
+            ("off_session", "true".to_string()),
+            ("confirm", "true".to_string()),
+        ]);
+        let key = format!("lyceum-{}", charge.key);
+        Ok(match self.client.charge_off_session(&params, &key).await? {
+            OffSession::Intent(intent) => {
+                let settlement = match settlement_of(&intent) {
+                    // Nobody is there to pass 3-D Secure: the learner pays it on the order's page.
+                    Settlement::Pending if intent.status == "requires_action" => {
+                        Settlement::Failed { reason: "the bank asks the cardholder to confirm this payment".into() }
+                    }
+                    settlement => settlement,
+                };
+                Charged { reference: Some(intent.id), settlement }
+            }
+            OffSession::Declined { intent_id, reason } => {
+                Charged { reference: intent_id, settlement: Settlement::Failed { reason } }
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -131,8 +219,19 @@ mod tests {
             id: "pi_1".into(),
             status: status.into(),
             client_secret: Some("pi_1_secret_x".into()),
-            last_payment_error: error.map(|m| StripeError { message: Some(m.into()), code: None }),
+            last_payment_error: error.map(|m| StripeError { message: Some(m.into()), ..Default::default() }),
+            customer: Some("cus_1".into()),
+            payment_method: Some("pm_1".into()),
         }
+    }
+
+    #[test]
+    fn only_a_paid_intent_keeps_its_card() {
+        let kept = SavedMethod { customer_ref: "cus_1".into(), payment_method_ref: "pm_1".into() };
+        assert_eq!(kept_by(&intent("succeeded", None)), Some(kept));
+        assert_eq!(kept_by(&intent("requires_payment_method", None)), None);
+        let without_customer = PaymentIntent { customer: None, ..intent("succeeded", None) };
+        assert_eq!(kept_by(&without_customer), None, "an ordinary course payment keeps nothing");
     }
 
     #[test]

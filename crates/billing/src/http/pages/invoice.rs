@@ -12,9 +12,12 @@ use lyceum_platform::{
     web::{Page, Reply, guard::SignedIn},
 };
 
-use crate::service::{
-    invoice_pdf::{self, InvoiceText},
-    invoices::{self, Invoice},
+use crate::{
+    model::OrderLine,
+    service::{
+        invoice_pdf::{self, InvoiceText},
+        invoices::{self, Invoice},
+    },
 };
 
 #[derive(Template)]
@@ -27,6 +30,9 @@ struct InvoicePage {
 impl InvoicePage {
     fn tax_percent(&self) -> String {
         percent(self.invoice.order.tax_rate_bp)
+    }
+    fn line_text(&self, line: &OrderLine) -> String {
+        super::line_text(&self.page, line, self.invoice.period.as_ref())
     }
 }
 
@@ -98,7 +104,11 @@ fn text_of(page: &Page, inv: &Invoice) -> InvoiceText {
         seller,
         buyer_heading: page.t("billing.invoice.bill_to"),
         buyer,
-        lines: inv.lines.iter().map(|l| (l.description.clone(), money(l.amount_minor))).collect(),
+        lines: inv
+            .lines
+            .iter()
+            .map(|l| (super::line_text(page, l, inv.period.as_ref()), money(l.amount_minor)))
+            .collect(),
         totals,
         notes,
     }

@@ -18,7 +18,7 @@ use lyceum_platform::{
 use super::order_url;
 use crate::{
     gateway::NextStep,
-    model::{Order, OrderStatus, Source},
+    model::{Order, OrderLine, OrderStatus, Source},
     service::{
         checkout, query,
         query::OrderView,
@@ -54,6 +54,19 @@ impl OrderPage {
     fn paid(&self) -> bool {
         let status = self.view.order.status();
         status.is_paid() || status == OrderStatus::Refunded
+    }
+    /// The order pays a subscription's period (not a course).
+    fn pays_subscription(&self) -> bool {
+        self.view.period.is_some()
+    }
+    /// What the order's status means for the learner: a course's order
+    /// enrolls, a subscription's opens the included courses.
+    fn explain(&self) -> String {
+        let group = if self.pays_subscription() { "billing.explain_subscription" } else { "billing.explain" };
+        self.page.t_in(group, &self.view.order.status)
+    }
+    fn line_text(&self, line: &OrderLine) -> String {
+        super::line_text(&self.page, line, self.view.period.as_ref())
     }
 }
 

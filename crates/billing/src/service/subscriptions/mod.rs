@@ -15,7 +15,9 @@
 //!   and 7 with a notice each time, then lapses it;
 //! - enrollments opened through the subscription ([`access`]) are suspended
 //!   when it lapses or ends (cancelled, rows and progress kept) and restored
-//!   by a payment.
+//!   by a payment;
+//! - a full refund of the order that paid the current period ends the
+//!   subscription at once ([`end_if_refunded`]); a partial refund does not.
 
 pub mod access;
 pub mod paid;
@@ -38,9 +40,10 @@ use crate::{
     events::SubscriptionEnded,
     model::{
         Order, OrderStatus, Source,
-        subscriptions::{Plan, Subscription, SubscriptionStatus},
+        subscriptions::{Interval, PaidPeriod, Plan, Subscription, SubscriptionStatus, next_boundary},
     },
     repo::{audit, orders, plans as plan_rows, subscription_orders as links, subscriptions as rows},
+    service::settle::Reporter,
 };
 
 /// A subscription with its plan and its orders (the payment history, newest first).
@@ -68,6 +71,27 @@ async fn view(conn: &mut AnyConnection, subscription: Subscription) -> Result<Su
     let plan = plan_rows::by_id(conn, &subscription.plan_id).await?.ok_or_else(AppError::not_found)?;
     let orders = links::orders(conn, &subscription.id, false).await?;
     Ok(SubscriptionView { subscription, plan, orders })
+}
+
+/// The period the order `order_id` pays for, when it is a subscription's
+/// order: the one its payment was applied to, or for a renewal not paid yet
+/// the period it would pay.
+pub async fn period_of_order(conn: &mut AnyConnection, order_id: &str) -> Result<Option<PaidPeriod>, sqlx::Error> {
+    let Some(link) = links::link_of(conn, order_id).await? else { return Ok(None) };
+    let subscription = rows::by_id(conn, &link.subscription_id).await?;
+    let plan = match &subscription {
+        Some(s) => plan_rows::by_id(conn, &s.plan_id).await?,
+        None => None,
+    };
+    let interval = plan.map(|p| p.interval()).unwrap_or(Interval::Month);
+    let days = match (link.paid_from, link.paid_until, link.period_start) {
+        (Some(from), Some(until), _) => Some((from, until)),
+        (_, _, Some(start)) => {
+            subscription.and_then(|s| s.anchor_at).map(|anchor| (start, next_boundary(anchor, interval, start)))
+        }
+        _ => None,
+    };
+    Ok(Some(PaidPeriod { interval, days }))
 }
 
 /// The viewer's own subscription, or any for an administrator; 404 otherwise
@@ -201,6 +225,52 @@ async fn record_change(
         after: Some(shown(after)),
     };
     audit::record(conn, entry).await
+}
+
+/// If `order_id` is now refunded in full and paid the current period of a
+/// subscription that gives access, that subscription ends at once (in the
+/// caller's transaction `conn`): cancelled, its unpaid renewal cancelled,
+/// its enrollments suspended through `billing.subscription_ended`
+/// (reason `refunded`), audited. A partial refund, or the refund of an
+/// earlier period, changes nothing. True when it ended one.
+pub(crate) async fn end_if_refunded(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+    by: Reporter<'_>,
+) -> Result<bool, sqlx::Error> {
+    if !orders::by_id(conn, order_id).await?.is_some_and(|o| o.status() == OrderStatus::Refunded) {
+        return Ok(false);
+    }
+    let Some(link) = links::link_of(conn, order_id).await? else { return Ok(false) };
+    let Some(before) = rows::by_id(conn, &link.subscription_id).await? else { return Ok(false) };
+    if !before.status().gives_access() || links::last_applied(conn, &before.id).await?.as_deref() != Some(order_id) {
+        return Ok(false);
+    }
+    if !rows::end_now(conn, &before.id, db::now_ms()).await? {
+        return Ok(false);
+    }
+    cancel_open_orders(conn, &before, None, "the subscription ended: its current period was refunded").await?;
+    let ended = SubscriptionEnded {
+        subscription_id: before.id.clone(),
+        user_id: before.user_id.clone(),
+        reason: "refunded".into(),
+        order_id: None,
+    };
+    lyceum_platform::events::publish(state, conn, &ended).await?;
+    let after = rows::by_id(conn, &before.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let shown = |s: &Subscription| json!({ "status": s.status, "cancel_at_period_end": s.cancels_at_period_end() });
+    let entry = audit::Entry {
+        actor_id: by.actor_id,
+        action: "subscription.end_refunded",
+        subject_kind: "subscription",
+        subject_id: &before.id,
+        before: Some(shown(&before)),
+        after: Some(json!({ "status": after.status, "refunded_order_id": order_id })),
+    };
+    audit::record(conn, entry).await?;
+    tracing::info!(subscription = %before.id, order = %order_id, "subscription ended: its period was refunded");
+    Ok(true)
 }
 
 /// Cancels the subscription's unpaid orders (recorded in their history):

@@ -4,6 +4,9 @@
 //! the outbox. The order's subscription is found in `billing_subscription_orders`;
 //! the event is unchanged.
 //!
+//! Applying it publishes `billing.subscription_period_paid` with the period
+//! paid for, whose subscriber sends the receipt naming that period.
+//!
 //! Idempotent: the payment is applied once (`applied_at`, set by one
 //! conditional UPDATE in the transaction that moves the period), and the
 //! steps after it — keeping the gateway's payment method, restoring
@@ -11,12 +14,12 @@
 
 use lyceum_platform::{
     AppState, db,
-    events::Delivery,
+    events::{self, Delivery},
     jobs::{Job, JobError},
 };
 
 use crate::{
-    events::OrderPaid,
+    events::{OrderPaid, SubscriptionPeriodPaid},
     gateway,
     model::subscriptions::{Interval, Subscription, add_intervals, next_boundary},
     repo::{orders, plans, subscription_enrollments as opened, subscription_orders as links, subscriptions as rows},
@@ -46,11 +49,21 @@ pub async fn apply(state: &AppState, event: &OrderPaid, now: i64) -> Result<(), 
     let Some(subscription) = rows::by_id(&mut tx, &link.subscription_id).await? else {
         return Err(JobError::permanent("the order's subscription is gone"));
     };
-    if links::claim_payment(&mut tx, &event.order_id).await? {
-        let plan = plans::by_id(&mut tx, &subscription.plan_id).await?;
-        let interval = plan.map(|p| p.interval()).unwrap_or(Interval::Month);
-        let (start, end, anchor) = next_period(&subscription, interval, now);
+    let plan = plans::by_id(&mut tx, &subscription.plan_id).await?;
+    let interval = plan.as_ref().map(|p| p.interval()).unwrap_or(Interval::Month);
+    let (start, end, anchor) = next_period(&subscription, interval, now);
+    if links::claim_payment(&mut tx, &event.order_id, start, end).await? {
         rows::activate(&mut tx, &subscription.id, start, end, anchor).await?;
+        let paid = SubscriptionPeriodPaid {
+            subscription_id: subscription.id.clone(),
+            order_id: event.order_id.clone(),
+            user_id: subscription.user_id.clone(),
+            plan_name: plan.map(|p| p.name).unwrap_or_default(),
+            interval: interval.as_str().to_string(),
+            period_start: start,
+            period_end: end,
+        };
+        events::publish(state, &mut tx, &paid).await?;
         tracing::info!(subscription = %subscription.id, order = %event.order_id, end, "subscription period paid");
     }
     tx.commit().await?;

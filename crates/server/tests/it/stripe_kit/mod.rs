@@ -229,6 +229,19 @@ impl Localstripe {
         self.intent(intent).await["status"].as_str().unwrap().to_string()
     }
 
+    /// Attaches the payment method `pm` to `customer`, as the customer's
+    /// bank-card update in Stripe's dashboard would.
+    pub async fn attach(&self, pm: &str, customer: &str) {
+        let (status, body) = self.post(&format!("/v1/payment_methods/{pm}/attach"), &[("customer", customer)]).await;
+        assert_eq!(status, 200, "attach {pm} to {customer}: {body}");
+    }
+
+    /// The card payment methods Stripe keeps for `customer`: their ids.
+    pub async fn cards_of(&self, customer: &str) -> Vec<String> {
+        let page = self.get(&format!("/v1/payment_methods?customer={customer}&type=card")).await;
+        page["data"].as_array().into_iter().flatten().filter_map(|pm| pm["id"].as_str().map(str::to_string)).collect()
+    }
+
     /// The learner passes (or fails) 3-D Secure, as Stripe.js's challenge does.
     pub async fn authenticate(&self, intent: &str, client_secret: &str, success: bool) -> String {
         let path = format!("/v1/payment_intents/{intent}/_authenticate?success={success}");
