@@ -47,12 +47,22 @@ def teach_setup_future_usage():
     PaymentIntent._on_success = _on_success
 
 
+# What `.ci/run` asks to tell this server from an older one left running on
+# the port (which it then replaces): bump it with every change here.
+REVISION = "lyceum-localstripe-2"
+
+
+async def revision(_request):
+    return web.Response(text=REVISION)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8420)
     args = parser.parse_args()
     teach_setup_future_usage()
+    app.router.add_get("/_config/lyceum-revision", revision)
 
     access = logging.getLogger("aiohttp.access")
     access.setLevel(logging.INFO)
