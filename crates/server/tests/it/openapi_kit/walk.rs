@@ -151,9 +151,24 @@ impl Walker<'_> {
             self.bearer.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
             concrete = concrete.replace("{country}", "FR");
         }
+        if path.contains("{forum_id}") || path.contains("{thread_id}") {
+            let (forum, thread) = forum_fixture(self.bearer).await;
+            concrete = concrete.replace("{forum_id}", &forum).replace("{thread_id}", &thread);
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
+}
+
+/// The general forum of a fresh course of the caller's, and a thread in it.
+async fn forum_fixture(client: &TestClient) -> (String, String) {
+    let (course, _, _) = course_fixture(client).await;
+    let listed = client.get(&format!("/api/v1/forums/courses/{course}")).await;
+    assert_eq!(listed.status, 200, "the course's forums: {}", listed.text);
+    let forum = listed.json()["items"][0]["id"].as_str().expect("forum id").to_string();
+    let made = client.post(&format!("/api/v1/forums/{forum}/threads"), json!({"title": "Walked", "body": "Hello"})).await;
+    assert_eq!(made.status, 201, "start a thread: {}", made.text);
+    (forum, made.json()["id"].as_str().expect("thread id").to_string())
 }
 
 /// A fresh subscription plan.
