@@ -166,7 +166,8 @@ async fn forum_fixture(client: &TestClient) -> (String, String) {
     let listed = client.get(&format!("/api/v1/forums/courses/{course}")).await;
     assert_eq!(listed.status, 200, "the course's forums: {}", listed.text);
     let forum = listed.json()["items"][0]["id"].as_str().expect("forum id").to_string();
-    let made = client.post(&format!("/api/v1/forums/{forum}/threads"), json!({"title": "Walked", "body": "Hello"})).await;
+    let made =
+        client.post(&format!("/api/v1/forums/{forum}/threads"), json!({"title": "Walked", "body": "Hello"})).await;
     assert_eq!(made.status, 201, "start a thread: {}", made.text);
     (forum, made.json()["id"].as_str().expect("thread id").to_string())
 }
