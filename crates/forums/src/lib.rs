@@ -30,6 +30,8 @@ pub fn module() -> Module {
         .pages(page_routes)
         .api(api_routes)
         .settings::<settings::ForumSettings>()
+        .jobs(service::notices::register_jobs)
+        .csrf_exempt(service::subscriptions::UNSUBSCRIBE_PATH)
         .on_start("creating the forum search index", ensure_search_index)
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))

@@ -53,11 +53,19 @@ pub struct Kind {
     /// The notice's message is what it is about (a course title), put into the
     /// title and body in place of `{subject}` instead of shown as a sender's note.
     pub names_subject: bool,
+    /// Only its default channel may be chosen (an important announcement's
+    /// e-mail: nobody can move it in-app or turn it off).
+    pub fixed: bool,
 }
 
 impl Kind {
     const fn new(id: &'static str, key: &'static str, default: Channel, can_turn_off: bool) -> Self {
-        Self { id, key, default, can_turn_off, names_subject: false }
+        Self { id, key, default, can_turn_off, names_subject: false, fixed: false }
+    }
+
+    /// The same kind, on its default channel whatever the user chose.
+    const fn fixed(self) -> Self {
+        Self { fixed: true, can_turn_off: false, ..self }
     }
 
     /// The same kind, with its message as the `{subject}` of its texts.
@@ -71,6 +79,9 @@ impl Kind {
     }
 
     pub fn allows(&self, channel: Channel) -> bool {
+        if self.fixed {
+            return channel == self.default;
+        }
         channel != Channel::Off || self.can_turn_off
     }
 
@@ -97,6 +108,10 @@ pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
 pub const PAYMENT_RECEIPT: &str = "billing.receipt";
 pub const RENEWAL_FAILED: &str = "billing.renewal_failed";
 pub const SUBSCRIPTION_LAPSED: &str = "billing.subscription_lapsed";
+pub const FORUM_POST: &str = "forum.post";
+pub const FORUM_ANNOUNCEMENT: &str = "forum.announcement";
+pub const FORUM_ANNOUNCEMENT_IMPORTANT: &str = "forum.announcement_important";
+pub const FORUM_MENTION: &str = "forum.mention";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -117,6 +132,12 @@ pub const SUBSCRIPTION_LAPSED: &str = "billing.subscription_lapsed";
 /// `billing.renewal_failed` and `billing.subscription_lapsed` are e-mailed
 /// and cannot be turned off either: a renewal that fails silently is how a
 /// learner loses access without knowing why.
+///
+/// The forum kinds are e-mailed by default, as Moodle's forum subscriptions
+/// are: a new post in a thread or forum you follow (`forum.post`), a course
+/// announcement (`forum.announcement`), a post naming you (`forum.mention`).
+/// An announcement its staff marked important (`forum.announcement_important`)
+/// is always e-mailed: it cannot be moved in-app nor turned off.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
@@ -130,6 +151,11 @@ pub const KINDS: &[Kind] = &[
     Kind::new(PAYMENT_RECEIPT, "notifications.kinds.payment_receipt", Channel::Email, false).about_subject(),
     Kind::new(RENEWAL_FAILED, "notifications.kinds.renewal_failed", Channel::Email, false).about_subject(),
     Kind::new(SUBSCRIPTION_LAPSED, "notifications.kinds.subscription_lapsed", Channel::Email, false).about_subject(),
+    Kind::new(FORUM_POST, "notifications.kinds.forum_post", Channel::Email, true),
+    Kind::new(FORUM_ANNOUNCEMENT, "notifications.kinds.forum_announcement", Channel::Email, true),
+    Kind::new(FORUM_ANNOUNCEMENT_IMPORTANT, "notifications.kinds.forum_announcement_important", Channel::Email, false)
+        .fixed(),
+    Kind::new(FORUM_MENTION, "notifications.kinds.forum_mention", Channel::Email, true),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {
@@ -147,6 +173,12 @@ pub struct Notification {
     pub channel: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
+    /// What it is about, put in place of `{subject}` (a forum thread's title); may be empty.
+    pub subject: String,
+    /// Who did it, put in place of `{actor}` (a forum post's author); may be empty.
+    pub actor: String,
+    /// The forum thread of a forum post's notice (its e-mail unsubscribes from it).
+    pub thread_id: Option<String>,
 }
 
 impl Notification {
@@ -173,7 +205,11 @@ impl Notification {
     }
 
     fn fill(&self, text: String) -> String {
-        if self.names_subject() { text.replace("{subject}", &self.message) } else { text }
+        if self.names_subject() {
+            text.replace("{subject}", &self.message)
+        } else {
+            text.replace("{subject}", &self.subject).replace("{actor}", &self.actor)
+        }
     }
 
     /// The sender's note to show beside the title and body (empty when the

@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     use api::{forums as f, posts as p, threads as t};
-    OpenApiRouter::new()
+    subscription_api_routes()
         .routes(routes!(f::list_course_forums))
         .routes(routes!(f::search_course_forums))
         .routes(routes!(f::list_threads, t::start_thread))
@@ -28,7 +28,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 pub fn page_routes() -> Router<AppState> {
     use pages::{forums as f, posts as p, threads as t};
-    Router::new()
+    subscription_page_routes()
         .route("/learn/{slug}/forums", get(f::index))
         .route("/learn/{slug}/forums/search", get(f::search))
         .route("/learn/{slug}/forums/modules/{module_id}", get(f::of_module))
@@ -42,4 +42,23 @@ pub fn page_routes() -> Router<AppState> {
         .route("/forums/posts/{id}/helpful", post(p::helpful))
         .route("/forums/posts/{id}/accept", post(p::accept))
         .route("/forums/posts/{id}/history", get(p::history))
+}
+
+/// Subscriptions: follow a forum or a thread, the forum preferences.
+fn subscription_api_routes() -> OpenApiRouter<AppState> {
+    use api::subscriptions as s;
+    OpenApiRouter::new()
+        .routes(routes!(s::get_forum_subscription, s::subscribe_forum, s::unsubscribe_forum))
+        .routes(routes!(s::get_thread_subscription, s::subscribe_thread, s::unsubscribe_thread))
+        .routes(routes!(s::get_preferences, s::put_preferences))
+}
+
+/// The subscribe buttons, the preferences page and the e-mails' one-click unsubscribe.
+fn subscription_page_routes() -> Router<AppState> {
+    use pages::subscriptions as s;
+    Router::new()
+        .route("/forums/{id}/subscription", post(s::forum))
+        .route("/forums/threads/{id}/subscription", post(s::thread))
+        .route("/forums/preferences", get(s::preferences).post(s::save_preferences))
+        .route(crate::service::subscriptions::UNSUBSCRIBE_PATH, get(s::unsubscribe_confirm).post(s::unsubscribe))
 }

@@ -4,4 +4,5 @@ pub mod forums;
 pub mod posts;
 pub mod reads;
 pub mod search;
+pub mod subscriptions;
 pub mod threads;

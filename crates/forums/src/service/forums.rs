@@ -199,6 +199,8 @@ pub struct ForumPage {
     pub threads: Paged<ThreadSummary>,
     /// The viewer's previous visit (none on the first).
     pub previous_visit: Option<i64>,
+    /// The viewer follows the forum (always the announcements).
+    pub subscribed: bool,
 }
 
 impl ForumPage {
@@ -225,12 +227,13 @@ pub async fn page(
     let before = page.before()?;
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let rows = repo::threads::page(&mut conn, &forum.forum.id, user, before, page.fetch()).await?;
+    let subscribed = super::subscriptions::follows_forum(&mut conn, user, &forum.forum).await?;
     let previous_visit = visit(state, &mut conn, user, &forum.forum.id).await?;
     let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
     let summary = |r: ListedThread| summarise(r, &names, previous_visit);
     let pinned = pinned.into_iter().map(summary).collect();
     let threads = Paged::from_rows(rows, page, |r| (r.thread.last_post_at, r.thread.id.as_str())).map(summary);
-    Ok(ForumPage { course, forum, role, pinned, threads, previous_visit })
+    Ok(ForumPage { course, forum, role, pinned, threads, previous_visit, subscribed })
 }
 
 /// A visit this long after the last one starts a new visit.

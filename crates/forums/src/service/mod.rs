@@ -5,8 +5,10 @@
 
 pub mod forums;
 mod guard;
+pub mod notices;
 pub mod posts;
 pub mod search;
+pub mod subscriptions;
 pub mod text;
 pub mod threads;
 

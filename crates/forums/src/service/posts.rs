@@ -93,6 +93,7 @@ pub async fn reply(
     repo::posts::insert(&mut tx, &new).await?;
     repo::search::refresh(&mut tx, &post_id).await?;
     repo::reads::mark(&mut tx, &viewer.user_id, &thread.id, seq, at).await?;
+    super::subscriptions::follow_own(&mut tx, &viewer.user_id, thread).await?;
     let event = PostCreated {
         post_id: post_id.clone(),
         thread_id: thread.id.clone(),

@@ -77,6 +77,7 @@ pub async fn start(
     repo::posts::insert(&mut tx, &post).await?;
     repo::search::refresh(&mut tx, &post_id).await?;
     repo::reads::mark(&mut tx, &viewer.user_id, &thread_id, 1, at).await?;
+    super::subscriptions::follow_new_thread(&mut tx, &viewer.user_id, &thread_id).await?;
     let event = PostCreated {
         post_id: post_id.clone(),
         thread_id: thread_id.clone(),
@@ -135,6 +136,8 @@ pub struct ThreadPage {
     /// A question whose answers the viewer sees only after answering: how many are hidden.
     pub hidden_answers: i64,
     pub may_reply: bool,
+    /// New posts of the thread reach the viewer (see `subscriptions`).
+    pub subscribed: bool,
 }
 
 impl ThreadPage {
@@ -177,6 +180,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let window = posts::EditWindow::of(state);
     let posts = views(&mut conn, viewer, role, &thread, rows, window).await?;
     let names = names(&mut conn, std::iter::once(&thread)).await?;
+    let subscribed = super::subscriptions::follows_thread(&mut conn, &viewer.user_id, &thread, &forum.forum).await?;
     drop(conn);
     // A page already read moves no mark: no write.
     if let Some(last) = posts.last().filter(|p| p.post.seq > read) {
@@ -197,6 +201,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
         first_unread,
         hidden_answers: hidden_answers.len() as i64,
         may_reply,
+        subscribed,
     })
 }
 

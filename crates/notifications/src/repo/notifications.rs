@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::model::{Channel, Notification};
 
-const COLUMNS: &str = "id, user_id, kind, message, link, channel, created_at, read_at";
+const COLUMNS: &str = "id, user_id, kind, message, link, channel, created_at, read_at, subject, actor, thread_id";
 
 pub struct New<'a> {
     pub user_id: &'a str,
@@ -14,6 +14,9 @@ pub struct New<'a> {
     pub link: &'a str,
     pub channel: Channel,
     pub source_key: &'a str,
+    pub subject: &'a str,
+    pub actor: &'a str,
+    pub thread_id: Option<&'a str>,
 }
 
 /// Inserts a notification unless one with the same `source_key` exists;
@@ -21,8 +24,8 @@ pub struct New<'a> {
 pub async fn insert(conn: &mut AnyConnection, new: &New<'_>) -> Result<Option<String>, sqlx::Error> {
     let id = db::new_id();
     let inserted = sqlx::query(
-        "INSERT INTO notifications (id, user_id, kind, message, link, channel, source_key, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_key) DO NOTHING",
+        "INSERT INTO notifications (id, user_id, kind, message, link, channel, source_key, created_at, subject, actor, \
+         thread_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (source_key) DO NOTHING",
     )
     .bind(&id)
     .bind(new.user_id)
@@ -32,6 +35,9 @@ pub async fn insert(conn: &mut AnyConnection, new: &New<'_>) -> Result<Option<St
     .bind(new.channel.as_str())
     .bind(new.source_key)
     .bind(db::now_ms())
+    .bind(new.subject)
+    .bind(new.actor)
+    .bind(new.thread_id)
     .execute(conn)
     .await?
     .rows_affected();

@@ -19,13 +19,26 @@ pub(crate) struct Notice<'a> {
     pub source_key: &'a str,
 }
 
+/// What a notice carries besides its message (see [`crate::model::Notification`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct About<'a> {
+    pub subject: &'a str,
+    pub actor: &'a str,
+    pub thread_id: Option<&'a str>,
+}
+
+/// [`notify_about`] with nothing more than the message.
+pub(crate) async fn notify(state: &AppState, notice: Notice<'_>) -> Result<(), JobError> {
+    notify_about(state, notice, About::default()).await
+}
+
 /// Records `notice` unless the user turned its kind off, and, on the e-mail
 /// channel, enqueues [`NotificationMail`] in the same transaction.
 ///
 /// Idempotent: the insert is `ON CONFLICT (source_key) DO NOTHING`, and the
 /// e-mail job is only enqueued with a row that was really inserted, so a
 /// repeated delivery neither records nor mails twice.
-pub(crate) async fn notify(state: &AppState, notice: Notice<'_>) -> Result<(), JobError> {
+pub(crate) async fn notify_about(state: &AppState, notice: Notice<'_>, about: About<'_>) -> Result<(), JobError> {
     if recipient(state, notice.user_id).await?.is_none() {
         return Ok(()); // the account is gone
     }
@@ -42,6 +55,9 @@ pub(crate) async fn notify(state: &AppState, notice: Notice<'_>) -> Result<(), J
         link: notice.link,
         channel,
         source_key: notice.source_key,
+        subject: about.subject,
+        actor: about.actor,
+        thread_id: about.thread_id,
     };
     let Some(id) = notifications::insert(&mut tx, &new).await? else {
         tracing::info!(key = notice.source_key, "notification already recorded; duplicate delivery skipped");

@@ -6,6 +6,7 @@ use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
 use lyceum_billing::events::{OrderPaid, RenewalFailed, SubscriptionEnded, SubscriptionPeriodPaid};
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
+use lyceum_forums::events::{NoticeReason, PostNotice};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
     AppState,
@@ -16,11 +17,12 @@ use lyceum_platform::{
 use lyceum_quizzes::events::AttemptGraded;
 use serde::{Deserialize, Serialize};
 
-use super::deliver::{Notice, notify};
+use super::deliver::{About, Notice, notify, notify_about};
 use crate::{
     model::{
         ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
-        PAYMENT_RECEIPT, QUIZ_GRADED, RENEWAL_FAILED, SECURITY, SUBSCRIPTION_LAPSED, WELCOME, kind,
+        FORUM_ANNOUNCEMENT, FORUM_ANNOUNCEMENT_IMPORTANT, FORUM_MENTION, FORUM_POST, PAYMENT_RECEIPT, QUIZ_GRADED,
+        RENEWAL_FAILED, SECURITY, SUBSCRIPTION_LAPSED, WELCOME, kind,
     },
     repo::notifications,
 };
@@ -40,6 +42,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<SubscriptionPeriodPaid, SubscriptionReceiptNotice>()
         .subscribe::<RenewalFailed, RenewalFailedNotice>()
         .subscribe_when::<SubscriptionEnded, SubscriptionLapsedNotice>(|e| e.reason == "lapsed")
+        .subscribe::<PostNotice, ForumPostNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -339,6 +342,36 @@ impl Job for SubscriptionLapsedNotice {
             source_key: &key,
         };
         notify(state, notice).await
+    }
+}
+
+/// `forum.post_notice` → one notice per recipient of the batch: a post in a
+/// thread or forum they follow, an announcement (important: always
+/// e-mailed), or a post naming them; titled with the thread and its author,
+/// the post's text as its message, linking to the post. Idempotent per
+/// (post, recipient) through the source key `forum.post_notice:<post id>:<user id>`
+/// — whichever batch or rerun comes first records it, so a member both
+/// mentioned and subscribed gets one notice.
+pub struct ForumPostNotice;
+impl Job for ForumPostNotice {
+    const KIND: &'static str = "notifications.forum_post";
+    type Payload = Delivery<PostNotice>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let event = &delivery.event;
+        let kind = match (event.reason, event.important) {
+            (NoticeReason::Mention, _) => FORUM_MENTION,
+            (NoticeReason::Announcement, true) => FORUM_ANNOUNCEMENT_IMPORTANT,
+            (NoticeReason::Announcement, false) => FORUM_ANNOUNCEMENT,
+            (NoticeReason::Followed, _) => FORUM_POST,
+        };
+        let about = About { subject: &event.title, actor: &event.author_name, thread_id: Some(&event.thread_id) };
+        for user_id in &event.recipients {
+            let key = format!("forum.post_notice:{}:{user_id}", event.post_id);
+            let notice =
+                Notice { user_id, kind: declared(kind), message: &event.excerpt, link: &event.link, source_key: &key };
+            notify_about(state, notice, about).await?;
+        }
+        Ok(())
     }
 }
 

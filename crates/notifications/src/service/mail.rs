@@ -5,8 +5,11 @@ use askama::Template;
 use lyceum_accounts::model::User;
 use lyceum_platform::{AppError, AppState, mail::Email, web::i18n};
 
+use lyceum_forums::{model::ThreadId, service::subscriptions};
+use lyceum_platform::ids::UserId;
+
 use super::unsubscribe;
-use crate::model::Notification;
+use crate::model::{FORUM_ANNOUNCEMENT, FORUM_ANNOUNCEMENT_IMPORTANT, FORUM_POST, Notification};
 
 /// What both notification bodies show.
 struct Shown {
@@ -31,7 +34,12 @@ struct NoticeText<'a> {
     name: &'a str,
     notice: &'a Shown,
     preferences: &'a str,
+    /// Empty: no unsubscribe link (an important announcement's e-mail).
     unsubscribe: &'a str,
+    /// A forum post's reply form; empty for other notices.
+    reply: &'a str,
+    /// What the unsubscribe link stops: the kind, or (forum posts) the thread.
+    unsubscribe_label: &'a str,
 }
 
 #[derive(Template)]
@@ -41,7 +49,12 @@ struct NoticeHtml<'a> {
     name: &'a str,
     notice: &'a Shown,
     preferences: &'a str,
+    /// Empty: no unsubscribe link (an important announcement's e-mail).
     unsubscribe: &'a str,
+    /// A forum post's reply form; empty for other notices.
+    reply: &'a str,
+    /// What the unsubscribe link stops: the kind, or (forum posts) the thread.
+    unsubscribe_label: &'a str,
 }
 
 #[derive(Template)]
@@ -82,21 +95,41 @@ fn subject(locale: &str, what: &str) -> String {
     format!("{what} · {}", i18n::t(locale, "notifications.mail.platform"))
 }
 
-/// E-mails one notification; its unsubscribe link moves that kind to in-app.
+/// E-mails one notification. Its unsubscribe link moves that kind to
+/// in-app; a forum post's stops its thread (the forums' own one-click link)
+/// and carries a link to the reply form; an important announcement's has none.
 pub(crate) async fn send_notification(state: &AppState, user: &User, n: &Notification) -> Result<(), AppError> {
     let base = &state.settings.public_url;
     let locale = i18n::supported(&user.locale);
     let notice = Shown::of(base, n, locale);
-    let unsubscribe = unsubscribe::issue(state, &user.id, &n.kind).await?;
+    let (unsubscribe, label) = match (n.kind.as_str(), &n.thread_id) {
+        (FORUM_ANNOUNCEMENT_IMPORTANT, _) => (None, ""),
+        (FORUM_POST | FORUM_ANNOUNCEMENT, Some(thread_id)) => {
+            let link =
+                subscriptions::unsubscribe_link(state, &UserId::from(&user.id), &ThreadId::from(thread_id)).await?;
+            (Some(link), "notifications.mail.unsubscribe_thread")
+        }
+        _ => (Some(unsubscribe::issue(state, &user.id, &n.kind).await?), "notifications.mail.unsubscribe"),
+    };
+    let reply = match &n.thread_id {
+        Some(_) => format!("{base}{}#reply", n.link.split('#').next().unwrap_or_default()),
+        None => String::new(),
+    };
     let preferences = format!("{base}/settings/notifications");
-    let (name, preferences, unsubscribe, notice) =
-        (user.display_name.as_str(), preferences.as_str(), unsubscribe.as_str(), &notice);
+    let (name, preferences, notice, reply) =
+        (user.display_name.as_str(), preferences.as_str(), &notice, reply.as_str());
+    let unsubscribe_label = &i18n::t(locale, label);
+    let link = unsubscribe.as_deref().unwrap_or_default();
     let email = Email {
         to: user.email.clone(),
         subject: subject(locale, &notice.title),
-        text: NoticeText { locale, name, notice, preferences, unsubscribe }.render().map_err(AppError::internal)?,
-        html: NoticeHtml { locale, name, notice, preferences, unsubscribe }.render().map_err(AppError::internal)?,
-        unsubscribe: Some(unsubscribe.to_string()),
+        text: NoticeText { locale, name, notice, preferences, unsubscribe: link, reply, unsubscribe_label }
+            .render()
+            .map_err(AppError::internal)?,
+        html: NoticeHtml { locale, name, notice, preferences, unsubscribe: link, reply, unsubscribe_label }
+            .render()
+            .map_err(AppError::internal)?,
+        unsubscribe,
     };
     state.mailer.send(email).await.map_err(AppError::internal)
 }

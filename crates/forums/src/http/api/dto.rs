@@ -140,6 +140,8 @@ pub struct ThreadListDto {
     pub pinned: Vec<ThreadSummaryDto>,
     pub items: Vec<ThreadSummaryDto>,
     pub next_cursor: Option<String>,
+    /// You follow this forum: its new posts reach you (always the announcements).
+    pub subscribed: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -263,6 +265,8 @@ pub struct ThreadPageDto {
     /// In a question you have not answered yet: how many answers on this page you will see once you have.
     pub hidden_answers: i64,
     pub may_reply: bool,
+    /// New posts of this thread reach you (you follow it or its forum, and did not unsubscribe from it).
+    pub subscribed: bool,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -80,5 +80,6 @@ pub async fn list_threads(
         pinned: page.pinned.iter().map(Into::into).collect(),
         items: page.threads.items.iter().map(Into::into).collect(),
         next_cursor: page.threads.next_cursor,
+        subscribed: page.subscribed,
     }))
 }

@@ -3,4 +3,5 @@
 pub mod dto;
 pub mod forums;
 pub mod posts;
+pub mod subscriptions;
 pub mod threads;

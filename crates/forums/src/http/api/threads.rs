@@ -74,6 +74,7 @@ pub async fn get_thread(
         first_unread_seq: page.first_unread,
         hidden_answers: page.hidden_answers,
         may_reply: page.may_reply,
+        subscribed: page.subscribed,
     }))
 }
 

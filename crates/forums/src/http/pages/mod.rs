@@ -5,6 +5,7 @@
 
 pub mod forums;
 pub mod posts;
+pub mod subscriptions;
 pub mod threads;
 
 use lyceum_platform::web::Page;
