@@ -97,6 +97,7 @@ pub const ASSIGNMENT_SUBMITTED: &str = "assignment.submitted";
 pub const PAYMENT_RECEIPT: &str = "billing.receipt";
 pub const RENEWAL_FAILED: &str = "billing.renewal_failed";
 pub const SUBSCRIPTION_LAPSED: &str = "billing.subscription_lapsed";
+pub const FORUM_POST_FLAGGED: &str = "forum.post_flagged";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -117,6 +118,9 @@ pub const SUBSCRIPTION_LAPSED: &str = "billing.subscription_lapsed";
 /// `billing.renewal_failed` and `billing.subscription_lapsed` are e-mailed
 /// and cannot be turned off either: a renewal that fails silently is how a
 /// learner loses access without knowing why.
+///
+/// `forum.post_flagged` tells a course's instructors in the app that a
+/// member flagged a post, linking to the course's moderation queue.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
@@ -130,6 +134,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(PAYMENT_RECEIPT, "notifications.kinds.payment_receipt", Channel::Email, false).about_subject(),
     Kind::new(RENEWAL_FAILED, "notifications.kinds.renewal_failed", Channel::Email, false).about_subject(),
     Kind::new(SUBSCRIPTION_LAPSED, "notifications.kinds.subscription_lapsed", Channel::Email, false).about_subject(),
+    Kind::new(FORUM_POST_FLAGGED, "notifications.kinds.forum_post_flagged", Channel::InApp, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

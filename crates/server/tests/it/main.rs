@@ -87,6 +87,7 @@ mod enrollment_concurrency;
 mod enrollment_pages;
 mod first_admin;
 mod forums;
+mod forums_moderation;
 mod french;
 mod gradebook;
 mod gradebook_certificate;

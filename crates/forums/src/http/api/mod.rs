@@ -2,5 +2,6 @@
 
 pub mod dto;
 pub mod forums;
+pub mod moderation;
 pub mod posts;
 pub mod threads;

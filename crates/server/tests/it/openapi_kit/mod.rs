@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
+mod forums;
 mod walk;
+pub use forums::forum_fixture;
 pub use walk::Walker;
 
 use crate::common::{self, TestClient};

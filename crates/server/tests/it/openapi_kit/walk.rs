@@ -151,6 +151,15 @@ impl Walker<'_> {
             self.bearer.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
             concrete = concrete.replace("{country}", "FR");
         }
+        if ["{forum_id}", "{thread_id}", "{post_id}", "{flag_id}"].iter().any(|p| path.contains(p)) {
+            // A fresh thread per call: deleting a post must not starve later operations.
+            let f = forum_fixture(self.app, self.bearer).await;
+            concrete = concrete
+                .replace("{forum_id}", &f.forum)
+                .replace("{thread_id}", &f.thread)
+                .replace("{post_id}", &f.post)
+                .replace("{flag_id}", &f.flag);
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
