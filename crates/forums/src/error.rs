@@ -33,6 +33,15 @@ pub enum ForumError {
     /// Links are refused from new accounts whose e-mail is not verified (422 on `body`).
     #[error("links can be posted once your e-mail address is verified or your account is {hours} hours old")]
     LinksNotYet { hours: i64 },
+    /// The member flagged this post already (409 `already-flagged`).
+    #[error("you flagged this post already")]
+    AlreadyFlagged,
+    /// The flag was resolved already (409 `flag-resolved`).
+    #[error("this flag was resolved already")]
+    FlagResolved,
+    /// Only administrators may do this (403 `admin-only`).
+    #[error("only administrators may do this")]
+    AdminOnly,
     /// A field of the request is wrong (422 naming it).
     #[error("{field}: {message:?}")]
     Invalid { field: &'static str, message: Text },
@@ -73,6 +82,15 @@ impl From<ForumError> for AppError {
                 .with_detail(text("forums.errors.too_fast").arg("seconds", retry_after_secs)),
             ForumError::LinksNotYet { hours } => {
                 AppError::field("body", text("forums.errors.links_not_yet").arg("hours", hours))
+            }
+            ForumError::AlreadyFlagged => {
+                AppError::conflict(text("forums.moderation.errors.already_flagged")).with_kind("already-flagged")
+            }
+            ForumError::FlagResolved => {
+                AppError::conflict(text("forums.moderation.errors.flag_resolved")).with_kind("flag-resolved")
+            }
+            ForumError::AdminOnly => {
+                AppError::forbidden(text("forums.moderation.errors.admin_only")).with_kind("admin-only")
             }
             ForumError::Invalid { field, message } => AppError::field(field, message),
             ForumError::Other(e) => e,

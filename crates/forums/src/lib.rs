@@ -22,7 +22,10 @@ pub mod settings;
 pub use error::ForumError;
 pub use http::{api_routes, page_routes};
 
-use lyceum_platform::module::{BoxError, BoxFuture, Module};
+use lyceum_platform::{
+    module::{BoxError, BoxFuture, Module},
+    web::nav::{Audience, Link, Menu},
+};
 
 /// What forums contribute to the application (see `lyceum_platform::module`).
 pub fn module() -> Module {
@@ -33,6 +36,7 @@ pub fn module() -> Module {
         .jobs(service::notices::register_jobs)
         .csrf_exempt(service::subscriptions::UNSUBSCRIBE_PATH)
         .on_start("creating the forum search index", ensure_search_index)
+        .nav(Link::new(Menu::Admin, 50, "/admin/forums/flags", "forums.moderation.nav").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))
 }

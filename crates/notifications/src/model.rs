@@ -112,6 +112,7 @@ pub const FORUM_POST: &str = "forum.post";
 pub const FORUM_ANNOUNCEMENT: &str = "forum.announcement";
 pub const FORUM_ANNOUNCEMENT_IMPORTANT: &str = "forum.announcement_important";
 pub const FORUM_MENTION: &str = "forum.mention";
+pub const FORUM_POST_FLAGGED: &str = "forum.post_flagged";
 
 /// Every kind. Adding one is one line here plus its three strings.
 ///
@@ -138,6 +139,8 @@ pub const FORUM_MENTION: &str = "forum.mention";
 /// announcement (`forum.announcement`), a post naming you (`forum.mention`).
 /// An announcement its staff marked important (`forum.announcement_important`)
 /// is always e-mailed: it cannot be moved in-app nor turned off.
+/// `forum.post_flagged` tells a course's instructors in the app that a
+/// member flagged a post, linking to the course's moderation queue.
 pub const KINDS: &[Kind] = &[
     Kind::new(WELCOME, "notifications.kinds.welcome", Channel::InApp, true),
     Kind::new(SECURITY, "notifications.kinds.security", Channel::InApp, false),
@@ -156,6 +159,7 @@ pub const KINDS: &[Kind] = &[
     Kind::new(FORUM_ANNOUNCEMENT_IMPORTANT, "notifications.kinds.forum_announcement_important", Channel::Email, false)
         .fixed(),
     Kind::new(FORUM_MENTION, "notifications.kinds.forum_mention", Channel::Email, true),
+    Kind::new(FORUM_POST_FLAGGED, "notifications.kinds.forum_post_flagged", Channel::InApp, true).about_subject(),
 ];
 
 pub fn kind(id: &str) -> Option<&'static Kind> {

@@ -24,6 +24,21 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(p::post_history))
         .routes(routes!(p::mark_helpful, p::unmark_helpful))
         .routes(routes!(p::accept_answer, p::withdraw_answer))
+        .merge(moderation_api_routes())
+}
+
+/// Moderation and flags (`api/moderation.rs`).
+fn moderation_api_routes() -> OpenApiRouter<AppState> {
+    use api::moderation as m;
+    OpenApiRouter::new()
+        .routes(routes!(m::pin_thread, m::unpin_thread))
+        .routes(routes!(m::lock_thread, m::unlock_thread))
+        .routes(routes!(m::move_thread))
+        .routes(routes!(m::hide_post, m::unhide_post))
+        .routes(routes!(m::flag_post))
+        .routes(routes!(m::list_course_flags))
+        .routes(routes!(m::list_all_flags))
+        .routes(routes!(m::resolve_flag))
 }
 
 pub fn page_routes() -> Router<AppState> {
@@ -42,6 +57,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/forums/posts/{id}/helpful", post(p::helpful))
         .route("/forums/posts/{id}/accept", post(p::accept))
         .route("/forums/posts/{id}/history", get(p::history))
+        .merge(pages::moderation::routes())
 }
 
 /// Subscriptions: follow a forum or a thread, the forum preferences.

@@ -3,8 +3,10 @@
 //! and its actively enrolled learners; everyone else is told they do not
 //! exist (404), whatever the id.
 
+pub mod flags;
 pub mod forums;
 mod guard;
+pub mod moderation;
 pub mod notices;
 pub mod posts;
 pub mod search;

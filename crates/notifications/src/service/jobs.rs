@@ -6,7 +6,7 @@ use lyceum_accounts::events::{PasswordResetRequested, UserRegistered};
 use lyceum_assignments::events::{SubmissionGraded, SubmissionSubmitted};
 use lyceum_billing::events::{OrderPaid, RenewalFailed, SubscriptionEnded, SubscriptionPeriodPaid};
 use lyceum_enrollment::events::{EnrollmentCancelled, EnrollmentCreated};
-use lyceum_forums::events::{NoticeReason, PostNotice};
+use lyceum_forums::events::{NoticeReason, PostFlagged, PostNotice};
 use lyceum_learning::events::CourseCompleted;
 use lyceum_platform::{
     AppState,
@@ -21,8 +21,8 @@ use super::deliver::{About, Notice, notify, notify_about};
 use crate::{
     model::{
         ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
-        FORUM_ANNOUNCEMENT, FORUM_ANNOUNCEMENT_IMPORTANT, FORUM_MENTION, FORUM_POST, PAYMENT_RECEIPT, QUIZ_GRADED,
-        RENEWAL_FAILED, SECURITY, SUBSCRIPTION_LAPSED, WELCOME, kind,
+        FORUM_ANNOUNCEMENT, FORUM_ANNOUNCEMENT_IMPORTANT, FORUM_MENTION, FORUM_POST, FORUM_POST_FLAGGED,
+        PAYMENT_RECEIPT, QUIZ_GRADED, RENEWAL_FAILED, SECURITY, SUBSCRIPTION_LAPSED, WELCOME, kind,
     },
     repo::notifications,
 };
@@ -43,6 +43,7 @@ pub fn register_jobs(registry: &mut JobRegistry) {
         .subscribe::<RenewalFailed, RenewalFailedNotice>()
         .subscribe_when::<SubscriptionEnded, SubscriptionLapsedNotice>(|e| e.reason == "lapsed")
         .subscribe::<PostNotice, ForumPostNotice>()
+        .subscribe::<PostFlagged, PostFlaggedNotice>()
         .register::<AdminTestNotice>()
         .register::<NotificationMail>()
         .schedule::<super::digest::DailyDigest>(DIGEST_AT)
@@ -370,6 +371,34 @@ impl Job for ForumPostNotice {
             let notice =
                 Notice { user_id, kind: declared(kind), message: &event.excerpt, link: &event.link, source_key: &key };
             notify_about(state, notice, about).await?;
+        }
+        Ok(())
+    }
+}
+
+/// `forum.post_flagged` → "A post was flagged in <course>" to each of the
+/// course's instructors (not the one who flagged it), linking to the course's
+/// moderation queue. Idempotent through the source key
+/// `notifications.forum_post_flagged:<event id>:<user id>`.
+pub struct PostFlaggedNotice;
+impl Job for PostFlaggedNotice {
+    const KIND: &'static str = "notifications.forum_post_flagged";
+    type Payload = Delivery<PostFlagged>;
+    async fn run(state: &AppState, delivery: Self::Payload) -> Result<(), JobError> {
+        let alert = lyceum_forums::service::flags::alert(state, &delivery.event)
+            .await
+            .map_err(lyceum_platform::AppError::from)?;
+        let Some(alert) = alert else { return Ok(()) };
+        for user_id in &alert.recipients {
+            let key = format!("{}:{user_id}", delivery.key(Self::KIND));
+            let notice = Notice {
+                user_id,
+                kind: declared(FORUM_POST_FLAGGED),
+                message: &alert.course_title,
+                link: &alert.link,
+                source_key: &key,
+            };
+            notify(state, notice).await?;
         }
         Ok(())
     }

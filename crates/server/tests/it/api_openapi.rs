@@ -304,7 +304,7 @@ async fn every_list_refuses_a_limit_outside_its_range(backend: Backend) {
         assert_eq!((&limit["schema"]["minimum"], &limit["schema"]["maximum"]), (&json!(1), &json!(100)), "{path}");
         let mut path = path.replace("/courses/{id}", &format!("/courses/{course}"));
         if path.contains("{forum_id}") {
-            path = path.replace("{forum_id}", &openapi_kit::forum_fixture(&admin).await.0);
+            path = path.replace("{forum_id}", &openapi_kit::forum_fixture(&app, &admin).await.forum);
         }
         let concrete = fill_path(&path, &admin_id);
         for outside in ["0", "101"] {

@@ -88,6 +88,7 @@ mod enrollment_concurrency;
 mod enrollment_pages;
 mod first_admin;
 mod forums;
+mod forums_moderation;
 mod forums_notifications;
 mod french;
 mod gradebook;

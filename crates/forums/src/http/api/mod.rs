@@ -2,6 +2,7 @@
 
 pub mod dto;
 pub mod forums;
+pub mod moderation;
 pub mod posts;
 pub mod subscriptions;
 pub mod threads;

@@ -32,6 +32,8 @@ struct IndexPage {
     page: Page,
     course: Course,
     forums: Vec<ForumSummary>,
+    /// Staff see the link to the moderation queue.
+    staff: bool,
 }
 
 impl IndexPage {
@@ -42,7 +44,8 @@ impl IndexPage {
 
 pub async fn index(State(state): State<AppState>, s: SignedIn, Path(slug): Path<String>) -> AppResult<Response> {
     let listed = forums::of_course(&state, &s.viewer, CourseRef::Slug(&slug)).await?;
-    Reply::OK.render(&IndexPage { page: s.page, course: listed.course, forums: listed.forums })
+    let staff = listed.role.is_staff();
+    Reply::OK.render(&IndexPage { page: s.page, course: listed.course, forums: listed.forums, staff })
 }
 
 pub async fn of_module(

@@ -4,6 +4,7 @@
 //! messages and what was typed.
 
 pub mod forums;
+pub mod moderation;
 pub mod posts;
 pub mod subscriptions;
 pub mod threads;

@@ -21,6 +21,7 @@ use crate::{
     service::{
         ForumView,
         forums::{self, ForumHead},
+        moderation::{self, ThreadModeration},
         threads::{self, NewThread, ThreadPage},
     },
 };
@@ -110,6 +111,8 @@ pub(crate) struct ThreadTemplate {
     pub body: String,
     pub quote_of: Option<(String, i64, String)>,
     pub errors: FormErrors,
+    /// Staff controls and the viewer's flags (`service::moderation`).
+    pub moderation: ThreadModeration,
 }
 
 impl ThreadTemplate {
@@ -151,7 +154,9 @@ pub async fn show(
         Some(quote) => quoted(&view, &PostId::from(quote)),
         None => None,
     };
-    Reply::OK.render(&ThreadTemplate { page: s.page, view, body: String::new(), quote_of, errors: FormErrors::none() })
+    let moderation = moderation::for_thread(&state, &s.viewer, &view).await?;
+    let errors = FormErrors::none();
+    Reply::OK.render(&ThreadTemplate { page: s.page, view, body: String::new(), quote_of, errors, moderation })
 }
 
 /// The quoted post's id, number and author, when it is on the page shown.

@@ -3,8 +3,10 @@
 
 use serde_json::json;
 
+mod forums;
 mod walk;
-pub use walk::{Walker, forum_fixture};
+pub use forums::forum_fixture;
+pub use walk::Walker;
 
 use crate::common::{self, TestClient};
 

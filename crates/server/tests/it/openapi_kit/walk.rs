@@ -111,12 +111,6 @@ impl Walker<'_> {
             let course = concrete.split('/').nth(4).unwrap().to_string();
             self.bearer.post(&format!("/api/v1/courses/{course}/roster"), json!({"email": "root@example.org"})).await;
         }
-        if ["{forum_id}", "{thread_id}", "{post_id}"].iter().any(|p| path.contains(p)) {
-            // A fresh forum thread per call: deleting its post must not starve later operations.
-            let (forum, thread, post) = forum_fixture(self.bearer).await;
-            concrete =
-                concrete.replace("{forum_id}", &forum).replace("{thread_id}", &thread).replace("{post_id}", &post);
-        }
         if path.contains("{course_id}") || path.contains("{lesson_id}") {
             let (course, _, lesson) = course_fixture(self.bearer).await;
             concrete = concrete.replace("{course_id}", &course).replace("{lesson_id}", &lesson);
@@ -157,25 +151,18 @@ impl Walker<'_> {
             self.bearer.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
             concrete = concrete.replace("{country}", "FR");
         }
+        if ["{forum_id}", "{thread_id}", "{post_id}", "{flag_id}"].iter().any(|p| path.contains(p)) {
+            // A fresh thread per call: deleting a post must not starve later operations.
+            let f = forum_fixture(self.app, self.bearer).await;
+            concrete = concrete
+                .replace("{forum_id}", &f.forum)
+                .replace("{thread_id}", &f.thread)
+                .replace("{post_id}", &f.post)
+                .replace("{flag_id}", &f.flag);
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
-}
-
-/// The general forum of a fresh course of the caller's (staff there), a
-/// question thread in it and the caller's answer: `(forum, thread, post)`.
-pub async fn forum_fixture(client: &TestClient) -> (String, String, String) {
-    let (course, _, _) = course_fixture(client).await;
-    let forums = client.get(&format!("/api/v1/forums/courses/{course}")).await;
-    assert_eq!(forums.status, 200, "forums: {}", forums.text);
-    let forum = forums.json()["items"][0]["id"].as_str().expect("the general forum").to_string();
-    let body = json!({"title": "Walked", "body": "Is this walked?", "kind": "question"});
-    let thread = client.post(&format!("/api/v1/forums/{forum}/threads"), body).await;
-    assert_eq!(thread.status, 201, "thread: {}", thread.text);
-    let thread = thread.json()["id"].as_str().expect("thread id").to_string();
-    let post = client.post(&format!("/api/v1/forums/threads/{thread}/posts"), json!({"body": "Yes."})).await;
-    assert_eq!(post.status, 201, "post: {}", post.text);
-    (forum, thread, post.json()["id"].as_str().expect("post id").to_string())
 }
 
 /// A fresh subscription plan.
