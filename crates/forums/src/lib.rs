@@ -20,7 +20,7 @@ pub mod service;
 pub mod settings;
 
 pub use error::ForumError;
-pub use http::{api_routes, page_routes};
+pub use http::{api_routes, page_routes, wide_routes};
 
 use lyceum_platform::module::{BoxError, BoxFuture, Module};
 
@@ -30,6 +30,7 @@ pub fn module() -> Module {
         .pages(page_routes)
         .api(api_routes)
         .settings::<settings::ForumSettings>()
+        .wide_routes(wide_routes)
         .on_start("creating the forum search index", ensure_search_index)
         .locale("en", include_str!("../locales/en.toml"))
         .locale("fr", include_str!("../locales/fr.toml"))

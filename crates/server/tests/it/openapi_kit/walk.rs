@@ -151,6 +151,17 @@ impl Walker<'_> {
             self.bearer.send(reqwest::Method::PUT, "/api/v1/payments/tax-rates/FR", Some(&rate)).await;
             concrete = concrete.replace("{country}", "FR");
         }
+        if path.starts_with("/api/v1/forums/")
+            && ["{forum_id}", "{thread_id}", "{post_id}"].iter().any(|id| path.contains(id))
+        {
+            // A fresh thread of the caller's in a fresh course: deletes must not starve later operations.
+            let (forum, thread, post) = forum_fixture(self.bearer).await;
+            concrete =
+                concrete.replace("{forum_id}", &forum).replace("{thread_id}", &thread).replace("{post_id}", &post);
+        }
+        if path.contains("/forums/attachments/{attachment_id}") {
+            concrete = concrete.replace("{attachment_id}", &forum_attachment_fixture(self.bearer).await);
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
@@ -170,4 +181,31 @@ async fn subscription_fixture(client: &TestClient) -> String {
     let made = client.post("/api/v1/subscriptions", json!({"plan_id": plan, "gateway": "manual"})).await;
     assert_eq!(made.status, 201, "subscribe: {}", made.text);
     made.json()["subscription"]["id"].as_str().expect("subscription id").to_string()
+}
+
+/// The general forum of a fresh course of the caller's, a fresh thread in it and its opening post.
+async fn forum_fixture(client: &TestClient) -> (String, String, String) {
+    let (course, _, _) = course_fixture(client).await;
+    let forums = client.get(&format!("/api/v1/forums/courses/{course}")).await;
+    assert_eq!(forums.status, 200, "forums: {}", forums.text);
+    let general = forums.json()["items"][0]["id"].as_str().expect("general forum").to_string();
+    let made =
+        client.post(&format!("/api/v1/forums/{general}/threads"), json!({"title": "Walked", "body": "Walked."})).await;
+    assert_eq!(made.status, 201, "thread: {}", made.text);
+    let thread = made.json()["id"].as_str().expect("thread id").to_string();
+    let read = client.get(&format!("/api/v1/forums/threads/{thread}")).await;
+    let post = read.json()["posts"][0]["id"].as_str().expect("post id").to_string();
+    (general, thread, post)
+}
+
+/// A file on a fresh post of the caller's.
+async fn forum_attachment_fixture(client: &TestClient) -> String {
+    let (_, _, post) = forum_fixture(client).await;
+    let part = reqwest::multipart::Part::bytes(b"notes\n".to_vec()).file_name("walked.txt");
+    let form = reqwest::multipart::Form::new().part("files", part);
+    let url = client.url(&format!("/api/v1/forums/posts/{post}/attachments"));
+    let request = client.http.post(url).bearer_auth(client.bearer.as_deref().unwrap_or_default()).multipart(form);
+    let made = TestClient::reply(request.send().await.unwrap()).await;
+    assert_eq!(made.status, 201, "forum attachment: {}", made.text);
+    made.json()["items"][0]["id"].as_str().expect("attachment id").to_string()
 }
