@@ -45,6 +45,9 @@ pub enum ForumError {
     /// A field of the request is wrong (422 naming it).
     #[error("{field}: {message:?}")]
     Invalid { field: &'static str, message: Text },
+    /// A file attached to a post is refused (413, 415 or 422 on `files`).
+    #[error(transparent)]
+    Attachment(#[from] crate::service::attachments::AttachmentError),
     /// Anything else on the way: a database fault.
     #[error(transparent)]
     Other(#[from] AppError),
@@ -93,6 +96,7 @@ impl From<ForumError> for AppError {
                 AppError::forbidden(text("forums.moderation.errors.admin_only")).with_kind("admin-only")
             }
             ForumError::Invalid { field, message } => AppError::field(field, message),
+            ForumError::Attachment(e) => e.into(),
             ForumError::Other(e) => e,
         }
     }

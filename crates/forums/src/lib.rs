@@ -20,7 +20,7 @@ pub mod service;
 pub mod settings;
 
 pub use error::ForumError;
-pub use http::{api_routes, page_routes};
+pub use http::{api_routes, page_routes, wide_routes};
 
 use lyceum_platform::{
     module::{BoxError, BoxFuture, Module},
@@ -35,6 +35,7 @@ pub fn module() -> Module {
         .settings::<settings::ForumSettings>()
         .jobs(service::notices::register_jobs)
         .csrf_exempt(service::subscriptions::UNSUBSCRIBE_PATH)
+        .wide_routes(wide_routes)
         .on_start("creating the forum search index", ensure_search_index)
         .nav(Link::new(Menu::Admin, 50, "/admin/forums/flags", "forums.moderation.nav").audience(Audience::Admin))
         .locale("en", include_str!("../locales/en.toml"))

@@ -17,11 +17,22 @@ pub struct ForumSettings {
     /// Links are refused in posts of accounts younger than this many hours
     /// whose e-mail address is not verified (spam); 0 turns the rule off.
     pub link_min_account_age_hours: i64,
+    /// The largest file attached to a post, in bytes.
+    pub attachment_max_bytes: u64,
+    /// Most files one post carries.
+    pub attachments_per_post: u32,
 }
 
 impl Default for ForumSettings {
     fn default() -> Self {
-        Self { edit_window_minutes: 30, notify_delay_seconds: 60, posts_per_minute: 5, link_min_account_age_hours: 24 }
+        Self {
+            edit_window_minutes: 30,
+            notify_delay_seconds: 60,
+            posts_per_minute: 5,
+            link_min_account_age_hours: 24,
+            attachment_max_bytes: 5 * 1024 * 1024,
+            attachments_per_post: 3,
+        }
     }
 }
 

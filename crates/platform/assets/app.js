@@ -65,6 +65,16 @@ document.addEventListener("DOMContentLoaded", () => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
   }
+  // A code block that scrolls sideways (a long line on a phone) takes the
+  // keyboard focus, so it can be scrolled without a mouse.
+  const scrollers = () => {
+    for (const pre of document.querySelectorAll("pre.hl-code")) {
+      if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
+      else pre.removeAttribute("tabindex");
+    }
+  };
+  scrollers();
+  window.addEventListener("resize", scrollers);
   // Select-all on one-time secrets (new API token).
   for (const el of document.querySelectorAll("[data-select-on-focus]")) {
     el.addEventListener("focus", () => el.select());

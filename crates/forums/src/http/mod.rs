@@ -4,6 +4,9 @@
 pub(crate) mod api;
 mod pages;
 
+mod files;
+pub use files::wide_routes;
+
 use axum::{
     Router,
     routing::{get, post},
@@ -24,6 +27,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(p::post_history))
         .routes(routes!(p::mark_helpful, p::unmark_helpful))
         .routes(routes!(p::accept_answer, p::withdraw_answer))
+        .merge(files::api_routes())
         .merge(moderation_api_routes())
 }
 
@@ -57,6 +61,7 @@ pub fn page_routes() -> Router<AppState> {
         .route("/forums/posts/{id}/helpful", post(p::helpful))
         .route("/forums/posts/{id}/accept", post(p::accept))
         .route("/forums/posts/{id}/history", get(p::history))
+        .merge(files::page_routes())
         .merge(pages::moderation::routes())
 }
 

@@ -3,6 +3,7 @@
 //! and its actively enrolled learners; everyone else is told they do not
 //! exist (404), whatever the id.
 
+pub mod attachments;
 pub mod flags;
 pub mod forums;
 mod guard;

@@ -5,7 +5,7 @@
 
 use lyceum_platform::{AppState, auth::Viewer, db, events};
 
-use super::{Role, ThreadAccess, post_for, text, thread_for};
+use super::{Role, ThreadAccess, attachments, post_for, text, thread_for};
 use crate::{
     ForumError,
     events::PostCreated,
@@ -42,6 +42,8 @@ pub(crate) async fn guard(state: &AppState, viewer: &Viewer, role: Role, body: &
 pub struct NewReply {
     pub body: String,
     pub quote_of: Option<PostId>,
+    /// Files attached to the reply.
+    pub files: Vec<attachments::Upload>,
 }
 
 /// Replies to a thread. Locked threads and the announcements forum take
@@ -77,6 +79,8 @@ pub async fn reply(
     let html = text::render(&body);
     let at = db::now_ms();
     let post_id = db::new_id();
+    let files =
+        attachments::stage(state, viewer, &(&thread.course_id).into(), &(&post_id).into(), &input.files).await?;
     let mut tx = state.db.begin().await?;
     let seq = repo::threads::next_seq(&mut tx, &thread.id, &viewer.user_id, at).await?.ok_or(ForumError::NotFound)?;
     let new = repo::posts::NewPost {
@@ -91,6 +95,7 @@ pub async fn reply(
         at,
     };
     repo::posts::insert(&mut tx, &new).await?;
+    attachments::record(&mut tx, &files).await?;
     repo::search::refresh(&mut tx, &post_id).await?;
     repo::reads::mark(&mut tx, &viewer.user_id, &thread.id, seq, at).await?;
     super::subscriptions::follow_own(&mut tx, &viewer.user_id, thread).await?;

@@ -8,7 +8,7 @@ use lyceum_courses::model::Course;
 use lyceum_platform::{AppState, auth::Viewer, db, events, ids::UserId};
 use sqlx::AnyConnection;
 
-use super::{ForumView, Role, ThreadAccess, forum_for, posts, text, thread_for};
+use super::{ForumView, Role, ThreadAccess, attachments, forum_for, posts, text, thread_for};
 use crate::{
     ForumError,
     events::PostCreated,
@@ -24,6 +24,8 @@ pub struct NewThread {
     pub kind: ThreadKind,
     /// Announcements only: its e-mail cannot be turned off.
     pub important: bool,
+    /// Files attached to the opening post.
+    pub files: Vec<attachments::Upload>,
 }
 
 /// Starts a thread in the forum. Learners cannot post in the announcements
@@ -51,6 +53,7 @@ pub async fn start(
     let at = db::now_ms();
     let (thread_id, post_id) = (db::new_id(), db::new_id());
     let forum = &forum.forum;
+    let files = attachments::stage(state, viewer, &(&forum.course_id).into(), &(&post_id).into(), &input.files).await?;
     let mut tx = state.db.begin().await?;
     let new = repo::threads::NewThread {
         id: &thread_id,
@@ -75,6 +78,7 @@ pub async fn start(
         at,
     };
     repo::posts::insert(&mut tx, &post).await?;
+    attachments::record(&mut tx, &files).await?;
     repo::search::refresh(&mut tx, &post_id).await?;
     repo::reads::mark(&mut tx, &viewer.user_id, &thread_id, 1, at).await?;
     super::subscriptions::follow_new_thread(&mut tx, &viewer.user_id, &thread_id).await?;
@@ -109,6 +113,8 @@ pub struct PostView {
     pub mine: bool,
     pub may_edit: bool,
     pub accepted: bool,
+    /// The post's files (none shown when its text is not).
+    pub attachments: Vec<attachments::Attachment>,
 }
 
 /// A quoted post: who wrote it and its text (none when it was deleted or hidden since).
@@ -138,6 +144,8 @@ pub struct ThreadPage {
     pub may_reply: bool,
     /// New posts of the thread reach the viewer (see `subscriptions`).
     pub subscribed: bool,
+    /// What the reply form's files may be.
+    pub file_limits: attachments::Limits,
 }
 
 impl ThreadPage {
@@ -202,6 +210,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
         hidden_answers: hidden_answers.len() as i64,
         may_reply,
         subscribed,
+        file_limits: attachments::Limits::of(state),
     })
 }
 
@@ -245,6 +254,7 @@ pub(crate) async fn views(
     let quoted = repo::posts::by_ids(conn, &quoted_ids).await?;
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let helpful = repo::posts::helpful_of(conn, &viewer.user_id, &ids).await?;
+    let mut files = attachments::of_posts(conn, &ids).await?;
     let mut people: Vec<UserId> = rows.iter().map(|p| UserId::from(p.author_id.as_str())).collect();
     people.extend(quoted.iter().map(|p| UserId::from(p.author_id.as_str())));
     let names: HashMap<String, String> =
@@ -266,7 +276,12 @@ pub(crate) async fn views(
             } else {
                 Some(post.body_html.clone())
             };
+            let attachments = match html {
+                Some(_) => files.remove(&post.id).unwrap_or_default(),
+                None => Vec::new(),
+            };
             PostView {
+                attachments,
                 author_name: name(&post.author_id),
                 html,
                 quote,

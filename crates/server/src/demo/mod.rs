@@ -1,5 +1,5 @@
 //! Demo content for a first look: a demo instructor and learner with profiles
-//! and the demo catalog the instructor teaches, loaded when `serve --demo`
+//! and the demo catalog the instructor teaches (with lively forums in the Rust course), loaded when `serve --demo`
 //! (setting `demo`) is given — before the server accepts a request.
 //!
 //! The load goes through the services, each step in its own transaction, so it
@@ -15,6 +15,7 @@
 mod assignments;
 mod catalog;
 mod cover;
+mod forums;
 mod questions;
 
 use lyceum_accounts::{model::User, service::admin};
@@ -92,6 +93,7 @@ pub async fn seed(state: &AppState) -> Result<Loaded, DemoError> {
     let loaded = catalog::seed(state, &acting_as(&users[0])).await?;
     let questions = questions::seed(state, &acting_as(&users[0])).await?;
     assignments::seed(state, &acting_as(&users[0])).await?;
+    forums::seed(state, &acting_as(&users[0])).await?;
     tracing::info!(?loaded, questions, "demo catalog loaded");
     Ok(loaded)
 }

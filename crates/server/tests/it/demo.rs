@@ -78,6 +78,28 @@ async fn serves_the_whole_demo_from_the_first_request(backend: Backend) {
     let graded = items.iter().filter(|s| s["graded"] == true).count();
     assert_eq!((items.len(), graded), (3, 2), "three classmates submitted, two were graded: {queue}");
 
+    // Lively forums: an announcement, threads in the general and module forums, replies, an accepted answer.
+    let rust_id = rust["id"].as_str().unwrap();
+    let forums = instructor.get(&format!("/api/v1/forums/courses/{rust_id}")).await.json();
+    let count = |kind: &str| -> i64 {
+        let of_kind = forums["items"].as_array().unwrap().iter().filter(|f| f["kind"] == kind);
+        of_kind.map(|f| f["thread_count"].as_i64().unwrap()).sum()
+    };
+    assert_eq!((count("announcements"), count("general")), (1, 1), "{forums}");
+    assert!(count("module") >= 2, "threads in the module forums: {forums}");
+    let mut question = None;
+    for forum in forums["items"].as_array().unwrap().iter().filter(|f| f["kind"] == "module") {
+        let listed = instructor.get(&format!("/api/v1/forums/{}/threads", forum["id"].as_str().unwrap())).await.json();
+        let asked = listed["items"].as_array().unwrap().iter().find(|t| t["kind"] == "question");
+        question = question.or_else(|| asked.map(|t| t["id"].as_str().unwrap().to_string()));
+    }
+    let question = question.expect("a question in a module forum");
+    let thread = instructor.get(&format!("/api/v1/forums/threads/{question}?page=1")).await.json();
+    let posts = thread["posts"].as_array().unwrap();
+    assert!(posts.len() >= 3 && posts.iter().any(|p| p["accepted"] == true), "answered and accepted: {thread}");
+    let authors: std::collections::HashSet<&str> = posts.iter().filter_map(|p| p["author_id"].as_str()).collect();
+    assert!(authors.len() >= 3, "several demo learners take part: {thread}");
+
     let mut learner = app.client();
     let reply = learner.login(ACCOUNTS[1].email, ACCOUNTS[1].password).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -111,6 +133,9 @@ async fn completes_an_unfinished_demo_and_never_duplicates(backend: Backend) {
             sqlx::query_scalar("SELECT COUNT(*) FROM assignment_submissions").fetch_one(pool).await.unwrap();
         let assignments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assignments").fetch_one(pool).await.unwrap();
         assert_eq!((assignments, submitted), (1, 3), "no demo assignment or submission twice");
+        let threads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM forum_threads").fetch_one(pool).await.unwrap();
+        let posts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM forum_posts").fetch_one(pool).await.unwrap();
+        assert_eq!((threads, posts), (4, 11), "no demo thread or post twice");
         assert_eq!(restart(&mut app).await, Loaded { created: 0, repaired: 0, kept: 13 });
     }
     app.stop().await;

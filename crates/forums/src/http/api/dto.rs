@@ -197,6 +197,8 @@ pub struct PostDto {
     pub edited_at: Option<String>,
     pub created_at: String,
     pub may_edit: bool,
+    /// The post's files (none when its text is not shown to you).
+    pub attachments: Vec<super::attachments::AttachmentDto>,
 }
 
 impl From<&PostView> for PostDto {
@@ -220,6 +222,7 @@ impl From<&PostView> for PostDto {
             edited_at: p.edited_at.map(rfc3339),
             created_at: rfc3339(p.created_at),
             may_edit: v.may_edit,
+            attachments: v.attachments.iter().map(Into::into).collect(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `/api/v1/forums/…`.
 
+pub mod attachments;
 pub mod dto;
 pub mod forums;
 pub mod moderation;

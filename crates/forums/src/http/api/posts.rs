@@ -34,7 +34,7 @@ pub async fn reply(
     Path(thread_id): Path<String>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> AppResult<(StatusCode, Json<OwnPostDto>)> {
-    let input = NewReply { body: body.body, quote_of: body.quote_of.map(PostId::from) };
+    let input = NewReply { body: body.body, quote_of: body.quote_of.map(PostId::from), ..Default::default() };
     let post = posts::reply(&state, &v, &ThreadId::from(thread_id), &input).await?;
     Ok((StatusCode::CREATED, Json((&post).into())))
 }

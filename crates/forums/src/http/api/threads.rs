@@ -42,6 +42,7 @@ pub async fn start_thread(
         body: body.body,
         kind: body.kind.unwrap_or_default(),
         important: body.important.unwrap_or(false),
+        ..Default::default()
     };
     let thread = threads::start(&state, &v, &ForumId::from(forum_id), &input).await?;
     Ok((StatusCode::CREATED, Json((&thread).into())))

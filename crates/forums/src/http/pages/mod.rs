@@ -3,6 +3,7 @@
 //! edit history. Forms post back; a refused one is shown again with its
 //! messages and what was typed.
 
+pub mod attachments;
 pub mod forums;
 pub mod moderation;
 pub mod posts;

@@ -14,7 +14,7 @@ use lyceum_platform::{
     web::{FormErrors, Page, Refused, Reply, guard::SignedIn},
 };
 
-use super::{post_url, threads::ThreadTemplate};
+use super::{attachments::PostForm, post_url, threads::ThreadTemplate};
 use crate::{
     model::{Post, PostEdit, PostId, ThreadId},
     service::{
@@ -27,12 +27,12 @@ pub async fn reply(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    PostForm { fields: form, files }: PostForm,
 ) -> AppResult<Response> {
     let thread_id = ThreadId::from(id);
     let body = form.get("body").cloned().unwrap_or_default();
     let quote_of = form.get("quote_of").filter(|q| !q.is_empty()).map(|q| PostId::from(q.clone()));
-    let input = NewReply { body: body.clone(), quote_of: quote_of.clone() };
+    let input = NewReply { body: body.clone(), quote_of: quote_of.clone(), files };
     match posts::reply(&state, &s.viewer, &thread_id, &input).await {
         Ok(post) => Ok(Redirect::to(&post_url(&post.thread_id, post.seq)).into_response()),
         Err(e) => {

@@ -10,16 +10,16 @@ use axum::{
 };
 use lyceum_platform::{
     AppResult, AppState,
-    http::extract::PageForm,
     web::{FormErrors, Page, Refused, Reply, guard::SignedIn},
 };
 use serde::Deserialize;
 
-use super::{forum_title, post_url};
+use super::{attachments::PostForm, forum_title, post_url};
 use crate::{
     model::{ForumId, ForumKind, PostId, ThreadId, ThreadKind},
     service::{
         ForumView,
+        attachments::Limits,
         forums::{self, ForumHead},
         moderation::{self, ThreadModeration},
         threads::{self, NewThread, ThreadPage},
@@ -38,6 +38,7 @@ struct ComposePage {
     body: String,
     question: bool,
     important: bool,
+    file_limits: Limits,
     errors: FormErrors,
 }
 
@@ -47,7 +48,13 @@ impl ComposePage {
     }
 }
 
-fn compose_page(page: Page, view: ForumHead, form: &HashMap<String, String>, errors: FormErrors) -> ComposePage {
+fn compose_page(
+    state: &AppState,
+    page: Page,
+    view: ForumHead,
+    form: &HashMap<String, String>,
+    errors: FormErrors,
+) -> ComposePage {
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     ComposePage {
         page,
@@ -59,6 +66,7 @@ fn compose_page(page: Page, view: ForumHead, form: &HashMap<String, String>, err
         body: field("body"),
         question: field("kind") == "question",
         important: field("important") == "on",
+        file_limits: Limits::of(state),
         errors,
     }
 }
@@ -68,14 +76,14 @@ pub async fn compose(State(state): State<AppState>, s: SignedIn, Path(id): Path<
     if !view.may_post() {
         return Err(crate::ForumError::AnnouncementsStaffOnly.into());
     }
-    Reply::OK.render(&compose_page(s.page, view, &HashMap::new(), FormErrors::none()))
+    Reply::OK.render(&compose_page(&state, s.page, view, &HashMap::new(), FormErrors::none()))
 }
 
 pub async fn start(
     State(state): State<AppState>,
     s: SignedIn,
     Path(id): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    PostForm { fields: form, files }: PostForm,
 ) -> AppResult<Response> {
     let forum_id = ForumId::from(id);
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
@@ -84,13 +92,14 @@ pub async fn start(
         body: field("body"),
         kind: if field("kind") == "question" { ThreadKind::Question } else { ThreadKind::Discussion },
         important: field("important") == "on",
+        files,
     };
     match threads::start(&state, &s.viewer, &forum_id, &input).await {
         Ok(thread) => Ok(Redirect::to(&format!("/forums/threads/{}", thread.id)).into_response()),
         Err(e) => {
             let refused = Refused::from_error(e.into(), s.page.locale)?;
             let view = forums::head(&state, &s.viewer, &forum_id).await?;
-            refused.reply.render(&compose_page(s.page, view, &form, refused.errors))
+            refused.reply.render(&compose_page(&state, s.page, view, &form, refused.errors))
         }
     }
 }

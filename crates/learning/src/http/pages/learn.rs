@@ -40,6 +40,10 @@ impl LessonPage {
     fn url(&self, l: &LessonRef) -> String {
         lesson_url(&self.view.course().slug, &l.id)
     }
+    /// The module's forum (served by the forums module, linked by URL only).
+    fn module_forum_url(&self, module_id: &str) -> String {
+        format!("/learn/{}/forums/modules/{module_id}", self.view.course().slug)
+    }
     fn is_current(&self, l: &LessonRef) -> bool {
         l.id == self.view.lesson().id
     }

@@ -160,6 +160,9 @@ impl Walker<'_> {
                 .replace("{post_id}", &f.post)
                 .replace("{flag_id}", &f.flag);
         }
+        if path.contains("/forums/attachments/{attachment_id}") {
+            concrete = concrete.replace("{attachment_id}", &forum_attachment_fixture(self.app, self.bearer).await);
+        }
         // A slot is a question's number in the attempt: the fixture's first.
         fill_path(&concrete.replace("{slot}", "0"), self.admin_id)
     }
@@ -179,4 +182,16 @@ async fn subscription_fixture(client: &TestClient) -> String {
     let made = client.post("/api/v1/subscriptions", json!({"plan_id": plan, "gateway": "manual"})).await;
     assert_eq!(made.status, 201, "subscribe: {}", made.text);
     made.json()["subscription"]["id"].as_str().expect("subscription id").to_string()
+}
+
+/// A file on a fresh post of the caller's.
+async fn forum_attachment_fixture(app: &TestApp, client: &TestClient) -> String {
+    let post = forum_fixture(app, client).await.post;
+    let part = reqwest::multipart::Part::bytes(b"notes\n".to_vec()).file_name("walked.txt");
+    let form = reqwest::multipart::Form::new().part("files", part);
+    let url = client.url(&format!("/api/v1/forums/posts/{post}/attachments"));
+    let request = client.http.post(url).bearer_auth(client.bearer.as_deref().unwrap_or_default()).multipart(form);
+    let made = TestClient::reply(request.send().await.unwrap()).await;
+    assert_eq!(made.status, 201, "forum attachment: {}", made.text);
+    made.json()["items"][0]["id"].as_str().expect("attachment id").to_string()
 }
