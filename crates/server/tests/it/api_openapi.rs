@@ -302,7 +302,7 @@ async fn every_list_refuses_a_limit_outside_its_range(backend: Backend) {
         lists += 1;
         assert_eq!(limit["in"], "query", "{method} {path}");
         assert_eq!((&limit["schema"]["minimum"], &limit["schema"]["maximum"]), (&json!(1), &json!(100)), "{path}");
-        let mut path = path.replace("/courses/{id}", &format!("/courses/{course}"));
+        let mut path = path.replace("/courses/{id}", &format!("/courses/{course}")).replace("{course_id}", &course);
         if path.contains("{forum_id}") {
             path = path.replace("{forum_id}", &openapi_kit::forum_fixture(&app, &admin).await.forum);
         }

@@ -65,6 +65,7 @@ mod browser_assignment_journey;
 mod browser_assignments;
 mod browser_coupons;
 mod browser_forums;
+mod browser_forums_journey;
 mod browser_gradebook;
 mod browser_learner;
 mod browser_paypal;
