@@ -91,6 +91,7 @@ mod enrollment_pages;
 mod first_admin;
 mod forums;
 mod forums_attachments;
+mod forums_fanout_amqp;
 mod forums_links;
 mod forums_moderation;
 mod forums_notifications;
