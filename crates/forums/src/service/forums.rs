@@ -40,13 +40,12 @@ pub struct CourseForums {
 
 /// Makes the course's missing forums (general, announcements, one per module).
 /// The writes take SQLite's write turn ([`lyceum_platform::db::Db::autocommit`]).
-pub(crate) async fn ensure(
-    state: &AppState,
-    conn: &mut AnyConnection,
-    course_id: &CourseId,
-) -> Result<Vec<Forum>, ForumError> {
-    let modules = read::modules(conn, course_id).await?;
-    let existing = repo::forums::of_course(conn, course_id.as_str()).await?;
+/// Takes its own connections (call it holding none): the read's goes back
+/// before the writes take one.
+pub(crate) async fn ensure(state: &AppState, course_id: &CourseId) -> Result<Vec<Forum>, ForumError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let modules = read::modules(&mut conn, course_id).await?;
+    let existing = repo::forums::of_course(&mut conn, course_id.as_str()).await?;
     let has = |kind: ForumKind, module: Option<&str>| {
         existing.iter().any(|f| f.kind() == kind && f.module_id.as_deref() == module)
     };
@@ -64,13 +63,15 @@ pub(crate) async fn ensure(
     if missing.is_empty() {
         return Ok(order(existing, &modules));
     }
+    drop(conn);
     {
         let mut writer = state.db.autocommit().await?;
         for (kind, module_id) in &missing {
             repo::forums::create_missing(&mut writer, course_id.as_str(), *kind, module_id.as_deref()).await?;
         }
     }
-    let all = repo::forums::of_course(conn, course_id.as_str()).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let all = repo::forums::of_course(&mut conn, course_id.as_str()).await?;
     Ok(order(all, &modules))
 }
 
@@ -110,7 +111,9 @@ pub async fn of_course(state: &AppState, viewer: &Viewer, course: CourseRef<'_>)
     let course = course.load(&mut conn).await?;
     let course_id = CourseId::from(&course.id);
     let role = role_in(state, &mut conn, viewer, &course_id).await?;
-    let forums = ensure(state, &mut conn, &course_id).await?;
+    drop(conn);
+    let forums = ensure(state, &course_id).await?;
+    let mut conn = state.db.pool().acquire().await?;
     let modules = read::modules(&mut conn, &course_id).await?;
     let titles: HashMap<&str, &str> = modules.iter().map(|m| (m.id.as_str(), m.title.as_str())).collect();
     let activity: HashMap<String, (i64, i64)> = repo::forums::activity(&mut conn, &course.id)
@@ -146,7 +149,9 @@ pub async fn of_module(
 ) -> Result<ForumView, ForumError> {
     let mut conn = state.db.pool().acquire().await?;
     role_in(state, &mut conn, viewer, course_id).await?;
-    let forums = ensure(state, &mut conn, course_id).await?;
+    drop(conn);
+    let forums = ensure(state, course_id).await?;
+    let mut conn = state.db.pool().acquire().await?;
     let forum =
         forums.into_iter().find(|f| f.module_id.as_deref() == Some(module_id.as_str())).ok_or(ForumError::NotFound)?;
     titled(&mut conn, forum).await
@@ -228,8 +233,12 @@ pub async fn page(
     let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
     let rows = repo::threads::page(&mut conn, &forum.forum.id, user, before, page.fetch()).await?;
     let subscribed = super::subscriptions::follows_forum(&mut conn, user, &forum.forum).await?;
-    let previous_visit = visit(state, &mut conn, user, &forum.forum.id).await?;
+    let visit = Visit::read(&mut conn, user, &forum.forum.id).await?;
     let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
+    // The read connection goes back before the write takes one (on
+    // PostgreSQL from the same pool: holding both could exhaust it).
+    drop(conn);
+    let previous_visit = visit.record(state, user, &forum.forum.id).await?;
     let summary = |r: ListedThread| summarise(r, &names, previous_visit);
     let pinned = pinned.into_iter().map(summary).collect();
     let threads = Paged::from_rows(rows, page, |r| (r.thread.last_post_at, r.thread.id.as_str())).map(summary);
@@ -242,26 +251,33 @@ const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
 /// viewed again and again writes nothing.
 const VISIT_WRITE_EVERY_MS: i64 = 60 * 1000;
 
-/// Records the viewer's visit to the forum and returns the time of their
-/// previous visit (threads started after it are "new since your last
-/// visit"); none on the first visit.
-async fn visit(
-    state: &AppState,
-    conn: &mut AnyConnection,
-    user: &str,
-    forum_id: &str,
-) -> Result<Option<i64>, ForumError> {
-    let now = db::now_ms();
-    let (previous, last) = match repo::reads::visit(conn, user, forum_id).await? {
-        Some((_, last)) if now - last > VISIT_GAP_MS => (Some(last), Some(last)),
-        Some((previous, last)) => (Some(previous), Some(last)),
-        None => (None, None),
-    };
-    if last.is_none_or(|last| now - last >= VISIT_WRITE_EVERY_MS) {
-        let mut writer = state.db.autocommit().await?;
-        repo::reads::record_visit(&mut writer, user, forum_id, previous.unwrap_or(now), now).await?;
+/// The viewer's visit to a forum, read before the page is served and
+/// recorded after: the previous visit (threads started after it are "new
+/// since your last visit"; none on the first) and whether to write now.
+struct Visit {
+    previous: Option<i64>,
+    write: bool,
+    now: i64,
+}
+
+impl Visit {
+    async fn read(conn: &mut AnyConnection, user: &str, forum_id: &str) -> Result<Self, ForumError> {
+        let now = db::now_ms();
+        let (previous, last) = match repo::reads::visit(conn, user, forum_id).await? {
+            Some((_, last)) if now - last > VISIT_GAP_MS => (Some(last), Some(last)),
+            Some((previous, last)) => (Some(previous), Some(last)),
+            None => (None, None),
+        };
+        Ok(Self { previous, write: last.is_none_or(|last| now - last >= VISIT_WRITE_EVERY_MS), now })
     }
-    Ok(previous)
+
+    async fn record(self, state: &AppState, user: &str, forum_id: &str) -> Result<Option<i64>, ForumError> {
+        if self.write {
+            let mut writer = state.db.autocommit().await?;
+            repo::reads::record_visit(&mut writer, user, forum_id, self.previous.unwrap_or(self.now), self.now).await?;
+        }
+        Ok(self.previous)
+    }
 }
 
 fn summarise(r: ListedThread, names: &HashMap<String, String>, previous_visit: Option<i64>) -> ThreadSummary {
