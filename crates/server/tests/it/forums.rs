@@ -16,6 +16,7 @@ on_both_backends!(
     every_course_has_a_general_an_announcements_and_a_forum_per_module,
     a_reply_quotes_a_post_and_the_thread_opens_at_the_first_unread,
     threads_started_since_the_last_visit_are_new,
+    concurrent_forum_pages_never_wait_on_each_other_for_connections,
     only_staff_post_announcements,
     authors_edit_within_the_window_and_staff_see_the_history,
     a_deleted_post_leaves_a_stub_and_a_lone_thread_goes,
@@ -128,6 +129,25 @@ async fn threads_started_since_the_last_visit_are_new(backend: Backend) {
     assert_eq!(new, [("After", true), ("Before", false)]);
     // Reloading within the same visit keeps it new.
     assert_eq!(c.bob.get(&list).await.json()["items"][0]["new_since_visit"], true);
+    c.app.stop().await;
+}
+
+/// Every forum page reads on one pool connection and records the visit on
+/// another; holding the first while waiting for the second ran a small pool
+/// dry under concurrent pages (seen at 64 connections on PostgreSQL).
+async fn concurrent_forum_pages_never_wait_on_each_other_for_connections(backend: Backend) {
+    let c = class_with(backend, |s| {
+        s.database.max_connections = 2;
+        s.database.acquire_timeout_secs = 5;
+    })
+    .await;
+    let forum = c.forum("general").await;
+    c.thread(&c.ada, &forum, "Busy", "many readers").await;
+    let path = format!("/forums/{forum}");
+    let pages = (0..16).map(|_| c.bob.get(&path));
+    for page in futures::future::join_all(pages).await {
+        assert_eq!(page.status, 200, "{}", page.text);
+    }
     c.app.stop().await;
 }
 
