@@ -3,11 +3,13 @@
 //! with the matching words highlighted. Answers a learner may not read yet
 //! (a question they have not answered) are left out.
 
+use std::collections::HashMap;
+
 use lyceum_courses::model::Course;
 use lyceum_platform::{AppState, auth::Viewer, ids::CourseId};
 
-use super::{Role, ThreadAccess, forums::CourseRef, role_in, text, threads};
-use crate::{ForumError, repo};
+use super::{Role, forums::CourseRef, role_in, text, threads};
+use crate::{ForumError, model::Post, repo};
 
 /// Results per page.
 pub const PER_PAGE: i64 = 20;
@@ -65,17 +67,21 @@ pub async fn search(
     let backend = state.db.backend();
     let found = repo::search::find(&mut conn, backend, &results.course.id, &words, offset, PER_PAGE + 1).await?;
     results.more = found.len() as i64 > PER_PAGE;
-    for hit in found.into_iter().take(PER_PAGE as usize) {
-        let Some(post) = repo::posts::by_id(&mut conn, &hit.post_id).await? else { continue };
-        let Some(thread) = repo::threads::by_id(&mut conn, &hit.thread_id).await? else { continue };
-        let forum = repo::forums::by_id(&mut conn, &thread.forum_id).await?.ok_or(ForumError::NotFound)?;
-        let access = ThreadAccess {
-            course: results.course.clone(),
-            forum: super::ForumView { forum, module_title: None },
-            thread,
-            role,
-        };
-        if !threads::may_read_post(&mut conn, &access, viewer, &post).await? {
+    let found: Vec<_> = found.into_iter().take(PER_PAGE as usize).collect();
+    let ids: Vec<String> = found.iter().map(|h| h.post_id.clone()).collect();
+    let posts: HashMap<String, Post> =
+        repo::posts::by_ids(&mut conn, &ids).await?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    // Whether each thread hides its answers from the viewer, asked once per thread.
+    let mut hides: HashMap<String, bool> = HashMap::new();
+    for hit in found {
+        let Some(post) = posts.get(&hit.post_id) else { continue };
+        if !hides.contains_key(&hit.thread_id) {
+            let Some(thread) = repo::threads::by_id(&mut conn, &hit.thread_id).await? else { continue };
+            let hidden = threads::answers_hidden_from(&mut conn, &thread, role, viewer).await?;
+            hides.insert(hit.thread_id.clone(), hidden);
+        }
+        let readable = post.seq == 1 || post.author_id == viewer.user_id || !hides[&hit.thread_id];
+        if !readable {
             continue;
         }
         results.hits.push(SearchHit {

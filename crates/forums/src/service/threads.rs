@@ -216,7 +216,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
 
 /// In a question, a learner sees the others' answers only once they have
 /// answered themselves (the asker and staff always see them).
-async fn answers_hidden_from(
+pub(crate) async fn answers_hidden_from(
     conn: &mut AnyConnection,
     thread: &Thread,
     role: Role,
