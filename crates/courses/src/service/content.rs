@@ -8,6 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use lyceum_platform::{
     AppError, AppState,
+    db::{ConnSource, LazyConn},
     ids::{CourseId, LessonId},
 };
 use serde::{Deserialize, Serialize};
@@ -47,18 +48,30 @@ pub struct RenderedLesson {
 
 /// Course `course_id`'s content, `None` when there is no such course. Shared
 /// with the cache: the hot paths read it without copying it.
+/// Call it holding no pooled connection: a miss takes one of its own.
 pub async fn course(state: &AppState, course_id: &CourseId) -> Result<Option<Arc<CourseContent>>, AppError> {
-    let course_id = course_id.as_str();
-    let key = format!("content:{course_id}");
-    found(state.cache.get_or_load_shared(CATALOG_CACHE, &key, TTL, load_course(state, course_id)).await)
+    course_on(state, &mut LazyConn::new(&state.db), course_id).await
 }
 
-async fn load_course(state: &AppState, course_id: &str) -> Result<CourseContent, Missing> {
-    let mut conn = state.db.pool().acquire().await?;
-    let course = repo::courses::by_id(&mut conn, course_id).await?.ok_or(Missing::NotFound)?;
-    let modules = repo::outline::modules(&mut conn, course_id).await?;
-    let lessons = repo::outline::lesson_refs(&mut conn, std::slice::from_ref(&course.id)).await?;
-    let instructor_ids = repo::instructors::list(&mut conn, course_id).await?.into_iter().map(|(id, _)| id).collect();
+/// [`course`] for a caller that holds a connection (or a transaction): a
+/// miss is read on it. Taking a second pooled connection while holding one
+/// could empty the pool when many requests miss at once.
+pub async fn course_on(
+    state: &AppState,
+    conn: &mut impl ConnSource,
+    course_id: &CourseId,
+) -> Result<Option<Arc<CourseContent>>, AppError> {
+    let course_id = course_id.as_str();
+    let key = format!("content:{course_id}");
+    found(state.cache.get_or_load_shared(CATALOG_CACHE, &key, TTL, load_course(conn, course_id)).await)
+}
+
+async fn load_course(conn: &mut impl ConnSource, course_id: &str) -> Result<CourseContent, Missing> {
+    let conn = conn.conn().await?;
+    let course = repo::courses::by_id(conn, course_id).await?.ok_or(Missing::NotFound)?;
+    let modules = repo::outline::modules(conn, course_id).await?;
+    let lessons = repo::outline::lesson_refs(conn, std::slice::from_ref(&course.id)).await?;
+    let instructor_ids = repo::instructors::list(conn, course_id).await?.into_iter().map(|(id, _)| id).collect();
     Ok(CourseContent { course, modules, lessons, instructor_ids })
 }
 

@@ -114,20 +114,6 @@ pub async fn dismiss(conn: &mut AnyConnection, id: &str, by: &str, at: i64) -> R
     Ok(done.rows_affected() == 1)
 }
 
-/// Which of `post_ids` `user_id` has flagged.
-pub async fn flagged_by(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    post_ids: &[String],
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut args = Args::default();
-    let user = args.text(user_id);
-    let list = args.list(post_ids);
-    args.query_scalar(format!("SELECT post_id FROM forum_flags WHERE user_id = {user} AND post_id IN ({list})"))
-        .fetch_all(conn)
-        .await
-}
-
 /// Open flags per post, for `post_ids`.
 pub async fn open_counts(conn: &mut AnyConnection, post_ids: &[String]) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let mut args = Args::default();

@@ -53,14 +53,37 @@ pub async fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Post
     args.query_as(format!("SELECT {COLUMNS} FROM forum_posts WHERE id IN ({list})")).fetch_all(conn).await
 }
 
-/// The thread's posts numbered `from..=to`.
-pub async fn range(conn: &mut AnyConnection, thread_id: &str, from: i64, to: i64) -> Result<Vec<Post>, sqlx::Error> {
+/// A post of a thread's page with what the viewer did to it, and whether it has files.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SeenPost {
+    #[sqlx(flatten)]
+    pub post: Post,
+    pub helpful_by_me: i64,
+    pub flagged_by_me: i64,
+    pub has_files: i64,
+}
+
+/// The thread's posts numbered `from..=to`, with `user_id`'s helpful marks
+/// and flags and whether each has files — one statement for the page.
+pub async fn range(
+    conn: &mut AnyConnection,
+    thread_id: &str,
+    from: i64,
+    to: i64,
+    user_id: &str,
+) -> Result<Vec<SeenPost>, sqlx::Error> {
+    let columns = super::qualified(COLUMNS, "p");
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM forum_posts WHERE thread_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq"
+        "SELECT {columns}, {} AS helpful_by_me, {} AS flagged_by_me, {} AS has_files FROM forum_posts p \
+         WHERE p.thread_id = $1 AND p.seq >= $2 AND p.seq <= $3 ORDER BY p.seq",
+        super::exists("SELECT 1 FROM forum_reactions r WHERE r.post_id = p.id AND r.user_id = $4"),
+        super::exists("SELECT 1 FROM forum_flags f WHERE f.post_id = p.id AND f.user_id = $4"),
+        super::exists("SELECT 1 FROM forum_attachments a WHERE a.post_id = p.id"),
     )))
     .bind(thread_id)
     .bind(from)
     .bind(to)
+    .bind(user_id)
     .fetch_all(conn)
     .await
 }
@@ -191,18 +214,4 @@ pub async fn set_helpful(conn: &mut AnyConnection, post_id: &str, user_id: &str,
             .await?;
     }
     sqlx::query_scalar("SELECT helpful_count FROM forum_posts WHERE id = $1").bind(post_id).fetch_one(conn).await
-}
-
-/// Which of `post_ids` `user_id` marked helpful.
-pub async fn helpful_of(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    post_ids: &[String],
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut args = Args::default();
-    let user = args.text(user_id);
-    let list = args.list(post_ids);
-    args.query_scalar(format!("SELECT post_id FROM forum_reactions WHERE user_id = {user} AND post_id IN ({list})"))
-        .fetch_all(conn)
-        .await
 }

@@ -37,15 +37,6 @@ pub async fn read_seq(conn: &mut AnyConnection, user_id: &str, thread_id: &str) 
     Ok(seq.unwrap_or(0))
 }
 
-/// The member's visit of the forum: `(previous_at, last_at)`, none before the first.
-pub async fn visit(conn: &mut AnyConnection, user_id: &str, forum_id: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT previous_at, last_at FROM forum_visits WHERE user_id = $1 AND forum_id = $2")
-        .bind(user_id)
-        .bind(forum_id)
-        .fetch_optional(conn)
-        .await
-}
-
 /// Records a visit at `now` whose previous one was at `previous`.
 pub async fn record_visit(
     conn: &mut AnyConnection,

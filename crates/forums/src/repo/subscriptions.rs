@@ -59,19 +59,6 @@ pub async fn remove(conn: &mut AnyConnection, user_id: &str, subject: Subject<'_
         .map(drop)
 }
 
-pub async fn has(conn: &mut AnyConnection, user_id: &str, subject: Subject<'_>) -> Result<bool, sqlx::Error> {
-    let (kind, id) = subject.parts();
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM forum_subscriptions WHERE user_id = $1 AND subject_kind = $2 AND subject_id = $3",
-    )
-    .bind(user_id)
-    .bind(kind)
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
-}
-
 /// Mutes the thread for `user_id` (`true`) or lifts the mute.
 pub async fn set_muted(
     conn: &mut AnyConnection,
@@ -100,16 +87,6 @@ pub async fn set_muted(
         Err(e) if db::is_unique_violation(&e) => Ok(()),
         other => other.map(drop),
     }
-}
-
-pub async fn is_muted(conn: &mut AnyConnection, user_id: &str, thread_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM forum_thread_mutes WHERE user_id = $1 AND thread_id = $2")
-            .bind(user_id)
-            .bind(thread_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(found.is_some())
 }
 
 /// The thread's and its forum's subscribers, minus those who muted the

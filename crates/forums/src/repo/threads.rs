@@ -73,19 +73,37 @@ pub struct ListedThread {
 }
 
 fn listed_columns() -> String {
-    COLUMNS.split(", ").map(|c| format!("t.{}", c.trim())).collect::<Vec<_>>().join(", ")
+    super::qualified(COLUMNS, "t")
 }
 
-/// The forum's pinned live threads, latest activity first.
-pub async fn pinned(conn: &mut AnyConnection, forum_id: &str, user_id: &str) -> Result<Vec<ListedThread>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+/// A forum's live threads with `user_id`'s read marks: the `SELECT` the
+/// lists below complete.
+fn listed(extra: &str) -> String {
+    format!(
         "SELECT {}, COALESCE(r.last_seq, 0) AS read_seq FROM forum_threads t \
          LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = $2 \
-         WHERE t.forum_id = $1 AND t.pinned = 1 AND t.deleted_at IS NULL ORDER BY t.last_post_at DESC, t.id DESC",
+         WHERE t.forum_id = $1 AND t.deleted_at IS NULL {extra}",
         listed_columns()
+    )
+}
+
+/// The forum's first page in one statement: every pinned live thread, then
+/// the `limit` others with the latest activity (in no set order: the
+/// caller sorts the pinned ones and pages the others).
+pub async fn first_page(
+    conn: &mut AnyConnection,
+    forum_id: &str,
+    user_id: &str,
+    limit: i64,
+) -> Result<Vec<ListedThread>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM ({}) AS pinned_threads UNION ALL SELECT * FROM ({}) AS latest_threads",
+        listed("AND t.pinned = 1"),
+        listed("AND t.pinned = 0 ORDER BY t.last_post_at DESC, t.id DESC LIMIT $3"),
     )))
     .bind(forum_id)
     .bind(user_id)
+    .bind(limit)
     .fetch_all(conn)
     .await
 }
@@ -100,13 +118,9 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<ListedThread>, sqlx::Error> {
     let (at, id) = before.map(|(a, i)| (Some(a), Some(i))).unwrap_or((None, None));
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {}, COALESCE(r.last_seq, 0) AS read_seq FROM forum_threads t \
-         LEFT JOIN forum_reads r ON r.thread_id = t.id AND r.user_id = $2 \
-         WHERE t.forum_id = $1 AND t.pinned = 0 AND t.deleted_at IS NULL \
-         AND ($3 IS NULL OR t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
+    sqlx::query_as(sqlx::AssertSqlSafe(listed(
+        "AND t.pinned = 0 AND ($3 IS NULL OR t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
          ORDER BY t.last_post_at DESC, t.id DESC LIMIT $5",
-        listed_columns()
     )))
     .bind(forum_id)
     .bind(user_id)

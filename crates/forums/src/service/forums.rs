@@ -14,7 +14,7 @@ use lyceum_platform::{
 };
 use sqlx::AnyConnection;
 
-use super::{ForumView, Role, forum_for, role_in, titled};
+use super::{ForumView, Role, content_of, forum_for, role_given, role_in, titled};
 use crate::{
     ForumError,
     model::{Forum, ForumId, ForumKind, Thread},
@@ -147,14 +147,16 @@ pub async fn of_module(
     course_id: &CourseId,
     module_id: &lyceum_platform::ids::ModuleId,
 ) -> Result<ForumView, ForumError> {
-    let mut conn = state.db.pool().acquire().await?;
-    role_in(state, &mut conn, viewer, course_id).await?;
-    drop(conn);
+    let content = {
+        let mut conn = state.db.pool().acquire().await?;
+        let content = content_of(state, &mut conn, course_id).await?;
+        role_given(state, &mut conn, viewer, &content).await?;
+        content
+    };
     let forums = ensure(state, course_id).await?;
-    let mut conn = state.db.pool().acquire().await?;
     let forum =
         forums.into_iter().find(|f| f.module_id.as_deref() == Some(module_id.as_str())).ok_or(ForumError::NotFound)?;
-    titled(&mut conn, forum).await
+    titled(&content, forum)
 }
 
 /// A forum, its course and the viewer's role.
@@ -225,15 +227,21 @@ pub async fn page(
     let mut conn = state.db.pool().acquire().await?;
     let (course, forum, role) = forum_for(state, &mut conn, viewer, id).await?;
     let user = viewer.user_id.as_str();
-    let pinned = match page.cursor() {
-        None => repo::threads::pinned(&mut conn, &forum.forum.id, user).await?,
-        Some(_) => Vec::new(),
+    let (pinned, rows) = match page.before()? {
+        None => {
+            let rows = repo::threads::first_page(&mut conn, &forum.forum.id, user, page.fetch()).await?;
+            let (mut pinned, mut rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.thread.is_pinned());
+            pinned.sort_by(|a, b| latest_first(&a.thread, &b.thread));
+            rows.sort_by(|a, b| latest_first(&a.thread, &b.thread));
+            (pinned, rows)
+        }
+        Some((at, id)) => {
+            (Vec::new(), repo::threads::page(&mut conn, &forum.forum.id, user, Some((at, &id)), page.fetch()).await?)
+        }
     };
-    let before = page.before()?;
-    let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
-    let rows = repo::threads::page(&mut conn, &forum.forum.id, user, before, page.fetch()).await?;
-    let subscribed = super::subscriptions::follows_forum(&mut conn, user, &forum.forum).await?;
-    let visit = Visit::read(&mut conn, user, &forum.forum.id).await?;
+    let standing = repo::standing::forum(&mut conn, user, &forum.forum.id).await?;
+    let subscribed = super::subscriptions::forum_followed(&standing, &forum.forum);
+    let visit = Visit::of(standing.visit);
     let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
     // The read connection goes back before the write takes one (on
     // PostgreSQL from the same pool: holding both could exhaust it).
@@ -261,14 +269,15 @@ struct Visit {
 }
 
 impl Visit {
-    async fn read(conn: &mut AnyConnection, user: &str, forum_id: &str) -> Result<Self, ForumError> {
+    /// From the member's visit as stored: `(previous_at, last_at)`.
+    fn of(stored: Option<(i64, i64)>) -> Self {
         let now = db::now_ms();
-        let (previous, last) = match repo::reads::visit(conn, user, forum_id).await? {
+        let (previous, last) = match stored {
             Some((_, last)) if now - last > VISIT_GAP_MS => (Some(last), Some(last)),
             Some((previous, last)) => (Some(previous), Some(last)),
             None => (None, None),
         };
-        Ok(Self { previous, write: last.is_none_or(|last| now - last >= VISIT_WRITE_EVERY_MS), now })
+        Self { previous, write: last.is_none_or(|last| now - last >= VISIT_WRITE_EVERY_MS), now }
     }
 
     async fn record(self, state: &AppState, user: &str, forum_id: &str) -> Result<Option<i64>, ForumError> {
@@ -278,6 +287,11 @@ impl Visit {
         }
         Ok(self.previous)
     }
+}
+
+/// Latest activity first (the lists' order).
+fn latest_first(a: &Thread, b: &Thread) -> std::cmp::Ordering {
+    (b.last_post_at, &b.id).cmp(&(a.last_post_at, &a.id))
 }
 
 fn summarise(r: ListedThread, names: &HashMap<String, String>, previous_visit: Option<i64>) -> ThreadSummary {

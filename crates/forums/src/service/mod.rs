@@ -15,9 +15,14 @@ pub mod subscriptions;
 pub mod text;
 pub mod threads;
 
+use std::{sync::Arc, time::Duration};
+
 use lyceum_courses::{
     model::Course,
-    service::{access::is_staff, read},
+    service::{
+        access::is_staff_given,
+        content::{self, CourseContent},
+    },
 };
 use lyceum_platform::{AppState, auth::Viewer, ids::CourseId};
 use sqlx::AnyConnection;
@@ -45,17 +50,40 @@ impl Role {
 }
 
 /// The viewer's role in the course, or 404 for anyone who is neither staff
-/// nor actively enrolled.
+/// nor actively enrolled. `conn` answers the caches' misses.
 pub(crate) async fn role_in(
     state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     course_id: &CourseId,
 ) -> Result<Role, ForumError> {
-    if is_staff(conn, viewer, course_id).await? {
+    let content = content_of(state, conn, course_id).await?;
+    role_given(state, conn, viewer, &content).await
+}
+
+/// The course's content (the course, its outline, who teaches it) from the
+/// courses' cache, which every course change drops; 404 when it is gone.
+pub(crate) async fn content_of(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    course_id: &CourseId,
+) -> Result<Arc<CourseContent>, ForumError> {
+    content::course_on(state, conn, course_id).await?.ok_or(ForumError::NotFound)
+}
+
+/// [`role_in`] with the course's content at hand: who teaches it from the
+/// content, the enrollment from enrollment's cache — no query when warm.
+pub(crate) async fn role_given(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    content: &CourseContent,
+) -> Result<Role, ForumError> {
+    if is_staff_given(viewer, content.teaches(&viewer.user_id)) {
         return Ok(Role::Staff);
     }
-    if lyceum_enrollment::is_active_cached(state, conn, course_id, &viewer.id()).await? {
+    let course_id = CourseId::from(&content.course.id);
+    if lyceum_enrollment::is_active_cached(state, conn, &course_id, &viewer.id()).await? {
         return Ok(Role::Learner);
     }
     Err(ForumError::NotFound)
@@ -76,26 +104,39 @@ impl ForumView {
     }
 }
 
+/// The cache of forum rows, by id. A forum never changes; it goes only with
+/// its course or its module (by cascade), and a cached row is checked
+/// against the course's content, which those deletions drop at once.
+const FORUMS_CACHE: &str = "forums";
+/// How long a forum row stays cached.
+const FORUM_TTL: Duration = Duration::from_secs(300);
+
 /// The forum, its course and the viewer's role; 404 when not theirs to see.
+/// `conn` answers the caches' misses (a forum page whose caches are warm
+/// asks the database nothing here).
 pub(crate) async fn forum_for(
     state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     id: &ForumId,
 ) -> Result<(Course, ForumView, Role), ForumError> {
-    let forum = repo::forums::by_id(conn, id.as_str()).await?.ok_or(ForumError::NotFound)?;
-    let course_id = CourseId::from(&forum.course_id);
-    let role = role_in(state, conn, viewer, &course_id).await?;
-    let course = read::course(conn, &course_id).await?.ok_or(ForumError::NotFound)?;
-    let view = titled(conn, forum).await?;
-    Ok((course, view, role))
+    let key = format!("forum:{}", id.as_str());
+    let load = async { repo::forums::by_id(conn, id.as_str()).await?.ok_or(ForumError::NotFound) };
+    let cached: Arc<Forum> = state.cache.get_or_load_shared(FORUMS_CACHE, &key, FORUM_TTL, load).await?;
+    let forum = Forum::clone(&cached);
+    let content = content_of(state, conn, &CourseId::from(&forum.course_id)).await?;
+    let view = titled(&content, forum)?;
+    let role = role_given(state, conn, viewer, &content).await?;
+    Ok((content.course.clone(), view, role))
 }
 
-pub(crate) async fn titled(conn: &mut AnyConnection, forum: Forum) -> Result<ForumView, ForumError> {
+/// The forum with its title from the course's outline; 404 for a module
+/// forum whose module is gone.
+pub(crate) fn titled(content: &CourseContent, forum: Forum) -> Result<ForumView, ForumError> {
     let module_title = match &forum.module_id {
         Some(module_id) => {
-            let modules = read::modules(conn, &CourseId::from(&forum.course_id)).await?;
-            modules.into_iter().find(|m| &m.id == module_id).map(|m| m.title)
+            let module = content.modules.iter().find(|m| &m.id == module_id).ok_or(ForumError::NotFound)?;
+            Some(module.title.clone())
         }
         None => None,
     };

@@ -198,36 +198,31 @@ pub async fn unhide(state: &AppState, viewer: &Viewer, id: &PostId) -> Result<Po
     Ok(post)
 }
 
-/// What the thread page shows of moderation: for staff, the forums the
-/// thread may move to and the open flags per post; for everyone, the posts
-/// they flagged already.
+/// What the thread page shows of moderation, for staff: the forums the
+/// thread may move to and the open flags per post.
 #[derive(Debug, Clone, Default)]
 pub struct ThreadModeration {
     pub move_targets: Vec<ForumView>,
     pub open_flags: HashMap<String, i64>,
-    pub flagged_by_me: Vec<String>,
 }
 
 impl ThreadModeration {
-    pub fn flagged(&self, post_id: &str) -> bool {
-        self.flagged_by_me.iter().any(|p| p == post_id)
-    }
     pub fn open_flags_of(&self, post_id: &str) -> i64 {
         self.open_flags.get(post_id).copied().unwrap_or(0)
     }
 }
 
-/// [`ThreadModeration`] for a page of a thread the viewer opened.
-pub async fn for_thread(state: &AppState, viewer: &Viewer, page: &ThreadPage) -> Result<ThreadModeration, ForumError> {
+/// [`ThreadModeration`] for a page of a thread the viewer opened (nothing
+/// for a learner: what they flagged comes with the posts).
+pub async fn for_thread(state: &AppState, page: &ThreadPage) -> Result<ThreadModeration, ForumError> {
+    if !page.role.is_staff() {
+        return Ok(ThreadModeration::default());
+    }
     let mut conn = state.db.pool().acquire().await?;
     let ids: Vec<String> = page.posts.iter().map(|p| p.post.id.clone()).collect();
-    let flagged_by_me = repo::flags::flagged_by(&mut conn, &viewer.user_id, &ids).await?;
-    if !page.role.is_staff() {
-        return Ok(ThreadModeration { flagged_by_me, ..Default::default() });
-    }
     let open_flags = repo::flags::open_counts(&mut conn, &ids).await?.into_iter().collect();
     let move_targets = move_targets(&mut conn, &page.thread).await?;
-    Ok(ThreadModeration { move_targets, open_flags, flagged_by_me })
+    Ok(ThreadModeration { move_targets, open_flags })
 }
 
 /// The course's forums a thread may move to: all but announcements and its own, in outline order.

@@ -18,15 +18,21 @@ use super::{forum_for, thread_for};
 use crate::{
     ForumError,
     model::{Forum, ForumId, ForumKind, Thread, ThreadId},
-    repo::{self, subscriptions::Subject},
+    repo::{
+        self,
+        standing::{ForumStanding, ThreadStanding},
+        subscriptions::Subject,
+    },
 };
 
 /// Whether the viewer follows the forum: always for the announcements.
 pub(crate) async fn follows_forum(conn: &mut AnyConnection, user_id: &str, forum: &Forum) -> Result<bool, ForumError> {
-    if forum.kind() == ForumKind::Announcements {
-        return Ok(true);
-    }
-    Ok(repo::subscriptions::has(conn, user_id, Subject::Forum(&forum.id)).await?)
+    Ok(forum_followed(&repo::standing::forum(conn, user_id, &forum.id).await?, forum))
+}
+
+/// [`follows_forum`] from the member's standing read already.
+pub(crate) fn forum_followed(standing: &ForumStanding, forum: &Forum) -> bool {
+    standing.follows || forum.kind() == ForumKind::Announcements
 }
 
 /// Whether new posts of the thread reach the viewer: they follow it or its
@@ -37,13 +43,12 @@ pub(crate) async fn follows_thread(
     thread: &Thread,
     forum: &Forum,
 ) -> Result<bool, ForumError> {
-    if repo::subscriptions::is_muted(conn, user_id, &thread.id).await? {
-        return Ok(false);
-    }
-    if repo::subscriptions::has(conn, user_id, Subject::Thread(&thread.id)).await? {
-        return Ok(true);
-    }
-    follows_forum(conn, user_id, forum).await
+    Ok(thread_followed(&repo::standing::thread(conn, user_id, &thread.id, &forum.id).await?, forum))
+}
+
+/// [`follows_thread`] from the member's standing read already.
+pub(crate) fn thread_followed(standing: &ThreadStanding, forum: &Forum) -> bool {
+    !standing.muted && (standing.follows_thread || standing.follows_forum || forum.kind() == ForumKind::Announcements)
 }
 
 /// Follows the forum (`on`) or stops; whether the viewer follows it now.

@@ -13,7 +13,7 @@ use crate::{
     ForumError,
     events::PostCreated,
     model::{ForumId, ForumKind, POSTS_PER_PAGE, Post, Thread, ThreadId, ThreadKind},
-    repo,
+    repo::{self, posts::SeenPost},
 };
 
 /// What a member fills in to start a thread.
@@ -110,6 +110,8 @@ pub struct PostView {
     /// The quoted post, when this one quotes another.
     pub quote: Option<Quote>,
     pub helpful_by_me: bool,
+    /// The viewer flagged it (once per member).
+    pub flagged_by_me: bool,
     pub mine: bool,
     pub may_edit: bool,
     pub accepted: bool,
@@ -180,15 +182,15 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let pages = page_of(thread.last_seq);
     let page = page.clamp(1, pages);
     let (from, to) = ((page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE);
-    let rows = repo::posts::range(&mut conn, &thread.id, from, to).await?;
-    let read = repo::reads::read_seq(&mut conn, &viewer.user_id, &thread.id).await?;
+    let rows = repo::posts::range(&mut conn, &thread.id, from, to, &viewer.user_id).await?;
+    let standing = repo::standing::thread(&mut conn, &viewer.user_id, &thread.id, &forum.forum.id).await?;
+    let read = standing.read_seq;
     let answers_hidden = answers_hidden_from(&mut conn, &thread, role, viewer).await?;
-    let (rows, hidden_answers): (Vec<Post>, Vec<Post>) =
-        rows.into_iter().partition(|p| !answers_hidden || p.seq == 1 || p.author_id == viewer.user_id);
+    let (rows, hidden_answers): (Vec<SeenPost>, Vec<SeenPost>) =
+        rows.into_iter().partition(|p| !answers_hidden || p.post.seq == 1 || p.post.author_id == viewer.user_id);
     let window = posts::EditWindow::of(state);
-    let posts = views(&mut conn, viewer, role, &thread, rows, window).await?;
-    let names = names(&mut conn, std::iter::once(&thread)).await?;
-    let subscribed = super::subscriptions::follows_thread(&mut conn, &viewer.user_id, &thread, &forum.forum).await?;
+    let (posts, names) = views(&mut conn, viewer, role, &thread, rows, window).await?;
+    let subscribed = super::subscriptions::thread_followed(&standing, &forum.forum);
     drop(conn);
     // A page already read moves no mark: no write.
     if let Some(last) = posts.last().filter(|p| p.post.seq > read) {
@@ -241,29 +243,37 @@ pub(crate) async fn may_read_post(
     Ok(!answers_hidden_from(conn, &access.thread, access.role, viewer).await?)
 }
 
-/// The posts as the viewer sees them: names, quotes, their own marks, what they may do.
+/// The posts as the viewer sees them: names, quotes, their own marks, what
+/// they may do; and the names of their authors and the thread's, by id.
 pub(crate) async fn views(
     conn: &mut AnyConnection,
     viewer: &Viewer,
     role: Role,
     thread: &Thread,
-    rows: Vec<Post>,
+    rows: Vec<SeenPost>,
     window: posts::EditWindow,
-) -> Result<Vec<PostView>, ForumError> {
-    let quoted_ids: Vec<String> = rows.iter().filter_map(|p| p.quote_of.clone()).collect();
-    let quoted = repo::posts::by_ids(conn, &quoted_ids).await?;
-    let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
-    let helpful = repo::posts::helpful_of(conn, &viewer.user_id, &ids).await?;
-    let mut files = attachments::of_posts(conn, &ids).await?;
-    let mut people: Vec<UserId> = rows.iter().map(|p| UserId::from(p.author_id.as_str())).collect();
+) -> Result<(Vec<PostView>, HashMap<String, String>), ForumError> {
+    let quoted_ids: Vec<String> = rows.iter().filter_map(|p| p.post.quote_of.clone()).collect();
+    let quoted = match quoted_ids.is_empty() {
+        true => Vec::new(),
+        false => repo::posts::by_ids(conn, &quoted_ids).await?,
+    };
+    let with_files: Vec<String> = rows.iter().filter(|p| p.has_files != 0).map(|p| p.post.id.clone()).collect();
+    let mut files = match with_files.is_empty() {
+        true => HashMap::new(),
+        false => attachments::of_posts(conn, &with_files).await?,
+    };
+    let mut people: Vec<UserId> = rows.iter().map(|p| UserId::from(p.post.author_id.as_str())).collect();
     people.extend(quoted.iter().map(|p| UserId::from(p.author_id.as_str())));
+    people.push(UserId::from(thread.author_id.as_str()));
     let names: HashMap<String, String> =
         directory::people(conn, &people).await?.into_iter().map(|(id, p)| (id, p.display_name)).collect();
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     let quoted: HashMap<&str, &Post> = quoted.iter().map(|p| (p.id.as_str(), p)).collect();
-    Ok(rows
+    let views = rows
         .into_iter()
-        .map(|post| {
+        .map(|seen| {
+            let SeenPost { post, helpful_by_me, flagged_by_me, .. } = seen;
             let mine = post.author_id == viewer.user_id;
             let quote = post.quote_of.as_deref().and_then(|q| quoted.get(q)).map(|q| Quote {
                 post_id: q.id.clone(),
@@ -285,14 +295,16 @@ pub(crate) async fn views(
                 author_name: name(&post.author_id),
                 html,
                 quote,
-                helpful_by_me: helpful.contains(&post.id),
+                helpful_by_me: helpful_by_me != 0,
+                flagged_by_me: flagged_by_me != 0,
                 may_edit: !post.is_gone() && (role.is_staff() || (mine && window.open_for(&post))),
                 accepted: thread.accepted_post_id.as_deref() == Some(post.id.as_str()),
                 mine,
                 post,
             }
         })
-        .collect())
+        .collect();
+    Ok((views, names))
 }
 
 /// Display names of the threads' authors and last posters.

@@ -39,7 +39,7 @@ pub async fn reply(
             let refused = Refused::from_error(e.into(), s.page.locale)?;
             let view = threads::open(&state, &s.viewer, &thread_id, i64::MAX).await?;
             let quote_of = quote_of.and_then(|q| super::threads::quoted(&view, &q));
-            let moderation = crate::service::moderation::for_thread(&state, &s.viewer, &view).await?;
+            let moderation = crate::service::moderation::for_thread(&state, &view).await?;
             let errors = refused.errors;
             refused.reply.render(&ThreadTemplate { page: s.page, view, body, quote_of, errors, moderation })
         }

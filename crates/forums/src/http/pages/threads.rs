@@ -163,7 +163,7 @@ pub async fn show(
         Some(quote) => quoted(&view, &PostId::from(quote)),
         None => None,
     };
-    let moderation = moderation::for_thread(&state, &s.viewer, &view).await?;
+    let moderation = moderation::for_thread(&state, &view).await?;
     let errors = FormErrors::none();
     Reply::OK.render(&ThreadTemplate { page: s.page, view, body: String::new(), quote_of, errors, moderation })
 }
