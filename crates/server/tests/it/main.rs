@@ -90,6 +90,7 @@ mod enrollment_concurrency;
 mod enrollment_pages;
 mod first_admin;
 mod forums;
+mod forums_access;
 mod forums_attachments;
 mod forums_fanout_amqp;
 mod forums_links;
