@@ -69,6 +69,7 @@ pub async fn apply(state: &AppState, user_id: &UserId, valid: ValidIdentity) -> 
         users::Identity { display_name: &valid.display_name, locale: &valid.locale, time_zone: &valid.time_zone };
     users::set_identity(&mut *state.db.autocommit().await?, user_id.as_str(), identity).await?;
     super::session::forget_sessions(state).await;
+    state.cache.bump(super::directory::NAMES_CACHE).await;
     get(state, user_id).await
 }
 

@@ -242,7 +242,7 @@ pub async fn page(
     let standing = repo::standing::forum(&mut conn, user, &forum.forum.id).await?;
     let subscribed = super::subscriptions::forum_followed(&standing, &forum.forum);
     let visit = Visit::of(standing.visit);
-    let names = super::threads::names(&mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
+    let names = super::threads::names(state, &mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;
     // The read connection goes back before the write takes one (on
     // PostgreSQL from the same pool: holding both could exhaust it).
     drop(conn);

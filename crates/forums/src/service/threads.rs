@@ -1,7 +1,7 @@
 //! Threads: starting one (its opening post is post 1), and reading one a
 //! page at a time, which moves the viewer's read mark.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use lyceum_accounts::service::directory;
 use lyceum_courses::model::Course;
@@ -189,7 +189,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let (rows, hidden_answers): (Vec<SeenPost>, Vec<SeenPost>) =
         rows.into_iter().partition(|p| !answers_hidden || p.post.seq == 1 || p.post.author_id == viewer.user_id);
     let window = posts::EditWindow::of(state);
-    let (posts, names) = views(&mut conn, viewer, role, &thread, rows, window).await?;
+    let (posts, names) = views(state, &mut conn, viewer, role, &thread, rows, window).await?;
     let subscribed = super::subscriptions::thread_followed(&standing, &forum.forum);
     drop(conn);
     // A page already read moves no mark: no write.
@@ -246,13 +246,14 @@ pub(crate) async fn may_read_post(
 /// The posts as the viewer sees them: names, quotes, their own marks, what
 /// they may do; and the names of their authors and the thread's, by id.
 pub(crate) async fn views(
+    state: &AppState,
     conn: &mut AnyConnection,
     viewer: &Viewer,
     role: Role,
     thread: &Thread,
     rows: Vec<SeenPost>,
     window: posts::EditWindow,
-) -> Result<(Vec<PostView>, HashMap<String, String>), ForumError> {
+) -> Result<(Vec<PostView>, Arc<HashMap<String, String>>), ForumError> {
     let quoted_ids: Vec<String> = rows.iter().filter_map(|p| p.post.quote_of.clone()).collect();
     let quoted = match quoted_ids.is_empty() {
         true => Vec::new(),
@@ -266,8 +267,7 @@ pub(crate) async fn views(
     let mut people: Vec<UserId> = rows.iter().map(|p| UserId::from(p.post.author_id.as_str())).collect();
     people.extend(quoted.iter().map(|p| UserId::from(p.author_id.as_str())));
     people.push(UserId::from(thread.author_id.as_str()));
-    let names: HashMap<String, String> =
-        directory::people(conn, &people).await?.into_iter().map(|(id, p)| (id, p.display_name)).collect();
+    let names = directory::display_names(state, conn, &people).await?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     let quoted: HashMap<&str, &Post> = quoted.iter().map(|p| (p.id.as_str(), p)).collect();
     let views = rows
@@ -309,9 +309,10 @@ pub(crate) async fn views(
 
 /// Display names of the threads' authors and last posters.
 pub(crate) async fn names<'a>(
+    state: &AppState,
     conn: &mut AnyConnection,
     threads: impl Iterator<Item = &'a Thread>,
-) -> Result<HashMap<String, String>, ForumError> {
+) -> Result<Arc<HashMap<String, String>>, ForumError> {
     let mut ids = Vec::new();
     for t in threads {
         ids.push(UserId::from(t.author_id.as_str()));
@@ -319,7 +320,7 @@ pub(crate) async fn names<'a>(
             ids.push(UserId::from(last.as_str()));
         }
     }
-    Ok(directory::people(conn, &ids).await?.into_iter().map(|(id, p)| (id, p.display_name)).collect())
+    Ok(directory::display_names(state, conn, &ids).await?)
 }
 
 /// Moves the viewer's read mark of the thread to post `seq` (never back;

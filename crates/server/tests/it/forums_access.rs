@@ -2,7 +2,9 @@
 //! the forum pages decide it from caches (the forum row, the course's
 //! content, the enrollment): a deleted module takes its forum with it, a
 //! removed co-instructor is no longer staff and a learner who leaves is
-//! out — at once, each after the forum was read (and cached). Both backends.
+//! out — at once, each after the forum was read (and cached). Authors'
+//! names are cached too: a renamed member shows under the new name at once.
+//! Both backends.
 
 use crate::{common, enrollment_kit, forums_kit};
 
@@ -14,6 +16,7 @@ use serde_json::json;
 on_both_backends!(
     a_deleted_module_takes_its_forum_at_once,
     access_follows_the_instructor_list_and_the_enrollment_at_once,
+    a_renamed_member_shows_under_the_new_name_at_once,
 );
 
 async fn a_deleted_module_takes_its_forum_at_once(backend: Backend) {
@@ -57,5 +60,23 @@ async fn access_follows_the_instructor_list_and_the_enrollment_at_once(backend: 
     let left = carol.delete(&format!("/api/v1/enrollments/{enrollment}")).await;
     assert_eq!(left.status, 200, "{}", left.text);
     assert_eq!(carol.get(&threads).await.status, 404, "left: out at once");
+    c.app.stop().await;
+}
+
+async fn a_renamed_member_shows_under_the_new_name_at_once(backend: Backend) {
+    let c = class(backend).await;
+    let forum = c.forum("general").await;
+    let thread = c.thread(&c.ada, &forum, "Lifetimes", "Why `'a`?").await;
+    c.reply(&c.bob, &thread, "Because of the borrow.").await;
+    let author = |listed: &serde_json::Value| listed["items"][0]["author_name"].as_str().unwrap().to_string();
+    let before = c.bob.get(&format!("/api/v1/forums/{forum}/threads")).await.json();
+    let old_name = author(&before);
+    assert_eq!(c.read(&c.bob, &thread, Some(1)).await["posts"][0]["author_name"], old_name.as_str());
+    let renamed = c.ada.patch("/api/v1/users/me", json!({"display_name": "Ada Lovelace"})).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let after = c.bob.get(&format!("/api/v1/forums/{forum}/threads")).await.json();
+    assert_eq!(author(&after), "Ada Lovelace", "the list, at once (was {old_name})");
+    let read = c.read(&c.bob, &thread, Some(1)).await;
+    assert_eq!(read["posts"][0]["author_name"], "Ada Lovelace", "her post, at once");
     c.app.stop().await;
 }
