@@ -80,7 +80,7 @@ pub async fn search(
             let hidden = threads::answers_hidden_from(&mut conn, &thread, role, viewer).await?;
             hides.insert(hit.thread_id.clone(), hidden);
         }
-        let readable = post.seq == 1 || post.author_id == viewer.user_id || !hides[&hit.thread_id];
+        let readable = threads::readable_in_any_case(post, viewer) || !hides[&hit.thread_id];
         if !readable {
             continue;
         }

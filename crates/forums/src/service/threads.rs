@@ -187,7 +187,7 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let read = standing.read_seq;
     let answers_hidden = answers_hidden_from(&mut conn, &thread, role, viewer).await?;
     let (rows, hidden_answers): (Vec<SeenPost>, Vec<SeenPost>) =
-        rows.into_iter().partition(|p| !answers_hidden || p.post.seq == 1 || p.post.author_id == viewer.user_id);
+        rows.into_iter().partition(|p| !answers_hidden || readable_in_any_case(&p.post, viewer));
     let window = posts::EditWindow::of(state);
     let (posts, names) = views(state, &mut conn, viewer, role, &thread, rows, window).await?;
     let subscribed = super::subscriptions::thread_followed(&standing, &forum.forum);
@@ -237,10 +237,16 @@ pub(crate) async fn may_read_post(
     viewer: &Viewer,
     post: &Post,
 ) -> Result<bool, ForumError> {
-    if post.seq == 1 || post.author_id == viewer.user_id {
+    if readable_in_any_case(post, viewer) {
         return Ok(true);
     }
     Ok(!answers_hidden_from(conn, &access.thread, access.role, viewer).await?)
+}
+
+/// The question and the viewer's own posts, which [`answers_hidden_from`]
+/// never hides.
+pub(crate) fn readable_in_any_case(post: &Post, viewer: &Viewer) -> bool {
+    post.seq == 1 || post.author_id == viewer.user_id
 }
 
 /// The posts as the viewer sees them: names, quotes, their own marks, what
