@@ -4,6 +4,7 @@
 use lyceum_platform::db::{self, Args};
 use sqlx::AnyConnection;
 
+use super::standing::{self, ThreadStanding, ThreadStandingRow};
 use crate::model::{Post, PostEdit};
 
 const COLUMNS: &str = "id, thread_id, course_id, seq, author_id, body_md, body_html, quote_of, helpful_count, \
@@ -63,29 +64,50 @@ pub struct SeenPost {
     pub has_files: i64,
 }
 
+/// A range of a thread's posts and, beside it, the viewer's standing on
+/// the thread (none when the range is empty: the caller reads it alone then).
+pub struct PostRange {
+    pub posts: Vec<SeenPost>,
+    pub standing: Option<ThreadStanding>,
+}
+
+/// A post of the range with the viewer's standing, repeated on every row.
+#[derive(sqlx::FromRow)]
+struct RangeRow {
+    #[sqlx(flatten)]
+    seen: SeenPost,
+    #[sqlx(flatten)]
+    standing: ThreadStandingRow,
+}
+
 /// The thread's posts numbered `from..=to`, with `user_id`'s helpful marks
-/// and flags and whether each has files — one statement for the page.
+/// and flags, whether each has files, and `user_id`'s standing on the
+/// thread of forum `forum_id` — one statement for the page.
 pub async fn range(
     conn: &mut AnyConnection,
-    thread_id: &str,
+    (thread_id, forum_id): (&str, &str),
     from: i64,
     to: i64,
     user_id: &str,
-) -> Result<Vec<SeenPost>, sqlx::Error> {
+) -> Result<PostRange, sqlx::Error> {
     let columns = super::qualified(COLUMNS, "p");
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {columns}, {} AS helpful_by_me, {} AS flagged_by_me, {} AS has_files FROM forum_posts p \
+    let rows: Vec<RangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns}, {} AS helpful_by_me, {} AS flagged_by_me, {} AS has_files, {} FROM forum_posts p \
          WHERE p.thread_id = $1 AND p.seq >= $2 AND p.seq <= $3 ORDER BY p.seq",
         super::exists("SELECT 1 FROM forum_reactions r WHERE r.post_id = p.id AND r.user_id = $4"),
         super::exists("SELECT 1 FROM forum_flags f WHERE f.post_id = p.id AND f.user_id = $4"),
         super::exists("SELECT 1 FROM forum_attachments a WHERE a.post_id = p.id"),
+        standing::thread_columns("$4", "$1", "$5"),
     )))
     .bind(thread_id)
     .bind(from)
     .bind(to)
     .bind(user_id)
+    .bind(forum_id)
     .fetch_all(conn)
-    .await
+    .await?;
+    let standing = rows.first().map(|r| r.standing.into());
+    Ok(PostRange { posts: rows.into_iter().map(|r| r.seen).collect(), standing })
 }
 
 /// Whether `user_id` has a live reply (not the opening post) in the thread:

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::standing::{self, ForumStanding, ForumStandingRow};
 use crate::model::Thread;
 
 pub(crate) const COLUMNS: &str = "id, forum_id, course_id, author_id, title, kind, pinned, locked, important, \
@@ -87,6 +88,35 @@ fn listed(extra: &str) -> String {
     )
 }
 
+/// A page of a forum's threads and, beside it, the viewer's standing on
+/// the forum (none when the page is empty: the caller reads it alone then).
+pub struct ListedPage {
+    pub rows: Vec<ListedThread>,
+    pub standing: Option<ForumStanding>,
+}
+
+/// A listed thread with the viewer's standing, repeated on every row.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    listed: ListedThread,
+    #[sqlx(flatten)]
+    standing: ForumStandingRow,
+}
+
+impl ListedPage {
+    fn of(rows: Vec<ListedRow>) -> Self {
+        let standing = rows.first().map(|r| r.standing.into());
+        Self { rows: rows.into_iter().map(|r| r.listed).collect(), standing }
+    }
+}
+
+/// `list` (binding the forum at `$1` and the viewer at `$2`) with the
+/// viewer's forum standing beside each row.
+fn with_standing(list: &str) -> String {
+    format!("SELECT l.*, {} FROM ({list}) AS l", standing::forum_columns("$2", "$1"))
+}
+
 /// The forum's first page in one statement: every pinned live thread, then
 /// the `limit` others with the latest activity (in no set order: the
 /// caller sorts the pinned ones and pages the others).
@@ -95,17 +125,19 @@ pub async fn first_page(
     forum_id: &str,
     user_id: &str,
     limit: i64,
-) -> Result<Vec<ListedThread>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+) -> Result<ListedPage, sqlx::Error> {
+    let list = format!(
         "SELECT * FROM ({}) AS pinned_threads UNION ALL SELECT * FROM ({}) AS latest_threads",
         listed("AND t.pinned = 1"),
         listed("AND t.pinned = 0 ORDER BY t.last_post_at DESC, t.id DESC LIMIT $3"),
-    )))
-    .bind(forum_id)
-    .bind(user_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+    );
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(with_standing(&list)))
+        .bind(forum_id)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    Ok(ListedPage::of(rows))
 }
 
 /// A page of the forum's other live threads, latest activity first, before
@@ -114,21 +146,22 @@ pub async fn page(
     conn: &mut AnyConnection,
     forum_id: &str,
     user_id: &str,
-    before: Option<(i64, &str)>,
+    before: (i64, &str),
     limit: i64,
-) -> Result<Vec<ListedThread>, sqlx::Error> {
-    let (at, id) = before.map(|(a, i)| (Some(a), Some(i))).unwrap_or((None, None));
-    sqlx::query_as(sqlx::AssertSqlSafe(listed(
-        "AND t.pinned = 0 AND ($3 IS NULL OR t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
+) -> Result<ListedPage, sqlx::Error> {
+    let list = listed(
+        "AND t.pinned = 0 AND (t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
          ORDER BY t.last_post_at DESC, t.id DESC LIMIT $5",
-    )))
-    .bind(forum_id)
-    .bind(user_id)
-    .bind(at)
-    .bind(id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+    );
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(with_standing(&list)))
+        .bind(forum_id)
+        .bind(user_id)
+        .bind(before.0)
+        .bind(before.1)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    Ok(ListedPage::of(rows))
 }
 
 pub async fn set_title(conn: &mut AnyConnection, id: &str, title: &str) -> Result<(), sqlx::Error> {

@@ -227,19 +227,24 @@ pub async fn page(
     let mut conn = state.db.pool().acquire().await?;
     let (course, forum, role) = forum_for(state, &mut conn, viewer, id).await?;
     let user = viewer.user_id.as_str();
-    let (pinned, rows) = match page.before()? {
+    let (pinned, rows, standing) = match page.before()? {
         None => {
-            let rows = repo::threads::first_page(&mut conn, &forum.forum.id, user, page.fetch()).await?;
-            let (mut pinned, mut rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.thread.is_pinned());
+            let listed = repo::threads::first_page(&mut conn, &forum.forum.id, user, page.fetch()).await?;
+            let (mut pinned, mut rows): (Vec<_>, Vec<_>) = listed.rows.into_iter().partition(|r| r.thread.is_pinned());
             pinned.sort_by(|a, b| latest_first(&a.thread, &b.thread));
             rows.sort_by(|a, b| latest_first(&a.thread, &b.thread));
-            (pinned, rows)
+            (pinned, rows, listed.standing)
         }
         Some((at, id)) => {
-            (Vec::new(), repo::threads::page(&mut conn, &forum.forum.id, user, Some((at, &id)), page.fetch()).await?)
+            let listed = repo::threads::page(&mut conn, &forum.forum.id, user, (at, &id), page.fetch()).await?;
+            (Vec::new(), listed.rows, listed.standing)
         }
     };
-    let standing = repo::standing::forum(&mut conn, user, &forum.forum.id).await?;
+    // Read beside the list; alone only when the list is empty.
+    let standing = match standing {
+        Some(standing) => standing,
+        None => repo::standing::forum(&mut conn, user, &forum.forum.id).await?,
+    };
     let subscribed = super::subscriptions::forum_followed(&standing, &forum.forum);
     let visit = Visit::of(standing.visit);
     let names = super::threads::names(state, &mut conn, pinned.iter().chain(rows.iter()).map(|r| &r.thread)).await?;

@@ -182,8 +182,13 @@ pub async fn open(state: &AppState, viewer: &Viewer, id: &ThreadId, page: i64) -
     let pages = page_of(thread.last_seq);
     let page = page.clamp(1, pages);
     let (from, to) = ((page - 1) * POSTS_PER_PAGE + 1, page * POSTS_PER_PAGE);
-    let rows = repo::posts::range(&mut conn, &thread.id, from, to, &viewer.user_id).await?;
-    let standing = repo::standing::thread(&mut conn, &viewer.user_id, &thread.id, &forum.forum.id).await?;
+    let range = repo::posts::range(&mut conn, (&thread.id, &forum.forum.id), from, to, &viewer.user_id).await?;
+    // Read beside the posts; alone only when the range is empty.
+    let standing = match range.standing {
+        Some(standing) => standing,
+        None => repo::standing::thread(&mut conn, &viewer.user_id, &thread.id, &forum.forum.id).await?,
+    };
+    let rows = range.posts;
     let read = standing.read_seq;
     let answers_hidden = answers_hidden_from(&mut conn, &thread, role, viewer).await?;
     let (rows, hidden_answers): (Vec<SeenPost>, Vec<SeenPost>) =

@@ -17,14 +17,23 @@ pub async fn for_user(pool: &AnyPool, user_id: &str) -> Result<HashMap<String, C
     Ok(rows.into_iter().filter_map(|(kind, channel)| Some((kind, Channel::parse(&channel)?))).collect())
 }
 
-pub async fn one(conn: &mut AnyConnection, user_id: &str, kind: &str) -> Result<Option<Channel>, sqlx::Error> {
-    let row: Option<String> =
-        sqlx::query_scalar("SELECT channel FROM notification_preferences WHERE user_id = $1 AND kind = $2")
-            .bind(user_id)
-            .bind(kind)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.as_deref().and_then(Channel::parse))
+/// The stored choices of each of `user_ids` for `kind`, user id → channel
+/// (users who kept the default are absent).
+pub async fn for_users(
+    conn: &mut AnyConnection,
+    user_ids: &[&str],
+    kind: &str,
+) -> Result<HashMap<String, Channel>, sqlx::Error> {
+    let mut args = db::Args::default();
+    let kind = args.text(kind);
+    let users = args.list(user_ids);
+    let rows: Vec<(String, String)> = args
+        .query_as(format!(
+            "SELECT user_id, channel FROM notification_preferences WHERE kind = {kind} AND user_id IN ({users})"
+        ))
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(user, channel)| Some((user, Channel::parse(&channel)?))).collect())
 }
 
 pub async fn set(conn: &mut AnyConnection, user_id: &str, kind: &str, channel: Channel) -> Result<(), sqlx::Error> {

@@ -17,7 +17,7 @@ use lyceum_platform::{
 use lyceum_quizzes::events::AttemptGraded;
 use serde::{Deserialize, Serialize};
 
-use super::deliver::{About, Notice, notify, notify_about};
+use super::deliver::{About, Notice, Notices, notify, notify_each};
 use crate::{
     model::{
         ADMIN_TEST, ASSIGNMENT_GRADED, ASSIGNMENT_SUBMITTED, COURSE_COMPLETED, COURSE_ENROLLED, COURSE_UNENROLLED,
@@ -346,9 +346,9 @@ impl Job for SubscriptionLapsedNotice {
     }
 }
 
-/// `forum.post_notice` → one notice per recipient of the batch: a post in a
-/// thread or forum they follow, an announcement (important: always
-/// e-mailed), or a post naming them; titled with the thread and its author,
+/// `forum.post_notice` → one notice per recipient of the batch, in one
+/// transaction: a post in a thread or forum they follow, an announcement
+/// (important: always e-mailed), or a post naming them; titled with the thread and its author,
 /// the post's text as its message, linking to the post. Idempotent per
 /// (post, recipient) through the source key `forum.post_notice:<post id>:<user id>`
 /// — whichever batch or rerun comes first records it, so a member both
@@ -366,13 +366,11 @@ impl Job for ForumPostNotice {
             (NoticeReason::Followed, _) => FORUM_POST,
         };
         let about = About { subject: &event.title, actor: &event.author_name, thread_id: Some(&event.thread_id) };
-        for user_id in &event.recipients {
-            let key = format!("forum.post_notice:{}:{user_id}", event.post_id);
-            let notice =
-                Notice { user_id, kind: declared(kind), message: &event.excerpt, link: &event.link, source_key: &key };
-            notify_about(state, notice, about).await?;
-        }
-        Ok(())
+        let recipients =
+            event.recipients.iter().map(|user| (user.as_str(), format!("forum.post_notice:{}:{user}", event.post_id)));
+        let notices =
+            Notices { kind: declared(kind), message: &event.excerpt, link: &event.link, recipients: recipients.collect() };
+        notify_each(state, notices, about).await
     }
 }
 
