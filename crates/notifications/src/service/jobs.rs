@@ -368,8 +368,12 @@ impl Job for ForumPostNotice {
         let about = About { subject: &event.title, actor: &event.author_name, thread_id: Some(&event.thread_id) };
         let recipients =
             event.recipients.iter().map(|user| (user.as_str(), format!("forum.post_notice:{}:{user}", event.post_id)));
-        let notices =
-            Notices { kind: declared(kind), message: &event.excerpt, link: &event.link, recipients: recipients.collect() };
+        let notices = Notices {
+            kind: declared(kind),
+            message: &event.excerpt,
+            link: &event.link,
+            recipients: recipients.collect(),
+        };
         notify_each(state, notices, about).await
     }
 }
