@@ -58,12 +58,15 @@ async fn an_announcement_fans_out_through_rabbitmq(backend: Backend) {
     assert_eq!(per_learner, 0, "nobody is told twice");
     // With `[amqp]` set, `lyceum serve` runs the broker's consumers and no
     // database poller (serve.rs): a job done here was delivered by RabbitMQ.
-    let batches: i64 =
+    // A batch's notices commit before its job is recorded done: wait for both records.
+    let done = async || -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'notifications.forum_post' AND state = 'done'")
             .fetch_one(&pool)
             .await
-            .unwrap();
-    assert_eq!(batches, 2, "two batches of notices (500 + 20), each run once");
+            .unwrap()
+    };
+    amqp_kit::wait_until("both batches are recorded done", async || done().await >= 2).await;
+    assert_eq!(done().await, 2, "two batches of notices (500 + 20), each run once");
     amqp_kit::finish(app, &url).await;
 }
 
