@@ -30,10 +30,9 @@ pub async fn add(
     course_id: &str,
 ) -> Result<(), sqlx::Error> {
     let (kind, id) = subject.parts();
-    let inserted = sqlx::query(
+    sqlx::query(
         "INSERT INTO forum_subscriptions (user_id, subject_kind, subject_id, course_id, created_at) \
-         SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS \
-         (SELECT 1 FROM forum_subscriptions WHERE user_id = $1 AND subject_kind = $2 AND subject_id = $3)",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, subject_kind, subject_id) DO NOTHING",
     )
     .bind(user_id)
     .bind(kind)
@@ -41,11 +40,8 @@ pub async fn add(
     .bind(course_id)
     .bind(db::now_ms())
     .execute(conn)
-    .await;
-    match inserted {
-        Err(e) if db::is_unique_violation(&e) => Ok(()),
-        other => other.map(drop),
-    }
+    .await
+    .map(drop)
 }
 
 pub async fn remove(conn: &mut AnyConnection, user_id: &str, subject: Subject<'_>) -> Result<(), sqlx::Error> {
@@ -74,19 +70,16 @@ pub async fn set_muted(
             .await
             .map(drop);
     }
-    let inserted = sqlx::query(
-        "INSERT INTO forum_thread_mutes (user_id, thread_id, created_at) SELECT $1, $2, $3 \
-         WHERE NOT EXISTS (SELECT 1 FROM forum_thread_mutes WHERE user_id = $1 AND thread_id = $2)",
+    sqlx::query(
+        "INSERT INTO forum_thread_mutes (user_id, thread_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, thread_id) DO NOTHING",
     )
     .bind(user_id)
     .bind(thread_id)
     .bind(db::now_ms())
     .execute(conn)
-    .await;
-    match inserted {
-        Err(e) if db::is_unique_violation(&e) => Ok(()),
-        other => other.map(drop),
-    }
+    .await
+    .map(drop)
 }
 
 /// The thread's and its forum's subscribers, minus those who muted the

@@ -141,8 +141,17 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Keeps the stored objects when their post's rows were `written`;
+    /// removes them when the write failed, so no object outlives its row.
+    pub async fn settle<T>(self, state: &AppState, written: Result<T, ForumError>) -> Result<T, ForumError> {
+        if written.is_err() {
+            self.discard(state).await;
+        }
+        written
+    }
+
     /// The stored objects, removed when the post could not be written.
-    pub async fn discard(self, state: &AppState) {
+    async fn discard(self, state: &AppState) {
         let keys: Vec<String> = self.rows.into_iter().map(|r| r.storage_key).collect();
         if !keys.is_empty() {
             state.storage.forget(&keys).await;
@@ -243,16 +252,10 @@ pub async fn attach(
         }
         record(&mut tx, &staged).await?;
         tx.commit().await?;
-        Ok::<(), ForumError>(())
+        Ok::<_, ForumError>(staged.rows.clone())
     }
     .await;
-    match written {
-        Ok(()) => Ok(staged.rows),
-        Err(e) => {
-            staged.discard(state).await;
-            Err(e)
-        }
-    }
+    staged.settle(state, written).await
 }
 
 /// One file, for whoever may read its post (404 otherwise: not a member,

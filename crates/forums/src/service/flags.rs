@@ -105,10 +105,11 @@ pub async fn course_queue(
     page: &PageRequest,
 ) -> Result<CourseQueue, ForumError> {
     let mut conn = state.db.pool().acquire().await?;
-    let course = course.load(&mut conn).await?;
-    if !role_in(state, &mut conn, viewer, &CourseId::from(&course.id)).await?.is_staff() {
+    let (content, role) = course.member(state, &mut conn, viewer).await?;
+    if !role.is_staff() {
         return Err(ForumError::StaffOnly);
     }
+    let course = content.course.clone();
     let flags = open(&mut conn, Some(&course.id), page).await?;
     let logged = repo::flags::recent_log(&mut conn, &course.id, 20).await?;
     let ids: Vec<UserId> = logged.iter().map(|a| UserId::from(a.actor_id.as_str())).collect();

@@ -2,9 +2,12 @@
 //! module, made on first use (so every course, old or new, has them, and a
 //! new module's forum exists as soon as anyone looks), and a forum's threads.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
-use lyceum_courses::{model::Course, service::read};
+use lyceum_courses::{
+    model::Course,
+    service::{content::CourseContent, read},
+};
 use lyceum_platform::{
     AppState,
     auth::Viewer,
@@ -14,7 +17,7 @@ use lyceum_platform::{
 };
 use sqlx::AnyConnection;
 
-use super::{ForumView, Role, content_of, forum_for, role_given, role_in, titled};
+use super::{ForumView, Role, content_of, forum_for, role_given, titled};
 use crate::{
     ForumError,
     model::{Forum, ForumId, ForumKind, Thread},
@@ -38,14 +41,17 @@ pub struct CourseForums {
     pub forums: Vec<ForumSummary>,
 }
 
-/// Makes the course's missing forums (general, announcements, one per module).
-/// The writes take SQLite's write turn ([`lyceum_platform::db::Db::autocommit`]).
-/// Takes its own connections (call it holding none): the read's goes back
-/// before the writes take one.
-pub(crate) async fn ensure(state: &AppState, course_id: &CourseId) -> Result<Vec<Forum>, ForumError> {
-    let mut conn = state.db.pool().acquire().await?;
-    let modules = read::modules(&mut conn, course_id).await?;
-    let existing = repo::forums::of_course(&mut conn, course_id.as_str()).await?;
+/// Makes the course's missing forums (general, announcements, one per module
+/// of its outline). The writes take SQLite's write turn
+/// ([`lyceum_platform::db::Db::autocommit`]). Takes its own connections
+/// (call it holding none): the read's goes back before the writes take one.
+pub(crate) async fn ensure(state: &AppState, content: &CourseContent) -> Result<Vec<Forum>, ForumError> {
+    let course_id = content.course.id.as_str();
+    let modules = &content.modules;
+    let existing = {
+        let mut conn = state.db.pool().acquire().await?;
+        repo::forums::of_course(&mut conn, course_id).await?
+    };
     let has = |kind: ForumKind, module: Option<&str>| {
         existing.iter().any(|f| f.kind() == kind && f.module_id.as_deref() == module)
     };
@@ -55,24 +61,23 @@ pub(crate) async fn ensure(state: &AppState, course_id: &CourseId) -> Result<Vec
             missing.push((kind, None));
         }
     }
-    for m in &modules {
+    for m in modules {
         if !has(ForumKind::Module, Some(&m.id)) {
             missing.push((ForumKind::Module, Some(m.id.clone())));
         }
     }
     if missing.is_empty() {
-        return Ok(order(existing, &modules));
+        return Ok(order(existing, modules));
     }
-    drop(conn);
     {
         let mut writer = state.db.autocommit().await?;
         for (kind, module_id) in &missing {
-            repo::forums::create_missing(&mut writer, course_id.as_str(), *kind, module_id.as_deref()).await?;
+            repo::forums::create_missing(&mut writer, course_id, *kind, module_id.as_deref()).await?;
         }
     }
     let mut conn = state.db.pool().acquire().await?;
-    let all = repo::forums::of_course(&mut conn, course_id.as_str()).await?;
-    Ok(order(all, &modules))
+    let all = repo::forums::of_course(&mut conn, course_id).await?;
+    Ok(order(all, modules))
 }
 
 /// General, announcements, then module forums in the outline's order.
@@ -96,26 +101,37 @@ pub enum CourseRef<'a> {
 }
 
 impl CourseRef<'_> {
-    pub(crate) async fn load(self, conn: &mut AnyConnection) -> Result<Course, ForumError> {
-        let course = match self {
-            CourseRef::Id(id) => read::course(conn, id).await?,
-            CourseRef::Slug(slug) => read::course_by_slug(conn, slug).await?,
+    /// The course's content (cached; a slug costs one read to find its id)
+    /// and the viewer's role in it; 404 for a course that is not theirs.
+    pub(crate) async fn member(
+        self,
+        state: &AppState,
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+    ) -> Result<(Arc<CourseContent>, Role), ForumError> {
+        let course_id = match self {
+            CourseRef::Id(id) => id.clone(),
+            CourseRef::Slug(slug) => {
+                let course = read::course_by_slug(conn, slug).await?.ok_or(ForumError::NotFound)?;
+                CourseId::from(&course.id)
+            }
         };
-        course.ok_or(ForumError::NotFound)
+        let content = content_of(state, conn, &course_id).await?;
+        let role = role_given(state, conn, viewer, &content).await?;
+        Ok((content, role))
     }
 }
 
 /// The course's forums with their activity, for a member of the course.
 pub async fn of_course(state: &AppState, viewer: &Viewer, course: CourseRef<'_>) -> Result<CourseForums, ForumError> {
+    let (content, role) = {
+        let mut conn = state.db.pool().acquire().await?;
+        course.member(state, &mut conn, viewer).await?
+    };
+    let forums = ensure(state, &content).await?;
+    let course = content.course.clone();
     let mut conn = state.db.pool().acquire().await?;
-    let course = course.load(&mut conn).await?;
-    let course_id = CourseId::from(&course.id);
-    let role = role_in(state, &mut conn, viewer, &course_id).await?;
-    drop(conn);
-    let forums = ensure(state, &course_id).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let modules = read::modules(&mut conn, &course_id).await?;
-    let titles: HashMap<&str, &str> = modules.iter().map(|m| (m.id.as_str(), m.title.as_str())).collect();
+    let titles: HashMap<&str, &str> = content.modules.iter().map(|m| (m.id.as_str(), m.title.as_str())).collect();
     let activity: HashMap<String, (i64, i64)> = repo::forums::activity(&mut conn, &course.id)
         .await?
         .into_iter()
@@ -153,7 +169,7 @@ pub async fn of_module(
         role_given(state, &mut conn, viewer, &content).await?;
         content
     };
-    let forums = ensure(state, course_id).await?;
+    let forums = ensure(state, &content).await?;
     let forum =
         forums.into_iter().find(|f| f.module_id.as_deref() == Some(module_id.as_str())).ok_or(ForumError::NotFound)?;
     titled(&content, forum)

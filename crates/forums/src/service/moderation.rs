@@ -8,11 +8,10 @@
 
 use std::collections::HashMap;
 
-use lyceum_courses::service::read;
 use lyceum_platform::{AppState, auth::Viewer, db, ids::CourseId};
 use sqlx::AnyConnection;
 
-use super::{ForumView, ThreadAccess, post_for, thread_for, threads::ThreadPage};
+use super::{ForumView, ThreadAccess, content_of, post_for, thread_for, threads::ThreadPage};
 use crate::{
     ForumError,
     model::{ForumId, ForumKind, Post, PostId, Thread, ThreadId},
@@ -221,14 +220,18 @@ pub async fn for_thread(state: &AppState, page: &ThreadPage) -> Result<ThreadMod
     let mut conn = state.db.pool().acquire().await?;
     let ids: Vec<String> = page.posts.iter().map(|p| p.post.id.clone()).collect();
     let open_flags = repo::flags::open_counts(&mut conn, &ids).await?.into_iter().collect();
-    let move_targets = move_targets(&mut conn, &page.thread).await?;
+    let move_targets = move_targets(state, &mut conn, &page.thread).await?;
     Ok(ThreadModeration { move_targets, open_flags })
 }
 
 /// The course's forums a thread may move to: all but announcements and its own, in outline order.
-async fn move_targets(conn: &mut AnyConnection, thread: &Thread) -> Result<Vec<ForumView>, ForumError> {
-    let course_id = CourseId::from(&thread.course_id);
-    let modules = read::modules(conn, &course_id).await?;
+async fn move_targets(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    thread: &Thread,
+) -> Result<Vec<ForumView>, ForumError> {
+    let content = content_of(state, conn, &CourseId::from(&thread.course_id)).await?;
+    let modules = &content.modules;
     let mut forums: Vec<ForumView> = repo::forums::of_course(conn, &thread.course_id)
         .await?
         .into_iter()

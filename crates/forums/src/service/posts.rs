@@ -81,39 +81,44 @@ pub async fn reply(
     let post_id = db::new_id();
     let files =
         attachments::stage(state, viewer, &(&thread.course_id).into(), &(&post_id).into(), &input.files).await?;
-    let mut tx = state.db.begin().await?;
-    let seq = repo::threads::next_seq(&mut tx, &thread.id, &viewer.user_id, at).await?.ok_or(ForumError::NotFound)?;
-    let new = repo::posts::NewPost {
-        id: &post_id,
-        thread_id: &thread.id,
-        course_id: &thread.course_id,
-        seq,
-        author_id: &viewer.user_id,
-        body_md: &body,
-        body_html: &html,
-        quote_of: input.quote_of.as_ref().map(PostId::as_str),
-        at,
-    };
-    repo::posts::insert(&mut tx, &new).await?;
-    attachments::record(&mut tx, &files).await?;
-    repo::search::refresh(&mut tx, &post_id).await?;
-    repo::reads::mark(&mut tx, &viewer.user_id, &thread.id, seq, at).await?;
-    super::subscriptions::follow_own(&mut tx, &viewer.user_id, thread).await?;
-    let event = PostCreated {
-        post_id: post_id.clone(),
-        thread_id: thread.id.clone(),
-        forum_id: thread.forum_id.clone(),
-        course_id: thread.course_id.clone(),
-        author_id: viewer.user_id.clone(),
-        starts_thread: false,
-        forum_kind: forum.forum.kind.clone(),
-        important: false,
-        created_at: at,
-    };
-    events::publish(state, &mut tx, &event).await?;
-    let post = repo::posts::by_id(&mut tx, &post_id).await?.ok_or(ForumError::NotFound)?;
-    tx.commit().await?;
-    Ok(post)
+    let written = async {
+        let mut tx = state.db.begin().await?;
+        let seq =
+            repo::threads::next_seq(&mut tx, &thread.id, &viewer.user_id, at).await?.ok_or(ForumError::NotFound)?;
+        let new = repo::posts::NewPost {
+            id: &post_id,
+            thread_id: &thread.id,
+            course_id: &thread.course_id,
+            seq,
+            author_id: &viewer.user_id,
+            body_md: &body,
+            body_html: &html,
+            quote_of: input.quote_of.as_ref().map(PostId::as_str),
+            at,
+        };
+        repo::posts::insert(&mut tx, &new).await?;
+        attachments::record(&mut tx, &files).await?;
+        repo::search::refresh(&mut tx, &post_id).await?;
+        repo::reads::mark(&mut tx, &viewer.user_id, &thread.id, seq, at).await?;
+        super::subscriptions::follow_own(&mut tx, &viewer.user_id, thread).await?;
+        let event = PostCreated {
+            post_id: post_id.clone(),
+            thread_id: thread.id.clone(),
+            forum_id: thread.forum_id.clone(),
+            course_id: thread.course_id.clone(),
+            author_id: viewer.user_id.clone(),
+            starts_thread: false,
+            forum_kind: forum.forum.kind.clone(),
+            important: false,
+            created_at: at,
+        };
+        events::publish(state, &mut tx, &event).await?;
+        let post = repo::posts::by_id(&mut tx, &post_id).await?.ok_or(ForumError::NotFound)?;
+        tx.commit().await?;
+        Ok(post)
+    }
+    .await;
+    files.settle(state, written).await
 }
 
 /// Whether the viewer may change the post: staff always, its author within the window.
@@ -213,23 +218,25 @@ pub async fn history(state: &AppState, viewer: &Viewer, id: &PostId) -> Result<(
     Ok((post, edits))
 }
 
-/// Marks the post helpful for the viewer (or takes the mark back); the new count.
-pub async fn set_helpful(state: &AppState, viewer: &Viewer, id: &PostId, on: bool) -> Result<i64, ForumError> {
-    {
+/// Marks the post helpful for the viewer (or takes the mark back): the post
+/// and its new count.
+pub async fn set_helpful(state: &AppState, viewer: &Viewer, id: &PostId, on: bool) -> Result<(Post, i64), ForumError> {
+    let post = {
         let mut conn = state.db.pool().acquire().await?;
-        let (_, post) = post_for(state, &mut conn, viewer, id).await?;
-        if post.is_gone() {
-            return Err(ForumError::PostGone);
-        }
+        post_for(state, &mut conn, viewer, id).await?.1
+    };
+    if post.is_gone() {
+        return Err(ForumError::PostGone);
     }
     let mut tx = state.db.begin().await?;
     let count = repo::posts::set_helpful(&mut tx, id.as_str(), &viewer.user_id, on).await?;
     tx.commit().await?;
-    Ok(count)
+    Ok((post, count))
 }
 
-/// Staff accept a reply as the answer to a question (or withdraw it with `accepted = false`).
-pub async fn accept(state: &AppState, viewer: &Viewer, id: &PostId, accepted: bool) -> Result<(), ForumError> {
+/// Staff accept a reply as the answer to a question (or withdraw it with
+/// `accepted = false`); the post.
+pub async fn accept(state: &AppState, viewer: &Viewer, id: &PostId, accepted: bool) -> Result<Post, ForumError> {
     let (access, post) = {
         let mut conn = state.db.pool().acquire().await?;
         post_for(state, &mut conn, viewer, id).await?
@@ -249,13 +256,7 @@ pub async fn accept(state: &AppState, viewer: &Viewer, id: &PostId, accepted: bo
         repo::threads::set_accepted(&mut tx, &post.thread_id, value).await?;
     }
     tx.commit().await?;
-    Ok(())
-}
-
-/// The post, when the viewer may read it (404 otherwise).
-pub async fn visible(state: &AppState, viewer: &Viewer, id: &PostId) -> Result<Post, ForumError> {
-    let mut conn = state.db.pool().acquire().await?;
-    Ok(post_for(state, &mut conn, viewer, id).await?.1)
+    Ok(post)
 }
 
 /// The post and (for an opening post) its thread's title, when the viewer

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use lyceum_courses::model::Course;
-use lyceum_platform::{AppState, auth::Viewer, ids::CourseId};
+use lyceum_platform::{AppState, auth::Viewer};
 
-use super::{Role, forums::CourseRef, role_in, text, threads};
+use super::{Role, forums::CourseRef, text, threads};
 use crate::{ForumError, model::Post, repo};
 
 /// Results per page.
@@ -54,8 +54,8 @@ pub async fn search(
         return Err(ForumError::invalid("q", "forums.errors.query_too_long"));
     }
     let mut conn = state.db.pool().acquire().await?;
-    let course = course.load(&mut conn).await?;
-    let role = role_in(state, &mut conn, viewer, &CourseId::from(&course.id)).await?;
+    let (content, role) = course.member(state, &mut conn, viewer).await?;
+    let course = content.course.clone();
     let page = page.max(1);
     let words = terms(query);
     let mut results =

@@ -54,49 +54,53 @@ pub async fn start(
     let (thread_id, post_id) = (db::new_id(), db::new_id());
     let forum = &forum.forum;
     let files = attachments::stage(state, viewer, &(&forum.course_id).into(), &(&post_id).into(), &input.files).await?;
-    let mut tx = state.db.begin().await?;
-    let new = repo::threads::NewThread {
-        id: &thread_id,
-        forum_id: &forum.id,
-        course_id: &forum.course_id,
-        author_id: &viewer.user_id,
-        title: &title,
-        kind: kind.as_str(),
-        important,
-        at,
-    };
-    repo::threads::insert(&mut tx, &new).await?;
-    let post = repo::posts::NewPost {
-        id: &post_id,
-        thread_id: &thread_id,
-        course_id: &forum.course_id,
-        seq: 1,
-        author_id: &viewer.user_id,
-        body_md: &body,
-        body_html: &html,
-        quote_of: None,
-        at,
-    };
-    repo::posts::insert(&mut tx, &post).await?;
-    attachments::record(&mut tx, &files).await?;
-    repo::search::refresh(&mut tx, &post_id).await?;
-    repo::reads::mark(&mut tx, &viewer.user_id, &thread_id, 1, at).await?;
-    super::subscriptions::follow_new_thread(&mut tx, &viewer.user_id, &thread_id).await?;
-    let event = PostCreated {
-        post_id: post_id.clone(),
-        thread_id: thread_id.clone(),
-        forum_id: forum.id.clone(),
-        course_id: forum.course_id.clone(),
-        author_id: viewer.user_id.clone(),
-        starts_thread: true,
-        forum_kind: forum.kind.clone(),
-        important,
-        created_at: at,
-    };
-    events::publish(state, &mut tx, &event).await?;
-    let thread = repo::threads::by_id(&mut tx, &thread_id).await?.ok_or(ForumError::NotFound)?;
-    tx.commit().await?;
-    Ok(thread)
+    let written = async {
+        let mut tx = state.db.begin().await?;
+        let new = repo::threads::NewThread {
+            id: &thread_id,
+            forum_id: &forum.id,
+            course_id: &forum.course_id,
+            author_id: &viewer.user_id,
+            title: &title,
+            kind: kind.as_str(),
+            important,
+            at,
+        };
+        repo::threads::insert(&mut tx, &new).await?;
+        let post = repo::posts::NewPost {
+            id: &post_id,
+            thread_id: &thread_id,
+            course_id: &forum.course_id,
+            seq: 1,
+            author_id: &viewer.user_id,
+            body_md: &body,
+            body_html: &html,
+            quote_of: None,
+            at,
+        };
+        repo::posts::insert(&mut tx, &post).await?;
+        attachments::record(&mut tx, &files).await?;
+        repo::search::refresh(&mut tx, &post_id).await?;
+        repo::reads::mark(&mut tx, &viewer.user_id, &thread_id, 1, at).await?;
+        super::subscriptions::follow_new_thread(&mut tx, &viewer.user_id, &thread_id).await?;
+        let event = PostCreated {
+            post_id: post_id.clone(),
+            thread_id: thread_id.clone(),
+            forum_id: forum.id.clone(),
+            course_id: forum.course_id.clone(),
+            author_id: viewer.user_id.clone(),
+            starts_thread: true,
+            forum_kind: forum.kind.clone(),
+            important,
+            created_at: at,
+        };
+        events::publish(state, &mut tx, &event).await?;
+        let thread = repo::threads::by_id(&mut tx, &thread_id).await?.ok_or(ForumError::NotFound)?;
+        tx.commit().await?;
+        Ok(thread)
+    }
+    .await;
+    files.settle(state, written).await
 }
 
 /// A post as the viewer sees it.

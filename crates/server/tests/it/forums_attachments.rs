@@ -3,7 +3,8 @@
 //! the post with name and size; downloaded by the course's members only
 //! (404 to anyone else, and once the post is deleted); refused when too
 //! large (413), of the wrong kind (415) or too many (422), with messages a
-//! person can act on. Both backends.
+//! person can act on; a post that cannot be written leaves no stored file
+//! behind. Both backends.
 
 use crate::{common, courses_kit, forums_kit};
 
@@ -16,6 +17,7 @@ on_both_backends!(
     a_member_attaches_files_and_only_members_download_them,
     too_large_wrong_kind_and_too_many_are_refused_clearly,
     the_compose_and_reply_forms_carry_files,
+    a_post_that_cannot_be_written_keeps_no_file,
 );
 
 /// POSTs `files` (name, bytes) as multipart field `files`, with `fields` first.
@@ -183,5 +185,47 @@ async fn the_compose_and_reply_forms_carry_files(backend: Backend) {
     // The plain (urlencoded) form still works as before.
     let plain = c.ada.form(&format!("/forums/threads/{thread}/reply"), &[("csrf", &csrf), ("body", "Plain.")]).await;
     assert_eq!(plain.status, 303, "{}", plain.text);
+    c.app.stop().await;
+}
+
+/// Makes every insert into `forum_attachments` fail, as a database fault
+/// after the files were stored would.
+async fn refuse_attachment_rows(app: &common::TestApp, backend: Backend) {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "CREATE TRIGGER refuse_files BEFORE INSERT ON forum_attachments BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        }
+        Backend::Postgres => {
+            "CREATE FUNCTION refuse_files() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ \
+             LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_files BEFORE INSERT ON forum_attachments FOR EACH ROW EXECUTE FUNCTION refuse_files()"
+        }
+    };
+    sqlx::raw_sql(sql).execute(app.state().db.pool()).await.expect(sql);
+}
+
+async fn a_post_that_cannot_be_written_keeps_no_file(backend: Backend) {
+    let c = class(backend).await;
+    let forum = c.forum("general").await;
+    let thread = c.thread(&c.ada, &forum, "Plans", "Share yours.").await;
+    refuse_attachment_rows(&c.app, backend).await;
+
+    let csrf = c.ada.page_csrf(&format!("/forums/{forum}/new")).await;
+    let fields = [("csrf", csrf.as_str()), ("title", "With a diagram"), ("body", "See the file.")];
+    let file = [("plan.pdf", courses_kit::PDF.to_vec())];
+    let started = multipart(&c.ada, &format!("/forums/{forum}/threads"), &fields, &file).await;
+    assert_eq!(started.status, 500, "{}", started.text);
+    let thread_url = format!("/forums/threads/{thread}");
+    let csrf = c.bob.page_csrf(&thread_url).await;
+    let fields = [("csrf", csrf.as_str()), ("body", "And my notes.")];
+    let replied =
+        multipart(&c.bob, &format!("{thread_url}/reply"), &fields, &[("notes.txt", b"notes\n".to_vec())]).await;
+    assert_eq!(replied.status, 500, "{}", replied.text);
+
+    let stored = c.app.state().storage.list("forums").await.unwrap();
+    assert!(stored.is_empty(), "files kept without their post: {stored:?}");
+    let listed = c.ada.get(&format!("/api/v1/forums/{forum}/threads")).await;
+    assert_eq!(listed.json()["items"].as_array().unwrap().len(), 1, "{}", listed.text);
+    assert_eq!(c.read(&c.ada, &thread, Some(1)).await["posts"].as_array().unwrap().len(), 1);
     c.app.stop().await;
 }

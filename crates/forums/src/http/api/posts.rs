@@ -98,7 +98,7 @@ async fn helpful(
     on: bool,
 ) -> AppResult<Json<HelpfulDto>> {
     let id = PostId::from(post_id);
-    let helpful_count = posts::set_helpful(state, v, &id, on).await?;
+    let (_, helpful_count) = posts::set_helpful(state, v, &id, on).await?;
     Ok(Json(HelpfulDto { post_id: id.into_string(), helpful_count, helpful_by_me: on }))
 }
 

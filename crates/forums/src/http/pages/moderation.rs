@@ -26,7 +26,7 @@ use lyceum_platform::{
 
 use super::{forum_title, post_url, threads::ThreadTemplate};
 use crate::{
-    model::{ForumId, PostId, ThreadId},
+    model::{ForumId, PostId, Thread, ThreadId},
     service::{
         ForumView,
         flags::{self, FlagId, FlagView, LogView, Resolution},
@@ -71,8 +71,7 @@ pub async fn pin(
 ) -> AppResult<Response> {
     let on = field(&form, "on") != "0";
     let thread = moderation::set_pinned(&state, &s.viewer, &ThreadId::from(id), on).await?;
-    let key = if on { "forums.moderation.flash.pinned" } else { "forums.moderation.flash.unpinned" };
-    Ok(redirect_with_flash(&thread_url(&thread.id), FlashKind::Success, key))
+    Ok(switched(&thread, if on { "pinned" } else { "unpinned" }))
 }
 
 pub async fn lock(
@@ -83,8 +82,12 @@ pub async fn lock(
 ) -> AppResult<Response> {
     let on = field(&form, "on") != "0";
     let thread = moderation::set_locked(&state, &s.viewer, &ThreadId::from(id), on).await?;
-    let key = if on { "forums.moderation.flash.locked" } else { "forums.moderation.flash.unlocked" };
-    Ok(redirect_with_flash(&thread_url(&thread.id), FlashKind::Success, key))
+    Ok(switched(&thread, if on { "locked" } else { "unlocked" }))
+}
+
+/// Back to the thread, saying what the moderator switched.
+fn switched(thread: &Thread, what: &str) -> Response {
+    redirect_with_flash(&thread_url(&thread.id), FlashKind::Success, &format!("forums.moderation.flash.{what}"))
 }
 
 pub async fn move_thread(

@@ -96,8 +96,7 @@ pub async fn helpful(
 ) -> AppResult<Response> {
     let post_id = PostId::from(id);
     let on = form.get("on").map(String::as_str) != Some("0");
-    posts::set_helpful(&state, &s.viewer, &post_id, on).await?;
-    let post = posts::visible(&state, &s.viewer, &post_id).await?;
+    let (post, _) = posts::set_helpful(&state, &s.viewer, &post_id, on).await?;
     Ok(Redirect::to(&post_url(&post.thread_id, post.seq)).into_response())
 }
 
@@ -109,8 +108,7 @@ pub async fn accept(
 ) -> AppResult<Response> {
     let post_id = PostId::from(id);
     let accepted = form.get("accepted").map(String::as_str) != Some("0");
-    posts::accept(&state, &s.viewer, &post_id, accepted).await?;
-    let post = posts::visible(&state, &s.viewer, &post_id).await?;
+    let post = posts::accept(&state, &s.viewer, &post_id, accepted).await?;
     Ok(Redirect::to(&post_url(&post.thread_id, post.seq)).into_response())
 }
 
