@@ -4,7 +4,11 @@
 # then:
 #   1. 2,000 connections on the anonymous catalog and on /livez at once
 #      (CONNECTIONS=2000): throughput, p99, non-2xx (503s are shed requests)
-#      and wrk's socket errors (timeouts);
+#      and wrk's socket errors (timeouts); then the same flood on the catalog
+#      and on a signed-in page (the demo learner's courses, read from the
+#      database on every request) through `bench_flood`
+#      (crates/server/examples), which tells admitted and shed answers apart,
+#      each with its own p50 / p99;
 #   2. SLOW=500 slowloris connections, each sending one header byte a second:
 #      how many are still open after HOLD seconds (header_read_timeout_secs
 #      closes them), and whether /livez answers meanwhile.
@@ -15,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lyceum-target}"
 PORT=${PORT:-18183} CONNECTIONS=${CONNECTIONS:-2000} DURATION=${DURATION:-10} SLOW=${SLOW:-500} HOLD=${HOLD:-20}
-[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p lyceum --bin lyceum
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p lyceum --bin lyceum --example bench_flood
 BIN="${BIN:-$CARGO_TARGET_DIR/release/lyceum}"
 DATA=$(mktemp -d)
 export LYCEUM_DATA_DIR="$DATA" LYCEUM_BIND="127.0.0.1:$PORT" LYCEUM_LOG_LEVEL=warn
@@ -38,6 +42,14 @@ echo "|---|---|---|---|---|---|"
 flood "GET /courses" "$BASE/courses"
 flood "GET /courses/{slug}" "$BASE/courses/$(curl -fs "$BASE/api/v1/catalog/courses?limit=1" | sed -E 's/.*"slug":"([^"]+)".*/\1/')"
 flood "GET /livez" "$BASE/livez"
+echo
+FLOOD="$CARGO_TARGET_DIR/release/examples/bench_flood"
+"$FLOOD" "$BASE/courses" "$CONNECTIONS" "$DURATION"
+echo
+curl -fs -c "$DATA/jar" -H 'content-type: application/json' \
+  -d '{"email":"ada@demo.lyceum.localhost","password":"demo-learner"}' "$BASE/api/v1/auth/login" >/dev/null
+"$FLOOD" "$BASE/my/courses" "$CONNECTIONS" "$DURATION" "lyceum_session=$(awk '$6 == "lyceum_session" {print $7}' "$DATA/jar")"
+echo
 
 echo
 echo "slowloris: $SLOW connections sending one header byte a second for ${HOLD}s"

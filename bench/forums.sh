@@ -2,7 +2,7 @@
 # Benchmark of the forums (issue 16; not a test). Needs `wrk`.
 # Builds the release binary, generates a course whose general forum holds
 # THREADS one-post threads and a thread of 200 posts
-# (`crates/server/examples/bench_data.rs`, BENCH_FORUMS), starts the server,
+# (`crates/server/examples/bench_data/main.rs`, BENCH_FORUMS), starts the server,
 # signs an enrolled learner in and measures, at CONNECTIONS connections for
 # DURATION seconds each: the forum's first page of threads, its API list,
 # the 200-post thread's pages (10 of 20 posts) and its API page — req/s,

@@ -2,7 +2,7 @@
 # Benchmark of the staff's gradebook (issue 14; not a test). Needs `wrk`.
 # Builds the release binary, generates a course with LEARNERS enrolled
 # learners and ITEMS grade items, every learner graded in every item
-# (`crates/server/examples/bench_data.rs`, BENCH_GRADEBOOK), starts the
+# (`crates/server/examples/bench_data/main.rs`, BENCH_GRADEBOOK), starts the
 # server, signs the course's instructor in, and measures the grid page (50
 # learners × ITEMS items), a 100-learner page of the grid's API, and the
 # whole gradebook as CSV, at CONNECTIONS connections for DURATION seconds

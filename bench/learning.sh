@@ -2,7 +2,7 @@
 # Load benchmark of the learner's journey (issue 4; not a test). Needs `wrk`
 # (Debian package). Builds the release binary, generates the dataset
 # (COURSES courses through the authoring service, LEARNERS learners,
-# ENROLLMENTS enrollments: `crates/server/examples/bench_data.rs`), starts the
+# ENROLLMENTS enrollments: `crates/server/examples/bench_data/main.rs`), starts the
 # server and drives catalog search, course page, lesson view, enroll and
 # mark-complete for DURATION seconds at CONNECTIONS connections each,
 # reporting req/s, p50/p99 and the server's CPU time per request — each as a
