@@ -34,7 +34,7 @@ flood() { # LABEL URL
   local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency "$2")
   printf '| %-28s | %9s | %8s | %8s | %6s | %s |\n' "$1" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
-    "$(awk '$1 == "99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $4}' <<<"$out")" \
+    "$(awk '$1 == "99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $NF}' <<<"$out")" \
     "$(grep -o 'Socket errors.*' <<<"$out" || echo 'no socket errors')"
 }
 echo "| path at $CONNECTIONS connections | req/s | p50 | p99 | non-2xx | socket errors |"

@@ -45,7 +45,7 @@ measure() {
   RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   P50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   P99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  NON2XX=$(awk '/Non-2xx/ {print $4}' <<<"$out")
+  NON2XX=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
   CPU_MS=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v t="$ticks" 'BEGIN {printf "%.3f", (b-a)/t*1000/n}')
 }
 
