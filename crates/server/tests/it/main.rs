@@ -58,6 +58,7 @@ mod billing_paypal;
 mod billing_stripe;
 mod billing_stripe_subscriptions;
 mod billing_stripe_webhooks;
+mod billing_subscription_orders;
 mod billing_subscriptions;
 mod billing_tax;
 mod browser;
