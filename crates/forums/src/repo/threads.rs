@@ -129,14 +129,10 @@ pub async fn first_page(
     let list = format!(
         "SELECT * FROM ({}) AS pinned_threads UNION ALL SELECT * FROM ({}) AS latest_threads",
         listed("AND t.pinned = 1"),
-        listed("AND t.pinned = 0 ORDER BY t.last_post_at DESC, t.id DESC LIMIT $3"),
+        listed(&format!("AND t.pinned = 0 ORDER BY t.last_post_at DESC, t.id DESC {}", super::limit(limit))),
     );
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(with_standing(&list)))
-        .bind(forum_id)
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
+    let rows =
+        sqlx::query_as(sqlx::AssertSqlSafe(with_standing(&list))).bind(forum_id).bind(user_id).fetch_all(conn).await?;
     Ok(ListedPage::of(rows))
 }
 
@@ -149,16 +145,16 @@ pub async fn page(
     before: (i64, &str),
     limit: i64,
 ) -> Result<ListedPage, sqlx::Error> {
-    let list = listed(
+    let list = listed(&format!(
         "AND t.pinned = 0 AND (t.last_post_at < $3 OR (t.last_post_at = $3 AND t.id < $4)) \
-         ORDER BY t.last_post_at DESC, t.id DESC LIMIT $5",
-    );
+         ORDER BY t.last_post_at DESC, t.id DESC {}",
+        super::limit(limit)
+    ));
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(with_standing(&list)))
         .bind(forum_id)
         .bind(user_id)
         .bind(before.0)
         .bind(before.1)
-        .bind(limit)
         .fetch_all(conn)
         .await?;
     Ok(ListedPage::of(rows))
