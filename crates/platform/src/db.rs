@@ -31,6 +31,10 @@ pub enum Backend {
 /// the file's pages); 16 readers at SQLite's default 2 MiB were 32 MiB of RSS.
 const READER_CACHE_KIB: u32 = 512;
 
+/// How long a pooled PostgreSQL connection may sit idle before it is pinged
+/// on its way out of the pool (see `connect_url`).
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 /// A cloneable handle to the connection pool.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -90,10 +94,22 @@ impl Db {
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
             // A pooled PostgreSQL connection may have been dropped by the server
-            // or the network while idle: ping it before handing it out. An
-            // in-process SQLite connection cannot be, and its ping is a round
-            // trip to the connection's thread on every acquire.
-            .test_before_acquire(backend == Backend::Postgres)
+            // or the network while idle: one idle for a while is pinged before
+            // it is handed out (a failed ping discards it and the pool takes
+            // another). Not every acquire: sqlx already pings each connection
+            // as it goes back to the pool, so one idle for less than
+            // `PING_IDLE_AFTER` answered a moment ago, and a second ping would
+            // add a round trip to every request. An in-process SQLite
+            // connection cannot be dropped.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for >= PING_IDLE_AFTER {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 let pragmas = sqlx::AssertSqlSafe(sqlite_pragmas.clone());
                 Box::pin(async move {

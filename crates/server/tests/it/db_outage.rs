@@ -93,3 +93,37 @@ async fn a_postgres_outage_is_unavailable_not_an_internal_error() {
     assert_eq!(client.post(LOGIN, login).await.status, 401, "served again");
     app.stop().await;
 }
+
+/// The app's connections closed by the server (a restart, an idle-session
+/// timeout, an administrator) while they sat in the pool are not handed out
+/// dead: one idle for a second or more is pinged first and replaced, so the
+/// next requests are served (`Db::connect_url`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_closed_while_idle_are_replaced() {
+    if postgres_url().is_none() {
+        lyceum_platform::testing::skip("db_outage: LYCEUM_TEST_POSTGRES_URL is not set");
+        return;
+    }
+    let app = spawn_with(Backend::Postgres, |_| {}).await;
+    let client = app.client();
+    let login = json!({"email": "nobody@example.org", "password": "wrong password"});
+    assert_eq!(client.post(LOGIN, login.clone()).await.status, 401, "the path works");
+
+    let mut admin = direct(&app).await;
+    let closed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS terminated",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(closed >= 1, "the app's pooled connections were closed by the server");
+
+    // Not a wait for something to happen: the pool pings connections idle
+    // for at least a second (`PING_IDLE_AFTER`), so this lets them age past it.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for attempt in 1..=5 {
+        assert_eq!(client.post(LOGIN, login.clone()).await.status, 401, "request {attempt} after the close is served");
+    }
+    app.stop().await;
+}
