@@ -110,6 +110,24 @@ pub async fn range(
     Ok(PostRange { posts: rows.into_iter().map(|r| r.seen).collect(), standing })
 }
 
+/// When `author_id`'s posts since `since` (ms) were written, oldest first,
+/// at most `limit` of them: the posting-rate rule's count.
+pub async fn recent_by(
+    conn: &mut AnyConnection,
+    author_id: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT created_at FROM forum_posts WHERE author_id = $1 AND created_at > $2 ORDER BY created_at LIMIT $3",
+    )
+    .bind(author_id)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
 /// Whether `user_id` has a live reply (not the opening post) in the thread:
 /// in a question, what lets a learner see the others' answers.
 pub async fn has_answered(conn: &mut AnyConnection, thread_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {

@@ -9,7 +9,7 @@
 use lyceum_platform::{AppState, auth::Viewer, db};
 
 use super::{Role, text};
-use crate::{ForumError, settings::ForumSettings};
+use crate::{ForumError, repo, settings::ForumSettings};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -19,18 +19,12 @@ pub(crate) async fn check(state: &AppState, viewer: &Viewer, role: Role, body: &
     }
     let settings = state.settings.section::<ForumSettings>();
     let now = db::now_ms();
-    let recent: Vec<i64> = {
+    let limit = settings.posts_per_minute.max(1);
+    let recent = {
         let mut conn = state.db.pool().acquire().await?;
-        sqlx::query_scalar(
-            "SELECT created_at FROM forum_posts WHERE author_id = $1 AND created_at > $2 ORDER BY created_at LIMIT $3",
-        )
-        .bind(&viewer.user_id)
-        .bind(now - MINUTE_MS)
-        .bind(i64::from(settings.posts_per_minute.max(1)))
-        .fetch_all(&mut *conn)
-        .await?
+        repo::posts::recent_by(&mut conn, &viewer.user_id, now - MINUTE_MS, i64::from(limit)).await?
     };
-    if recent.len() as u32 >= settings.posts_per_minute.max(1) {
+    if recent.len() as u32 >= limit {
         let oldest = recent.first().copied().unwrap_or(now);
         let wait_ms = (oldest + MINUTE_MS - now).max(1000);
         return Err(ForumError::RateLimited { retry_after_secs: ((wait_ms + 999) / 1000) as u32 });
