@@ -14,6 +14,8 @@ use lyceum_assessment::{
 };
 use lyceum_platform::FieldError;
 
+use super::form_input::{Fields, Reader};
+
 /// A text and the format it was written in: an imported HTML text stays
 /// HTML when edited; a new one is markdown.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -314,47 +316,6 @@ impl Draft {
     }
 }
 
-/// Reads the typed numbers, keeping a message for each one that is not.
-#[derive(Default)]
-struct Reader {
-    bad: Vec<FieldError>,
-}
-
-impl Reader {
-    /// A typed number (a decimal comma is read as a point); `blank` when
-    /// the field is empty, and a mistake when that is None.
-    fn number(&mut self, field: String, value: &str, blank: Option<f64>) -> f64 {
-        let value = value.trim();
-        let n = if value.is_empty() {
-            blank
-        } else {
-            value.replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite())
-        };
-        n.unwrap_or_else(|| {
-            self.bad.push(FieldError::new(field, lyceum_platform::Text::new("quizzes.editor.not_a_number")));
-            0.0
-        })
-    }
-
-    /// A share of the mark typed in percent (blank is 0 %), as a fraction.
-    fn percent(&mut self, field: String, value: &str) -> f64 {
-        self.number(field, value, Some(0.0)) / 100.0
-    }
-
-    /// A small whole number (0–255; the question's own rule caps it lower, with its message).
-    fn count(&mut self, field: &str, value: &str) -> u8 {
-        let value = value.trim();
-        match value.parse::<u8>() {
-            Ok(n) => n,
-            Err(_) if value.is_empty() => 0,
-            Err(_) => {
-                self.bad.push(FieldError::new(field, lyceum_platform::Text::new("quizzes.editor.not_a_count")));
-                0
-            }
-        }
-    }
-}
-
 impl TextField {
     pub fn markdown(body: &str) -> Self {
         Self { body: body.into(), format: TextFormat::Markdown }
@@ -468,44 +429,6 @@ fn number(n: f64) -> String {
     let s = format!("{:.7}", n);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
-}
-
-/// The posted fields, looked up by name.
-struct Fields<'a>(&'a [(String, String)]);
-
-impl Fields<'_> {
-    fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        !self.get(name).is_empty()
-    }
-
-    /// A text and its hidden `{name}_format` (markdown when absent).
-    fn text(&self, name: &str) -> TextField {
-        let format = match self.get(&format!("{name}_format")) {
-            "html" => TextFormat::Html,
-            "plain" => TextFormat::Plain,
-            _ => TextFormat::Markdown,
-        };
-        TextField { body: self.get(name).to_string(), format }
-    }
-
-    /// Rows named `{prefix}_{i}_…`, in order up to the highest index sent
-    /// (bounded, so a forged form cannot ask for a million rows).
-    fn rows<T>(&self, prefix: &str, row: impl Fn(&str) -> T) -> Vec<T> {
-        const MAX_ROWS: usize = 200;
-        let start = format!("{prefix}_");
-        let count = self
-            .0
-            .iter()
-            .filter_map(|(k, _)| k.strip_prefix(&start)?.split('_').next()?.parse::<usize>().ok())
-            .filter(|i| *i < MAX_ROWS)
-            .max()
-            .map_or(0, |i| i + 1);
-        (0..count).map(|i| row(&format!("{prefix}_{i}"))).collect()
-    }
 }
 
 #[cfg(test)]

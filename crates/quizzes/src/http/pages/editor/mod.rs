@@ -6,6 +6,7 @@
 //! page only reads the typed numbers and says which one it could not read.
 
 mod draft;
+mod form_input;
 
 use askama::Template;
 use axum::{
