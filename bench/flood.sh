@@ -8,7 +8,9 @@
 #      and on a signed-in page (the demo learner's courses, read from the
 #      database on every request) through `bench_flood`
 #      (crates/server/examples), which tells admitted and shed answers apart,
-#      each with its own p50 / p99;
+#      each with its own p50 / p99; and once more as an open loop — people
+#      arriving at TIMES (default 2) times the page's capacity, whatever the
+#      answers' pace (RATE in `bench_flood`);
 #   2. SLOW=500 slowloris connections, each sending one header byte a second:
 #      how many are still open after HOLD seconds (header_read_timeout_secs
 #      closes them), and whether /livez answers meanwhile.
@@ -48,7 +50,18 @@ FLOOD="$CARGO_TARGET_DIR/release/examples/bench_flood"
 echo
 curl -fs -c "$DATA/jar" -H 'content-type: application/json' \
   -d '{"email":"ada@demo.lyceum.localhost","password":"demo-learner"}' "$BASE/api/v1/auth/login" >/dev/null
-"$FLOOD" "$BASE/my/courses" "$CONNECTIONS" "$DURATION" "lyceum_session=$(awk '$6 == "lyceum_session" {print $7}' "$DATA/jar")"
+COOKIE="lyceum_session=$(awk '$6 == "lyceum_session" {print $7}' "$DATA/jar")"
+"$FLOOD" "$BASE/my/courses" "$CONNECTIONS" "$DURATION" "$COOKIE"
+echo
+
+# The same page as people arriving at a set pace (an open loop) at TIMES
+# times its capacity, the capacity being what 64 connections get from it.
+CAPACITY=$(wrk -t2 -c64 -d5s -H "Cookie: $COOKIE" "$BASE/my/courses" | awk '/Requests\/sec/ {printf "%d", $2}')
+echo "GET /my/courses capacity at 64 connections: $CAPACITY req/s"
+for times in ${TIMES:-2}; do
+  echo
+  RATE=$((CAPACITY * times)) "$FLOOD" "$BASE/my/courses" "$CONNECTIONS" "$DURATION" "$COOKIE"
+done
 echo
 
 echo

@@ -8,6 +8,16 @@
 //!
 //! `bench_flood URL CONNECTIONS SECS [COOKIE]` (`bench/flood.sh` runs it);
 //! with COOKIE (`name=value`) every request carries it: a signed-in page.
+//!
+//! Closed loop by default: each client sends its next request when the last
+//! is answered, as fast as it can. With `RATE` (requests per second, all
+//! clients together) it is an open loop instead: client *c*'s request *k* is
+//! due at `start + (k + c / CONNECTIONS) / (RATE / CONNECTIONS)` and its
+//! latency counts from then, so a client held up by a slow answer shows the
+//! delay in the figures ("coordinated omission"). That is a flood of people
+//! arriving at a set pace — a spike at several times the server's capacity —
+//! where the closed loop measures how fast the generator and the server can
+//! trade answers on the same cores.
 
 mod bench_common;
 
@@ -37,14 +47,42 @@ impl Seen {
     }
 }
 
-/// One client: requests back to back until `until`, each on its own
-/// connection (a client per task, one idle connection kept).
-async fn client_loop(url: String, cookie: Option<String>, until: Instant) -> Seen {
+/// When a client sends: back to back, or each request at its due time.
+#[derive(Clone, Copy)]
+enum Pace {
+    Closed,
+    /// The first request's due time and the interval between this client's requests.
+    Open {
+        first: Instant,
+        every: Duration,
+    },
+}
+
+impl Pace {
+    /// When request `k` counts from (waiting until then in an open loop).
+    async fn due(self, k: u32) -> Instant {
+        match self {
+            Pace::Closed => Instant::now(),
+            Pace::Open { first, every } => {
+                let due = first + every * k;
+                tokio::time::sleep_until(due.into()).await;
+                due
+            }
+        }
+    }
+}
+
+/// One client: requests until `until`, on its own connection (a client per
+/// task, one idle connection kept), paced by `pace`.
+async fn client_loop(url: String, cookie: Option<String>, until: Instant, pace: Pace) -> Seen {
     let client =
         Client::builder().pool_max_idle_per_host(1).timeout(Duration::from_secs(5)).build().expect("http client");
     let mut seen = Seen::default();
-    while Instant::now() < until {
-        let sent = Instant::now();
+    for k in 0.. {
+        let sent = pace.due(k).await;
+        if sent >= until {
+            break;
+        }
         let mut request = client.get(&url);
         if let Some(cookie) = &cookie {
             request = request.header("cookie", cookie);
@@ -97,17 +135,27 @@ async fn main() {
     };
     let connections: usize = connections.parse().expect("CONNECTIONS");
     let secs: f64 = secs.parse().expect("SECS");
-    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let rate: Option<f64> = std::env::var("RATE").ok().map(|r| r.parse().expect("RATE"));
+    let start = Instant::now();
+    let until = start + Duration::from_secs_f64(secs);
     let mut clients = JoinSet::new();
-    for _ in 0..connections {
-        clients.spawn(client_loop(url.clone(), cookie.clone(), until));
+    for c in 0..connections {
+        let pace = match rate {
+            None => Pace::Closed,
+            Some(rate) => {
+                let every = Duration::from_secs_f64(connections as f64 / rate);
+                Pace::Open { first: start + every.mul_f64(c as f64 / connections as f64), every }
+            }
+        };
+        clients.spawn(client_loop(url.clone(), cookie.clone(), until, pace));
     }
     let mut seen = Seen::default();
     while let Some(done) = clients.join_next().await {
         seen.merge(done.expect("client task"));
     }
     let signed_in = if cookie.is_some() { " (signed in)" } else { "" };
-    println!("{url}{signed_in} at {connections} connections for {secs} s:");
+    let paced = rate.map_or(String::from("closed loop"), |r| format!("open loop, {r:.0} req/s offered"));
+    println!("{url}{signed_in} at {connections} connections for {secs} s ({paced}):");
     println!("| answer | count | per second | p50 | p99 | max |");
     println!("|---|---|---|---|---|---|");
     println!("{}", row("admitted (2xx)", &mut seen.admitted, secs));
