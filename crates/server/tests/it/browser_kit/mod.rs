@@ -272,22 +272,38 @@ struct ChromeDriver {
 /// The line ChromeDriver prints once it listens.
 const STARTED_ON: &str = "ChromeDriver was started successfully on port ";
 
+/// What ChromeDriver logs when the port it picked is taken on one address
+/// family: with `--port=0` it listens on IPv6 and IPv4 under one number,
+/// which another process (a test server on an ephemeral port) may hold on
+/// the second; it then never listens. A new start picks another port.
+const PORT_TAKEN: &str = "ERR_ADDRESS_IN_USE";
+/// Starts tried before a taken port fails the test.
+const START_ATTEMPTS: u32 = 3;
+
 impl ChromeDriver {
     async fn start(log_dir: &Path) -> Self {
         let log = log_dir.join("chromedriver.log");
-        let mut child = Command::new(CHROMEDRIVER)
-            .arg("--port=0")
-            .arg(format!("--log-path={}", log.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let port = Self::reported_port(child.stdout.take().expect("piped stdout")).await;
-        let Some(port) = port else {
+        let mut attempt = 1;
+        let (child, port) = loop {
+            let mut child = Command::new(CHROMEDRIVER)
+                .arg("--port=0")
+                .arg(format!("--log-path={}", log.display()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver");
+            if let Some(port) = Self::reported_port(child.stdout.take().expect("piped stdout")).await {
+                break (child, port);
+            }
             let status = child.try_wait().ok().flatten();
             let _ = child.kill();
+            let _ = child.wait();
             let log = std::fs::read_to_string(&log).unwrap_or_default();
+            if log.contains(PORT_TAKEN) && attempt < START_ATTEMPTS {
+                attempt += 1;
+                continue;
+            }
             panic!("chromedriver did not say where it listens within 15 s (exit: {status:?}):\n{log}");
         };
         let mut driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}") };
