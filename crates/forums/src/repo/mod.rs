@@ -20,14 +20,3 @@ pub(crate) fn exists(sql: &str) -> String {
 pub(crate) fn qualified(columns: &str, alias: &str) -> String {
     columns.split(", ").map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
 }
-
-/// `LIMIT n` written into the statement rather than bound: with a bound
-/// limit PostgreSQL cannot cost a generic plan (it guesses a tenth of the
-/// table), so it plans a list statement afresh on every execution — 0.3–0.5
-/// ms of its CPU for a forum page, several times the query itself. With the
-/// number in the text the prepared statement keeps a generic plan after its
-/// fifth run. A page size is an integer, so nothing can be injected; each
-/// size is its own prepared statement, and pages use one or two.
-pub(crate) fn limit(n: i64) -> String {
-    format!("LIMIT {}", n.max(0))
-}
